@@ -1,0 +1,1 @@
+"""Live commands (diff, audit, backup, push): placeholder until they land."""

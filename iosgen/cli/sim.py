@@ -1,0 +1,1 @@
+"""`iosgen sim`: placeholder until the simulator lands."""
