@@ -1,0 +1,83 @@
+"""One site's build on its platform: a set of files (one IOS config, or a Linux file tree)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iosgen.model import Site
+from iosgen.render import render
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    path: str  # relative, POSIX separators
+    content: str
+    mode: int = 0o644
+
+
+@dataclass(frozen=True)
+class Build:
+    hostname: str
+    platform: str
+    files: tuple[BuiltFile, ...]
+    secret_tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def single(self) -> BuiltFile | None:
+        """The IOS config, where the build is one file."""
+        return self.files[0] if self.platform == "ios" else None
+
+    def masked(self, text: str) -> str:
+        for token, mask in self.secret_tokens.items():
+            text = text.replace(f" {token}\n", f" {mask}\n")
+        return text
+
+
+def build_site(site: Site) -> Build:
+    if site.platform == "linux-pppd":
+        from iosgen.linux import render_linux
+
+        files, tokens = render_linux(site)
+        return Build(site.hostname, site.platform, tuple(files), tokens)
+    rendered = render(site)
+    return Build(
+        site.hostname,
+        site.platform,
+        (BuiltFile(f"{site.hostname}.cfg", rendered.text),),
+        rendered.secret_tokens,
+    )
+
+
+def golden_path(root: Path, build: Build) -> Path:
+    """`golden/R-ITD.cfg` for one-file builds, `golden/HOST/` for trees."""
+    return root / build.files[0].path if build.platform == "ios" else root / build.hostname
+
+
+def write_atomic(path: Path, content: str, mode: int = 0o644) -> None:
+    """Write via a temporary file in the same folder and rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_build(build: Build, target: Path) -> list[Path]:
+    """One-file builds go to `target` itself; trees below the folder `target`."""
+    if build.platform == "ios":
+        write_atomic(target, build.files[0].content, build.files[0].mode)
+        return [target]
+    written = []
+    for item in build.files:
+        path = target / item.path
+        write_atomic(path, item.content, item.mode)
+        written.append(path)
+    return written

@@ -1,0 +1,19 @@
+"""The `iosgen` command line: typer commands only; each command module registers on `app`.
+
+Command modules import their heavy dependencies inside the command functions, so
+`iosgen build` never loads netmiko, paramiko, asyncssh or ciscoconfparse.
+"""
+
+from __future__ import annotations
+
+from iosgen.cli import build as _build  # noqa: F401  (registers commands)
+from iosgen.cli import live as _live  # noqa: F401
+from iosgen.cli import sim as _sim  # noqa: F401
+from iosgen.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

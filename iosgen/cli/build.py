@@ -1,0 +1,113 @@
+"""Offline commands: build, check, schema (no network, no heavy imports)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from iosgen.cli.app import app, guarded
+from iosgen.errors import EXIT_FINDINGS, UsageError
+
+SecretsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--secrets", help="Secrets file for secret:NAME (default inventory/secrets.yaml)."
+    ),
+]
+InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory folder.")]
+
+
+@app.command()
+@guarded
+def build(
+    site_file: Annotated[Path | None, typer.Argument(help="A site YAML file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (IOS) or folder (Linux, --all).")
+    ] = None,
+    all_sites: Annotated[bool, typer.Option("--all", help="Every site of the inventory.")] = False,
+    inventory: InventoryOpt = Path("inventory"),
+    secrets: SecretsOpt = None,
+    show_secrets: Annotated[
+        bool, typer.Option("--show-secrets", help="Print reversible secrets in clear on stdout.")
+    ] = False,
+) -> None:
+    """Print (or write) the whole intended config of a site, or of every site with --all."""
+    from iosgen.build import build_site, write_build
+    from iosgen.inventory import load_files, load_inventory, load_resolver
+
+    if all_sites:
+        if output is None:
+            raise UsageError("build --all needs -o DIR")
+        inv = load_inventory(inventory, secrets)
+        builds = [build_site(site) for site in inv.sites]  # all rendered before any write
+        for result in builds:
+            target = (
+                output / result.files[0].path
+                if result.platform == "ios"
+                else output / result.hostname
+            )
+            write_build(result, target)
+        print(f"built {len(builds)} sites into {output}", file=sys.stderr)
+        return
+    if site_file is None:
+        raise UsageError("give a site file, or --all -o DIR")
+    inv = load_files([site_file], load_resolver(secrets))
+    result = build_site(inv.sites[0])
+    if output is not None:
+        for path in write_build(result, output):
+            print(f"wrote {path}", file=sys.stderr)
+        return
+    masked = False
+    for item in result.files:
+        text = item.content if show_secrets else result.masked(item.content)
+        masked = masked or text != item.content
+        if result.platform != "ios":
+            sys.stdout.write(f"==> {item.path} (mode {item.mode:04o}) <==\n")
+        sys.stdout.write(text)
+    if masked:
+        print(
+            "note: secrets masked; --show-secrets prints them, -o FILE writes them", file=sys.stderr
+        )
+
+
+@app.command()
+@guarded
+def check(
+    update: Annotated[bool, typer.Option("--update", help="Rewrite the golden files.")] = False,
+    inventory: InventoryOpt = Path("inventory"),
+    golden: Annotated[Path, typer.Option("--golden", help="Golden folder.")] = Path("golden"),
+    secrets: SecretsOpt = None,
+) -> None:
+    """Build every site and compare it with golden/ (exit 1 if any differs)."""
+    from iosgen.build import build_site
+    from iosgen.golden import check_build
+    from iosgen.inventory import load_inventory
+
+    inv = load_inventory(inventory, secrets)
+    builds = [build_site(site) for site in inv.sites]
+    failed = 0
+    for result in builds:
+        outcome = check_build(result, golden, update)
+        print(f"{outcome.status:9} {outcome.hostname:16} {outcome.golden}")
+        if outcome.status in {"differs", "missing"}:
+            failed += 1
+            for line in outcome.semantic:
+                print(f"    {line}")
+            for line in outcome.text_diff:
+                print(f"  {line}")
+    if failed:
+        print(f"{failed} of {len(builds)} sites differ from {golden}; --update rewrites them")
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+@guarded
+def schema() -> None:
+    """Print the JSON Schema of the site model (for editors)."""
+    from iosgen.model import Site
+
+    print(json.dumps(Site.model_json_schema(), indent=2))

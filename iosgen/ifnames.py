@@ -1,0 +1,59 @@
+"""Interface names: IOS abbreviations as data; canonical names (`Fa0/1` -> `FastEthernet0/1`)."""
+
+from __future__ import annotations
+
+import re
+
+# Full IOS interface type names on an ISR 2801 and common peers, longest match wins.
+IOS_INTERFACE_TYPES: tuple[str, ...] = (
+    "FastEthernet",
+    "GigabitEthernet",
+    "Ethernet",
+    "Serial",
+    "Loopback",
+    "Dialer",
+    "Virtual-Template",
+    "Tunnel",
+    "Vlan",
+    "BRI",
+    "ATM",
+)
+# Physical ports, printed before logical interfaces in `show running-config`.
+IOS_PHYSICAL_TYPES = frozenset(
+    {"FastEthernet", "GigabitEthernet", "Ethernet", "Serial", "BRI", "ATM"}
+)
+
+_IOS_NAME_RE = re.compile(r"^(?P<type>[A-Za-z][A-Za-z\-]*?)\s*(?P<num>\d+(?:/\d+)*(?:\.\d+)?)$")
+LINUX_NAME_RE = re.compile(r"^(?:eth|ens|enp|eno|wlan|br|bond|lan|wan)[0-9a-z]*$")
+
+
+def canonical_ios_name(name: str) -> str | None:
+    """`Fa0/1`, `fastethernet 0/1`, `FastEthernet0/1` -> `FastEthernet0/1`; None if unknown."""
+    match = _IOS_NAME_RE.match(name.strip())
+    if not match:
+        return None
+    typed = match["type"].lower()
+    candidates = [t for t in IOS_INTERFACE_TYPES if t.lower().startswith(typed)]
+    if len(candidates) != 1:
+        exact = [t for t in candidates if t.lower() == typed]
+        if len(exact) != 1:
+            return None
+        candidates = exact
+    return f"{candidates[0]}{match['num']}"
+
+
+def interface_type(name: str) -> str:
+    match = _IOS_NAME_RE.match(name)
+    return match["type"] if match else name
+
+
+def interface_sort_key(name: str) -> tuple[int, str, tuple[int, ...]]:
+    """IOS prints physical ports in slot order before logical interfaces."""
+    match = _IOS_NAME_RE.match(name)
+    if not match:
+        return (2, name, ())
+    kind = match["type"]
+    numbers = tuple(int(n) for n in re.split(r"[/.]", match["num"]))
+    rank = 0 if kind in {"Loopback", "Tunnel"} else 1 if kind in IOS_PHYSICAL_TYPES else 2
+    order = IOS_INTERFACE_TYPES.index(kind) if kind in IOS_INTERFACE_TYPES else 99
+    return (rank, f"{order:02d}{kind}", numbers)

@@ -1,0 +1,402 @@
+"""The typed site model (the YAML contract of `site-model.md`) and its cross-field checks.
+
+Field validators give one precise message per bad value; `site_problems` holds
+the checks that need more than one field. Secrets arrive as references and are
+resolved during validation through the `SecretResolver` in the validation
+context, so a missing variable is reported at its own key like any other error.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+
+from iosgen.ifnames import LINUX_NAME_RE, canonical_ios_name
+from iosgen.secret import Secret, SecretResolver
+
+# --- value types ----------------------------------------------------------------------
+
+
+def _parse_address(value: Any) -> IPv4Address:
+    if isinstance(value, IPv4Address):
+        return value
+    try:
+        return IPv4Address(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IPv4 address") from None
+
+
+def _parse_network(value: Any) -> IPv4Network:
+    if isinstance(value, IPv4Network):
+        return value
+    text = str(value)
+    try:
+        return IPv4Network(text)
+    except ValueError:
+        pass
+    try:
+        loose = IPv4Network(text, strict=False)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IPv4 network (A.B.C.D/LEN)") from None
+    raise ValueError(f"{value!r} has host bits set; the network is {loose}")
+
+
+def _parse_interface_address(value: Any) -> IPv4Interface:
+    if isinstance(value, IPv4Interface):
+        return value
+    text = str(value)
+    if "/" not in text:
+        raise ValueError(f"{value!r} is not an IPv4 interface address (A.B.C.D/LEN)")
+    try:
+        iface = IPv4Interface(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IPv4 interface address") from None
+    net = iface.network
+    if net.prefixlen < 31 and iface.ip in (net.network_address, net.broadcast_address):
+        raise ValueError(f"{value!r} is the network or broadcast address of {net}")
+    return iface
+
+
+def _parse_ipv4_setting(value: Any) -> Literal["dhcp"] | IPv4Interface:
+    if value == "dhcp":
+        return "dhcp"
+    try:
+        return _parse_interface_address(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IPv4 interface address or 'dhcp'") from None
+
+
+def _parse_secret(value: Any, info: ValidationInfo) -> Secret:
+    if isinstance(value, Secret):
+        return value
+    if not isinstance(value, str | int):
+        raise ValueError("expected a secret: ${ENV_NAME}, secret:NAME, '7 <hex>' or a string")
+    resolver = (info.context or {}).get("resolver") or SecretResolver()
+    assert isinstance(resolver, SecretResolver)
+    return resolver.resolve(str(value))
+
+
+Address = Annotated[
+    IPv4Address,
+    PlainValidator(_parse_address),
+    WithJsonSchema({"type": "string", "format": "ipv4"}),
+]
+Network = Annotated[
+    IPv4Network,
+    PlainValidator(_parse_network),
+    WithJsonSchema({"type": "string", "description": "IPv4 network A.B.C.D/LEN"}),
+]
+InterfaceAddress = Annotated[
+    IPv4Interface,
+    PlainValidator(_parse_interface_address),
+    WithJsonSchema({"type": "string", "description": "IPv4 interface address A.B.C.D/LEN"}),
+]
+Ipv4Setting = Annotated[
+    Literal["dhcp"] | IPv4Interface,
+    PlainValidator(_parse_ipv4_setting),
+    WithJsonSchema({"type": "string", "description": "'dhcp' or A.B.C.D/LEN"}),
+]
+SecretValue = Annotated[
+    Secret,
+    PlainValidator(_parse_secret),
+    WithJsonSchema(
+        {"type": "string", "description": "${ENV_NAME} | secret:NAME | '7 <hex>' | literal"}
+    ),
+]
+
+_NAME_RE = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+IosName = Annotated[str, Field(pattern=_NAME_RE, max_length=63)]
+Platform = Literal["ios", "linux-pppd"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- sections -------------------------------------------------------------------------
+
+
+class Management(_Model):
+    """How push and audit reach the device."""
+
+    host: str
+    port: int = Field(22, ge=1, le=65535)
+    username: IosName
+    password: SecretValue
+    enable_secret: SecretValue | None = None
+
+
+class Interface(_Model):
+    role: Literal["wan", "lan"]
+    description: str | None = Field(None, max_length=240)
+    ipv4: Ipv4Setting
+    gateway: Address | None = None
+    dhcp_client_id: str | None = Field(None, pattern=r"^\S+$")
+    mtu: int | None = Field(None, ge=64, le=1500)
+
+
+class PptpClient(_Model):
+    """One PPTP tunnel the router dials out (Dialer N, vpdn-group N)."""
+
+    server: Address
+    dialer: int = Field(ge=0, le=255)
+    chap_hostname: IosName
+    chap_password: SecretValue
+    mppe: Literal["auto", "40", "128", "none"] = "auto"
+    mppe_required: bool = False
+    mtu: int = Field(1460, ge=576, le=1500)
+    remote_networks: list[Network] = Field(default_factory=list)
+    nat: bool = True
+    nat_route_map: IosName | None = None
+    dialer_string: str = Field("123", pattern=r"^[0-9]+$")
+
+    @field_validator("mppe", mode="before")
+    @classmethod
+    def _mppe_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class PptpServer(_Model):
+    """Remote users dialling in to this router (vpdn-group accept-dialin, Virtual-Template)."""
+
+    pool: tuple[Address, Address]
+    pool_name: IosName = "PPTP-POOL"
+    users: dict[str, SecretValue] = Field(default_factory=dict)
+    vpdn_group: int = Field(1, ge=1, le=255)
+    virtual_template: int = Field(1, ge=1, le=200)
+    mppe: Literal["auto", "40", "128"] = "auto"
+    mppe_required: bool = False
+
+    @field_validator("mppe", mode="before")
+    @classmethod
+    def _mppe_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class User(_Model):
+    privilege: int = Field(15, ge=0, le=15)
+    secret: SecretValue
+
+
+class Aaa(_Model):
+    """The seed's local AAA; `enabled: false` gives line passwords only."""
+
+    enabled: bool = True
+    login: str = "local line"
+    ppp: str = "local"
+    authorization_network: str = "if-authenticated"
+
+
+class Services(_Model):
+    timestamps: bool = True
+    password_encryption: bool = True
+    domain_lookup: bool = False
+    http_server: bool = False
+
+
+class Ssh(_Model):
+    version: Literal[1, 2] = 2
+    vty_transport: Literal["ssh", "telnet ssh", "telnet"] = "ssh"
+    exec_timeout_minutes: int | None = Field(None, ge=0, le=35791)
+
+
+class Archive(_Model):
+    """IOS archive: needed by `configure replace` rollback (push)."""
+
+    enabled: bool = True
+    maximum: int = Field(10, ge=1, le=14)
+    write_memory: bool = True
+
+
+class Route(_Model):
+    network: Network
+    next_hop: Address
+
+
+class Site(_Model):
+    hostname: IosName
+    platform: Platform = "ios"
+    groups: list[str] = Field(default_factory=list)
+    management: Management
+    interfaces: dict[str, Interface]
+    internet_nat: bool = False
+    nat_acl: int = Field(10, ge=1, le=99)
+    pptp_clients: dict[IosName, PptpClient] = Field(default_factory=dict)
+    pptp_server: PptpServer | None = None
+    users: dict[IosName, User] = Field(default_factory=dict)
+    aaa: Aaa = Aaa()
+    services: Services = Services()
+    ssh: Ssh = Ssh()
+    archive: Archive = Archive()
+    domain_name: str | None = Field(None, pattern=r"^[A-Za-z0-9.\-]+$")
+    name_servers: list[Address] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+
+    # -- derived views used by templates and checks ----------------------------------
+
+    @property
+    def wan(self) -> tuple[str, Interface]:
+        return next((n, i) for n, i in self.interfaces.items() if i.role == "wan")
+
+    @property
+    def lans(self) -> list[tuple[str, Interface]]:
+        return [(n, i) for n, i in self.interfaces.items() if i.role == "lan"]
+
+    @property
+    def lan_networks(self) -> list[IPv4Network]:
+        return [i.ipv4.network for _, i in self.lans if isinstance(i.ipv4, IPv4Interface)]
+
+    def tunnel_route_map(self, name: str) -> str:
+        client = self.pptp_clients[name]
+        return client.nat_route_map or name.upper()
+
+    @property
+    def login_users(self) -> dict[str, User]:
+        """Local users with the management account always among them."""
+        users = dict(self.users)
+        if self.management.username not in users:
+            users[self.management.username] = User(privilege=15, secret=self.management.password)
+        return dict(sorted(users.items()))
+
+
+# --- canonical interface names ----------------------------------------------------------
+
+IOS_ONLY_KEYS: dict[tuple[str, ...], str] = {
+    ("nat_acl",): "the NAT ACL number",
+    ("aaa",): "IOS AAA",
+    ("archive",): "the IOS archive",
+}
+INTERFACE_IOS_ONLY_KEYS = ("dhcp_client_id",)
+TUNNEL_IOS_ONLY_KEYS = ("nat_route_map", "dialer_string")
+
+
+def canonical_interface_name(platform: str, name: str) -> str | None:
+    """The name as the platform spells it, or None if the platform has no such interface."""
+    if platform == "linux-pppd":
+        return name if LINUX_NAME_RE.match(name) else None
+    return canonical_ios_name(name)
+
+
+# --- cross-field checks ---------------------------------------------------------------
+
+Path = tuple[str | int, ...]
+
+
+def site_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    """Checks that need several fields; each yields the key path it is about."""
+    wans = [name for name, i in site.interfaces.items() if i.role == "wan"]
+    if not wans:
+        yield ("interfaces",), "no interface has role: wan (exactly one is required)"
+    for extra in wans[1:]:
+        yield ("interfaces", extra, "role"), f"a second WAN interface; {wans[0]} is the WAN"
+
+    for name, iface in site.interfaces.items():
+        if iface.gateway is not None:
+            if iface.ipv4 == "dhcp":
+                yield (
+                    ("interfaces", name, "gateway"),
+                    "a gateway needs a static ipv4 (DHCP supplies its own default route)",
+                )
+            elif isinstance(iface.ipv4, IPv4Interface) and iface.gateway not in iface.ipv4.network:
+                yield (
+                    ("interfaces", name, "gateway"),
+                    f"gateway {iface.gateway} is not inside {iface.ipv4.network}",
+                )
+            if iface.role != "wan":
+                yield ("interfaces", name, "gateway"), "only the WAN interface takes a gateway"
+        if iface.role == "lan" and iface.ipv4 == "dhcp":
+            yield ("interfaces", name, "ipv4"), "a LAN interface needs a static address"
+        if iface.dhcp_client_id is not None and iface.ipv4 != "dhcp":
+            yield (("interfaces", name, "dhcp_client_id"), "dhcp_client_id needs ipv4: dhcp")
+
+    yield from _overlap_problems(site)
+
+    nat_users = site.internet_nat or any(c.nat for c in site.pptp_clients.values())
+    if nat_users and not site.lan_networks:
+        key: Path = ("internet_nat",)
+        if not site.internet_nat:
+            key = ("pptp_clients", next(n for n, c in site.pptp_clients.items() if c.nat), "nat")
+        yield key, "NAT is on but there is no LAN interface to translate"
+
+    dialers: dict[int, str] = {}
+    route_maps: dict[str, str] = {"INTERNET": "internet_nat"} if site.internet_nat else {}
+    for name, client in site.pptp_clients.items():
+        if client.dialer in dialers:
+            yield (
+                ("pptp_clients", name, "dialer"),
+                f"dialer {client.dialer} is already used by tunnel {dialers[client.dialer]!r}",
+            )
+        dialers.setdefault(client.dialer, name)
+        if client.nat:
+            route_map = site.tunnel_route_map(name)
+            if route_map in route_maps:
+                yield (
+                    ("pptp_clients", name, "nat_route_map"),
+                    f"route-map {route_map} is already used by {route_maps[route_map]}",
+                )
+            route_maps.setdefault(route_map, name)
+        if client.mppe == "none" and client.mppe_required:
+            yield (
+                ("pptp_clients", name, "mppe_required"),
+                "mppe_required needs mppe other than none",
+            )
+
+    server = site.pptp_server
+    if server is not None:
+        if int(server.pool[0]) > int(server.pool[1]):
+            yield ("pptp_server", "pool"), f"pool start {server.pool[0]} is after its end"
+        if not server.users:
+            yield ("pptp_server", "users"), "the PPTP server needs at least one user"
+        if not site.lans:
+            yield ("pptp_server",), "the PPTP server needs a LAN interface (ip unnumbered)"
+        if server.vpdn_group in dialers:
+            yield (
+                ("pptp_server", "vpdn_group"),
+                f"vpdn-group {server.vpdn_group} is already the group of tunnel "
+                f"{dialers[server.vpdn_group]!r}",
+            )
+        for user in server.users:
+            if user in site.login_users:
+                yield ("pptp_server", "users", user), f"{user!r} is also a login user"
+
+    mgmt_user = site.users.get(site.management.username)
+    if mgmt_user is not None and mgmt_user.privilege != 15:
+        yield (
+            ("users", site.management.username, "privilege"),
+            "the management account needs privilege 15 (push and audit log in with it)",
+        )
+
+    try:
+        ipaddress.ip_address(site.management.host)
+    except ValueError:
+        if not re.match(r"^[A-Za-z0-9.\-]+$", site.management.host):
+            yield ("management", "host"), f"{site.management.host!r} is not an address or name"
+
+
+def _overlap_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    lans = [(n, i.ipv4.network) for n, i in site.lans if isinstance(i.ipv4, IPv4Interface)]
+    for i, (name, net) in enumerate(lans):
+        for other, other_net in lans[:i]:
+            if net.overlaps(other_net):
+                yield ("interfaces", name, "ipv4"), f"{net} overlaps {other} ({other_net})"
+    for tname, client in site.pptp_clients.items():
+        for index, remote in enumerate(client.remote_networks):
+            for lan_name, lan in lans:
+                if remote.overlaps(lan):
+                    yield (
+                        ("pptp_clients", tname, "remote_networks", index),
+                        f"{remote} overlaps LAN {lan_name} ({lan})",
+                    )

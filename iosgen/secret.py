@@ -1,0 +1,68 @@
+"""The `Secret` value type and the resolution of secret references in site files.
+
+A site file names a secret three ways: `${NAME}` (environment), `secret:NAME`
+(the secrets file) or `7 <hex>` (an IOS type-7 value, kept as typed). A plain
+string is taken literally. Secrets never print: `str()` and `repr()` mask them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from iosgen.passwords import is_type7, type7_decode
+
+MASK = "<redacted>"
+_ENV_RE = re.compile(r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}$")
+_FILE_RE = re.compile(r"^secret:(?P<name>[A-Za-z0-9_.\-/]+)$")
+_TYPE7_RE = re.compile(r"^7\s+(?P<hex>\S+)$")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A resolved secret; `type7` keeps a value that the user gave already encoded."""
+
+    _plain: str = field(repr=False)
+    source: str = "literal"
+    type7: str | None = None
+
+    def reveal(self) -> str:
+        return self._plain
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __repr__(self) -> str:
+        return f"Secret({self.source}, {MASK})"
+
+
+@dataclass(frozen=True)
+class SecretResolver:
+    """Where `${NAME}` and `secret:NAME` come from."""
+
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    secrets_file: str = "inventory/secrets.yaml"
+
+    def resolve(self, text: str) -> Secret:
+        """Resolve one reference; raise ValueError naming what is missing."""
+        if match := _ENV_RE.match(text):
+            name = match["name"]
+            if name not in self.environ:
+                raise ValueError(f"environment variable {name} is not set")
+            return Secret(self.environ[name], source=f"${{{name}}}")
+        if match := _FILE_RE.match(text):
+            name = match["name"]
+            if name not in self.secrets:
+                raise ValueError(f"secret {name!r} is not in {self.secrets_file}")
+            return Secret(str(self.secrets[name]), source=f"secret:{name}")
+        if match := _TYPE7_RE.match(text):
+            encoded = match["hex"]
+            if not is_type7(encoded):
+                raise ValueError(f"'7 {encoded}' is not a type-7 value (2 decimal digits, hex)")
+            return Secret(type7_decode(encoded), source="type7", type7=encoded.upper())
+        if "${" in text:
+            raise ValueError("malformed reference: expected ${NAME}")
+        return Secret(text)
