@@ -233,11 +233,14 @@ def _message(error: dict[str, Any]) -> str:
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    if kind in {"literal_error", "enum"}:
-        return f"{error.get('input')!r}: {message[0].lower()}{message[1:]}"
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return f"{error.get('input')!r}: {message[0].lower()}{message[1:]}"
-    return message
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{error.get('input')!r} is not a valid IOS name "
+            "(a letter, then letters, digits, '-' or '_')"
+        )
+    if kind == "value_error":
+        return message
+    return f"{error.get('input')!r}: {message[0].lower()}{message[1:]}"
 
 
 def _problem(source: SourceMap, path: KeyPath, message: str, prefer_key: bool = False) -> Problem:

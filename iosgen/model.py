@@ -73,10 +73,9 @@ def _parse_interface_address(value: Any) -> IPv4Interface:
 def _parse_ipv4_setting(value: Any) -> Literal["dhcp"] | IPv4Interface:
     if value == "dhcp":
         return "dhcp"
-    try:
-        return _parse_interface_address(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not an IPv4 interface address or 'dhcp'") from None
+    if "/" not in str(value):
+        raise ValueError(f"{value!r} is not 'dhcp' or an IPv4 interface address (A.B.C.D/LEN)")
+    return _parse_interface_address(value)
 
 
 def _parse_secret(value: Any, info: ValidationInfo) -> Secret:
@@ -287,6 +286,8 @@ def canonical_interface_name(platform: str, name: str) -> str | None:
     """The name as the platform spells it, or None if the platform has no such interface."""
     if platform == "linux-pppd":
         return name if LINUX_NAME_RE.match(name) else None
+    if LINUX_NAME_RE.match(name):
+        return None  # `eth1` is a Linux name here, not an abbreviation of Ethernet1
     return canonical_ios_name(name)
 
 

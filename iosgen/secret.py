@@ -52,17 +52,22 @@ class SecretResolver:
             name = match["name"]
             if name not in self.environ:
                 raise ValueError(f"environment variable {name} is not set")
-            return Secret(self.environ[name], source=f"${{{name}}}")
+            return _typed(self.environ[name], f"${{{name}}}")
         if match := _FILE_RE.match(text):
             name = match["name"]
             if name not in self.secrets:
                 raise ValueError(f"secret {name!r} is not in {self.secrets_file}")
-            return Secret(str(self.secrets[name]), source=f"secret:{name}")
-        if match := _TYPE7_RE.match(text):
-            encoded = match["hex"]
-            if not is_type7(encoded):
-                raise ValueError(f"'7 {encoded}' is not a type-7 value (2 decimal digits, hex)")
-            return Secret(type7_decode(encoded), source="type7", type7=encoded.upper())
+            return _typed(str(self.secrets[name]), f"secret:{name}")
         if "${" in text:
             raise ValueError("malformed reference: expected ${NAME}")
-        return Secret(text)
+        return _typed(text, "literal")
+
+
+def _typed(text: str, source: str) -> Secret:
+    """A value given as `7 <hex>` (in the file, the environment or the secrets file)."""
+    if match := _TYPE7_RE.match(text):
+        encoded = match["hex"]
+        if not is_type7(encoded):
+            raise ValueError(f"'7 {encoded}' is not a type-7 value (2 decimal digits, hex)")
+        return Secret(type7_decode(encoded), source=source, type7=encoded.upper())
+    return Secret(text, source=source)

@@ -1,0 +1,121 @@
+"""CLI: exit codes, files written, masking, golden check, schema, lazy imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from iosgen.cli import app
+from tests.conftest import GOLDEN, INVENTORY, ROOT
+
+PLOVDIV = str(INVENTORY / "sites" / "plovdiv.yaml")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_prints_config_with_secrets_masked() -> None:
+    code, out, err = run("build", PLOVDIV)
+    assert code == 0
+    assert out.startswith("!\nversion 12.4\n") and out.endswith("end\n")
+    assert " ppp chap password 7 <redacted>\n" in out
+    assert "secrets masked" in err
+
+
+def test_build_show_secrets_prints_the_real_config() -> None:
+    code, out, _ = run("build", PLOVDIV, "--show-secrets")
+    assert code == 0
+    assert out == (GOLDEN / "R-ITD.cfg").read_text()
+
+
+def test_build_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "r-itd.cfg"
+    code, out, _ = run("build", PLOVDIV, "-o", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text() == (GOLDEN / "R-ITD.cfg").read_text()
+
+
+def test_build_all(tmp_path: Path) -> None:
+    code, _, err = run("build", "--all", "-i", str(INVENTORY), "-o", str(tmp_path))
+    assert code == 0
+    assert (tmp_path / "R-VARNA.cfg").read_text() == (GOLDEN / "R-VARNA.cfg").read_text()
+    assert "built" in err
+
+
+def test_build_all_needs_output() -> None:
+    code, _, err = run("build", "--all")
+    assert code == 2 and "needs -o DIR" in err
+
+
+def test_build_missing_file_is_exit_2() -> None:
+    code, _, err = run("build", "no/such/site.yaml")
+    assert code == 2 and "no/such/site.yaml:1:1: cannot read" in err
+
+
+def test_missing_secret_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("IOSGEN_SOFIA_CHAP")
+    code, out, err = run("build", PLOVDIV)
+    assert code == 2 and out == ""
+    assert "plovdiv.yaml:32:20: pptp_clients.sofia.chap_password: " in err
+    assert "IOSGEN_SOFIA_CHAP is not set" in err
+
+
+def test_check_same_then_differs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("check", "--golden", str(golden))
+    assert code == 0, out
+    cfg = golden / "R-ITD.cfg"
+    cfg.write_text(cfg.read_text().replace(" mtu 1460\n", " mtu 1400\n"))
+    code, out, _ = run("check", "--golden", str(golden))
+    assert code == 1
+    assert "differs" in out and "interface Dialer2 > mtu 1400" in out
+    assert "-golden/R-ITD.cfg" not in out and "--- golden/R-ITD.cfg" in out
+    code, _, _ = run("check", "--golden", str(golden), "--update")
+    assert code == 0
+    assert cfg.read_text() == (GOLDEN / "R-ITD.cfg").read_text()
+
+
+def test_check_separator_only_change_is_cosmetic(tmp_path: Path) -> None:
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    cfg = golden / "R-ITD.cfg"
+    cfg.write_text(cfg.read_text().replace("!\nip cef\n", "!\n!\n!\nip cef\n"))
+    code, out, _ = run("check", "--golden", str(golden), "-i", str(INVENTORY))
+    assert code == 0
+    assert "cosmetic" in out
+
+
+def test_schema_is_json_schema_of_the_site() -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert {"hostname", "interfaces", "pptp_clients", "management"} <= set(schema["properties"])
+    assert "hostname" in schema["required"]
+
+
+def test_build_does_not_import_heavy_modules() -> None:
+    probe = (
+        "import sys\n"
+        "from iosgen.cli import app\n"
+        f"sys.argv = ['iosgen', 'build', {PLOVDIV!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "heavy = ['netmiko', 'paramiko', 'asyncssh', 'ciscoconfparse', 'hier_config']\n"
+        "print('heavy=' + ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=dict(os.environ)
+    )
+    assert result.stdout.strip().splitlines()[-1] == "heavy=", result.stdout + result.stderr
+    assert "version 12.4" in result.stdout

@@ -1,0 +1,28 @@
+"""Shared fixtures: the example inventory's demo secrets, and the repository root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORY = ROOT / "inventory"
+GOLDEN = ROOT / "golden"
+
+
+def example_env() -> dict[str, str]:
+    """The demo secrets of the example inventory (inventory/example.env)."""
+    values = {}
+    for line in (INVENTORY / "example.env").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            name, _, value = line.partition("=")
+            values[name] = value
+    return values
+
+
+@pytest.fixture(autouse=True)
+def _example_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in example_env().items():
+        monkeypatch.setenv(name, value)
