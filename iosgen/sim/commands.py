@@ -1,0 +1,297 @@
+"""The command table: every command the simulated 2801 knows, mode by mode.
+
+Within a mode, commands are listed in the order IOS prints them (NVGEN order), so
+the table is also the rendering order; global commands carry the running-config
+section they print in (facts.LAYOUT). A line this table cannot parse is rejected
+with `% Invalid input detected at '^' marker.` and never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from typing import Any
+
+from iosgen.sim.grammar import Cmd, Grammar
+
+_ACL_ADDR = "{<ip> [<ip>]|host <ip>|any}"
+_EXT_ADDR = "{<ip> <ip>|host <ip>|any}"
+_PORT = "[{eq|gt|lt|neq} <word>]"
+_AAA_METHOD = "{local|line|none|enable|if-authenticated|local-case|group <word>}"
+_AAA_METHODS = f"{_AAA_METHOD} [{_AAA_METHOD} [{_AAA_METHOD}]]"
+_PPP_AUTH = "{chap|pap|ms-chap|ms-chap-v2|eap}"
+
+
+def _table() -> list[Cmd]:
+    c: list[Cmd] = []
+
+    def add(mode: str, syntax: str, **kw: Any) -> None:
+        c.append(Cmd(mode=mode, syntax=syntax, **kw))
+
+    # ---- exec (privileged "exec" and user "user") ---------------------------------------
+    for mode in ("user", "exec"):
+        add(mode, "enable", kind="action", action="enable")
+        add(mode, "exit", kind="action", action="logout")
+        add(mode, "logout", kind="action", action="logout")
+        add(mode, "quit", kind="action", action="logout")
+        add(mode, "terminal length <0-512>", kind="action", action="terminal")
+        add(mode, "terminal width <0-512>", kind="action", action="terminal")
+        add(mode, "terminal monitor", kind="action", action="terminal")
+        add(mode, "show version", kind="action", action="show_version")
+        add(mode, "show ip interface brief", kind="action", action="show_ip_int_brief")
+        add(mode, "show clock", kind="action", action="show_clock")
+    add("exec", "disable", kind="action", action="disable")
+    add("exec", "show running-config", kind="action", action="show_run")
+    add("exec", "show startup-config", kind="action", action="show_start")
+    add("exec", "show archive", kind="action", action="show_archive")
+    add("exec", "show flash:", kind="action", action="dir")
+    add("exec", "show ip nat translations", kind="action", action="show_nat")
+    add("exec", "dir [flash:]", kind="action", action="dir")
+    add("exec", "more <url>", kind="action", action="more")
+    add("exec", "write [memory]", kind="action", action="write")
+    add("exec", "copy running-config startup-config", kind="action", action="copy_run_start")
+    add("exec", "copy running-config <url>", kind="action", action="copy_run_flash")
+    add("exec", "copy startup-config running-config", kind="action", action="copy_start_run")
+    add("exec", "copy <url> running-config", kind="action", action="copy_flash_run")
+    add("exec", "copy <url> startup-config", kind="action", action="copy_flash_start")
+    add("exec", "delete <url>", kind="action", action="delete")
+    add("exec", "configure terminal", kind="action", action="configure")
+    add(
+        "exec",
+        "configure replace <url> [list] [force] [time <1-120>] [nolock]",
+        kind="action",
+        action="replace",
+    )
+    add("exec", "configure confirm", kind="action", action="confirm")
+    add("exec", "reload", kind="action", action="reload")
+    add("exec", "clear ip nat translation *", kind="action", action="clear_nat")
+    add("exec", "archive config", kind="action", action="archive_config")
+
+    # ---- global configuration -----------------------------------------------------------
+    g = "config"
+    add(g, "end", kind="action", action="end")
+    add(g, "exit", kind="action", action="exit")
+    add(g, "do <line>", kind="action", action="do")
+    add(g, "version <word>", kind="noop", section="version")
+    add(g, "service timestamps {debug|log} [datetime [msec] [localtime] [show-timezone] [year]]",
+        key=3, section="service")
+    add(g, "service timestamps {debug|log} uptime", key=3, section="service")
+    add(g, "service password-encryption", kind="toggle", off=True, section="service",
+        action="pwenc")
+    add(g, "service internal", kind="toggle", section="service")
+    add(g, "service sequence-numbers", kind="toggle", section="service")
+    add(g, "hostname <word>", key=1, section="hostname", action="hostname")
+    add(g, "boot-start-marker", kind="noop", section="boot")
+    add(g, "boot system flash <word>", kind="multi", section="boot")
+    add(g, "boot-end-marker", kind="noop", section="boot")
+    add(g, "logging buffered [<4096-2147483647>] [{debugging|informational|notifications|"
+        "warnings|errors|critical|alerts|emergencies}]", key=2, section="logging-global")
+    add(g, "logging console [{debugging|informational|notifications|warnings|errors|critical|"
+        "alerts|emergencies}]", key=2, section="logging-global")
+    add(g, "enable secret [{0|5}] <word>", key=2, section="enable", pw="secret")
+    add(g, "enable password [{0|7}] <word>", key=2, section="enable", pw="bare")
+    add(g, "aaa new-model", kind="toggle", off=True, section="aaa-new-model", action="aaa")
+    add(g, f"aaa authentication login {{default|<word>}} {_AAA_METHODS}", key=4,
+        section="aaa-methods")
+    add(g, f"aaa authentication ppp {{default|<word>}} {_AAA_METHODS}", key=4,
+        section="aaa-methods")
+    add(g, f"aaa authorization {{exec|network}} {{default|<word>}} {_AAA_METHODS}", key=4,
+        section="aaa-methods")
+    add(g, "aaa session-id {common|unique}", key=2, section="aaa-session")
+    add(g, "clock timezone <word> <-23-23> [<0-59>]", key=2, section="clock")
+    add(g, "ip cef", kind="toggle", off=True, section="ip-cef", default=True)
+    add(g, "ip domain lookup", kind="toggle", on=False, off=True, section="ip-domain",
+        default=True)
+    add(g, "ip domain name <word>", key=3, section="ip-domain")
+    add(g, "ip name-server <ip>", kind="multi", section="ip-domain")
+    add(g, "multilink bundle-name authenticated", kind="toggle", section="multilink",
+        default=True)
+    add(g, "vpdn enable", kind="toggle", section="vpdn-enable")
+    add(g, "vpdn-group <word>", kind="enter", enters="config-vpdn", section="vpdn-group*")
+    add(g, "username <word> [privilege <0-15>] password [{0|7}] <word>", key=2,
+        section="username", pw="zero")
+    add(g, "username <word> [privilege <0-15>] secret [{0|5}] <word>", key=2,
+        section="username", pw="secret")
+    add(g, "username <word> [privilege <0-15>] nopassword", key=2, section="username")
+    add(g, "archive", kind="enter", enters="config-archive", section="archive*")
+    add(g, "ip ssh version {1|2}", key=3, section="ip-ssh")
+    add(g, "ip ssh time-out <1-120>", key=3, section="ip-ssh")
+    add(g, "ip ssh authentication-retries <0-5>", key=3, section="ip-ssh")
+    add(g, "interface <if>", kind="enter", enters="config-if", section="interface*", key=2)
+    add(g, "ip local pool <word> <ip> [<ip>]", key=4, section="ip-local-pool")
+    add(g, "ip forward-protocol nd", kind="toggle", section="ip-forward", default=True)
+    add(g, "ip route <ip> <ip> {<ip>|<if>} [<1-255>] [permanent]", kind="multi",
+        section="ip-route", nokey=4)
+    add(g, "ip route <ip> <ip> <if> <ip> [<1-255>] [permanent]", kind="multi",
+        section="ip-route", nokey=4)
+    add(g, "ip http server", kind="toggle", off=True, section="ip-http")
+    add(g, "ip http secure-server", kind="toggle", off=True, section="ip-http")
+    add(g, "ip nat inside source route-map <word> interface <if> overload", kind="multi",
+        section="ip-nat", nokey=4, action="nat")
+    add(g, "ip nat inside source list {<1-199>|<word>} interface <if> overload", kind="multi",
+        section="ip-nat", nokey=4, action="nat")
+    add(g, "ip nat inside source static <ip> <ip>", kind="multi", section="ip-nat", nokey=4,
+        action="nat")
+    add(g, "logging <ip>", kind="multi", section="logging-host")
+    add(g, "logging host <ip>", kind="multi", section="logging-host", action="logging_host")
+    add(g, "logging trap {debugging|informational|notifications|warnings|errors|critical|"
+        "alerts|emergencies}", key=2, section="logging-host")
+    add(g, "access-list <1-99> remark <line>", kind="acl", key=2, section="access-list")
+    add(g, f"access-list <1-99> {{permit|deny}} {_ACL_ADDR} [log]", kind="acl", key=2,
+        section="access-list")
+    add(g, "access-list <100-199> remark <line>", kind="acl", key=2, section="access-list")
+    add(g, f"access-list <100-199> {{permit|deny}} {{ip|gre|icmp|<0-255>}} {_EXT_ADDR} "
+        f"{_EXT_ADDR} [log]", kind="acl", key=2, section="access-list")
+    add(g, f"access-list <100-199> {{permit|deny}} {{tcp|udp}} {_EXT_ADDR} {_PORT} "
+        f"{_EXT_ADDR} {_PORT} [established] [log]", kind="acl", key=2, section="access-list")
+    add(g, "dialer-list <1-10> protocol ip {permit|deny|list <1-199>}", key=4,
+        section="dialer-list")
+    add(g, "cdp run", kind="toggle", on=False, off=True, section="cdp", default=True)
+    add(g, "route-map <word> [{permit|deny}] [<0-65535>]", kind="enter",
+        enters="config-route-map", section="route-map*", action="route_map")
+    add(g, "snmp-server community <word> [{RO|RW}] [<1-99>]", key=3, section="snmp")
+    add(g, "snmp-server location <line>", key=2, section="snmp")
+    add(g, "snmp-server contact <line>", key=2, section="snmp")
+    add(g, "control-plane", kind="enter", enters="config-cp", section="control-plane*")
+    add(g, "banner {motd|login|exec} <line>", key=2, section="banner", action="banner")
+    add(g, "line con 0", kind="enter", enters="config-line", section="line")
+    add(g, "line aux 0", kind="enter", enters="config-line", section="line")
+    add(g, "line vty <0-15> [<0-15>]", kind="enter", enters="config-line", section="line")
+    add(g, "scheduler allocate <400-60000> <100-4000>", key=2, section="scheduler")
+    add(g, "ntp server <ip> [prefer]", key=3, section="ntp")
+
+    # ---- interface ----------------------------------------------------------------------
+    i = "config-if"
+    add(i, "exit", kind="action", action="exit")
+    add(i, "description <line>", key=1)
+    add(i, "mtu <64-18000>", key=1)
+    add(i, "ip dhcp client client-id ascii <word>", key=4, slot="dhcp-client-id")
+    add(i, "ip dhcp client client-id <if>", key=4, slot="dhcp-client-id")
+    add(i, "ip address <ip> <ip>", slot="ipaddr", key=2)
+    add(i, "ip address dhcp", slot="ipaddr", key=2)
+    add(i, "ip address negotiated", slot="ipaddr", key=2)
+    add(i, "ip unnumbered <if>", slot="ipaddr", key=2)
+    add(i, "ip access-group {<1-199>|<word>} {in|out}", key=4)
+    add(i, "ip nat {inside|outside}", slot="ipnat", key=2, action="ipnat")
+    add(i, "ip virtual-reassembly", key=2)
+    add(i, "ip tcp adjust-mss <500-1460>", key=3)
+    add(i, "encapsulation {ppp|hdlc}", key=1)
+    add(i, "dialer in-band", key=2)
+    add(i, "dialer idle-timeout <0-2147483> [either]", key=2)
+    add(i, "dialer string <word>", key=2)
+    add(i, "dialer vpdn", key=2)
+    add(i, "dialer pool <1-255>", key=2)
+    add(i, "dialer persistent", key=2)
+    add(i, "dialer-group <1-10>", key=1)
+    add(i, "cdp enable", kind="toggle", on=False, off=True, default=True)
+    add(i, "peer default ip address pool <word>", key=4)
+    add(i, "keepalive", kind="toggle", on=False, off=True, default=True)
+    add(i, "ppp pfc local {request|forbid}", key=3)
+    add(i, "ppp pfc remote {apply|reject|ignore}", key=3)
+    add(i, "ppp encrypt mppe {auto|40|128} [{passive|required}] [stateful]", key=3)
+    add(i, f"ppp authentication {_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH}]]] "
+        "[callin]", key=2)
+    add(i, "ppp chap hostname <word>", key=3)
+    add(i, "ppp chap password [{0|7}] <word>", key=3, pw="zero")
+    add(i, "shutdown", kind="toggle")
+    add(i, "duplex {auto|full|half}", key=1)
+    add(i, "speed {10|100|auto}", key=1)
+
+    # ---- vpdn-group and its subgroups ---------------------------------------------------
+    v = "config-vpdn"
+    add(v, "exit", kind="action", action="exit")
+    add(v, "description <line>", key=1)
+    add(v, "request-dialin", kind="enter", enters="config-vpdn-req-in")
+    add(v, "accept-dialin", kind="enter", enters="config-vpdn-acc-in")
+    add(v, "initiate-to ip <ip> [limit <1-65535>] [priority <1-65535>]", key=1)
+    add(v, "source-ip <ip>", key=1)
+    add(v, "local name <word>", key=2)
+    for sub in ("config-vpdn-req-in", "config-vpdn-acc-in"):
+        add(sub, "exit", kind="action", action="exit")
+        add(sub, "protocol {pptp|l2tp|pppoe|any}", key=1, action="vpdn_protocol")
+        if sub == "config-vpdn-req-in":
+            add(sub, "rotary-group <0-255>", slot="dialer-bind", action="needs_protocol")
+            add(sub, "pool-member <1-255>", slot="dialer-bind", action="needs_protocol")
+        else:
+            add(sub, "virtual-template <1-1000>", key=1, action="needs_protocol")
+
+    # ---- route-map ----------------------------------------------------------------------
+    r = "config-route-map"
+    add(r, "exit", kind="action", action="exit")
+    add(r, "description <line>", key=1)
+    add(r, "match ip address {<1-199>|<word>} [{<1-199>|<word>}]", key=3)
+    add(r, "match interface <if> [<if>]", key=2)
+    add(r, "set ip next-hop <ip>", key=3)
+    add(r, "set interface <if>", key=2)
+
+    # ---- line ---------------------------------------------------------------------------
+    ln = "config-line"
+    add(ln, "exit", kind="action", action="exit")
+    add(ln, "exec-timeout <0-35791> [<0-2147483>]", key=1)
+    add(ln, "privilege level <0-15>", key=2)
+    add(ln, "password [{0|7}] <word>", key=1, pw="bare")
+    add(ln, "logging synchronous", key=2)
+    add(ln, "login", slot="login")
+    add(ln, "login local", slot="login")
+    add(ln, "login authentication <word>", slot="login")
+    add(ln, "exec", kind="toggle", on=False, off=True, default=True)
+    add(ln, "transport input {ssh|telnet|all|none} [{ssh|telnet}]", key=2)
+    add(ln, "transport output {ssh|telnet|all|none} [{ssh|telnet}]", key=2)
+
+    # ---- archive ------------------------------------------------------------------------
+    a = "config-archive"
+    add(a, "exit", kind="action", action="exit")
+    add(a, "log config", kind="enter", enters="config-archive-log-cfg")
+    add(a, "path <word>", key=1)
+    add(a, "maximum <1-14>", key=1)
+    add(a, "write-memory", key=1)
+    add(a, "time-period <1-525600>", key=1)
+    lg = "config-archive-log-cfg"
+    add(lg, "exit", kind="action", action="exit")
+    add(lg, "logging enable", key=2)
+    add(lg, "logging size <1-1000>", key=2)
+    add(lg, "notify syslog", key=2)
+    add(lg, "hidekeys", key=1)
+
+    add("config-cp", "exit", kind="action", action="exit")
+
+    ranks: dict[str, int] = {}
+    out = []
+    for cmd in c:
+        ranks[cmd.mode] = ranks.get(cmd.mode, 0) + 1
+        out.append(replace(cmd, rank=ranks[cmd.mode]))
+    return out
+
+
+CONFIG_MODES = (
+    "config",
+    "config-if",
+    "config-vpdn",
+    "config-vpdn-req-in",
+    "config-vpdn-acc-in",
+    "config-route-map",
+    "config-line",
+    "config-archive",
+    "config-archive-log-cfg",
+    "config-cp",
+)
+
+
+@cache
+def table() -> tuple[Cmd, ...]:
+    """Every command, ranked in NVGEN order within its mode."""
+    return tuple(_table())
+
+
+@cache
+def grammar() -> Grammar:
+    """The compiled grammar (built once per process)."""
+    return Grammar(table(), CONFIG_MODES)
+
+
+@cache
+def toggles(mode: str, section: str = "") -> tuple[Cmd, ...]:
+    """The on/off commands of a mode (and global section), whose default state prints."""
+    return tuple(
+        c for c in table() if c.kind == "toggle" and c.mode == mode and c.section == section
+    )

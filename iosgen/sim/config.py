@@ -1,0 +1,397 @@
+"""The configuration store of one router: what applying a parsed line does, and NVGEN.
+
+IOS semantics modelled here (ios-reference §2-§4, §8): a single-value command
+replaces the old value; `no` removes; `no access-list N ...` deletes the whole
+numbered list; toggles print only in their non-default state (or always, like
+`ip cef` / `no ip http server`); clear passwords gain a `0` marker or become type 7
+under `service password-encryption`; NAT on an interface brings
+`ip virtual-reassembly`; the running config prints in IOS order whatever the
+typing order.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from iosgen.sim.commands import table, toggles
+from iosgen.sim.facts import INTERFACE_TYPES, LAYOUT, PHYSICAL_INTERFACES, PHYSICAL_NOT_REMOVABLE
+from iosgen.sim.grammar import Cmd, Match
+from iosgen.sim.secrets import md5_secret, type7_encode
+
+_SEQ = itertools.count()
+
+
+@dataclass
+class Line:
+    """One stored config line; a block (interface, vpdn-group ...) has children."""
+
+    cmd: Cmd
+    words: list[str]
+    negated: bool = False
+    children: list[Line] | None = None
+    seq: int = field(default_factory=lambda: next(_SEQ))
+
+    @property
+    def text(self) -> str:
+        return ("no " if self.negated else "") + " ".join(self.words)
+
+    def identity(self) -> tuple[str, ...]:
+        if self.cmd.action == "route_map":
+            return ("route-map", self.words[1], self.words[3])
+        return self.cmd.identity(self.words)
+
+
+def _cmd(mode: str, syntax: str) -> Cmd:
+    for c in table():
+        if c.mode == mode and c.syntax == syntax:
+            return c
+    raise KeyError(syntax)
+
+
+@dataclass
+class Outcome:
+    """What applying one line did: a message to print, the new block stack and mode."""
+
+    message: str = ""
+    stack: list[Line] | None = None
+    mode: str | None = None
+
+
+class Config:
+    """A running (or startup) configuration as IOS holds it."""
+
+    def __init__(self) -> None:
+        self.root: list[Line] = []
+        # Blocks IOS always has on a 2801: the onboard ports, control-plane, the lines.
+        for name in PHYSICAL_INTERFACES:
+            self.root.append(Line(_cmd("config", "interface <if>"), ["interface", name], False, []))
+        self.root.append(Line(_cmd("config", "control-plane"), ["control-plane"], False, []))
+        self.root.append(Line(_cmd("config", "line con 0"), ["line", "con", "0"], False, []))
+        self.root.append(Line(_cmd("config", "line aux 0"), ["line", "aux", "0"], False, []))
+        vty = _cmd("config", "line vty <0-15> [<0-15>]")
+        self.root.append(Line(vty, ["line", "vty", "0", "4"], False, []))
+
+    def clone(self) -> Config:
+        return copy.deepcopy(self)
+
+    # ---- queries ----------------------------------------------------------------------
+    def walk(self) -> Iterator[Line]:
+        stack = list(self.root)
+        while stack:
+            line = stack.pop()
+            yield line
+            if line.children:
+                stack.extend(line.children)
+
+    def value(self, *words: str) -> Line | None:
+        """The first global line whose words start with the given ones."""
+        for line in self.root:
+            if not line.negated and tuple(line.words[: len(words)]) == words:
+                return line
+        return None
+
+    @property
+    def hostname(self) -> str:
+        line = self.value("hostname")
+        return line.words[1] if line else "Router"
+
+    def toggle_state(self, container: list[Line], cmd: Cmd) -> bool:
+        for line in container:
+            if line.cmd is cmd:
+                return not line.negated
+        return cmd.default
+
+    def password_encryption(self) -> bool:
+        return self.toggle_state(self.root, _cmd("config", "service password-encryption"))
+
+    def interfaces(self) -> list[Line]:
+        return sorted(
+            (ln for ln in self.root if ln.words[0] == "interface"), key=_interface_sort
+        )
+
+    def block(self, *words: str) -> Line | None:
+        for line in self.root:
+            if line.children is not None and line.words == list(words):
+                return line
+        return None
+
+    # ---- applying a parsed line ---------------------------------------------------------
+    def apply(self, m: Match, stack: list[Line]) -> Outcome:
+        cmd = m.cmd
+        words = list(m.words)
+        container = stack[-1].children if stack else self.root
+        assert container is not None
+        if cmd.kind == "noop":
+            return Outcome()
+        if cmd.kind == "enter":
+            return self._enter(cmd, words, m.negated, stack, container)
+        if cmd.kind == "toggle":
+            self._remove(container, lambda ln: ln.cmd is cmd)
+            state = not m.negated
+            if state != cmd.default:
+                container.append(Line(cmd, words, not state))
+            if cmd.action == "pwenc" and state:
+                self._encrypt_all()
+            if cmd.action == "aaa" and state and self.value("aaa", "session-id") is None:
+                session = _cmd("config", "aaa session-id {common|unique}")
+                self.root.append(Line(session, ["aaa", "session-id", "common"]))
+            return Outcome()
+        if cmd.kind == "acl":
+            ident = tuple(words[:2])
+            if m.negated:
+                self._remove(container, lambda ln: tuple(ln.words[:2]) == ident)
+                return Outcome()
+            words = _normalise_acl(words)
+            if not any(ln.words == words for ln in container):
+                container.append(Line(cmd, words))
+            return Outcome()
+        # "set" / "multi"
+        if m.negated:
+            if cmd.kind == "multi":
+                n = len(words)
+                self._remove(container, lambda ln: ln.cmd.kind == "multi" and ln.words[:n] == words)
+            else:
+                ident = cmd.identity(words)
+                self._remove(container, lambda ln: ln.identity() == ident)
+            if cmd.action == "vpdn_protocol":
+                # Removing the tunnel protocol removes what depends on it (VPDN cmd ref).
+                self._remove(container, lambda ln: ln.cmd.action == "needs_protocol")
+            return Outcome()
+        if cmd.action == "needs_protocol" and not any(
+            ln.cmd.action == "vpdn_protocol" for ln in container
+        ):
+            return Outcome(message="% Tunnel protocol must be configured first")
+        if cmd.action == "logging_host":
+            words = ["logging", words[2]]
+        if cmd.pw:
+            words = _normalise_password(words, cmd.pw, self.password_encryption())
+        if cmd.kind == "multi":
+            if not any(ln.words == words for ln in container):
+                container.append(Line(cmd, words))
+        else:
+            line = Line(cmd, words)
+            ident = line.identity()
+            self._remove(container, lambda ln: ln.identity() == ident)
+            container.append(line)
+        if cmd.action == "ipnat" and not any(
+            ln.words == ["ip", "virtual-reassembly"] for ln in container
+        ):
+            vr = _cmd("config-if", "ip virtual-reassembly")
+            container.append(Line(vr, ["ip", "virtual-reassembly"]))
+        return Outcome()
+
+    def _enter(
+        self, cmd: Cmd, words: list[str], negated: bool, stack: list[Line], container: list[Line]
+    ) -> Outcome:
+        if cmd.action == "route_map":
+            action = "permit"
+            seq = "10"
+            for w in words[2:]:
+                if w in ("permit", "deny"):
+                    action = w
+                else:
+                    seq = w
+            if negated and len(words) == 2:
+                self._remove(container, lambda ln: ln.words[:2] == words)
+                return Outcome()
+            words = ["route-map", words[1], action, seq]
+        if negated:
+            if words[0] == "interface" and words[1] in PHYSICAL_INTERFACES:
+                return Outcome(message=PHYSICAL_NOT_REMOVABLE)
+            if words[0] in ("line", "control-plane"):
+                return Outcome()
+            probe = Line(cmd, words)
+            ident = probe.identity()
+            self._remove(container, lambda ln: ln.children is not None and ln.identity() == ident)
+            return Outcome()
+        probe = Line(cmd, words, False, [])
+        ident = probe.identity()
+        for line in container:
+            if line.children is not None and line.identity() == ident:
+                if cmd.action == "route_map":
+                    line.words = words
+                return Outcome(stack=[*stack, line], mode=cmd.enters)
+        container.append(probe)
+        return Outcome(stack=[*stack, probe], mode=cmd.enters)
+
+    @staticmethod
+    def _remove(container: list[Line], pred: object) -> int:
+        keep = [ln for ln in container if not pred(ln)]  # type: ignore[operator]
+        removed = len(container) - len(keep)
+        container[:] = keep
+        return removed
+
+    def _encrypt_all(self) -> None:
+        for line in self.walk():
+            if line.cmd.pw in ("zero", "bare"):
+                line.words = _normalise_password(line.words, line.cmd.pw, True)
+
+    def set_banner(self, kind: str, text: str) -> None:
+        cmd = _cmd("config", "banner {motd|login|exec} <line>")
+        self._remove(self.root, lambda ln: ln.cmd is cmd and ln.words[1] == kind)
+        self.root.append(Line(cmd, ["banner", kind, f"^C{text}^C"]))
+
+    def remove_banner(self, kind: str) -> None:
+        self._remove(self.root, lambda ln: ln.words[:2] == ["banner", kind])
+
+    # ---- NVGEN ----------------------------------------------------------------------------
+    def render(self) -> list[str]:
+        """The config body as IOS prints it, from `!` / `version 12.4` to `end`."""
+        by_section: dict[str, list[Line]] = {}
+        for line in self.root:
+            by_section.setdefault(line.cmd.section, []).append(line)
+        out: list[str] = []
+        for section in LAYOUT:
+            if section == "!":
+                out.append("!")
+            elif section == "end":
+                out.append("end")
+            elif section == "version":
+                out.append("version 12.4")
+            elif section == "hostname":
+                out.append(f"hostname {self.hostname}")
+            elif section == "boot":
+                out.append("boot-start-marker")
+                out.extend(ln.text for ln in by_section.get("boot", []) if ln.words[0] == "boot")
+                out.append("boot-end-marker")
+            elif section.endswith("*"):
+                for block in sorted(by_section.get(section, []), key=_sort_key):
+                    out.extend(self._render_block(block, 0))
+                    out.append("!")
+            else:
+                lines = [ln for ln in by_section.get(section, []) if ln.cmd.kind != "noop"]
+                lines += self._default_toggles(self.root, "config", section)
+                if section == "scheduler" and not lines:
+                    out.append("scheduler allocate 20000 1000")
+                if section == "line":
+                    for block in sorted(lines, key=_sort_key):
+                        out.extend(self._render_block(block, 0))
+                    continue
+                for ln in sorted(lines, key=_sort_key):
+                    out.extend(ln.text.split("\n"))
+        return out
+
+    def _default_toggles(self, container: list[Line], mode: str, section: str) -> list[Line]:
+        extra = []
+        for cmd in toggles(mode, section):
+            if any(ln.cmd is cmd for ln in container):
+                continue
+            if (cmd.default and cmd.on) or (not cmd.default and cmd.off):
+                extra.append(Line(cmd, cmd.syntax.split(), not cmd.default, seq=-1))
+        return extra
+
+    def _render_block(self, block: Line, depth: int) -> list[str]:
+        pad = " " * depth
+        out = [pad + block.text]
+        children = list(block.children or [])
+        mode = block.cmd.enters or ""
+        children += self._default_toggles(children, mode, "")
+        if mode == "config-if":
+            if not any(ln.cmd.slot == "ipaddr" for ln in children):
+                children.append(Line(_cmd("config-if", "ip address <ip> <ip>"), ["no"], seq=-1))
+            if block.words[1].startswith("FastEthernet"):
+                for word, syntax in (("duplex", "duplex {auto|full|half}"),
+                                     ("speed", "speed {10|100|auto}")):
+                    if not any(ln.words[0] == word for ln in children):
+                        children.append(Line(_cmd("config-if", syntax), [word, "auto"], seq=-1))
+        for child in sorted(children, key=_sort_key):
+            if child.words == ["no"]:
+                out.append(pad + " no ip address")
+            elif child.children is not None:
+                out.extend(self._render_block(child, depth + 1))
+            else:
+                out.append(pad + " " + child.text)
+        return out
+
+
+def _interface_sort(line: Line) -> tuple[int, tuple[int, ...]]:
+    name = line.words[1]
+    for typ, rank in INTERFACE_TYPES.items():
+        if name.startswith(typ):
+            nums = tuple(int(x) for x in name[len(typ) :].split("/"))
+            return rank, nums
+    return 99, ()
+
+
+def _sort_key(line: Line) -> tuple[object, ...]:
+    cmd = line.cmd
+    w = line.words
+    sub: tuple[object, ...] = ()
+    section = cmd.section
+    if section == "interface*":
+        sub = _interface_sort(line)
+    elif section == "ip-route":
+        sub = (int(ipaddress.IPv4Address(w[2])), int(ipaddress.IPv4Address(w[3])))
+    elif section == "access-list":
+        sub = (int(w[1]),)
+        return (0, sub, line.seq)
+    elif section in ("route-map*",):
+        sub = (w[1], int(w[3]))
+    elif section == "line":
+        sub = ({"con": 0, "aux": 1, "vty": 2}[w[1]], int(w[2]))
+    elif section in ("ip-nat", "logging-host", "vpdn-group*"):
+        sub = (line.text,)
+    return (cmd.rank, sub, line.seq)
+
+
+def _normalise_password(words: list[str], kind: str, encrypt: bool) -> list[str]:
+    value = words[-1]
+    typ: str | None = None
+    head = words[:-1]
+    if head and head[-1] in ("0", "5", "7") and len(head) >= 2 and head[-2] in (
+        "password",
+        "secret",
+    ):
+        typ = head[-1]
+        head = head[:-1]
+    if kind == "secret":
+        return [*head, "5", value if typ == "5" else md5_secret(value)]
+    if typ == "7":
+        return [*head, "7", value]
+    if encrypt:
+        return [*head, "7", type7_encode(value)]
+    return [*head, "0", value] if kind == "zero" else [*head, value]
+
+
+def _mask(addr: str, wildcard: str) -> str:
+    a = int(ipaddress.IPv4Address(addr))
+    w = int(ipaddress.IPv4Address(wildcard))
+    return str(ipaddress.IPv4Address(a & ~w & 0xFFFFFFFF))
+
+
+def _normalise_acl(words: list[str]) -> list[str]:
+    """IOS stores ACL addresses masked and abbreviated: `host X`, `any`, standard `X`."""
+    if words[2] == "remark":
+        return words
+    standard = int(words[1]) < 100
+    head = words[:3] if standard else words[:4]
+    rest = words[len(head) :]
+    out: list[str] = []
+    i = 0
+    while i < len(rest):
+        w = rest[i]
+        nxt = rest[i + 1] if i + 1 < len(rest) else None
+        if w == "host" and nxt:
+            out += [nxt] if standard else ["host", nxt]
+            i += 2
+        elif _is_ip(w) and nxt and _is_ip(nxt):
+            if nxt == "255.255.255.255":
+                out.append("any")
+            elif nxt == "0.0.0.0":
+                out += [w] if standard else ["host", w]
+            else:
+                out += [_mask(w, nxt), nxt]
+            i += 2
+        else:
+            out.append(w)
+            i += 1
+    return head + out
+
+
+def _is_ip(w: str) -> bool:
+    parts = w.split(".")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)

@@ -1,0 +1,166 @@
+"""Configuration mode: one line at a time, with IOS's mode stack and fall-through.
+
+Used by the interactive CLI and to load a config text (initial config, `copy
+flash: running-config`, `configure replace`): a file is simply typed in, as IOS
+does, so indentation is not needed and a sub-mode command unknown in the current
+mode is tried in the parent modes (`initiate-to ip ...` after `rotary-group 2`
+falls back from `(config-vpdn-req-in)` to `(config-vpdn)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from iosgen.sim.commands import grammar
+from iosgen.sim.config import Config, Line
+from iosgen.sim.facts import AMBIGUOUS, BANNER_ENTER, INCOMPLETE, INVALID_INPUT, MODE_PARENT
+from iosgen.sim.grammar import Failure, Match
+
+
+def mode_depth(mode: str) -> int:
+    depth = 0
+    while mode in MODE_PARENT:
+        mode = MODE_PARENT[mode]
+        depth += 1
+    return depth
+
+
+def error_text(failure: Failure, line: str, prompt: str) -> str:
+    """The IOS error for a line typed after `prompt` (the echo is already on screen)."""
+    if failure.kind == "ambiguous":
+        return AMBIGUOUS.format(line=line) + "\n"
+    if failure.kind == "incomplete":
+        return INCOMPLETE + "\n\n"
+    return " " * (len(prompt) + failure.pos) + "^\n" + INVALID_INPUT + "\n\n"
+
+
+@dataclass
+class LineResult:
+    """What one config-mode line produced."""
+
+    output: str = ""
+    exit_config: bool = False
+    do: str | None = None  # an exec command to run (`do ...`), with its offset
+    do_offset: int = 0
+    nat_removal: Match | None = None  # a `no ip nat inside source` waiting for the dialog
+    error: bool = False
+
+
+class ConfigMode:
+    """The state of a configuration session: mode, open blocks, banner being typed."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.mode = "config"
+        self.stack: list[Line] = []
+        self._banner: tuple[str, str, list[str]] | None = None  # kind, delimiter, lines
+        self.nat_guard: Callable[[Match], bool] | None = None
+
+    @property
+    def in_banner(self) -> bool:
+        return self._banner is not None
+
+    def feed(self, line: str, prompt: str) -> LineResult:
+        if self._banner is not None:
+            return self._banner_line(line)
+        if not line.strip():
+            return LineResult()
+        chain = [self.mode]
+        while chain[-1] in MODE_PARENT:
+            chain.append(MODE_PARENT[chain[-1]])
+        failures: list[Failure] = []
+        g = grammar()
+        for mode in chain:
+            r = g.parse(mode, line)
+            if r is None:
+                return LineResult()
+            if isinstance(r, Match):
+                if mode != self.mode:
+                    self.mode = mode
+                    self.stack = self.stack[: mode_depth(mode)]
+                return self._run(r, line)
+            failures.append(r)
+        best = failures[0]
+        for f in failures[1:]:
+            if f.pos > best.pos and best.kind == "invalid":
+                best = f
+        return LineResult(output=error_text(best, line, prompt), error=True)
+
+    def _run(self, m: Match, line: str) -> LineResult:
+        action = m.cmd.action
+        if action == "end":
+            self.mode, self.stack = "config", []
+            return LineResult(exit_config=True)
+        if action == "exit":
+            if self.mode == "config":
+                return LineResult(exit_config=True)
+            self.mode = MODE_PARENT[self.mode]
+            self.stack = self.stack[: mode_depth(self.mode)]
+            return LineResult()
+        if action == "do":
+            offset = m.starts[1] if len(m.starts) > 1 else len(line)
+            return LineResult(do=m.words[1], do_offset=offset)
+        if action == "banner":
+            if m.negated:
+                self.config.remove_banner(m.words[1])
+                return LineResult()
+            return self._banner_start(m.words[1], m.words[2])
+        if action == "nat" and m.negated and self.nat_guard and self.nat_guard(m):
+            return LineResult(nat_removal=m)
+        out = self.config.apply(m, self.stack)
+        if out.stack is not None and out.mode is not None:
+            self.stack, self.mode = out.stack, out.mode
+        return LineResult(output=out.message + "\n" if out.message else "")
+
+    def apply(self, m: Match) -> None:
+        self.config.apply(m, self.stack)
+
+    # ---- banners: `banner motd #` then lines until `#` -----------------------------------
+    def _banner_start(self, kind: str, arg: str) -> LineResult:
+        delim = "^C" if arg.startswith("^C") else arg[0]
+        rest = arg[len(delim) :]
+        if delim in rest:
+            self.config.set_banner(kind, rest[: rest.index(delim)])
+            return LineResult()
+        self._banner = (kind, delim, [rest])
+        return LineResult(output=BANNER_ENTER.format(delim=delim) + "\n")
+
+    def _banner_line(self, line: str) -> LineResult:
+        assert self._banner is not None
+        kind, delim, lines = self._banner
+        if delim in line:
+            lines.append(line[: line.index(delim)])
+            self.config.set_banner(kind, "\n".join(lines))
+            self._banner = None
+        else:
+            lines.append(line)
+        return LineResult()
+
+
+def load_text(config: Config, text: str) -> list[str]:
+    """Type a config text into `config` (as `copy flash:X running-config` does).
+
+    Returns the lines IOS refused, each with its error. Header lines of `show
+    running-config` / `show startup-config` and `!` comments are skipped.
+    """
+    session = ConfigMode(config)
+    errors: list[str] = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.rstrip()
+        if not session.in_banner:
+            stripped = line.strip()
+            if (
+                not stripped
+                or stripped.startswith("!")
+                or stripped == "end"
+                or stripped.startswith(("Building configuration", "Current configuration"))
+                or stripped.startswith("Using ")
+            ):
+                continue
+        result = session.feed(line, "")
+        if result.error:
+            errors.append(f"{line.strip()}: {result.output.strip().splitlines()[-1]}")
+        if result.exit_config:
+            session.mode, session.stack = "config", []
+    return errors

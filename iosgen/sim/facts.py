@@ -1,0 +1,258 @@
+"""What IOS 12.4 on an ISR 2801 prints and how it names things, kept as data in one place.
+
+Every string here is an observation of the real router (sources in docs/simulator.md
+and ios-reference.md); the code of the simulator only looks them up. Output lines
+end in CRLF on the wire: the session layer converts, so texts here use "\n".
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- errors (ios-reference §5) --------------------------------------------------------
+# Invalid input: the caret line, then this message, then one blank line.
+INVALID_INPUT: Final = "% Invalid input detected at '^' marker."
+# Incomplete: the message and one blank line.
+INCOMPLETE: Final = "% Incomplete command."
+# Ambiguous: two spaces after the colon, the line as typed, no blank line after.
+AMBIGUOUS: Final = '% Ambiguous command:  "{line}"'
+# Exec mode, unknown single word with `no ip domain lookup` (telnet to a host name).
+UNKNOWN_HOST: Final = (
+    'Translating "{word}"\n% Unknown command or computer name, or unable to find computer address'
+)
+UNKNOWN_HOST_LOOKUP: Final = (
+    'Translating "{word}"...domain server (255.255.255.255)\n'
+    "% Unknown command or computer name, or unable to find computer address"
+)
+BAD_SECRETS: Final = "% Bad secrets"
+NO_ENABLE_PASSWORD: Final = "% No password set"
+ACCESS_DENIED: Final = "% Access denied"
+
+# --- prompts and banners ----------------------------------------------------------------
+CONFIG_BANNER: Final = "Enter configuration commands, one per line.  End with CNTL/Z."
+PASSWORD_PROMPT: Final = "Password: "
+
+# mode name -> prompt suffix between the hostname and '#'
+MODE_PROMPTS: Final[dict[str, str]] = {
+    "user": ">",
+    "exec": "#",
+    "config": "(config)#",
+    "config-if": "(config-if)#",
+    "config-vpdn": "(config-vpdn)#",
+    "config-vpdn-req-in": "(config-vpdn-req-in)#",
+    "config-vpdn-acc-in": "(config-vpdn-acc-in)#",
+    "config-route-map": "(config-route-map)#",
+    "config-line": "(config-line)#",
+    "config-archive": "(config-archive)#",
+    "config-archive-log-cfg": "(config-archive-log-cfg)#",
+    "config-cp": "(config-cp)#",
+}
+
+# config sub-mode -> its parent (a command unknown in a sub-mode is tried in the parents)
+MODE_PARENT: Final[dict[str, str]] = {
+    "config-if": "config",
+    "config-vpdn": "config",
+    "config-vpdn-req-in": "config-vpdn",
+    "config-vpdn-acc-in": "config-vpdn",
+    "config-route-map": "config",
+    "config-line": "config",
+    "config-archive": "config",
+    "config-archive-log-cfg": "config-archive",
+    "config-cp": "config",
+}
+
+# --- dialogues (ios-reference §5, §6) ----------------------------------------------------
+BUILDING: Final = "Building configuration..."
+OK: Final = "[OK]"
+DEST_FILENAME: Final = "Destination filename [{name}]? "
+OVERWRITE: Final = (
+    "%Warning:There is a file already existing with this name \nDo you want to over write? [confirm]"
+)
+BYTES_COPIED: Final = "{n} bytes copied in 0.{ms:03d} secs ({rate} bytes/sec)"
+DELETE_FILENAME: Final = "Delete filename [{name}]? "
+DELETE_CONFIRM: Final = "Delete flash:{name}? [confirm]"
+DELETE_MISSING: Final = "%Error deleting flash:{name} (No such file or directory)"
+OPEN_MISSING: Final = "%Error opening flash:{name} (File not found)"
+RELOAD_SAVE: Final = "System configuration has been modified. Save? [yes/no]: "
+RELOAD_PROCEED: Final = "Proceed with reload? [confirm]"
+NAT_IN_USE: Final = "Dynamic mapping in use, do you want to delete all entries? [no]: "
+REPLACE_WARNING: Final = (
+    "This will apply all necessary additions and deletions\n"
+    "to replace the current running configuration with the\n"
+    "contents of the specified configuration file, which is\n"
+    "assumed to be a complete configuration, not a partial\n"
+    "configuration. Enter Y if you are sure you want to proceed. ? [no]: "
+)
+REPLACE_BACKUP: Final = (
+    "Rollback Confirmed Change: Backing up current running config to {path}"
+)
+REPLACE_DONE: Final = "Total number of passes: 1\nRollback Done"
+# Unverified wording [L]: IOS refuses `time` without an archive path (Cisco: "You must
+# configure a configuration archive before performing this procedure").
+REPLACE_NEEDS_ARCHIVE: Final = (
+    "%Archive path is not configured. Please configure it before using the time option."
+)
+CONFIRM_NOTHING: Final = "% No Rollback Confirmed Change pending"
+BANNER_ENTER: Final = "Enter TEXT message.  End with the character '{delim}'."
+PHYSICAL_NOT_REMOVABLE: Final = "% Removal of physical interfaces is not permitted"
+NO_STARTUP: Final = "startup-config is not present"
+NVRAM_SIZE: Final = 196600
+FLASH_SIZE: Final = 64016384
+IMAGE_NAME: Final = "c2801-advipservicesk9-mz.124-25d.bin"
+IMAGE_SIZE: Final = 22429420
+
+SHOW_VERSION: Final = """\
+Cisco IOS Software, 2801 Software (C2801-ADVIPSERVICESK9-M), Version 12.4(25d), RELEASE SOFTWARE (fc1)
+Technical Support: http://www.cisco.com/techsupport
+Copyright (c) 1986-2010 by Cisco Systems, Inc.
+Compiled Wed 18-Aug-10 07:55 by prod_rel_team
+
+ROM: System Bootstrap, Version 12.4(13r)T, RELEASE SOFTWARE (fc1)
+
+{hostname} uptime is {uptime}
+System returned to ROM by power-on
+System image file is "flash:{image}"
+
+
+This product contains cryptographic features and is subject to United
+States and local country laws governing import, export, transfer and
+use. Delivery of Cisco cryptographic products does not imply
+third-party authority to import, export, distribute or use encryption.
+
+Cisco 2801 (revision 7.0) with 236544K/25600K bytes of memory.
+Processor board ID FCZ1234A0BC
+2 FastEthernet interfaces
+1 Virtual Private Network (VPN) Module
+DRAM configuration is 64 bits wide with parity disabled.
+191K bytes of NVRAM.
+62720K bytes of ATA CompactFlash (Read/Write)
+
+Configuration register is 0x2102
+"""
+
+IP_INT_BRIEF_HEADER: Final = (
+    "Interface                  IP-Address      OK? Method Status                Protocol"
+)
+
+# --- interfaces ------------------------------------------------------------------------
+# canonical type name -> (NVGEN sort rank, valid numbers as a predicate description)
+# The 2801 has two onboard FastEthernet ports; logical interfaces are created on demand.
+# Loopback/Tunnel print before the physical ports, Virtual-Template and Dialer after
+# (ios-reference §2.2 item 9).
+INTERFACE_TYPES: Final[dict[str, int]] = {
+    "Loopback": 0,
+    "Tunnel": 1,
+    "FastEthernet": 2,
+    "Virtual-Template": 3,
+    "Dialer": 4,
+}
+PHYSICAL_INTERFACES: Final = ("FastEthernet0/0", "FastEthernet0/1")
+# short names IOS prints in `show ip interface brief`: none on 12.4, full names are used.
+
+# --- type 7 (ios-reference §4) ---------------------------------------------------------
+TYPE7_KEY: Final = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
+
+# --- running-config layout (ios-reference §2.2, §8) ------------------------------------
+# The global sections in NVGEN order; "!" entries are separators IOS always prints
+# (subsystems print their own "!" whether or not they have lines, hence the runs).
+# A name ending in "*" is a block section: each block is followed by its own "!".
+LAYOUT: Final[tuple[str, ...]] = (
+    "!",
+    "version",
+    "service",
+    "!",
+    "hostname",
+    "!",
+    "boot",
+    "!",
+    "logging-global",
+    "enable",
+    "!",
+    "aaa-new-model",
+    "!",
+    "!",
+    "aaa-methods",
+    "!",
+    "!",
+    "aaa-session",
+    "!",
+    "!",
+    "clock",
+    "ip-cef",
+    "!",
+    "!",
+    "ip-domain",
+    "!",
+    "multilink",
+    "vpdn-enable",
+    "!",
+    "vpdn-group*",
+    "!",
+    "!",
+    "username",
+    "archive*",
+    "!",
+    "ip-ssh",
+    "!",
+    "!",
+    "!",
+    "interface*",
+    "ip-local-pool",
+    "ip-forward",
+    "ip-route",
+    "!",
+    "!",
+    "ip-http",
+    "ip-nat",
+    "!",
+    "logging-host",
+    "access-list",
+    "dialer-list",
+    "cdp",
+    "!",
+    "route-map*",
+    "!",
+    "snmp",
+    "!",
+    "control-plane*",
+    "!",
+    "banner",
+    "!",
+    "line",
+    "!",
+    "scheduler",
+    "ntp",
+    "end",
+)
+
+# Lines an IOS 12.4 2801 prints with an empty startup config (before the management
+# account is added). Parsed through the grammar like any other config.
+FACTORY_DEFAULTS: Final = """\
+version 12.4
+service timestamps debug datetime msec
+service timestamps log datetime msec
+no service password-encryption
+hostname Router
+boot-start-marker
+boot-end-marker
+no aaa new-model
+ip cef
+multilink bundle-name authenticated
+interface FastEthernet0/0
+ no ip address
+ duplex auto
+ speed auto
+interface FastEthernet0/1
+ no ip address
+ duplex auto
+ speed auto
+ip forward-protocol nd
+no ip http server
+no ip http secure-server
+control-plane
+line con 0
+line aux 0
+line vty 0 4
+scheduler allocate 20000 1000
+end
+"""

@@ -1,0 +1,248 @@
+"""One simulated router's state: running and startup config, flash, faults, timers.
+
+Sessions (several may be open at once) share this state; the fleet's test thread
+reads it too, so every access goes through one lock.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from iosgen.sim.config import Config
+from iosgen.sim.configmode import load_text
+from iosgen.sim.faults import Fault
+from iosgen.sim.secrets import md5_secret, md5_verify, type7_decode
+
+
+@dataclass(frozen=True)
+class RouterSpec:
+    """What to simulate: a hostname, the account SSH accepts, where the config starts.
+
+    initial_config None means "bare": the factory defaults plus the management
+    account, `ip ssh version 2` and `transport input ssh` on the vty lines; a string
+    is a config as `show running-config` prints it (the header is optional).
+    """
+
+    hostname: str
+    username: str
+    password: str
+    enable_secret: str | None = None
+    initial_config: str | None = None
+
+
+def bare_config_text(spec: RouterSpec) -> str:
+    """The bare start: factory defaults and SSH management only."""
+    from iosgen.sim.facts import FACTORY_DEFAULTS
+
+    lines = FACTORY_DEFAULTS.replace("hostname Router", f"hostname {spec.hostname}")
+    lines = lines.replace("end\n", "")
+    extra = []
+    if spec.enable_secret is not None:
+        extra.append(f"enable secret 5 {md5_secret(spec.enable_secret)}")
+        extra.append(f"username {spec.username} secret 5 {md5_secret(spec.password)}")
+    else:
+        extra.append(
+            f"username {spec.username} privilege 15 secret 5 {md5_secret(spec.password)}"
+        )
+    extra += ["ip ssh version 2", "line vty 0 4", " transport input ssh"]
+    return lines + "\n".join(extra) + "\nend\n"
+
+
+def _stamp(t: float) -> str:
+    # IOS: "10:32:53 UTC Fri Mar 1 2002"
+    tm = time.gmtime(t)
+    return time.strftime("%H:%M:%S UTC %a %b ", tm) + f"{tm.tm_mday} {tm.tm_year}"
+
+
+@dataclass
+class Router:
+    spec: RouterSpec
+    running: Config = field(default_factory=Config)
+    startup: str | None = None
+    flash: dict[str, str] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    nat_active: bool = False
+    booted: float = field(default_factory=time.time)
+    last_change: tuple[float, str] | None = None
+    nvram_updated: tuple[float, str] | None = None
+    rollback_to: Config | None = None
+    rollback_handle: object | None = None
+    archive_count: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    # set by the server: schedules fn after seconds on the router's event loop
+    schedule: Callable[[float, Callable[[], None]], object] | None = None
+    cancel: Callable[[object], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.boot()
+
+    @property
+    def hostname(self) -> str:
+        return self.running.hostname
+
+    def boot(self) -> None:
+        """Power on: the startup config if saved, else the spec's initial config."""
+        text = self.startup
+        if text is None:
+            text = self.spec.initial_config or bare_config_text(self.spec)
+        self.running = Config()
+        load_text(self.running, text)
+        self.booted = time.time()
+        self.last_change = None
+        self.cancel_rollback()
+
+    # ---- faults ---------------------------------------------------------------------------
+    def set_faults(self, faults: list[Fault]) -> None:
+        with self.lock:
+            self.faults = list(faults)
+            self.nat_active = any(f.kind == "nat-in-use" for f in faults)
+
+    def fault(self, kind: str) -> Fault | None:
+        for f in self.faults:
+            if f.kind == kind:
+                return f
+        return None
+
+    def rejects(self, line: str) -> bool:
+        return any(f.kind == "reject" and re.search(f.value, line) for f in self.faults)
+
+    # ---- authentication ---------------------------------------------------------------------
+    def check_login(self, username: str, password: str) -> bool:
+        if self.fault("bad-password"):
+            return False
+        if username == self.spec.username and password == self.spec.password:
+            return True
+        with self.lock:
+            for line in self.running.root:
+                w = line.words
+                if w[0] == "username" and w[1] == username and _secret_ok(w, password):
+                    return True
+        return False
+
+    def privilege(self, username: str) -> int:
+        with self.lock:
+            line = self.running.value("username", username)
+            if line is not None:
+                w = line.words
+                if "privilege" in w:
+                    return int(w[w.index("privilege") + 1])
+                return 1
+        return 1 if self.spec.enable_secret is not None else 15
+
+    def check_enable(self, password: str) -> bool | None:
+        """True/False for a password; None when no enable secret/password is set."""
+        with self.lock:
+            secret = self.running.value("enable", "secret")
+            if secret is not None:
+                return _secret_ok(secret.words, password)
+            pw = self.running.value("enable", "password")
+            if pw is not None:
+                return _secret_ok(pw.words, password)
+        return None
+
+    # ---- configs ---------------------------------------------------------------------------
+    def changed(self, user: str) -> None:
+        self.last_change = (time.time(), user)
+
+    def running_text(self) -> str:
+        with self.lock:
+            body = self.running.render()
+            head = []
+            if self.last_change:
+                t, user = self.last_change
+                head.append(f"! Last configuration change at {_stamp(t)} by {user}")
+            if self.nvram_updated:
+                t, user = self.nvram_updated
+                head.append(f"! NVRAM config last updated at {_stamp(t)} by {user}")
+            if head:
+                body = ["!", *head, *body]
+            return "\n".join(body) + "\n"
+
+    def save(self, user: str) -> None:
+        with self.lock:
+            self.nvram_updated = (time.time(), user)
+            self.startup = self.running_text()
+            if self._archive_setting("write-memory"):
+                self.archive_now()
+
+    def set_running(self, text: str) -> list[str]:
+        with self.lock:
+            cfg = Config()
+            errors = load_text(cfg, text)
+            self.running = cfg
+            return errors
+
+    # ---- archive and rollback ----------------------------------------------------------------
+    def _archive_setting(self, word: str) -> list[str] | None:
+        block = self.running.block("archive")
+        if block is None or not block.children:
+            return None
+        for line in block.children:
+            if line.words[0] == word:
+                return line.words
+        return None
+
+    def archive_path(self) -> str | None:
+        words = self._archive_setting("path")
+        if not words:
+            return None
+        return words[1].replace("$h", self.hostname).replace("$t", "")
+
+    def next_archive_name(self) -> str | None:
+        path = self.archive_path()
+        if path is None:
+            return None
+        return f"{path}-{self.archive_count + 1}"
+
+    def archive_now(self) -> str | None:
+        name = self.next_archive_name()
+        if name is None:
+            return None
+        self.archive_count += 1
+        self.flash[name.removeprefix("flash:")] = self.running_text()
+        maximum = self._archive_setting("maximum")
+        keep = int(maximum[1]) if maximum else 10
+        path = self.archive_path() or ""
+        old = self.archive_count - keep
+        if old > 0:
+            self.flash.pop(f"{path.removeprefix('flash:')}-{old}", None)
+        return name
+
+    def arm_rollback(self, minutes: int, before: Config) -> None:
+        self.cancel_rollback()
+        self.rollback_to = before
+        if self.schedule is not None:
+            self.rollback_handle = self.schedule(minutes * 60.0, self.expire_rollback_timer)
+
+    def cancel_rollback(self) -> bool:
+        pending = self.rollback_to is not None
+        if self.rollback_handle is not None and self.cancel is not None:
+            self.cancel(self.rollback_handle)
+        self.rollback_handle = None
+        self.rollback_to = None
+        return pending
+
+    def expire_rollback_timer(self) -> bool:
+        """The `configure replace ... time N` timer ran out: go back. False if none armed."""
+        with self.lock:
+            if self.rollback_to is None:
+                return False
+            self.running = self.rollback_to
+            self.rollback_to = None
+            self.rollback_handle = None
+            self.changed("rollback")
+            return True
+
+
+def _secret_ok(words: list[str], password: str) -> bool:
+    value = words[-1]
+    typ = words[-2] if len(words) >= 2 else ""
+    if typ == "5":
+        return md5_verify(password, value)
+    if typ == "7":
+        return type7_decode(value) == password
+    return value == password

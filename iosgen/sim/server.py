@@ -1,0 +1,195 @@
+"""SSH on loopback for one simulated router (asyncssh), as a 2801 on 12.4 offers it.
+
+12.4's SSH server: an RSA host key signed with `ssh-rsa` (SHA-1), key exchange
+diffie-hellman-group1-sha1 / group14-sha1, aes128/192/256-cbc, hmac-sha1, no
+compression, password login. `modern_ssh` lifts the algorithm limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from iosgen.sim.router import Router
+from iosgen.sim.shell import Shell
+
+LEGACY_KEX = ("diffie-hellman-group14-sha1", "diffie-hellman-group1-sha1")
+LEGACY_CIPHERS = ("aes128-cbc", "aes192-cbc", "aes256-cbc")
+LEGACY_MACS = ("hmac-sha1",)
+KEY_BITS = 1024  # `crypto key generate rsa modulus 1024`, the usual size on a 2801
+
+
+def load_or_create_key(path: Path) -> asyncssh.SSHKey:
+    """The router's persistent RSA host key (created on first start)."""
+    if path.exists():
+        return asyncssh.read_private_key(path)
+    key = asyncssh.generate_private_key("ssh-rsa", key_size=KEY_BITS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key.write_private_key(path)
+    return key
+
+
+def public_key_text(key: asyncssh.SSHKey) -> str:
+    return key.export_public_key("openssh").decode().split()[0] + " " + (
+        key.export_public_key("openssh").decode().split()[1]
+    )
+
+
+class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
+    """One interactive session: bytes from the client into a Shell and back."""
+
+    def __init__(self, router: Router, username: str) -> None:
+        self._router = router
+        self._shell = Shell(router, username)
+        self._chan: Any = None
+        self._due = 0.0
+        self._loop = asyncio.get_event_loop()
+
+    def connection_made(self, chan: Any) -> None:
+        self._chan = chan
+
+    def pty_requested(self, term_type: str, term_size: Any, term_modes: Any) -> bool:
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        return False
+
+    def session_started(self) -> None:
+        with self._router.lock:
+            self._send(self._shell.greeting(), True)
+
+    def data_received(self, data: bytes, datatype: Any) -> None:
+        chunks = self._shell.feed(data.decode("latin-1"))
+        for text, answer in chunks:
+            if text:
+                self._send(text, answer)
+        if self._shell.closed:
+            self._close_later()
+
+    def _delay(self) -> float:
+        fault = self._router.fault("delay-ms")
+        return int(fault.value) / 1000.0 if fault else 0.0
+
+    def _send(self, text: str, answer: bool) -> None:
+        data = text.replace("\n", "\r\n").encode("latin-1", "replace")
+        delay = self._delay() if answer else 0.0
+        now = self._loop.time()
+        if delay or self._due > now:
+            self._due = max(self._due, now) + delay
+            self._loop.call_at(self._due, self._write, data)
+        else:
+            self._write(data)
+
+    def _write(self, data: bytes) -> None:
+        chan = self._chan
+        if chan is not None and not chan.is_closing():
+            chan.write(data)
+
+    def _close_later(self) -> None:
+        def close() -> None:
+            chan = self._chan
+            if chan is not None:
+                if self._shell.reload_requested:
+                    with self._router.lock:
+                        self._router.boot()
+                chan.get_extra_info("connection").abort() if chan.get_extra_info(
+                    "connection"
+                ) else chan.close()
+
+        self._loop.call_at(max(self._due, self._loop.time()), close)
+
+    def eof_received(self) -> bool:
+        return False
+
+    def break_received(self, msec: int) -> bool:
+        return False
+
+
+class _Server(asyncssh.SSHServer):  # type: ignore[misc]
+    def __init__(self, router: Router) -> None:
+        self._router = router
+        self._username = ""
+        self._conn: Any = None
+
+    def connection_made(self, conn: Any) -> None:
+        self._conn = conn
+
+    def begin_auth(self, username: str) -> bool:
+        self._username = username
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        return self._router.check_login(username, password)
+
+    def session_requested(self) -> _Session:
+        session = _Session(self._router, self._username)
+        return session
+
+
+class RouterServer:
+    """The listening SSH endpoint of one router."""
+
+    def __init__(self, router: Router, key: asyncssh.SSHKey, modern_ssh: bool) -> None:
+        self.router = router
+        self.key = key
+        self.modern_ssh = modern_ssh
+        self.port = 0
+        self._acceptor: Any = None
+
+    def _options(self) -> dict[str, Any]:
+        kw: dict[str, Any] = {
+            "server_host_keys": [self.key],
+            "line_editor": False,
+            "allow_pty": True,
+            "agent_forwarding": False,
+            "x11_forwarding": False,
+            "allow_scp": False,
+            "login_timeout": 60,
+            "encoding": None,
+        }
+        if not self.modern_ssh:
+            # Offer the RSA key with SHA-1 signatures only, as 12.4 does (no rsa-sha2-*).
+            self.key.sig_algorithms = (b"ssh-rsa",)
+            kw |= {
+                "kex_algs": list(LEGACY_KEX),
+                "encryption_algs": list(LEGACY_CIPHERS),
+                "mac_algs": list(LEGACY_MACS),
+                "compression_algs": ["none"],
+            }
+        return kw
+
+    async def start(self, port: int = 0) -> int:
+        router = self.router
+        loop = asyncio.get_running_loop()
+        router.schedule = lambda delay, fn: loop.call_later(delay, fn)
+        router.cancel = lambda handle: handle.cancel()  # type: ignore[attr-defined]
+        self._acceptor = await asyncssh.create_server(
+            lambda: _Server(router),
+            "127.0.0.1",
+            port,
+            reuse_address=True,
+            **self._options(),
+        )
+        self.port = int(self._acceptor.sockets[0].getsockname()[1])
+        return self.port
+
+    async def restart(self, key: asyncssh.SSHKey) -> None:
+        """Listen again on the same port with another host key (new-host-key fault)."""
+        self.key = key
+        await self.stop()
+        await self.start(self.port)
+
+    async def stop(self) -> None:
+        if self._acceptor is not None:
+            self._acceptor.close()
+            await self._acceptor.wait_closed()
+            self._acceptor = None

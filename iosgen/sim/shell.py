@@ -1,0 +1,546 @@
+"""One CLI session on a simulated router: characters in, IOS's answers out.
+
+Pure logic, no I/O: the SSH layer feeds what the client typed and writes back what
+`feed` returns. Every character is echoed as typed; after Enter the whole answer
+and the next prompt come back as one piece, which is what netmiko's reads expect
+(ios-reference §5). Output uses "\\n"; the SSH layer sends CRLF.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+from iosgen.sim import facts
+from iosgen.sim.commands import grammar
+from iosgen.sim.config import Config
+from iosgen.sim.configmode import ConfigMode, error_text, load_text
+from iosgen.sim.grammar import Failure, Match, tokenize
+from iosgen.sim.router import Router
+
+_PIPES = ("begin", "count", "exclude", "include", "section")
+
+
+class Shell:
+    """A logged-in user's CLI: exec levels, configuration mode, dialogues."""
+
+    def __init__(self, router: Router, username: str) -> None:
+        self.r = router
+        self.user = username
+        self.level = router.privilege(username)
+        self.cfg: ConfigMode | None = None
+        self.buf: list[str] = []
+        self.prev_cr = False
+        self.pending: Callable[[str], str] | None = None
+        self.echo = True
+        self.closed = False
+        self.reload_requested = False
+        self.config_lines = 0
+        self.pw_tries = 0
+
+    # ---- prompt ------------------------------------------------------------------------
+    def prompt(self) -> str:
+        host = self.r.hostname
+        if self.cfg is not None:
+            return host + facts.MODE_PROMPTS[self.cfg.mode]
+        return host + ("#" if self.level >= 15 else ">")
+
+    def greeting(self) -> str:
+        banner = self.r.running.value("banner", "motd")
+        text = ""
+        if banner is not None:
+            text = banner.words[2][2:-2] + "\n"
+        return text + "\n" + self.prompt()
+
+    # ---- input ---------------------------------------------------------------------------
+    def feed(self, data: str) -> list[tuple[str, bool]]:
+        """Process typed characters; returns (text, is_answer) chunks in order."""
+        out: list[tuple[str, bool]] = []
+        echo: list[str] = []
+        for ch in data:
+            if self.closed:
+                break
+            if ch == "\n" and self.prev_cr:
+                self.prev_cr = False
+                continue
+            self.prev_cr = ch == "\r"
+            if ch in "\r\n":
+                echo.append("\n")
+                out.append(("".join(echo), False))
+                echo = []
+                line = "".join(self.buf)
+                self.buf = []
+                out.append((self._enter(line), True))
+            elif ch == "\x1a":  # Ctrl-Z: leave configuration mode
+                echo.append("^Z\n")
+                out.append(("".join(echo), False))
+                echo = []
+                self.buf = []
+                if self.cfg is not None and self.pending is None:
+                    self.cfg = None
+                out.append((self.prompt(), True))
+            elif ch in "\x08\x7f":
+                if self.buf:
+                    self.buf.pop()
+                    if self.echo:
+                        echo.append("\b \b")
+            elif ch >= " " or ch == "\t":
+                self.buf.append(ch)
+                if self.echo:
+                    echo.append(ch)
+        if echo:
+            out.append(("".join(echo), False))
+        return out
+
+    def _enter(self, line: str) -> str:
+        if self.pending is not None:
+            fn = self.pending
+            self.pending = None
+            self.echo = True
+            text = fn(line)
+            if self.pending is None and not self.closed:
+                text += self.prompt()
+            return text
+        if self.cfg is not None:
+            text = self._config_line(line)
+        else:
+            with self.r.lock:
+                text = self._exec_line(line, self.level, 0, self.prompt())
+        if self.closed or self.pending is not None:
+            return text
+        return text + self.prompt()
+
+    # ---- configuration mode --------------------------------------------------------------
+    def _config_line(self, line: str) -> str:
+        assert self.cfg is not None
+        if line.strip():
+            self.config_lines += 1
+            drop = self.r.fault("drop-after")
+            if drop is not None and self.config_lines > int(drop.value):
+                self.closed = True
+                return ""
+            if not self.cfg.in_banner and self.r.rejects(line.strip()):
+                pos = len(line) - len(line.lstrip())
+                return error_text(Failure("invalid", pos), line, self.prompt())
+        prompt = self.prompt()
+        with self.r.lock:
+            res = self.cfg.feed(line, prompt)
+            if not res.error and line.strip() and not res.exit_config and res.do is None:
+                self.r.changed(self.user)
+        if res.do is not None:
+            with self.r.lock:
+                return self._exec_line(res.do, 15, res.do_offset, prompt)
+        if res.nat_removal is not None:
+            removal = res.nat_removal
+
+            def answer(text: str) -> str:
+                if text.strip().lower() == "yes":
+                    with self.r.lock:
+                        assert self.cfg is not None
+                        self.cfg.apply(removal)
+                        self.r.changed(self.user)
+                return ""
+
+            self.pending = answer
+            return facts.NAT_IN_USE
+        if res.exit_config:
+            self.cfg = None
+        return res.output
+
+    def _nat_guard(self, m: Match) -> bool:
+        if not self.r.nat_active:
+            return False
+        n = len(m.words)
+        return any(ln.words[:n] == m.words for ln in self.r.running.root)
+
+    # ---- exec mode ------------------------------------------------------------------------
+    def _exec_line(self, line: str, level: int, offset: int, prompt: str) -> str:
+        mode = "exec" if level >= 15 else "user"
+        left, bar, right = line.partition("|")
+        if not bar or not left.strip().lower().startswith(("sh", "mo", "di")):
+            left, right = line, ""
+        r = grammar().parse(mode, left)
+        if r is None:
+            return ""
+        if isinstance(r, Failure):
+            toks = tokenize(left)
+            if r.kind == "invalid" and r.depth == 0 and len(toks) == 1 and offset == 0:
+                lookup = self.r.running.toggle_state(self.r.running.root, _domain_lookup())
+                msg = facts.UNKNOWN_HOST_LOOKUP if lookup else facts.UNKNOWN_HOST
+                return msg.format(word=toks[0].text) + "\n"
+            return error_text(Failure(r.kind, r.pos + offset, r.depth), line, prompt)
+        action = r.cmd.action or ""
+        handler = getattr(self, "_x_" + action)
+        text: str = handler(r)
+        if bar and right.strip():
+            return _pipe(text, right, len(left) + 1 + offset, line, prompt)
+        return text
+
+    def _x_enable(self, m: Match) -> str:
+        if self.level >= 15:
+            return ""
+        running = self.r.running
+        if running.value("enable", "secret") is None and running.value("enable", "password") is None:
+            return facts.NO_ENABLE_PASSWORD + "\n\n"
+        self.pw_tries = 0
+        self._ask_enable()
+        return facts.PASSWORD_PROMPT
+
+    def _ask_enable(self) -> None:
+        def answer(text: str) -> str:
+            if self.r.check_enable(text):
+                self.level = 15
+                return ""
+            self.pw_tries += 1
+            if self.pw_tries >= 3:
+                return facts.BAD_SECRETS + "\n\n"
+            self._ask_enable()
+            return facts.PASSWORD_PROMPT
+
+        self.pending = answer
+        self.echo = False
+
+    def _x_disable(self, m: Match) -> str:
+        self.level = 1
+        return ""
+
+    def _x_logout(self, m: Match) -> str:
+        self.closed = True
+        return ""
+
+    def _x_terminal(self, m: Match) -> str:
+        return ""
+
+    def _x_show_version(self, m: Match) -> str:
+        up = int(time.time() - self.r.booted)
+        hours, mins = divmod(up // 60, 60)
+        uptime = f"{hours} hours, {mins} minutes" if hours else f"{mins} minutes"
+        return facts.SHOW_VERSION.format(
+            hostname=self.r.hostname, uptime=uptime, image=facts.IMAGE_NAME
+        )
+
+    def _x_show_clock(self, m: Match) -> str:
+        now = time.time()
+        tm = time.gmtime(now)
+        ms = int((now % 1) * 1000)
+        return (
+            time.strftime("*%H:%M:%S", tm)
+            + f".{ms:03d} "
+            + time.strftime("UTC %a %b ", tm)
+            + f"{tm.tm_mday} {tm.tm_year}\n"
+        )
+
+    def _x_show_ip_int_brief(self, m: Match) -> str:
+        rows = [facts.IP_INT_BRIEF_HEADER]
+        for intf in self.r.running.interfaces():
+            ip, method = "unassigned", "unset"
+            shut = False
+            for ln in intf.children or []:
+                w = ln.words
+                if w[:2] == ["ip", "address"]:
+                    if w[2] == "dhcp":
+                        method = "DHCP"
+                    elif w[2] == "negotiated":
+                        method = "IPCP"
+                    else:
+                        ip, method = w[2], "manual"
+                elif w[:2] == ["ip", "unnumbered"]:
+                    method = "unset"
+                elif w == ["shutdown"] and not ln.negated:
+                    shut = True
+            name = intf.words[1]
+            status = "administratively down" if shut else "up"
+            proto = "down" if shut else ("up (spoofing)" if name.startswith("Dialer") else "up")
+            rows.append(f"{name:<27}{ip:<16}YES {method:<7}{status:<22}{proto}")
+        return "\n".join(rows) + "\n"
+
+    def _x_show_run(self, m: Match) -> str:
+        body = self.r.running_text()
+        return (
+            f"{facts.BUILDING}\n\nCurrent configuration : {len(body.encode())} bytes\n{body}\n"
+        )
+
+    def _x_show_start(self, m: Match) -> str:
+        body = self.r.startup
+        if body is None:
+            return facts.NO_STARTUP + "\n"
+        return f"Using {len(body.encode())} out of {facts.NVRAM_SIZE} bytes\n{body}\n"
+
+    def _x_show_archive(self, m: Match) -> str:
+        maximum = self.r._archive_setting("maximum")
+        keep = int(maximum[1]) if maximum else 10
+        nxt = self.r.next_archive_name()
+        if nxt is None:
+            return "Archive feature not enabled\n"
+        rows = [
+            f"The maximum archive configurations allowed is {keep}.",
+            f"The next archive file will be named {nxt}",
+            " Archive #  Name",
+        ]
+        path = self.r.archive_path() or ""
+        first = max(1, self.r.archive_count - keep + 1)
+        for n in range(first, self.r.archive_count + 1):
+            mark = " <- Most Recent" if n == self.r.archive_count else ""
+            rows.append(f"   {n:<8} {path}-{n}{mark}")
+        return "\n".join(rows) + "\n"
+
+    def _x_show_nat(self, m: Match) -> str:
+        rows = ["Pro Inside global      Inside local       Outside local      Outside global"]
+        if self.r.nat_active:
+            rows.append(
+                "tcp 198.51.100.10:1024 192.168.50.10:51000 203.0.113.80:443   203.0.113.80:443"
+            )
+        return "\n".join(rows) + "\n"
+
+    def _x_dir(self, m: Match) -> str:
+        rows = ["Directory of flash:/", ""]
+        total = facts.IMAGE_SIZE
+        rows.append(f"    1  -rw-    {facts.IMAGE_SIZE:>8}  <no date>  {facts.IMAGE_NAME}")
+        for n, (name, text) in enumerate(sorted(self.r.flash.items()), start=2):
+            size = len(text.encode())
+            total += size
+            rows.append(f"{n:>5}  -rw-    {size:>8}  <no date>  {name}")
+        rows += ["", f"{facts.FLASH_SIZE} bytes total ({facts.FLASH_SIZE - total} bytes free)"]
+        return "\n".join(rows) + "\n"
+
+    def _x_more(self, m: Match) -> str:
+        name = m.words[1].removeprefix("flash:")
+        if name not in self.r.flash:
+            return facts.OPEN_MISSING.format(name=name) + "\n"
+        return self.r.flash[name]
+
+    def _saved(self) -> str:
+        self.r.save(self.user)
+        return f"{facts.BUILDING}\n{facts.OK}\n"
+
+    def _x_write(self, m: Match) -> str:
+        return self._saved()
+
+    def _x_copy_run_start(self, m: Match) -> str:
+        def answer(text: str) -> str:
+            with self.r.lock:
+                return self._saved()
+
+        self.pending = answer
+        return facts.DEST_FILENAME.format(name="startup-config")
+
+    def _x_copy_run_flash(self, m: Match) -> str:
+        default = m.words[2].removeprefix("flash:")
+
+        def write(name: str) -> str:
+            with self.r.lock:
+                text = self.r.running_text()
+                self.r.flash[name] = text
+            return _copied(text)
+
+        def answer(text: str) -> str:
+            name = text.strip().removeprefix("flash:") or default
+            if name in self.r.flash:
+
+                def confirm(ans: str) -> str:
+                    if ans.strip().lower() in ("", "y", "yes"):
+                        return write(name)
+                    return "%Error copying (Operation aborted)\n"
+
+                self.pending = confirm
+                return facts.OVERWRITE + "\n"
+            return write(name)
+
+        self.pending = answer
+        return facts.DEST_FILENAME.format(name=default)
+
+    def _merge(self, text: str) -> str:
+        with self.r.lock:
+            errors = load_text(self.r.running, text)
+            self.r.changed(self.user)
+        out = "".join(f"{e}\n" for e in errors)
+        return out + _copied(text)
+
+    def _x_copy_start_run(self, m: Match) -> str:
+        def answer(_: str) -> str:
+            if self.r.startup is None:
+                return "%Error opening nvram:startup-config (No such file or directory)\n"
+            return self._merge(self.r.startup)
+
+        self.pending = answer
+        return facts.DEST_FILENAME.format(name="running-config")
+
+    def _x_copy_flash_run(self, m: Match) -> str:
+        name = m.words[1].removeprefix("flash:")
+
+        def answer(_: str) -> str:
+            if name not in self.r.flash:
+                return facts.OPEN_MISSING.format(name=name) + "\n"
+            return self._merge(self.r.flash[name])
+
+        self.pending = answer
+        return facts.DEST_FILENAME.format(name="running-config")
+
+    def _x_copy_flash_start(self, m: Match) -> str:
+        name = m.words[1].removeprefix("flash:")
+
+        def answer(_: str) -> str:
+            if name not in self.r.flash:
+                return facts.OPEN_MISSING.format(name=name) + "\n"
+            with self.r.lock:
+                self.r.startup = self.r.flash[name]
+            return f"{facts.OK}\n" + _copied(self.r.flash[name])
+
+        self.pending = answer
+        return facts.DEST_FILENAME.format(name="startup-config")
+
+    def _x_delete(self, m: Match) -> str:
+        default = m.words[1].removeprefix("flash:")
+
+        def answer(text: str) -> str:
+            name = text.strip().removeprefix("flash:") or default
+
+            def confirm(ans: str) -> str:
+                if ans.strip().lower() not in ("", "y", "yes"):
+                    return ""
+                with self.r.lock:
+                    if self.r.flash.pop(name, None) is None:
+                        return facts.DELETE_MISSING.format(name=name) + "\n"
+                return ""
+
+            self.pending = confirm
+            return facts.DELETE_CONFIRM.format(name=name)
+
+        self.pending = answer
+        return facts.DELETE_FILENAME.format(name=default)
+
+    def _x_configure(self, m: Match) -> str:
+        self.cfg = ConfigMode(self.r.running)
+        self.cfg.nat_guard = self._nat_guard
+        return facts.CONFIG_BANNER + "\n"
+
+    def _x_replace(self, m: Match) -> str:
+        w = m.words
+        name = w[2].removeprefix("flash:")
+        minutes = int(w[w.index("time") + 1]) if "time" in w else None
+        if name not in self.r.flash:
+            return facts.OPEN_MISSING.format(name=name) + "\n"
+        if minutes is not None and self.r.archive_path() is None:
+            return facts.REPLACE_NEEDS_ARCHIVE + "\n"
+
+        def run() -> str:
+            with self.r.lock:
+                out = ""
+                before = self.r.running
+                if minutes is not None:
+                    backup = self.r.archive_now()
+                    out += facts.REPLACE_BACKUP.format(path=backup) + "\n"
+                fresh = Config()
+                load_text(fresh, self.r.flash[name])
+                self.r.running = fresh
+                self.r.changed(self.user)
+                if minutes is not None:
+                    self.r.arm_rollback(minutes, before)
+            return out + facts.REPLACE_DONE + "\n"
+
+        if "force" in w:
+            return run()
+
+        def answer(text: str) -> str:
+            if text.strip().lower() in ("y", "yes"):
+                return run()
+            return ""
+
+        self.pending = answer
+        return facts.REPLACE_WARNING
+
+    def _x_confirm(self, m: Match) -> str:
+        self.r.cancel_rollback()
+        return ""
+
+    def _x_reload(self, m: Match) -> str:
+        def proceed(text: str) -> str:
+            if text.strip().lower() not in ("", "y", "yes"):
+                return ""
+            self.closed = True
+            self.reload_requested = True
+            return ""
+
+        def save(text: str) -> str:
+            ans = text.strip().lower()
+            if ans in ("y", "yes"):
+                with self.r.lock:
+                    out = self._saved()
+            elif ans in ("n", "no"):
+                out = ""
+            else:
+                self.pending = save
+                return "% Please answer 'yes' or 'no'.\n" + facts.RELOAD_SAVE
+            self.pending = proceed
+            return out + facts.RELOAD_PROCEED
+
+        if self.r.startup != self.r.running_text():
+            self.pending = save
+            return facts.RELOAD_SAVE
+        self.pending = proceed
+        return facts.RELOAD_PROCEED
+
+    def _x_clear_nat(self, m: Match) -> str:
+        self.r.nat_active = False
+        return ""
+
+    def _x_archive_config(self, m: Match) -> str:
+        if self.r.archive_now() is None:
+            return "%Archive path not specified\n"
+        return ""
+
+
+def _domain_lookup() -> object:
+    from iosgen.sim.commands import table
+
+    for c in table():
+        if c.syntax == "ip domain lookup":
+            return c
+    raise KeyError("ip domain lookup")
+
+
+def _copied(text: str) -> str:
+    n = len(text.encode())
+    return facts.BYTES_COPIED.format(n=n, ms=124, rate=n * 8) + "\n"
+
+
+def _pipe(text: str, spec: str, pos: int, line: str, prompt: str) -> str:
+    """`| include/exclude/begin/section/count REGEX` on a show command's output."""
+    toks = tokenize(spec)
+    word = toks[0].text.lower()
+    hits = [p for p in _PIPES if p.startswith(word)]
+    if len(hits) != 1 or len(toks) < 2:
+        kind = "incomplete" if len(hits) == 1 else "invalid"
+        return error_text(Failure(kind, pos + toks[0].start), line, prompt)
+    regex = spec[toks[1].start :].rstrip()
+    try:
+        pattern = re.compile(regex)
+    except re.error:
+        return error_text(Failure("invalid", pos + toks[1].start), line, prompt)
+    lines = text.rstrip("\n").split("\n")
+    how = hits[0]
+    if how == "include":
+        kept = [ln for ln in lines if pattern.search(ln)]
+    elif how == "exclude":
+        kept = [ln for ln in lines if not pattern.search(ln)]
+    elif how == "begin":
+        kept = []
+        for i, ln in enumerate(lines):
+            if pattern.search(ln):
+                kept = lines[i:]
+                break
+    elif how == "count":
+        return f"Number of lines which match regexp = {sum(1 for ln in lines if pattern.search(ln))}\n"
+    else:  # section: matching top-level lines with their indented children
+        kept = []
+        take = False
+        for ln in lines:
+            if ln and not ln.startswith(" "):
+                take = bool(pattern.search(ln))
+            elif ln.startswith(" ") and not take and pattern.search(ln):
+                kept.append(ln)
+                continue
+            if take:
+                kept.append(ln)
+    return "".join(f"{ln}\n" for ln in kept)
