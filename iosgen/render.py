@@ -58,6 +58,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        auto_reload=False,  # templates ship with the package; skip a stat() per include
     )
 
 

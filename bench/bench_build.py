@@ -1,0 +1,107 @@
+"""Benchmark `iosgen build`: one site as a whole process, and 10,000 sites in one process.
+
+Run: .venv/bin/python bench/bench_build.py [--runs 15] [--sites 10000]
+Goals (issue 2): one site <= 0.25 s wall (median); 10,000 sites <= 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def example_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            env[name.strip()] = value.strip()
+    return env
+
+
+def one_site_process(runs: int) -> list[float]:
+    iosgen = ROOT / ".venv" / "bin" / "iosgen"
+    site = ROOT / "inventory" / "sites" / "plovdiv.yaml"
+    env = example_env()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([str(iosgen), "build", str(site)], env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def generated_site(i: int) -> dict[str, Any]:
+    """A branch like R-ITD, each with its own hostname, LAN and secrets."""
+    lan = f"10.{100 + i // 250 % 100}.{i % 250}.1/24"
+    return {
+        "hostname": f"R-GEN{i:05d}",
+        "management": {
+            "host": f"198.18.{i // 250 % 250}.{i % 250 + 1}",
+            "username": "netops",
+            "password": f"pw-{i}",
+            "enable_secret": f"en-{i}",
+        },
+        "interfaces": {
+            "Fa0/0": {"role": "wan", "ipv4": "dhcp", "description": "WAN"},
+            "Fa0/1": {"role": "lan", "ipv4": lan, "description": "LAN"},
+        },
+        "internet_nat": True,
+        "domain_name": "branch.example",
+        "pptp_clients": {
+            "sofia": {
+                "server": "203.0.113.10",
+                "dialer": 2,
+                "chap_hostname": f"br{i}",
+                "chap_password": f"chap-{i}",
+                "remote_networks": ["172.16.0.0/16"],
+            },
+        },
+    }
+
+
+def many_sites(count: int) -> tuple[float, int]:
+    from iosgen.inventory import load_resolver
+    from iosgen.model import Site, site_problems
+    from iosgen.render import render
+
+    resolver = load_resolver(None)
+    data = [generated_site(i) for i in range(count)]
+    start = time.perf_counter()
+    total = 0
+    for item in data:
+        site = Site.model_validate(item, context={"resolver": resolver})
+        assert not list(site_problems(site))
+        total += len(render(site).text)
+    return time.perf_counter() - start, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--sites", type=int, default=10_000)
+    args = parser.parse_args()
+    times = one_site_process(args.runs)
+    wall, size = many_sites(args.sites)
+    print(f"{'benchmark':44} {'figure':>12} {'goal':>10}")
+    print(
+        f"{'iosgen build (one site, whole process)':44} {statistics.median(times):>10.3f} s {'<= 0.25 s':>10}"
+    )
+    print(f"{'  min / max':44} {min(times):>6.3f}/{max(times):.3f}")
+    print(f"{f'build {args.sites} generated sites, one process':44} {wall:>10.2f} s {'<= 5 s':>10}")
+    print(
+        f"{'  per site':44} {wall / args.sites * 1000:>9.3f} ms   ({size / 1e6:.1f} MB of config)"
+    )
+
+
+if __name__ == "__main__":
+    main()
