@@ -12,11 +12,11 @@ import os
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 # The imports below register the commands on `app`.
-from iosgen.cli import build as _build  # noqa: E402, F401
-from iosgen.cli import lint as _lint  # noqa: E402, F401
-from iosgen.cli import live as _live  # noqa: E402, F401
-from iosgen.cli import sim as _sim  # noqa: E402, F401
-from iosgen.cli.app import app  # noqa: E402
+from iosgen.cli import build as _build  # noqa: F401
+from iosgen.cli import lint as _lint  # noqa: F401
+from iosgen.cli import live as _live  # noqa: F401
+from iosgen.cli import sim as _sim  # noqa: F401
+from iosgen.cli.app import app
 
 
 def main() -> None:
