@@ -1,10 +1,15 @@
-"""The Linux pppd/pptp platform (`platform: linux-pppd`): placeholder until it lands."""
+"""The Linux pppd/pptp platform (`platform: linux-pppd`): a site becomes a file tree.
+
+`view` derives the values, `render` lays them out; `lint` holds the site-model
+checks for `iosgen lint`. `render_linux` is the door `iosgen.build` uses.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from iosgen.errors import RenderError
+from iosgen.linux.render import render_tree
+from iosgen.linux.view import linux_view
 
 if TYPE_CHECKING:
     from iosgen.build import BuiltFile
@@ -12,4 +17,6 @@ if TYPE_CHECKING:
 
 
 def render_linux(site: Site) -> tuple[list[BuiltFile], dict[str, str]]:
-    raise RenderError(f"{site.hostname}: the linux-pppd platform is not built yet")
+    """The box's files (paths relative to its root) and the chap-secrets masking tokens."""
+    view = linux_view(site)
+    return render_tree(view), view.chap_tokens

@@ -1,0 +1,39 @@
+"""Words for pppd's secrets and options files, quoted the way pppd reads them back.
+
+pppd splits these files with `getword()` (pppd/options.c): a word ends at
+white space or `#` unless quoted with `"` or `'`; a backslash escapes the next
+character everywhere, quoted or not, and `\\ooo` (up to three octal digits)
+gives any byte. So a secret goes between double quotes with `\\` and `"`
+escaped and control characters as three-digit octal: `Pe "5" n` becomes
+`"Pe \\"5\\" n"`.
+"""
+
+from __future__ import annotations
+
+from iosgen.linux.facts import MAX_SECRET_BYTES
+
+
+def pppd_quote(text: str) -> str:
+    """`text` as one pppd word, double-quoted, that `getword()` reads back unchanged."""
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif code < 0x20 or code == 0x7F:
+            # Three digits always: `\0` followed by a digit would swallow it.
+            out.append(f"\\{code:03o}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why pppd cannot use this secret as typed, or None."""
+    size = len(secret.encode("utf-8"))
+    if size > MAX_SECRET_BYTES:
+        return f"is {size} bytes; pppd keeps only the first {MAX_SECRET_BYTES}"
+    if "\x00" in secret:
+        return "contains a NUL byte, where pppd ends the secret"
+    return None
