@@ -1,0 +1,175 @@
+"""Lint an IOS config, or a site (built first), into findings with stable codes and locations.
+
+The rules live in `iosgen.lint_rules` (the table in `table.py`); this module runs
+them and attaches file, line and severity. Findings are results, not errors:
+only unreadable input raises (exit 2); exit 1 means an error-severity finding.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import cast
+
+from iosgen.errors import EXIT_FINDINGS, EXIT_OK, InputError, Problem, UsageError
+from iosgen.lint_rules.access import check_secrets, check_ssh_version, check_vty
+from iosgen.lint_rules.config import Config, read_config
+from iosgen.lint_rules.hit import Hit
+from iosgen.lint_rules.nat import check_nat_sides
+from iosgen.lint_rules.pptp import check_mppe, check_pptp
+from iosgen.lint_rules.references import check_references, check_unused
+from iosgen.lint_rules.table import RULE_BY_CODE, RULES, SEVERITY_ORDER, Rule, Severity
+from iosgen.model import Site
+
+SITE_SUFFIXES = frozenset({".yaml", ".yml"})
+
+IOS_CHECKS: tuple[Callable[[Config], Iterable[Hit]], ...] = (
+    check_references,
+    check_unused,
+    check_nat_sides,
+    check_pptp,
+    check_mppe,
+    check_secrets,
+    check_vty,
+    check_ssh_version,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    file: str  # the file the user named
+    line: int  # 1-based; in `config` when set, else in `file`; 0: the whole file
+    message: str
+    config: str | None = None  # the rendered config a site's finding is in
+
+    @property
+    def location(self) -> str:
+        where = f"{self.file} -> {self.config}" if self.config else self.file
+        return f"{where}:{self.line}" if self.line else where
+
+    def render(self) -> str:
+        return f"{self.location}: {self.severity} {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LintReport:
+    file: str
+    findings: tuple[Finding, ...]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FINDINGS if self.count("error") else EXIT_OK
+
+    def summary(self) -> str:
+        return (
+            f"{self.file}: {self.count('error')} error(s), {self.count('warning')} warning(s), "
+            f"{self.count('info')} info"
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "file": self.file,
+                "findings": [asdict(f) for f in self.findings],
+                "summary": {s: self.count(s) for s in SEVERITY_ORDER},
+            },
+            indent=2,
+        )
+
+
+def _finding(hit: Hit, file: str, config: str | None = None) -> Finding:
+    rule = RULE_BY_CODE[hit.code]
+    return Finding(hit.code, rule.severity, file, hit.line, hit.message, config)
+
+
+def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (f.line, SEVERITY_ORDER[f.severity], f.code)))
+
+
+def lint_config(text: str, file: str, config: str | None = None) -> tuple[Finding, ...]:
+    """Every finding of every IOS rule over one config text."""
+    parsed = read_config(text)
+    if not parsed.lines:
+        raise InputError([Problem(file, 1, 1, "", "no configuration lines: not an IOS config")])
+    hits = [hit for check in IOS_CHECKS for hit in check(parsed)]
+    return _sorted(_finding(hit, file, config) for hit in hits)
+
+
+def lint_site(site: Site, site_file: Path) -> tuple[Finding, ...]:
+    """An IOS site: lint its rendered config. A Linux site: the Linux linter, or the model."""
+    file = str(site_file)
+    if site.platform == "ios":
+        from iosgen.render import render
+
+        return lint_config(render(site).text, file, f"{site.hostname}.cfg")
+    linux = _linux_findings()
+    if linux is not None:
+        return _sorted(
+            Finding(code, _severity(severity), file, 0, message)
+            for code, severity, message in linux(site)
+        )
+    from iosgen.lint_rules.site import site_hits
+
+    return _sorted(_finding(hit, file) for hit in site_hits(site, _key_lines(site_file)))
+
+
+LinuxLinter = Callable[[Site], list[tuple[str, str, str]]]
+
+
+def _linux_findings() -> LinuxLinter | None:
+    """`iosgen.linux.lint.linux_findings`, if that module exists yet."""
+    try:
+        module = importlib.import_module("iosgen.linux.lint")
+    except ImportError:
+        return None
+    function = getattr(module, "linux_findings", None)
+    return cast(LinuxLinter, function) if callable(function) else None
+
+
+def _severity(value: str) -> Severity:
+    for severity in SEVERITY_ORDER:
+        if value.lower() == severity:
+            return severity
+    return "warning"
+
+
+def _key_lines(site_file: Path) -> dict[tuple[str, ...], int]:
+    from iosgen.yamlsource import load_yaml
+
+    _data, source = load_yaml(site_file, str(site_file))
+    return {tuple(str(k) for k in path): pos.line for path, pos in source.keys.items()}
+
+
+def lint_path(path: Path, secrets_file: Path | None = None) -> LintReport:
+    """A site YAML (built first) or an IOS config file."""
+    if not path.exists():
+        raise UsageError(f"no such file: {path}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a site YAML or an IOS config file")
+    if path.suffix.lower() in SITE_SUFFIXES:
+        from iosgen.inventory import load_files, load_resolver
+
+        inventory = load_files([path], load_resolver(secrets_file))
+        return LintReport(str(path), lint_site(inventory.sites[0], path))
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    return LintReport(str(path), lint_config(text, str(path)))
+
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "LintReport",
+    "Rule",
+    "Severity",
+    "lint_config",
+    "lint_path",
+    "lint_site",
+]
