@@ -1,0 +1,38 @@
+"""The wheel ships every template, so an installed iosgen renders without the source tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_wheel_contains_every_template(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(tmp_path.glob("iosgen-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = {
+        "iosgen/" + p.relative_to(ROOT / "iosgen").as_posix()
+        for p in (ROOT / "iosgen" / "templates").rglob("*.j2")
+    }
+    assert templates, "no templates found in the source tree"
+    assert templates <= names
+    assert "iosgen/py.typed" in names
