@@ -1,1 +1,360 @@
-"""Live commands (diff, audit, backup, push): placeholder until they land."""
+"""Drift commands: `diff`, `audit`, `backup` (live over SSH, or from saved configs).
+
+Arguments in, library calls, output out; nothing here knows IOS. netmiko and
+paramiko load only when a command really goes to a router.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from iosgen.cli.app import app, guarded
+from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, UsageError
+
+if TYPE_CHECKING:
+    from iosgen.audit import AuditResult
+    from iosgen.device import DeviceOptions
+    from iosgen.model import Site
+
+InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory folder.")]
+SecretsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--secrets", help="Secrets file for secret:NAME (default inventory/secrets.yaml)."
+    ),
+]
+TargetsOpt = Annotated[
+    Path | None,
+    typer.Option("--targets", help="Targets file (address, credentials, host key per hostname)."),
+]
+AcceptOpt = Annotated[
+    bool,
+    typer.Option("--accept-new-host-key", help="Trust and remember an unknown SSH host key."),
+]
+KnownHostsOpt = Annotated[
+    Path | None,
+    typer.Option("--known-hosts", help="Known-hosts file (default ~/.iosgen/known_hosts)."),
+]
+ShowSecretsOpt = Annotated[
+    bool, typer.Option("--show-secrets", help="Print secrets in clear (default: masked).")
+]
+HostOpt = Annotated[list[str] | None, typer.Option("--host", help="A router by hostname.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every IOS site of the inventory.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Parallel sessions.")]
+
+FORMATS = ("text", "json", "junit")
+
+
+# --- shared plumbing ------------------------------------------------------------------------
+
+
+def _device_options(known_hosts: Path | None, accept: bool) -> DeviceOptions:
+    from iosgen.device import DEFAULT_KNOWN_HOSTS, DeviceOptions
+
+    return DeviceOptions(known_hosts=known_hosts or DEFAULT_KNOWN_HOSTS, accept_new_host_key=accept)
+
+
+def _select(
+    inventory: Path,
+    secrets: Path | None,
+    hosts: Sequence[str] | None,
+    group: str | None,
+    all_sites: bool,
+) -> list[Site]:
+    from iosgen.inventory import load_inventory
+
+    chosen = [bool(hosts), group is not None, all_sites]
+    if sum(chosen) != 1:
+        raise UsageError("choose the routers: --host H (repeatable), --group G or --all")
+    inv = load_inventory(inventory, secrets)
+    if hosts:
+        sites = [inv.find(h) for h in hosts]
+    elif group is not None:
+        sites = inv.group(group)
+    else:
+        sites = inv.sites
+    return [s for s in sites if s.platform == "ios"]
+
+
+def _fetch_job(
+    sites: Sequence[Site], targets_file: Path | None, options: DeviceOptions
+) -> Callable[[Site], str]:
+    """A job fetching `show running-config` from a site's router."""
+    from iosgen.targets import resolve_targets
+
+    targets = resolve_targets(sites, targets_file)
+
+    def fetch(site: Site) -> str:
+        from iosgen.device import Device
+
+        with Device(targets[site.hostname], options) as dev:
+            return dev.running_config()
+
+    return fetch
+
+
+def _exit_code(results: Sequence[AuditResult]) -> int:
+    if any(r.status == "unreachable" for r in results):
+        return EXIT_UNREACHABLE
+    if any(r.status == "drift" for r in results):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def _details(result: AuditResult, show_secrets: bool) -> list[str]:
+    out = [f"== {result.host}: {result.status.replace('_', ' ')}"]
+    if result.error:
+        out.append(f"   {result.error}")
+    buckets = result.drift.as_dict(show_secrets)
+    for name, title in (
+        ("real", "drift"),
+        ("cosmetic", "cosmetic"),
+        ("secret_only", "secret-only"),
+    ):
+        if buckets[name]:
+            out.append(f"{title}:")
+            out += [f"  {item}" for item in buckets[name]]
+    if result.remediation:
+        out.append("remediation:")
+        out += [f"  {line}" for line in result.remediation.lines(show_secrets)]
+        out.append("rollback:")
+        out += [f"  {line}" for line in result.rollback.lines(show_secrets)]
+    return out
+
+
+def _summary(results: Sequence[AuditResult]) -> list[str]:
+    width = max([len(r.host) for r in results] + [4])
+    out = [f"{'host':<{width}}  {'status':<11}  {'real':>4}  {'cosmetic':>8}  {'secret-only':>11}"]
+    for r in results:
+        d = r.drift
+        counts = (
+            ("", "", "")
+            if r.status == "unreachable"
+            else (len(d.real), len(d.cosmetic), len(d.secret_only))
+        )
+        out.append(
+            f"{r.host:<{width}}  {r.status.replace('_', ' '):<11}  "
+            f"{counts[0]:>4}  {counts[1]:>8}  {counts[2]:>11}"
+        )
+    return out
+
+
+def junit(results: Sequence[AuditResult], show_secrets: bool = False) -> str:
+    """One testcase per host: drift is a failure, an unreachable router an error."""
+    from xml.etree import ElementTree as ET
+
+    suites = ET.Element("testsuites")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="iosgen audit",
+        tests=str(len(results)),
+        failures=str(sum(r.status == "drift" for r in results)),
+        errors=str(sum(r.status == "unreachable" for r in results)),
+    )
+    for r in results:
+        case = ET.SubElement(suite, "testcase", classname="iosgen.audit", name=r.host)
+        if r.status == "drift":
+            failure = ET.SubElement(case, "failure", message=f"{len(r.drift.real)} real drift")
+            failure.text = "\n".join(_details(r, show_secrets))
+        elif r.status == "unreachable":
+            error = ET.SubElement(case, "error", message=r.error or "unreachable")
+            error.text = r.error or ""
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _emit(results: Sequence[AuditResult], fmt: str, show_secrets: bool, one: bool) -> None:
+    if fmt == "json":
+        data = [r.to_json(show_secrets) for r in results]
+        print(json.dumps(data[0] if one else data, indent=2))
+    elif fmt == "junit":
+        sys.stdout.write(junit(results, show_secrets))
+    else:
+        lines = [] if one else _summary(results)
+        for r in results:
+            if r.status != "in_sync" or one:
+                lines += ["", *_details(r, show_secrets)] if lines else _details(r, show_secrets)
+        print("\n".join(lines))
+        if not show_secrets and any(r.remediation for r in results):
+            print("note: secrets masked; --show-secrets prints them", file=sys.stderr)
+
+
+def _format(value: str) -> str:
+    if value not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+    return value
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@app.command()
+@guarded
+def diff(
+    site_file: Annotated[Path | None, typer.Argument(help="A site YAML file.")] = None,
+    running: Annotated[
+        Path | None, typer.Option("--running", help="A saved running config to compare.")
+    ] = None,
+    host: Annotated[str | None, typer.Option("--host", help="A router, fetched live.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    inventory: InventoryOpt = Path("inventory"),
+    secrets: SecretsOpt = None,
+    targets: TargetsOpt = None,
+    show_secrets: ShowSecretsOpt = False,
+    accept_new_host_key: AcceptOpt = False,
+    known_hosts: KnownHostsOpt = None,
+) -> None:
+    """Semantic diff of one router against its site, and the remediation commands."""
+    from iosgen.audit import audit_site
+    from iosgen.inventory import load_files, load_inventory, load_resolver
+
+    fmt = _format(fmt)
+    if fmt == "junit":
+        raise UsageError("diff prints text or json; audit prints junit")
+    if (site_file is None) == (host is None):
+        raise UsageError("give a site file (with --running FILE) or --host H")
+    if site_file is not None:
+        if running is None:
+            raise UsageError("a site file needs --running FILE (or use --host H to fetch it)")
+        site = load_files([site_file], load_resolver(secrets)).sites[0]
+    else:
+        assert host is not None
+        site = load_inventory(inventory, secrets).find(host)
+    if running is not None:
+        if not running.is_file():
+            raise UsageError(f"no such running config: {running}")
+        text = running.read_text(encoding="utf-8", errors="replace")
+    else:
+        options = _device_options(known_hosts, accept_new_host_key)
+        text = _fetch_job([site], targets, options)(site)
+    result = audit_site(site, text)
+    _emit([result], fmt, show_secrets, one=True)
+    raise typer.Exit(_exit_code([result]))
+
+
+def audit_saved(sites: Sequence[Site], folder: Path, workers: int = 1) -> list[AuditResult]:
+    """Audit every site against `<folder>/<hostname>.cfg` (as `backup` writes them)."""
+    if workers > 1 and len(sites) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunk = max(1, len(sites) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_audit_saved_one, sites, [folder] * len(sites), chunksize=chunk))
+    return [_audit_saved_one(site, folder) for site in sites]
+
+
+def _audit_saved_one(site: Site, folder: Path) -> AuditResult:
+    from iosgen.audit import audit_site, unreachable
+
+    path = folder / f"{site.hostname}.cfg"
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return unreachable(site.hostname, f"no saved config {path}: {exc.strerror}")
+    return audit_site(site, text)
+
+
+def audit_live(
+    sites: Sequence[Site], targets_file: Path | None, options: DeviceOptions, workers: int
+) -> list[AuditResult]:
+    """Fetch and audit every site's router, `workers` sessions at a time."""
+    from iosgen.audit import audit_site, unreachable
+    from iosgen.fleet import run_fleet
+
+    fetch = _fetch_job(sites, targets_file, options)
+    results = run_fleet(
+        list(sites),
+        lambda site: audit_site(site, fetch(site)),
+        key=lambda site: site.hostname,
+        workers=workers,
+        label="audit",
+    )
+    return [
+        r.value
+        if r.value is not None
+        else unreachable(r.host, " / ".join(r.error.lines()) if r.error else "failed")
+        for r in results
+    ]
+
+
+@app.command()
+@guarded
+def audit(
+    host: HostOpt = None,
+    group: Annotated[str | None, typer.Option("--group", help="The sites of a group.")] = None,
+    all_sites: AllOpt = False,
+    from_dir: Annotated[
+        Path | None,
+        typer.Option("--from", help="Saved configs <hostname>.cfg instead of the routers."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | json | junit")] = "text",
+    workers: WorkersOpt = 20,
+    inventory: InventoryOpt = Path("inventory"),
+    secrets: SecretsOpt = None,
+    targets: TargetsOpt = None,
+    show_secrets: ShowSecretsOpt = False,
+    accept_new_host_key: AcceptOpt = False,
+    known_hosts: KnownHostsOpt = None,
+) -> None:
+    """Drift of one router, a group or the fleet; exit 0 in sync, 1 drift, 3 unreachable."""
+    fmt = _format(fmt)
+    sites = _select(inventory, secrets, host, group, all_sites)
+    if from_dir is not None:
+        if not from_dir.is_dir():
+            raise UsageError(f"--from {from_dir}: no such folder")
+        import os
+
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        results = audit_saved(sites, from_dir, min(workers, cores) if len(sites) > 50 else 1)
+    else:
+        options = _device_options(known_hosts, accept_new_host_key)
+        results = audit_live(sites, targets, options, workers)
+    _emit(results, fmt, show_secrets, one=False)
+    raise typer.Exit(_exit_code(results))
+
+
+@app.command()
+@guarded
+def backup(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for <hostname>.cfg.")],
+    host: HostOpt = None,
+    all_sites: AllOpt = False,
+    workers: WorkersOpt = 20,
+    inventory: InventoryOpt = Path("inventory"),
+    secrets: SecretsOpt = None,
+    targets: TargetsOpt = None,
+    show_secrets: Annotated[
+        bool, typer.Option("--show-secrets", help="Keep secrets (default: redacted).")
+    ] = False,
+    accept_new_host_key: AcceptOpt = False,
+    known_hosts: KnownHostsOpt = None,
+) -> None:
+    """Save each router's `show running-config` as DIR/<hostname>.cfg, secrets redacted."""
+    from iosgen.build import write_atomic
+    from iosgen.fleet import run_fleet
+    from iosgen.redact import redact
+
+    sites = _select(inventory, secrets, host, None, all_sites)
+    fetch = _fetch_job(sites, targets, _device_options(known_hosts, accept_new_host_key))
+    results = run_fleet(sites, fetch, key=lambda s: s.hostname, workers=workers, label="backup")
+    failed = 0
+    for r in results:
+        if r.value is None:
+            failed += 1
+            for line in r.error.lines() if r.error else [f"error: {r.host}: failed"]:
+                print(line, file=sys.stderr)
+            continue
+        path = output / f"{r.host}.cfg"
+        write_atomic(path, r.value if show_secrets else redact(r.value), 0o600)
+        print(f"saved {path}")
+    raise typer.Exit(EXIT_UNREACHABLE if failed else EXIT_OK)

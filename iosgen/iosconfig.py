@@ -1,0 +1,266 @@
+"""IOS config text as a tree, normalised for comparison; IOS facts about lines, as data.
+
+What `show running-config` prints that is not configuration is dropped here,
+once: the header (`Building configuration...`, `Current configuration : 2028
+bytes`), `! Last configuration change ...` / `! NVRAM config last updated ...`,
+every `!` line (runs of them, `! Default PPTP VPDN group`), `end`, blank lines
+and trailing blanks, `ntp clock-period 17179866` (the router's own clock
+trim), `version 12.4` (the image's, not typed) and the NVGEN markers
+`boot-start-marker` / `boot-end-marker`.
+
+Also here: where a line carries a secret (`username u password 7 0822455D0A16`,
+` ppp chap password 7 0123035155`, `snmp-server community public RO`, ...),
+parsed by what the line is, so comparison, redaction and remediation agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from iosgen.passwords import is_type7, type7_decode
+from iosgen.secret import MASK
+
+# --- volatile lines ----------------------------------------------------------------------
+# Printed by IOS, never typed: ignored by every comparison (ios-reference §2.1, §9).
+VOLATILE_PREFIXES: tuple[str, ...] = (
+    "Building configuration...",
+    "Current configuration :",
+    "Using ",  # `show startup-config`: "Using 1449 out of 196600 bytes"
+    "ntp clock-period ",
+    "version ",
+    "boot-start-marker",
+    "boot-end-marker",
+)
+# `!` starts a comment line: separators, `! Last configuration change at ...`,
+# `! NVRAM config last updated at ...`, `! Default PPTP VPDN group`.
+COMMENT = "!"
+END = "end"
+
+# A banner runs from `banner motd ^C` to the next line holding the delimiter `^C`.
+_BANNER_RE = re.compile(r"^banner (?P<kind>\S+) (?P<delim>\^C|\S)(?P<rest>.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One config line and its sub-mode lines; `text` has single spaces, no indentation.
+
+    A banner is one Line whose text holds its newlines (`banner motd ^C\\nhello\\n^C`).
+    """
+
+    text: str
+    children: tuple[Line, ...] = ()
+
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, Line]]:
+        yield depth, self
+        for child in self.children:
+            yield from child.walk(depth + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class IosConfig:
+    """A parsed, normalised config: the top-level lines in the order they were printed."""
+
+    lines: tuple[Line, ...]
+
+    def walk(self) -> Iterator[tuple[int, Line]]:
+        for line in self.lines:
+            yield from line.walk()
+
+    def render(self) -> list[str]:
+        """The lines as IOS indents them: one space per sub-mode level."""
+        return render_lines(self.lines)
+
+
+def render_lines(lines: Iterable[Line], depth: int = 0) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        for d, item in line.walk(depth):
+            out.append(" " * d + item.text)
+    return out
+
+
+def _is_volatile(stripped: str) -> bool:
+    return stripped.startswith(COMMENT) or stripped == END or stripped.startswith(VOLATILE_PREFIXES)
+
+
+@dataclass
+class _Builder:
+    text: str
+    indent: int
+    children: list[_Builder]
+
+    def freeze(self) -> Line:
+        return Line(self.text, tuple(c.freeze() for c in self.children))
+
+
+def parse(text: str) -> IosConfig:
+    """Parse `show running-config` output (with or without its header) into a tree.
+
+    Indentation gives the hierarchy (one space per level on IOS, any amount is
+    accepted); words are re-joined with single spaces.
+    """
+    root: list[_Builder] = []
+    stack: list[_Builder] = []
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    i = 0
+    while i < len(raw_lines):
+        raw = raw_lines[i].rstrip()
+        i += 1
+        stripped = raw.lstrip()
+        if not stripped or _is_volatile(stripped):
+            continue
+        indent = len(raw) - len(stripped)
+        if indent == 0 and (banner := _BANNER_RE.match(stripped)):
+            body, i = _read_banner(banner, raw_lines, i)
+            node = _Builder(body, 0, [])
+            root.append(node)
+            stack = [node]
+            continue
+        node = _Builder(" ".join(stripped.split()), indent, [])
+        while stack and stack[-1].indent >= indent:
+            stack.pop()
+        (stack[-1].children if stack else root).append(node)
+        stack.append(node)
+    return IosConfig(tuple(b.freeze() for b in root))
+
+
+def _read_banner(match: re.Match[str], raw_lines: Sequence[str], i: int) -> tuple[str, int]:
+    """`banner motd ^C` ... `^C`: the banner as one line of text with its newlines."""
+    delim = match["delim"]
+    rest = match["rest"]
+    head = f"banner {match['kind']} {delim}"
+    if delim in rest:
+        return head + rest[: rest.index(delim) + len(delim)], i
+    body = [rest] if rest else []
+    while i < len(raw_lines):
+        raw = raw_lines[i].rstrip("\r")
+        i += 1
+        if delim in raw:
+            if raw[: raw.index(delim)]:
+                body.append(raw[: raw.index(delim)])
+            break
+        body.append(raw)
+    text = "\n".join(body)
+    return f"{head}\n{text}\n{delim}" if text else f"{head}\n{delim}", i
+
+
+# --- secrets as fields of a line ------------------------------------------------------------
+
+ENCODING_DIGITS = frozenset({"0", "5", "7", "8", "9"})
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSpec:
+    """Where a command keeps a secret: after `keyword`, an optional type digit, the value.
+
+    parent: the sub-mode the command lives in, by the first word of its parent line
+    (`interface`, `line`, ...); None for a global command. lead: the words the
+    command starts with. typed: whether IOS puts a type digit (0/5/7) before the value.
+    """
+
+    parent: str | None
+    lead: tuple[str, ...]
+    keyword: str
+    typed: bool = True
+
+
+# Each row is a real IOS line shape; comments show one as IOS prints it.
+SECRET_SPECS: tuple[SecretSpec, ...] = (
+    # username netops privilege 15 secret 5 $1$Jw63$K/0bbUC1dcBONvGTC6o/i.
+    SecretSpec(None, ("username",), "secret"),
+    # username ivan password 7 060F192042030D1C0818
+    SecretSpec(None, ("username",), "password"),
+    # enable secret 5 $1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0
+    SecretSpec(None, ("enable",), "secret"),
+    # enable password 7 00071A150754
+    SecretSpec(None, ("enable",), "password"),
+    # snmp-server community public RO
+    SecretSpec(None, ("snmp-server",), "community", typed=False),
+    # tacacs-server key 7 ...  /  radius-server key 7 ...
+    SecretSpec(None, ("tacacs-server",), "key"),
+    SecretSpec(None, ("radius-server",), "key"),
+    # crypto isakmp key SECRET address 203.0.113.10
+    SecretSpec(None, ("crypto", "isakmp"), "key"),
+    # interface Dialer2 /  ppp chap password 7 0123035155
+    SecretSpec("interface", ("ppp", "chap"), "password"),
+    # interface Dialer2 /  ppp pap sent-username plovdiv password 7 0822455D0A16
+    SecretSpec("interface", ("ppp", "pap", "sent-username"), "password"),
+    # interface Serial0/0 /  ip ospf authentication-key 7 ...
+    SecretSpec("interface", ("ip", "ospf"), "authentication-key"),
+    # vpdn-group 2 /  l2tp tunnel password 7 ...  (also valid in a virtual-template)
+    SecretSpec("vpdn-group", ("l2tp", "tunnel"), "password"),
+    SecretSpec("interface", ("l2tp", "tunnel"), "password"),
+    # line vty 0 4 /  password 7 0822455D0A16
+    SecretSpec("line", (), "password"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SecretField:
+    """The secret of one line: the index of its value word and of its type digit, if any."""
+
+    value_index: int
+    type_index: int | None
+    spec: SecretSpec
+
+    def encoding(self, words: Sequence[str]) -> str:
+        """ "0", "5", "7" (as typed), or "" where the command takes no type digit."""
+        return words[self.type_index] if self.type_index is not None else ""
+
+    def identity(self, words: Sequence[str]) -> str:
+        """The words before the secret keyword: `username netops`, `enable`, `ppp chap`."""
+        if self.spec.lead == ("username",):
+            return " ".join(words[:2])
+        return " ".join(self.spec.lead) or self.spec.keyword
+
+
+def secret_field(text: str, parent: str | None) -> SecretField | None:
+    """The secret field of a line under `parent` (the parent line's text), if it has one."""
+    words = text.split(" ")
+    if words and words[0] == "no":
+        return None
+    scope = parent.split(" ", 1)[0] if parent else None
+    for spec in SECRET_SPECS:
+        if spec.parent != scope or tuple(words[: len(spec.lead)]) != spec.lead:
+            continue
+        try:
+            k = words.index(spec.keyword, len(spec.lead))
+        except ValueError:
+            continue
+        v = k + 1
+        if v >= len(words):
+            continue
+        if spec.typed and words[v] in ENCODING_DIGITS and v + 1 < len(words):
+            return SecretField(v + 1, v, spec)
+        return SecretField(v, None, spec)
+    return None
+
+
+def secret_key(words: Sequence[str], field: SecretField) -> tuple[str, str]:
+    """How two secrets compare: reversible ones by clear text, hashes by their text.
+
+    `password 7 0123035155` and `password 0 Pe5n` both give ("clear", "Pe5n");
+    `secret 5 $1$...` gives ("hash", "$1$..."): it is checked against the model's
+    clear text elsewhere (compare.py), never compared as text alone.
+    """
+    value = words[field.value_index]
+    if value == MASK:
+        return ("masked", "")
+    encoding = field.encoding(words)
+    if encoding == "7" and is_type7(value):
+        return ("clear", type7_decode(value))
+    if encoding in {"5", "8", "9"}:
+        return ("hash", value)
+    return ("clear", value)
+
+
+def mask_line(text: str, parent: str | None) -> str:
+    """The line with its secret value replaced by `<redacted>` (the type digit stays)."""
+    field = secret_field(text, parent)
+    if field is None:
+        return text
+    words = text.split(" ")
+    words[field.value_index] = MASK
+    return " ".join(words)

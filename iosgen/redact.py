@@ -1,0 +1,52 @@
+"""Redact the secrets of a config by what each line is, keeping everything else byte for byte.
+
+A line's secret is found by parsing it (iosconfig.secret_field: the command,
+its sub-mode, the keyword, the optional type digit), not by a list of
+patterns, so `ppp pap sent-username plovdiv password 7 0822455D0A16` and
+`l2tp tunnel password 7 ...` are caught like `username ... secret 5 ...`.
+The value becomes `<redacted>`; the type digit stays, so the reader still
+sees which encoding the router used. Banner bodies are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from iosgen.iosconfig import mask_line
+
+_BANNER_RE = re.compile(r"^banner \S+ (?P<delim>\^C|\S)(?P<rest>.*)$")
+
+
+def redact(text: str) -> str:
+    """The config with every secret value replaced by `<redacted>`."""
+    out: list[str] = []
+    parents: list[tuple[int, str]] = []  # (indent, text) of the open sections
+    banner_end: str | None = None
+    for raw in text.split("\n"):
+        body = raw.rstrip("\r")
+        if banner_end is not None:
+            out.append(raw)
+            if banner_end in body:
+                banner_end = None
+            continue
+        stripped = body.strip()
+        if not stripped or stripped.startswith("!"):
+            out.append(raw)
+            continue
+        indent = len(body) - len(body.lstrip())
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        if indent == 0 and (banner := _BANNER_RE.match(stripped)):
+            if banner["delim"] not in banner["rest"]:
+                banner_end = banner["delim"]
+            out.append(raw)
+            continue
+        parent = parents[-1][1] if parents else None
+        normal = " ".join(stripped.split())
+        masked = mask_line(normal, parent)
+        if masked != normal:
+            ending = raw[len(body) :]
+            raw = " " * indent + masked + ending
+        out.append(raw)
+        parents.append((indent, normal))
+    return "\n".join(out)

@@ -1,0 +1,515 @@
+"""The commands that take a running config to an intended one, in an order IOS survives.
+
+hier_config 3's IOS driver does the tree difference; iosgen's own rules fix what
+it gets wrong on this router (design/lessons.md):
+
+- a numbered ACL that differs in any entry, or only in order, is rewritten:
+  `no access-list 10`, then every intended entry in order, because
+  `no access-list 10 permit 192.168.10.0 0.0.0.255` deletes all of list 10 on IOS
+  and a new entry is always appended at the end; a named ACL likewise;
+- single-value commands (`ppp chap password`, `description`, `ip address`, `mtu`,
+  `ppp encrypt mppe`, ...) are replaced by typing the new value, never negated
+  first, so a live tunnel does not flap;
+- dependency order: every command that creates or changes an object runs before
+  every command that deletes one; among them, an object is created before what
+  references it (`access-list 101` before `match ip address 101`, the route-map
+  before `ip nat inside source route-map VPN ...`, the pool before
+  `peer default ip address pool`), and a reference is removed before its object
+  (`no ip nat inside source ... interface Dialer2 overload` before
+  `no interface Dialer2`);
+- in a route-map entry the new `match` is added before the old one is removed,
+  so the entry never matches everything;
+- a removal is typed in the short form IOS wants (`no username ivan`,
+  `no ppp chap password`) and never names a secret;
+- a physical port cannot be removed (`% Removal of physical interfaces is not
+  permitted`): its lines are negated instead.
+
+The rollback is the same computation from intended back to running.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from iosgen.compare import numbered_acl, ordered_section
+from iosgen.iosconfig import IosConfig, Line, mask_line
+
+# --- IOS facts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SingleValue:
+    """A command that holds one value: typing a new one replaces the old (no negation).
+
+    parent: the first word of the parent line (None: global); pattern: a regex
+    whose match (or groups) is the command's identity.
+    """
+
+    parent: str | None
+    pattern: str
+
+
+SINGLE_VALUE: tuple[SingleValue, ...] = (
+    SingleValue(None, r"^hostname "),
+    SingleValue(None, r"^enable secret "),
+    SingleValue(None, r"^enable password "),
+    SingleValue(None, r"^username (\S+) "),  # username ivan password 7 ...: one per name
+    SingleValue(None, r"^ip domain name "),
+    SingleValue(None, r"^ip ssh version "),
+    SingleValue(None, r"^aaa session-id "),
+    SingleValue(None, r"^(aaa authentication \S+ \S+) "),
+    SingleValue(None, r"^(aaa authorization \S+ \S+) "),
+    SingleValue(None, r"^ip local pool (\S+) "),  # one range per pool name on this box
+    SingleValue(None, r"^(dialer-list \d+ protocol ip) "),
+    SingleValue(None, r"^(snmp-server community \S+)"),
+    SingleValue(None, r"^snmp-server location "),
+    SingleValue(None, r"^snmp-server contact "),
+    SingleValue(None, r"^logging buffered"),
+    SingleValue(None, r"^logging trap "),
+    SingleValue(None, r"^logging console"),
+    SingleValue(None, r"^scheduler allocate "),
+    SingleValue(None, r"^clock timezone "),
+    SingleValue(None, r"^(service timestamps \S+) "),
+    # interface Dialer2
+    SingleValue("interface", r"^description "),
+    SingleValue("interface", r"^mtu "),
+    SingleValue("interface", r"^ip address (?!dhcp client)"),
+    SingleValue("interface", r"^ip (?:address|unnumbered) "),
+    SingleValue("interface", r"^ip dhcp client client-id "),
+    SingleValue("interface", r"^ip nat (?=inside$|outside$)"),
+    SingleValue("interface", r"^ip tcp adjust-mss "),
+    SingleValue("interface", r"^encapsulation "),
+    SingleValue("interface", r"^dialer idle-timeout "),
+    SingleValue("interface", r"^dialer string "),
+    SingleValue("interface", r"^dialer pool "),
+    SingleValue("interface", r"^dialer-group "),
+    SingleValue("interface", r"^peer default ip address "),
+    SingleValue("interface", r"^ppp pfc local "),
+    SingleValue("interface", r"^ppp pfc remote "),
+    SingleValue("interface", r"^ppp encrypt mppe "),
+    SingleValue("interface", r"^ppp authentication "),
+    SingleValue("interface", r"^ppp chap hostname "),
+    SingleValue("interface", r"^ppp chap password "),
+    SingleValue("interface", r"^duplex "),
+    SingleValue("interface", r"^speed "),
+    # vpdn-group 2 / request-dialin
+    SingleValue("vpdn-group", r"^initiate-to "),
+    SingleValue("vpdn-group", r"^description "),
+    SingleValue("vpdn-group", r"^source-ip "),
+    SingleValue("vpdn-group", r"^local name "),
+    SingleValue("request-dialin", r"^protocol "),
+    SingleValue("request-dialin", r"^(?:rotary-group|pool-member) "),
+    SingleValue("accept-dialin", r"^protocol "),
+    SingleValue("accept-dialin", r"^virtual-template "),
+    # line vty 0 4
+    SingleValue("line", r"^exec-timeout "),
+    SingleValue("line", r"^password "),
+    SingleValue("line", r"^transport input "),
+    SingleValue("line", r"^transport output "),
+    SingleValue("line", r"^privilege level "),
+    SingleValue("line", r"^login(?: |$)"),
+    # archive
+    SingleValue("archive", r"^path "),
+    SingleValue("archive", r"^maximum "),
+    SingleValue("archive", r"^time-period "),
+    SingleValue("route-map", r"^description "),
+    SingleValue("route-map", r"^set ip next-hop "),
+    SingleValue("route-map", r"^set interface "),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ShortNegation:
+    """How IOS wants a removal typed: `no username ivan`, not the whole secret-bearing line."""
+
+    parent: str | None
+    keep: str  # a regex; its match, after "no ", is the whole negation
+
+
+SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
+    ShortNegation(None, r"^username \S+"),
+    ShortNegation(None, r"^enable (?:secret|password)"),
+    ShortNegation(None, r"^snmp-server community \S+"),
+    ShortNegation(None, r"^ip local pool \S+"),
+    ShortNegation(None, r"^access-list \d+"),
+    ShortNegation(None, r"^banner \S+"),
+    ShortNegation(None, r"^(?:tacacs|radius)-server key"),
+    ShortNegation("interface", r"^description"),
+    ShortNegation("interface", r"^ip address(?= )"),
+    ShortNegation("interface", r"^ppp chap password"),
+    ShortNegation("interface", r"^ppp pap sent-username"),
+    ShortNegation("interface", r"^l2tp tunnel password"),
+    ShortNegation("vpdn-group", r"^l2tp tunnel password"),
+    ShortNegation("vpdn-group", r"^description"),
+    ShortNegation("line", r"^password"),
+    ShortNegation("line", r"^exec-timeout"),
+    ShortNegation("route-map", r"^description"),
+)
+
+# Route-map match clauses hold lists (`match ip address 10 101`): a new value is
+# added to the list, `no match ip address 10` takes one value out. Adding first
+# means the entry never has no match clause, i.e. never matches everything.
+ADD_BEFORE_REMOVE: tuple[tuple[str, str], ...] = (
+    ("route-map", "match ip address "),
+    ("route-map", "match interface "),
+)
+
+# Physical ports exist whatever the config says; their lines are negated instead.
+PHYSICAL_PORTS: tuple[str, ...] = (
+    "interface FastEthernet",
+    "interface GigabitEthernet",
+    "interface Ethernet",
+    "interface Serial",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRule:
+    """A line that names an object: its kind, a regex for the name, how the name is spelt."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    template: str = "{}"
+    many: bool = False  # `match ip address 10 101` names two
+
+
+def _rule(kind: str, pattern: str, template: str = "{}", many: bool = False) -> ObjectRule:
+    return ObjectRule(kind, re.compile(pattern), template, many)
+
+
+# Lines that create an object (global lines and section headers).
+DEFINES: tuple[ObjectRule, ...] = (
+    _rule("acl", r"^access-list (\S+) "),
+    _rule("acl", r"^ip access-list \S+ (\S+)$"),
+    _rule("route-map", r"^route-map (\S+)"),
+    _rule("interface", r"^interface (\S+)$"),
+    _rule("pool", r"^ip local pool (\S+)"),
+    _rule("dialer-list", r"^dialer-list (\d+) "),
+)
+
+# Lines that refer to an object, at any depth.
+REFERENCES: tuple[ObjectRule, ...] = (
+    _rule("acl", r"^match ip address (.+)$", many=True),
+    _rule("interface", r"^match interface (.+)$", many=True),
+    _rule("route-map", r"^ip nat \S+ source route-map (\S+)"),
+    _rule("acl", r"^ip nat \S+ source list (\S+)"),
+    _rule("interface", r"^ip nat \S+ source .* interface (\S+)"),
+    _rule("interface", r"^ip route \S+ \S+ ([A-Za-z]\S*)"),
+    _rule("pool", r"^peer default ip address pool (\S+)"),
+    _rule("interface", r"^ip unnumbered (\S+)"),
+    _rule("dialer-list", r"^dialer-group (\d+)"),
+    _rule("interface", r"^virtual-template (\d+)$", "Virtual-Template{}"),
+    _rule("interface", r"^rotary-group (\d+)$", "Dialer{}"),
+    _rule("acl", r"^access-class (\S+) "),
+    _rule("acl", r"^ip access-group (\S+) "),
+    _rule("acl", r"^dialer-list \d+ protocol ip list (\d+)"),
+)
+
+Obj = tuple[str, str]
+
+
+def _objects(text: str, rules: Sequence[ObjectRule]) -> set[Obj]:
+    out: set[Obj] = set()
+    for rule in rules:
+        m = rule.pattern.match(text)
+        if m:
+            names = m.group(1).split() if rule.many else [m.group(1)]
+            out.update((rule.kind, rule.template.format(n)) for n in names)
+    return out
+
+
+# --- hier_config, tuned ---------------------------------------------------------------------
+
+
+def _scope(parent: str | None) -> str | None:
+    return parent.split(" ", 1)[0] if parent else None
+
+
+@cache
+def driver() -> Any:
+    """hier_config's IOS driver with iosgen's single-value commands and 1-space indents.
+
+    Its post-load callbacks are dropped: they renumber named-ACL entries 10, 20, ...
+    (wrong unless the router's numbers are those) and delete remarks.
+    """
+    from hier_config.models import IdempotentCommandsRule, MatchRule
+    from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
+
+    base = HConfigDriverCiscoIOS()
+    extra = []
+    for sv in SINGLE_VALUE:
+        parent_rule = (MatchRule(startswith=f"{sv.parent} "),) if sv.parent else ()
+        parent_rules: tuple[MatchRule, ...] = parent_rule
+        if sv.parent in {"request-dialin", "accept-dialin"}:
+            parent_rules = (MatchRule(startswith="vpdn-group "), MatchRule(equals=sv.parent))
+        extra.append(
+            IdempotentCommandsRule(match_rules=(*parent_rules, MatchRule(re_search=sv.pattern)))
+        )
+    base.rules = base.rules.model_copy(
+        update={
+            "indentation": 1,
+            "post_load_callbacks": [],
+            "per_line_sub": [],
+            "idempotent_commands": [*base.rules.idempotent_commands, *extra],
+        }
+    )
+    return base
+
+
+def _hconfig(lines: Iterable[Line]) -> Any:
+    """An HConfig of the lines; a line repeated in one section is kept once.
+
+    (hier_config raises DuplicateChildError on a repeated child; IOS stores the
+    line once anyway.) Numbered-ACL lines and ordered sections are left out:
+    iosgen rewrites them itself.
+    """
+    from hier_config import HConfig
+
+    root = HConfig(driver())
+
+    def add(parent: Any, items: Iterable[Line]) -> None:
+        for line in items:
+            node = parent.add_child(line.text, return_if_present=True)
+            if line.children:
+                add(node, line.children)
+
+    add(root, (ln for ln in lines if not _rewritten(ln.text)))
+    return root
+
+
+def _rewritten(text: str) -> bool:
+    return numbered_acl(text) is not None or ordered_section(text)
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One line to type, with its depth and its parent's text (for masking)."""
+
+    text: str
+    depth: int = 0
+    parent: str | None = None
+
+    def render(self, show_secrets: bool = False) -> list[str]:
+        text = self.text if show_secrets else mask_line(self.text, self.parent)
+        if "\n" in text:  # a banner is typed as the lines it prints
+            return text.split("\n")
+        return [" " * self.depth + text]
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    """The commands in the order to type them."""
+
+    commands: tuple[Command, ...] = ()
+
+    def lines(self, show_secrets: bool = False) -> list[str]:
+        return [line for c in self.commands for line in c.render(show_secrets)]
+
+    def __bool__(self) -> bool:
+        return bool(self.commands)
+
+
+@dataclass
+class _Step:
+    commands: list[Command]
+    positive: bool
+    defines: set[Obj]
+    deletes: set[Obj]
+    refs: set[Obj]
+    derefs: set[Obj]
+
+
+def _negation(text: str, parent: str | None) -> str:
+    """`no <text>`, shortened where IOS wants the short form; `no X` becomes `X`."""
+    if text.startswith("no "):
+        return text[3:]
+    scope = _scope(parent)
+    for rule in SHORT_NEGATIONS:
+        if rule.parent == scope and (m := re.match(rule.keep, text)):
+            return f"no {m.group(0)}"
+    return f"no {text}"
+
+
+def _all_refs(line: Line) -> set[Obj]:
+    out = _objects(line.text, REFERENCES)
+    for child in line.children:
+        out |= _all_refs(child)
+    return out
+
+
+def _section_commands(
+    delta: Any, running: Line | None, depth: int, parent: str | None, step: _Step
+) -> None:
+    """Commands for one delta section's children, route-map rules applied, refs collected."""
+    adds: list[Any] = []
+    removes: list[Any] = []
+    for child in delta.children:
+        (removes if child.text.startswith("no ") else adds).append(child)
+    ordered: list[Any] = list(delta.children)
+    if _scope(parent) == "route-map":
+        ordered = adds + removes
+    reassert: list[Any] = []
+    for child in ordered:
+        text = child.text
+        run_child = _find(running, text)
+        if run_child is not None:  # a negation of a running line (hier_config typed `no ` + it)
+            text = _negation(run_child.text, parent)
+            step.derefs |= _all_refs(run_child)
+            for prefix_parent, prefix in ADD_BEFORE_REMOVE:
+                if _scope(parent) == prefix_parent and run_child.text.startswith(prefix):
+                    reassert += [a for a in adds if a.text.startswith(prefix)]
+        else:
+            step.refs |= _objects(text, REFERENCES)
+        step.commands.append(Command(text, depth, parent))
+        if child.children:
+            sub = _find_section(running, child.text)
+            _section_commands(child, sub, depth + 1, child.text, step)
+    # On IOS re-typing a value already in the list is a no-op; it makes sure the
+    # entry ends with the new value on a parser that treats the clause as one value.
+    for child in reassert:
+        step.commands.append(Command(child.text, depth, parent))
+
+
+def _find(running: Line | None, delta_text: str) -> Line | None:
+    """The running line a delta line negates (`no <its text>`), if it is one."""
+    if running is None or not delta_text.startswith("no "):
+        return None
+    target = delta_text[3:]
+    for child in running.children:
+        if child.text == target:
+            return child
+    return None
+
+
+def _find_section(running: Line | None, text: str) -> Line | None:
+    if running is None:
+        return None
+    for child in running.children:
+        if child.text == text:
+            return child
+    return None
+
+
+def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]:
+    """Numbered and named ACLs whose entries differ in any way: rewritten whole."""
+    steps: list[_Step] = []
+
+    def numbered(lines: Sequence[Line]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for line in lines:
+            if (n := numbered_acl(line.text)) is not None:
+                out[n].append(line.text)
+        return out
+
+    want, have = numbered(intended), numbered(running)
+    for number in [*want, *(n for n in have if n not in want)]:
+        entries, got = want.get(number, []), have.get(number, [])
+        if entries == got:
+            continue
+        obj = ("acl", number)
+        if not entries:
+            steps.append(
+                _Step([Command(f"no access-list {number}")], False, set(), {obj}, set(), set())
+            )
+            continue
+        commands = [Command(f"no access-list {number}")] if got else []
+        commands += [Command(e) for e in entries]
+        steps.append(_Step(commands, True, {obj}, set(), set(), set()))
+
+    want_named = {ln.text: ln for ln in intended if ordered_section(ln.text)}
+    have_named = {ln.text: ln for ln in running if ordered_section(ln.text)}
+    for text, line in want_named.items():
+        old = have_named.get(text)
+        if old is not None and old.children == line.children:
+            continue
+        commands = [Command(f"no {text}")] if old is not None else []
+        commands.append(Command(text))
+        commands += [Command(c.text, 1, text) for c in line.children]
+        steps.append(_Step(commands, True, _objects(text, DEFINES), set(), set(), set()))
+    for text in have_named:
+        if text not in want_named:
+            steps.append(
+                _Step([Command(f"no {text}")], False, set(), _objects(text, DEFINES), set(), set())
+            )
+    return steps
+
+
+def _physical_port_removal(line: Line) -> list[Command]:
+    commands = [Command(line.text)]
+    commands += [Command(_negation(c.text, line.text), 1, line.text) for c in line.children]
+    return commands
+
+
+def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
+    delta = _hconfig(running.lines).config_to_get_to(_hconfig(intended.lines))
+    run_root = Line("", running.lines)
+    steps = _acl_steps(intended.lines, running.lines)
+    for child in delta.children:
+        run_line = _find(run_root, child.text)
+        if run_line is not None:
+            deletes = _objects(run_line.text, DEFINES)
+            if run_line.text.startswith(PHYSICAL_PORTS):
+                commands = _physical_port_removal(run_line)
+                steps.append(_Step(commands, True, set(), set(), set(), _all_refs(run_line)))
+                continue
+            text = _negation(run_line.text, None)
+            positive = run_line.text.startswith("no ")  # `no cdp run` removed = `cdp run` typed
+            steps.append(
+                _Step([Command(text)], positive, set(), deletes, set(), _all_refs(run_line))
+            )
+            continue
+        step = _Step(
+            [Command(child.text)],
+            True,
+            _objects(child.text, DEFINES),
+            set(),
+            _objects(child.text, REFERENCES),
+            set(),
+        )
+        if child.children:
+            _section_commands(child, _find_section(run_root, child.text), 1, child.text, step)
+        steps.append(step)
+    # An object is only deleted if the intended config has none of that name left
+    # (`no route-map VPN permit 20` while `route-map VPN permit 10` stays deletes nothing).
+    kept: set[Obj] = set()
+    for line in intended.lines:
+        kept |= _objects(line.text, DEFINES)
+    for step in steps:
+        step.deletes -= kept
+    return steps
+
+
+def _order(steps: list[_Step]) -> list[_Step]:
+    """Creations first, then deletions; within each, dependency order, else as computed."""
+    out: list[_Step] = []
+    for phase in ([s for s in steps if s.positive], [s for s in steps if not s.positive]):
+        after: dict[int, set[int]] = {i: set() for i in range(len(phase))}
+        for a, sa in enumerate(phase):
+            for b, sb in enumerate(phase):
+                if a == b:
+                    continue
+                # create before reference; dereference before delete
+                if (sa.defines & sb.refs) or (sa.derefs & sb.deletes):
+                    after[b].add(a)
+        done: set[int] = set()
+        while len(done) < len(phase):
+            ready = [i for i in range(len(phase)) if i not in done and not (after[i] - done)]
+            if not ready:  # a cycle: keep the computed order for the rest
+                ready = [min(i for i in range(len(phase)) if i not in done)]
+            done.add(ready[0])
+            out.append(phase[ready[0]])
+    return out
+
+
+def remediate(intended: IosConfig, running: IosConfig) -> Remediation:
+    """Commands that take `running` to `intended` (both aligned by compare.compare)."""
+    steps = _order(_steps(intended, running))
+    return Remediation(tuple(c for s in steps for c in s.commands))
