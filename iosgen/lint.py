@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import cast
 
-from iosgen.errors import EXIT_FINDINGS, EXIT_OK, InputError, Problem, UsageError
+from iosgen.errors import EXIT_FINDINGS, EXIT_OK, InputError, Problem
 from iosgen.lint_rules.access import check_secrets, check_ssh_version, check_vty
 from iosgen.lint_rules.config import Config, read_config
 from iosgen.lint_rules.hit import Hit
@@ -112,13 +113,16 @@ def lint_site(site: Site, site_file: Path) -> tuple[Finding, ...]:
         return lint_config(render(site).text, file, f"{site.hostname}.cfg")
     linux = _linux_findings()
     if linux is not None:
-        return _sorted(
-            Finding(code, _severity(severity), file, 0, message)
-            for code, severity, message in linux(site)
-        )
-    from iosgen.lint_rules.site import site_hits
+        found = [(code, _severity(severity), message) for code, severity, message in linux(site)]
+    else:
+        from iosgen.lint_rules.site import site_hits
 
-    return _sorted(_finding(hit, file) for hit in site_hits(site, _key_lines(site_file)))
+        found = [(h.code, RULE_BY_CODE[h.code].severity, h.message) for h in site_hits(site)]
+    lines = _key_lines(site_file)
+    return _sorted(
+        Finding(code, severity, file, _line_of(message, lines), message)
+        for code, severity, message in found
+    )
 
 
 LinuxLinter = Callable[[Site], list[tuple[str, str, str]]]
@@ -142,25 +146,36 @@ def _severity(value: str) -> Severity:
 
 
 def _key_lines(site_file: Path) -> dict[tuple[str, ...], int]:
+    """Key path -> line where the key is typed in the site file itself."""
     from iosgen.yamlsource import load_yaml
 
     _data, source = load_yaml(site_file, str(site_file))
     return {tuple(str(k) for k in path): pos.line for path, pos in source.keys.items()}
 
 
+def _line_of(message: str, lines: dict[tuple[str, ...], int]) -> int:
+    """`pptp_clients.sofia.mppe: ...` -> the line of the deepest of those keys in the file."""
+    match = re.match(r"^([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*):", message)
+    path = tuple(match[1].split(".")) if match else ()
+    for end in range(len(path), 0, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 0
+
+
 def lint_path(path: Path, secrets_file: Path | None = None) -> LintReport:
-    """A site YAML (built first) or an IOS config file."""
-    if not path.exists():
-        raise UsageError(f"no such file: {path}")
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give a site YAML or an IOS config file")
+    """A site YAML (built first) or an IOS config file; unreadable input raises InputError."""
     if path.suffix.lower() in SITE_SUFFIXES:
         from iosgen.inventory import load_files, load_resolver
 
         inventory = load_files([path], load_resolver(secrets_file))
         return LintReport(str(path), lint_site(inventory.sites[0], path))
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    return LintReport(str(path), lint_config(text, str(path)))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    # Configs carry banners in any 8-bit charset; undecodable bytes cannot break a rule.
+    return LintReport(str(path), lint_config(data.decode("utf-8", errors="replace"), str(path)))
 
 
 __all__ = [
