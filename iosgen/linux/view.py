@@ -56,6 +56,10 @@ class LinuxView:
     tunnels: tuple[TunnelView, ...]
     holdoff: int
 
+    def uses(self, kind: str) -> bool:
+        """Whether any tunnel's hook has a step of this kind (unused functions are left out)."""
+        return any(a.kind == kind for t in self.tunnels for a in t.actions)
+
     @property
     def chap_tokens(self) -> dict[str, str]:
         """chap-secrets line ends (`"secret" *`) and their masked form, for `Build.masked`."""
