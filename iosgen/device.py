@@ -1,33 +1,48 @@
 """One SSH session to an IOS router: the only module that talks to netmiko and paramiko.
 
-It pins host keys (known-hosts file, or the key a targets file names), logs in,
-enters enable mode without netmiko's 10 s wait on a wrong secret, fetches the
-running config and sends config lines checking IOS's answer to each one.
-netmiko's and paramiko's exceptions become `DeviceError`s naming the host.
+netmiko opens the session (login, `terminal width 511`, `terminal length 0`);
+after that every command is written and its answer read here, against the
+IOS facts in `iosgen.iosdialog`: the prompt, the error markers and the
+dialogues IOS opens (`Destination filename [...]? `, the NAT
+`Dynamic mapping in use ... [no]: `). Reading waits on the channel itself
+(select), not on sleeps, and a line that opens an unknown dialogue fails at
+once instead of hanging until a timeout.
+
+Host keys are pinned (a known-hosts file, or the key a targets file names);
+enable mode is entered without netmiko's 10 s wait on a wrong secret; the
+session log, when asked for, is redacted line by line. netmiko's and
+paramiko's exceptions become `DeviceError`s naming the host.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import functools
+import hashlib
 import re
+import select
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from iosgen.errors import DeviceError
+from iosgen.pushing.ios import (
+    DIALOGS,
+    ENABLE_REFUSED_RE,
+    Dialog,
+    answer_lines,
+    at_prompt,
+    failure_in,
+    open_dialog,
+    prompt_mode,
+)
 from iosgen.targets import Target
 
 DEFAULT_KNOWN_HOSTS = Path.home() / ".iosgen" / "known_hosts"
-
-# What IOS prints when it refuses a line (ios-reference §5).
-IOS_ERROR_MARKERS: tuple[str, ...] = (
-    "% Invalid input detected",
-    "% Incomplete command",
-    "% Ambiguous command",
-    "% Unknown command",
-)
-IOS_ERROR_RE = re.compile("|".join(re.escape(m) for m in IOS_ERROR_MARKERS))
 
 
 class HostKeyError(DeviceError):
@@ -38,16 +53,44 @@ class AuthError(DeviceError):
     """Login or enable was refused."""
 
 
+class SessionLost(DeviceError):
+    """The SSH session ended (or stopped answering) in the middle of a command."""
+
+
 class ConfigLineError(DeviceError):
-    """IOS rejected a config line; `answer` is exactly what it printed."""
+    """IOS refused a config line, or answered it with a dialogue iosgen does not know.
+
+    `answer` is exactly what IOS printed after the echo of the line.
+    """
 
     exit_code = 1
 
     def __init__(self, host: str, line: str, answer: str, sent: int) -> None:
-        super().__init__(host, f"IOS rejected {line.strip()!r}: {answer.strip()}")
+        first = answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
+        super().__init__(host, f"IOS refused {line.strip()!r}: {first}")
         self.line = line
         self.answer = answer
-        self.sent = sent  # lines accepted before this one
+        self.sent = sent  # lines IOS accepted before this one
+
+
+class CommandError(DeviceError):
+    """An exec command (copy, delete, configure replace, ...) failed; `answer` is IOS's."""
+
+    exit_code = 1
+
+    def __init__(self, host: str, command: str, answer: str) -> None:
+        first = answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
+        super().__init__(host, f"{command!r} failed: {first}")
+        self.command = command
+        self.answer = answer
+
+
+class LineAnswer(NamedTuple):
+    """One config line and IOS's answer to it; `note` says how a dialogue was answered."""
+
+    line: str
+    answer: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,62 +101,124 @@ class DeviceOptions:
     auth_timeout: float = 5.0
     read_timeout: float = 30.0
     session_log: Path | None = None
+    # Extra values to hide in the session log (the revealed secrets of the site).
+    hide: tuple[str, ...] = ()
 
 
 def _host_key_name(host: str, port: int) -> str:
     return host if port == 22 else f"[{host}]:{port}"
 
 
-def _fingerprint(key: Any) -> str:
-    import base64
-    import hashlib
-
+def fingerprint(key: Any) -> str:
     digest = hashlib.sha256(key.asbytes()).digest()
     return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
 
 
+@dataclass
+class _KeyCheck:
+    """What the host-key check saw; netmiko turns paramiko's exceptions into timeouts."""
+
+    accept: bool
+    new_key: Any = None
+    unknown_key: Any = None
+    changed_key: Any = None
+
+
 def _connection_class() -> Any:
-    """netmiko's IOS driver with our host-key handling (loaded lazily: it is heavy)."""
+    """netmiko's IOS driver with our host keys and a fast close (loaded lazily: heavy)."""
     import paramiko
     from netmiko.cisco.cisco_ios import CiscoIosSSH
 
-    class _RecordNewKey(paramiko.MissingHostKeyPolicy):  # type: ignore[misc]
-        def __init__(self, accept: bool) -> None:
-            self.accept = accept
-            self.new_key: Any = None
+    class _Policy(paramiko.MissingHostKeyPolicy):  # type: ignore[misc]
+        def __init__(self, check: _KeyCheck) -> None:
+            self.check = check
 
         def missing_host_key(self, client: Any, hostname: str, key: Any) -> None:
-            if not self.accept:
-                raise paramiko.SSHException(f"unknown host key {_fingerprint(key)}")
-            self.new_key = key
+            if not self.check.accept:
+                self.check.unknown_key = key
+                raise paramiko.SSHException(f"unknown host key {fingerprint(key)}")
+            self.check.new_key = key
             client.get_host_keys().add(hostname, key.get_name(), key)
+
+    class _Client(paramiko.SSHClient):  # type: ignore[misc]
+        def __init__(self, check: _KeyCheck) -> None:
+            super().__init__()
+            self.check = check
+
+        def connect(self, *args: Any, **kwargs: Any) -> None:
+            try:
+                super().connect(*args, **kwargs)
+            except paramiko.BadHostKeyException as exc:
+                self.check.changed_key = exc.key
+                raise
 
     class PinnedIosSSH(CiscoIosSSH):
         """Builds its paramiko client from our pinned keys instead of ~/.ssh."""
 
-        def __init__(self, *args: Any, iosgen_keys: Any, iosgen_policy: Any, **kwargs: Any):
+        def __init__(self, *args: Any, iosgen_keys: Any, iosgen_check: _KeyCheck, **kw: Any):
             self._iosgen_keys = iosgen_keys
-            self._iosgen_policy = iosgen_policy
-            super().__init__(*args, **kwargs)
+            self._iosgen_check = iosgen_check
+            super().__init__(*args, **kw)
 
         def _build_ssh_client(self) -> Any:
-            client = paramiko.SSHClient()
+            client = _Client(self._iosgen_check)
             for hostname, keys in self._iosgen_keys.items():
                 for key_type, key in keys.items():
                     client.get_host_keys().add(hostname, key_type, key)
-            client.set_missing_host_key_policy(self._iosgen_policy)
+            client.set_missing_host_key_policy(_Policy(self._iosgen_check))
             return client
 
-    return PinnedIosSSH, _RecordNewKey
+        def cleanup(self, command: str = "exit") -> None:
+            # netmiko checks the mode first (a round trip); iosgen always leaves
+            # config mode itself, so `exit` ends the exec session at once.
+            with contextlib.suppress(Exception):
+                self.write_channel(command + self.RETURN)
+
+    return PinnedIosSSH
+
+
+def _redacting_log(path: Path, hide: tuple[str, ...]) -> Any:
+    """A netmiko SessionLog that writes whole lines, each passed through `redact_line`."""
+    from netmiko.session_log import SessionLog
+
+    from iosgen.pushing.redaction import redact_line
+
+    class _Log(SessionLog):
+        def __init__(self) -> None:
+            super().__init__(file_name=str(path), no_log={})
+            self._pending = ""
+
+        def _redact(self, text: str) -> str:
+            return "\n".join(redact_line(line, hide) for line in text.split("\n"))
+
+        def write(self, data: str) -> None:
+            self._pending += data
+            head, sep, tail = self._pending.rpartition("\n")
+            if sep and self.session_log is not None:
+                self._write(self._redact(head + sep))
+                self._pending = tail
+
+        def close(self) -> None:
+            if self._pending and self.session_log is not None:
+                self._write(self._redact(self._pending))
+            self._pending = ""
+            super().close()
+
+    return _Log()
 
 
 class Device:
-    """A context manager around one netmiko session in enable mode."""
+    """A context manager around one SSH session in enable mode."""
 
     def __init__(self, target: Target, options: DeviceOptions | None = None) -> None:
         self.target = target
         self.options = options or DeviceOptions()
         self.conn: Any = None
+        self.local_address: str | None = None  # our address, as the router sees it
+
+    @property
+    def name(self) -> str:
+        return self.target.hostname
 
     # -- connection -----------------------------------------------------------------
 
@@ -127,10 +232,13 @@ class Device:
         if self.target.host_key:
             key_type, _, blob = self.target.host_key.strip().partition(" ")
             entry = paramiko.hostkeys.HostKeyEntry.from_line(
-                f"{_host_key_name(self.target.host, self.target.port)} {key_type} {blob}"
+                f"{_host_key_name(self.target.host, self.target.port)} {key_type} {blob.split()[0]}"
             )
             if entry is not None:
                 for name in entry.hostnames:
+                    # The targets file is the authority for this address: it replaces
+                    # whatever an older known-hosts entry said.
+                    keys.pop(name, None)
                     keys.add(name, entry.key.get_name(), entry.key)
         return keys
 
@@ -148,16 +256,15 @@ class Device:
         keys.save(str(known))
 
     def connect(self) -> Device:
-        import paramiko
         from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
-        conn_class, policy_class = _connection_class()
-        policy = policy_class(self.options.accept_new_host_key)
+        conn_class = _connection_class()
+        check = _KeyCheck(self.options.accept_new_host_key)
         t = self.target
-        secrets = {"password": t.password.reveal()}
-        if t.enable_secret is not None:
-            secrets["secret"] = t.enable_secret.reveal()
-        name = t.hostname
+        hide = tuple(
+            v for v in (t.password.reveal(), t.enable_secret and t.enable_secret.reveal()) if v
+        ) + tuple(self.options.hide)
+        log = _redacting_log(self.options.session_log, hide) if self.options.session_log else None
         try:
             self.conn = conn_class(
                 host=t.host,
@@ -168,63 +275,81 @@ class Device:
                 conn_timeout=self.options.conn_timeout,
                 auth_timeout=self.options.auth_timeout,
                 banner_timeout=self.options.conn_timeout,
-                read_timeout_override=None,
                 fast_cli=True,
                 use_keys=False,
                 allow_agent=False,
-                session_log=str(self.options.session_log) if self.options.session_log else None,
-                no_log=secrets,  # netmiko redacts these values in its session log
+                session_log=log,
                 iosgen_keys=self._host_keys(),
-                iosgen_policy=policy,
+                iosgen_check=check,
             )
-        except paramiko.BadHostKeyException as exc:
-            raise HostKeyError(
-                name,
-                f"SSH host key changed (got {_fingerprint(exc.key)}): refusing to connect",
-                "if the router was really replaced, remove its entry from the known-hosts file",
-            ) from None
         except NetmikoAuthenticationException:
-            raise AuthError(name, f"login as {t.username!r} was refused") from None
+            raise AuthError(self.name, f"login as {t.username!r} was refused") from None
         except NetmikoTimeoutException as exc:
-            raise DeviceError(name, f"unreachable at {t.host}:{t.port}: {_short(exc)}") from None
-        except paramiko.SSHException as exc:
-            if "unknown host key" in str(exc):
+            if check.changed_key is not None:
                 raise HostKeyError(
-                    name,
-                    f"SSH host key of {t.host}:{t.port} is not known ({_short(exc)})",
-                    "check it, then run again with --accept-new-host-key",
+                    self.name,
+                    f"SSH host key of {t.host}:{t.port} has CHANGED "
+                    f"(now {fingerprint(check.changed_key)}): refusing to connect",
+                    "if the router was really replaced, remove its old key from the known-hosts "
+                    "file (or the targets file) and check the new one",
                 ) from None
-            raise DeviceError(name, f"SSH failed: {_short(exc)}") from None
+            if check.unknown_key is not None:
+                raise HostKeyError(
+                    self.name,
+                    f"SSH host key of {t.host}:{t.port} is not known "
+                    f"({fingerprint(check.unknown_key)})",
+                    "check the fingerprint, then run again with --accept-new-host-key",
+                ) from None
+            raise DeviceError(
+                self.name, f"unreachable at {t.host}:{t.port}: {_short(exc)}"
+            ) from None
         except (OSError, EOFError, ValueError) as exc:
-            raise DeviceError(name, f"unreachable at {t.host}:{t.port}: {_short(exc)}") from None
-        if policy.new_key is not None:
-            self._remember_key(policy.new_key)
+            raise DeviceError(
+                self.name, f"unreachable at {t.host}:{t.port}: {_short(exc)}"
+            ) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith(("netmiko", "paramiko")):
+                raise DeviceError(self.name, f"SSH failed: {_short(exc)}") from None
+            raise
+        if check.new_key is not None:
+            self._remember_key(check.new_key)
+        with contextlib.suppress(Exception):
+            self.local_address = str(self.conn.remote_conn.get_transport().sock.getsockname()[0])
         self._enable()
         return self
 
     def _enable(self) -> None:
         """Enter enable mode; a wrong secret is an error at once, not a 10 s timeout."""
-        conn = self.conn
-        prompt = conn.find_prompt()
-        if prompt.endswith("#"):
+        self._write("")
+        out = self._read(lambda buf: at_prompt(buf) is not None, 10.0, "the prompt")
+        if at_prompt(out) == "exec":
             return
         if self.target.enable_secret is None:
-            raise AuthError(self.target.hostname, "not in enable mode and no enable secret given")
-        conn.write_channel("enable" + conn.RETURN)
-        out = conn.read_until_pattern(r"[Pp]assword:|#\s*$", read_timeout=10)
-        if "assword" in out:
-            conn.write_channel(self.target.enable_secret.reveal() + conn.RETURN)
-            out = conn.read_until_pattern(
-                r"[Pp]assword:|[>#]\s*$|% (?:Bad|Access)", read_timeout=10
+            self.close()
+            raise AuthError(self.name, "not in enable mode and no enable secret given")
+        self._write("enable")
+        out = self._read(
+            lambda buf: "assword:" in buf or at_prompt(buf) is not None, 10.0, "enable"
+        )
+        if "assword:" in out:
+            self._write(self.target.enable_secret.reveal(), log=False)
+            out = self._read(
+                lambda buf: (
+                    at_prompt(buf) is not None
+                    or "assword:" in buf
+                    or ENABLE_REFUSED_RE.search(buf) is not None
+                ),
+                10.0,
+                "enable",
             )
-            last = out.strip().splitlines()[-1] if out.strip() else ""
-            if not last.endswith("#"):
-                # IOS asks up to three times; end the dialogue before giving up.
-                for _ in range(3):
-                    conn.write_channel(conn.RETURN)
-                self.close()
-                raise AuthError(self.target.hostname, "the enable secret was refused")
-        conn.set_base_prompt()
+        if at_prompt(out) != "exec":
+            # IOS asks up to three times; end the dialogue before giving up.
+            self.close()
+            raise AuthError(
+                self.name,
+                "the enable secret was refused",
+                "check enable_secret in the inventory (or `secret` in the targets file)",
+            )
 
     def close(self) -> None:
         if self.conn is not None:
@@ -232,6 +357,13 @@ class Device:
             with contextlib.suppress(Exception):
                 self.conn.disconnect()
             self.conn = None
+
+    @property
+    def alive(self) -> bool:
+        if self.conn is None:
+            return False
+        chan = self.conn.remote_conn
+        return bool(chan is not None and not chan.closed and chan.get_transport().is_active())
 
     def __enter__(self) -> Device:
         return self.connect()
@@ -244,63 +376,203 @@ class Device:
     ) -> None:
         self.close()
 
-    # -- commands -------------------------------------------------------------------
+    # -- the channel ----------------------------------------------------------------
+
+    def _write(self, text: str, log: bool = True) -> None:
+        if not self.alive:
+            raise SessionLost(self.name, "the SSH session is closed")
+        try:
+            self.conn.write_channel(text + self.conn.RETURN)
+        except (OSError, EOFError) as exc:
+            raise SessionLost(self.name, f"session lost: {_short(exc)}") from None
+
+    def _read(self, done: Callable[[str], bool], timeout: float, what: str) -> str:
+        """Read until `done(output)`; wakes on the channel's own readiness, never sleeps."""
+        if self.conn is None:
+            raise SessionLost(self.name, "the SSH session is closed")
+        chan = self.conn.remote_conn
+        buf = ""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if chan.recv_ready():
+                    buf += str(self.conn.read_channel())
+                    if done(buf):
+                        return buf
+                    continue
+                if chan.closed or chan.eof_received or not chan.get_transport().is_active():
+                    raise SessionLost(self.name, f"session closed by the router during {what}")
+            except (OSError, EOFError) as exc:
+                raise SessionLost(self.name, f"session lost during {what}: {_short(exc)}") from None
+            if done(buf):
+                return buf
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise SessionLost(
+                    self.name, f"no answer within {timeout:.0f} s during {what}", _tail(buf)
+                )
+            select.select([chan], [], [], min(remaining, 0.5))
+
+    def _converse(
+        self, text: str, dialogs: tuple[Dialog, ...], timeout: float, log: bool = True
+    ) -> tuple[str, str, list[str]]:
+        """Send one line; answer known dialogues; return (answer, final mode, notes).
+
+        The answer is everything IOS printed after the echo of `text`, up to the
+        prompt. An unknown dialogue ends the exchange with mode "dialog".
+        """
+        self._write(text, log=log)
+        echo = text.strip()
+        notes: list[str] = []
+        transcript = ""
+        while True:
+            out = self._read(
+                functools.partial(_answered, echo=echo),
+                timeout,
+                repr(echo) if log else "a secret",
+            )
+            rest = _after_echo(out, echo) or ""
+            mode = at_prompt(rest)
+            if mode is not None:
+                transcript += rest
+                return answer_lines(transcript), mode, notes
+            question = open_dialog(rest) or ""
+            known = next((d for d in dialogs if d.pattern.search(question)), None)
+            transcript += rest
+            if known is None:
+                # Leave the dialogue the way IOS's own default does (Enter takes the
+                # bracketed default, `[no]` / `[confirm]` answers are then refused by
+                # the caller): the exchange is a failure either way.
+                self._write("\x03")
+                with contextlib.suppress(DeviceError):
+                    self._read(lambda buf: at_prompt(buf) is not None, 5.0, "cancel")
+                return answer_lines(transcript), "dialog", notes
+            if known.note:
+                notes.append(known.note)
+            echo = known.reply
+            self._write(known.reply)
+            if not known.reply:
+                echo = ""
+
+    # -- exec commands ----------------------------------------------------------------
 
     def command(self, command: str, read_timeout: float | None = None) -> str:
-        try:
-            return str(
-                self.conn.send_command(
-                    command, read_timeout=read_timeout or self.options.read_timeout
-                )
-            )
-        except (OSError, EOFError) as exc:
-            raise DeviceError(self.target.hostname, f"session lost: {_short(exc)}") from None
-        except Exception as exc:
-            if type(exc).__module__.startswith(("netmiko", "paramiko")):
-                raise DeviceError(
-                    self.target.hostname, f"{command!r} failed: {_short(exc)}"
-                ) from None
-            raise
+        """Run an exec command, answering the known dialogues; return its output."""
+        answer, mode, _notes = self._converse(
+            command, DIALOGS, read_timeout or self.options.read_timeout
+        )
+        if mode == "dialog":
+            raise CommandError(self.name, command, answer)
+        return answer
+
+    def checked(self, command: str, read_timeout: float | None = None) -> str:
+        """`command`, and any `%` error line in its output is a `CommandError`."""
+        out = self.command(command, read_timeout)
+        if failure_in(out):
+            raise CommandError(self.name, command, out)
+        return out
 
     def running_config(self) -> str:
         return self.command("show running-config")
 
-    def send_config(self, lines: list[str]) -> list[tuple[str, str]]:
-        """Send lines in config mode, checking every answer; return (line, answer) pairs."""
+    def copy_running_to(self, filename: str) -> str:
+        """`copy running-config flash:NAME` (the `Destination filename` dialogue answered)."""
+        return self.checked(f"copy running-config flash:{filename}")
+
+    def delete_file(self, filename: str) -> str:
+        return self.checked(f"delete flash:{filename}")
+
+    def flash_files(self) -> list[str]:
+        out = self.command("dir flash:")
+        return re.findall(r"^\s*\d+\s+\S+\s+\d+.*?\s(\S+)\s*$", out, flags=re.M)
+
+    def configure_replace(self, filename: str, minutes: int | None = None) -> str:
+        """`configure replace flash:NAME force [time MIN]`: the router's own rollback."""
+        command = f"configure replace flash:{filename} force"
+        if minutes:
+            command += f" time {minutes}"
+        out = self.checked(command, read_timeout=max(self.options.read_timeout, 120.0))
+        return out
+
+    def configure_confirm(self) -> str:
+        return self.command("configure confirm")
+
+    def clear_nat_translations(self) -> str:
+        return self.checked("clear ip nat translation *")
+
+    def write_memory(self) -> str:
+        out = self.checked("write memory", read_timeout=max(self.options.read_timeout, 100.0))
+        return out
+
+    # -- config mode ----------------------------------------------------------------
+
+    def send_config(
+        self,
+        lines: list[str],
+        on_line: Callable[[LineAnswer], None] | None = None,
+    ) -> list[LineAnswer]:
+        """Send lines in config mode, checking IOS's answer to every one.
+
+        A line IOS refuses (`% Invalid input ...`), or one that opens a dialogue
+        iosgen does not know, raises `ConfigLineError` with IOS's exact answer;
+        the lines before it are applied. Config mode is left before returning or
+        raising, if the session is still up.
+        """
+        answers: list[LineAnswer] = []
+        timeout = self.options.read_timeout
+        _answer, mode, _ = self._converse("configure terminal", (), timeout)
+        if not mode.startswith("config"):
+            raise CommandError(self.name, "configure terminal", _answer)
         try:
-            answers: list[tuple[str, str]] = []
-            self.conn.config_mode()
             for index, line in enumerate(lines):
-                out = self.conn.send_config_set(
-                    [line],
-                    enter_config_mode=False,
-                    exit_config_mode=False,
-                    read_timeout=self.options.read_timeout,
-                )
-                answer = _answer(str(out))
-                answers.append((line, answer))
-                if IOS_ERROR_RE.search(answer):
-                    raise ConfigLineError(self.target.hostname, line, answer, index)
-            self.conn.exit_config_mode()
-            return answers
-        except (OSError, EOFError) as exc:
-            raise DeviceError(self.target.hostname, f"session lost: {_short(exc)}") from None
-        except DeviceError:
-            raise
-        except Exception as exc:
-            if type(exc).__module__.startswith(("netmiko", "paramiko")):
-                raise DeviceError(self.target.hostname, f"config failed: {_short(exc)}") from None
-            raise
+                answer, mode, notes = self._converse(line, DIALOGS, timeout)
+                item = LineAnswer(line, answer, "; ".join(notes))
+                answers.append(item)
+                if on_line is not None:
+                    on_line(item)
+                if mode == "dialog" or failure_in(answer) or not mode.startswith("config"):
+                    raise ConfigLineError(self.name, line, answer, index)
+        finally:
+            if self.alive:
+                with contextlib.suppress(DeviceError):
+                    self._converse("end", (), timeout)
+        return answers
 
 
-_PROMPT_RE = re.compile(r"^[\w.\-]+(?:\([\w\-]+\))?[#>]")
+def _answered(buf: str, echo: str) -> bool:
+    """IOS has echoed the line and now waits: at a prompt, or on a question."""
+    rest = _after_echo(buf, echo)
+    return rest is not None and (at_prompt(rest) is not None or open_dialog(rest) is not None)
 
 
-def _answer(output: str) -> str:
-    """IOS's answer to one line: the output without echoed commands and prompts."""
-    return "\n".join(t for t in output.splitlines() if t.strip() and not _PROMPT_RE.match(t))
+def _after_echo(buf: str, echo: str) -> str | None:
+    """The output after the echo of the line just typed, or None while it has not come."""
+    if not echo:
+        return buf
+    index = buf.find(echo)
+    return None if index < 0 else buf[index + len(echo) :]
+
+
+def _tail(buf: str) -> str:
+    lines = [line for line in buf.splitlines() if line.strip()]
+    return f"last output: {lines[-1][-120:]!r}" if lines else "no output at all"
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
+    text = [line for line in str(exc).strip().splitlines() if line.strip()]
     return text[0] if text else type(exc).__name__
+
+
+__all__ = [
+    "DEFAULT_KNOWN_HOSTS",
+    "AuthError",
+    "CommandError",
+    "ConfigLineError",
+    "Device",
+    "DeviceOptions",
+    "HostKeyError",
+    "LineAnswer",
+    "SessionLost",
+    "fingerprint",
+    "prompt_mode",
+]

@@ -1,0 +1,32 @@
+"""`iosgen push`: safe, verified, lockout-proof push of the model to one router or a fleet.
+
+The public face of `iosgen.pushing`: plan and push one host (`push_host`),
+many (`push_fleet`, `plan_fleet`), and the frozen results they return.
+"""
+
+from __future__ import annotations
+
+from iosgen.pushing.engine import AuditEngine, Engine, Remediation
+from iosgen.pushing.fleet import plan_fleet, push_fleet
+from iosgen.pushing.flow import DEFAULT_REVERT_MINUTES, PushOptions, push_host, send_form
+from iosgen.pushing.guard import Finding, management_findings
+from iosgen.pushing.outcome import Final, PushOutcome, Sent, Status, exit_code
+
+__all__ = [
+    "DEFAULT_REVERT_MINUTES",
+    "AuditEngine",
+    "Engine",
+    "Final",
+    "Finding",
+    "PushOptions",
+    "PushOutcome",
+    "Remediation",
+    "Sent",
+    "Status",
+    "exit_code",
+    "management_findings",
+    "plan_fleet",
+    "push_fleet",
+    "push_host",
+    "send_form",
+]

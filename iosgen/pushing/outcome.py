@@ -1,0 +1,100 @@
+"""What a push did to one router: a frozen result that always says where the router ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
+
+
+class Status(StrEnum):
+    PUSHED = "pushed"
+    IN_SYNC = "nothing to do"
+    PLANNED = "planned"  # dry run, or planned and waiting for confirmation
+    ROLLED_BACK = "rolled back"
+    REFUSED = "refused"
+    UNREACHABLE = "unreachable"
+    ABORTED = "aborted"  # stopped before the first line: nothing sent
+    FAILED = "rollback failed"  # could not prove old or new: the router needs a look
+    SKIPPED = "skipped"  # a canary failed first
+
+
+class Final(StrEnum):
+    """Which config the router runs when iosgen lets go of it."""
+
+    NEW = "new"
+    OLD = "old"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One line sent and IOS's exact answer to it (secrets masked)."""
+
+    line: str
+    answer: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    host: str
+    status: Status
+    final: Final
+    message: str = ""
+    lines: tuple[str, ...] = ()  # the remediation, secrets masked
+    sent: tuple[Sent, ...] = ()
+    failing_line: str | None = None
+    ios_answer: str | None = None
+    refusals: tuple[str, ...] = ()  # management-path findings, rendered
+    notes: tuple[str, ...] = ()
+    drift_after: tuple[str, ...] = ()  # what still differed after the push (then rolled back)
+    revert_minutes: int | None = None
+    saved: bool = False
+    seconds: float = 0.0
+    history: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (Status.PUSHED, Status.IN_SYNC, Status.PLANNED)
+
+    def where(self) -> str:
+        """The sentence every outcome ends with."""
+        if self.final is Final.NEW:
+            return "the router runs the NEW (intended) config"
+        if self.final is Final.OLD:
+            return "the router runs its OLD config, as before the push"
+        return "the router's config is UNKNOWN: check it by hand"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "status": self.status.value,
+            "final": self.final.value,
+            "where": self.where(),
+            "message": self.message,
+            "lines": list(self.lines),
+            "sent": [{"line": s.line, "answer": s.answer, "note": s.note} for s in self.sent],
+            "failing_line": self.failing_line,
+            "ios_answer": self.ios_answer,
+            "refusals": list(self.refusals),
+            "notes": list(self.notes),
+            "drift_after": list(self.drift_after),
+            "revert_minutes": self.revert_minutes,
+            "saved": self.saved,
+            "seconds": round(self.seconds, 3),
+            "history": str(self.history) if self.history else None,
+        }
+
+
+def exit_code(outcomes: list[PushOutcome]) -> int:
+    """0 all pushed or in sync; 1 any refused or rolled back; 3 any unreachable."""
+    if any(o.status is Status.UNREACHABLE for o in outcomes):
+        return EXIT_UNREACHABLE
+    if any(not o.ok for o in outcomes):
+        return EXIT_FINDINGS
+    return EXIT_OK
