@@ -41,8 +41,9 @@ def secret_fields(text: str) -> Iterator[SecretField]:
             if any(s < end and start < e for s, e in taken):
                 continue
             taken.append((start, end))
-            cut = match.start("type") if match["type"] and match.start("type") < start else start
-            yield SecretField(text[:cut].rstrip(), match["type"], start, end)
+            kind = match.groupdict().get("type")
+            cut = match.start("type") if kind and match.start("type") < start else start
+            yield SecretField(text[:cut].rstrip(), kind, start, end)
 
 
 def redact(text: str) -> str:
