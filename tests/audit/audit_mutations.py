@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from iosgen.iosconfig import IosConfig, Line, parse, render_lines
 from iosgen.passwords import is_type7, type7_decode, type7_encode
 
+HOSTS = ("R-ITD", "R-RUSE", "R-VARNA")
+
 PROTECTED = (
     "hostname ",
     "username netops ",
@@ -125,7 +127,7 @@ def _mutate(intended: str, rng: random.Random, kind: str) -> Mutation:
     cfg = parse(intended)
     lines = cfg.lines
     if kind == "combo":
-        text, details = intended, []
+        text, details = intended, list[str]()
         for _ in range(rng.randint(2, 3)):
             m = mutate(text, rng)
             text, details = m.running, [*details, f"{m.kind}: {m.detail}"]
@@ -156,7 +158,7 @@ def _mutate(intended: str, rng: random.Random, kind: str) -> Mutation:
             at = rng.randint(0, len(lines))
             lines = (*lines[:at], *parse(extra).lines, *lines[at:])
     elif kind == "changed":
-        options = []
+        options: list[tuple[tuple[int, ...], Callable[[str, random.Random], str]]] = []
         for p in paths:
             text = _get(lines, p).text
             for prefix, change in CHANGES:
@@ -171,22 +173,21 @@ def _mutate(intended: str, rng: random.Random, kind: str) -> Mutation:
         acl = [p for p in paths if len(p) == 1 and _get(lines, p).text.startswith("access-list ")]
         first = acl[0]
         entries = [_get(lines, p) for p in acl]
-        extra = Line(entries[0].text.split(" permit ")[0] + " permit 10.77.0.0 0.0.255.255")
-        shuffled = [*entries, extra]
+        added = Line(entries[0].text.split(" permit ")[0] + " permit 10.77.0.0 0.0.255.255")
+        shuffled = [*entries, added]
         while [e.text for e in shuffled[: len(entries)]] == [e.text for e in entries]:
             rng.shuffle(shuffled)
         detail = " | ".join(e.text for e in shuffled)
         rest = tuple(ln for ln in lines if not ln.text.startswith("access-list "))
         lines = (*rest[: first[0]], *shuffled, *rest[first[0] :])
     else:  # secret: the same password under another type-7 salt
-        options = []
+        secrets: list[tuple[tuple[int, ...], int]] = []
         for p in paths:
-            text = _get(lines, p).text
-            words = text.split(" ")
+            words = _get(lines, p).text.split(" ")
             for i, w in enumerate(words[:-1]):
                 if w == "7" and is_type7(words[i + 1]):
-                    options.append((p, i + 1))
-        path, index = rng.choice(options)
+                    secrets.append((p, i + 1))
+        path, index = rng.choice(secrets)
         old = _get(lines, path)
         words = old.text.split(" ")
         salt = (int(words[index][:2]) + rng.randint(1, 15)) % 16

@@ -15,7 +15,6 @@ from iosgen.secret import SecretResolver
 
 ROOT = Path(__file__).resolve().parents[2]
 IOS_SITE_FILES = ("plovdiv.yaml", "ruse.yaml", "varna.yaml")
-HOSTS = ("R-ITD", "R-RUSE", "R-VARNA")
 
 
 def demo_env() -> dict[str, str]:

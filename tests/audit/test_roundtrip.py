@@ -19,9 +19,7 @@ from iosgen.audit import audit_text, secret_book
 from iosgen.device import Device, DeviceOptions
 from iosgen.model import Site
 from iosgen.targets import resolve_targets
-
-from .conftest import HOSTS
-from .mutations import KINDS, mutate
+from tests.audit.audit_mutations import HOSTS, KINDS, mutate
 
 DRIFTING_PER_SITE = 70  # three sites: 210 mutations with real drift
 
