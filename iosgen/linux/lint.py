@@ -29,7 +29,7 @@ def linux_findings(site: Site) -> list[Finding]:
                 (
                     "SITE403",
                     "warning",
-                    f"pptp_clients.{name}: mppe: none: pppd negotiates no MPPE, so the "
+                    f"pptp_clients.{name}.mppe: none: pppd negotiates no MPPE, so the "
                     f"tunnel's traffic to {client.server} crosses the Internet in clear",
                 )
             )

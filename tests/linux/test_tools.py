@@ -203,11 +203,12 @@ def test_systemd_units_verify(linux_site: Site, built_tree: tuple[Build, Path]) 
 
 # $1: the built tree; $2: "debian" (Debian's own /etc/ppp/ip-up runs our ip-up.d
 # through run-parts) or "wrapper" (our /etc/ppp/ip-up, as on Slackware); $3: the
-# tunnel (ipparam); $4: a folder for the snapshots. A tun device is point-to-point
-# like ppp0 (this kernel has no dummy driver).
+# tunnel (ipparam); $4: a folder for the snapshots and exit codes; $5: commands
+# run before the first snapshot. A tun device is point-to-point like ppp0 (this
+# kernel has no dummy driver).
 HOOK_SANDBOX = r"""
 set -e
-tree=$1 mode=$2 tunnel=$3 out=$4
+tree=$1 mode=$2 tunnel=$3 out=$4 setup=${5:-}
 if [ "$mode" = debian ]; then
     mount --bind "$tree/etc/ppp/ip-up.d" /etc/ppp/ip-up.d
     mount --bind "$tree/etc/ppp/ip-down.d" /etc/ppp/ip-down.d
@@ -225,22 +226,36 @@ iptables -t nat -A POSTROUTING -s 172.31.0.0/16 -o ppp0 -j MASQUERADE
 ip tuntap add dev ppp0 mode tun
 ip link set ppp0 up
 ip addr add 10.255.0.2 peer 10.255.0.1 dev ppp0
+eval "$setup"
 snap() {
     ip route show table all > "$out/$1.routes"
     iptables-save -t nat | grep -v '^#' > "$out/$1.nat"
 }
+hook() {
+    rc=0
+    "/etc/ppp/$1" ppp0 /dev/pts/9 0 10.255.0.2 10.255.0.1 "$2" 2>> "$out/stderr" || rc=$?
+    echo "$rc" > "$out/$3.rc"
+    snap "$3"
+}
+: > "$out/stderr"
 snap before
-/etc/ppp/ip-up ppp0 /dev/pts/9 0 10.255.0.2 10.255.0.1 "$tunnel"
-snap up
-/etc/ppp/ip-up ppp0 /dev/pts/9 0 10.255.0.2 10.255.0.1 "$tunnel"
-snap up-again
-/etc/ppp/ip-up ppp0 /dev/pts/9 0 10.255.0.2 10.255.0.1 not-ours
-snap foreign
-/etc/ppp/ip-down ppp0 /dev/pts/9 0 10.255.0.2 10.255.0.1 "$tunnel"
-snap down
-/etc/ppp/ip-down ppp0 /dev/pts/9 0 10.255.0.2 10.255.0.1 "$tunnel"
-snap down-again
+hook ip-up "$tunnel" up
+hook ip-up "$tunnel" up-again
+hook ip-up not-ours foreign
+hook ip-down "$tunnel" down
+hook ip-down "$tunnel" down-again
 """
+
+
+def hook_run(root: Path, mode: str, tunnel: str, out: Path, setup: str = "") -> None:
+    out.mkdir()
+    args = [str(root), mode, tunnel, str(out), setup]
+    run(["unshare", "-m", "-n", "sh", "-c", HOOK_SANDBOX, "sh", *args])
+
+
+def exit_codes(out: Path) -> dict[str, int]:
+    names = ["up", "up-again", "foreign", "down", "down-again"]
+    return {name: int((out / f"{name}.rc").read_text()) for name in names}
 
 
 def _lines(folder: Path, name: str) -> list[str]:
@@ -259,10 +274,9 @@ def test_ip_up_then_down_restores_routes_and_rules(
     _, root = built_tree
     for name, client in linux_site.pptp_clients.items():
         out = tmp_path / f"snap-{mode}-{name}"
-        out.mkdir()
-        run(
-            ["unshare", "-m", "-n", "sh", "-c", HOOK_SANDBOX, "sh", str(root), mode, name, str(out)]
-        )
+        hook_run(root, mode, name, out)
+        assert exit_codes(out) == dict.fromkeys(exit_codes(out), 0)
+        assert (out / "stderr").read_text() == ""
         before, up = _lines(out, "before"), _lines(out, "up")
         added = [line for line in up if line not in before]
         assert [line for line in before if line not in up] == []
@@ -279,6 +293,30 @@ def test_ip_up_then_down_restores_routes_and_rules(
         assert _lines(out, "foreign") == up, "another link's ipparam changed something"
         assert _lines(out, "down") == before, "ip-down did not restore the state before ip-up"
         assert _lines(out, "down-again") == before
+
+
+@pytest.mark.parametrize("mode", ["debian", "wrapper"])
+def test_a_route_that_was_there_before_is_left_alone(
+    linux_site: Site, built_tree: tuple[Build, Path], tmp_path: Path, mode: str
+) -> None:
+    """A remote network already routed elsewhere: ip-up says so and fails, ip-down
+    deletes nothing of it."""
+    require("ip", "iptables", "iptables-save", "iptables-restore", "unshare")
+    _, root = built_tree
+    for name, client in linux_site.pptp_clients.items():
+        if not client.remote_networks:
+            continue
+        net = client.remote_networks[0]
+        out = tmp_path / f"taken-{mode}-{name}"
+        hook_run(root, mode, name, out, f"ip route add {net} via 198.51.100.1")
+        codes = exit_codes(out)
+        # Debian's ip-up ends with its own test, not with run-parts' status.
+        assert codes["up"] == (0 if mode == "debian" else 1)
+        assert codes["down"] == 0
+        assert f"iosgen ip-up: cannot add route {net} dev ppp0" in (out / "stderr").read_text()
+        before = _lines(out, "before")
+        assert f"{net} via 198.51.100.1 dev eth0 " in "\n".join(before)
+        assert _lines(out, "down") == before
 
 
 def test_hooks_need_an_interface(built_tree: tuple[Build, Path]) -> None:
