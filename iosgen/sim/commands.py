@@ -73,45 +73,77 @@ def _table() -> list[Cmd]:
     add(g, "exit", kind="action", action="exit")
     add(g, "do <line>", kind="action", action="do")
     add(g, "version <word>", kind="noop", section="version")
-    add(g, "service timestamps {debug|log} [datetime [msec] [localtime] [show-timezone] [year]]",
-        key=3, section="service")
+    add(
+        g,
+        "service timestamps {debug|log} [datetime [msec] [localtime] [show-timezone] [year]]",
+        key=3,
+        section="service",
+    )
     add(g, "service timestamps {debug|log} uptime", key=3, section="service")
-    add(g, "service password-encryption", kind="toggle", off=True, section="service",
-        action="pwenc")
+    add(
+        g, "service password-encryption", kind="toggle", off=True, section="service", action="pwenc"
+    )
     add(g, "service internal", kind="toggle", section="service")
     add(g, "service sequence-numbers", kind="toggle", section="service")
     add(g, "hostname <word>", key=1, section="hostname", action="hostname")
     add(g, "boot-start-marker", kind="noop", section="boot")
     add(g, "boot system flash <word>", kind="multi", section="boot")
     add(g, "boot-end-marker", kind="noop", section="boot")
-    add(g, "logging buffered [<4096-2147483647>] [{debugging|informational|notifications|"
-        "warnings|errors|critical|alerts|emergencies}]", key=2, section="logging-global")
-    add(g, "logging console [{debugging|informational|notifications|warnings|errors|critical|"
-        "alerts|emergencies}]", key=2, section="logging-global")
+    add(
+        g,
+        "logging buffered [<4096-2147483647>] [{debugging|informational|notifications|"
+        "warnings|errors|critical|alerts|emergencies}]",
+        key=2,
+        section="logging-global",
+    )
+    add(
+        g,
+        "logging console [{debugging|informational|notifications|warnings|errors|critical|"
+        "alerts|emergencies}]",
+        key=2,
+        section="logging-global",
+    )
     add(g, "enable secret [{0|5}] <word>", key=2, section="enable", pw="secret")
     add(g, "enable password [{0|7}] <word>", key=2, section="enable", pw="bare")
     add(g, "aaa new-model", kind="toggle", off=True, section="aaa-new-model", action="aaa")
-    add(g, f"aaa authentication login {{default|<word>}} {_AAA_METHODS}", key=4,
-        section="aaa-methods")
-    add(g, f"aaa authentication ppp {{default|<word>}} {_AAA_METHODS}", key=4,
-        section="aaa-methods")
-    add(g, f"aaa authorization {{exec|network}} {{default|<word>}} {_AAA_METHODS}", key=4,
-        section="aaa-methods")
+    add(
+        g,
+        f"aaa authentication login {{default|<word>}} {_AAA_METHODS}",
+        key=4,
+        section="aaa-methods",
+    )
+    add(
+        g, f"aaa authentication ppp {{default|<word>}} {_AAA_METHODS}", key=4, section="aaa-methods"
+    )
+    add(
+        g,
+        f"aaa authorization {{exec|network}} {{default|<word>}} {_AAA_METHODS}",
+        key=4,
+        section="aaa-methods",
+    )
     add(g, "aaa session-id {common|unique}", key=2, section="aaa-session")
     add(g, "clock timezone <word> <-23-23> [<0-59>]", key=2, section="clock")
     add(g, "ip cef", kind="toggle", off=True, section="ip-cef", default=True)
-    add(g, "ip domain lookup", kind="toggle", on=False, off=True, section="ip-domain",
-        default=True)
+    add(g, "ip domain lookup", kind="toggle", on=False, off=True, section="ip-domain", default=True)
     add(g, "ip domain name <word>", key=3, section="ip-domain")
     add(g, "ip name-server <ip>", kind="multi", section="ip-domain")
-    add(g, "multilink bundle-name authenticated", kind="toggle", section="multilink",
-        default=True)
+    add(g, "multilink bundle-name authenticated", kind="toggle", section="multilink", default=True)
     add(g, "vpdn enable", kind="toggle", section="vpdn-enable")
     add(g, "vpdn-group <word>", kind="enter", enters="config-vpdn", section="vpdn-group*")
-    add(g, "username <word> [privilege <0-15>] password [{0|7}] <word>", key=2,
-        section="username", pw="zero")
-    add(g, "username <word> [privilege <0-15>] secret [{0|5}] <word>", key=2,
-        section="username", pw="secret")
+    add(
+        g,
+        "username <word> [privilege <0-15>] password [{0|7}] <word>",
+        key=2,
+        section="username",
+        pw="zero",
+    )
+    add(
+        g,
+        "username <word> [privilege <0-15>] secret [{0|5}] <word>",
+        key=2,
+        section="username",
+        pw="secret",
+    )
     add(g, "username <word> [privilege <0-15>] nopassword", key=2, section="username")
     add(g, "archive", kind="enter", enters="config-archive", section="archive*")
     add(g, "ip ssh version {1|2}", key=3, section="ip-ssh")
@@ -120,35 +152,92 @@ def _table() -> list[Cmd]:
     add(g, "interface <if>", kind="enter", enters="config-if", section="interface*", key=2)
     add(g, "ip local pool <word> <ip> [<ip>]", key=4, section="ip-local-pool")
     add(g, "ip forward-protocol nd", kind="toggle", section="ip-forward", default=True)
-    add(g, "ip route <ip> <ip> {<ip>|<if>} [<1-255>] [permanent]", kind="multi",
-        section="ip-route", nokey=4)
-    add(g, "ip route <ip> <ip> <if> <ip> [<1-255>] [permanent]", kind="multi",
-        section="ip-route", nokey=4)
+    add(
+        g,
+        "ip route <ip> <ip> {<ip>|<if>} [<1-255>] [permanent]",
+        kind="multi",
+        section="ip-route",
+        nokey=4,
+    )
+    add(
+        g,
+        "ip route <ip> <ip> <if> <ip> [<1-255>] [permanent]",
+        kind="multi",
+        section="ip-route",
+        nokey=4,
+    )
     add(g, "ip http server", kind="toggle", off=True, section="ip-http")
     add(g, "ip http secure-server", kind="toggle", off=True, section="ip-http")
-    add(g, "ip nat inside source route-map <word> interface <if> overload", kind="multi",
-        section="ip-nat", nokey=4, action="nat")
-    add(g, "ip nat inside source list {<1-199>|<word>} interface <if> overload", kind="multi",
-        section="ip-nat", nokey=4, action="nat")
-    add(g, "ip nat inside source static <ip> <ip>", kind="multi", section="ip-nat", nokey=4,
-        action="nat")
+    add(
+        g,
+        "ip nat inside source route-map <word> interface <if> overload",
+        kind="multi",
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
+    add(
+        g,
+        "ip nat inside source list {<1-199>|<word>} interface <if> overload",
+        kind="multi",
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
+    add(
+        g,
+        "ip nat inside source static <ip> <ip>",
+        kind="multi",
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
     add(g, "logging <ip>", kind="multi", section="logging-host")
     add(g, "logging host <ip>", kind="multi", section="logging-host", action="logging_host")
-    add(g, "logging trap {debugging|informational|notifications|warnings|errors|critical|"
-        "alerts|emergencies}", key=2, section="logging-host")
+    add(
+        g,
+        "logging trap {debugging|informational|notifications|warnings|errors|critical|"
+        "alerts|emergencies}",
+        key=2,
+        section="logging-host",
+    )
     add(g, "access-list <1-99> remark <line>", kind="acl", key=2, section="access-list")
-    add(g, f"access-list <1-99> {{permit|deny}} {_ACL_ADDR} [log]", kind="acl", key=2,
-        section="access-list")
+    add(
+        g,
+        f"access-list <1-99> {{permit|deny}} {_ACL_ADDR} [log]",
+        kind="acl",
+        key=2,
+        section="access-list",
+    )
     add(g, "access-list <100-199> remark <line>", kind="acl", key=2, section="access-list")
-    add(g, f"access-list <100-199> {{permit|deny}} {{ip|gre|icmp|<0-255>}} {_EXT_ADDR} "
-        f"{_EXT_ADDR} [log]", kind="acl", key=2, section="access-list")
-    add(g, f"access-list <100-199> {{permit|deny}} {{tcp|udp}} {_EXT_ADDR} {_PORT} "
-        f"{_EXT_ADDR} {_PORT} [established] [log]", kind="acl", key=2, section="access-list")
-    add(g, "dialer-list <1-10> protocol ip {permit|deny|list <1-199>}", key=4,
-        section="dialer-list")
+    add(
+        g,
+        f"access-list <100-199> {{permit|deny}} {{ip|gre|icmp|<0-255>}} {_EXT_ADDR} "
+        f"{_EXT_ADDR} [log]",
+        kind="acl",
+        key=2,
+        section="access-list",
+    )
+    add(
+        g,
+        f"access-list <100-199> {{permit|deny}} {{tcp|udp}} {_EXT_ADDR} {_PORT} "
+        f"{_EXT_ADDR} {_PORT} [established] [log]",
+        kind="acl",
+        key=2,
+        section="access-list",
+    )
+    add(
+        g, "dialer-list <1-10> protocol ip {permit|deny|list <1-199>}", key=4, section="dialer-list"
+    )
     add(g, "cdp run", kind="toggle", on=False, off=True, section="cdp", default=True)
-    add(g, "route-map <word> [{permit|deny}] [<0-65535>]", kind="enter",
-        enters="config-route-map", section="route-map*", action="route_map")
+    add(
+        g,
+        "route-map <word> [{permit|deny}] [<0-65535>]",
+        kind="enter",
+        enters="config-route-map",
+        section="route-map*",
+        action="route_map",
+    )
     add(g, "snmp-server community <word> [{RO|RW}] [<1-99>]", key=3, section="snmp")
     add(g, "snmp-server location <line>", key=2, section="snmp")
     add(g, "snmp-server contact <line>", key=2, section="snmp")
@@ -189,8 +278,11 @@ def _table() -> list[Cmd]:
     add(i, "ppp pfc local {request|forbid}", key=3)
     add(i, "ppp pfc remote {apply|reject|ignore}", key=3)
     add(i, "ppp encrypt mppe {auto|40|128} [{passive|required}] [stateful]", key=3)
-    add(i, f"ppp authentication {_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH}]]] "
-        "[callin]", key=2)
+    add(
+        i,
+        f"ppp authentication {_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH}]]] [callin]",
+        key=2,
+    )
     add(i, "ppp chap hostname <word>", key=3)
     add(i, "ppp chap password [{0|7}] <word>", key=3, pw="zero")
     add(i, "shutdown", kind="toggle")

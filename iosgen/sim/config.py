@@ -109,9 +109,7 @@ class Config:
         return self.toggle_state(self.root, _cmd("config", "service password-encryption"))
 
     def interfaces(self) -> list[Line]:
-        return sorted(
-            (ln for ln in self.root if ln.words[0] == "interface"), key=_interface_sort
-        )
+        return sorted((ln for ln in self.root if ln.words[0] == "interface"), key=_interface_sort)
 
     def block(self, *words: str) -> Line | None:
         for line in self.root:
@@ -175,8 +173,15 @@ class Config:
         else:
             line = Line(cmd, words)
             ident = line.identity()
-            self._remove(container, lambda ln: ln.identity() == ident)
-            container.append(line)
+            # IOS changes an existing entry in place (a user's new secret keeps its spot).
+            for n, old in enumerate(container):
+                if old.identity() == ident:
+                    line.seq = old.seq
+                    container[n] = line
+                    self._remove(container, lambda ln: ln is not line and ln.identity() == ident)
+                    break
+            else:
+                container.append(line)
         if cmd.action == "ipnat" and not any(
             ln.words == ["ip", "virtual-reassembly"] for ln in container
         ):
@@ -287,6 +292,13 @@ class Config:
     def _render_block(self, block: Line, depth: int) -> list[str]:
         pad = " " * depth
         out = [pad + block.text]
+        if block.words == ["vpdn-group", "1"] and any(
+            ln.words == ["accept-dialin"]
+            and any(c.words == ["protocol", "pptp"] for c in ln.children or [])
+            for ln in block.children or []
+        ):
+            # IOS's own comment on the default PPTP group (ios-reference §3, [M]).
+            out.append("! Default PPTP VPDN group")
         children = list(block.children or [])
         mode = block.cmd.enters or ""
         children += self._default_toggles(children, mode, "")
@@ -294,8 +306,10 @@ class Config:
             if not any(ln.cmd.slot == "ipaddr" for ln in children):
                 children.append(Line(_cmd("config-if", "ip address <ip> <ip>"), ["no"], seq=-1))
             if block.words[1].startswith("FastEthernet"):
-                for word, syntax in (("duplex", "duplex {auto|full|half}"),
-                                     ("speed", "speed {10|100|auto}")):
+                for word, syntax in (
+                    ("duplex", "duplex {auto|full|half}"),
+                    ("speed", "speed {10|100|auto}"),
+                ):
                     if not any(ln.words[0] == word for ln in children):
                         children.append(Line(_cmd("config-if", syntax), [word, "auto"], seq=-1))
         for child in sorted(children, key=_sort_key):
@@ -333,7 +347,7 @@ def _sort_key(line: Line) -> tuple[object, ...]:
         sub = (w[1], int(w[3]))
     elif section == "line":
         sub = ({"con": 0, "aux": 1, "vty": 2}[w[1]], int(w[2]))
-    elif section in ("ip-nat", "logging-host", "vpdn-group*"):
+    elif section in ("ip-nat", "logging-host", "vpdn-group*", "service"):
         sub = (line.text,)
     return (cmd.rank, sub, line.seq)
 
@@ -342,9 +356,15 @@ def _normalise_password(words: list[str], kind: str, encrypt: bool) -> list[str]
     value = words[-1]
     typ: str | None = None
     head = words[:-1]
-    if head and head[-1] in ("0", "5", "7") and len(head) >= 2 and head[-2] in (
-        "password",
-        "secret",
+    if (
+        head
+        and head[-1] in ("0", "5", "7")
+        and len(head) >= 2
+        and head[-2]
+        in (
+            "password",
+            "secret",
+        )
     ):
         typ = head[-1]
         head = head[:-1]

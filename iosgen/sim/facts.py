@@ -66,7 +66,8 @@ BUILDING: Final = "Building configuration..."
 OK: Final = "[OK]"
 DEST_FILENAME: Final = "Destination filename [{name}]? "
 OVERWRITE: Final = (
-    "%Warning:There is a file already existing with this name \nDo you want to over write? [confirm]"
+    "%Warning:There is a file already existing with this name \n"
+    "Do you want to over write? [confirm]"
 )
 BYTES_COPIED: Final = "{n} bytes copied in 0.{ms:03d} secs ({rate} bytes/sec)"
 DELETE_FILENAME: Final = "Delete filename [{name}]? "
@@ -83,9 +84,7 @@ REPLACE_WARNING: Final = (
     "assumed to be a complete configuration, not a partial\n"
     "configuration. Enter Y if you are sure you want to proceed. ? [no]: "
 )
-REPLACE_BACKUP: Final = (
-    "Rollback Confirmed Change: Backing up current running config to {path}"
-)
+REPLACE_BACKUP: Final = "Rollback Confirmed Change: Backing up current running config to {path}"
 REPLACE_DONE: Final = "Total number of passes: 1\nRollback Done"
 # Unverified wording [L]: IOS refuses `time` without an archive path (Cisco: "You must
 # configure a configuration archive before performing this procedure").
@@ -101,8 +100,10 @@ FLASH_SIZE: Final = 64016384
 IMAGE_NAME: Final = "c2801-advipservicesk9-mz.124-25d.bin"
 IMAGE_SIZE: Final = 22429420
 
-SHOW_VERSION: Final = """\
-Cisco IOS Software, 2801 Software (C2801-ADVIPSERVICESK9-M), Version 12.4(25d), RELEASE SOFTWARE (fc1)
+SHOW_VERSION: Final = (
+    "Cisco IOS Software, 2801 Software (C2801-ADVIPSERVICESK9-M), Version 12.4(25d), "
+    "RELEASE SOFTWARE (fc1)\n"
+    """\
 Technical Support: http://www.cisco.com/techsupport
 Copyright (c) 1986-2010 by Cisco Systems, Inc.
 Compiled Wed 18-Aug-10 07:55 by prod_rel_team
@@ -129,6 +130,7 @@ DRAM configuration is 64 bits wide with parity disabled.
 
 Configuration register is 0x2102
 """
+)
 
 IP_INT_BRIEF_HEADER: Final = (
     "Interface                  IP-Address      OK? Method Status                Protocol"

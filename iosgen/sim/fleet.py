@@ -59,6 +59,16 @@ class RouterHandle:
         with self._router.lock:
             return dict(self._router.flash)
 
+    def reset(self) -> None:
+        """Back to the spec's start: initial running config, no startup config, empty flash."""
+        with self._router.lock:
+            self._router.startup = None
+            self._router.nvram_updated = None
+            self._router.flash.clear()
+            self._router.archive_count = 0
+            self._router.boot()
+            self._router.nat_active = self._router.fault("nat-in-use") is not None
+
     def expire_rollback_timer(self) -> bool:
         """Fire a pending `configure replace ... time N` rollback now (False if none)."""
         return self._router.expire_rollback_timer()
@@ -218,7 +228,11 @@ class SimFleet:
                 self._call(self._servers[name].restart(key))
                 old = self.targets[name]
                 self.targets[name] = Target(
-                    old.host, old.port, old.username, old.password, old.secret,
+                    old.host,
+                    old.port,
+                    old.username,
+                    old.password,
+                    old.secret,
                     public_key_text(key),
                 )
 

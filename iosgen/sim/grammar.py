@@ -138,7 +138,7 @@ def expand(syntax: str) -> list[list[str]]:
                     alts.append([])
                 out = [a + b for a in out for b in alts]
             else:
-                out = [a + [t] for a in out]
+                out = [[*a, t] for a in out]
         return out
 
     return seq(set())

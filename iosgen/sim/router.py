@@ -45,9 +45,7 @@ def bare_config_text(spec: RouterSpec) -> str:
         extra.append(f"enable secret 5 {md5_secret(spec.enable_secret)}")
         extra.append(f"username {spec.username} secret 5 {md5_secret(spec.password)}")
     else:
-        extra.append(
-            f"username {spec.username} privilege 15 secret 5 {md5_secret(spec.password)}"
-        )
+        extra.append(f"username {spec.username} privilege 15 secret 5 {md5_secret(spec.password)}")
     extra += ["ip ssh version 2", "line vty 0 4", " transport input ssh"]
     return lines + "\n".join(extra) + "\nend\n"
 
@@ -74,7 +72,7 @@ class Router:
     archive_count: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
     # set by the server: schedules fn after seconds on the router's event loop
-    schedule: Callable[[float, Callable[[], None]], object] | None = None
+    schedule: Callable[[float, Callable[[], object]], object] | None = None
     cancel: Callable[[object], None] | None = None
 
     def __post_init__(self) -> None:

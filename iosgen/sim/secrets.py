@@ -33,9 +33,7 @@ def type7_decode(encoded: str) -> str | None:
         data = bytes.fromhex(encoded[2:])
     except ValueError:
         return None
-    return "".join(
-        chr(b ^ ord(TYPE7_KEY[(salt + i) % len(TYPE7_KEY)])) for i, b in enumerate(data)
-    )
+    return "".join(chr(b ^ ord(TYPE7_KEY[(salt + i) % len(TYPE7_KEY)])) for i, b in enumerate(data))
 
 
 def md5_secret(plain: str) -> str:

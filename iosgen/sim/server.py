@@ -33,12 +33,14 @@ def load_or_create_key(path: Path) -> asyncssh.SSHKey:
 
 
 def public_key_text(key: asyncssh.SSHKey) -> str:
-    return key.export_public_key("openssh").decode().split()[0] + " " + (
-        key.export_public_key("openssh").decode().split()[1]
+    return (
+        key.export_public_key("openssh").decode().split()[0]
+        + " "
+        + (key.export_public_key("openssh").decode().split()[1])
     )
 
 
-class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
+class _Session(asyncssh.SSHServerSession[bytes]):
     """One interactive session: bytes from the client into a Shell and back."""
 
     def __init__(self, router: Router, username: str) -> None:
@@ -111,7 +113,7 @@ class _Session(asyncssh.SSHServerSession):  # type: ignore[misc]
         return False
 
 
-class _Server(asyncssh.SSHServer):  # type: ignore[misc]
+class _Server(asyncssh.SSHServer):
     def __init__(self, router: Router) -> None:
         self._router = router
         self._username = ""

@@ -16,7 +16,7 @@ from iosgen.sim import facts
 from iosgen.sim.commands import grammar
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode, error_text, load_text
-from iosgen.sim.grammar import Failure, Match, tokenize
+from iosgen.sim.grammar import Cmd, Failure, Match, tokenize
 from iosgen.sim.router import Router
 
 _PIPES = ("begin", "count", "exclude", "include", "section")
@@ -181,7 +181,10 @@ class Shell:
         if self.level >= 15:
             return ""
         running = self.r.running
-        if running.value("enable", "secret") is None and running.value("enable", "password") is None:
+        if (
+            running.value("enable", "secret") is None
+            and running.value("enable", "password") is None
+        ):
             return facts.NO_ENABLE_PASSWORD + "\n\n"
         self.pw_tries = 0
         self._ask_enable()
@@ -257,9 +260,7 @@ class Shell:
 
     def _x_show_run(self, m: Match) -> str:
         body = self.r.running_text()
-        return (
-            f"{facts.BUILDING}\n\nCurrent configuration : {len(body.encode())} bytes\n{body}\n"
-        )
+        return f"{facts.BUILDING}\n\nCurrent configuration : {len(body.encode())} bytes\n{body}\n"
 
     def _x_show_start(self, m: Match) -> str:
         body = self.r.startup
@@ -491,7 +492,7 @@ class Shell:
         return ""
 
 
-def _domain_lookup() -> object:
+def _domain_lookup() -> Cmd:
     from iosgen.sim.commands import table
 
     for c in table():
@@ -531,7 +532,9 @@ def _pipe(text: str, spec: str, pos: int, line: str, prompt: str) -> str:
                 kept = lines[i:]
                 break
     elif how == "count":
-        return f"Number of lines which match regexp = {sum(1 for ln in lines if pattern.search(ln))}\n"
+        return (
+            f"Number of lines which match regexp = {sum(1 for ln in lines if pattern.search(ln))}\n"
+        )
     else:  # section: matching top-level lines with their indented children
         kept = []
         take = False
