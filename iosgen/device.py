@@ -65,9 +65,17 @@ class ConfigLineError(DeviceError):
 
     exit_code = 1
 
-    def __init__(self, host: str, line: str, answer: str, sent: int) -> None:
+    def __init__(
+        self, host: str, line: str, answer: str, sent: int, question: bool = False
+    ) -> None:
         first = answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
-        super().__init__(host, f"IOS refused {line.strip()!r}: {first}")
+        if question:
+            message = (
+                f"IOS asked a question iosgen has no answer for after {line.strip()!r}: {first}"
+            )
+        else:
+            message = f"IOS refused {line.strip()!r}: {first}"
+        super().__init__(host, message)
         self.line = line
         self.answer = answer
         self.sent = sent  # lines IOS accepted before this one
@@ -440,12 +448,11 @@ class Device:
             known = next((d for d in dialogs if d.pattern.search(question)), None)
             transcript += rest
             if known is None:
-                # Leave the dialogue the way IOS's own default does (Enter takes the
-                # bracketed default, `[no]` / `[confirm]` answers are then refused by
-                # the caller): the exchange is a failure either way.
-                self._write("\x03")
-                with contextlib.suppress(DeviceError):
-                    self._read(lambda buf: at_prompt(buf) is not None, 5.0, "cancel")
+                # A question iosgen has no answer for (`Save? [yes/no]:` of a `reload`,
+                # say). Any reply could be the wrong one, and Ctrl-C is not honoured by
+                # every dialogue; IOS abandons a dialogue when its vty session ends, so
+                # the session is dropped and the caller reconnects to roll back.
+                self.close()
                 return answer_lines(transcript), "dialog", notes
             if known.note:
                 notes.append(known.note)
@@ -531,7 +538,7 @@ class Device:
                 if on_line is not None:
                     on_line(item)
                 if mode == "dialog" or failure_in(answer) or not mode.startswith("config"):
-                    raise ConfigLineError(self.name, line, answer, index)
+                    raise ConfigLineError(self.name, line, answer, index, mode == "dialog")
         finally:
             if self.alive:
                 with contextlib.suppress(DeviceError):

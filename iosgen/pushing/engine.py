@@ -50,12 +50,16 @@ class Engine(Protocol):
 
 
 def body(config: str) -> list[str]:
-    """The config lines without IOS's volatile header lines, trailing blanks or `end`."""
-    out = []
+    """The config lines without IOS's volatile header lines, blank lines or `end`;
+    a run of `!` separators counts as one (IOS prints one more after a change notice)."""
+    out: list[str] = []
     for line in config.replace("\r", "").split("\n"):
-        if not line.strip() or line.startswith(_VOLATILE):
+        text = line.rstrip()
+        if not text or text == "end" or text.startswith(_VOLATILE):
             continue
-        out.append(line.rstrip())
+        if text == "!" and out and out[-1] == "!":
+            continue
+        out.append(text)
     return out
 
 

@@ -47,6 +47,7 @@ class PushOptions:
     revert_minutes: int | None = None
     device: DeviceOptions = field(default_factory=DeviceOptions)
     history_dir: Path | None = Path(".iosgen/history")
+    session_log_dir: Path | None = None  # <dir>/<host>.log, redacted
     clear_nat_first: bool = True
 
 
@@ -159,7 +160,12 @@ def push_host(
     engine = engine or AuditEngine()
     run = _Run(site, target, options, engine)
     run.intended = render(site).text
-    device = Device(target, replace(options.device, hide=run.hide))
+    device_options = replace(options.device, hide=run.hide)
+    if options.session_log_dir is not None:
+        options.session_log_dir.mkdir(parents=True, exist_ok=True)
+        log = options.session_log_dir / f"{site.hostname}.log"
+        device_options = replace(device_options, session_log=log)
+    device = Device(target, device_options)
     try:
         device.connect()
     except DeviceError as exc:

@@ -84,7 +84,12 @@ def management_findings(
             tunnel_words.append((f"route-map {site.tunnel_route_map(name)} ", name))
 
     out: list[Finding] = []
-    for parents, text in walk(lines):
+    items = list(walk(lines))
+    for index, (parents, text) in enumerate(items):
+        following = items[index + 1][0] if index + 1 < len(items) else ()
+        if len(following) > len(parents):
+            continue  # a section header typed to reach its changed lines: they are judged
+
         shown = " > ".join((*parents, text))
         top = parents[0] if parents else text
         top_positive = _positive(top)

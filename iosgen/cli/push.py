@@ -1,0 +1,188 @@
+"""`iosgen push`: arguments in, `iosgen.push` called, outcomes out. Nothing here knows IOS."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from iosgen.cli.app import app, guarded
+from iosgen.cli.live import (
+    AcceptOpt,
+    AllOpt,
+    HostOpt,
+    InventoryOpt,
+    KnownHostsOpt,
+    SecretsOpt,
+    TargetsOpt,
+    _device_options,
+    _select,
+)
+from iosgen.errors import EXIT_FINDINGS, UsageError
+
+if TYPE_CHECKING:
+    from iosgen.push import PushOutcome
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _plan_lines(outcome: PushOutcome) -> list[str]:
+    out = [f"{outcome.host}: {len(outcome.lines)} line(s) to send"]
+    out += [f"  {line}" for line in outcome.lines]
+    if outcome.refusals:
+        out.append("  on the management path (refused without --force):")
+        out += [f"    {r}" for r in outcome.refusals]
+    return out
+
+
+def _details(outcome: PushOutcome) -> list[str]:
+    from iosgen.push import Status
+
+    head = f"{outcome.host}: {outcome.status.value}"
+    if outcome.status is Status.PUSHED:
+        head += f" ({len(outcome.lines)} line(s), {outcome.seconds:.2f} s)"
+    out = [f"{head}: {outcome.message}"]
+    if outcome.refusals and outcome.status is Status.REFUSED:
+        out += [f"  {r}" for r in outcome.refusals]
+    if outcome.failing_line:
+        out.append(f"  failing line: {outcome.failing_line}")
+    if outcome.ios_answer:
+        out.append("  IOS answered:")
+        out += [f"    {a}" for a in outcome.ios_answer.splitlines()]
+    out += [f"  drift: {d}" for d in outcome.drift_after]
+    out += [f"  note: {n}" for n in outcome.notes]
+    if outcome.history:
+        out.append(f"  record: {outcome.history}")
+    out.append(f"  => {outcome.where()}")
+    return out
+
+
+def _table(outcomes: Sequence[PushOutcome]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="iosgen push", show_lines=False)
+    for column in ("host", "lines", "outcome", "config now", "seconds"):
+        table.add_column(column, justify="right" if column in ("lines", "seconds") else "left")
+    for o in outcomes:
+        table.add_row(o.host, str(len(o.lines)), o.status.value, o.final.value, f"{o.seconds:.2f}")
+    Console(file=sys.stdout, width=100).print(table)
+
+
+@app.command()
+@guarded
+def push(
+    host: HostOpt = None,
+    group: Annotated[str | None, typer.Option("--group", help="The sites of a group.")] = None,
+    all_sites: AllOpt = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be sent; touch nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    no_save: Annotated[
+        bool, typer.Option("--no-save", help="Do not `write memory` after the push.")
+    ] = False,
+    revert_timer: Annotated[
+        int | None,
+        typer.Option(
+            "--revert-timer",
+            min=0,
+            max=120,
+            help="Arm the router's own rollback for MIN minutes (default: 5 for a change on "
+            "the management path; 0: never).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Push changes on the management path too.")
+    ] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel sessions.")] = 20,
+    canary: Annotated[
+        int, typer.Option("--canary", min=0, help="Push N hosts first; stop if any fails.")
+    ] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    inventory: InventoryOpt = Path("inventory"),
+    secrets: SecretsOpt = None,
+    targets: TargetsOpt = None,
+    accept_new_host_key: AcceptOpt = False,
+    known_hosts: KnownHostsOpt = None,
+    history: Annotated[Path, typer.Option("--history", help="Where push records go.")] = Path(
+        ".iosgen/history"
+    ),
+    session_log: Annotated[
+        Path | None,
+        typer.Option("--session-log", help="Folder for redacted SSH session logs, one per host."),
+    ] = None,
+) -> None:
+    """Push the model to routers: safely, verified, rolled back on any failure."""
+    from iosgen.push import PushOptions, Status, exit_code, plan_fleet, push_fleet
+    from iosgen.targets import resolve_targets
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format {fmt}: expected text or json")
+    sites = _select(inventory, secrets, host, group, all_sites)
+    if not sites:
+        raise UsageError("no IOS router selected")
+    resolved = resolve_targets(sites, targets)
+    jobs = [(site, resolved[site.hostname]) for site in sites]
+    options = PushOptions(
+        dry_run=dry_run,
+        save=not no_save,
+        force=force,
+        revert_minutes=revert_timer,
+        device=_device_options(known_hosts, accept_new_host_key),
+        history_dir=history,
+        session_log_dir=session_log,
+    )
+    text = fmt == "text"
+
+    def done(outcome: PushOutcome) -> None:
+        if text and not dry_run:
+            _say(f"{outcome.host}: {outcome.status.value} -> {outcome.final.value} config")
+
+    expected: dict[str, tuple[str, ...]] | None = None
+    if dry_run or not yes:
+        plans = plan_fleet(jobs, options, workers=workers)
+        if dry_run or not any(p.status is Status.PLANNED for p in plans):
+            _emit(plans, fmt, plan=True)
+            raise typer.Exit(exit_code(plans))
+        if text:
+            for p in plans:
+                print("\n".join(_plan_lines(p) if p.status is Status.PLANNED else _details(p)))
+        todo = [p for p in plans if p.status is Status.PLANNED]
+        refused = [p.host for p in todo if p.refusals and not force]
+        if refused:
+            _say(f"refused without --force: {', '.join(refused)}")
+        try:
+            ok = typer.confirm(f"Push to {len(todo)} router(s)?", default=False, err=True)
+        except typer.Abort:
+            ok = False
+        if not ok:
+            _say("not confirmed: nothing sent")
+            raise typer.Exit(EXIT_FINDINGS)
+        expected = {p.host: p.lines for p in todo}
+        jobs = [j for j in jobs if j[0].hostname in expected]
+    outcomes = push_fleet(
+        jobs, options, workers=workers, canary=canary, expected=expected, on_done=done
+    )
+    _emit(outcomes, fmt, plan=False)
+    raise typer.Exit(exit_code(outcomes))
+
+
+def _emit(outcomes: Sequence[PushOutcome], fmt: str, plan: bool) -> None:
+    from iosgen.push import Status, exit_code
+
+    if fmt == "json":
+        data = {"hosts": [o.as_dict() for o in outcomes], "exit_code": exit_code(list(outcomes))}
+        print(json.dumps(data, indent=2))
+        return
+    for o in outcomes:
+        lines = _plan_lines(o) if plan and o.status is Status.PLANNED else _details(o)
+        print("\n".join(lines))
+    if len(outcomes) > 1 or not plan:
+        _table(outcomes)

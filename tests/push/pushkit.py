@@ -1,0 +1,51 @@
+"""Helpers for push tests: the example secrets, the simulated R-ITD's spec, a test bench."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from iosgen.push import PushOptions
+from iosgen.sim import RouterSpec, SimFleet
+from iosgen.targets import Target
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV_FILE = ROOT / "inventory" / "example.env"
+SITE_FILE = ROOT / "inventory" / "sites" / "plovdiv.yaml"
+
+
+def example_env() -> dict[str, str]:
+    out = {}
+    for line in ENV_FILE.read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            out[key.strip()] = value.strip()
+    return out
+
+
+ENV = example_env()
+SECRETS = tuple(v for k, v in ENV.items() if k.startswith("IOSGEN_"))
+
+
+def spec(hostname: str = "R-ITD", initial: str | None = None) -> RouterSpec:
+    # The model's management account: after the first push the router's `username
+    # netops ... secret 5` and `enable secret 5` are the model's, so the same values.
+    return RouterSpec(
+        hostname=hostname,
+        username="netops",
+        password=ENV["IOSGEN_R_ITD_PASSWORD"],
+        enable_secret=ENV["IOSGEN_R_ITD_ENABLE"],
+        initial_config=initial,
+    )
+
+
+@dataclasses.dataclass
+class Bench:
+    fleet: SimFleet
+    target: Target
+    options: PushOptions
+    tmp: Path
+
+    @property
+    def router(self):  # type: ignore[no-untyped-def]
+        return self.fleet.router("R-ITD")

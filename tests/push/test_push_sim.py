@@ -1,0 +1,286 @@
+"""The safe push end to end: real netmiko over SSH against the simulated R-ITD."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from pushkit import SECRETS, Bench
+
+from iosgen.audit import audit_site
+from iosgen.model import Site
+from iosgen.push import Final, PushOptions, Status, push_host
+from iosgen.pushing.engine import body
+from iosgen.render import render
+from iosgen.sim import Fault
+
+
+def forced(bench: Bench, **kw: Any) -> PushOptions:
+    return dataclasses.replace(bench.options, force=True, **kw)
+
+
+def test_bare_to_intended_then_in_sync_then_nothing(bench: Bench, itd: Site) -> None:
+    outcome = push_host(itd, bench.target, dataclasses.replace(bench.options, force=True))
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert outcome.final is Final.NEW
+    assert outcome.saved
+    running = bench.router.running_config()
+    assert audit_site(itd, running).status == "in_sync"
+    # saved, and the rollback point is gone again
+    assert bench.router.startup_config() is not None
+    assert not [f for f in bench.router.flash_files() if f.startswith("iosgen-rollback-")]
+    again = push_host(itd, bench.target, bench.options)
+    assert again.status is Status.IN_SYNC
+    assert again.sent == ()
+    assert body(bench.router.running_config()) == body(running)
+
+
+def test_dry_run_touches_nothing(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+    outcome = push_host(itd, bench.target, dataclasses.replace(bench.options, dry_run=True))
+    assert outcome.status is Status.PLANNED
+    assert outcome.lines and outcome.sent == ()
+    assert bench.router.running_config() == before
+    assert bench.router.startup_config() is None
+    assert list(bench.router.flash_files()) == [
+        f for f in bench.router.flash_files() if not f.startswith("iosgen")
+    ]
+    assert not (bench.tmp / "history").exists()
+    # the plan shows no secret
+    shown = "\n".join(outcome.lines)
+    assert "<redacted>" in shown
+    assert not any(secret in shown for secret in SECRETS)
+
+
+def test_refused_on_management_path_without_force(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+    outcome = push_host(itd, bench.target, bench.options)
+    assert outcome.status is Status.REFUSED
+    assert outcome.final is Final.OLD
+    assert any(r.startswith("aaa new-model:") for r in outcome.refusals)
+    assert bench.router.running_config() == before
+
+
+def test_dropped_session_rolls_back_to_old(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "drop-after", "5")])
+    outcome = push_host(itd, bench.target, forced(bench))
+    assert outcome.status is Status.ROLLED_BACK, outcome.message
+    assert outcome.final is Final.OLD
+    assert "reconnected to roll back" in outcome.notes
+    assert len(outcome.sent) == 5  # IOS took five lines, then the session ended
+    assert outcome.failing_line == outcome.lines[5].strip()
+    assert body(bench.router.running_config()) == body(before)
+    assert "OLD" in outcome.where()
+
+
+def test_rejected_line_rolls_back_with_ios_answer(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "reject", r"^ip route ")])
+    outcome = push_host(itd, bench.target, forced(bench))
+    assert outcome.status is Status.ROLLED_BACK
+    assert outcome.final is Final.OLD
+    assert outcome.failing_line == "ip route 10.10.0.0 255.255.0.0 Dialer2"
+    assert outcome.ios_answer is not None
+    assert "% Invalid input detected at '^' marker." in outcome.ios_answer
+    assert body(bench.router.running_config()) == body(before)
+    assert not [f for f in bench.router.flash_files() if f.startswith("iosgen-rollback-")]
+
+
+def test_slow_router_still_pushes(bench: Bench, itd: Site) -> None:
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "delay-ms", "5")])
+    outcome = push_host(itd, bench.target, forced(bench))
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert audit_site(itd, bench.router.running_config()).status == "in_sync"
+
+
+def test_wrong_password_is_unreachable_and_untouched(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "bad-password")])
+    outcome = push_host(itd, bench.target, forced(bench))
+    assert outcome.status is Status.UNREACHABLE
+    assert outcome.final is Final.OLD
+    assert "login as 'netops' was refused" in outcome.message
+    assert bench.router.running_config() == before
+
+
+def test_changed_host_key_is_refused(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "new-host-key")])
+    outcome = push_host(
+        itd,
+        bench.target,
+        forced(bench, device=dataclasses.replace(bench.options.device, accept_new_host_key=True)),
+    )
+    assert outcome.status is Status.UNREACHABLE
+    assert "has CHANGED" in outcome.message
+    assert bench.router.running_config() == before
+
+
+def test_wrong_enable_secret_is_a_clear_error(bench: Bench, itd: Site) -> None:
+    from iosgen.secret import Secret
+
+    target = dataclasses.replace(bench.target, enable_secret=Secret("not-the-secret"))
+    outcome = push_host(itd, target, forced(bench))
+    assert outcome.status is Status.UNREACHABLE
+    assert "the enable secret was refused" in outcome.message
+
+
+def _at_intended(bench: Bench, site: Site) -> str:
+    errors = bench.router.set_running(render(site).text)
+    assert errors == []
+    return bench.router.running_config()
+
+
+def test_nat_prompt_cleared_first(bench: Bench, itd: Site) -> None:
+    _at_intended(bench, itd)
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "nat-in-use")])
+    sofia = itd.pptp_clients["sofia"].model_copy(update={"nat": False})
+    site = itd.model_copy(update={"pptp_clients": {"sofia": sofia}})
+    outcome = push_host(site, bench.target, bench.options)
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert any("clear ip nat translation *" in n for n in outcome.notes)
+    assert audit_site(site, bench.router.running_config()).status == "in_sync"
+
+
+def test_nat_prompt_answered_yes(bench: Bench, itd: Site) -> None:
+    _at_intended(bench, itd)
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "nat-in-use")])
+    sofia = itd.pptp_clients["sofia"].model_copy(update={"nat": False})
+    site = itd.model_copy(update={"pptp_clients": {"sofia": sofia}})
+    outcome = push_host(
+        site, bench.target, dataclasses.replace(bench.options, clear_nat_first=False)
+    )
+    assert outcome.status is Status.PUSHED, outcome.message
+    answered = [s for s in outcome.sent if s.note]
+    assert [s.line for s in answered] == [
+        "no ip nat inside source route-map VPN interface Dialer2 overload"
+    ]
+    assert "answered 'yes'" in answered[0].note
+    assert audit_site(site, bench.router.running_config()).status == "in_sync"
+
+
+def test_history_has_no_secret(bench: Bench, itd: Site) -> None:
+    import re
+
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "reject", r"^ip route ")])
+    failed = push_host(itd, bench.target, forced(bench))
+    bench.fleet.set_faults("R-ITD", [])
+    pushed = push_host(itd, bench.target, forced(bench))
+    assert failed.history is not None and pushed.history is not None
+    # every secret value IOS prints for this router (type 7, type 5), and the clear ones
+    values = set(SECRETS)
+    for text in (render(itd).text, bench.router.running_config()):
+        values |= set(re.findall(r"(?:password|secret) [57] (\S+)", text))
+    files = [p for d in (failed.history, pushed.history) for p in sorted(d.iterdir())]
+    assert {p.name for p in files} >= {"push.json", "push.txt", "before.cfg", "after.cfg"}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        leaks = [v for v in values if v in text]
+        assert leaks == [], f"{path.name} leaks {len(leaks)} secret(s)"
+    record = json.loads((pushed.history / "push.json").read_text())
+    assert record["status"] == "pushed" and record["final"] == "new"
+    assert len(record["sent"]) == len(pushed.sent)
+    assert "ppp chap password 7 <redacted>" in (pushed.history / "push.txt").read_text()
+
+
+def _telnet_too(site: Site) -> Site:
+    """A change on the vty lines: on the management path, so it needs --force."""
+    return site.model_copy(
+        update={"ssh": site.ssh.model_copy(update={"vty_transport": "telnet ssh"})}
+    )
+
+
+def test_forced_management_change_arms_and_confirms_revert_timer(bench: Bench, itd: Site) -> None:
+    _at_intended(bench, itd)
+    site = _telnet_too(itd)
+    refused = push_host(site, bench.target, bench.options)
+    assert refused.status is Status.REFUSED
+    assert refused.refusals == (
+        "line vty 0 4 > transport input telnet ssh: the vty lines iosgen logs in through",
+    )
+    outcome = push_host(site, bench.target, forced(bench))
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert outcome.revert_minutes == 5
+    assert any(n.startswith("configure confirm") for n in outcome.notes)
+    assert not bench.router.rollback_pending
+    assert audit_site(site, bench.router.running_config()).status == "in_sync"
+
+
+def test_lost_router_rolls_itself_back_with_the_timer(bench: Bench, itd: Site) -> None:
+    before = _at_intended(bench, itd)
+    site = _telnet_too(itd)
+
+    def cut(host: str, sent: object) -> None:
+        # the change has just cut iosgen off: the session drops and no login works
+        bench.fleet.set_faults(
+            "R-ITD", [Fault("R-ITD", "drop-after", "0"), Fault("R-ITD", "bad-password")]
+        )
+
+    outcome = push_host(site, bench.target, forced(bench), on_line=cut)
+    assert outcome.status is Status.FAILED
+    assert outcome.final is Final.OLD  # by the timer, which the message says
+    assert "revert timer restores the old config within 5 min" in outcome.message
+    assert bench.router.rollback_pending
+    assert bench.router.expire_rollback_timer()
+    assert body(bench.router.running_config()) == body(before)
+
+
+class _DropsLastLine:
+    """The real engine, but its remediation forgets one line: verification must catch it."""
+
+    def __init__(self) -> None:
+        from iosgen.push import AuditEngine
+
+        self.real = AuditEngine()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def remediate(self, site: Site, intended: str, running: str) -> Any:
+        plan = self.real.remediate(site, intended, running)
+        return dataclasses.replace(plan, lines=plan.lines[:-1], masked=plan.masked[:-1])
+
+
+def test_drift_after_push_rolls_back(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+    outcome = push_host(itd, bench.target, forced(bench), engine=_DropsLastLine())
+    assert outcome.status is Status.ROLLED_BACK
+    assert outcome.final is Final.OLD
+    assert outcome.drift_after == (
+        "+ ip nat inside source route-map VPN interface Dialer2 overload",
+    )
+    assert body(bench.router.running_config()) == body(before)
+
+
+def _via_tunnel(site: Site) -> Site:
+    """R-ITD managed from head office: iosgen's address (127.0.0.1 here) lies behind sofia."""
+    from ipaddress import IPv4Network
+
+    sofia = site.pptp_clients["sofia"]
+    nets = [*sofia.remote_networks, IPv4Network("127.0.0.0/8")]
+    return site.model_copy(
+        update={"pptp_clients": {"sofia": sofia.model_copy(update={"remote_networks": nets})}}
+    )
+
+
+def test_tunnel_carrying_management_is_refused(bench: Bench, itd: Site) -> None:
+    site = _via_tunnel(itd)
+    _at_intended(bench, site)
+    sofia = site.pptp_clients["sofia"].model_copy(update={"mtu": 1400})
+    changed = site.model_copy(update={"pptp_clients": {"sofia": sofia}})
+    outcome = push_host(changed, bench.target, bench.options)
+    assert outcome.status is Status.REFUSED
+    assert outcome.refusals == (
+        "interface Dialer2 > mtu 1400: tunnel 'sofia' (Dialer2), through which the "
+        "management address is reached",
+    )
+    # the same change on a tunnel that does not carry management goes through
+    plain = itd.model_copy(
+        update={
+            "pptp_clients": {"sofia": itd.pptp_clients["sofia"].model_copy(update={"mtu": 1400})}
+        }
+    )
+    _at_intended(bench, itd)
+    assert push_host(plain, bench.target, bench.options).status is Status.PUSHED
