@@ -89,15 +89,21 @@ def ordered_section(text: str) -> bool:
 # --- results ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class DriftItem:
-    """One difference: `+` only intended, `-` only running, `~` order, `=` same secret."""
+    """One difference: `+` only intended, `-` only running, `~` order, `=` same secret.
+
+    Its repr is masked like its rendering: a secret never leaks through a log or a traceback.
+    """
 
     sign: str
     path: tuple[str, ...]
     text: str
     note: str = ""
     parent: str | None = None
+
+    def __repr__(self) -> str:
+        return f"DriftItem({self.render()!r})"
 
     def render(self, show_secrets: bool = False) -> str:
         text = self.text if show_secrets else _mask_text(self.text, self.parent)

@@ -219,8 +219,12 @@ class SecretField:
 def secret_field(text: str, parent: str | None) -> SecretField | None:
     """The secret field of a line under `parent` (the parent line's text), if it has one."""
     words = text.split(" ")
-    if words and words[0] == "no":
-        return None
+    if words and words[0] == "no":  # `no snmp-server community s3cret` still names it
+        inner = secret_field(text[3:], parent)
+        if inner is None:
+            return None
+        type_index = None if inner.type_index is None else inner.type_index + 1
+        return SecretField(inner.value_index + 1, type_index, inner.spec)
     scope = parent.split(" ", 1)[0] if parent else None
     for spec in SECRET_SPECS:
         if spec.parent != scope or tuple(words[: len(spec.lead)]) != spec.lead:

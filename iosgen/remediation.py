@@ -56,6 +56,7 @@ class SingleValue:
 
 SINGLE_VALUE: tuple[SingleValue, ...] = (
     SingleValue(None, r"^hostname "),
+    SingleValue(None, r"^banner (\S+) "),  # banner motd ^C...^C: typing a new one replaces it
     SingleValue(None, r"^enable secret "),
     SingleValue(None, r"^enable password "),
     SingleValue(None, r"^username (\S+) "),  # username ivan password 7 ...: one per name
@@ -289,13 +290,16 @@ def _rewritten(text: str) -> bool:
 # --- steps ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Command:
-    """One line to type, with its depth and its parent's text (for masking)."""
+    """One line to type, with its depth and its parent's text (for masking); repr masked."""
 
     text: str
     depth: int = 0
     parent: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Command({mask_line(self.text, self.parent)!r})"
 
     def render(self, show_secrets: bool = False) -> list[str]:
         text = self.text if show_secrets else mask_line(self.text, self.parent)

@@ -1,0 +1,231 @@
+"""The diff, audit and backup commands: exit codes, output formats, no tracebacks.
+
+Offline cases read saved configs; live cases talk SSH to the simulator through
+its targets file (which pins each router's host key).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+from typer.testing import CliRunner
+
+from iosgen.cli import app
+from tests.audit.audit_mutations import HOSTS
+
+
+def run(*args: str | Path) -> Any:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def saved(tmp_path: Path, intended: dict[str, str]) -> Path:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for host, text in intended.items():
+        (folder / f"{host}.cfg").write_text(text)
+    return folder
+
+
+def test_diff_site_file_against_a_saved_config(
+    inventory_dir: Path, saved: Path, intended: dict[str, str]
+) -> None:
+    site = inventory_dir / "sites" / "plovdiv.yaml"
+    same = run("diff", site, "--running", saved / "R-ITD.cfg")
+    assert same.exit_code == 0, same.output
+    drifted = saved / "drifted.cfg"
+    drifted.write_text(intended["R-ITD"].replace(" mtu 1460", " mtu 1400"))
+    result = run("diff", site, "--running", drifted, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data == {
+        "host": "R-ITD",
+        "status": "drift",
+        "remediation": ["interface Dialer2", " mtu 1460"],
+        "rollback": ["interface Dialer2", " mtu 1400"],
+        "drift": {
+            "real": ["- interface Dialer2 > mtu 1400", "+ interface Dialer2 > mtu 1460"],
+            "cosmetic": [],
+            "secret_only": [],
+        },
+    }
+
+
+def test_diff_masks_secrets_unless_asked(
+    inventory_dir: Path, saved: Path, intended: dict[str, str]
+) -> None:
+    site = inventory_dir / "sites" / "plovdiv.yaml"
+    drifted = saved / "drifted.cfg"
+    drifted.write_text(intended["R-ITD"].replace("ppp chap password 7 ", "ppp chap password 7 1"))
+    masked = run("diff", site, "--running", drifted)
+    assert masked.exit_code == 1
+    assert " ppp chap password 7 <redacted>" in masked.stdout
+    shown = run("diff", site, "--running", drifted, "--show-secrets")
+    assert "ppp chap password 7 0123035155" in shown.stdout
+
+
+def test_audit_from_saved_configs(
+    inventory_dir: Path, saved: Path, intended: dict[str, str]
+) -> None:
+    common = ("-i", inventory_dir, "--from", saved)
+    assert run("audit", "--all", *common).exit_code == 0
+    (saved / "R-VARNA.cfg").write_text(intended["R-VARNA"] + "logging 192.0.2.9\n")
+    result = run("audit", "--all", *common, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert [(d["host"], d["status"]) for d in data] == [
+        ("R-ITD", "in_sync"),
+        ("R-RUSE", "in_sync"),
+        ("R-VARNA", "drift"),
+    ]
+    assert data[2]["remediation"] == ["no logging 192.0.2.9"]
+    (saved / "R-ITD.cfg").unlink()
+    junit = run("audit", "--all", *common, "--format", "junit")
+    assert junit.exit_code == 3
+    suite = ET.fromstring(junit.stdout).find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
+    text = run("audit", "--group", "branch", *common)
+    assert text.exit_code == 3
+    assert text.stdout.splitlines()[0].split() == [
+        "host",
+        "status",
+        "real",
+        "cosmetic",
+        "secret-only",
+    ]
+    assert "R-ITD    unreachable" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("audit",), "choose the routers"),
+        (("audit", "--all", "--host", "R-ITD"), "choose the routers"),
+        (("audit", "--host", "R-NOPE", "--from", "."), "no site with hostname 'R-NOPE'"),
+        (("audit", "--all", "--format", "xml"), "--format must be one of"),
+        (("diff",), "give a site file"),
+        (("backup", "-o", "x"), "choose the routers"),
+    ],
+    ids=[
+        "no-selection",
+        "two-selections",
+        "unknown-host",
+        "bad-format",
+        "diff-nothing",
+        "backup-nothing",
+    ],
+)
+def test_bad_input_exits_2_with_a_message(
+    inventory_dir: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = run(*args, "-i", inventory_dir)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+# --- live, on the simulator -----------------------------------------------------------
+
+
+@pytest.fixture
+def fresh(sim: Any, intended: dict[str, str]) -> Any:
+    for host in HOSTS:
+        assert sim.router(host).set_running(intended[host]) == []
+    return sim
+
+
+def live(sim: Any, inventory_dir: Path, tmp_path: Path) -> tuple[str | Path, ...]:
+    return ("-i", inventory_dir, "--targets", sim.targets_file, "--known-hosts", tmp_path / "kh")
+
+
+def test_live_audit_diff_and_backup(
+    fresh: Any, inventory_dir: Path, tmp_path: Path, intended: dict[str, str]
+) -> None:
+    opts = live(fresh, inventory_dir, tmp_path)
+    assert run("audit", "--all", *opts).exit_code == 0
+    fresh.router("R-ITD").set_running(
+        intended["R-ITD"].replace("ppp encrypt mppe auto", "ppp encrypt mppe 40")
+    )
+    diff = run("diff", "--host", "R-ITD", *opts, "--format", "json")
+    assert diff.exit_code == 1
+    assert json.loads(diff.stdout)["remediation"] == ["interface Dialer2", " ppp encrypt mppe auto"]
+    backup = run("backup", "--all", "-o", tmp_path / "bk", *opts)
+    assert backup.exit_code == 0, backup.output
+    saved = (tmp_path / "bk" / "R-RUSE.cfg").read_text()
+    assert "username ivan password 7 <redacted>" in saved
+    assert "060F192042030D1C0818" not in saved and "$1$" not in saved
+    # a redacted backup still audits: secrets it hides are reported, not compared
+    audit = run(
+        "audit", "--all", "-i", inventory_dir, "--from", tmp_path / "bk", "--format", "json"
+    )
+    assert audit.exit_code == 1
+    statuses = {d["host"]: d["status"] for d in json.loads(audit.stdout)}
+    assert statuses == {"R-ITD": "drift", "R-RUSE": "in_sync", "R-VARNA": "in_sync"}
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_unreachable_router_does_not_stop_the_fleet(
+    fresh: Any, inventory_dir: Path, tmp_path: Path
+) -> None:
+    targets = Path(fresh.targets_file).read_text()
+    port = fresh.targets["R-RUSE"].port
+    broken = tmp_path / "targets.yaml"
+    broken.write_text(targets.replace(f"port: {port}", f"port: {_closed_port()}"))
+    result = run(
+        "audit",
+        "--all",
+        "-i",
+        inventory_dir,
+        "--targets",
+        broken,
+        "--known-hosts",
+        tmp_path / "kh",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 3
+    data = {d["host"]: d for d in json.loads(result.stdout)}
+    assert data["R-RUSE"]["status"] == "unreachable"
+    assert "R-RUSE" in data["R-RUSE"]["error"]
+    assert data["R-ITD"]["status"] == data["R-VARNA"]["status"] == "in_sync"
+
+
+def test_unknown_host_key_is_refused_unless_accepted(
+    fresh: Any, inventory_dir: Path, tmp_path: Path
+) -> None:
+    unpinned = tmp_path / "targets.yaml"
+    unpinned.write_text(
+        "\n".join(
+            line
+            for line in Path(fresh.targets_file).read_text().splitlines()
+            if "host_key" not in line
+        )
+    )
+    args = (
+        "audit",
+        "--host",
+        "R-ITD",
+        "-i",
+        inventory_dir,
+        "--targets",
+        unpinned,
+        "--known-hosts",
+        tmp_path / "kh",
+    )
+    refused = run(*args)
+    assert refused.exit_code == 3
+    assert "--accept-new-host-key" in refused.output
+    assert run(*args, "--accept-new-host-key").exit_code == 0
+    assert run(*args).exit_code == 0  # remembered in the known-hosts file

@@ -1,0 +1,147 @@
+"""The semantic comparison: what is drift, what is cosmetic, what is the same secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from iosgen.audit import audit_text
+from iosgen.compare import SecretBook, compare
+from iosgen.iosconfig import parse
+from iosgen.redact import redact
+from tests.audit.anchors import NETOPS_CLEAR, base
+
+BOOK = SecretBook({"username netops": NETOPS_CLEAR})
+
+
+def buckets(intended: str, running: str) -> dict[str, list[str]]:
+    return compare(parse(intended), parse(running), BOOK).drift.as_dict()
+
+
+HEADER = """\
+Building configuration...
+
+Current configuration : 1449 bytes
+!
+! Last configuration change at 10:14:03 UTC Thu Nov 26 2026 by netops
+! NVRAM config last updated at 10:14:05 UTC Thu Nov 26 2026 by netops
+!
+version 12.4
+boot-start-marker
+boot-end-marker
+!
+!
+!
+"""
+
+
+def test_volatile_lines_and_separators_are_ignored() -> None:
+    running = HEADER + base().replace("line vty 0 4", "ntp clock-period 17179866\nline vty 0 4")
+    running = running.replace(" description WAN\n", " description WAN   \n!\n!\n")
+    running = running.replace("\n", "\r\n") + "\r\n\r\n"
+    assert buckets(base(), running) == {"real": [], "cosmetic": [], "secret_only": []}
+
+
+def test_lines_in_another_order_are_cosmetic() -> None:
+    running = base().replace(
+        " mtu 1460\n ip address negotiated\n", " ip address negotiated\n mtu 1460\n"
+    )
+    running = running.replace(
+        " match ip address 10\n match interface Dialer2",
+        " match interface Dialer2\n match ip address 10",
+    )
+    result = audit_text("R-ITD", base(), running, BOOK)
+    assert result.status == "in_sync"
+    assert result.drift.as_dict()["cosmetic"] == [
+        "~ interface Dialer2 (lines in another order)",
+        "~ route-map VPN permit 10 (lines in another order)",
+    ]
+    assert result.remediation.lines() == []
+
+
+def test_global_sections_moved_are_cosmetic() -> None:
+    running = base().replace("dialer-list 2 protocol ip permit\n", "")
+    running = running.replace(
+        "hostname R-ITD\n", "hostname R-ITD\ndialer-list 2 protocol ip permit\n"
+    )
+    assert buckets(base(), running) == {
+        "real": [],
+        "cosmetic": ["~ global (lines in another order)"],
+        "secret_only": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("where", "extra"),
+    [
+        (" ip nat inside\n", " ip nat inside\n ip virtual-reassembly\n"),
+        (" description LAN\n", " description LAN\n duplex auto\n speed auto\n"),
+    ],
+    ids=["virtual-reassembly-with-nat", "fastethernet-duplex-speed"],
+)
+def test_lines_ios_adds_by_itself_are_not_drift(where: str, extra: str) -> None:
+    intended = (
+        base().replace(" ip virtual-reassembly\n", "").replace(" duplex auto\n speed auto\n", "")
+    )
+    running = intended.replace(where, extra, 1)
+    assert buckets(intended, running)["real"] == []
+
+
+def test_unused_port_prints_no_ip_address() -> None:
+    intended = base().replace(" ip address 192.168.10.1 255.255.255.0\n", "")
+    running = base().replace(" ip address 192.168.10.1 255.255.255.0\n", " no ip address\n")
+    assert buckets(intended, running)["real"] == []
+
+
+def test_virtual_reassembly_without_nat_is_drift() -> None:
+    running = (
+        base()
+        .replace(" mtu 1460\n", " mtu 1460\n")
+        .replace(" description WAN\n", " description WAN\n")
+    )
+    intended = running.replace(" ip nat inside\n ip virtual-reassembly\n", "")
+    assert buckets(intended, running)["real"] == [
+        "- interface FastEthernet0/1 > ip nat inside",
+        "- interface FastEthernet0/1 > ip virtual-reassembly",
+    ]
+
+
+def test_missing_and_extra_blocks_are_one_item_each() -> None:
+    running = base().replace(
+        "line vty 0 4", "interface Loopback0\n ip address 10.0.0.1 255.255.255.255\nline vty 0 4"
+    )
+    intended = base().replace(
+        "route-map VPN permit 10\n match ip address 10\n match interface Dialer2\n", ""
+    )
+    assert buckets(intended, running)["real"] == [
+        "- route-map VPN permit 10 (3 lines)",
+        "- interface Loopback0 (2 lines)",
+    ]
+
+
+def test_redacted_backup_secrets_are_not_compared() -> None:
+    result = audit_text("R-ITD", base(), redact(base()), BOOK)
+    assert result.status == "in_sync"
+    assert result.drift.as_dict()["secret_only"] == [
+        "= username netops privilege 15 secret 5 <redacted> "
+        "(redacted in the saved config, not compared)",
+        "= interface Dialer2 > ppp chap password 7 <redacted> "
+        "(redacted in the saved config, not compared)",
+    ]
+
+
+def test_drift_items_mask_secrets_unless_asked() -> None:
+    running = base().replace("0123035155", "121A0C041104")  # "cisco": another password
+    result = audit_text("R-ITD", base(), running, BOOK)
+    assert result.drift.as_dict()["real"] == [
+        "- interface Dialer2 > ppp chap password 7 <redacted>",
+        "+ interface Dialer2 > ppp chap password 7 <redacted>",
+    ]
+    assert "121A0C041104" in str(result.drift.as_dict(show_secrets=True))
+    assert "121A0C041104" not in repr(result)
+
+
+def test_remediation_repr_is_masked() -> None:
+    running = base().replace("0123035155", "121A0C041104")
+    result = audit_text("R-ITD", base(), running, BOOK)
+    assert "0123035155" in result.remediation.lines(show_secrets=True)[1]
+    assert "0123035155" not in repr(result.remediation)

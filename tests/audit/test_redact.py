@@ -1,0 +1,76 @@
+"""Backups keep every byte except secret values."""
+
+from __future__ import annotations
+
+from iosgen.redact import redact
+from tests.audit.anchors import base
+
+CONFIG = """\
+Building configuration...
+
+Current configuration : 2028 bytes
+!
+enable secret 5 $1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0
+enable password 7 00071A150754
+username ivan password 7 060F192042030D1C0818
+username netops privilege 15 secret 5 $1$Jw63$K/0bbUC1dcBONvGTC6o/i.
+vpdn-group 2
+ l2tp tunnel password 7 0822455D0A16
+!
+interface Dialer2
+ description password 7 stays
+ ppp pap sent-username plovdiv password 7 0822455D0A16
+ ppp chap password 7 0123035155
+!
+snmp-server community public RO
+banner motd ^C
+password 7 this-is-banner-text
+^C
+line vty 0 4
+ password 7 045802150C2E
+ transport input ssh
+!
+end
+
+"""
+
+REDACTED = """\
+Building configuration...
+
+Current configuration : 2028 bytes
+!
+enable secret 5 <redacted>
+enable password 7 <redacted>
+username ivan password 7 <redacted>
+username netops privilege 15 secret 5 <redacted>
+vpdn-group 2
+ l2tp tunnel password 7 <redacted>
+!
+interface Dialer2
+ description password 7 stays
+ ppp pap sent-username plovdiv password 7 <redacted>
+ ppp chap password 7 <redacted>
+!
+snmp-server community <redacted> RO
+banner motd ^C
+password 7 this-is-banner-text
+^C
+line vty 0 4
+ password 7 <redacted>
+ transport input ssh
+!
+end
+
+"""
+
+
+def test_every_secret_field_is_redacted_and_nothing_else() -> None:
+    assert redact(CONFIG) == REDACTED
+
+
+def test_crlf_output_keeps_its_line_ends() -> None:
+    assert redact(CONFIG.replace("\n", "\r\n")) == REDACTED.replace("\n", "\r\n")
+
+
+def test_redacting_twice_changes_nothing() -> None:
+    assert redact(redact(base())) == redact(base())
