@@ -26,8 +26,8 @@ def check_secrets(config: Config) -> Iterator[Hit]:
                 yield Hit(
                     "IOS404",
                     line.number,
-                    f"`{shown}`: a type-7 secret is reversible by anyone who reads this config;"
-                    " use `secret` (type 5) where the protocol allows it, and guard the file",
+                    f"`{shown}`: type 7 is a fixed-key XOR, reversed by anyone who reads this "
+                    "config; use a one-way `secret` where the command has one, else guard the file",
                 )
             clear = field.type in {None, "0"} and field.keyword.endswith("password")
             if clear and not encrypts:
