@@ -114,13 +114,18 @@ class _Session(asyncssh.SSHServerSession[bytes]):
 
 
 class _Server(asyncssh.SSHServer):
-    def __init__(self, router: Router) -> None:
+    def __init__(self, router: Router, live: set[Any]) -> None:
         self._router = router
         self._username = ""
+        self._live = live
         self._conn: Any = None
 
     def connection_made(self, conn: Any) -> None:
         self._conn = conn
+        self._live.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._live.discard(self._conn)
 
     def begin_auth(self, username: str) -> bool:
         self._username = username
@@ -146,6 +151,7 @@ class RouterServer:
         self.modern_ssh = modern_ssh
         self.port = 0
         self._acceptor: Any = None
+        self._live: set[Any] = set()
 
     def _options(self) -> dict[str, Any]:
         kw: dict[str, Any] = {
@@ -175,7 +181,7 @@ class RouterServer:
         router.schedule = lambda delay, fn: loop.call_later(delay, fn)
         router.cancel = lambda handle: handle.cancel()  # type: ignore[attr-defined]
         self._acceptor = await asyncssh.create_server(
-            lambda: _Server(router),
+            lambda: _Server(router, self._live),
             "127.0.0.1",
             port,
             reuse_address=True,
@@ -187,11 +193,19 @@ class RouterServer:
     async def restart(self, key: asyncssh.SSHKey) -> None:
         """Listen again on the same port with another host key (new-host-key fault)."""
         self.key = key
-        await self.stop()
+        await self.stop(sessions=False)
         await self.start(self.port)
 
-    async def stop(self) -> None:
+    async def stop(self, sessions: bool = True) -> None:
+        """Stop listening; with `sessions`, also drop every open connection."""
         if self._acceptor is not None:
             self._acceptor.close()
             await self._acceptor.wait_closed()
             self._acceptor = None
+        if sessions:
+            live = list(self._live)
+            for conn in live:
+                conn.abort()
+            for conn in live:
+                await conn.wait_closed()
+            self._live.clear()
