@@ -81,7 +81,7 @@ def test_a_modern_only_client_cannot_connect(
     legacy: SimFleet, disabled: dict[str, list[str]]
 ) -> None:
     t = legacy.targets["L1"]
-    with pytest.raises(paramiko.SSHException, match="Incompatible ssh (peer|server)"):
+    with pytest.raises(paramiko.SSHException, match=r"Incompatible ssh (peer|server)"):
         handshake(t.host, t.port, disabled)
 
 
