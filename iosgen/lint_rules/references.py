@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from iosgen.lint_rules.config import IFNAME, Config, Line, interface_key, is_builtin_interface
 from iosgen.lint_rules.hit import Hit
+from iosgen.lint_rules.secrets import redact
 
 # kind -> patterns of top-level lines that define an object of that kind (group "name").
 DEFINITIONS: dict[str, tuple[str, ...]] = {
@@ -100,8 +101,8 @@ USES: dict[str, tuple[str, ...]] = {
         r"\bdistribute-list (?P<name>\S+)",
         r"^match address (?P<name>\S+)",
         r"^snmp-server community \S+ (?:view \S+ )?(?:RO|RW|ro|rw) (?P<name>\S+)",
-        r"^dialer-list \d+ protocol \S+ list (?P<name>\S+)",
-        r"(?<![-\w])list (?P<name>\S+)",  # not the `list` of `access-list 10`
+        # `dialer-list 1 protocol ip list 101`, `ip nat pool ... list`; not `access-list 10`
+        r"(?<![-\w])list (?P<name>\S+)",
     ),
     "route-map": (r"\broute-map (?P<name>\S+)",),
     "pool": (r"\bpool (?P<name>\S+)", r"\baddress-pool local (?P<name>\S+)"),
@@ -145,7 +146,7 @@ def check_references(config: Config) -> Iterator[Hit]:
                 key = interface_key(name)
                 if key is None or is_builtin_interface(key) or key in config.interfaces:
                     continue
-                yield Hit(ref.code, line.number, f"`{line.text}`: no `interface {name}`")
+                yield Hit(ref.code, line.number, f"`{redact(line.text)}`: no `interface {name}`")
             elif ref.kind == "in-band-dialer":
                 key = interface_key(name)
                 if key in defined["in-band-dialer"]:
@@ -154,9 +155,10 @@ def check_references(config: Config) -> Iterator[Hit]:
                     why = f"`interface {name}` has no `dialer in-band` (rotary groups need it)"
                 else:
                     why = f"no `interface {name}` with `dialer in-band`"
-                yield Hit(ref.code, line.number, f"`{line.text}`: {why}")
+                yield Hit(ref.code, line.number, f"`{redact(line.text)}`: {why}")
             elif name not in defined[ref.kind]:
-                yield Hit(ref.code, line.number, f"`{line.text}`: {_undefined(ref.kind, name)}")
+                why = _undefined(ref.kind, name)
+                yield Hit(ref.code, line.number, f"`{redact(line.text)}`: {why}")
 
 
 def _undefined(kind: str, name: str) -> str:
@@ -175,8 +177,7 @@ def check_unused(config: Config) -> Iterator[Hit]:
             used[ref.kind].update(name for _line, name in _references(config, ref))
     for kind, patterns in USES.items():
         # A definition never uses itself: `access-list 10 permit ...` is not a use of 10.
-        own = {id(line) for line in defined[kind].values()}
-        own |= {id(line) for line, _m in _definition_lines(config, kind)}
+        own = {id(line) for line, _m in _definition_lines(config, kind)}
         regexes = [re.compile(p) for p in patterns]
         for line in config.lines:
             if id(line) not in own:

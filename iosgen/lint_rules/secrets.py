@@ -1,7 +1,7 @@
 """Secrets in config lines: find them by what the line is, and hide their values.
 
-Every message that quotes a config line quotes `redact(line)`, never the line:
-a lint report is pasted into tickets and chats.
+A message that quotes a config line which can carry a secret quotes
+`redact(line)`, never the line: lint reports get pasted into tickets and chats.
 """
 
 from __future__ import annotations
