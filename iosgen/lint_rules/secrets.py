@@ -19,8 +19,8 @@ SECRET_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bmd5 (?:(?P<type>\d) )?(?P<value>\S+)"),
     # username u password 7 0822455D0A16 / ppp chap password 0 x / enable secret 5 $1$...
     re.compile(r"\b(?:password|secret|key-string) (?:(?P<type>\d) )?(?P<value>\S+)"),
-    # tacacs-server key 7 ... / crypto isakmp key x address y / l2tp tunnel key ...
-    re.compile(r"(?<![-\w])key (?:(?P<type>\d) )?(?P<value>\S+)"),
+    # tacacs-server key 7 ... / crypto isakmp key x address y; not `key chain X`, not `key 1`
+    re.compile(r"(?<![-\w])key (?!chain )(?!\d+$)(?:(?P<type>\d) )?(?P<value>\S+)"),
     re.compile(r"^snmp-server community (?P<value>\S+)"),
 )
 

@@ -61,6 +61,13 @@ def test_interface_key(name: str, key: str | None) -> None:
         ("snmp-server community s3cret RO 10", "snmp-server community <redacted> RO 10", [None]),
         ("service password-encryption", "service password-encryption", []),
         ("ppp chap hostname plovdiv", "ppp chap hostname plovdiv", []),
+        ("key chain EIGRP", "key chain EIGRP", []),
+        ("key 1", "key 1", []),
+        (
+            "crypto isakmp key 6 ABCDEF address 203.0.113.1",
+            "crypto isakmp key 6 <redacted> address 203.0.113.1",
+            ["6"],
+        ),
     ],
 )
 def test_secret_fields_and_redact(line: str, shown: str, types: list[str | None]) -> None:
