@@ -20,7 +20,12 @@ class LintFormat(StrEnum):
 @app.command()
 @guarded
 def lint(
-    target: Annotated[Path, typer.Argument(help="A site YAML file or an IOS config file.")],
+    target: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SITE.yaml|CONFIG.cfg", help="A site YAML file or an IOS config file."
+        ),
+    ],
     output_format: Annotated[
         LintFormat, typer.Option("--format", help="text for people, json for machines.")
     ] = LintFormat.text,

@@ -15,6 +15,7 @@ from iosgen.cli import app
 from iosgen.inventory import load_files, load_resolver
 from iosgen.lint_rules.secrets import secret_fields
 from iosgen.render import render
+from tests.lint.conftest import example_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SITES = ROOT / "inventory" / "sites"
@@ -29,8 +30,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def example_secrets() -> set[str]:
-    env = (ROOT / "inventory" / "example.env").read_text().splitlines()
-    return {line.split("=", 1)[1] for line in env if "=" in line and not line.startswith("#")}
+    return set(example_env().values())
 
 
 def test_golden_config_has_warnings_only() -> None:

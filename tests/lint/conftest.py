@@ -1,0 +1,24 @@
+"""The example inventory's demo secrets in the environment, for every lint test.
+
+Loaded from `inventory/example.env` here (not from the shell), so the lint
+tests need nothing exported and never see a real secret.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+EXAMPLE_ENV = Path(__file__).resolve().parents[2] / "inventory" / "example.env"
+
+
+def example_env() -> dict[str, str]:
+    pairs = (line.strip().partition("=") for line in EXAMPLE_ENV.read_text().splitlines())
+    return {name: value for name, eq, value in pairs if eq and not name.startswith("#")}
+
+
+@pytest.fixture(autouse=True)
+def _example_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in example_env().items():
+        monkeypatch.setenv(name, value)
