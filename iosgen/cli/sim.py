@@ -1,1 +1,156 @@
-"""`iosgen sim`: placeholder until the simulator lands."""
+"""`iosgen sim`: simulated IOS 12.4 routers on loopback SSH, one per site, until Ctrl-C."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from iosgen.cli.app import app, guarded
+from iosgen.errors import UsageError
+
+
+@app.command("sim")
+@guarded
+def sim(
+    inventory: Annotated[Path, typer.Option("--inventory", "-i", help="Inventory folder.")] = Path(
+        "inventory"
+    ),
+    host: Annotated[
+        list[str] | None,
+        typer.Option("--host", help="Only this site (repeatable); default every IOS site."),
+    ] = None,
+    targets: Annotated[
+        Path, typer.Option("--targets", help="Targets file to write (YAML keyed by hostname).")
+    ] = Path("sim-targets.yaml"),
+    initial: Annotated[
+        str,
+        typer.Option(
+            "--initial",
+            help="bare (SSH management only), intended (the iosgen build), or a config FILE "
+            "(a folder: FOLDER/HOSTNAME.cfg per router).",
+        ),
+    ] = "bare",
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fault",
+            help="HOST:KIND[=VALUE] (repeatable, HOST * for all): drop-after=N, reject=REGEX, "
+            "delay-ms=N, bad-password, new-host-key, nat-in-use.",
+        ),
+    ] = None,
+    modern_ssh: Annotated[
+        bool, typer.Option("--modern-ssh", help="Offer current SSH algorithms, not 12.4's.")
+    ] = False,
+    secrets: Annotated[
+        Path | None, typer.Option("--secrets", help="Secrets file for secret:NAME references.")
+    ] = None,
+) -> None:
+    """Serve one simulated Cisco 2801 (IOS 12.4) per site on 127.0.0.1 until Ctrl-C."""
+    import warnings
+
+    from iosgen.inventory import load_inventory
+    from iosgen.sim import Fault, RouterSpec, SimFleet
+
+    try:  # asyncssh warns that finite-field DH is old: that is the point of 12.4's SSH
+        from cryptography.utils import CryptographyDeprecationWarning
+
+        warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
+    except ImportError:  # pragma: no cover
+        pass
+
+    try:
+        faults = [Fault.parse(f) for f in fault or []]
+    except Exception as exc:  # ValueError, re.error
+        raise UsageError(f"--fault: {exc}") from None
+    inv = load_inventory(inventory, secrets)
+    sites = [inv.find(h) for h in host] if host else [s for s in inv.sites if s.platform == "ios"]
+    sites = [s for s in sites if s.platform == "ios"]
+    if not sites:
+        raise UsageError("no IOS site to simulate", hint="check --inventory and --host")
+    specs = []
+    for site in sites:
+        mgmt = site.management
+        enable = mgmt.enable_secret.reveal() if mgmt.enable_secret is not None else None
+        specs.append(
+            RouterSpec(
+                hostname=site.hostname,
+                username=mgmt.username,
+                password=mgmt.password.reveal(),
+                enable_secret=enable,
+                initial_config=_initial_config(initial, site),
+            )
+        )
+    state = targets.parent / ".iosgen-sim"
+    try:
+        fleet = SimFleet(
+            specs, state_dir=state, faults=faults, modern_ssh=modern_ssh, targets_file=targets
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    with fleet:
+        _print_table(fleet, initial, faults)
+        print(f"targets written to {targets}; Ctrl-C to stop", file=sys.stderr)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopped", file=sys.stderr)
+
+
+def _initial_config(initial: str, site: object) -> str | None:
+    if initial == "bare":
+        return None
+    if initial == "intended":
+        from iosgen.render import render_site
+
+        return render_site(site)  # type: ignore[arg-type]
+    path = Path(initial)
+    hostname = str(getattr(site, "hostname", ""))
+    if path.is_dir():
+        path = path / f"{hostname}.cfg"
+    if not path.is_file():
+        raise UsageError(
+            f"--initial {initial}: no such file {path}",
+            hint="bare, intended, a config file, or a folder of HOSTNAME.cfg",
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def _print_table(fleet: object, initial: str, faults: Sequence[object]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from iosgen.sim import Fault, SimFleet
+
+    assert isinstance(fleet, SimFleet)
+    table = Table(title="iosgen sim: Cisco 2801, IOS 12.4(25d), SSH on loopback")
+    for col in ("hostname", "address", "username", "initial", "faults", "host key (SHA256)"):
+        table.add_column(col)
+    for name, t in fleet.targets.items():
+        mine = [
+            f"{f.kind}={f.value}" if f.value else f.kind
+            for f in faults
+            if isinstance(f, Fault) and f.applies_to(name)
+        ]
+        table.add_row(
+            name,
+            f"{t.host}:{t.port}",
+            t.username,
+            initial,
+            ", ".join(mine) or "-",
+            _fingerprint(t.host_key),
+        )
+    Console(stderr=False).print(table)
+
+
+def _fingerprint(public_key: str) -> str:
+    """OpenSSH-style SHA256 fingerprint of "ssh-rsa AAAA...", shortened for the table."""
+    import base64
+    import hashlib
+
+    blob = base64.b64decode(public_key.split()[1])
+    return base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")[:16]
