@@ -1,0 +1,91 @@
+"""`iosgen sim` as a user runs it: serves the inventory's sites until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from sim_helpers import ERRORS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def iosgen(*args: str) -> list[str]:
+    return [sys.executable, "-W", "ignore", "-c", "from iosgen.cli import main; main()", *args]
+
+
+def test_sim_serves_the_inventory_until_interrupted(tmp_path: Path) -> None:
+    from netmiko import ConnectHandler
+
+    targets = tmp_path / "targets.yaml"
+    proc = subprocess.Popen(
+        iosgen(
+            "sim",
+            "--inventory",
+            str(ROOT / "inventory"),
+            "--host",
+            "r-itd",
+            "--targets",
+            str(targets),
+            "--initial",
+            "intended",
+            "--fault",
+            "*:delay-ms=1",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not targets.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert targets.exists(), proc.stderr.read() if proc.stderr else ""
+        entry = YAML(typ="safe").load(targets.read_text())["R-ITD"]
+        conn = ConnectHandler(
+            device_type="cisco_ios",
+            host=entry["host"],
+            port=entry["port"],
+            username=entry["username"],
+            password=entry["password"],
+            secret=entry["secret"],
+        )
+        try:
+            conn.enable()
+            conn.send_config_set(["interface Dialer2", "mtu 1400"], error_pattern=ERRORS)
+            assert "hostname R-ITD" in conn.send_command("show running-config | i ^hostname")
+        finally:
+            conn.disconnect()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode in (0, 130), err
+    assert "R-ITD" in out and "Traceback" not in err
+    assert (tmp_path / ".iosgen-sim" / "hostkeys" / "R-ITD.key").exists()
+
+
+def test_bad_fault_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        iosgen(
+            "sim",
+            "--inventory",
+            str(ROOT / "inventory"),
+            "--targets",
+            str(tmp_path / "t.yaml"),
+            "--fault",
+            "R-ITD:explode",
+        ),
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "unknown fault kind 'explode'" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "t.yaml").exists()
