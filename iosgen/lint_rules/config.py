@@ -104,10 +104,6 @@ class Config:
     def has(self, pattern: str) -> bool:
         return any(True for _ in self.matching(pattern, top_only=True))
 
-    def interface(self, name: str) -> Line | None:
-        key = interface_key(name)
-        return None if key is None else self.interfaces.get(key)
-
 
 def _prepared(text: str) -> list[str]:
     return [line if line.strip() else "!" for line in text.splitlines()]
@@ -127,8 +123,8 @@ def read_config(text: str) -> Config:
     for line in top:
         words = line.words
         if words[0] == "interface" and len(words) > 1:
-            key = interface_key(" ".join(words[1:3]) if len(words) > 2 else words[1])
-            key = key or interface_key(words[1])
+            # `interface Dialer2`, `interface Fa0/0.10 point-to-point`, `interface Dialer 2`
+            key = interface_key(words[1]) or interface_key(" ".join(words[1:3]))
             if key is not None:
                 interfaces.setdefault(key, line)
     return Config(lines, top, interfaces)

@@ -112,3 +112,12 @@ def test_rule_codes_are_unique_and_well_formed() -> None:
     codes = [rule.code for rule in RULES]
     assert len(codes) == len(set(codes))
     assert all(re.fullmatch(r"(IOS|SITE)\d{3}", code) for code in codes)
+
+
+def test_interface_definitions_in_every_spelling() -> None:
+    config = read_config(
+        "interface Dialer 2\n ip address negotiated\n"
+        "interface FastEthernet0/0.10 point-to-point\n"
+        "interface Virtual-Template1\n"
+    )
+    assert list(config.interfaces) == ["dialer2", "fastethernet0/0.10", "virtual-template1"]
