@@ -8,18 +8,22 @@ The templates only lay the lines out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from iosgen.errors import RenderError
 from iosgen.linux.chapsecrets import pppd_quote, secret_problem
 from iosgen.linux.facts import HOLDOFF_SECONDS, INITTAB_ID_MAX, MPPE_OPTIONS
 from iosgen.model import Site
+from iosgen.secret import MASK
+
+HookKind = Literal["route", "nat"]
 
 
 @dataclass(frozen=True)
 class HookAction:
     """One step of a tunnel's ip-up hook; ip-down runs the `undo` of each, in reverse."""
 
-    kind: str  # "route" | "nat"
+    kind: HookKind
     target: str  # remote network (route) or LAN source network (nat)
 
     @property
@@ -56,15 +60,13 @@ class LinuxView:
     tunnels: tuple[TunnelView, ...]
     holdoff: int
 
-    def uses(self, kind: str) -> bool:
+    def uses(self, kind: HookKind) -> bool:
         """Whether any tunnel's hook has a step of this kind (unused functions are left out)."""
         return any(a.kind == kind for t in self.tunnels for a in t.actions)
 
     @property
     def chap_tokens(self) -> dict[str, str]:
         """chap-secrets line ends (`"secret" *`) and their masked form, for `Build.masked`."""
-        from iosgen.secret import MASK
-
         return {f"{t.chap_secret} *": f"{pppd_quote(MASK)} *" for t in self.tunnels}
 
 
