@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from iosgen.passwords import is_type7, type7_decode
 from iosgen.secret import MASK
@@ -82,17 +83,16 @@ def render_lines(lines: Iterable[Line], depth: int = 0) -> list[str]:
 
 
 def _is_volatile(stripped: str) -> bool:
-    return stripped.startswith(COMMENT) or stripped == END or stripped.startswith(VOLATILE_PREFIXES)
+    return stripped[0] == COMMENT or stripped == END or stripped.startswith(VOLATILE_PREFIXES)
 
 
-@dataclass
-class _Builder:
-    text: str
-    indent: int
-    children: list[_Builder]
+# A node while parsing: [text, indent, children]; frozen into `Line`s at the end.
+_Node = list[Any]
 
-    def freeze(self) -> Line:
-        return Line(self.text, tuple(c.freeze() for c in self.children))
+
+def _freeze(node: _Node) -> Line:
+    children: list[_Node] = node[2]
+    return Line(node[0], tuple(_freeze(c) for c in children) if children else ())
 
 
 def parse(text: str) -> IosConfig:
@@ -101,29 +101,33 @@ def parse(text: str) -> IosConfig:
     Indentation gives the hierarchy (one space per level on IOS, any amount is
     accepted); words are re-joined with single spaces.
     """
-    root: list[_Builder] = []
-    stack: list[_Builder] = []
+    root: list[_Node] = []
+    stack: list[_Node] = []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     i = 0
-    while i < len(raw_lines):
-        raw = raw_lines[i].rstrip()
+    count = len(raw_lines)
+    while i < count:
+        raw = raw_lines[i]
         i += 1
-        stripped = raw.lstrip()
+        stripped = raw.strip()
         if not stripped or _is_volatile(stripped):
             continue
-        indent = len(raw) - len(stripped)
-        if indent == 0 and (banner := _BANNER_RE.match(stripped)):
+        indent = len(raw) - len(raw.lstrip())
+        banner = _BANNER_RE.match(stripped) if stripped.startswith("banner ") else None
+        if indent == 0 and banner:
             body, i = _read_banner(banner, raw_lines, i)
-            node = _Builder(body, 0, [])
+            node: _Node = [body, 0, []]
             root.append(node)
             stack = [node]
             continue
-        node = _Builder(" ".join(stripped.split()), indent, [])
-        while stack and stack[-1].indent >= indent:
+        if "  " in stripped or "\t" in stripped:
+            stripped = " ".join(stripped.split())
+        node = [stripped, indent, []]
+        while stack and stack[-1][1] >= indent:
             stack.pop()
-        (stack[-1].children if stack else root).append(node)
+        (stack[-1][2] if stack else root).append(node)
         stack.append(node)
-    return IosConfig(tuple(b.freeze() for b in root))
+    return IosConfig(tuple(_freeze(n) for n in root))
 
 
 def _read_banner(match: re.Match[str], raw_lines: Sequence[str], i: int) -> tuple[str, int]:

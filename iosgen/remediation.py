@@ -453,7 +453,12 @@ def _physical_port_removal(line: Line) -> list[Command]:
 
 
 def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
-    delta = _hconfig(running.lines).config_to_get_to(_hconfig(intended.lines))
+    # Sections equal on both sides (most of them) cannot add to the delta: leave them
+    # out of hier_config, whose trees cost more to build than the whole comparison.
+    same = set(intended.lines) & set(running.lines)
+    delta = _hconfig(ln for ln in running.lines if ln not in same).config_to_get_to(
+        _hconfig(ln for ln in intended.lines if ln not in same)
+    )
     run_root = Line("", running.lines)
     steps = _acl_steps(intended.lines, running.lines)
     for child in delta.children:

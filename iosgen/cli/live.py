@@ -243,14 +243,35 @@ def diff(
 
 
 def audit_saved(sites: Sequence[Site], folder: Path, workers: int = 1) -> list[AuditResult]:
-    """Audit every site against `<folder>/<hostname>.cfg` (as `backup` writes them)."""
-    if workers > 1 and len(sites) > 1:
+    """Audit every site against `<folder>/<hostname>.cfg` (as `backup` writes them).
+
+    With workers > 1 the sites are shared with forked worker processes by index
+    (pickling 1,000 site models costs more than auditing them).
+    """
+    import multiprocessing
+
+    if workers > 1 and len(sites) > 1 and "fork" in multiprocessing.get_all_start_methods():
         from concurrent.futures import ProcessPoolExecutor
 
-        chunk = max(1, len(sites) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_audit_saved_one, sites, [folder] * len(sites), chunksize=chunk))
+        global _SHARED
+        _SHARED = (sites, folder)
+        try:
+            chunk = max(1, len(sites) // (workers * 4))
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                return list(pool.map(_audit_shared, range(len(sites)), chunksize=chunk))
+        finally:
+            _SHARED = None
     return [_audit_saved_one(site, folder) for site in sites]
+
+
+_SHARED: tuple[Sequence[Site], Path] | None = None
+
+
+def _audit_shared(index: int) -> AuditResult:
+    assert _SHARED is not None
+    sites, folder = _SHARED
+    return _audit_saved_one(sites[index], folder)
 
 
 def _audit_saved_one(site: Site, folder: Path) -> AuditResult:

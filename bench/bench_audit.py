@@ -1,0 +1,186 @@
+"""Benchmark the drift audit: 1,000 saved configs, a bare hier_config loop, 100 live routers.
+
+    .venv/bin/python bench/bench_audit.py [--sites 1000] [--live 100] [--workers 20]
+
+1. `iosgen audit --all --from DIR --format json`, in-process (typer's runner), on
+   an inventory of N generated sites and their saved configs of about 150 lines
+   (a third with drift): wall time, on the cores the process may use (2 here).
+2. On the same files, a bare hier_config loop: parse intended and running, build
+   the remediation (`WorkflowRemediation(...).remediation_config`), one core.
+3. `iosgen audit --all --targets FILE` against N simulated routers, 20 workers.
+
+Goals (issue 4): (1) <= 4 s and <= 1.5x (2); (3) <= 8 s. Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TEMPLATES = ("plovdiv.yaml", "ruse.yaml", "varna.yaml")
+
+
+def demo_env() -> None:
+    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            name, _, value = line.partition("=")
+            os.environ[name] = value
+
+
+def make_inventory(root: Path, count: int) -> list[str]:
+    """N sites cloned from the example IOS sites: own hostname, LAN and WAN addresses."""
+    import shutil
+
+    (root / "sites").mkdir(parents=True)
+    shutil.copy(ROOT / "inventory" / "defaults.yaml", root / "defaults.yaml")
+    shutil.copytree(ROOT / "inventory" / "groups", root / "groups")
+    texts = [(ROOT / "inventory" / "sites" / t).read_text() for t in TEMPLATES]
+    lans = ("192.168.10.", "192.168.30.", "192.168.20.")
+    hosts = []
+    for i in range(count):
+        k = i % len(texts)
+        host = f"R-B{i:04d}"
+        net = f"172.{16 + i // 250}.{i % 250}."
+        text = texts[k].replace(lans[k], net)
+        for old in ("R-ITD", "R-RUSE", "R-VARNA"):
+            text = text.replace(f"hostname: {old}", f"hostname: {host}")
+        (root / "sites" / f"{host}.yaml").write_text(text)
+        hosts.append(host)
+    return hosts
+
+
+HEADER = "Building configuration...\n\nCurrent configuration : 2028 bytes\n!\n"
+DRIFTS = (
+    (" mtu 1460", " mtu 1400"),
+    ("ppp encrypt mppe auto", "ppp encrypt mppe 40"),
+    (
+        "scheduler allocate",
+        "logging 192.0.2.9\nsnmp-server community public RO\nscheduler allocate",
+    ),
+    (" description ", " description changed "),
+)
+
+
+def saved_configs(inventory: Path, folder: Path) -> dict[str, str]:
+    """Each site's build as the router prints it; every third with some drift."""
+    from iosgen.inventory import load_inventory
+    from iosgen.render import render
+
+    rng = random.Random(4)
+    folder.mkdir(parents=True)
+    intended = {}
+    for i, site in enumerate(load_inventory(inventory).sites):
+        text = render(site).text
+        intended[site.hostname] = text
+        running = text
+        if i % 3 == 0:
+            for old, new in rng.sample(DRIFTS, 2):
+                running = running.replace(old, new, 1)
+        (folder / f"{site.hostname}.cfg").write_text(HEADER + running + "\n")
+    return intended
+
+
+def bench_saved(inventory: Path, folder: Path) -> tuple[float, int]:
+    from typer.testing import CliRunner
+
+    from iosgen.cli import app
+
+    start = time.perf_counter()
+    result = CliRunner().invoke(
+        app, ["audit", "--all", "-i", str(inventory), "--from", str(folder), "--format", "json"]
+    )
+    seconds = time.perf_counter() - start
+    assert result.exit_code == 1, result.output[-2000:]
+    return seconds, result.stdout.count('"status": "drift"')
+
+
+def bench_hier_config(folder: Path, intended: dict[str, str]) -> float:
+    from hier_config import Platform, WorkflowRemediation, get_hconfig
+
+    start = time.perf_counter()
+    for host, text in intended.items():
+        running = (folder / f"{host}.cfg").read_text()
+        work = WorkflowRemediation(
+            get_hconfig(Platform.CISCO_IOS, running), get_hconfig(Platform.CISCO_IOS, text)
+        )
+        work.remediation_config  # noqa: B018  (the property computes it)
+    return time.perf_counter() - start
+
+
+def bench_live(inventory: Path, hosts: list[str], workers: int, state: Path) -> float:
+    from typer.testing import CliRunner
+
+    from iosgen.cli import app
+    from iosgen.inventory import load_inventory
+    from iosgen.render import render
+    from iosgen.sim import RouterSpec, SimFleet
+
+    sites = {s.hostname: s for s in load_inventory(inventory).sites}
+    specs = [
+        RouterSpec(
+            h,
+            "netops",
+            sites[h].management.password.reveal(),
+            sites[h].management.enable_secret.reveal()
+            if sites[h].management.enable_secret
+            else None,
+            render(sites[h]).text,
+        )
+        for h in hosts
+    ]
+    with SimFleet(specs, state_dir=state) as fleet:
+        args = ["audit", "-i", str(inventory), "--targets", str(fleet.targets_file)]
+        args += ["--known-hosts", str(state / "kh"), "--workers", str(workers)]
+        for h in hosts:
+            args += ["--host", h]
+        start = time.perf_counter()
+        result = CliRunner().invoke(app, args)
+        seconds = time.perf_counter() - start
+    assert result.exit_code == 0, result.output[-2000:]
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=1000)
+    parser.add_argument("--live", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=20)
+    args = parser.parse_args()
+    demo_env()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        hosts = make_inventory(base / "inv", args.sites)
+        intended = saved_configs(base / "inv", base / "saved")
+        lines = sum(len(t.splitlines()) for t in intended.values()) / len(intended)
+        saved_s, drifted = bench_saved(base / "inv", base / "saved")
+        bare_s = bench_hier_config(base / "saved", intended)
+        live_s = bench_live(base / "inv", hosts[: args.live], args.workers, base / "sim")
+    rows = [
+        (
+            f"audit --from DIR, {args.sites} configs (~{lines:.0f} lines, {drifted} drifted)",
+            saved_s,
+            "<= 4 s",
+        ),
+        (f"bare hier_config loop, same {args.sites} files (1 core)", bare_s, ""),
+        ("  ratio audit / hier_config", saved_s / bare_s, "<= 1.5x"),
+        (f"live audit, {args.live} simulated routers, {args.workers} workers", live_s, "<= 8 s"),
+    ]
+    print(f"\niosgen audit benchmark ({cores} cores usable, Python {sys.version.split()[0]})")
+    print(f"{'measure':<72} {'value':>8}  goal")
+    for name, value, goal in rows:
+        unit = "x" if "ratio" in name else "s"
+        print(f"{name:<72} {value:>7.2f}{unit}  {goal}")
+
+
+if __name__ == "__main__":
+    main()
