@@ -125,18 +125,13 @@ def bench_live(inventory: Path, hosts: list[str], workers: int, state: Path) -> 
     from iosgen.sim import RouterSpec, SimFleet
 
     sites = {s.hostname: s for s in load_inventory(inventory).sites}
-    specs = [
-        RouterSpec(
-            h,
-            "netops",
-            sites[h].management.password.reveal(),
-            sites[h].management.enable_secret.reveal()
-            if sites[h].management.enable_secret
-            else None,
-            render(sites[h]).text,
+    specs = []
+    for h in hosts:
+        mgmt = sites[h].management
+        enable = mgmt.enable_secret.reveal() if mgmt.enable_secret is not None else None
+        specs.append(
+            RouterSpec(h, mgmt.username, mgmt.password.reveal(), enable, render(sites[h]).text)
         )
-        for h in hosts
-    ]
     with SimFleet(specs, state_dir=state) as fleet:
         args = ["audit", "-i", str(inventory), "--targets", str(fleet.targets_file)]
         args += ["--known-hosts", str(state / "kh"), "--workers", str(workers)]
