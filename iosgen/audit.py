@@ -30,16 +30,13 @@ class AuditResult:
 
     def to_json(self, show_secrets: bool = False) -> dict[str, Any]:
         """The issue's shape: host, status, remediation, rollback, drift buckets."""
-        out: dict[str, Any] = {
+        return {
             "host": self.host,
             "status": self.status,
             "remediation": self.remediation.lines(show_secrets),
             "rollback": self.rollback.lines(show_secrets),
             "drift": self.drift.as_dict(show_secrets),
         }
-        if self.error is not None:
-            out["error"] = self.error
-        return out
 
 
 def secret_book(site: Site) -> SecretBook:

@@ -74,6 +74,16 @@ HIDDEN_DEFAULTS: frozenset[tuple[str | None, str]] = frozenset(
 )
 
 
+# Physical ports exist whatever the config says (`% Removal of physical interfaces is not
+# permitted`): one the intended config does not mention is compared as an empty port.
+PHYSICAL_PORTS: tuple[str, ...] = (
+    "interface FastEthernet",
+    "interface GigabitEthernet",
+    "interface Ethernet",
+    "interface Serial",
+)
+
+
 def numbered_acl(text: str) -> str | None:
     """`access-list 10 permit 192.168.10.0 0.0.0.255` -> "10" (the list it belongs to)."""
     if text.startswith("access-list "):
@@ -346,6 +356,12 @@ def compare(intended: IosConfig, running: IosConfig, book: SecretBook | None = N
     book = book or SecretBook()
     acc = _Acc()
     want = _drop_hidden(intended.lines, None)
+    named = {line.text for line in want}
+    want += tuple(
+        Line(line.text)
+        for line in running.lines
+        if line.text.startswith(PHYSICAL_PORTS) and line.text not in named
+    )
     aligned = _compare(want, running.lines, (), None, False, book, acc)
     _acl_order(want, aligned, acc)
     # A global reorder that only moves ACL entries of one list is real (above), not cosmetic.

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from iosgen.compare import numbered_acl, ordered_section
+from iosgen.compare import PHYSICAL_PORTS, numbered_acl, ordered_section
 from iosgen.iosconfig import IosConfig, Line, mask_line
 
 # --- IOS facts -------------------------------------------------------------------------
@@ -158,14 +158,6 @@ SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
 ADD_BEFORE_REMOVE: tuple[tuple[str, str], ...] = (
     ("route-map", "match ip address "),
     ("route-map", "match interface "),
-)
-
-# Physical ports exist whatever the config says; their lines are negated instead.
-PHYSICAL_PORTS: tuple[str, ...] = (
-    "interface FastEthernet",
-    "interface GigabitEthernet",
-    "interface Ethernet",
-    "interface Serial",
 )
 
 

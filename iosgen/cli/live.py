@@ -174,6 +174,10 @@ def junit(results: Sequence[AuditResult], show_secrets: bool = False) -> str:
 
 
 def _emit(results: Sequence[AuditResult], fmt: str, show_secrets: bool, one: bool) -> None:
+    if fmt != "text":  # the JSON shape has no room for the reason; stderr has
+        for r in results:
+            if r.error:
+                print(f"error: {r.error}", file=sys.stderr)
     if fmt == "json":
         data = [r.to_json(show_secrets) for r in results]
         print(json.dumps(data[0] if one else data, indent=2))

@@ -198,7 +198,8 @@ def test_unreachable_router_does_not_stop_the_fleet(
     assert result.exit_code == 3
     data = {d["host"]: d for d in json.loads(result.stdout)}
     assert data["R-RUSE"]["status"] == "unreachable"
-    assert "R-RUSE" in data["R-RUSE"]["error"]
+    assert set(data["R-RUSE"]) == {"host", "status", "remediation", "rollback", "drift"}
+    assert "error: R-RUSE: unreachable at 127.0.0.1" in result.output
     assert data["R-ITD"]["status"] == data["R-VARNA"]["status"] == "in_sync"
 
 

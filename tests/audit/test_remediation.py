@@ -239,16 +239,33 @@ def test_duplicate_child_lines_do_not_break_remediation() -> None:
 
 
 def test_physical_port_is_cleared_not_removed() -> None:
+    """A 2801 always has FastEthernet0/0: unmentioned, it is compared as an empty port."""
     intended = without_block(base(), "interface FastEthernet0/0").replace(
         "ip nat inside source route-map INTERNET interface FastEthernet0/0 overload\n", ""
     )
     intended = without_block(intended, "route-map INTERNET permit 10")
-    lines = fix(intended, base()).remediation.lines()
+    result = fix(intended, base())
+    lines = result.remediation.lines()
     assert "no interface FastEthernet0/0" not in lines
     at = lines.index("interface FastEthernet0/0")
-    assert lines[at + 1 : at + 4] == [" no description", " no ip address", " no ip nat outside"]
+    assert lines[at + 1 : at + 5] == [
+        " no description",
+        " no ip address",
+        " no ip nat outside",
+        " no ip virtual-reassembly",
+    ]
     nat = "no ip nat inside source route-map INTERNET interface FastEthernet0/0 overload"
     assert before(lines, nat, "no route-map INTERNET permit 10")
+    # the port as IOS prints it once cleared is in sync with "not mentioned"
+    cleared = without_block(base(), "interface FastEthernet0/0").replace(
+        "interface FastEthernet0/1",
+        "interface FastEthernet0/0\n no ip address\n duplex auto\n speed auto\n!\n"
+        "interface FastEthernet0/1",
+    )
+    cleared = cleared.replace(
+        "ip nat inside source route-map INTERNET interface FastEthernet0/0 overload\n", ""
+    )
+    assert fix(intended, without_block(cleared, "route-map INTERNET permit 10")).status == "in_sync"
 
 
 def test_remediation_and_rollback_are_inverse_on_text() -> None:
