@@ -184,25 +184,34 @@ def _canonicalise(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath
             renamed[canonical] = body
         data["interfaces"] = renamed
     if platform == "linux-pppd":
+        site_file = source.values[()].file
+
+        def typed_here(path: KeyPath) -> bool:
+            """Defaults and groups serve both platforms: only the site's own keys are wrong."""
+            pos = source.keys.get(path)
+            return pos is None or pos.file == site_file
+
+        def reject(container: dict[str, Any], path: KeyPath, message: str) -> None:
+            if typed_here(path):
+                problems.append((path, message))
+            else:
+                del container[str(path[-1])]
+
         for key_path, what in IOS_ONLY_KEYS.items():
             if key_path[0] in data:
-                problems.append((key_path, f"{what} is IOS-only; platform is linux-pppd"))
+                reject(data, key_path, f"{what} is IOS-only; platform is linux-pppd")
         for name, body in (data.get("interfaces") or {}).items():
             for key in INTERFACE_IOS_ONLY_KEYS:
                 if isinstance(body, dict) and key in body:
-                    problems.append(
-                        (("interfaces", name, key), f"{key} is IOS-only; platform is linux-pppd")
-                    )
+                    path: KeyPath = ("interfaces", name, key)
+                    reject(body, path, f"{key} is IOS-only; platform is linux-pppd")
         for name, body in (data.get("pptp_clients") or {}).items():
             for key in TUNNEL_IOS_ONLY_KEYS:
                 if isinstance(body, dict) and key in body:
-                    problems.append(
-                        (("pptp_clients", name, key), f"{key} is IOS-only; platform is linux-pppd")
-                    )
+                    path = ("pptp_clients", name, key)
+                    reject(body, path, f"{key} is IOS-only; platform is linux-pppd")
         if "pptp_server" in data:
-            problems.append(
-                (("pptp_server",), "the PPTP server is IOS-only; platform is linux-pppd")
-            )
+            reject(data, ("pptp_server",), "the PPTP server is IOS-only; platform is linux-pppd")
     return problems
 
 

@@ -22,7 +22,7 @@ from tests.conftest import INVENTORY
 # The example Linux sites wait here, not in inventory/sites/, until the loader
 # accepts a linux-pppd site under inventory/defaults.yaml: its `aaa` and
 # `archive` keys are IOS-only, and one rejected site fails every inventory load.
-SITES = Path(__file__).resolve().parent / "sites"
+SITES = INVENTORY / "sites"
 LINUX_SITE_FILES = {
     "plovdiv-gw": SITES / "plovdiv-linux.yaml",
     "gabrovo-gw": SITES / "gabrovo-linux.yaml",
@@ -103,19 +103,9 @@ def run(args: Sequence[str], check: bool = True) -> subprocess.CompletedProcess[
 
 
 def load_linux_site(path: Path, tmp_path: Path) -> Site:
-    """An example site through the real loader, merged over the inventory's groups.
-
-    Not over inventory/defaults.yaml: it sets `aaa` and `archive`, which the
-    loader rejects on linux-pppd sites (reported to the loader's owner); no
-    default changes a Linux tree.
-    """
-    root = tmp_path / "inventory"
-    (root / "sites").mkdir(parents=True, exist_ok=True)
-    if not (root / "groups").exists():
-        shutil.copytree(INVENTORY / "groups", root / "groups")
-    target = root / "sites" / path.name
-    shutil.copy(path, target)
-    return load_files([target], load_resolver(None), root).sites[0]
+    """An example site through the real loader, merged over the inventory's defaults and groups."""
+    del tmp_path  # kept for the callers' signature
+    return load_files([path], load_resolver(None), INVENTORY).sites[0]
 
 
 def site_from_yaml(text: str, tmp_path: Path) -> Site:
