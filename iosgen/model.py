@@ -395,6 +395,12 @@ def _overlap_problems(site: Site) -> Iterator[tuple[Path, str]]:
                 yield ("interfaces", name, "ipv4"), f"{net} overlaps {other} ({other_net})"
     for tname, client in site.pptp_clients.items():
         for index, remote in enumerate(client.remote_networks):
+            if client.server in remote:
+                # The route to the remote network would carry the tunnel's own GRE packets.
+                yield (
+                    ("pptp_clients", tname, "remote_networks", index),
+                    f"{remote} contains the tunnel's own server {client.server} (a routing loop)",
+                )
             for lan_name, lan in lans:
                 if remote.overlaps(lan):
                     yield (
