@@ -203,3 +203,17 @@ def test_real_process_exit_code_and_no_traceback() -> None:
     )
     assert broken.returncode == 1
     assert "error IOS106" in broken.stdout and "Traceback" not in broken.stderr
+
+
+ALL_SITES = sorted(SITES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", ALL_SITES, ids=[p.stem for p in ALL_SITES])
+def test_every_example_site_lints_clean_of_errors_and_secrets(path: Path) -> None:
+    """IOS and Linux sites alike: no error finding, PPTP reported, no secret printed."""
+    code, out, err = run(str(path), "--format", "json")
+    assert code == 0, out + err
+    report = json.loads(out)
+    assert report["summary"]["error"] == 0
+    assert any(f["code"] in {"IOS401", "SITE401"} for f in report["findings"])
+    assert [s for s in example_secrets() if s in out + err] == []
