@@ -27,7 +27,6 @@ PROTECTED = (
     "line ",
     "ip ssh ",
     "enable secret ",
-    "service password-encryption",
 )
 
 FOREIGN_GLOBAL = (

@@ -52,13 +52,17 @@ def test_mutations_converge_in_one_push_and_roll_back(
     kinds: Counter[str] = Counter()
     secret_only = 0
     failures: list[str] = []
-    drifting = tries = 0
+    drifting = tries = refused = 0
     with _session(sim, site) as dev:
         while drifting < DRIFTING_PER_SITE:
             tries += 1
             assert tries < 5 * DRIFTING_PER_SITE, "the generator stopped producing drift"
             mutation = mutate(want, rng, KINDS[tries % len(KINDS)])
-            assert router.set_running(mutation.running) == [], mutation
+            if router.set_running(mutation.running):
+                # IOS refused a line of it (`rotary-group 2` with no `protocol pptp` before
+                # it): no router can be in that state, so there is nothing to repair.
+                refused += 1
+                continue
             before = dev.running_config()
             result = audit_text(host, want, before, book)
             if result.status == "in_sync":
@@ -77,6 +81,7 @@ def test_mutations_converge_in_one_push_and_roll_back(
             if back.status != "in_sync":
                 failures.append(f"{mutation}: rollback left {back.drift.as_dict()}")
     assert failures == []
+    assert refused < tries // 10, f"{refused} of {tries} mutations were refused by the router"
     assert set(kinds) == set(KINDS) - {"secret"}, kinds
     assert secret_only > 0  # re-salted type-7 secrets were seen, and were not drift
 
@@ -90,8 +95,11 @@ def test_secret_reencryption_on_the_router_is_not_drift(
     running = intended[host].replace(
         "username ivan password 7 060F192042030D1C0818", "username ivan password 0 ivan-demo"
     )
-    assert router.set_running(running) == []
-    text = router.running_config()
+    for _ in range(50):  # IOS picks a salt 00-15 at random: wait for one other than ours
+        assert router.set_running(running) == []
+        text = router.running_config()
+        if "060F192042030D1C0818" not in text:
+            break
     assert "username ivan password 7 " in text  # the router encrypted it with its own salt
     result = audit_text(host, intended[host], text, secret_book(sites[host]))
     assert result.status == "in_sync"
