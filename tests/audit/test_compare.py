@@ -145,3 +145,17 @@ def test_remediation_repr_is_masked() -> None:
     result = audit_text("R-ITD", base(), running, BOOK)
     assert "0123035155" in result.remediation.lines(show_secrets=True)[1]
     assert "0123035155" not in repr(result.remediation)
+
+
+def test_enable_secret_is_verified_against_the_model() -> None:
+    from iosgen.passwords import md5_crypt
+
+    intended = base().replace(
+        "hostname R-ITD\n", f"hostname R-ITD\nenable secret 5 {md5_crypt('en', 'Nqw3')}\n"
+    )
+    book = SecretBook({"username netops": NETOPS_CLEAR, "enable": "en"})
+    resalted = intended.replace(md5_crypt("en", "Nqw3"), md5_crypt("en", "zz9Q"))
+    assert audit_text("R-ITD", intended, resalted, book).status == "in_sync"
+    changed = intended.replace(md5_crypt("en", "Nqw3"), md5_crypt("other", "Nqw3"))
+    result = audit_text("R-ITD", intended, changed, book)
+    assert result.remediation.lines() == ["enable secret 5 <redacted>"]
