@@ -8,6 +8,7 @@ compression, password login. `modern_ssh` lifts the algorithm limits.
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,12 @@ class _Session(asyncssh.SSHServerSession[bytes]):
 
     def data_received(self, data: bytes, datatype: Any) -> None:
         chunks = self._shell.feed(data.decode("latin-1"))
-        for text, answer in chunks:
-            if text:
-                self._send(text, answer)
+        if self._delay() or self._due > self._loop.time():
+            for text, answer in chunks:
+                if text:
+                    self._send(text, answer)
+        else:  # echo, answer and prompt in one write: one packet, as netmiko likes it
+            self._send("".join(text for text, _ in chunks), False)
         if self._shell.closed:
             self._close_later()
 
@@ -123,6 +127,7 @@ class _Server(asyncssh.SSHServer):
     def connection_made(self, conn: Any) -> None:
         self._conn = conn
         self._live.add(conn)
+        _quick_ack(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._live.discard(self._conn)
@@ -140,6 +145,29 @@ class _Server(asyncssh.SSHServer):
     def session_requested(self) -> _Session:
         session = _Session(self._router, self._username)
         return session
+
+
+def _quick_ack(conn: Any) -> None:
+    """ACK every segment at once (Linux TCP_QUICKACK, re-armed on each read).
+
+    SSH clients (paramiko) write small packets back to back without TCP_NODELAY;
+    with the kernel's delayed ACK each such pair stalls 40 ms in the handshake and
+    after every command. A router answers promptly, so the simulator ACKs promptly.
+    """
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    sock = conn.get_extra_info("socket")
+    if quickack is None or sock is None:
+        return
+    received = conn.data_received
+
+    def data_received(data: bytes, datatype: Any = None) -> None:
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
+        except OSError:
+            pass
+        received(data, datatype)
+
+    conn.data_received = data_received
 
 
 class RouterServer:
