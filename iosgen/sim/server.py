@@ -8,6 +8,7 @@ compression, password login. `modern_ssh` lifts the algorithm limits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from pathlib import Path
 from typing import Any
@@ -161,10 +162,8 @@ def _quick_ack(conn: Any) -> None:
     received = conn.data_received
 
     def data_received(data: bytes, datatype: Any = None) -> None:
-        try:
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
-        except OSError:
-            pass
         received(data, datatype)
 
     conn.data_received = data_received
