@@ -79,8 +79,8 @@ SINGLE_VALUE: tuple[SingleValue, ...] = (
     # interface Dialer2
     SingleValue("interface", r"^description "),
     SingleValue("interface", r"^mtu "),
-    SingleValue("interface", r"^ip address (?!dhcp client)"),
-    SingleValue("interface", r"^ip (?:address|unnumbered) "),
+    # `ip address`, `ip address dhcp`, `ip address negotiated`, `ip unnumbered X`: one slot
+    SingleValue("interface", r"^ip (?=address |unnumbered )"),
     SingleValue("interface", r"^ip dhcp client client-id "),
     SingleValue("interface", r"^ip nat (?=inside$|outside$)"),
     SingleValue("interface", r"^ip tcp adjust-mss "),

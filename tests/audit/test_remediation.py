@@ -129,8 +129,19 @@ def test_dialer_removed_while_nat_points_at_it() -> None:
         (" mtu 1460", " mtu 1400"),
         (" ppp encrypt mppe auto", " ppp encrypt mppe 128"),
         (" ip nat inside\n", " ip nat outside\n"),
+        (" ip address 192.168.10.1 255.255.255.0", " ip unnumbered FastEthernet0/0"),
+        (" ppp chap hostname plovdiv", " ppp chap hostname other"),
     ],
-    ids=["chap-password", "description", "ip-address", "mtu", "mppe", "nat-side"],
+    ids=[
+        "chap-password",
+        "description",
+        "ip-address",
+        "mtu",
+        "mppe",
+        "nat-side",
+        "unnumbered",
+        "chap-hostname",
+    ],
 )
 def test_single_value_commands_are_replaced_in_one_line(old: str, new: str) -> None:
     """`no ppp encrypt mppe auto` first would drop the live tunnel for nothing."""
