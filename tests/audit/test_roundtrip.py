@@ -104,3 +104,106 @@ def test_secret_reencryption_on_the_router_is_not_drift(
     result = audit_text(host, intended[host], text, secret_book(sites[host]))
     assert result.status == "in_sync"
     assert [i.text.split(" 7 ")[0] for i in result.drift.secret_only] == ["username ivan password"]
+
+
+def _without(text: str, *drop: str) -> str:
+    """The config without the given lines, and without the blocks they open."""
+    out: list[str] = []
+    skipping = False
+    for line in text.splitlines():
+        if skipping and line.startswith(" "):
+            continue
+        skipping = line in drop
+        if not skipping:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _anchor_pairs(golden: str) -> dict[str, tuple[str, str]]:
+    """(intended, running) pairs of the rules' anchors, on the full R-ITD config."""
+    acl101 = golden.replace(
+        "access-list 10 permit 192.168.10.0 0.0.0.255",
+        "access-list 101 permit ip 192.168.10.0 0.0.0.255 any",
+    ).replace(" match ip address 10\n", " match ip address 101\n")
+    no_tunnel = _without(
+        golden,
+        "vpdn-group 2",
+        "interface Dialer2",
+        "ip route 10.10.0.0 255.255.0.0 Dialer2",
+        "ip nat inside source route-map VPN interface Dialer2 overload",
+        "dialer-list 2 protocol ip permit",
+        "route-map VPN permit 10",
+    )
+    two_entries = golden.replace(
+        "access-list 10 permit 192.168.10.0 0.0.0.255",
+        "access-list 10 permit 192.168.10.0 0.0.0.255\naccess-list 10 permit 10.1.0.0 0.0.255.255",
+    )
+    return {
+        "acl-swap-under-nat": (acl101, golden),
+        "dialer-removed-while-nat-points-at-it": (no_tunnel, golden),
+        "dialer-added-with-its-references": (golden, no_tunnel),
+        "numbered-acl-entry-changed": (
+            two_entries,
+            two_entries.replace("10.1.0.0 0.0.255.255", "10.2.0.0 0.0.255.255"),
+        ),
+        "numbered-acl-reordered": (
+            two_entries,
+            golden.replace(
+                "access-list 10 permit 192.168.10.0 0.0.0.255",
+                "access-list 10 permit 10.1.0.0 0.0.255.255\n"
+                "access-list 10 permit 192.168.10.0 0.0.0.255",
+            ),
+        ),
+        "banner": (
+            golden.replace("line con 0", "banner motd ^C\nAuthorized only\n^C\nline con 0"),
+            golden,
+        ),
+        "foreign-logging-host": (
+            golden,
+            golden.replace("line con 0", "logging host 192.0.2.9\nline con 0"),
+        ),
+        "no-cdp-enable-on-the-router-only": (
+            golden,
+            golden.replace(" ip nat inside\n", " ip nat inside\n no cdp enable\n"),
+        ),
+        "single-values": (
+            golden,
+            golden.replace("ppp encrypt mppe auto", "ppp encrypt mppe 128")
+            .replace(" mtu 1460", " mtu 1400")
+            .replace(" description local LAN", " description old"),
+        ),
+    }
+
+
+ANCHORS = (
+    "acl-swap-under-nat",
+    "dialer-removed-while-nat-points-at-it",
+    "dialer-added-with-its-references",
+    "numbered-acl-entry-changed",
+    "numbered-acl-reordered",
+    "banner",
+    "foreign-logging-host",
+    "no-cdp-enable-on-the-router-only",
+    "single-values",
+)
+
+
+@pytest.mark.parametrize("anchor", ANCHORS)
+def test_anchor_pairs_converge_on_the_router(
+    anchor: str, sim: Any, sites: dict[str, Site], intended: dict[str, str]
+) -> None:
+    host = "R-ITD"
+    want, running = _anchor_pairs(intended[host])[anchor]
+    book = secret_book(sites[host])
+    router = sim.router(host)
+    assert router.set_running(running) == []
+    with _session(sim, sites[host]) as dev:
+        before = dev.running_config()
+        result = audit_text(host, want, before, book)
+        assert result.status == "drift"
+        dev.send_config(result.remediation.lines(show_secrets=True))
+        after = audit_text(host, want, dev.running_config(), book)
+        assert after.status == "in_sync", after.drift.as_dict()
+        dev.send_config(result.rollback.lines(show_secrets=True))
+        back = audit_text(host, before, dev.running_config(), book)
+        assert back.status == "in_sync", back.drift.as_dict()
