@@ -134,7 +134,14 @@ class _KeyCheck:
 
 def _connection_class() -> Any:
     """netmiko's IOS driver with our host keys and a fast close (loaded lazily: heavy)."""
+    import logging
+
     import paramiko
+
+    # paramiko's transport thread logs "Socket exception: Broken pipe" when a router
+    # drops the session; with no handler Python prints that on stderr. The drop is
+    # reported as a SessionLost where it matters.
+    logging.getLogger("paramiko").addHandler(logging.NullHandler())
     from netmiko.cisco.cisco_ios import CiscoIosSSH
 
     class _Policy(paramiko.MissingHostKeyPolicy):  # type: ignore[misc]

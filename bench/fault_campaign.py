@@ -1,0 +1,317 @@
+"""Randomized fault campaign: every push must end at exactly the old or the new config.
+
+Run: .venv/bin/python bench/fault_campaign.py [--trials 200] [--seed 5] [--routers 10]
+
+Each trial takes the R-ITD model, mutates it twice at random (the router's
+current config and the wanted one: tunnel MTU/MPPE/NAT, the LAN address, NAT
+to the Internet, static routes, users, the vty transport, no tunnel at all...),
+types the first into a simulated router, injects one random fault (a session
+dropped after N lines, a rejected command, a slow router, NAT translations in
+use, a wrong password, a new host key, or none) and pushes the second with
+`--force` (and sometimes a revert timer). Then it reads the router's config
+from the simulator itself, the oracle, and checks:
+
+- partial: the config is neither the old one nor the new one (goal 0);
+- wrong claim: the outcome says `new` and it is not, or `old` and it is not (goal 0).
+
+A router left with an armed revert timer (iosgen cut off mid-push) is checked
+after the timer fires, as a real router would roll itself back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import random
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def load_env() -> dict[str, str]:
+    env = {}
+    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            env[name.strip()] = value.strip()
+    os.environ.update(env)
+    return env
+
+
+# --- mutations of the model ----------------------------------------------------------
+
+
+def _tunnel(site: Any, **update: Any) -> Any:
+    if "sofia" not in site.pptp_clients:
+        return site
+    sofia = site.pptp_clients["sofia"].model_copy(update=update)
+    return site.model_copy(update={"pptp_clients": {"sofia": sofia}})
+
+
+def _lan(site: Any, address: str) -> Any:
+    lan = site.interfaces["FastEthernet0/1"].model_copy(update={"ipv4": IPv4Interface(address)})
+    return site.model_copy(update={"interfaces": {**site.interfaces, "FastEthernet0/1": lan}})
+
+
+def _routes(site: Any, rng: random.Random) -> Any:
+    routes = [
+        _route(f"10.{rng.randrange(100, 120)}.{n}.0/24", "192.168.10.254")
+        for n in range(rng.randrange(1, 6))
+    ]
+    return site.model_copy(update={"routes": routes})
+
+
+def _route(net: str, hop: str) -> Any:
+    from iosgen.model import Route
+
+    return Route(network=IPv4Network(net), next_hop=IPv4Address(hop))
+
+
+def _user(site: Any, rng: random.Random) -> Any:
+    from iosgen.model import User
+    from iosgen.secret import Secret
+
+    name = rng.choice(["auditor", "backup", "noc"])
+    user = User(privilege=rng.choice([1, 15]), secret=Secret(f"{name}-pw-{rng.randrange(99)}"))
+    return site.model_copy(update={"users": {**site.users, name: user}})
+
+
+MUTATIONS: dict[str, Callable[[Any, random.Random], Any]] = {
+    "tunnel-mtu": lambda s, r: _tunnel(s, mtu=r.choice([1400, 1452, 1460])),
+    "tunnel-mppe": lambda s, r: _tunnel(s, mppe=r.choice(["auto", "40", "128"])),
+    "tunnel-nat": lambda s, r: (
+        _tunnel(s, nat=not s.pptp_clients["sofia"].nat) if "sofia" in s.pptp_clients else s
+    ),
+    "tunnel-remote": lambda s, r: _tunnel(
+        s, remote_networks=[IPv4Network("10.10.0.0/16"), IPv4Network("172.20.0.0/16")]
+    ),
+    "no-tunnel": lambda s, r: s.model_copy(update={"pptp_clients": {}}),
+    "internet-nat": lambda s, r: s.model_copy(update={"internet_nat": not s.internet_nat}),
+    "lan-address": lambda s, r: _lan(s, r.choice(["192.168.11.1/24", "192.168.10.254/24"])),
+    "routes": _routes,
+    "user": _user,
+    "vty-telnet": lambda s, r: s.model_copy(
+        update={"ssh": s.ssh.model_copy(update={"vty_transport": "telnet ssh"})}
+    ),
+    "domain": lambda s, r: s.model_copy(update={"domain_name": "branch2.example"}),
+}
+
+
+def mutate(site: Any, rng: random.Random) -> tuple[Any, list[str]]:
+    names = rng.sample(sorted(MUTATIONS), rng.randrange(0, 4))
+    for name in names:
+        site = MUTATIONS[name](site, rng)
+    return site, names
+
+
+# none, drop-after and reject twice as often as the others
+FAULT_KINDS = (
+    *("none", "drop-after", "reject") * 2,
+    *("delay-ms", "nat-in-use", "bad-password", "new-host-key"),
+)
+
+
+def fault(host: str, rng: random.Random, lines: int) -> tuple[list[Any], str]:
+    from iosgen.sim import Fault
+
+    kind = rng.choice(FAULT_KINDS)
+    if kind == "none":
+        return [], "none"
+    if kind == "drop-after":
+        value = str(rng.randrange(0, max(1, lines + 2)))
+    elif kind == "reject":
+        value = rng.choice(
+            [r"^ip route ", r"^mtu ", r"^description ", r"^ppp encrypt", r"^match interface",
+             r"^no ", r"^username ", r"^ip address ", r"^ip nat ", r"^transport input"]
+        )  # fmt: skip
+    elif kind == "delay-ms":
+        value = str(rng.randrange(1, 4))
+    else:
+        value = ""
+    label = f"{kind}={value}" if value else kind
+    return [Fault(host, kind, value)], label
+
+
+# --- the campaign ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Trial:
+    number: int
+    mutations: str
+    fault: str
+    status: str
+    final: str
+    partial: bool
+    wrong_claim: bool
+    seconds: float
+    message: str = ""
+
+
+@dataclasses.dataclass
+class Campaign:
+    trials: list[Trial]
+    seconds: float
+
+    @property
+    def partial(self) -> int:
+        return sum(t.partial for t in self.trials)
+
+    @property
+    def wrong_claims(self) -> int:
+        return sum(t.wrong_claim for t in self.trials)
+
+    def outcomes(self) -> Counter[str]:
+        return Counter(f"{t.status} -> {t.final}" for t in self.trials)
+
+
+def run_campaign(
+    trials: int, seed: int, routers: int, tmp: Path, workers: int | None = None
+) -> Campaign:
+    from iosgen.audit import audit_site
+    from iosgen.device import DeviceOptions
+    from iosgen.fleet import run_fleet
+    from iosgen.inventory import load_files, load_resolver
+    from iosgen.push import Final, PushOptions, push_host
+    from iosgen.pushing.engine import AuditEngine
+    from iosgen.render import render
+    from iosgen.sim import RouterSpec, SimFleet
+    from iosgen.targets import read_targets_file
+
+    env = load_env()
+    base = load_files([ROOT / "inventory" / "sites" / "plovdiv.yaml"], load_resolver(None))
+    itd = base.sites[0]
+    names = [f"R-T{i:02d}" for i in range(routers)]
+    specs = [
+        RouterSpec(n, "netops", env["IOSGEN_R_ITD_PASSWORD"], env["IOSGEN_R_ITD_ENABLE"])
+        for n in names
+    ]
+    engine = AuditEngine()
+    rng = random.Random(seed)
+    plans = []
+    for number in range(trials):
+        host = names[number % routers]
+        trial_rng = random.Random(rng.random())
+        start = itd.model_copy(update={"hostname": host})
+        old, old_names = mutate(start, trial_rng)
+        new, new_names = mutate(start, trial_rng)
+        bare = trial_rng.random() < 0.15
+        plans.append((number, host, old, new, old_names, new_names, bare, trial_rng))
+
+    started = time.perf_counter()
+    with SimFleet(specs, state_dir=tmp / "campaign") as fleet:
+        targets = read_targets_file(fleet.targets_file)
+
+        def one(plan: Any) -> Trial:
+            number, host, old, new, old_names, new_names, bare, trial_rng = plan
+            router = fleet.router(host)
+            fleet.set_faults(host, [])
+            router.reset()
+            if not bare:
+                errors = router.set_running(render(old).text)
+                assert errors == [], errors
+            before = router.running_config()
+            lines = len(engine.remediate(new, render(new).text, before).lines)
+            faults, label = fault(host, trial_rng, lines)
+            fleet.set_faults(host, faults)
+            revert = trial_rng.choice([None, None, 0, 3])
+            options = PushOptions(
+                force=True,
+                revert_minutes=revert,
+                save=trial_rng.random() < 0.7,
+                device=DeviceOptions(
+                    known_hosts=tmp / f"kh-{host}", read_timeout=10.0, conn_timeout=5.0
+                ),
+                history_dir=tmp / "history",
+            )
+            t0 = time.perf_counter()
+            outcome = push_host(new, targets[host.lower()], options)
+            seconds = time.perf_counter() - t0
+            fleet.set_faults(host, [])
+            if router.rollback_pending:
+                router.expire_rollback_timer()
+            now = router.running_config()
+            is_new = audit_site(new, now).status == "in_sync"
+            is_old = engine.same(before, now)
+            wrong = (outcome.final is Final.NEW and not is_new) or (
+                outcome.final is Final.OLD and not is_old
+            )
+            mutations = f"old[{','.join(old_names) or '-'}]{' bare' if bare else ''} "
+            mutations += f"new[{','.join(new_names) or '-'}]"
+            return Trial(
+                number,
+                mutations,
+                label,
+                outcome.status.value,
+                outcome.final.value,
+                not (is_new or is_old),
+                wrong,
+                seconds,
+                f"{outcome.message} | {outcome.failing_line} | {outcome.ios_answer}",
+            )
+
+        # one router is never pushed twice at once: trials are grouped by router
+        by_router: dict[str, list[Any]] = {}
+        for plan in plans:
+            by_router.setdefault(plan[1], []).append(plan)
+
+        def series(items: list[Any]) -> list[Trial]:
+            return [one(p) for p in items]
+
+        results = run_fleet(
+            list(by_router.values()),
+            series,
+            key=lambda items: str(items[0][1]),
+            workers=workers or routers,
+            progress=False,
+        )
+    out: list[Trial] = []
+    for result in results:
+        if result.value is None:
+            raise RuntimeError(f"campaign worker failed: {result.error}")
+        out.extend(result.value)
+    out.sort(key=lambda t: t.number)
+    return Campaign(out, time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--routers", type=int, default=10)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    with tempfile.TemporaryDirectory() as folder:
+        campaign = run_campaign(args.trials, args.seed, args.routers, Path(folder))
+    for t in campaign.trials:
+        if args.verbose or t.partial or t.wrong_claim:
+            flag = " PARTIAL" if t.partial else (" WRONG-CLAIM" if t.wrong_claim else "")
+            print(f"#{t.number:03d} {t.fault:<24} {t.status:>14} -> {t.final:<7} "
+                  f"{t.seconds:5.2f}s {t.mutations}{flag}")  # fmt: skip
+            if args.verbose and t.status not in ("pushed", "nothing to do"):
+                print(f"      {t.message}")
+    print("outcomes:")
+    for key, count in sorted(campaign.outcomes().items()):
+        print(f"  {count:4d}  {key}")
+    faults = Counter(t.fault.split("=")[0] for t in campaign.trials)
+    print("faults: " + ", ".join(f"{k} {v}" for k, v in sorted(faults.items())))
+    print(
+        f"trials: {len(campaign.trials)}  partial configs: {campaign.partial}  "
+        f"wrong claims: {campaign.wrong_claims}  ({campaign.seconds:.1f} s, seed {args.seed})"
+    )
+    sys.exit(1 if campaign.partial or campaign.wrong_claims else 0)
+
+
+if __name__ == "__main__":
+    main()
