@@ -94,6 +94,9 @@ def sim(
         raise UsageError(str(exc)) from None
     with fleet:
         _print_table(fleet, initial, faults)
+        for name in fleet.targets:
+            for error in fleet.router(name).load_errors:
+                print(f"warning: {name}: initial config line refused: {error}", file=sys.stderr)
         print(f"targets written to {targets}; Ctrl-C to stop", file=sys.stderr)
         try:
             threading.Event().wait()

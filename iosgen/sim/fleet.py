@@ -69,6 +69,12 @@ class RouterHandle:
             self._router.boot()
             self._router.nat_active = self._router.fault("nat-in-use") is not None
 
+    @property
+    def load_errors(self) -> list[str]:
+        """Lines of the initial/startup config the last boot refused, with IOS's error."""
+        with self._router.lock:
+            return list(self._router.load_errors)
+
     def expire_rollback_timer(self) -> bool:
         """Fire a pending `configure replace ... time N` rollback now (False if none)."""
         return self._router.expire_rollback_timer()

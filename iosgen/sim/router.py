@@ -70,6 +70,7 @@ class Router:
     rollback_to: Config | None = None
     rollback_handle: object | None = None
     archive_count: int = 0
+    load_errors: list[str] = field(default_factory=list)  # lines the last boot refused
     lock: threading.RLock = field(default_factory=threading.RLock)
     # set by the server: schedules fn after seconds on the router's event loop
     schedule: Callable[[float, Callable[[], object]], object] | None = None
@@ -88,7 +89,7 @@ class Router:
         if text is None:
             text = self.spec.initial_config or bare_config_text(self.spec)
         self.running = Config()
-        load_text(self.running, text)
+        self.load_errors = load_text(self.running, text)
         self.booted = time.time()
         self.last_change = None
         self.cancel_rollback()

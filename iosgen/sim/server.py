@@ -76,6 +76,12 @@ class _Session(asyncssh.SSHServerSession[bytes]):
                     self._send(text, answer)
         else:  # echo, answer and prompt in one write: one packet, as netmiko likes it
             self._send("".join(text for text, _ in chunks), False)
+        if self._shell.syslog:
+            # a moment after the prompt, as IOS's logger process does
+            for message in self._shell.syslog:
+                when = max(self._due, self._loop.time()) + 0.005
+                self._loop.call_at(when, self._write, message.replace("\n", "\r\n").encode())
+            self._shell.syslog.clear()
         if self._shell.closed:
             self._close_later()
 

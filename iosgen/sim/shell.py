@@ -20,6 +20,7 @@ from iosgen.sim.grammar import Cmd, Failure, Match, tokenize
 from iosgen.sim.router import Router
 
 _PIPES = ("begin", "count", "exclude", "include", "section")
+_MORE = " --More-- "
 
 
 class Shell:
@@ -38,6 +39,10 @@ class Shell:
         self.reload_requested = False
         self.config_lines = 0
         self.pw_tries = 0
+        self.length = 24  # `terminal length`: 0 = no paging (what netmiko sets first)
+        self.monitor = False  # `terminal monitor`: syslog messages reach this session
+        self.more: list[str] = []  # output lines held back behind ` --More-- `
+        self.syslog: list[str] = []  # messages the SSH layer prints a moment later
 
     # ---- prompt ------------------------------------------------------------------------
     def prompt(self) -> str:
@@ -65,6 +70,9 @@ class Shell:
                 self.prev_cr = False
                 continue
             self.prev_cr = ch == "\r"
+            if self.more:
+                out.append((self._page(ch), True))
+                continue
             if ch in "\r\n":
                 echo.append("\n")
                 out.append(("".join(echo), False))
@@ -79,6 +87,7 @@ class Shell:
                 self.buf = []
                 if self.cfg is not None and self.pending is None:
                     self.cfg = None
+                    self._config_done()
                 out.append((self.prompt(), True))
             elif ch in "\x08\x7f":
                 if self.buf:
@@ -102,14 +111,50 @@ class Shell:
             if self.pending is None and not self.closed:
                 text += self.prompt()
             return text
+        was_config = self.cfg is not None
         if self.cfg is not None:
             text = self._config_line(line)
         else:
             with self.r.lock:
                 text = self._exec_line(line, self.level, 0, self.prompt())
+        if was_config and self.cfg is None:
+            self._config_done()
         if self.closed or self.pending is not None:
             return text
-        return text + self.prompt()
+        return self._paged(text)
+
+    # ---- paging (`terminal length N`, default 24) -------------------------------------------
+    def _paged(self, text: str) -> str:
+        lines = text.split("\n")
+        if self.length <= 0 or len(lines) <= self.length:
+            return text + self.prompt()
+        self.more = lines[self.length - 1 :]
+        return "\n".join(lines[: self.length - 1]) + "\n" + _MORE
+
+    def _page(self, ch: str) -> str:
+        """A key at ` --More-- `: space a page, Enter a line, anything else stops."""
+        erase = "\b" * len(_MORE) + " " * len(_MORE) + "\b" * len(_MORE)
+        if ch == " ":
+            take = max(self.length - 1, 1)
+        elif ch in "\r\n":
+            take = 1
+        else:
+            self.more = []
+            return erase + self.prompt()
+        shown, self.more = self.more[:take], self.more[take:]
+        if self.more:
+            return erase + "\n".join(shown) + "\n" + _MORE
+        return erase + "\n".join(shown) + self.prompt()
+
+    def _config_done(self) -> None:
+        # IOS logs the change; a vty session sees it only with `terminal monitor`.
+        if self.monitor:
+            stamp = time.strftime("%b %d %H:%M:%S", time.gmtime())
+            ms = int((time.time() % 1) * 1000)
+            self.syslog.append(
+                f"\n*{stamp}.{ms:03d}: %SYS-5-CONFIG_I: Configured from console by "
+                f"{self.user} on vty0 (127.0.0.1)\n"
+            )
 
     # ---- configuration mode --------------------------------------------------------------
     def _config_line(self, line: str) -> str:
@@ -213,6 +258,10 @@ class Shell:
         return ""
 
     def _x_terminal(self, m: Match) -> str:
+        if m.words[1] == "length":
+            self.length = int(m.words[2])
+        elif m.words[1] == "monitor":
+            self.monitor = True
         return ""
 
     def _x_show_version(self, m: Match) -> str:

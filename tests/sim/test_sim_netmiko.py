@@ -281,3 +281,61 @@ def test_show_version_is_what_netmiko_autodetect_looks_for(r1: Any) -> None:
     out = r1.send_command(str(rule["cmd"]))
     assert any(re.search(p, out) for p in rule["search_patterns"])
     assert "Version 12.4(25d)" in out
+
+
+def test_paging_until_terminal_length_0(fleet: SimFleet) -> None:
+    import paramiko
+
+    t = fleet.targets["R1"]
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(
+        t.host,
+        port=t.port,
+        username=t.username,
+        password=t.password,
+        look_for_keys=False,
+        allow_agent=False,
+    )
+    try:
+        chan = client.invoke_shell(width=80, height=24)
+
+        def until(marker: str) -> str:
+            buf = ""
+            while marker not in buf:
+                buf += chan.recv(65536).decode()
+            return buf
+
+        until("R1#")
+        chan.send(b"show running-config\n")
+        first = until(" --More-- ")
+        assert first.count("\r\n") == 24  # echo line + 23 lines of output
+        chan.send(b" ")
+        until(" --More-- ")
+        chan.send(b"q")
+        until("R1#")
+        chan.send(b"terminal length 0\nshow running-config\n")
+        rest = until("end\r\n\r\nR1#")
+        assert "--More--" not in rest
+    finally:
+        client.close()
+
+
+def test_terminal_monitor_shows_the_config_syslog(r1: Any) -> None:
+    r1.send_command("terminal monitor")
+    r1.config_mode()
+    r1.write_channel("end\n")
+    out = r1.read_until_pattern(r"%SYS-5-CONFIG_I: Configured from console by netops on vty0")
+    assert "R1#" in out
+
+
+def test_load_errors_are_reported(state_dir: Any) -> None:
+    from iosgen.sim import RouterSpec
+
+    text = "hostname X1\ninterface Dialer1\n frobnicate\n mtu 1400\nend\n"
+    with SimFleet(
+        [RouterSpec("X1", "u", "p", initial_config=text)], state_dir=state_dir / "errs"
+    ) as fleet:
+        handle = fleet.router("X1")
+        assert handle.load_errors == ["frobnicate: % Invalid input detected at '^' marker."]
+        assert "interface Dialer1\n mtu 1400\n" in handle.running_config()
