@@ -146,18 +146,21 @@ def push(
             _say(f"{outcome.host}: {outcome.status.value} -> {outcome.final.value} config")
 
     expected: dict[str, tuple[str, ...]] | None = None
+    held: list[PushOutcome] = []  # planned but refused: reported, never sent
     if dry_run or not yes:
         plans = plan_fleet(jobs, options, workers=workers)
-        if dry_run or not any(p.status is Status.PLANNED for p in plans):
-            _emit(plans, fmt, plan=True)
+        todo = [p for p in plans if p.status is Status.PLANNED and (force or not p.refusals)]
+        if dry_run or not todo:
+            if not dry_run:
+                plans = [_refused(p) if p.status is Status.PLANNED else p for p in plans]
+            _emit(plans, fmt, plan=dry_run)
             raise typer.Exit(exit_code(plans))
         if text:
             for p in plans:
                 print("\n".join(_plan_lines(p) if p.status is Status.PLANNED else _details(p)))
-        todo = [p for p in plans if p.status is Status.PLANNED]
-        refused = [p.host for p in todo if p.refusals and not force]
-        if refused:
-            _say(f"refused without --force: {', '.join(refused)}")
+        held = [_refused(p) for p in plans if p.status is Status.PLANNED and p not in todo]
+        if held:
+            _say(f"refused without --force: {', '.join(p.host for p in held)}")
         try:
             ok = typer.confirm(f"Push to {len(todo)} router(s)?", default=False, err=True)
         except typer.Abort:
@@ -170,8 +173,19 @@ def push(
     outcomes = push_fleet(
         jobs, options, workers=workers, canary=canary, expected=expected, on_done=done
     )
+    outcomes += held
     _emit(outcomes, fmt, plan=False)
     raise typer.Exit(exit_code(outcomes))
+
+
+def _refused(plan: PushOutcome) -> PushOutcome:
+    """A planned push with lines on the management path, as the push would report it."""
+    from dataclasses import replace
+
+    from iosgen.push import Status
+    from iosgen.pushing.flow import refusal_message
+
+    return replace(plan, status=Status.REFUSED, message=refusal_message(len(plan.refusals)))
 
 
 def _emit(outcomes: Sequence[PushOutcome], fmt: str, plan: bool) -> None:

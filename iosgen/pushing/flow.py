@@ -60,6 +60,13 @@ class HostPlan:
     findings: tuple[Finding, ...]
 
 
+def refusal_message(count: int) -> str:
+    return (
+        f"{count} line(s) can cut the path iosgen manages this router through; "
+        "--force pushes them anyway (with the revert timer armed)"
+    )
+
+
 def stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -205,11 +212,7 @@ def _push(
         )
     if findings and not options.force:
         return run.outcome(
-            Status.REFUSED,
-            Final.OLD,
-            f"{len(findings)} line(s) can cut the path iosgen manages this router through; "
-            "--force pushes them anyway (with the revert timer armed)",
-            refusals=refusals,
+            Status.REFUSED, Final.OLD, refusal_message(len(findings)), refusals=refusals
         )
     if options.revert_minutes is None:
         run.revert = DEFAULT_REVERT_MINUTES if findings else None

@@ -128,3 +128,10 @@ def test_fleet_one_unreachable_others_pushed_exit_3(run, routers: SimFleet) -> N
     assert "pushed" in rows["R-A"] and "new" in rows["R-A"]
     assert "unreachable" in rows["R-B"] and "old" in rows["R-B"]
     assert "pushed" in rows["R-C"]
+
+
+def test_all_refused_asks_nothing(run, routers: SimFleet) -> None:  # type: ignore[no-untyped-def]
+    result = run("--host", "R-A", "--host", "R-B")
+    assert result.exit_code == 1
+    assert "Push to" not in result.output
+    assert result.output.count(": refused: 10 line(s) can cut the path") == 2
