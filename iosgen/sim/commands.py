@@ -42,6 +42,7 @@ def _table() -> list[Cmd]:
         add(mode, "show clock", kind="action", action="show_clock")
     add("exec", "disable", kind="action", action="disable")
     add("exec", "show running-config", kind="action", action="show_run")
+    add("exec", "show running-config interface <if>", kind="action", action="show_run_if")
     add("exec", "show startup-config", kind="action", action="show_start")
     add("exec", "show archive", kind="action", action="show_archive")
     add("exec", "show flash:", kind="action", action="dir")
@@ -126,6 +127,9 @@ def _table() -> list[Cmd]:
     add(g, "ip cef", kind="toggle", off=True, section="ip-cef", default=True)
     add(g, "ip domain lookup", kind="toggle", on=False, off=True, section="ip-domain", default=True)
     add(g, "ip domain name <word>", key=3, section="ip-domain")
+    # pre-12.3 spellings IOS still accepts and prints in the new form
+    add(g, "ip domain-lookup", kind="action", action="alias", alias="ip domain lookup")
+    add(g, "ip domain-name <word>", kind="action", action="alias", alias="ip domain name")
     add(g, "ip name-server <ip>", kind="multi", section="ip-domain")
     add(g, "multilink bundle-name authenticated", kind="toggle", section="multilink", default=True)
     add(g, "vpdn enable", kind="toggle", section="vpdn-enable")
@@ -241,6 +245,12 @@ def _table() -> list[Cmd]:
     add(g, "snmp-server community <word> [{RO|RW}] [<1-99>]", key=3, section="snmp")
     add(g, "snmp-server location <line>", key=2, section="snmp")
     add(g, "snmp-server contact <line>", key=2, section="snmp")
+    add(
+        g,
+        "crypto key generate rsa [general-keys] [modulus <360-2048>]",
+        kind="action",
+        action="crypto_key",
+    )
     add(g, "control-plane", kind="enter", enters="config-cp", section="control-plane*")
     add(g, "banner {motd|login|exec} <line>", key=2, section="banner", action="banner")
     add(g, "line con 0", kind="enter", enters="config-line", section="line")

@@ -289,6 +289,10 @@ class Config:
                 extra.append(Line(cmd, cmd.syntax.split(), not cmd.default, seq=-1))
         return extra
 
+    def render_block(self, block: Line) -> list[str]:
+        """One block as `show running-config interface X` prints it."""
+        return self._render_block(block, 0)
+
     def _render_block(self, block: Line, depth: int) -> list[str]:
         pad = " " * depth
         out = [pad + block.text]

@@ -98,6 +98,15 @@ class ConfigMode:
             self.mode = MODE_PARENT[self.mode]
             self.stack = self.stack[: mode_depth(self.mode)]
             return LineResult()
+        if action == "alias" and m.cmd.alias:
+            # `ip domain-name x` is `ip domain name x`: same command, printed the new way
+            words = m.cmd.alias.split() + m.words[m.cmd.no_min :]
+            again = grammar().parse(self.mode, ("no " if m.negated else "") + " ".join(words))
+            if isinstance(again, Match):
+                return self._run(again, line)
+            return LineResult()
+        if action == "crypto_key":
+            return self._crypto_key(m)
         if action == "do":
             offset = m.starts[1] if len(m.starts) > 1 else len(line)
             return LineResult(do=m.words[1], do_offset=offset)
@@ -112,6 +121,18 @@ class ConfigMode:
         if out.stack is not None and out.mode is not None:
             self.stack, self.mode = out.stack, out.mode
         return LineResult(output=out.message + "\n" if out.message else "")
+
+    def _crypto_key(self, m: Match) -> LineResult:
+        # The key lives outside the config (private-config): nothing is stored.
+        bits = m.words[m.words.index("modulus") + 1] if "modulus" in m.words else "512"
+        host = self.config.hostname
+        domain = self.config.value("ip", "domain", "name")
+        name = f"{host}.{domain.words[3]}" if domain else host
+        return LineResult(
+            output=f"The name for the keys will be: {name}\n\n"
+            f"% The key modulus size is {bits} bits\n"
+            f"% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n\n"
+        )
 
     def apply(self, m: Match) -> None:
         self.config.apply(m, self.stack)

@@ -48,6 +48,7 @@ class Cmd:
     off: bool = False
     pw: str | None = None
     default: bool = False
+    alias: str | None = None  # old spelling: the words it stands for (`ip domain-name`)
     nokey: int = 0
     rank: int = 0
 

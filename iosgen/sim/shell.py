@@ -43,6 +43,7 @@ class Shell:
         self.monitor = False  # `terminal monitor`: syslog messages reach this session
         self.more: list[str] = []  # output lines held back behind ` --More-- `
         self.syslog: list[str] = []  # messages the SSH layer prints a moment later
+        self._where = ("", 0, "")  # prompt, offset and line of the exec command running
 
     # ---- prompt ------------------------------------------------------------------------
     def prompt(self) -> str:
@@ -216,6 +217,7 @@ class Shell:
                 return msg.format(word=toks[0].text) + "\n"
             return error_text(Failure(r.kind, r.pos + offset, r.depth), line, prompt)
         action = r.cmd.action or ""
+        self._where = (prompt, offset, line)
         handler = getattr(self, "_x_" + action)
         text: str = handler(r)
         if bar and right.strip():
@@ -309,6 +311,15 @@ class Shell:
 
     def _x_show_run(self, m: Match) -> str:
         body = self.r.running_text()
+        return f"{facts.BUILDING}\n\nCurrent configuration : {len(body.encode())} bytes\n{body}\n"
+
+    def _x_show_run_if(self, m: Match) -> str:
+        name = m.words[3]
+        block = self.r.running.block("interface", name)
+        if block is None:  # no such interface: IOS refuses the name
+            prompt, offset, line = self._where
+            return error_text(Failure("invalid", offset + m.starts[3]), line, prompt)
+        body = "!\n" + "\n".join(self.r.running.render_block(block)) + "\nend\n"
         return f"{facts.BUILDING}\n\nCurrent configuration : {len(body.encode())} bytes\n{body}\n"
 
     def _x_show_start(self, m: Match) -> str:
@@ -482,7 +493,8 @@ class Shell:
                     backup = self.r.archive_now()
                     out += facts.REPLACE_BACKUP.format(path=backup) + "\n"
                 fresh = Config()
-                load_text(fresh, self.r.flash[name])
+                for error in load_text(fresh, self.r.flash[name]):
+                    out += f"{error}\n"
                 self.r.running = fresh
                 self.r.changed(self.user)
                 if minutes is not None:

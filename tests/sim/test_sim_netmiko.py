@@ -339,3 +339,16 @@ def test_load_errors_are_reported(state_dir: Any) -> None:
         handle = fleet.router("X1")
         assert handle.load_errors == ["frobnicate: % Invalid input detected at '^' marker."]
         assert "interface Dialer1\n mtu 1400\n" in handle.running_config()
+
+
+def test_show_running_config_interface_and_old_spellings(r1: Any) -> None:
+    r1.send_config_set(
+        ["ip domain-name branch.example", "no ip domain-lookup", "interface Dialer2", "mtu 1460"],
+        error_pattern=ERRORS,
+    )
+    run = r1.send_command("show running-config")
+    assert "no ip domain lookup\nip domain name branch.example\n" in run
+    out = r1.send_command("show running-config interface Dialer2")
+    assert out.splitlines()[-5:] == ["!", "interface Dialer2", " mtu 1460", " no ip address", "end"]
+    bad = r1.send_command("show running-config interface Dialer9")
+    assert bad.splitlines() == [" " * (3 + 30) + "^", "% Invalid input detected at '^' marker."]
