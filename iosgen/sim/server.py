@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ import asyncssh
 
 from iosgen.sim.router import Router
 from iosgen.sim.shell import Shell
+
+log = logging.getLogger(__name__)
 
 LEGACY_KEX = ("diffie-hellman-group14-sha1", "diffie-hellman-group1-sha1")
 LEGACY_CIPHERS = ("aes128-cbc", "aes192-cbc", "aes256-cbc")
@@ -69,7 +72,11 @@ class _Session(asyncssh.SSHServerSession[bytes]):
             self._send(self._shell.greeting(), True)
 
     def data_received(self, data: bytes, datatype: Any) -> None:
-        chunks = self._shell.feed(data.decode("latin-1"))
+        try:
+            chunks = self._shell.feed(data.decode("latin-1"))
+        except Exception as exc:  # a simulator bug: say so on the wire, keep the session
+            log.exception("simulator error on %s", self._router.spec.hostname)
+            chunks = [(f"\n% simulator error: {exc!r}\n{self._shell.prompt()}", True)]
         if self._delay() or self._due > self._loop.time():
             for text, answer in chunks:
                 if text:

@@ -352,3 +352,43 @@ def test_show_running_config_interface_and_old_spellings(r1: Any) -> None:
     assert out.splitlines()[-5:] == ["!", "interface Dialer2", " mtu 1460", " no ip address", "end"]
     bad = r1.send_command("show running-config interface Dialer9")
     assert bad.splitlines() == [" " * (3 + 30) + "^", "% Invalid input detected at '^' marker."]
+
+
+def test_scrambled_typing_prints_in_ios_order_and_no_acl_rule(r1: Any, fleet: SimFleet) -> None:
+    r1.send_config_set(
+        [
+            "route-map VPN permit 10",
+            "match interface Dialer2",
+            "match ip address 10",
+            "access-list 10 permit 192.168.50.0 0.0.0.255",
+            "access-list 10 permit 192.168.60.0 0.0.0.255",
+            "interface Dialer2",
+            "ppp chap hostname plovdiv",
+            "ip nat outside",
+            "mtu 1460",
+            "dialer-list 2 protocol ip permit",
+            "ip route 10.20.0.0 255.255.0.0 Dialer2",
+            "vpdn enable",
+        ],
+        error_pattern=ERRORS,
+    )
+    run = fleet.router("R1").running_config()
+    order = [
+        run.index(s)
+        for s in (
+            "vpdn enable",
+            "interface Dialer2",
+            "ip route 10.20.0.0",
+            "access-list 10",
+            "dialer-list 2",
+            "route-map VPN",
+        )
+    ]
+    assert order == sorted(order)
+    assert (
+        "interface Dialer2\n mtu 1460\n no ip address\n ip nat outside\n"
+        " ip virtual-reassembly\n ppp chap hostname plovdiv\n" in run
+    )
+    assert "route-map VPN permit 10\n match ip address 10\n match interface Dialer2\n" in run
+    r1.send_config_set(["no access-list 10 permit 192.168.60.0 0.0.0.255"], error_pattern=ERRORS)
+    assert "access-list 10" not in fleet.router("R1").running_config()
