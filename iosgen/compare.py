@@ -227,7 +227,7 @@ def _drop_hidden(lines: Sequence[Line], parent: str | None) -> tuple[Line, ...]:
         if _is_hidden_default(line.text, parent):
             continue
         if line.children:
-            line = Line(line.text, _drop_hidden(line.children, line.text))
+            line = Line(line.text, _drop_hidden(line.children, line.text), line.raw)
         out.append(line)
     return tuple(out)
 
@@ -303,6 +303,7 @@ def _compare(
             acc.real.append(_item("+", path, line, parent))
 
     aligned: list[Line] = []
+    formatting = 0
     for r, line in enumerate(running):
         if r in dropped:
             continue
@@ -311,6 +312,7 @@ def _compare(
             aligned.append(line)
             continue
         want = intended[i_]
+        formatting += bool(want.raw and line.raw and want.raw != line.raw)
         children = line.children
         if want.children or line.children:
             children = _compare(
@@ -322,11 +324,14 @@ def _compare(
                 book,
                 acc,
             )
-        aligned.append(Line(want.text, children))
+        aligned.append(Line(want.text, children, line.raw))
 
+    where = path or ("global",)
+    if formatting:
+        note = f"{formatting} line{'s' if formatting > 1 else ''} spaced or indented otherwise"
+        acc.cosmetic.append(DriftItem("~", where, "", note))
     order = [match[r] for r in sorted(match)]
     if order != sorted(order):
-        where = path or ("global",)
         if ordered:
             acc.real.append(DriftItem("~", where, "", "entries in another order"))
         else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from iosgen.passwords import is_type7, type7_decode
@@ -48,10 +48,13 @@ class Line:
     """One config line and its sub-mode lines; `text` has single spaces, no indentation.
 
     A banner is one Line whose text holds its newlines (`banner motd ^C\\nhello\\n^C`).
+    `raw` is the line as printed (indentation kept, trailing blanks dropped): it
+    does not take part in equality, only in telling formatting differences apart.
     """
 
     text: str
     children: tuple[Line, ...] = ()
+    raw: str = field(default="", compare=False)
 
     def walk(self, depth: int = 0) -> Iterator[tuple[int, Line]]:
         yield depth, self
@@ -86,13 +89,13 @@ def _is_volatile(stripped: str) -> bool:
     return stripped[0] == COMMENT or stripped == END or stripped.startswith(VOLATILE_PREFIXES)
 
 
-# A node while parsing: [text, indent, children]; frozen into `Line`s at the end.
+# A node while parsing: [text, indent, children, raw]; frozen into `Line`s at the end.
 _Node = list[Any]
 
 
 def _freeze(node: _Node) -> Line:
     children: list[_Node] = node[2]
-    return Line(node[0], tuple(_freeze(c) for c in children) if children else ())
+    return Line(node[0], tuple(_freeze(c) for c in children) if children else (), node[3])
 
 
 def parse(text: str) -> IosConfig:
@@ -116,13 +119,12 @@ def parse(text: str) -> IosConfig:
         banner = _BANNER_RE.match(stripped) if stripped.startswith("banner ") else None
         if indent == 0 and banner:
             body, i = _read_banner(banner, raw_lines, i)
-            node: _Node = [body, 0, []]
+            node: _Node = [body, 0, [], body]
             root.append(node)
             stack = [node]
             continue
-        if "  " in stripped or "\t" in stripped:
-            stripped = " ".join(stripped.split())
-        node = [stripped, indent, []]
+        text = " ".join(stripped.split()) if "  " in stripped or "\t" in stripped else stripped
+        node = [text, indent, [], raw.rstrip()]
         while stack and stack[-1][1] >= indent:
             stack.pop()
         (stack[-1][2] if stack else root).append(node)

@@ -159,3 +159,35 @@ def test_enable_secret_is_verified_against_the_model() -> None:
     changed = intended.replace(md5_crypt("en", "Nqw3"), md5_crypt("other", "Nqw3"))
     result = audit_text("R-ITD", intended, changed, book)
     assert result.remediation.lines() == ["enable secret 5 <redacted>"]
+
+
+def test_spacing_and_indentation_are_cosmetic() -> None:
+    running = base().replace(" description WAN\n", " description  WAN\n")
+    running = running.replace(" transport input ssh", "   transport input ssh")
+    result = audit_text("R-ITD", base(), running, BOOK)
+    assert result.status == "in_sync"
+    assert result.drift.as_dict()["cosmetic"] == [
+        "~ interface FastEthernet0/0 (1 line spaced or indented otherwise)",
+        "~ line vty 0 4 (1 line spaced or indented otherwise)",
+    ]
+
+
+def test_route_map_content_follows_its_sequence_number() -> None:
+    """Entries are evaluated by sequence number: content moved to another number is real."""
+    two = (
+        "route-map VPN permit 10\n match ip address 10\n match interface Dialer2\n!\n"
+        "route-map VPN deny 20\n match ip address 99\n!\n"
+    )
+    swapped = (
+        "route-map VPN permit 10\n match ip address 99\n!\n"
+        "route-map VPN deny 20\n match ip address 10\n match interface Dialer2\n!\n"
+    )
+    old = "route-map VPN permit 10\n match ip address 10\n match interface Dialer2\n!\n"
+    intended, running = base().replace(old, two), base().replace(old, swapped)
+    assert len(buckets(intended, running)["real"]) == 6
+    blocks_moved = base().replace(old, "").replace("hostname R-ITD\n", "hostname R-ITD\n" + two)
+    assert buckets(base().replace(old, two), blocks_moved) == {
+        "real": [],
+        "cosmetic": ["~ global (lines in another order)"],
+        "secret_only": [],
+    }
