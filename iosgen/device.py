@@ -40,6 +40,7 @@ from iosgen.pushing.ios import (
     open_dialog,
     prompt_mode,
 )
+from iosgen.pushing.redaction import redact_line
 from iosgen.targets import Target
 
 DEFAULT_KNOWN_HOSTS = Path.home() / ".iosgen" / "known_hosts"
@@ -68,13 +69,13 @@ class ConfigLineError(DeviceError):
     def __init__(
         self, host: str, line: str, answer: str, sent: int, question: bool = False
     ) -> None:
+        # the message is printed: the line's secret, if it has one, is not
         first = answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
+        shown = redact_line(line.strip())
         if question:
-            message = (
-                f"IOS asked a question iosgen has no answer for after {line.strip()!r}: {first}"
-            )
+            message = f"IOS asked a question iosgen has no answer for after {shown!r}: {first}"
         else:
-            message = f"IOS refused {line.strip()!r}: {first}"
+            message = f"IOS refused {shown!r}: {first}"
         super().__init__(host, message)
         self.line = line
         self.answer = answer
@@ -430,7 +431,7 @@ class Device:
             out = self._read(
                 functools.partial(_answered, echo=echo),
                 timeout,
-                repr(echo) if log else "a secret",
+                repr(redact_line(echo, self.options.hide)) if log else "a secret",
             )
             rest = _after_echo(out, echo) or ""
             mode = at_prompt(rest)

@@ -72,8 +72,8 @@ def stamp() -> str:
 
 
 def send_form(lines: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """The remediation as typed: (stripped line, its top-level parent), `exit` where a
-    sub-mode ends.
+    """The remediation as typed: (stripped line, the line whose sub-mode it is in),
+    `exit` where a sub-mode ends.
 
     IOS would fall back to the parent mode by itself for most lines, but not for
     a line that also parses in the sub-mode; typing `exit` makes the mode explicit.
@@ -85,12 +85,12 @@ def send_form(lines: tuple[str, ...]) -> list[tuple[str, str | None]]:
         want = len(parents)
         if text == "exit":
             depth = max(0, depth - 1)
-            out.append((text, parents[0] if parents else None))
+            out.append((text, parents[-1] if parents else None))
             continue
         while depth > want:
             depth -= 1
             out.append(("exit", None))
-        out.append((text, parents[0] if parents else None))
+        out.append((text, parents[-1] if parents else None))
         following = items[index + 1][0] if index + 1 < len(items) else ()
         if len(following) > want:  # the next line is typed inside this one
             depth = want + 1
@@ -200,7 +200,7 @@ def _push(
     findings = management_findings(
         run.site, remediation.lines, (run.target.host, device.local_address)
     )
-    refusals = tuple(f"{f.line}: {f.reason}" for f in findings)
+    refusals = tuple(f.render(run.engine.mask_line) for f in findings)
     if options.dry_run:
         return run.outcome(Status.PLANNED, Final.OLD, "dry run: nothing sent", refusals=refusals)
     if expected is not None and run.masked_lines != expected:

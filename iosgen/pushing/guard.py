@@ -15,7 +15,7 @@ reaches the router, even if the push would have fixed it three lines later.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from iosgen.model import Site, canonical_interface_name
@@ -25,8 +25,19 @@ from iosgen.model import Site, canonical_interface_name
 class Finding:
     """A remediation line on the management path, and why it is there."""
 
-    line: str  # the line as sent, with its parents: `interface Dialer2 > mtu 1400`
+    parents: tuple[str, ...]
+    text: str
     reason: str
+
+    @property
+    def line(self) -> str:
+        """The line with its parents: `interface Dialer2 > mtu 1400` (secrets in clear)."""
+        return " > ".join((*self.parents, self.text))
+
+    def render(self, mask: Callable[[str, str | None], str]) -> str:
+        """`line: reason`, the line passed through `mask(text, parent)` first."""
+        parent = self.parents[-1] if self.parents else None
+        return f"{' > '.join((*self.parents, mask(self.text, parent)))}: {self.reason}"
 
 
 def walk(lines: Sequence[str]) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -90,7 +101,6 @@ def management_findings(
         if len(following) > len(parents):
             continue  # a section header typed to reach its changed lines: they are judged
 
-        shown = " > ".join((*parents, text))
         top = parents[0] if parents else text
         top_positive = _positive(top)
         positive = _positive(text)
@@ -129,5 +139,5 @@ def management_findings(
                     )
                     break
         if reason is not None:
-            out.append(Finding(shown, reason))
+            out.append(Finding(parents, text, reason))
     return tuple(out)

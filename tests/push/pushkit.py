@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from iosgen.push import PushOptions
@@ -25,6 +26,16 @@ def example_env() -> dict[str, str]:
 
 ENV = example_env()
 SECRETS = tuple(v for k, v in ENV.items() if k.startswith("IOSGEN_"))
+# a secret as IOS prints it (`secret 5 $1$...`, `password 7 0123035155`), not masked
+PRINTED_SECRET_RE = re.compile(r"\b(?:password|secret) [057] (?!<redacted>)\S+")
+
+
+def leaks(text: str) -> list[str]:
+    """Every secret in `text`: the example's clear values, and printed hashes or type 7."""
+    found = [s for s in SECRETS if s in text]
+    found += PRINTED_SECRET_RE.findall(text)
+    found += re.findall(r"\$1\$\S+", text)
+    return found
 
 
 def spec(hostname: str = "R-ITD", initial: str | None = None) -> RouterSpec:

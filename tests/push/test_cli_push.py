@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pushkit import ROOT, SECRETS, spec
+from pushkit import ROOT, leaks, spec
 from typer.testing import CliRunner
 
 from iosgen.cli import app
@@ -54,7 +54,7 @@ def run(routers: SimFleet, inventory: Path, tmp_path: Path):  # type: ignore[no-
         ]  # fmt: skip
         result = runner.invoke(app, [*base, *args], input=input)
         assert "Traceback" not in result.output
-        assert not any(secret in result.output for secret in SECRETS)
+        assert leaks(result.output) == []
         return result
 
     return invoke

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Any
 
-from pushkit import SECRETS, Bench
+from pushkit import SECRETS, Bench, leaks
 
 from iosgen.audit import audit_site
 from iosgen.model import Site
@@ -47,10 +47,14 @@ def test_dry_run_touches_nothing(bench: Bench, itd: Site) -> None:
         f for f in bench.router.flash_files() if not f.startswith("iosgen")
     ]
     assert not (bench.tmp / "history").exists()
-    # the plan shows no secret
+    # the plan shows no secret, nor do the management-path findings
     shown = "\n".join(outcome.lines)
     assert "<redacted>" in shown
-    assert not any(secret in shown for secret in SECRETS)
+    assert leaks(shown) == []
+    assert leaks("\n".join(outcome.refusals)) == []
+    assert "username netops privilege 15 secret 5 <redacted>: the management account 'netops'" in (
+        outcome.refusals
+    )
 
 
 def test_refused_on_management_path_without_force(bench: Bench, itd: Site) -> None:
@@ -284,3 +288,13 @@ def test_tunnel_carrying_management_is_refused(bench: Bench, itd: Site) -> None:
     )
     _at_intended(bench, itd)
     assert push_host(plain, bench.target, bench.options).status is Status.PUSHED
+
+
+def test_refused_secret_line_is_reported_masked(bench: Bench, itd: Site) -> None:
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "reject", r"^ppp chap password")])
+    outcome = push_host(itd, bench.target, forced(bench))
+    assert outcome.status is Status.ROLLED_BACK
+    assert outcome.failing_line == "ppp chap password 7 <redacted>"
+    assert "IOS refused 'ppp chap password 7 <redacted>'" in outcome.message
+    assert leaks(outcome.message) == []
+    assert leaks(json.dumps(outcome.as_dict())) == []

@@ -74,7 +74,7 @@ def test_send_form_types_exit_where_a_submode_ends() -> None:
     assert send_form(lines) == [
         ("vpdn-group 2", None),
         ("request-dialin", "vpdn-group 2"),
-        ("protocol pptp", "vpdn-group 2"),
+        ("protocol pptp", "request-dialin"),
         ("exit", None),
         ("initiate-to ip 203.0.113.10", "vpdn-group 2"),
         ("exit", None),
