@@ -46,7 +46,7 @@ def _details(outcome: PushOutcome) -> list[str]:
 
     head = f"{outcome.host}: {outcome.status.value}"
     if outcome.status is Status.PUSHED:
-        head += f" ({len(outcome.lines)} line(s), {outcome.seconds:.2f} s)"
+        head += f" in {outcome.seconds:.2f} s"
     out = [f"{head}: {outcome.message}"]
     if outcome.refusals and outcome.status is Status.REFUSED:
         out += [f"  {r}" for r in outcome.refusals]
@@ -142,7 +142,7 @@ def push(
     text = fmt == "text"
 
     def done(outcome: PushOutcome) -> None:
-        if text and not dry_run:
+        if text and len(jobs) > 1:
             _say(f"{outcome.host}: {outcome.status.value} -> {outcome.final.value} config")
 
     expected: dict[str, tuple[str, ...]] | None = None

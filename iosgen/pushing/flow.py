@@ -196,7 +196,8 @@ def _push(
     remediation = run.engine.remediate(run.site, run.intended, run.before)
     run.masked_lines = remediation.masked or remediation.lines
     if not remediation.lines:
-        return run.outcome(Status.IN_SYNC, Final.OLD, "nothing to do: the router matches the model")
+        # the old config is the new one: nothing sent, the router runs the model
+        return run.outcome(Status.IN_SYNC, Final.NEW, "the router already matches the model")
     findings = management_findings(
         run.site, remediation.lines, (run.target.host, device.local_address)
     )
@@ -322,7 +323,7 @@ def _push(
     return run.outcome(
         Status.PUSHED,
         Final.NEW,
-        f"pushed {len(remediation.lines)} line(s); the router audits clean",
+        f"{len(remediation.lines)} line(s) sent; the router audits clean",
         saved=saved,
     )
 

@@ -82,11 +82,13 @@ def test_not_confirmed_sends_nothing(run, routers: SimFleet) -> None:  # type: i
 def test_confirmed_push_then_nothing_to_do(run, routers: SimFleet) -> None:  # type: ignore[no-untyped-def]
     result = run("--host", "R-A", "--force", input="y\n")
     assert result.exit_code == 0, result.output
-    assert "R-A: pushed (61 line(s)" in result.output
+    assert "R-A: pushed in " in result.output
+    assert "61 line(s) sent; the router audits clean" in result.output
     assert "=> the router runs the NEW (intended) config" in result.output
     again = run("--host", "R-A", "--yes")
     assert again.exit_code == 0
-    assert "nothing to do" in again.output
+    assert "R-A: nothing to do: the router already matches the model" in again.output
+    assert "=> the router runs the NEW (intended) config" in again.output
 
 
 def test_refused_without_force_exits_1(run, routers: SimFleet) -> None:  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ def test_bare_to_intended_then_in_sync_then_nothing(bench: Bench, itd: Site) -> 
     assert not [f for f in bench.router.flash_files() if f.startswith("iosgen-rollback-")]
     again = push_host(itd, bench.target, bench.options)
     assert again.status is Status.IN_SYNC
+    assert again.final is Final.NEW
     assert again.sent == ()
     assert body(bench.router.running_config()) == body(running)
 
