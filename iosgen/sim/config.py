@@ -18,7 +18,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from iosgen.sim.commands import table, toggles
-from iosgen.sim.facts import INTERFACE_TYPES, LAYOUT, PHYSICAL_INTERFACES, PHYSICAL_NOT_REMOVABLE
+from iosgen.sim.facts import (
+    INTERFACE_TYPES,
+    LAYOUT,
+    NEEDS_PROTOCOL,
+    PHYSICAL_INTERFACES,
+    PHYSICAL_NOT_REMOVABLE,
+)
 from iosgen.sim.grammar import Cmd, Match
 from iosgen.sim.secrets import md5_secret, type7_encode
 
@@ -162,7 +168,7 @@ class Config:
         if cmd.action == "needs_protocol" and not any(
             ln.cmd.action == "vpdn_protocol" for ln in container
         ):
-            return Outcome(message="% Tunnel protocol must be configured first")
+            return Outcome(message=NEEDS_PROTOCOL)
         if cmd.action == "logging_host":
             words = ["logging", words[2]]
         if cmd.pw:

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 from iosgen.sim.commands import grammar
 from iosgen.sim.config import Config, Line
-from iosgen.sim.facts import AMBIGUOUS, BANNER_ENTER, INCOMPLETE, INVALID_INPUT, MODE_PARENT
+from iosgen.sim.facts import (
+    AMBIGUOUS,
+    BANNER_ENTER,
+    INCOMPLETE,
+    INVALID_INPUT,
+    MODE_PARENT,
+    RSA_KEYS,
+)
 from iosgen.sim.grammar import Failure, Match
 
 
@@ -128,11 +135,7 @@ class ConfigMode:
         host = self.config.hostname
         domain = self.config.value("ip", "domain", "name")
         name = f"{host}.{domain.words[3]}" if domain else host
-        return LineResult(
-            output=f"The name for the keys will be: {name}\n\n"
-            f"% The key modulus size is {bits} bits\n"
-            f"% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n\n"
-        )
+        return LineResult(output=RSA_KEYS.format(name=name, bits=bits) + "\n")
 
     def apply(self, m: Match) -> None:
         self.config.apply(m, self.stack)

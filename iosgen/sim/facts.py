@@ -95,6 +95,32 @@ CONFIRM_NOTHING: Final = "% No Rollback Confirmed Change pending"
 BANNER_ENTER: Final = "Enter TEXT message.  End with the character '{delim}'."
 PHYSICAL_NOT_REMOVABLE: Final = "% Removal of physical interfaces is not permitted"
 NO_STARTUP: Final = "startup-config is not present"
+NO_STARTUP_COPY: Final = "%Error opening nvram:startup-config (No such file or directory)"
+COPY_ABORTED: Final = "%Error copying (Operation aborted)"
+ANSWER_YES_NO: Final = "% Please answer 'yes' or 'no'."
+NEEDS_PROTOCOL: Final = "% Tunnel protocol must be configured first"  # [L] wording
+ARCHIVE_OFF: Final = "Archive feature not enabled"  # [L] wording
+ARCHIVE_NO_PATH: Final = "%Archive path not specified"  # [L] wording
+ARCHIVE_MAX: Final = "The maximum archive configurations allowed is {n}."
+ARCHIVE_NEXT: Final = "The next archive file will be named {name}"
+ARCHIVE_HEAD: Final = " Archive #  Name"
+ARCHIVE_RECENT: Final = " <- Most Recent"
+PIPE_COUNT: Final = "Number of lines which match regexp = {n}"
+NAT_TABLE_HEAD: Final = (
+    "Pro Inside global      Inside local       Outside local      Outside global"
+)
+# one live translation shown while the nat-in-use fault is on (documentation addresses)
+NAT_TABLE_ROW: Final = (
+    "tcp 198.51.100.10:1024 192.168.50.10:51000 203.0.113.80:443   203.0.113.80:443"
+)
+RSA_KEYS: Final = (
+    "The name for the keys will be: {name}\n\n"
+    "% The key modulus size is {bits} bits\n"
+    "% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n"
+)
+SYSLOG_CONFIG_I: Final = (
+    "*{stamp}: %SYS-5-CONFIG_I: Configured from console by {user} on vty0 (127.0.0.1)"
+)
 NVRAM_SIZE: Final = 196600
 FLASH_SIZE: Final = 64016384
 IMAGE_NAME: Final = "c2801-advipservicesk9-mz.124-25d.bin"

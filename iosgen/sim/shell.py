@@ -152,10 +152,8 @@ class Shell:
         if self.monitor:
             stamp = time.strftime("%b %d %H:%M:%S", time.gmtime())
             ms = int((time.time() % 1) * 1000)
-            self.syslog.append(
-                f"\n*{stamp}.{ms:03d}: %SYS-5-CONFIG_I: Configured from console by "
-                f"{self.user} on vty0 (127.0.0.1)\n"
-            )
+            message = facts.SYSLOG_CONFIG_I.format(stamp=f"{stamp}.{ms:03d}", user=self.user)
+            self.syslog.append(f"\n{message}\n")
 
     # ---- configuration mode --------------------------------------------------------------
     def _config_line(self, line: str) -> str:
@@ -333,25 +331,23 @@ class Shell:
         keep = int(maximum[1]) if maximum else 10
         nxt = self.r.next_archive_name()
         if nxt is None:
-            return "Archive feature not enabled\n"
+            return facts.ARCHIVE_OFF + "\n"
         rows = [
-            f"The maximum archive configurations allowed is {keep}.",
-            f"The next archive file will be named {nxt}",
-            " Archive #  Name",
+            facts.ARCHIVE_MAX.format(n=keep),
+            facts.ARCHIVE_NEXT.format(name=nxt),
+            facts.ARCHIVE_HEAD,
         ]
         path = self.r.archive_path() or ""
         first = max(1, self.r.archive_count - keep + 1)
         for n in range(first, self.r.archive_count + 1):
-            mark = " <- Most Recent" if n == self.r.archive_count else ""
+            mark = facts.ARCHIVE_RECENT if n == self.r.archive_count else ""
             rows.append(f"   {n:<8} {path}-{n}{mark}")
         return "\n".join(rows) + "\n"
 
     def _x_show_nat(self, m: Match) -> str:
-        rows = ["Pro Inside global      Inside local       Outside local      Outside global"]
+        rows = [facts.NAT_TABLE_HEAD]
         if self.r.nat_active:
-            rows.append(
-                "tcp 198.51.100.10:1024 192.168.50.10:51000 203.0.113.80:443   203.0.113.80:443"
-            )
+            rows.append(facts.NAT_TABLE_ROW)
         return "\n".join(rows) + "\n"
 
     def _x_dir(self, m: Match) -> str:
@@ -402,7 +398,7 @@ class Shell:
                 def confirm(ans: str) -> str:
                     if ans.strip().lower() in ("", "y", "yes"):
                         return write(name)
-                    return "%Error copying (Operation aborted)\n"
+                    return facts.COPY_ABORTED + "\n"
 
                 self.pending = confirm
                 return facts.OVERWRITE + "\n"
@@ -421,7 +417,7 @@ class Shell:
     def _x_copy_start_run(self, m: Match) -> str:
         def answer(_: str) -> str:
             if self.r.startup is None:
-                return "%Error opening nvram:startup-config (No such file or directory)\n"
+                return facts.NO_STARTUP_COPY + "\n"
             return self._merge(self.r.startup)
 
         self.pending = answer
@@ -533,7 +529,7 @@ class Shell:
                 out = ""
             else:
                 self.pending = save
-                return "% Please answer 'yes' or 'no'.\n" + facts.RELOAD_SAVE
+                return facts.ANSWER_YES_NO + "\n" + facts.RELOAD_SAVE
             self.pending = proceed
             return out + facts.RELOAD_PROCEED
 
@@ -549,7 +545,7 @@ class Shell:
 
     def _x_archive_config(self, m: Match) -> str:
         if self.r.archive_now() is None:
-            return "%Archive path not specified\n"
+            return facts.ARCHIVE_NO_PATH + "\n"
         return ""
 
 
@@ -593,9 +589,8 @@ def _pipe(text: str, spec: str, pos: int, line: str, prompt: str) -> str:
                 kept = lines[i:]
                 break
     elif how == "count":
-        return (
-            f"Number of lines which match regexp = {sum(1 for ln in lines if pattern.search(ln))}\n"
-        )
+        count = sum(1 for ln in lines if pattern.search(ln))
+        return facts.PIPE_COUNT.format(n=count) + "\n"
     else:  # section: matching top-level lines with their indented children
         kept = []
         take = False
