@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from iosgen.compare import Drift, SecretBook, compare
-from iosgen.iosconfig import parse
+from iosgen.iosconfig import parse, significant_lines
 from iosgen.model import Site
 from iosgen.remediation import Remediation, remediate
 
@@ -51,6 +51,8 @@ def audit_text(
     host: str, intended: str, running: str, book: SecretBook | None = None
 ) -> AuditResult:
     """Compare two config texts; remediation takes running to intended, rollback back."""
+    if significant_lines(intended) == significant_lines(running):
+        return AuditResult(host, "in_sync")
     comparison = compare(parse(intended), parse(running), book)
     drift = comparison.drift
     if drift.in_sync:

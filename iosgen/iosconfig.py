@@ -85,6 +85,19 @@ def render_lines(lines: Iterable[Line], depth: int = 0) -> list[str]:
     return out
 
 
+def significant_lines(text: str) -> list[str]:
+    """The lines that mean something, as printed: two configs equal here have no drift at all.
+
+    A cheap first look (no tree): a router that matches its model is the common case.
+    """
+    out = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        stripped = raw.strip()
+        if stripped and not _is_volatile(stripped):
+            out.append(raw.rstrip())
+    return out
+
+
 def _is_volatile(stripped: str) -> bool:
     return stripped[0] == COMMENT or stripped == END or stripped.startswith(VOLATILE_PREFIXES)
 

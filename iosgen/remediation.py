@@ -447,9 +447,10 @@ def _physical_port_removal(line: Line) -> list[Command]:
 def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
     # Sections equal on both sides (most of them) cannot add to the delta: leave them
     # out of hier_config, whose trees cost more to build than the whole comparison.
-    same = set(intended.lines) & set(running.lines)
-    delta = _hconfig(ln for ln in running.lines if ln not in same).config_to_get_to(
-        _hconfig(ln for ln in intended.lines if ln not in same)
+    have = {ln.text: ln for ln in running.lines}
+    same = {ln.text for ln in intended.lines if have.get(ln.text) == ln}
+    delta = _hconfig(ln for ln in running.lines if ln.text not in same).config_to_get_to(
+        _hconfig(ln for ln in intended.lines if ln.text not in same)
     )
     run_root = Line("", running.lines)
     steps = _acl_steps(intended.lines, running.lines)
