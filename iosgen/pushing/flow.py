@@ -176,11 +176,11 @@ def push_host(
     try:
         device.connect()
     except DeviceError as exc:
-        return _finish(run, run.outcome(Status.UNREACHABLE, Final.OLD, exc.message), record=False)
+        return _finish(run, run.outcome(Status.UNREACHABLE, Final.OLD, _why(exc)), record=False)
     try:
         return _finish(run, _push(run, device, expected, on_line))
     except DeviceError as exc:  # lost before anything was sent
-        return _finish(run, run.outcome(Status.UNREACHABLE, Final.OLD, exc.message))
+        return _finish(run, run.outcome(Status.UNREACHABLE, Final.OLD, _why(exc)))
     finally:
         device.close()
 
@@ -228,7 +228,7 @@ def _push(
         return run.outcome(
             Status.ABORTED,
             Final.OLD,
-            f"could not save the rollback point, nothing sent: {exc.message}",
+            f"could not save the rollback point, nothing sent: {_why(exc)}",
             ios_answer=exc.answer,
         )
     armed = False
@@ -248,7 +248,7 @@ def _push(
                 return run.outcome(
                     Status.ABORTED,
                     Final.OLD,
-                    f"could not arm the revert timer, nothing sent: {exc.message}",
+                    f"could not arm the revert timer, nothing sent: {_why(exc)}",
                     ios_answer=exc.answer,
                 )
 
@@ -266,7 +266,7 @@ def _push(
                 f"ran `{CLEAR_NAT}` first: a NAT mapping is removed, its translations go anyway"
             )
         except DeviceError as exc:
-            return _rollback(run, device, rollback_file, armed, None, exc.message, "")
+            return _rollback(run, device, rollback_file, armed, None, _why(exc), "")
 
     def record(answer: LineAnswer) -> None:
         index = len(run.sent)
@@ -277,16 +277,16 @@ def _push(
     try:
         device.send_config(lines, on_line=record)
     except ConfigLineError as exc:
-        return _rollback(run, device, rollback_file, armed, exc.line, exc.message, exc.answer)
+        return _rollback(run, device, rollback_file, armed, exc.line, _why(exc), exc.answer)
     except DeviceError as exc:
         inflight = lines[len(run.sent)] if len(run.sent) < len(lines) else None
-        return _rollback(run, device, rollback_file, armed, inflight, exc.message, "")
+        return _rollback(run, device, rollback_file, armed, inflight, _why(exc), "")
 
     # -- verify: the router must now audit clean against the model --------------------------
     try:
         run.after = device.running_config()
     except DeviceError as exc:
-        return _rollback(run, device, rollback_file, armed, None, exc.message, "")
+        return _rollback(run, device, rollback_file, armed, None, _why(exc), "")
     drift = run.engine.drift(run.site, run.intended, run.after)
     if drift:
         return _rollback(
@@ -306,7 +306,7 @@ def _push(
             device.configure_confirm()
             run.notes.append(f"configure confirm: the {run.revert}-minute revert timer is off")
     except DeviceError as exc:
-        return _rollback(run, device, rollback_file, armed, None, exc.message, "")
+        return _rollback(run, device, rollback_file, armed, None, _why(exc), "")
     saved = False
     if run.options.save:
         try:
@@ -319,7 +319,7 @@ def _push(
     try:
         device.delete_file(rollback_file)
     except DeviceError as exc:
-        run.notes.append(f"could not delete flash:{rollback_file}: {exc.message}")
+        run.notes.append(f"could not delete flash:{rollback_file}: {_why(exc)}")
     return run.outcome(
         Status.PUSHED,
         Final.NEW,
@@ -370,7 +370,7 @@ def _rollback(
             problem = "after `configure replace` the config still differs from the old one"
             break
         except DeviceError as exc:
-            problem = exc.message
+            problem = _why(exc)
             time.sleep(0.2 * (attempt + 1))
     timer = (
         f"; the router's revert timer restores the old config within {run.revert} min"
@@ -383,6 +383,12 @@ def _rollback(
         f"{why}; the rollback failed: {problem}{timer}",
         **details,
     )
+
+
+def _why(exc: DeviceError) -> str:
+    """The error without its `HOST: ` prefix: every outcome already names its host."""
+    prefix = f"{exc.host}: "
+    return exc.message[len(prefix) :] if exc.message.startswith(prefix) else exc.message
 
 
 def _delete_quietly(device: Device, name: str) -> None:
