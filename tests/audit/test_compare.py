@@ -191,3 +191,14 @@ def test_route_map_content_follows_its_sequence_number() -> None:
         "cosmetic": ["~ global (lines in another order)"],
         "secret_only": [],
     }
+
+
+def test_fast_path_agrees_with_the_full_comparison() -> None:
+    """Equal significant lines (the common in-sync case) mean no drift in any bucket."""
+    from iosgen.compare import Drift
+    from iosgen.iosconfig import significant_lines
+
+    running = HEADER + base().replace("\n!\n", "\n!\n!\n") + "\n\n"
+    assert significant_lines(running) == significant_lines(base())
+    assert compare(parse(base()), parse(running), BOOK).drift == Drift()
+    assert audit_text("R-ITD", base(), running, BOOK).drift == Drift()
