@@ -285,3 +285,23 @@ def test_remediation_and_rollback_are_inverse_on_text() -> None:
     intended = parse(base())
     assert remediate(intended, running).lines() == ["interface Dialer2", " mtu 1460"]
     assert remediate(running, intended).lines() == ["interface Dialer2", " mtu 1400"]
+
+
+def test_named_acl_is_rewritten_in_order_not_renumbered() -> None:
+    """hier_config renumbers named-ACL entries 10, 20, ... on load; IOS 12.4 shows none."""
+    acl = "ip access-list standard MGMT\n permit 192.0.2.10\n permit 192.0.2.20\n!\n"
+    intended = base().replace("line vty", acl + "line vty")
+    running = intended.replace(" permit 192.0.2.10\n", " permit 192.0.2.10\n permit 192.0.2.99\n")
+    result = fix(intended, running)
+    assert result.remediation.lines() == [
+        "no ip access-list standard MGMT",
+        "ip access-list standard MGMT",
+        " permit 192.0.2.10",
+        " permit 192.0.2.20",
+    ]
+    swapped = intended.replace(
+        " permit 192.0.2.10\n permit 192.0.2.20", " permit 192.0.2.20\n permit 192.0.2.10"
+    )
+    assert [i.render() for i in fix(intended, swapped).drift.real] == [
+        "~ ip access-list standard MGMT (entries in another order)"
+    ]
