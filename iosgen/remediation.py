@@ -22,7 +22,8 @@ it gets wrong on this router (design/lessons.md):
 - a removal is typed in the short form IOS wants (`no username ivan`,
   `no ppp chap password`) and never names a secret;
 - a physical port cannot be removed (`% Removal of physical interfaces is not
-  permitted`): its lines are negated instead.
+  permitted`): compare.py gives the intended side an empty port, so its lines
+  are negated instead.
 
 The rollback is the same computation from intended back to running.
 """
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from iosgen.compare import PHYSICAL_PORTS, numbered_acl, ordered_section
+from iosgen.compare import numbered_acl, ordered_section
 from iosgen.iosconfig import IosConfig, Line, mask_line
 
 # --- IOS facts -------------------------------------------------------------------------
@@ -438,12 +439,6 @@ def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]
     return steps
 
 
-def _physical_port_removal(line: Line) -> list[Command]:
-    commands = [Command(line.text)]
-    commands += [Command(_negation(c.text, line.text), 1, line.text) for c in line.children]
-    return commands
-
-
 def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
     # Sections equal on both sides (most of them) cannot add to the delta: leave them
     # out of hier_config, whose trees cost more to build than the whole comparison.
@@ -458,10 +453,6 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
         run_line = _find(run_root, child.text)
         if run_line is not None:
             deletes = _objects(run_line.text, DEFINES)
-            if run_line.text.startswith(PHYSICAL_PORTS):
-                commands = _physical_port_removal(run_line)
-                steps.append(_Step(commands, True, set(), set(), set(), _all_refs(run_line)))
-                continue
             text = _negation(run_line.text, None)
             positive = run_line.text.startswith("no ")  # `no cdp run` removed = `cdp run` typed
             steps.append(
