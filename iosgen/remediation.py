@@ -20,7 +20,7 @@ it gets wrong on this router (design/lessons.md):
 - in a route-map entry the new `match` is added before the old one is removed,
   so the entry never matches everything;
 - a removal is typed in the short form IOS wants (`no username ivan`,
-  `no ppp chap password`) and never names a secret;
+  `no ppp chap password`), without the secret IOS does not need;
 - a physical port cannot be removed (`% Removal of physical interfaces is not
   permitted`): compare.py gives the intended side an empty port, so its lines
   are negated instead.
