@@ -243,6 +243,10 @@ def _push(
             try:
                 device.configure_replace(rollback_file, run.revert)
                 armed = True
+                run.notes.append(
+                    f"armed the router's own rollback: configure replace flash:{rollback_file} "
+                    f"force time {run.revert}"
+                )
             except CommandError as exc:
                 _delete_quietly(device, rollback_file)
                 return run.outcome(
