@@ -24,10 +24,10 @@ from iosgen.device import (
     DeviceOptions,
     LineAnswer,
 )
-from iosgen.errors import DeviceError, IosgenError
+from iosgen.errors import DeviceError
 from iosgen.model import Site
 from iosgen.pushing.engine import AuditEngine, Engine, site_secrets
-from iosgen.pushing.guard import Finding, management_findings, walk
+from iosgen.pushing.guard import management_findings, walk
 from iosgen.pushing.ios import CLEAR_NAT, NAT_MAPPING_RE
 from iosgen.pushing.outcome import Final, PushOutcome, Sent, Status
 from iosgen.targets import Target
@@ -49,15 +49,6 @@ class PushOptions:
     history_dir: Path | None = Path(".iosgen/history")
     session_log_dir: Path | None = None  # <dir>/<host>.log, redacted
     clear_nat_first: bool = True
-
-
-@dataclass(frozen=True)
-class HostPlan:
-    """What would be sent to one router, decided from its running config."""
-
-    host: str
-    lines: tuple[str, ...]  # secrets masked, for showing
-    findings: tuple[Finding, ...]
 
 
 def refusal_message(count: int) -> str:
@@ -285,6 +276,14 @@ def _push(
     except DeviceError as exc:
         inflight = lines[len(run.sent)] if len(run.sent) < len(lines) else None
         return _rollback(run, device, rollback_file, armed, inflight, _why(exc), "")
+    except KeyboardInterrupt:
+        # Ctrl-C in the middle of the lines: the router is half-configured right
+        # now, so it goes back to the rollback point before iosgen stops.
+        device.close()
+        inflight = lines[len(run.sent)] if len(run.sent) < len(lines) else None
+        return _rollback(
+            run, device, rollback_file, armed, inflight, "interrupted by the operator", ""
+        )
 
     # -- verify: the router must now audit clean against the model --------------------------
     try:
@@ -430,9 +429,8 @@ def _finish(run: _Run, outcome: PushOutcome, record: bool = True) -> PushOutcome
 
 __all__ = [
     "DEFAULT_REVERT_MINUTES",
-    "HostPlan",
-    "IosgenError",
     "PushOptions",
     "push_host",
+    "refusal_message",
     "send_form",
 ]

@@ -299,3 +299,18 @@ def test_refused_secret_line_is_reported_masked(bench: Bench, itd: Site) -> None
     assert "IOS refused 'ppp chap password 7 <redacted>'" in outcome.message
     assert leaks(outcome.message) == []
     assert leaks(json.dumps(outcome.as_dict())) == []
+
+
+def test_ctrl_c_mid_push_rolls_back(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+
+    def interrupt(host: str, sent: object) -> None:
+        if sent is not None and len(calls) == 2:
+            raise KeyboardInterrupt
+        calls.append(host)
+
+    calls: list[str] = []
+    outcome = push_host(itd, bench.target, forced(bench), on_line=interrupt)
+    assert outcome.status is Status.ROLLED_BACK
+    assert outcome.message.startswith("interrupted by the operator; rolled back to flash:")
+    assert body(bench.router.running_config()) == body(before)
