@@ -40,6 +40,14 @@ FOREIGN_GLOBAL = (
     "snmp-server location rack {n}",
     "no cdp run",
     "banner motd ^CAuthorized access only {n}^C",
+    # foreign objects with references between them: removing them needs the right order
+    "interface Loopback{n}\n ip address 10.255.{n}.1 255.255.255.255",
+    "route-map EXTRA{n} permit 10\n match ip address 99\n match interface Dialer2",
+    "ip nat inside source list 99 interface FastEthernet0/0 overload",
+    "ip local pool EXTRA{n} 10.9.{n}.1 10.9.{n}.9",
+    "vpdn-group 9\n request-dialin\n  protocol pptp\n  rotary-group 9\n initiate-to ip 192.0.2.{n}",
+    "interface Dialer9\n mtu 1400\n ip address negotiated\n encapsulation ppp\n dialer-group 9",
+    "dialer-list 9 protocol ip permit",
 )
 FOREIGN_INTERFACE = ("no cdp enable", "shutdown", "ip tcp adjust-mss 1360", "description spare {n}")
 
