@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import ipaddress
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from iosgen.sim.commands import table, toggles
@@ -230,8 +230,8 @@ class Config:
         return Outcome(stack=[*stack, probe], mode=cmd.enters)
 
     @staticmethod
-    def _remove(container: list[Line], pred: object) -> int:
-        keep = [ln for ln in container if not pred(ln)]  # type: ignore[operator]
+    def _remove(container: list[Line], pred: Callable[[Line], bool]) -> int:
+        keep = [ln for ln in container if not pred(ln)]
         removed = len(container) - len(keep)
         container[:] = keep
         return removed

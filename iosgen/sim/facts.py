@@ -26,7 +26,6 @@ UNKNOWN_HOST_LOOKUP: Final = (
 )
 BAD_SECRETS: Final = "% Bad secrets"
 NO_ENABLE_PASSWORD: Final = "% No password set"
-ACCESS_DENIED: Final = "% Access denied"
 
 # --- prompts and banners ----------------------------------------------------------------
 CONFIG_BANNER: Final = "Enter configuration commands, one per line.  End with CNTL/Z."
@@ -91,7 +90,6 @@ REPLACE_DONE: Final = "Total number of passes: 1\nRollback Done"
 REPLACE_NEEDS_ARCHIVE: Final = (
     "%Archive path is not configured. Please configure it before using the time option."
 )
-CONFIRM_NOTHING: Final = "% No Rollback Confirmed Change pending"
 BANNER_ENTER: Final = "Enter TEXT message.  End with the character '{delim}'."
 PHYSICAL_NOT_REMOVABLE: Final = "% Removal of physical interfaces is not permitted"
 NO_STARTUP: Final = "startup-config is not present"

@@ -61,13 +61,7 @@ class RouterHandle:
 
     def reset(self) -> None:
         """Back to the spec's start: initial running config, no startup config, empty flash."""
-        with self._router.lock:
-            self._router.startup = None
-            self._router.nvram_updated = None
-            self._router.flash.clear()
-            self._router.archive_count = 0
-            self._router.boot()
-            self._router.nat_active = self._router.fault("nat-in-use") is not None
+        self._router.reset()
 
     @property
     def load_errors(self) -> list[str]:

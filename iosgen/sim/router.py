@@ -94,6 +94,16 @@ class Router:
         self.last_change = None
         self.cancel_rollback()
 
+    def reset(self) -> None:
+        """Back to the spec's start: initial running config, no startup config, empty flash."""
+        with self.lock:
+            self.startup = None
+            self.nvram_updated = None
+            self.flash.clear()
+            self.archive_count = 0
+            self.boot()
+            self.nat_active = self.fault("nat-in-use") is not None
+
     # ---- faults ---------------------------------------------------------------------------
     def set_faults(self, faults: list[Fault]) -> None:
         with self.lock:
@@ -165,7 +175,7 @@ class Router:
         with self.lock:
             self.nvram_updated = (time.time(), user)
             self.startup = self.running_text()
-            if self._archive_setting("write-memory"):
+            if self.archive_setting("write-memory"):
                 self.archive_now()
 
     def set_running(self, text: str) -> list[str]:
@@ -176,7 +186,7 @@ class Router:
             return errors
 
     # ---- archive and rollback ----------------------------------------------------------------
-    def _archive_setting(self, word: str) -> list[str] | None:
+    def archive_setting(self, word: str) -> list[str] | None:
         block = self.running.block("archive")
         if block is None or not block.children:
             return None
@@ -186,7 +196,7 @@ class Router:
         return None
 
     def archive_path(self) -> str | None:
-        words = self._archive_setting("path")
+        words = self.archive_setting("path")
         if not words:
             return None
         return words[1].replace("$h", self.hostname).replace("$t", "")
@@ -203,7 +213,7 @@ class Router:
             return None
         self.archive_count += 1
         self.flash[name.removeprefix("flash:")] = self.running_text()
-        maximum = self._archive_setting("maximum")
+        maximum = self.archive_setting("maximum")
         keep = int(maximum[1]) if maximum else 10
         path = self.archive_path() or ""
         old = self.archive_count - keep

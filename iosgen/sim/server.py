@@ -161,6 +161,11 @@ class _Server(asyncssh.SSHServer):
         return session
 
 
+def _cancel(handle: object) -> None:
+    if isinstance(handle, asyncio.TimerHandle):
+        handle.cancel()
+
+
 def _quick_ack(conn: Any) -> None:
     """ACK every segment at once (Linux TCP_QUICKACK, re-armed on each read).
 
@@ -219,7 +224,7 @@ class RouterServer:
         router = self.router
         loop = asyncio.get_running_loop()
         router.schedule = lambda delay, fn: loop.call_later(delay, fn)
-        router.cancel = lambda handle: handle.cancel()  # type: ignore[attr-defined]
+        router.cancel = _cancel
         self._acceptor = await asyncssh.create_server(
             lambda: _Server(router, self._live),
             "127.0.0.1",

@@ -327,7 +327,7 @@ class Shell:
         return f"Using {len(body.encode())} out of {facts.NVRAM_SIZE} bytes\n{body}\n"
 
     def _x_show_archive(self, m: Match) -> str:
-        maximum = self.r._archive_setting("maximum")
+        maximum = self.r.archive_setting("maximum")
         keep = int(maximum[1]) if maximum else 10
         nxt = self.r.next_archive_name()
         if nxt is None:
