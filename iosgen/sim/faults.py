@@ -14,7 +14,7 @@ class Fault:
     """`Fault(host="R-ITD", kind="drop-after", value="5")`; host "*" means every router.
 
     drop-after=N: the session drops when the (N+1)th config line arrives;
-    reject=REGEX: config lines matching it get `% Invalid input`; delay-ms=N: every
+    reject=REGEX: lines (exec or config) matching it get `% Invalid input`; delay-ms=N: every
     answer is N ms late; bad-password: logins fail; new-host-key: the router
     presents another host key; nat-in-use: NAT translations exist, so removing an
     `ip nat inside source` line asks IOS's question.

@@ -115,6 +115,9 @@ class Shell:
         was_config = self.cfg is not None
         if self.cfg is not None:
             text = self._config_line(line)
+        elif line.strip() and self.r.rejects(line.strip()):
+            pos = len(line) - len(line.lstrip())
+            text = error_text(Failure("invalid", pos), line, self.prompt())
         else:
             with self.r.lock:
                 text = self._exec_line(line, self.level, 0, self.prompt())

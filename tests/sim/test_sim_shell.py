@@ -129,3 +129,14 @@ def test_unknown_word_at_exec_is_a_host_name() -> None:
     say(shell, "no ip domain lookup\n")
     say(shell, "end\n")
     assert say(shell, "frobnicate\n").startswith('Translating "frobnicate"\n% Unknown command')
+
+
+def test_reject_fault_applies_to_exec_lines_too() -> None:
+    from iosgen.sim.faults import Fault
+
+    shell = session()
+    shell.r.set_faults([Fault("R1", "reject", r"^configure replace")])
+    assert say(shell, "configure replace flash:x force\n") == (
+        "   ^\n% Invalid input detected at '^' marker.\n\nR1#"
+    )
+    assert say(shell, "show clock\n").startswith("*")
