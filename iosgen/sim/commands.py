@@ -65,6 +65,9 @@ def _table() -> list[Cmd]:
     )
     add("exec", "configure confirm", kind="action", action="confirm")
     add("exec", "reload", kind="action", action="reload")
+    add("exec", "reload in <1-999>", kind="action", action="reload")
+    add("exec", "reload cancel", kind="action", action="reload_cancel")
+    add("exec", "show reload", kind="action", action="show_reload")
     add("exec", "clear ip nat translation *", kind="action", action="clear_nat")
     add("exec", "archive config", kind="action", action="archive_config")
 

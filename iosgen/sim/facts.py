@@ -75,6 +75,14 @@ DELETE_MISSING: Final = "%Error deleting flash:{name} (No such file or directory
 OPEN_MISSING: Final = "%Error opening flash:{name} (File not found)"
 RELOAD_SAVE: Final = "System configuration has been modified. Save? [yes/no]: "
 RELOAD_PROCEED: Final = "Proceed with reload? [confirm]"
+RELOAD_SCHEDULED: Final = "Reload scheduled in {minutes} minutes by {user} on vty0 (127.0.0.1)"
+RELOAD_SHOW: Final = (
+    "Reload scheduled for {at} (in {minutes} minutes and {seconds} seconds) "
+    "by {user} on vty0 (127.0.0.1)"
+)
+RELOAD_NONE: Final = "No reload is scheduled."
+RELOAD_NONE_CANCEL: Final = "%No reload is scheduled."  # [L] wording
+RELOAD_ABORTED: Final = "\n\n***\n*** --- SHUTDOWN ABORTED ---\n***\n"
 NAT_IN_USE: Final = "Dynamic mapping in use, do you want to delete all entries? [no]: "
 REPLACE_WARNING: Final = (
     "This will apply all necessary additions and deletions\n"

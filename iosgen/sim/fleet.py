@@ -73,6 +73,15 @@ class RouterHandle:
         """Fire a pending `configure replace ... time N` rollback now (False if none)."""
         return self._router.expire_rollback_timer()
 
+    def expire_reload_timer(self) -> bool:
+        """Make a pending `reload in N` happen now (False if none)."""
+        return self._router.expire_reload_timer()
+
+    @property
+    def reload_pending(self) -> bool:
+        with self._router.lock:
+            return self._router.reload_at is not None
+
     @property
     def rollback_pending(self) -> bool:
         with self._router.lock:

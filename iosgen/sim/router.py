@@ -71,6 +71,10 @@ class Router:
     rollback_handle: object | None = None
     archive_count: int = 0
     load_errors: list[str] = field(default_factory=list)  # lines the last boot refused
+    reload_at: tuple[float, str] | None = None  # `reload in N`: when, and by whom
+    reload_handle: object | None = None
+    # set by the server: drop every SSH session (a reload does that)
+    drop_sessions: Callable[[], None] | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     # set by the server: schedules fn after seconds on the router's event loop
     schedule: Callable[[float, Callable[[], object]], object] | None = None
@@ -234,6 +238,36 @@ class Router:
         self.rollback_handle = None
         self.rollback_to = None
         return pending
+
+    def arm_reload(self, minutes: int, user: str) -> None:
+        self.cancel_reload()
+        self.reload_at = (time.time() + minutes * 60, user)
+        if self.schedule is not None:
+            self.reload_handle = self.schedule(minutes * 60.0, self.reload_now)
+
+    def cancel_reload(self) -> bool:
+        pending = self.reload_at is not None
+        if self.reload_handle is not None and self.cancel is not None:
+            self.cancel(self.reload_handle)
+        self.reload_handle = None
+        self.reload_at = None
+        return pending
+
+    def reload_now(self) -> None:
+        """The router restarts: every session drops, the startup config is loaded."""
+        with self.lock:
+            self.cancel_reload()
+            self.boot()
+        if self.drop_sessions is not None:
+            self.drop_sessions()
+
+    def expire_reload_timer(self) -> bool:
+        """A `reload in N` comes due now. False if none is scheduled."""
+        with self.lock:
+            if self.reload_at is None:
+                return False
+        self.reload_now()
+        return True
 
     def expire_rollback_timer(self) -> bool:
         """The `configure replace ... time N` timer ran out: go back. False if none armed."""

@@ -116,11 +116,12 @@ class _Session(asyncssh.SSHServerSession[bytes]):
             chan = self._chan
             if chan is not None:
                 if self._shell.reload_requested:
-                    with self._router.lock:
-                        self._router.boot()
-                chan.get_extra_info("connection").abort() if chan.get_extra_info(
-                    "connection"
-                ) else chan.close()
+                    self._router.reload_now()
+                conn = chan.get_extra_info("connection")
+                if conn is not None:
+                    conn.abort()
+                else:
+                    chan.close()
 
         self._loop.call_at(max(self._due, self._loop.time()), close)
 
@@ -225,6 +226,11 @@ class RouterServer:
         loop = asyncio.get_running_loop()
         router.schedule = lambda delay, fn: loop.call_later(delay, fn)
         router.cancel = _cancel
+
+        def drop_sessions() -> None:  # may be called from the test thread
+            loop.call_soon_threadsafe(self._abort_all)
+
+        router.drop_sessions = drop_sessions
         self._acceptor = await asyncssh.create_server(
             lambda: _Server(router, self._live),
             "127.0.0.1",
@@ -234,6 +240,10 @@ class RouterServer:
         )
         self.port = int(self._acceptor.sockets[0].getsockname()[1])
         return self.port
+
+    def _abort_all(self) -> None:
+        for conn in list(self._live):
+            conn.abort()
 
     async def restart(self, key: asyncssh.SSHKey) -> None:
         """Listen again on the same port with another host key (new-host-key fault)."""

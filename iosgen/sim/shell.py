@@ -516,12 +516,24 @@ class Shell:
         return ""
 
     def _x_reload(self, m: Match) -> str:
+        minutes = int(m.words[2]) if len(m.words) == 3 else None
+
         def proceed(text: str) -> str:
             if text.strip().lower() not in ("", "y", "yes"):
+                return ""
+            if minutes is not None:
+                with self.r.lock:
+                    self.r.arm_reload(minutes, self.user)
                 return ""
             self.closed = True
             self.reload_requested = True
             return ""
+
+        def ask_proceed(out: str) -> str:
+            self.pending = proceed
+            if minutes is not None:
+                out += facts.RELOAD_SCHEDULED.format(minutes=minutes, user=self.user) + "\n"
+            return out + facts.RELOAD_PROCEED
 
         def save(text: str) -> str:
             ans = text.strip().lower()
@@ -533,14 +545,29 @@ class Shell:
             else:
                 self.pending = save
                 return facts.ANSWER_YES_NO + "\n" + facts.RELOAD_SAVE
-            self.pending = proceed
-            return out + facts.RELOAD_PROCEED
+            return ask_proceed(out)
 
         if self.r.startup != self.r.running_text():
             self.pending = save
             return facts.RELOAD_SAVE
-        self.pending = proceed
-        return facts.RELOAD_PROCEED
+        return ask_proceed("")
+
+    def _x_reload_cancel(self, m: Match) -> str:
+        if not self.r.cancel_reload():
+            return facts.RELOAD_NONE_CANCEL + "\n"
+        self.syslog.append(facts.RELOAD_ABORTED)  # IOS broadcasts it a moment later
+        return ""
+
+    def _x_show_reload(self, m: Match) -> str:
+        if self.r.reload_at is None:
+            return facts.RELOAD_NONE + "\n"
+        when, user = self.r.reload_at
+        left = max(0, int(when - time.time()))
+        tm = time.gmtime(when)
+        at = time.strftime("%H:%M:%S UTC %a %b ", tm) + f"{tm.tm_mday} {tm.tm_year}"
+        return (
+            facts.RELOAD_SHOW.format(at=at, minutes=left // 60, seconds=left % 60, user=user) + "\n"
+        )
 
     def _x_clear_nat(self, m: Match) -> str:
         self.r.nat_active = False

@@ -392,3 +392,27 @@ def test_scrambled_typing_prints_in_ios_order_and_no_acl_rule(r1: Any, fleet: Si
     assert "route-map VPN permit 10\n match ip address 10\n match interface Dialer2\n" in run
     r1.send_config_set(["no access-list 10 permit 192.168.60.0 0.0.0.255"], error_pattern=ERRORS)
     assert "access-list 10" not in fleet.router("R1").running_config()
+
+
+def test_reload_in_cancel_and_due(fleet: SimFleet) -> None:
+    handle = fleet.router("R1")
+    handle.reset()
+    conn = connect(fleet, "R1")
+    try:
+        conn.save_config()
+        out = conn.send_command("reload in 10", expect_string=r"\[confirm\]")
+        assert "Reload scheduled in 10 minutes by netops on vty0 (127.0.0.1)" in out
+        conn.send_command("\n", expect_string=r"R1#")
+        assert handle.reload_pending
+        assert conn.send_command("show reload").startswith("Reload scheduled for ")
+        conn.send_command("reload cancel")
+        assert not handle.reload_pending
+        assert conn.send_command("show reload") == "No reload is scheduled."
+        conn.send_command("reload in 5", expect_string=r"\[confirm\]")
+        conn.send_command("\n", expect_string=r"R1#")
+        conn.send_config_set(["interface Dialer3", "mtu 1400"])  # not saved
+    finally:
+        assert handle.expire_reload_timer()  # due now: every session drops
+        conn.remote_conn_pre.close()
+    assert "Dialer3" not in handle.running_config()
+    assert not handle.reload_pending
