@@ -114,32 +114,54 @@ def mutate(site: Any, rng: random.Random) -> tuple[Any, list[str]]:
     return site, names
 
 
-# none, drop-after and reject twice as often as the others
+# none, drop-after and reject twice as often as the others; "cut-off": iosgen loses the
+# router for good in the middle of the lines (the session drops, no login works any
+# more), so only the router's own revert timer can bring the old config back.
 FAULT_KINDS = (
     *("none", "drop-after", "reject") * 2,
     *("delay-ms", "nat-in-use", "bad-password", "new-host-key"),
+    *("slow-drop", "nat-reject", "cut-off"),
 )
+REJECTS = (
+    r"^ip route ", r"^mtu ", r"^description ", r"^ppp encrypt", r"^match interface",
+    r"^no ", r"^username ", r"^ip address ", r"^ip nat ", r"^transport input",
+)  # fmt: skip
 
 
-def fault(host: str, rng: random.Random, lines: int) -> tuple[list[Any], str]:
+@dataclasses.dataclass(frozen=True)
+class Injection:
+    faults: tuple[Any, ...]
+    label: str
+    cut_after: int | None = None  # lines sent before iosgen is cut off
+
+
+def fault(host: str, rng: random.Random, lines: int) -> Injection:
     from iosgen.sim import Fault
 
     kind = rng.choice(FAULT_KINDS)
+    drop = str(rng.randrange(0, max(1, lines + 2)))
     if kind == "none":
-        return [], "none"
+        return Injection((), "none")
+    if kind == "cut-off":
+        after = rng.randrange(1, max(2, lines))
+        return Injection((), f"cut-off={after}", after)
+    if kind == "slow-drop":
+        delay = Fault(host, "delay-ms", str(rng.randrange(1, 3)))
+        return Injection((delay, Fault(host, "drop-after", drop)), f"slow-drop={drop}")
+    if kind == "nat-reject":
+        reject = rng.choice(REJECTS)
+        faults = (Fault(host, "nat-in-use"), Fault(host, "reject", reject))
+        return Injection(faults, f"nat-reject={reject}")
     if kind == "drop-after":
-        value = str(rng.randrange(0, max(1, lines + 2)))
+        value = drop
     elif kind == "reject":
-        value = rng.choice(
-            [r"^ip route ", r"^mtu ", r"^description ", r"^ppp encrypt", r"^match interface",
-             r"^no ", r"^username ", r"^ip address ", r"^ip nat ", r"^transport input"]
-        )  # fmt: skip
+        value = rng.choice(REJECTS)
     elif kind == "delay-ms":
         value = str(rng.randrange(1, 4))
     else:
         value = ""
     label = f"{kind}={value}" if value else kind
-    return [Fault(host, kind, value)], label
+    return Injection((Fault(host, kind, value),), label)
 
 
 # --- the campaign ---------------------------------------------------------------------
@@ -185,7 +207,7 @@ def run_campaign(
     from iosgen.push import Final, PushOptions, push_host
     from iosgen.pushing.engine import AuditEngine
     from iosgen.render import render
-    from iosgen.sim import RouterSpec, SimFleet
+    from iosgen.sim import Fault, RouterSpec, SimFleet
     from iosgen.targets import read_targets_file
 
     env = load_env()
@@ -222,9 +244,22 @@ def run_campaign(
                 assert errors == [], errors
             before = router.running_config()
             lines = len(engine.remediate(new, render(new).text, before).lines)
-            faults, label = fault(host, trial_rng, lines)
-            fleet.set_faults(host, faults)
+            injection = fault(host, trial_rng, lines)
+            label = injection.label
+            fleet.set_faults(host, injection.faults)
             revert = trial_rng.choice([None, None, 0, 3])
+            if injection.cut_after is not None:
+                # being cut off can only end well with the router's own timer
+                revert = 3
+                if bare:  # a bare router has no archive path, so no timer: start from old
+                    errors = router.set_running(render(old).text)
+                    assert errors == [], errors
+                    before = router.running_config()
+                    bare = False
+                    lines = len(engine.remediate(new, render(new).text, before).lines)
+                    after = trial_rng.randrange(1, max(2, lines))
+                    injection = Injection((), f"cut-off={after}", after)
+                    label = injection.label
             options = PushOptions(
                 force=True,
                 revert_minutes=revert,
@@ -234,8 +269,18 @@ def run_campaign(
                 ),
                 history_dir=tmp / "history",
             )
+            sent: list[object] = []
+
+            def cut(_host: str, line: object) -> None:
+                sent.append(line)
+                if len(sent) == injection.cut_after:
+                    fleet.set_faults(
+                        host, [Fault(host, "drop-after", "0"), Fault(host, "bad-password")]
+                    )
+
             t0 = time.perf_counter()
-            outcome = push_host(new, targets[host.lower()], options)
+            on_line = cut if injection.cut_after is not None else None
+            outcome = push_host(new, targets[host.lower()], options, on_line=on_line)
             seconds = time.perf_counter() - t0
             fleet.set_faults(host, [])
             if router.rollback_pending:

@@ -65,6 +65,11 @@ class PushOutcome:
         """The sentence every outcome ends with."""
         if self.final is Final.NEW:
             return "the router runs the NEW (intended) config"
+        if self.final is Final.OLD and self.status is Status.FAILED and self.revert_minutes:
+            return (
+                f"iosgen lost the router: its revert timer puts the OLD config back "
+                f"within {self.revert_minutes} min"
+            )
         if self.final is Final.OLD:
             return "the router runs its OLD config, as before the push"
         return "the router's config is UNKNOWN: check it by hand"

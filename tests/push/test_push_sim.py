@@ -227,6 +227,9 @@ def test_lost_router_rolls_itself_back_with_the_timer(bench: Bench, itd: Site) -
     assert outcome.status is Status.FAILED
     assert outcome.final is Final.OLD  # by the timer, which the message says
     assert "revert timer restores the old config within 5 min" in outcome.message
+    assert outcome.where() == (
+        "iosgen lost the router: its revert timer puts the OLD config back within 5 min"
+    )
     assert bench.router.rollback_pending
     assert bench.router.expire_rollback_timer()
     assert body(bench.router.running_config()) == body(before)
