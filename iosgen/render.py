@@ -9,19 +9,14 @@ reproducibly: type-7 salts and md5-crypt salts come from the site and the key.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from ipaddress import IPv4Interface, IPv4Network
-from pathlib import Path
-
-import jinja2
 
 from iosgen.errors import RenderError
 from iosgen.ifnames import interface_sort_key, interface_type
 from iosgen.model import Site
 from iosgen.passwords import derived_salt_md5, derived_salt_type7, md5_crypt, type7_encode
 from iosgen.secret import MASK, Secret
-
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+from iosgen.templating import render_template
 
 
 @dataclass(frozen=True)
@@ -47,19 +42,6 @@ class IosView:
     dialer_lists: tuple[int, ...]
     route_maps: tuple[tuple[str, tuple[str, ...]], ...]
     secrets: dict[str, str] = field(default_factory=dict)
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-        auto_reload=False,  # templates ship with the package; skip a stat() per include
-    )
 
 
 def _mask(net: IPv4Network) -> str:
@@ -290,10 +272,7 @@ def render(site: Site) -> RenderedConfig:
     if site.platform != "ios":
         raise RenderError(f"{site.hostname}: platform {site.platform} does not build an IOS config")
     view = ios_view(site)
-    try:
-        text = _environment().get_template("ios/running-config.j2").render(v=view, site=site)
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"{site.hostname}: template error: {exc}") from exc
+    text = render_template("ios/running-config.j2", site.hostname, v=view, site=site)
     return RenderedConfig(site.hostname, text, view.secrets)
 
 

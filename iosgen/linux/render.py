@@ -8,43 +8,22 @@ runs the ip-up/ip-down scripts only when they are executable (0755).
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jinja2
-
-from iosgen.errors import RenderError
 from iosgen.linux.facts import IPTABLES_RULES_PATH, OPTIONS_PPTP, OPTIONS_PPTP_PATH, PPPD
 from iosgen.linux.view import LinuxView
+from iosgen.templating import render_template
 
 if TYPE_CHECKING:
     from iosgen.build import BuiltFile
-
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 MODE_FILE = 0o644
 MODE_SECRET = 0o600
 MODE_SCRIPT = 0o755
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
-
-
 def _render(template: str, **values: object) -> str:
-    try:
-        return _environment().get_template(f"linux/{template}").render(**values)
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"template linux/{template}: {exc}") from exc
+    return render_template(f"linux/{template}", "linux-pppd", **values)
 
 
 def render_tree(view: LinuxView) -> list[BuiltFile]:
