@@ -158,7 +158,7 @@ def _table() -> list[Cmd]:
     add(g, "ip ssh authentication-retries <0-5>", key=3, section="ip-ssh")
     add(g, "interface <if>", kind="enter", enters="config-if", section="interface*", key=2)
     add(g, "ip local pool <word> <ip> [<ip>]", key=4, section="ip-local-pool")
-    add(g, "ip forward-protocol nd", kind="toggle", section="ip-forward", default=True)
+    add(g, "ip forward-protocol nd", kind="toggle", off=True, section="ip-forward", default=True)
     add(
         g,
         "ip route <ip> <ip> {<ip>|<if>} [<1-255>] [permanent]",
@@ -234,7 +234,11 @@ def _table() -> list[Cmd]:
         section="access-list",
     )
     add(
-        g, "dialer-list <1-10> protocol ip {permit|deny|list <1-199>}", key=4, section="dialer-list"
+        g,
+        "dialer-list <1-10> protocol ip {permit|deny|list <1-199>}",
+        key=4,
+        section="dialer-list",
+        nokey=2,  # `no dialer-list 2` removes the list
     )
     add(g, "cdp run", kind="toggle", on=False, off=True, section="cdp", default=True)
     add(

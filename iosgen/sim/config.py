@@ -160,7 +160,14 @@ class Config:
                 self._remove(container, lambda ln: ln.cmd.kind == "multi" and ln.words[:n] == words)
             else:
                 ident = cmd.identity(words)
-                self._remove(container, lambda ln: ln.identity() == ident)
+                n = len(words)
+                self._remove(
+                    container,
+                    lambda ln: (
+                        ln.identity() == ident
+                        or (m.partial and not cmd.slot and ln.words[:n] == words)
+                    ),
+                )
             if cmd.action == "vpdn_protocol":
                 # Removing the tunnel protocol removes what depends on it (VPDN cmd ref).
                 self._remove(container, lambda ln: ln.cmd.action == "needs_protocol")

@@ -288,3 +288,23 @@ def test_banner_motd_multi_line() -> None:
     again = Config()
     assert load_text(again, text) == []
     assert body(again) == text
+
+
+def test_no_forms_that_stop_early() -> None:
+    cfg, out = typed(
+        [
+            "dialer-list 2 protocol ip permit",
+            "no dialer-list 2",
+            "no ip forward-protocol nd",
+            "username bob privilege 15 secret x",
+            "no username bob",
+            "interface Virtual-Template1",
+            "ip unnumbered FastEthernet0/1",
+            "no ip address",
+        ]
+    )
+    text = body(cfg)
+    assert [o for o in out if o] == []
+    assert "dialer-list" not in text and "username bob" not in text
+    assert "no ip forward-protocol nd\n" in text
+    assert "interface Virtual-Template1\n no ip address\n" in text
