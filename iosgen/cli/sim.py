@@ -72,6 +72,11 @@ def sim(
     sites = [s for s in sites if s.platform == "ios"]
     if not sites:
         raise UsageError("no IOS site to simulate", hint="check --inventory and --host")
+    if initial not in ("bare", "intended") and Path(initial).is_file() and len(sites) > 1:
+        raise UsageError(
+            f"--initial {initial}: one config file for {len(sites)} routers",
+            hint="add --host NAME, or give a folder of HOSTNAME.cfg files",
+        )
     specs = []
     for site in sites:
         mgmt = site.management

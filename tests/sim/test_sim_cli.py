@@ -89,3 +89,25 @@ def test_bad_fault_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "unknown fault kind 'explode'" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "t.yaml").exists()
+
+
+def test_one_initial_file_for_many_routers_is_refused(tmp_path: Path) -> None:
+    cfg = tmp_path / "one.cfg"
+    cfg.write_text("hostname X\nend\n")
+    done = subprocess.run(
+        iosgen(
+            "sim",
+            "--inventory",
+            str(ROOT / "inventory"),
+            "--targets",
+            str(tmp_path / "t.yaml"),
+            "--initial",
+            str(cfg),
+        ),
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "one config file for" in done.stderr and "Traceback" not in done.stderr
