@@ -29,7 +29,7 @@ class Remediation:
 
     lines: tuple[str, ...]  # sub-mode lines indented one space per level
     masked: tuple[str, ...] = ()  # the same lines, secrets masked (for showing)
-    rollback: tuple[str, ...] = ()  # masked
+    rollback: tuple[str, ...] = ()  # masked, where the engine computes one
     drift: tuple[str, ...] = ()  # rendered drift items, secrets masked
 
 
@@ -79,14 +79,22 @@ class AuditEngine:
     """The audit issue's engine (imported lazily: push loads it only when it runs)."""
 
     def remediate(self, site: Site, intended: str, running: str) -> Remediation:
-        from iosgen.audit import audit_text, secret_book
+        # compare + remediate, as `audit_text` does, without the rollback it also
+        # computes: push rolls back with `configure replace`, not with lines.
+        from iosgen.audit import secret_book
+        from iosgen.compare import compare
+        from iosgen.iosconfig import parse
+        from iosgen.remediation import remediate
 
-        result = audit_text(site.hostname, intended, running, secret_book(site))
+        comparison = compare(parse(intended), parse(running), secret_book(site))
+        if comparison.drift.in_sync:
+            return Remediation(())
+        plan = remediate(comparison.intended, comparison.running)
         return Remediation(
-            tuple(result.remediation.lines(show_secrets=True)),
-            tuple(result.remediation.lines()),
-            tuple(result.rollback.lines()),
-            tuple(item.render() for item in result.drift.real),
+            tuple(plan.lines(show_secrets=True)),
+            tuple(plan.lines()),
+            (),
+            tuple(item.render() for item in comparison.drift.real),
         )
 
     def drift(self, site: Site, intended: str, running: str) -> tuple[str, ...]:
