@@ -86,13 +86,16 @@ def _fetch_job(
     sites: Sequence[Site], targets_file: Path | None, options: DeviceOptions
 ) -> Callable[[Site], str]:
     """A job fetching `show running-config` from a site's router."""
+    # netmiko's package imports are circular: imported for the first time from 20
+    # worker threads at once, some get a partially initialised module. Load it here.
+    import netmiko  # noqa: F401
+
+    from iosgen.device import Device
     from iosgen.targets import resolve_targets
 
     targets = resolve_targets(sites, targets_file)
 
     def fetch(site: Site) -> str:
-        from iosgen.device import Device
-
         with Device(targets[site.hostname], options) as dev:
             return dev.running_config()
 
