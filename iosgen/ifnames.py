@@ -11,10 +11,13 @@ IOS_INTERFACE_TYPES: tuple[str, ...] = (
     "Ethernet",
     "Serial",
     "Loopback",
-    "Dialer",
-    "Virtual-Template",
     "Tunnel",
+    # Logical interfaces print after the physical ports in this order: 87x/ISR
+    # captures show `interface Virtual-Template1 ...` and `interface Vlan1` before
+    # `interface Dialer0` (docs/compiler.md).
+    "Virtual-Template",
     "Vlan",
+    "Dialer",
     "BRI",
     "ATM",
 )

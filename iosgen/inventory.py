@@ -111,7 +111,21 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _layers(root: Path | None, site_file: Path) -> tuple[Any, SourceMap, list[Problem]]:
+SharedLayers = dict[Path, tuple[Any, SourceMap]]
+
+
+def _shared(path: Path, cache: SharedLayers | None) -> tuple[Any, SourceMap]:
+    """defaults.yaml and group files, parsed once per inventory load (never mutated)."""
+    if cache is None:
+        return load_yaml(path, _display(path))
+    if path not in cache:
+        cache[path] = load_yaml(path, _display(path))
+    return cache[path]
+
+
+def _layers(
+    root: Path | None, site_file: Path, cache: SharedLayers | None = None
+) -> tuple[Any, SourceMap, list[Problem]]:
     """Defaults, groups and the site itself merged, with each key's position."""
     problems: list[Problem] = []
     site_data, site_map = load_yaml(site_file, _display(site_file))
@@ -124,7 +138,7 @@ def _layers(root: Path | None, site_file: Path) -> tuple[Any, SourceMap, list[Pr
     source = SourceMap()
     layers: list[tuple[Any, SourceMap]] = []
     if root is not None and (root / "defaults.yaml").exists():
-        layers.append(load_yaml(root / "defaults.yaml", _display(root / "defaults.yaml")))
+        layers.append(_shared(root / "defaults.yaml", cache))
     groups = site_data.get("groups", [])
     if isinstance(groups, list):
         for index, group in enumerate(groups):
@@ -137,7 +151,7 @@ def _layers(root: Path | None, site_file: Path) -> tuple[Any, SourceMap, list[Pr
                     )
                 )
                 continue
-            layers.append(load_yaml(group_file, _display(group_file)))
+            layers.append(_shared(group_file, cache))
     layers.append((site_data, site_map))
     for data, layer_map in layers:
         if data is None:
@@ -311,11 +325,12 @@ def load_files(
     files: Iterable[Path], resolver: SecretResolver, root: Path | None = None
 ) -> Inventory:
     inventory = Inventory(root)
+    shared: SharedLayers = {}
     problems: list[Problem] = []
     seen: dict[str, tuple[Path, Position | None]] = {}
     for path in files:
         try:
-            data, source, layer_problems = _layers(root or inventory_root_of(path), path)
+            data, source, layer_problems = _layers(root or inventory_root_of(path), path, shared)
         except InputError as exc:
             problems += exc.problems
             continue
