@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import multiprocessing as mp
 import os
 import statistics
@@ -105,6 +106,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=15)
     args = ap.parse_args()
     warnings.simplefilter("ignore")
+    logging.getLogger("paramiko").setLevel(logging.CRITICAL)
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         state = Path(tmp)

@@ -115,13 +115,15 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         def close() -> None:
             chan = self._chan
             if chan is not None:
-                if self._shell.reload_requested:
-                    self._router.reload_now()
                 conn = chan.get_extra_info("connection")
-                if conn is not None:
-                    conn.abort()
-                else:
+                if self._shell.reload_requested:
+                    self._router.reload_now()  # drops every session
+                elif self._shell.dropped and conn is not None:
+                    conn.abort()  # the link just dies
+                else:  # `exit`: the router ends the session cleanly
                     chan.close()
+                    if conn is not None:
+                        conn.close()
 
         self._loop.call_at(max(self._due, self._loop.time()), close)
 

@@ -37,6 +37,7 @@ class Shell:
         self.echo = True
         self.closed = False
         self.reload_requested = False
+        self.dropped = False
         self.config_lines = 0
         self.pw_tries = 0
         self.length = 24  # `terminal length`: 0 = no paging (what netmiko sets first)
@@ -166,6 +167,7 @@ class Shell:
             drop = self.r.fault("drop-after")
             if drop is not None and self.config_lines > int(drop.value):
                 self.closed = True
+                self.dropped = True  # the drop-after fault: the TCP connection just dies
                 return ""
             if not self.cfg.in_banner and self.r.rejects(line.strip()):
                 pos = len(line) - len(line.lstrip())
