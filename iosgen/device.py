@@ -355,7 +355,7 @@ class Device:
             lambda buf: "assword:" in buf or at_prompt(buf) is not None, 10.0, "enable"
         )
         if "assword:" in out:
-            self._write(self.target.enable_secret.reveal(), log=False)
+            self._write(self.target.enable_secret.reveal())
             out = self._read(
                 lambda buf: (
                     at_prompt(buf) is not None
@@ -401,7 +401,9 @@ class Device:
 
     # -- the channel ----------------------------------------------------------------
 
-    def _write(self, text: str, log: bool = True) -> None:
+    def _write(self, text: str) -> None:
+        # netmiko's session log records what the router sends, not what is typed
+        # (record_writes is off), so an enable secret typed here never reaches it.
         if not self.alive:
             raise SessionLost(self.name, "the SSH session is closed")
         try:
@@ -423,7 +425,7 @@ class Device:
         The answer is everything IOS printed after the echo of `text`, up to the
         prompt. An unknown dialogue ends the exchange with mode "dialog".
         """
-        self._write(text, log=log)
+        self._write(text)
         echo = text.strip()
         notes: list[str] = []
         transcript = ""

@@ -7,16 +7,27 @@ unreachable router never stops the others. Progress goes to stderr.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from iosgen.errors import DeviceError, IosgenError
+from iosgen.errors import EXIT_FINDINGS, DeviceError, IosgenError
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class Interrupted(IosgenError):
+    """The run was interrupted (Ctrl-C) before this host's job started: it was not touched."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"{host}: not run: interrupted")
+        self.host = host
 
 
 @dataclass(frozen=True)
@@ -55,26 +66,59 @@ def run_fleet(
     """Results in the order of `items`; a progress bar on stderr when it is a terminal."""
     show = sys.stderr.isatty() if progress is None else progress
     results: dict[int, HostResult[R]] = {}
-    if len(items) == 1 or workers <= 1:
-        for index, item in enumerate(items):
-            results[index] = _run_one(item, key(item), job)
-        return [results[i] for i in range(len(items))]
+    if len(items) <= 1:
+        # in the calling thread: a Ctrl-C reaches the job itself (a push rolls back)
+        return [_run_one(item, key(item), job) for item in items]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    with (
-        ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            disable=not show,
-            transient=True,
-        ) as bar,
-    ):
+    # Workers store their own results and count themselves in and out: a Ctrl-C can
+    # land in the main thread anywhere (even inside `submit`, before the pool knows
+    # its new thread), and no running job may be abandoned or forgotten.
+    cond = threading.Condition()
+    running = 0
+    stopped = False
+
+    def work(index: int, item: T) -> None:
+        nonlocal running
+        with cond:
+            if stopped:
+                return
+            running += 1
+        try:
+            result = _run_one(item, key(item), job)
+            with cond:
+                results[index] = result
+        finally:
+            with cond:
+                running -= 1
+                cond.notify_all()
+
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(items))))
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=not show,
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=len(items))
-        futures = {pool.submit(_run_one, item, key(item), job): i for i, item in enumerate(items)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            bar.advance(task)
+        try:
+            futures = [pool.submit(work, index, item) for index, item in enumerate(items)]
+            for future in as_completed(futures):
+                future.result()
+                bar.advance(task)
+        except KeyboardInterrupt:
+            # Ctrl-C: hosts not started yet are not started at all; the running ones
+            # finish their job (a push rolls back or completes) and keep their result.
+            with cond:
+                stopped = True
+            pool.shutdown(wait=False, cancel_futures=True)
+            with cond:
+                cond.wait_for(lambda: running == 0)
+        finally:
+            pool.shutdown(wait=True)
+    for index, item in enumerate(items):
+        if index not in results:
+            results[index] = HostResult(key(item), None, Interrupted(key(item)), 0.0)
     return [results[i] for i in range(len(items))]

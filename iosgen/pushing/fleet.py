@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from iosgen.fleet import HostResult, run_fleet
+from iosgen.fleet import HostResult, Interrupted, run_fleet
 from iosgen.model import Site
 from iosgen.pushing.engine import Engine
 from iosgen.pushing.flow import PushOptions, push_host
@@ -23,6 +23,8 @@ Job = tuple[Site, Target]
 def _as_outcome(result: HostResult[PushOutcome]) -> PushOutcome:
     if result.value is not None:
         return result.value
+    if isinstance(result.error, Interrupted):
+        return PushOutcome(result.host, Status.SKIPPED, Final.OLD, "not pushed: interrupted")
     # push_host turns every router failure into an outcome; an exception here is a
     # bug of iosgen's, and nobody can say where it left the router.
     message = result.error.message if result.error is not None else "no result"
