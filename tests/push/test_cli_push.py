@@ -79,12 +79,21 @@ def test_not_confirmed_sends_nothing(run, routers: SimFleet) -> None:  # type: i
     assert routers.router("R-A").running_config() == before
 
 
-def test_confirmed_push_then_nothing_to_do(run, routers: SimFleet) -> None:  # type: ignore[no-untyped-def]
+def test_confirmed_push_then_nothing_to_do(  # type: ignore[no-untyped-def]
+    run, routers: SimFleet, inventory: Path, tmp_path: Path
+) -> None:
     result = run("--host", "R-A", "--force", input="y\n")
     assert result.exit_code == 0, result.output
     assert "R-A: pushed in " in result.output
     assert "61 line(s) sent; the router audits clean" in result.output
     assert "=> the router runs the NEW (intended) config" in result.output
+    audit = CliRunner().invoke(
+        app,
+        ["audit", "--host", "R-A", "--inventory", str(inventory), "--targets",
+         str(routers.targets_file), "--known-hosts", str(tmp_path / "known_hosts")],
+    )  # fmt: skip
+    assert audit.exit_code == 0, audit.output
+    assert "in sync" in audit.output
     again = run("--host", "R-A", "--yes")
     assert again.exit_code == 0
     assert "R-A: nothing to do: the router already matches the model" in again.output
