@@ -317,3 +317,13 @@ def test_ctrl_c_mid_push_rolls_back(bench: Bench, itd: Site) -> None:
     assert outcome.status is Status.ROLLED_BACK
     assert outcome.message.startswith("interrupted by the operator; rolled back to flash:")
     assert body(bench.router.running_config()) == body(before)
+
+
+def test_session_log_of_a_push_holds_no_secret(bench: Bench, itd: Site) -> None:
+    logs = bench.tmp / "logs"
+    outcome = push_host(itd, bench.target, forced(bench, session_log_dir=logs))
+    assert outcome.status is Status.PUSHED
+    text = (logs / "R-ITD.log").read_text(encoding="utf-8")
+    assert "ppp chap password 7 <redacted>" in text  # the echo of the line typed
+    assert "show running-config" in text and "write memory" in text
+    assert leaks(text) == []
