@@ -193,6 +193,11 @@ class Campaign:
     def wrong_claims(self) -> int:
         return sum(t.wrong_claim for t in self.trials)
 
+    @property
+    def unknown(self) -> int:
+        """Outcomes that could not say old or new (the router needed a look)."""
+        return sum(t.final == "unknown" for t in self.trials)
+
     def outcomes(self) -> Counter[str]:
         return Counter(f"{t.status} -> {t.final}" for t in self.trials)
 
@@ -247,7 +252,8 @@ def run_campaign(
             injection = fault(host, trial_rng, lines)
             label = injection.label
             fleet.set_faults(host, injection.faults)
-            revert = trial_rng.choice([None, None, 0, 3])
+            # an explicit timer on a router without `archive` is refused (nothing sent)
+            revert = trial_rng.choice([None, None, 0] if bare else [None, None, 0, 3])
             if injection.cut_after is not None:
                 # being cut off can only end well with the router's own timer
                 revert = 3
@@ -353,9 +359,10 @@ def main() -> None:
     print("faults: " + ", ".join(f"{k} {v}" for k, v in sorted(faults.items())))
     print(
         f"trials: {len(campaign.trials)}  partial configs: {campaign.partial}  "
-        f"wrong claims: {campaign.wrong_claims}  ({campaign.seconds:.1f} s, seed {args.seed})"
+        f"wrong claims: {campaign.wrong_claims}  unknown: {campaign.unknown}  "
+        f"({campaign.seconds:.1f} s, seed {args.seed})"
     )
-    sys.exit(1 if campaign.partial or campaign.wrong_claims else 0)
+    sys.exit(1 if campaign.partial or campaign.wrong_claims or campaign.unknown else 0)
 
 
 if __name__ == "__main__":

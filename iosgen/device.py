@@ -343,18 +343,15 @@ class Device:
 
     def _enable(self) -> None:
         """Enter enable mode; a wrong secret is an error at once, not a 10 s timeout."""
-        self._write("")
-        out = self._read(lambda buf: at_prompt(buf) is not None, 10.0, "the prompt")
-        if at_prompt(out) == "exec":
-            return
+        if getattr(self.conn, "iosgen_mode", None) == "exec":
+            return  # privilege 15 at login: `R-ITD#`
         if self.target.enable_secret is None:
             self.close()
             raise AuthError(self.name, "not in enable mode and no enable secret given")
         self._write("enable")
-        out = self._read(
-            lambda buf: "assword:" in buf or at_prompt(buf) is not None, 10.0, "enable"
-        )
+        out = self._read(_enable_answered, 10.0, "enable")
         if "assword:" in out:
+            # the secret is not echoed: IOS answers with the prompt, or asks again
             self._write(self.target.enable_secret.reveal())
             out = self._read(
                 lambda buf: (
@@ -366,7 +363,7 @@ class Device:
                 "enable",
             )
         if at_prompt(out) != "exec":
-            # IOS asks up to three times; end the dialogue before giving up.
+            # IOS asks up to three times; the session is dropped instead.
             self.close()
             raise AuthError(
                 self.name,
@@ -571,17 +568,26 @@ def _read_until(
 def _prepare_session(conn: Any, host: str, timeout: float) -> None:
     """What netmiko's IOS session preparation does, without its fixed sleeps (~0.17 s).
 
-    `terminal width 511` and `terminal length 0` (no `--More--` paging), then the
-    base prompt netmiko keeps: the hostname, cut to 16 characters as IOS cuts it
-    in config prompts.
+    Waits for the prompt IOS prints after login, then `terminal width 511` and
+    `terminal length 0` (no `--More--` paging), and keeps the base prompt netmiko
+    wants: the hostname, cut to 16 characters as IOS cuts it in config prompts.
+    Nothing is typed before the answer to the previous line is read in full (no
+    bare Enter "to see the prompt"): an answer left unread would be taken for the
+    answer to the next line.
     """
-    conn.write_channel(conn.RETURN)
-    out = _read_until(conn, lambda b: at_prompt(b) is not None, timeout, host, "login")
+    _read_until(conn, lambda b: at_prompt(b) is not None, timeout, host, "login")
     for command in ("terminal width 511", "terminal length 0"):
         conn.write_channel(command + conn.RETURN)
         out = _read_until(conn, functools.partial(_answered, echo=command), timeout, host, command)
     prompt = out.replace("\r", "").rstrip().split("\n")[-1].strip()
     conn.base_prompt = prompt[:-1][:16]
+    conn.iosgen_mode = at_prompt(out)
+
+
+def _enable_answered(buf: str) -> bool:
+    """`enable` echoed, then `Password: ` (or a prompt: no secret is set)."""
+    rest = _after_echo(buf, "enable")
+    return rest is not None and ("assword:" in rest or at_prompt(rest) is not None)
 
 
 def _answered(buf: str, echo: str) -> bool:

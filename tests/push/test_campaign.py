@@ -19,7 +19,7 @@ def _check(trials: int, seed: int, tmp: Path) -> None:
         warnings.simplefilter("ignore")  # asyncssh's FFDH deprecation in the sim's thread
         campaign = run_campaign(trials, seed, routers=8, tmp=tmp)
     assert len(campaign.trials) == trials
-    bad = [t for t in campaign.trials if t.partial or t.wrong_claim]
+    bad = [t for t in campaign.trials if t.partial or t.wrong_claim or t.final == "unknown"]
     assert bad == []
     # the campaign really exercised both ends
     finals = {t.final for t in campaign.trials}
