@@ -139,3 +139,17 @@ def test_session_log_holds_no_secret(target: Target, known: Path, tmp_path: Path
         assert secret not in text
     hashes = [w for w in shown.split() if w.startswith("$1$")]
     assert hashes and not any(h in text for h in hashes)
+
+
+def test_slow_router_answers_stay_in_step(sim: SimFleet, target: Target, known: Path) -> None:
+    # every answer 20 ms late while echoes come at once: an answer read late must
+    # never be taken for the answer to the next command
+    sim.set_faults("R-DEV", [Fault("R-DEV", "delay-ms", "20")])
+    for _ in range(2):
+        with Device(target, DeviceOptions(known_hosts=known)) as dev:
+            assert "hostname R-DEV" in dev.running_config()
+            dev.copy_running_to("iosgen-slow.cfg")
+            answers = dev.send_config(["interface FastEthernet0/1", "description slow"])
+            assert [a.answer for a in answers] == ["", ""]
+            dev.delete_file("iosgen-slow.cfg")
+    assert "iosgen-slow.cfg" not in sim.router("R-DEV").flash_files()
