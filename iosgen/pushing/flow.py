@@ -213,6 +213,20 @@ def _push(
 
     # -- the safety net: a rollback point on the router, and its own revert timer --------
     rollback_file = f"{ROLLBACK_PREFIX}{run.ts}.cfg"
+    if run.revert and not _has_archive_path(run.before):
+        # IOS refuses `configure replace ... time N` without an archive path.
+        if options.revert_minutes:
+            return run.outcome(
+                Status.ABORTED,
+                Final.OLD,
+                "--revert-timer needs `archive` / `path` on the router, and it has none "
+                "yet; nothing sent (push once without --revert-timer: the model adds it)",
+            )
+        run.notes.append(
+            "revert timer not armed: the router has no `archive` / `path` yet (this push "
+            f"adds it); the rollback point flash:{rollback_file} is saved"
+        )
+        run.revert = None
     try:
         device.copy_running_to(rollback_file)
     except CommandError as exc:
@@ -224,28 +238,21 @@ def _push(
         )
     armed = False
     if run.revert:
-        if not _has_archive_path(run.before):
+        try:
+            device.configure_replace(rollback_file, run.revert)
+            armed = True
             run.notes.append(
-                f"revert timer not armed: the router has no `archive` / `path` yet "
-                f"(this push adds it); the rollback point flash:{rollback_file} is saved"
+                f"armed the router's own rollback: configure replace flash:{rollback_file} "
+                f"force time {run.revert}"
             )
-            run.revert = None
-        else:
-            try:
-                device.configure_replace(rollback_file, run.revert)
-                armed = True
-                run.notes.append(
-                    f"armed the router's own rollback: configure replace flash:{rollback_file} "
-                    f"force time {run.revert}"
-                )
-            except CommandError as exc:
-                _delete_quietly(device, rollback_file)
-                return run.outcome(
-                    Status.ABORTED,
-                    Final.OLD,
-                    f"could not arm the revert timer, nothing sent: {_why(exc)}",
-                    ios_answer=exc.answer,
-                )
+        except CommandError as exc:
+            _delete_quietly(device, rollback_file)
+            return run.outcome(
+                Status.ABORTED,
+                Final.OLD,
+                f"could not arm the revert timer, nothing sent: {_why(exc)}",
+                ios_answer=exc.answer,
+            )
 
     # -- send ------------------------------------------------------------------------------
     typed = send_form(remediation.lines)

@@ -327,3 +327,13 @@ def test_session_log_of_a_push_holds_no_secret(bench: Bench, itd: Site) -> None:
     assert "ppp chap password 7 <redacted>" in text  # the echo of the line typed
     assert "show running-config" in text and "write memory" in text
     assert leaks(text) == []
+
+
+def test_asked_for_revert_timer_without_archive_sends_nothing(bench: Bench, itd: Site) -> None:
+    before = bench.router.running_config()
+    outcome = push_host(itd, bench.target, forced(bench, revert_minutes=5))
+    assert outcome.status is Status.ABORTED
+    assert outcome.final is Final.OLD
+    assert outcome.message.startswith("--revert-timer needs `archive` / `path` on the router")
+    assert bench.router.running_config() == before
+    assert not [f for f in bench.router.flash_files() if f.startswith("iosgen-rollback-")]
