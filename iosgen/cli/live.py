@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -80,26 +80,6 @@ def _select(
     else:
         sites = inv.sites
     return [s for s in sites if s.platform == "ios"]
-
-
-def _fetch_job(
-    sites: Sequence[Site], targets_file: Path | None, options: DeviceOptions
-) -> Callable[[Site], str]:
-    """A job fetching `show running-config` from a site's router."""
-    # netmiko's package imports are circular: imported for the first time from 20
-    # worker threads at once, some get a partially initialised module. Load it here.
-    import netmiko  # noqa: F401
-
-    from iosgen.device import Device
-    from iosgen.targets import resolve_targets
-
-    targets = resolve_targets(sites, targets_file)
-
-    def fetch(site: Site) -> str:
-        with Device(targets[site.hostname], options) as dev:
-            return dev.running_config()
-
-    return fetch
 
 
 def _exit_code(results: Sequence[AuditResult]) -> int:
@@ -243,76 +223,12 @@ def diff(
         text = running.read_text(encoding="utf-8", errors="replace")
     else:
         options = _device_options(known_hosts, accept_new_host_key)
-        text = _fetch_job([site], targets, options)(site)
+        from iosgen.fleet_audit import fetch_job
+
+        text = fetch_job([site], targets, options)(site)
     result = audit_site(site, text)
     _emit([result], fmt, show_secrets, one=True)
     raise typer.Exit(_exit_code([result]))
-
-
-def audit_saved(sites: Sequence[Site], folder: Path, workers: int = 1) -> list[AuditResult]:
-    """Audit every site against `<folder>/<hostname>.cfg` (as `backup` writes them).
-
-    With workers > 1 the sites are shared with forked worker processes by index
-    (pickling 1,000 site models costs more than auditing them).
-    """
-    import multiprocessing
-
-    if workers > 1 and len(sites) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        from concurrent.futures import ProcessPoolExecutor
-
-        global _SHARED
-        _SHARED = (sites, folder)
-        try:
-            chunk = max(1, len(sites) // (workers * 4))
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                return list(pool.map(_audit_shared, range(len(sites)), chunksize=chunk))
-        finally:
-            _SHARED = None
-    return [_audit_saved_one(site, folder) for site in sites]
-
-
-_SHARED: tuple[Sequence[Site], Path] | None = None
-
-
-def _audit_shared(index: int) -> AuditResult:
-    assert _SHARED is not None
-    sites, folder = _SHARED
-    return _audit_saved_one(sites[index], folder)
-
-
-def _audit_saved_one(site: Site, folder: Path) -> AuditResult:
-    from iosgen.audit import audit_site, unreachable
-
-    path = folder / f"{site.hostname}.cfg"
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        return unreachable(site.hostname, f"no saved config {path}: {exc.strerror}")
-    return audit_site(site, text)
-
-
-def audit_live(
-    sites: Sequence[Site], targets_file: Path | None, options: DeviceOptions, workers: int
-) -> list[AuditResult]:
-    """Fetch and audit every site's router, `workers` sessions at a time."""
-    from iosgen.audit import audit_site, unreachable
-    from iosgen.fleet import run_fleet
-
-    fetch = _fetch_job(sites, targets_file, options)
-    results = run_fleet(
-        list(sites),
-        lambda site: audit_site(site, fetch(site)),
-        key=lambda site: site.hostname,
-        workers=workers,
-        label="audit",
-    )
-    return [
-        r.value
-        if r.value is not None
-        else unreachable(r.host, " / ".join(r.error.lines()) if r.error else "failed")
-        for r in results
-    ]
 
 
 @app.command()
@@ -343,9 +259,13 @@ def audit(
         import os
 
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        from iosgen.fleet_audit import audit_saved
+
         results = audit_saved(sites, from_dir, min(workers, cores) if len(sites) > 50 else 1)
     else:
         options = _device_options(known_hosts, accept_new_host_key)
+        from iosgen.fleet_audit import audit_live
+
         results = audit_live(sites, targets, options, workers)
     _emit(results, fmt, show_secrets, one=False)
     raise typer.Exit(_exit_code(results))
@@ -370,10 +290,11 @@ def backup(
     """Save each router's `show running-config` as DIR/<hostname>.cfg, secrets redacted."""
     from iosgen.build import write_atomic
     from iosgen.fleet import run_fleet
+    from iosgen.fleet_audit import fetch_job
     from iosgen.redact import redact
 
     sites = _select(inventory, secrets, host, None, all_sites)
-    fetch = _fetch_job(sites, targets, _device_options(known_hosts, accept_new_host_key))
+    fetch = fetch_job(sites, targets, _device_options(known_hosts, accept_new_host_key))
     results = run_fleet(sites, fetch, key=lambda s: s.hostname, workers=workers, label="backup")
     failed = 0
     for r in results:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,6 +12,14 @@ from tests.conftest import ROOT
 
 
 def test_wheel_contains_every_template(tmp_path: Path) -> None:
+    # Build from a copy: setuptools leaves build/ and *.egg-info in the tree it builds.
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(
+        ROOT / "iosgen", source / "iosgen", ignore=shutil.ignore_patterns("__pycache__")
+    )
     subprocess.run(
         [
             sys.executable,
