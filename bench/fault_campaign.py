@@ -308,7 +308,8 @@ def run_campaign(
                 not (is_new or is_old),
                 wrong,
                 seconds,
-                f"{outcome.message} | {outcome.failing_line} | {outcome.ios_answer}",
+                f"{outcome.message} | {outcome.failing_line} | {outcome.ios_answer}"
+                + (f" | drift: {'; '.join(outcome.drift_after)}" if outcome.drift_after else ""),
             )
 
         # one router is never pushed twice at once: trials are grouped by router
