@@ -1,7 +1,10 @@
 """Run one job per host on a worker pool; every host gets a result, whatever happens.
 
 Like nornir: a host's exception becomes its result; one failing or
-unreachable router never stops the others. Progress goes to stderr.
+unreachable router never stops the others. Progress goes to stderr. Ctrl-C
+starts no further host, lets the running jobs finish (a push completes or rolls
+back: stopping it halfway would leave a router half-configured) and reports
+the hosts never started as `Interrupted`.
 """
 
 from __future__ import annotations
