@@ -146,7 +146,8 @@ def push(
             _say(f"{outcome.host}: {outcome.status.value} -> {outcome.final.value} config")
 
     expected: dict[str, tuple[str, ...]] | None = None
-    held: list[PushOutcome] = []  # planned but refused: reported, never sent
+    # hosts the plan already settled (refused, in sync, unreachable): reported, never sent
+    held: list[PushOutcome] = []
     if dry_run or not yes:
         plans = plan_fleet(jobs, options, workers=workers)
         todo = [p for p in plans if p.status is Status.PLANNED and (force or not p.refusals)]
@@ -158,9 +159,10 @@ def push(
         if text:
             for p in plans:
                 print("\n".join(_plan_lines(p) if p.status is Status.PLANNED else _details(p)))
-        held = [_refused(p) for p in plans if p.status is Status.PLANNED and p not in todo]
-        if held:
-            _say(f"refused without --force: {', '.join(p.host for p in held)}")
+        refused = [_refused(p) for p in plans if p.status is Status.PLANNED and p not in todo]
+        if refused:
+            _say(f"refused without --force: {', '.join(p.host for p in refused)}")
+        held = refused + [p for p in plans if p.status is not Status.PLANNED]
         try:
             ok = typer.confirm(f"Push to {len(todo)} router(s)?", default=False, err=True)
         except typer.Abort:
@@ -173,7 +175,8 @@ def push(
     outcomes = push_fleet(
         jobs, options, workers=workers, canary=canary, expected=expected, on_done=done
     )
-    outcomes += held
+    order = {site.hostname: i for i, site in enumerate(sites)}
+    outcomes = sorted([*outcomes, *held], key=lambda o: order.get(o.host, len(order)))
     _emit(outcomes, fmt, plan=False)
     raise typer.Exit(exit_code(outcomes))
 

@@ -146,3 +146,14 @@ def test_all_refused_asks_nothing(run, routers: SimFleet) -> None:  # type: igno
     assert result.exit_code == 1
     assert "Push to" not in result.output
     assert result.output.count(": refused: 10 line(s) can cut the path") == 2
+
+
+def test_confirmed_fleet_reports_hosts_settled_by_the_plan(run, routers: SimFleet) -> None:  # type: ignore[no-untyped-def]
+    routers.set_faults("R-B", [Fault("R-B", "bad-password")])
+    result = run("--host", "R-A", "--host", "R-B", "--force", "--format", "json", input="y\n")
+    assert result.exit_code == 3  # R-B was unreachable when planned: never forgotten
+    data = json.loads(result.stdout[result.stdout.index("{") :])
+    assert [(h["host"], h["status"]) for h in data["hosts"]] == [
+        ("R-A", "pushed"),
+        ("R-B", "unreachable"),
+    ]
