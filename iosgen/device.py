@@ -238,6 +238,7 @@ class Device:
         self.options = options or DeviceOptions()
         self.conn: Any = None
         self.local_address: str | None = None  # our address, as the router sees it
+        self._last_raw = ""  # the last command's output as printed, prompt included
 
     @property
     def name(self) -> str:
@@ -436,6 +437,7 @@ class Device:
             mode = at_prompt(rest)
             if mode is not None:
                 transcript += rest
+                self._last_raw = transcript
                 return answer_lines(transcript), mode, notes
             question = open_dialog(rest) or ""
             known = next((d for d in dialogs if d.pattern.search(question)), None)
@@ -473,7 +475,13 @@ class Device:
         return out
 
     def running_config(self) -> str:
-        return self.command("show running-config")
+        """`show running-config` as IOS prints it, blank lines kept, without the prompt."""
+        self.command("show running-config")
+        lines = self._last_raw.replace("\r", "").split("\n")
+        if lines and at_prompt("\n" + lines[-1]) is not None:
+            lines = lines[:-1]
+        text = "\n".join(lines)
+        return text[1:] if text.startswith("\n") else text
 
     def copy_running_to(self, filename: str) -> str:
         """`copy running-config flash:NAME` (the `Destination filename` dialogue answered)."""

@@ -153,3 +153,12 @@ def test_slow_router_answers_stay_in_step(sim: SimFleet, target: Target, known: 
             assert [a.answer for a in answers] == ["", ""]
             dev.delete_file("iosgen-slow.cfg")
     assert "iosgen-slow.cfg" not in sim.router("R-DEV").flash_files()
+
+
+def test_running_config_is_what_ios_prints(sim: SimFleet, target: Target, known: Path) -> None:
+    with Device(target, DeviceOptions(known_hosts=known)) as dev:
+        text = dev.running_config()
+    assert text.startswith("Building configuration...\n\nCurrent configuration : ")
+    assert text.endswith("\nend\n")  # IOS's blank line after `end`, no prompt
+    body = text.split("\n", 3)[3]
+    assert body == sim.router("R-DEV").running_config()
