@@ -38,7 +38,6 @@ from iosgen.pushing.ios import (
     at_prompt,
     failure_in,
     open_dialog,
-    prompt_mode,
 )
 from iosgen.pushing.redaction import redact_line
 from iosgen.targets import Target
@@ -633,5 +632,4 @@ __all__ = [
     "LineAnswer",
     "SessionLost",
     "fingerprint",
-    "prompt_mode",
 ]

@@ -32,12 +32,6 @@ DIALOG_RE: Final = re.compile(
 # Syslog messages, should the terminal monitor be on, start with a timestamp
 # (`*Mar  1 00:01:02.345: %SYS-5-CONFIG_I: ...`) and are not answers.
 FAILURE_RE: Final = re.compile(r"^\s*%", re.M)
-FAILURE_MARKERS: Final = (
-    "% Invalid input detected",
-    "% Incomplete command",
-    "% Ambiguous command",
-    "% Unknown command",
-)
 
 # `enable` with a wrong secret: IOS asks `Password: ` up to three times, then
 # prints `% Bad secrets` and stays in user mode.
@@ -84,10 +78,6 @@ def at_prompt(output: str) -> str | None:
     if match["mode"]:
         return match["mode"]
     return "exec" if match["end"] == "#" else "user"
-
-
-def prompt_mode(output: str) -> str | None:
-    return at_prompt(output)
 
 
 def open_dialog(output: str) -> str | None:
