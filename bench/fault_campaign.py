@@ -274,6 +274,7 @@ def run_campaign(
                     known_hosts=tmp / f"kh-{host}", read_timeout=10.0, conn_timeout=5.0
                 ),
                 history_dir=tmp / "history",
+                reconnect_delays=(0.05, 0.1),  # the simulator frees its vty at once
             )
             sent: list[object] = []
 

@@ -34,7 +34,6 @@ from iosgen.targets import Target
 
 DEFAULT_REVERT_MINUTES = 5
 ROLLBACK_PREFIX = "iosgen-rollback-"
-RECONNECT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,9 @@ class PushOptions:
     device: DeviceOptions = field(default_factory=DeviceOptions)
     history_dir: Path | None = Path(".iosgen/history")
     session_log_dir: Path | None = None  # <dir>/<host>.log, redacted
+    # Waits before each new try to reach the router again for the rollback: a
+    # router that just dropped the session may keep its vty line busy a moment.
+    reconnect_delays: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
     clear_nat_first: bool = True
 
 
@@ -358,7 +360,8 @@ def _rollback(
         "drift_after": drift_after,
     }
     problem = ""
-    for attempt in range(RECONNECT_ATTEMPTS):
+    for delay in (0.0, *run.options.reconnect_delays):
+        time.sleep(delay)
         try:
             if not device.alive:
                 device.close()
@@ -381,7 +384,6 @@ def _rollback(
             break
         except DeviceError as exc:
             problem = _why(exc)
-            time.sleep(0.2 * (attempt + 1))
     timer = (
         f"; the router's revert timer restores the old config within {run.revert} min"
         if armed
