@@ -125,16 +125,21 @@ class Router:
 
     # ---- authentication ---------------------------------------------------------------------
     def check_login(self, username: str, password: str) -> bool:
+        """Local login, as `aaa authentication login default local` / `login local` do.
+
+        A `username` line of the running config with a matching secret lets the user
+        in; so do the spec's credentials as long as the account exists in the
+        running config (whatever its secret there): a config that removes the
+        management account locks the operator out, as on the real router.
+        """
         if self.fault("bad-password"):
             return False
-        if username == self.spec.username and password == self.spec.password:
-            return True
         with self.lock:
-            for line in self.running.root:
-                w = line.words
-                if w[0] == "username" and w[1] == username and _secret_ok(w, password):
-                    return True
-        return False
+            users = [ln.words for ln in self.running.root if ln.words[0] == "username"]
+        mine = [w for w in users if w[1] == username]
+        if any(_secret_ok(w, password) for w in mine):
+            return True
+        return bool(mine) and username == self.spec.username and password == self.spec.password
 
     def privilege(self, username: str) -> int:
         with self.lock:
