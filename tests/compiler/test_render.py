@@ -105,6 +105,7 @@ def test_no_pptp_client_no_service_internal_nor_vpdn() -> None:
     text = render(plovdiv().model_copy(update={"pptp_clients": {}})).text
     assert "service internal" not in text
     assert "vpdn" not in text
+    assert "!\nmultilink bundle-name authenticated\n!\n" in text  # printed by default
     assert "interface Dialer" not in text
 
 

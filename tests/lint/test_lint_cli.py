@@ -210,10 +210,11 @@ ALL_SITES = sorted(SITES.glob("*.yaml"))
 
 @pytest.mark.parametrize("path", ALL_SITES, ids=[p.stem for p in ALL_SITES])
 def test_every_example_site_lints_clean_of_errors_and_secrets(path: Path) -> None:
-    """IOS and Linux sites alike: no error finding, PPTP reported, no secret printed."""
+    """IOS and Linux sites alike: no error finding, PPTP reported where used, no secret printed."""
     code, out, err = run(str(path), "--format", "json")
     assert code == 0, out + err
     report = json.loads(out)
     assert report["summary"]["error"] == 0
-    assert any(f["code"] in {"IOS401", "SITE401"} for f in report["findings"])
+    runs_pptp = "pptp_clients" in path.read_text() or "pptp_server" in path.read_text()
+    assert any(f["code"] in {"IOS401", "SITE401"} for f in report["findings"]) == runs_pptp
     assert [s for s in example_secrets() if s in out + err] == []
