@@ -93,9 +93,8 @@ def main() -> None:
     times = one_site_process(args.runs)
     wall, size = many_sites(args.sites)
     print(f"{'benchmark':44} {'figure':>12} {'goal':>10}")
-    print(
-        f"{'iosgen build (one site, whole process)':44} {statistics.median(times):>10.3f} s {'<= 0.25 s':>10}"
-    )
+    one = statistics.median(times)
+    print(f"{'iosgen build (one site, whole process)':44} {one:>10.3f} s {'<= 0.25 s':>10}")
     print(f"{'  min / max':44} {min(times):>6.3f}/{max(times):.3f}")
     print(f"{f'build {args.sites} generated sites, one process':44} {wall:>10.2f} s {'<= 5 s':>10}")
     print(

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any, NamedTuple
 
 from iosgen.errors import DeviceError
-from iosgen.pushing.ios import (
+from iosgen.iosfacts import (
     DIALOGS,
     ENABLE_REFUSED_RE,
     Dialog,
@@ -39,7 +39,7 @@ from iosgen.pushing.ios import (
     failure_in,
     open_dialog,
 )
-from iosgen.pushing.redaction import redact_line
+from iosgen.redact import redact_line
 from iosgen.targets import Target
 
 DEFAULT_KNOWN_HOSTS = Path.home() / ".iosgen" / "known_hosts"
@@ -203,7 +203,7 @@ def _redacting_log(path: Path, hide: tuple[str, ...]) -> Any:
     """A netmiko SessionLog that writes whole lines, each passed through `redact_line`."""
     from netmiko.session_log import SessionLog
 
-    from iosgen.pushing.redaction import redact_line
+    from iosgen.redact import redact_line
 
     class _Log(SessionLog):
         def __init__(self) -> None:

@@ -11,8 +11,11 @@ sees which encoding the router used. Banner bodies are left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Final
 
 from iosgen.iosconfig import mask_line
+from iosgen.secret import MASK
 
 _BANNER_RE = re.compile(r"^banner \S+ (?P<delim>\^C|\S)(?P<rest>.*)$")
 
@@ -50,3 +53,33 @@ def redact(text: str) -> str:
         out.append(raw)
         parents.append((indent, normal))
     return "\n".join(out)
+
+
+# --- single lines without their section (session logs, history) ---------------------------
+# A session log line has lost its parent, so the parsed field above can miss it; this
+# safety net masks the word after any secret keyword (and its type digit), e.g.
+#      ppp pap sent-username plovdiv password 7 0822455D0A16
+# and the literal values the caller knows (the site's revealed secrets).
+
+# keyword, optional encryption type, the secret itself
+_SECRET_FIELD_RE: Final = re.compile(
+    r"(?P<key>\b(?:password|secret|community|key-string|key)\s+)(?P<type>[0-9]\s+)?(?P<value>\S+)"
+)
+
+
+def hide_values(text: str, hide: Iterable[str]) -> str:
+    """`text` with every literal secret value masked."""
+    for value in sorted(hide, key=len, reverse=True):
+        if value and len(value) >= 3:
+            text = text.replace(value, MASK)
+    return text
+
+
+def redact_line(line: str, hide: Iterable[str] = ()) -> str:
+    out = _SECRET_FIELD_RE.sub(lambda m: f"{m['key']}{m['type'] or ''}{MASK}", line)
+    return hide_values(out, hide)
+
+
+def redact_text(text: str, hide: Iterable[str] = ()) -> str:
+    values = tuple(hide)
+    return "\n".join(redact_line(line, values) for line in text.split("\n"))

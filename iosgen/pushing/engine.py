@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from iosgen.model import Site
-from iosgen.pushing.redaction import hide_values
+from iosgen.redact import hide_values
 
 # Lines IOS prints at the top of `show running-config` that change on every write.
 _VOLATILE = (

@@ -25,10 +25,10 @@ from iosgen.device import (
     LineAnswer,
 )
 from iosgen.errors import DeviceError
+from iosgen.iosfacts import CLEAR_NAT, NAT_MAPPING_RE
 from iosgen.model import Site
 from iosgen.pushing.engine import AuditEngine, Engine, site_secrets
 from iosgen.pushing.guard import management_findings, walk
-from iosgen.pushing.ios import CLEAR_NAT, NAT_MAPPING_RE
 from iosgen.pushing.outcome import Final, PushOutcome, Sent, Status
 from iosgen.targets import Target
 
@@ -110,7 +110,7 @@ class _Run:
         self.revert: int | None = None
 
     def mask(self, line: str, parent: str | None = None) -> str:
-        from iosgen.pushing.redaction import redact_line
+        from iosgen.redact import redact_line
 
         return redact_line(self.engine.mask_line(line, parent), self.hide)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from iosgen.model import Site
 from iosgen.pushing.engine import Engine, site_secrets
 from iosgen.pushing.outcome import PushOutcome
-from iosgen.pushing.redaction import hide_values
+from iosgen.redact import hide_values
 
 
 def _directory(root: Path, host: str) -> Path:
