@@ -10,15 +10,8 @@ from typing import Annotated
 import typer
 
 from iosgen.cli.app import app, guarded
+from iosgen.cli.options import InventoryOpt, SecretsOpt
 from iosgen.errors import EXIT_FINDINGS, UsageError
-
-SecretsOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--secrets", help="Secrets file for secret:NAME (default inventory/secrets.yaml)."
-    ),
-]
-InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory folder.")]
 
 
 @app.command()

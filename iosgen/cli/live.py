@@ -15,71 +15,23 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from iosgen.cli.app import app, guarded
+from iosgen.cli.options import (
+    AcceptOpt,
+    AllOpt,
+    HostOpt,
+    InventoryOpt,
+    KnownHostsOpt,
+    SecretsOpt,
+    ShowSecretsOpt,
+    TargetsOpt,
+    WorkersOpt,
+    device_options,
+    select_sites,
+)
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, UsageError
 
 if TYPE_CHECKING:
     from iosgen.audit import AuditResult
-    from iosgen.device import DeviceOptions
-    from iosgen.model import Site
-
-InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory folder.")]
-SecretsOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--secrets", help="Secrets file for secret:NAME (default inventory/secrets.yaml)."
-    ),
-]
-TargetsOpt = Annotated[
-    Path | None,
-    typer.Option("--targets", help="Targets file (address, credentials, host key per hostname)."),
-]
-AcceptOpt = Annotated[
-    bool,
-    typer.Option("--accept-new-host-key", help="Trust and remember an unknown SSH host key."),
-]
-KnownHostsOpt = Annotated[
-    Path | None,
-    typer.Option("--known-hosts", help="Known-hosts file (default ~/.iosgen/known_hosts)."),
-]
-ShowSecretsOpt = Annotated[
-    bool, typer.Option("--show-secrets", help="Print secrets in clear (default: masked).")
-]
-HostOpt = Annotated[list[str] | None, typer.Option("--host", help="A router by hostname.")]
-AllOpt = Annotated[bool, typer.Option("--all", help="Every IOS site of the inventory.")]
-WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Parallel sessions.")]
-
-FORMATS = ("text", "json", "junit")
-
-
-# --- shared plumbing ------------------------------------------------------------------------
-
-
-def _device_options(known_hosts: Path | None, accept: bool) -> DeviceOptions:
-    from iosgen.device import DEFAULT_KNOWN_HOSTS, DeviceOptions
-
-    return DeviceOptions(known_hosts=known_hosts or DEFAULT_KNOWN_HOSTS, accept_new_host_key=accept)
-
-
-def _select(
-    inventory: Path,
-    secrets: Path | None,
-    hosts: Sequence[str] | None,
-    group: str | None,
-    all_sites: bool,
-) -> list[Site]:
-    from iosgen.inventory import load_inventory
-
-    chosen = [bool(hosts), group is not None, all_sites]
-    if sum(chosen) != 1:
-        raise UsageError("choose the routers: --host H (repeatable), --group G or --all")
-    inv = load_inventory(inventory, secrets)
-    if hosts:
-        sites = [inv.find(h) for h in hosts]
-    elif group is not None:
-        sites = inv.group(group)
-    else:
-        sites = inv.sites
-    return [s for s in sites if s.platform == "ios"]
 
 
 def _exit_code(results: Sequence[AuditResult]) -> int:
@@ -176,6 +128,9 @@ def _emit(results: Sequence[AuditResult], fmt: str, show_secrets: bool, one: boo
             print("note: secrets masked; --show-secrets prints them", file=sys.stderr)
 
 
+FORMATS = ("text", "json", "junit")
+
+
 def _format(value: str) -> str:
     if value not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
@@ -222,7 +177,7 @@ def diff(
             raise UsageError(f"no such running config: {running}")
         text = running.read_text(encoding="utf-8", errors="replace")
     else:
-        options = _device_options(known_hosts, accept_new_host_key)
+        options = device_options(known_hosts, accept_new_host_key)
         from iosgen.fleet_audit import fetch_job
 
         text = fetch_job([site], targets, options)(site)
@@ -252,7 +207,7 @@ def audit(
 ) -> None:
     """Drift of one router, a group or the fleet; exit 0 in sync, 1 drift, 3 unreachable."""
     fmt = _format(fmt)
-    sites = _select(inventory, secrets, host, group, all_sites)
+    sites = select_sites(inventory, secrets, host, group, all_sites)
     if from_dir is not None:
         if not from_dir.is_dir():
             raise UsageError(f"--from {from_dir}: no such folder")
@@ -263,7 +218,7 @@ def audit(
 
         results = audit_saved(sites, from_dir, min(workers, cores) if len(sites) > 50 else 1)
     else:
-        options = _device_options(known_hosts, accept_new_host_key)
+        options = device_options(known_hosts, accept_new_host_key)
         from iosgen.fleet_audit import audit_live
 
         results = audit_live(sites, targets, options, workers)
@@ -293,8 +248,8 @@ def backup(
     from iosgen.fleet_audit import fetch_job
     from iosgen.redact import redact
 
-    sites = _select(inventory, secrets, host, None, all_sites)
-    fetch = fetch_job(sites, targets, _device_options(known_hosts, accept_new_host_key))
+    sites = select_sites(inventory, secrets, host, None, all_sites)
+    fetch = fetch_job(sites, targets, device_options(known_hosts, accept_new_host_key))
     results = run_fleet(sites, fetch, key=lambda s: s.hostname, workers=workers, label="backup")
     failed = 0
     for r in results:

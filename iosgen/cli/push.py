@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from iosgen.cli.app import app, guarded
-from iosgen.cli.live import (
+from iosgen.cli.options import (
     AcceptOpt,
     AllOpt,
     HostOpt,
@@ -19,8 +19,8 @@ from iosgen.cli.live import (
     KnownHostsOpt,
     SecretsOpt,
     TargetsOpt,
-    _device_options,
-    _select,
+    device_options,
+    select_sites,
 )
 from iosgen.errors import EXIT_FINDINGS, UsageError
 
@@ -125,7 +125,7 @@ def push(
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt}: expected text or json")
-    sites = _select(inventory, secrets, host, group, all_sites)
+    sites = select_sites(inventory, secrets, host, group, all_sites)
     if not sites:
         raise UsageError("no IOS router selected")
     resolved = resolve_targets(sites, targets)
@@ -135,7 +135,7 @@ def push(
         save=not no_save,
         force=force,
         revert_minutes=revert_timer,
-        device=_device_options(known_hosts, accept_new_host_key),
+        device=device_options(known_hosts, accept_new_host_key),
         history_dir=history,
         session_log_dir=session_log,
     )

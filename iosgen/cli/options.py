@@ -1,0 +1,72 @@
+"""Options and helpers shared by the commands: inventory, secrets, targets, host keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from iosgen.errors import UsageError
+
+if TYPE_CHECKING:
+    from iosgen.device import DeviceOptions
+    from iosgen.model import Site
+
+InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory folder.")]
+SecretsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--secrets", help="Secrets file for secret:NAME (default inventory/secrets.yaml)."
+    ),
+]
+TargetsOpt = Annotated[
+    Path | None,
+    typer.Option("--targets", help="Targets file (address, credentials, host key per hostname)."),
+]
+AcceptOpt = Annotated[
+    bool,
+    typer.Option("--accept-new-host-key", help="Trust and remember an unknown SSH host key."),
+]
+KnownHostsOpt = Annotated[
+    Path | None,
+    typer.Option("--known-hosts", help="Known-hosts file (default ~/.iosgen/known_hosts)."),
+]
+ShowSecretsOpt = Annotated[
+    bool, typer.Option("--show-secrets", help="Print secrets in clear (default: masked).")
+]
+HostOpt = Annotated[list[str] | None, typer.Option("--host", help="A router by hostname.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every IOS site of the inventory.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Parallel sessions.")]
+
+
+# --- shared plumbing ------------------------------------------------------------------------
+
+
+def device_options(known_hosts: Path | None, accept: bool) -> DeviceOptions:
+    from iosgen.device import DEFAULT_KNOWN_HOSTS, DeviceOptions
+
+    return DeviceOptions(known_hosts=known_hosts or DEFAULT_KNOWN_HOSTS, accept_new_host_key=accept)
+
+
+def select_sites(
+    inventory: Path,
+    secrets: Path | None,
+    hosts: Sequence[str] | None,
+    group: str | None,
+    all_sites: bool,
+) -> list[Site]:
+    from iosgen.inventory import load_inventory
+
+    chosen = [bool(hosts), group is not None, all_sites]
+    if sum(chosen) != 1:
+        raise UsageError("choose the routers: --host H (repeatable), --group G or --all")
+    inv = load_inventory(inventory, secrets)
+    if hosts:
+        sites = [inv.find(h) for h in hosts]
+    elif group is not None:
+        sites = inv.group(group)
+    else:
+        sites = inv.sites
+    return [s for s in sites if s.platform == "ios"]
