@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ruamel.yaml import YAML
+import yaml
 from sim_helpers import ERRORS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def test_sim_serves_the_inventory_until_interrupted(tmp_path: Path) -> None:
         while not targets.exists() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert targets.exists(), proc.stderr.read() if proc.stderr else ""
-        entry = YAML(typ="safe").load(targets.read_text())["R-ITD"]
+        entry = yaml.safe_load(targets.read_text())["R-ITD"]
         conn = ConnectHandler(
             device_type="cisco_ios",
             host=entry["host"],

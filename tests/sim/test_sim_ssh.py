@@ -15,7 +15,7 @@ from typing import Any
 
 import paramiko
 import pytest
-from ruamel.yaml import YAML
+import yaml
 
 from iosgen.sim import RouterSpec, SimFleet
 
@@ -99,7 +99,7 @@ def test_modern_ssh_lets_it_connect(state_dir: Path) -> None:
 
 
 def test_targets_file(legacy: SimFleet) -> None:
-    data = YAML(typ="safe").load(legacy.targets_file.read_text())
+    data = yaml.safe_load(legacy.targets_file.read_text())
     t = legacy.targets["L1"]
     assert data == {
         "L1": {
