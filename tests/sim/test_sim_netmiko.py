@@ -299,6 +299,7 @@ def test_paging_until_terminal_length_0(fleet: SimFleet) -> None:
     )
     try:
         chan = client.invoke_shell(width=80, height=24)
+        chan.settimeout(10)  # a missing marker fails the test instead of hanging it
 
         def until(marker: str) -> str:
             buf = ""
