@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from iosgen.sim.commands import table, toggles
 from iosgen.sim.facts import (
+    DEFAULT_PPTP_GROUP,
     INTERFACE_TYPES,
     LAYOUT,
     NEEDS_PROTOCOL,
@@ -315,7 +316,7 @@ class Config:
             for ln in block.children or []
         ):
             # IOS's own comment on the default PPTP group (ios-reference §3, [M]).
-            out.append("! Default PPTP VPDN group")
+            out.append(DEFAULT_PPTP_GROUP)
         children = list(block.children or [])
         mode = block.cmd.enters or ""
         children += self._default_toggles(children, mode, "")

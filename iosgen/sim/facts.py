@@ -164,6 +164,17 @@ Configuration register is 0x2102
 """
 )
 
+# running-config comment lines IOS writes itself
+LAST_CHANGE: Final = "! Last configuration change at {at} by {user}"
+NVRAM_UPDATED: Final = "! NVRAM config last updated at {at} by {user}"
+DEFAULT_PPTP_GROUP: Final = "! Default PPTP VPDN group"  # ios-reference §3 [M]
+
+# `show ip interface brief` states
+STATE_SHUT: Final = "administratively down"
+STATE_UP: Final = "up"
+STATE_DOWN: Final = "down"
+STATE_SPOOFING: Final = "up (spoofing)"  # a dialer interface waiting for a call
+
 IP_INT_BRIEF_HEADER: Final = (
     "Interface                  IP-Address      OK? Method Status                Protocol"
 )

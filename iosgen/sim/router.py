@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from iosgen.sim import facts
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import load_text
 from iosgen.sim.faults import Fault
@@ -172,10 +173,10 @@ class Router:
             head = []
             if self.last_change:
                 t, user = self.last_change
-                head.append(f"! Last configuration change at {_stamp(t)} by {user}")
+                head.append(facts.LAST_CHANGE.format(at=_stamp(t), user=user))
             if self.nvram_updated:
                 t, user = self.nvram_updated
-                head.append(f"! NVRAM config last updated at {_stamp(t)} by {user}")
+                head.append(facts.NVRAM_UPDATED.format(at=_stamp(t), user=user))
             if head:
                 body = ["!", *head, *body]
             return "\n".join(body) + "\n"

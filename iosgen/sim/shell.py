@@ -307,8 +307,11 @@ class Shell:
                 elif w == ["shutdown"] and not ln.negated:
                     shut = True
             name = intf.words[1]
-            status = "administratively down" if shut else "up"
-            proto = "down" if shut else ("up (spoofing)" if name.startswith("Dialer") else "up")
+            status = facts.STATE_SHUT if shut else facts.STATE_UP
+            dialer = name.startswith("Dialer")
+            proto = (
+                facts.STATE_DOWN if shut else (facts.STATE_SPOOFING if dialer else facts.STATE_UP)
+            )
             rows.append(f"{name:<27}{ip:<16}YES {method:<7}{status:<22}{proto}")
         return "\n".join(rows) + "\n"
 
