@@ -122,7 +122,10 @@ Platform = Literal["ios", "linux-pppd"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: schemas are built once, on first validation, not per class at import.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 # --- sections -------------------------------------------------------------------------
