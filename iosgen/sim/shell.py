@@ -172,6 +172,12 @@ class Shell:
             if not self.cfg.in_banner and self.r.rejects(line.strip()):
                 pos = len(line) - len(line.lstrip())
                 return error_text(Failure("invalid", pos), line, self.prompt())
+        with self.r.lock:
+            if self.cfg.config is not self.r.running:
+                # replaced under us (configure replace, a rollback timer, a test): go on
+                # in the new running config, at the top of configuration mode
+                self.cfg.config = self.r.running
+                self.cfg.mode, self.cfg.stack = "config", []
         prompt = self.prompt()
         with self.r.lock:
             res = self.cfg.feed(line, prompt)

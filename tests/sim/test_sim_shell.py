@@ -140,3 +140,16 @@ def test_reject_fault_applies_to_exec_lines_too() -> None:
         "   ^\n% Invalid input detected at '^' marker.\n\nR1#"
     )
     assert say(shell, "show clock\n").startswith("*")
+
+
+def test_config_session_follows_a_replaced_running_config() -> None:
+    shell = session()
+    say(shell, "configure terminal\n")
+    say(shell, "interface Dialer4\n")
+    shell.r.set_running("hostname R1\nend\n")  # e.g. a rollback timer fired
+    say(shell, "description after\n")  # no longer in an interface: refused
+    say(shell, "interface Dialer5\n")
+    say(shell, "mtu 1400\n")
+    text = shell.r.running_text()
+    assert "Dialer4" not in text
+    assert "interface Dialer5\n mtu 1400\n" in text
