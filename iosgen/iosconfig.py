@@ -102,6 +102,28 @@ def _is_volatile(stripped: str) -> bool:
     return stripped[0] == COMMENT or stripped == END or stripped.startswith(VOLATILE_PREFIXES)
 
 
+# Clauses IOS keeps as lists of values, in the order they were typed: `match ip
+# address 10` then `match ip address 20` print as `match ip address 10 20`, and
+# the order means nothing (any value matches). Parsed with their values sorted, so
+# two routers that got them in another order compare equal.
+LIST_VALUED: dict[str, tuple[str, ...]] = {
+    "route-map": ("match ip address ", "match interface "),
+}
+
+
+def list_clause(text: str, parent: str | None) -> tuple[str, list[str]] | None:
+    """(`match ip address `, ["10", "20"]) for a list-valued clause, else None."""
+    scope = parent.split(" ", 1)[0] if parent else None
+    for prefix in LIST_VALUED.get(scope or "", ()):
+        if text.startswith(prefix):
+            return prefix, text[len(prefix) :].split()
+    return None
+
+
+def _value_key(value: str) -> tuple[int, int, str]:
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
 # A node while parsing: [text, indent, children, raw]; frozen into `Line`s at the end.
 _Node = list[Any]
 
@@ -137,9 +159,12 @@ def parse(text: str) -> IosConfig:
             stack = [node]
             continue
         text = " ".join(stripped.split()) if "  " in stripped or "\t" in stripped else stripped
-        node = [text, indent, [], raw.rstrip()]
         while stack and stack[-1][1] >= indent:
             stack.pop()
+        if stack and (clause := list_clause(text, stack[-1][0])):
+            prefix, values = clause
+            text = prefix + " ".join(sorted(dict.fromkeys(values), key=_value_key))
+        node = [text, indent, [], raw.rstrip()]
         (stack[-1][2] if stack else root).append(node)
         stack.append(node)
     return IosConfig(tuple(_freeze(n) for n in root))

@@ -38,7 +38,7 @@ from functools import cache
 from typing import Any
 
 from iosgen.compare import numbered_acl, ordered_section
-from iosgen.iosconfig import IosConfig, Line, mask_line
+from iosgen.iosconfig import IosConfig, Line, list_clause, mask_line
 
 # --- IOS facts -------------------------------------------------------------------------
 
@@ -66,7 +66,6 @@ SINGLE_VALUE: tuple[SingleValue, ...] = (
     SingleValue(None, r"^aaa session-id "),
     SingleValue(None, r"^(aaa authentication \S+ \S+) "),
     SingleValue(None, r"^(aaa authorization \S+ \S+) "),
-    SingleValue(None, r"^ip local pool (\S+) "),  # one range per pool name on this box
     SingleValue(None, r"^(dialer-list \d+ protocol ip) "),
     SingleValue(None, r"^(snmp-server community \S+)"),
     SingleValue(None, r"^snmp-server location "),
@@ -137,7 +136,6 @@ SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
     ShortNegation(None, r"^username \S+"),
     ShortNegation(None, r"^enable (?:secret|password)"),
     ShortNegation(None, r"^snmp-server community \S+"),
-    ShortNegation(None, r"^ip local pool \S+"),
     ShortNegation(None, r"^access-list \d+"),
     ShortNegation(None, r"^banner \S+"),
     ShortNegation(None, r"^(?:tacacs|radius)-server key"),
@@ -153,13 +151,10 @@ SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
     ShortNegation("route-map", r"^description"),
 )
 
-# Route-map match clauses hold lists (`match ip address 10 101`): a new value is
-# added to the list, `no match ip address 10` takes one value out. Adding first
-# means the entry never has no match clause, i.e. never matches everything.
-ADD_BEFORE_REMOVE: tuple[tuple[str, str], ...] = (
-    ("route-map", "match ip address "),
-    ("route-map", "match interface "),
-)
+# Route-map match clauses hold lists (`match ip address 10 101`, iosconfig.LIST_VALUED):
+# a value typed joins the list, `no match ip address 10` takes one value out. So a
+# changed clause is typed as the values to add, then the values to take out: the
+# entry never has an empty clause, i.e. never matches everything.
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,34 +340,67 @@ def _all_refs(line: Line) -> set[Obj]:
 def _section_commands(
     delta: Any, running: Line | None, depth: int, parent: str | None, step: _Step
 ) -> None:
-    """Commands for one delta section's children, route-map rules applied, refs collected."""
-    adds: list[Any] = []
-    removes: list[Any] = []
+    """Commands for one delta section's children, list clauses merged, refs collected."""
+    handled, list_commands = _list_changes(delta, running, parent)
     for child in delta.children:
-        (removes if child.text.startswith("no ") else adds).append(child)
-    ordered: list[Any] = list(delta.children)
-    if _scope(parent) == "route-map":
-        ordered = adds + removes
-    reassert: list[Any] = []
-    for child in ordered:
+        if child.text in handled:
+            continue
         text = child.text
         run_child = _find(running, text)
         if run_child is not None:  # a negation of a running line (hier_config typed `no ` + it)
             text = _negation(run_child.text, parent)
             step.derefs |= _all_refs(run_child)
-            for prefix_parent, prefix in ADD_BEFORE_REMOVE:
-                if _scope(parent) == prefix_parent and run_child.text.startswith(prefix):
-                    reassert += [a for a in adds if a.text.startswith(prefix)]
         else:
             step.refs |= _objects(text, REFERENCES)
         step.commands.append(Command(text, depth, parent))
         if child.children:
             sub = _find_section(running, child.text)
             _section_commands(child, sub, depth + 1, child.text, step)
-    # On IOS re-typing a value already in the list is a no-op; it makes sure the
-    # entry ends with the new value on a parser that treats the clause as one value.
-    for child in reassert:
-        step.commands.append(Command(child.text, depth, parent))
+    for command in list_commands:
+        if command.startswith("no "):
+            step.derefs |= _objects(command[3:], REFERENCES)
+        else:
+            step.refs |= _objects(command, REFERENCES)
+        step.commands.append(Command(command, depth, parent))
+
+
+def _list_changes(
+    delta: Any, running: Line | None, parent: str | None
+) -> tuple[set[str], list[str]]:
+    """The delta lines that are list clauses, and the commands that replace them.
+
+    hier_config sees `match ip address 10 20` against `match ip address 10` as one
+    line out and one in; IOS needs the values to add (`match ip address 20`), then
+    the values to take out, or `no match ip address` when the clause goes whole.
+    """
+    want: dict[str, list[str]] = {}
+    handled: set[str] = set()
+    for child in delta.children:
+        negated = child.text.startswith("no ")
+        clause = list_clause(child.text[3:] if negated else child.text, parent)
+        if clause is None:
+            continue
+        handled.add(child.text)
+        if not negated:
+            want.setdefault(clause[0], []).extend(clause[1])
+    have: dict[str, list[str]] = {}
+    for line in running.children if running is not None else ():
+        clause = list_clause(line.text, parent)
+        if clause is not None:
+            have.setdefault(clause[0], []).extend(clause[1])
+    prefixes = {c[0] for t in handled if (c := list_clause(t.removeprefix("no "), parent))}
+    adds: list[str] = []
+    removes: list[str] = []
+    for prefix in sorted(prefixes):
+        wanted, had = want.get(prefix), have.get(prefix, [])
+        if wanted is None:  # the clause goes whole
+            removes.append(f"no {prefix.rstrip()}")
+            continue
+        if new := [v for v in wanted if v not in had]:
+            adds.append(prefix + " ".join(new))
+        if old := [v for v in had if v not in wanted]:
+            removes.append(f"no {prefix}{' '.join(old)}")
+    return handled, adds + removes
 
 
 def _find(running: Line | None, delta_text: str) -> Line | None:

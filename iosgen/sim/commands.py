@@ -157,7 +157,9 @@ def _table() -> list[Cmd]:
     add(g, "ip ssh time-out <1-120>", key=3, section="ip-ssh")
     add(g, "ip ssh authentication-retries <0-5>", key=3, section="ip-ssh")
     add(g, "interface <if>", kind="enter", enters="config-if", section="interface*", key=2)
-    add(g, "ip local pool <word> <ip> [<ip>]", key=4, section="ip-local-pool")
+    # A pool is a set of ranges: the same name again adds a range (each prints on its
+    # own line); `no ip local pool NAME` drops them all, `... NAME LOW HIGH` just one.
+    add(g, "ip local pool <word> <ip> [<ip>]", kind="multi", section="ip-local-pool")
     add(g, "ip forward-protocol nd", kind="toggle", off=True, section="ip-forward", default=True)
     add(
         g,
@@ -328,8 +330,10 @@ def _table() -> list[Cmd]:
     r = "config-route-map"
     add(r, "exit", kind="action", action="exit")
     add(r, "description <line>", key=1)
-    add(r, "match ip address {<1-199>|<word>} [{<1-199>|<word>}]", key=3)
-    add(r, "match interface <if> [<if>]", key=2)
+    # Match clauses are lists: a second `match ip address 20` joins the first
+    # (`match ip address 10 20`); `no match ip address 10` takes 10 out of it.
+    add(r, "match ip address {<1-199>|<word>} [{<1-199>|<word>}]", kind="list", key=3)
+    add(r, "match interface <if> [<if>]", kind="list", key=2)
     add(r, "set ip next-hop <ip>", key=3)
     add(r, "set interface <if>", key=2)
 

@@ -154,6 +154,8 @@ class Config:
             if not any(ln.words == words for ln in container):
                 container.append(Line(cmd, words))
             return Outcome()
+        if cmd.kind == "list":
+            return self._apply_list(cmd, words, m.negated, container)
         # "set" / "multi"
         if m.negated:
             if cmd.kind == "multi":
@@ -201,6 +203,26 @@ class Config:
         ):
             vr = _cmd("config-if", "ip virtual-reassembly")
             container.append(Line(vr, ["ip", "virtual-reassembly"]))
+        return Outcome()
+
+    def _apply_list(
+        self, cmd: Cmd, words: list[str], negated: bool, container: list[Line]
+    ) -> Outcome:
+        head, values = words[: cmd.key], words[cmd.key :]
+        old = next((ln for ln in container if ln.cmd is cmd and ln.words[: cmd.key] == head), None)
+        if negated:
+            if old is None:
+                return Outcome()
+            kept = [v for v in old.words[cmd.key :] if v not in values] if values else []
+            if kept:
+                old.words = [*head, *kept]
+            else:
+                self._remove(container, lambda ln: ln is old)
+            return Outcome()
+        if old is None:
+            container.append(Line(cmd, [*head, *dict.fromkeys(values)]))
+        else:
+            old.words = [*old.words, *(v for v in values if v not in old.words[cmd.key :])]
         return Outcome()
 
     def _enter(

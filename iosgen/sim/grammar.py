@@ -26,7 +26,9 @@ class Cmd:
     """One command: where it is valid, its syntax and what applying it does.
 
     kind: "set" (stored; a line with the same identity is replaced), "multi" (stored;
-    identical lines kept once), "toggle" (on/off; `on`/`off` say which state prints),
+    identical lines kept once), "list" (values after the key words join the line with
+    the same key; `no` with values takes those out, without values drops the line),
+    "toggle" (on/off; `on`/`off` say which state prints),
     "enter" (a block that opens a sub-mode), "acl" (a numbered access-list entry),
     "action" (handled by code: exec commands, `exit`, `do` ...), "noop" (accepted,
     not stored: NVGEN markers such as `boot-start-marker`).

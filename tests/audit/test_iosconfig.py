@@ -100,3 +100,12 @@ def test_type7_compares_by_clear_text() -> None:
     fa, fb = secret_field(a, "interface Dialer2"), secret_field(b, "interface Dialer2")
     assert fa is not None and fb is not None
     assert secret_key(a.split(), fa) == secret_key(b.split(), fb) == ("clear", "Pe5n")
+
+
+def test_route_map_match_lists_are_order_free() -> None:
+    a = parse("route-map VPN permit 10\n match ip address 20 10\n match interface Dialer2\n")
+    b = parse("route-map VPN permit 10\n match ip address 10 20\n match interface Dialer2\n")
+    assert a.lines == b.lines
+    assert a.lines[0].children[0].text == "match ip address 10 20"
+    # elsewhere the words keep their order
+    assert parse("ip route 10.0.0.0 255.0.0.0 Dialer2\n").lines[0].text.endswith("Dialer2")

@@ -207,3 +207,53 @@ def test_anchor_pairs_converge_on_the_router(
         dev.send_config(result.rollback.lines(show_secrets=True))
         back = audit_text(host, before, dev.running_config(), book)
         assert back.status == "in_sync", back.drift.as_dict()
+
+
+def _list_pairs(golden: str) -> dict[str, tuple[str, str]]:
+    """R-RUSE pairs where IOS keeps lists: pool ranges and route-map match clauses."""
+    pool = "ip local pool PPTP-POOL 192.168.30.200 192.168.30.220"
+    return {
+        "pool-range-changed": (
+            golden,
+            golden.replace(pool, "ip local pool PPTP-POOL 192.168.30.150 192.168.30.160"),
+        ),
+        "pool-extra-range": (
+            golden,
+            golden.replace(pool, f"{pool}\nip local pool PPTP-POOL 192.168.30.240 192.168.30.250"),
+        ),
+        "route-map-extra-match": (
+            golden,
+            golden.replace(
+                "access-list 10 permit 192.168.30.0 0.0.0.255",
+                "access-list 10 permit 192.168.30.0 0.0.0.255\n"
+                "access-list 20 permit 10.9.0.0 0.0.255.255",
+            ).replace(
+                "route-map SOFIA permit 10\n match ip address 10\n",
+                "route-map SOFIA permit 10\n match ip address 10 20\n",
+            ),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "pair", ["pool-range-changed", "pool-extra-range", "route-map-extra-match"]
+)
+def test_list_valued_lines_converge_on_the_router(
+    pair: str, sim: Any, sites: dict[str, Site], intended: dict[str, str]
+) -> None:
+    host = "R-RUSE"
+    want, running = _list_pairs(intended[host])[pair]
+    assert want != running
+    book = secret_book(sites[host])
+    router = sim.router(host)
+    assert router.set_running(running) == []
+    with _session(sim, sites[host]) as dev:
+        before = dev.running_config()
+        result = audit_text(host, want, before, book)
+        assert result.status == "drift"
+        dev.send_config(result.remediation.lines(show_secrets=True))
+        after = audit_text(host, want, dev.running_config(), book)
+        assert after.status == "in_sync", (result.remediation.lines(), after.drift.as_dict())
+        dev.send_config(result.rollback.lines(show_secrets=True))
+        back = audit_text(host, before, dev.running_config(), book)
+        assert back.status == "in_sync", (result.rollback.lines(), back.drift.as_dict())

@@ -308,3 +308,39 @@ def test_no_forms_that_stop_early() -> None:
     assert "dialer-list" not in text and "username bob" not in text
     assert "no ip forward-protocol nd\n" in text
     assert "interface Virtual-Template1\n no ip address\n" in text
+
+
+def test_route_map_match_clauses_are_lists() -> None:
+    cfg, _ = typed(
+        [
+            "access-list 10 permit 192.168.50.0 0.0.0.255",
+            "access-list 20 permit 192.168.60.0 0.0.0.255",
+            "route-map VPN permit 10",
+            "match ip address 10",
+            "match ip address 20",
+            "match interface FastEthernet0/0",
+        ]
+    )
+    assert "route-map VPN permit 10\n match ip address 10 20\n" in body(cfg)
+    cfg, _ = typed(["route-map VPN permit 10", "no match ip address 10"], cfg)
+    assert " match ip address 20\n" in body(cfg)
+    cfg, _ = typed(["route-map VPN permit 10", "no match ip address 20"], cfg)
+    assert "match ip address" not in body(cfg)
+    assert " match interface FastEthernet0/0\n" in body(cfg)
+
+
+def test_ip_local_pool_ranges_add_up_and_go_one_by_one() -> None:
+    cfg, _ = typed(
+        [
+            "ip local pool PPTP 10.1.1.10 10.1.1.20",
+            "ip local pool PPTP 10.1.1.30 10.1.1.40",
+        ]
+    )
+    text = body(cfg)
+    assert (
+        "ip local pool PPTP 10.1.1.10 10.1.1.20\nip local pool PPTP 10.1.1.30 10.1.1.40\n" in text
+    )
+    cfg, _ = typed(["no ip local pool PPTP 10.1.1.10 10.1.1.20"], cfg)
+    assert "10.1.1.10" not in body(cfg) and "10.1.1.30" in body(cfg)
+    cfg, _ = typed(["no ip local pool PPTP"], cfg)
+    assert "ip local pool" not in body(cfg)
