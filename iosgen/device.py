@@ -101,6 +101,10 @@ class LineAnswer(NamedTuple):
     note: str = ""
 
 
+class _TransientConnectError(DeviceError):
+    """An SSH handshake that failed in a way worth one more try."""
+
+
 @dataclass(frozen=True)
 class DeviceOptions:
     known_hosts: Path | None = field(default_factory=lambda: DEFAULT_KNOWN_HOSTS)
@@ -111,6 +115,9 @@ class DeviceOptions:
     session_log: Path | None = None
     # Extra values to hide in the session log (the revealed secrets of the site).
     hide: tuple[str, ...] = ()
+    # A failed SSH handshake (a busy router, a lost packet) is tried again this many
+    # times; a refused login or a host-key problem never is.
+    connect_retries: int = 1
 
 
 def _host_key_name(host: str, port: int) -> str:
@@ -279,6 +286,16 @@ class Device:
         keys.save(str(known))
 
     def connect(self) -> Device:
+        for attempt in range(self.options.connect_retries + 1):
+            try:
+                return self._connect_once()
+            except _TransientConnectError as exc:
+                if attempt == self.options.connect_retries:
+                    raise DeviceError(self.name, exc.message) from None
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _connect_once(self) -> Device:
         from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
         conn_class = _connection_class()
@@ -323,16 +340,16 @@ class Device:
                     f"({fingerprint(check.unknown_key)})",
                     "check the fingerprint, then run again with --accept-new-host-key",
                 ) from None
-            raise DeviceError(
+            raise _TransientConnectError(
                 self.name, f"unreachable at {t.host}:{t.port}: {_short(exc)}"
             ) from None
         except (OSError, EOFError, ValueError) as exc:
-            raise DeviceError(
+            raise _TransientConnectError(
                 self.name, f"unreachable at {t.host}:{t.port}: {_short(exc)}"
             ) from None
         except Exception as exc:
             if type(exc).__module__.startswith(("netmiko", "paramiko")):
-                raise DeviceError(self.name, f"SSH failed: {_short(exc)}") from None
+                raise _TransientConnectError(self.name, f"SSH failed: {_short(exc)}") from None
             raise
         if check.new_key is not None:
             self._remember_key(check.new_key)
