@@ -289,9 +289,9 @@ class Device:
         for attempt in range(self.options.connect_retries + 1):
             try:
                 return self._connect_once()
-            except _TransientConnectError as exc:
+            except _TransientConnectError:
                 if attempt == self.options.connect_retries:
-                    raise DeviceError(self.name, exc.message) from None
+                    raise
                 time.sleep(0.2 * (attempt + 1))
         raise AssertionError("unreachable")
 
