@@ -192,21 +192,25 @@ ANCHORS = (
 def test_anchor_pairs_converge_on_the_router(
     anchor: str, sim: Any, sites: dict[str, Site], intended: dict[str, str]
 ) -> None:
-    host = "R-ITD"
-    want, running = _anchor_pairs(intended[host])[anchor]
-    book = secret_book(sites[host])
-    router = sim.router(host)
-    assert router.set_running(running) == []
-    with _session(sim, sites[host]) as dev:
+    want, running = _anchor_pairs(intended["R-ITD"])[anchor]
+    _converges_and_rolls_back(sim, sites["R-ITD"], want, running)
+
+
+def _converges_and_rolls_back(sim: Any, site: Site, want: str, running: str) -> None:
+    """Start the router at `running`: the remediation reaches `want`, the rollback returns."""
+    host = site.hostname
+    book = secret_book(site)
+    assert sim.router(host).set_running(running) == []
+    with _session(sim, site) as dev:
         before = dev.running_config()
         result = audit_text(host, want, before, book)
         assert result.status == "drift"
         dev.send_config(result.remediation.lines(show_secrets=True))
         after = audit_text(host, want, dev.running_config(), book)
-        assert after.status == "in_sync", after.drift.as_dict()
+        assert after.status == "in_sync", (result.remediation.lines(), after.drift.as_dict())
         dev.send_config(result.rollback.lines(show_secrets=True))
         back = audit_text(host, before, dev.running_config(), book)
-        assert back.status == "in_sync", back.drift.as_dict()
+        assert back.status == "in_sync", (result.rollback.lines(), back.drift.as_dict())
 
 
 def _list_pairs(golden: str) -> dict[str, tuple[str, str]]:
@@ -241,19 +245,6 @@ def _list_pairs(golden: str) -> dict[str, tuple[str, str]]:
 def test_list_valued_lines_converge_on_the_router(
     pair: str, sim: Any, sites: dict[str, Site], intended: dict[str, str]
 ) -> None:
-    host = "R-RUSE"
-    want, running = _list_pairs(intended[host])[pair]
+    want, running = _list_pairs(intended["R-RUSE"])[pair]
     assert want != running
-    book = secret_book(sites[host])
-    router = sim.router(host)
-    assert router.set_running(running) == []
-    with _session(sim, sites[host]) as dev:
-        before = dev.running_config()
-        result = audit_text(host, want, before, book)
-        assert result.status == "drift"
-        dev.send_config(result.remediation.lines(show_secrets=True))
-        after = audit_text(host, want, dev.running_config(), book)
-        assert after.status == "in_sync", (result.remediation.lines(), after.drift.as_dict())
-        dev.send_config(result.rollback.lines(show_secrets=True))
-        back = audit_text(host, before, dev.running_config(), book)
-        assert back.status == "in_sync", (result.rollback.lines(), back.drift.as_dict())
+    _converges_and_rolls_back(sim, sites["R-RUSE"], want, running)
