@@ -18,6 +18,7 @@ from iosgen.cli.app import app, guarded
 from iosgen.cli.options import (
     AcceptOpt,
     AllOpt,
+    GroupOpt,
     HostOpt,
     InventoryOpt,
     KnownHostsOpt,
@@ -190,7 +191,7 @@ def diff(
 @guarded
 def audit(
     host: HostOpt = None,
-    group: Annotated[str | None, typer.Option("--group", help="The sites of a group.")] = None,
+    group: GroupOpt = None,
     all_sites: AllOpt = False,
     from_dir: Annotated[
         Path | None,

@@ -37,6 +37,7 @@ ShowSecretsOpt = Annotated[
     bool, typer.Option("--show-secrets", help="Print secrets in clear (default: masked).")
 ]
 HostOpt = Annotated[list[str] | None, typer.Option("--host", help="A router by hostname.")]
+GroupOpt = Annotated[str | None, typer.Option("--group", help="The sites of a group.")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every IOS site of the inventory.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Parallel sessions.")]
 

@@ -14,6 +14,7 @@ from iosgen.cli.app import app, guarded
 from iosgen.cli.options import (
     AcceptOpt,
     AllOpt,
+    GroupOpt,
     HostOpt,
     InventoryOpt,
     KnownHostsOpt,
@@ -79,7 +80,7 @@ def _table(outcomes: Sequence[PushOutcome]) -> None:
 @guarded
 def push(
     host: HostOpt = None,
-    group: Annotated[str | None, typer.Option("--group", help="The sites of a group.")] = None,
+    group: GroupOpt = None,
     all_sites: AllOpt = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be sent; touch nothing.")
