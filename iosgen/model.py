@@ -199,6 +199,9 @@ class Aaa(_Model):
     enabled: bool = True
     login: str = "local line"
     ppp: str = "local"
+    # Under aaa new-model a local user's `privilege 15` takes effect only through
+    # exec authorization; without it iosgen's own login lands at `>`.
+    authorization_exec: str = "local"
     authorization_network: str = "if-authenticated"
 
 

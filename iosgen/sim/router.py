@@ -143,8 +143,22 @@ class Router:
         return bool(mine) and username == self.spec.username and password == self.spec.password
 
     def privilege(self, username: str) -> int:
+        """The level a login lands at: `R1#` at 15, `R1>` below.
+
+        Under `aaa new-model` a local user's `privilege` applies only through exec
+        authorization (`aaa authorization exec default local`); without it every
+        vty login starts at level 1 and must `enable`.
+        """
         with self.lock:
             line = self.running.value("username", username)
+            root = self.running.root
+            aaa = any(ln.words == ["aaa", "new-model"] and not ln.negated for ln in root)
+            exec_authz = any(
+                ln.words[:4] == ["aaa", "authorization", "exec", "default"] and "local" in ln.words
+                for ln in root
+            )
+            if line is not None and aaa and not exec_authz:
+                return 1
             if line is not None:
                 w = line.words
                 if "privilege" in w:

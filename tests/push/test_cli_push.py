@@ -64,7 +64,7 @@ def test_dry_run_prints_masked_plan_and_touches_nothing(run, routers: SimFleet) 
     before = routers.router("R-A").running_config()
     result = run("--host", "R-A", "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "R-A: 61 line(s) to send" in result.output
+    assert "R-A: 62 line(s) to send" in result.output
     assert " ppp chap password 7 <redacted>" in result.output
     assert "aaa new-model: SSH / AAA, which iosgen logs in through" in result.output
     assert routers.router("R-A").running_config() == before
@@ -85,7 +85,7 @@ def test_confirmed_push_then_nothing_to_do(  # type: ignore[no-untyped-def]
     result = run("--host", "R-A", "--force", input="y\n")
     assert result.exit_code == 0, result.output
     assert "R-A: pushed in " in result.output
-    assert "61 line(s) sent; the router audits clean" in result.output
+    assert "62 line(s) sent; the router audits clean" in result.output
     assert "=> the router runs the NEW (intended) config" in result.output
     audit = CliRunner().invoke(
         app,
@@ -145,7 +145,7 @@ def test_all_refused_asks_nothing(run, routers: SimFleet) -> None:  # type: igno
     result = run("--host", "R-A", "--host", "R-B")
     assert result.exit_code == 1
     assert "Push to" not in result.output
-    assert result.output.count(": refused: 10 line(s) can cut the path") == 2
+    assert result.output.count(": refused: 11 line(s) can cut the path") == 2
 
 
 def test_confirmed_fleet_reports_hosts_settled_by_the_plan(run, routers: SimFleet) -> None:  # type: ignore[no-untyped-def]

@@ -153,3 +153,20 @@ def test_config_session_follows_a_replaced_running_config() -> None:
     text = shell.r.running_text()
     assert "Dialer4" not in text
     assert "interface Dialer5\n mtu 1400\n" in text
+
+
+def test_aaa_new_model_needs_exec_authorization_for_the_user_privilege() -> None:
+    base = "hostname R1\nusername u privilege 15 secret p\n"
+    plain = Router(RouterSpec("R1", "u", "p", initial_config=base))
+    assert plain.privilege("u") == 15
+    aaa = Router(RouterSpec("R1", "u", "p", initial_config=base + "aaa new-model\n"))
+    assert aaa.privilege("u") == 1  # lands at `R1>` and must `enable`
+    authorized = Router(
+        RouterSpec(
+            "R1",
+            "u",
+            "p",
+            initial_config=base + "aaa new-model\naaa authorization exec default local\n",
+        )
+    )
+    assert authorized.privilege("u") == 15
