@@ -70,6 +70,7 @@ HIDDEN_DEFAULTS: frozenset[tuple[str | None, str]] = frozenset(
         (None, "cdp run"),
         (None, "ip domain lookup"),
         ("line", "exec"),
+        ("line", "exec-timeout 10 0"),  # the default: IOS never prints it
     }
 )
 

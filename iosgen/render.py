@@ -164,13 +164,10 @@ def ios_view(site: Site) -> IosView:
 
     usernames: list[tuple[str, str]] = []
     for name, user in site.login_users.items():
-        usernames.append(
-            (
-                name,
-                f"username {name} privilege {user.privilege} "
-                f"secret {secrets.hashed(user.secret, 'users', name)}",
-            )
-        )
+        # Level 1 is the default and IOS does not print it.
+        level = f" privilege {user.privilege}" if user.privilege != 1 else ""
+        hashed = secrets.hashed(user.secret, "users", name)
+        usernames.append((name, f"username {name}{level} secret {hashed}"))
     if site.pptp_server is not None:
         for name, secret in site.pptp_server.users.items():
             # MS-CHAP needs the clear secret: a reversible `password`, never `secret 5`.

@@ -183,6 +183,12 @@ class Config:
             words = ["logging", words[2]]
         if cmd.pw:
             words = _normalise_password(words, cmd.pw, self.password_encryption())
+        if words == ["exec-timeout", "10", "0"] or words == ["exec-timeout", "10"]:
+            # back to the default, which NVGEN does not print
+            self._remove(container, lambda ln: ln.words[:1] == ["exec-timeout"])
+            return Outcome()
+        if words[0] == "username" and words[2:4] == ["privilege", "1"]:
+            words = [*words[:2], *words[4:]]  # level 1 is the default: NVGEN leaves it out
         if cmd.kind == "multi":
             if not any(ln.words == words for ln in container):
                 container.append(Line(cmd, words))

@@ -344,3 +344,18 @@ def test_ip_local_pool_ranges_add_up_and_go_one_by_one() -> None:
     assert "10.1.1.10" not in body(cfg) and "10.1.1.30" in body(cfg)
     cfg, _ = typed(["no ip local pool PPTP"], cfg)
     assert "ip local pool" not in body(cfg)
+
+
+def test_defaults_nvgen_leaves_out() -> None:
+    cfg, _ = typed(
+        [
+            "username bob privilege 1 secret bobs",
+            "line vty 0 4",
+            "exec-timeout 5 0",
+            "exec-timeout 10 0",
+        ]
+    )
+    text = body(cfg)
+    assert "username bob secret 5 $1$" in text
+    assert "privilege 1" not in text
+    assert "exec-timeout" not in text
