@@ -257,6 +257,13 @@ def _message(error: dict[str, Any]) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     if kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        if "x00" in pattern:
+            return "must be one line of printable text (no newline or control character)"
+        if "a-z][a-z0-9" in pattern:
+            return f"{error.get('input')!r} is not an AAA method list (e.g. 'local line')"
+        if "253" in pattern or "0-9.\\-:" in pattern:
+            return f"{error.get('input')!r} is not an address or host name"
         return (
             f"{error.get('input')!r} is not a valid IOS name "
             "(a letter, then letters, digits, '-' or '_')"

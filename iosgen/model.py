@@ -117,6 +117,13 @@ SecretValue = Annotated[
 ]
 
 _NAME_RE = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+# One line of printable text: a newline in a description would start a new config
+# command (`description LAN\nusername evil ...`).
+_TEXT_RE = r"^[^\x00-\x1f\x7f]*$"
+# An AAA method list: `local`, `local line`, `group radius local`, `if-authenticated`.
+_METHODS_RE = r"^[a-z][a-z0-9\-]*( [A-Za-z0-9_\-]+)*$"
+Text = Annotated[str, Field(pattern=_TEXT_RE, max_length=240)]
+Methods = Annotated[str, Field(pattern=_METHODS_RE, max_length=80)]
 IosName = Annotated[str, Field(pattern=_NAME_RE, max_length=63)]
 Platform = Literal["ios", "linux-pppd"]
 
@@ -134,7 +141,7 @@ class _Model(BaseModel):
 class Management(_Model):
     """How push and audit reach the device."""
 
-    host: str
+    host: Annotated[str, Field(pattern=r"^[A-Za-z0-9.\-:]+$", max_length=253)]
     port: int = Field(22, ge=1, le=65535)
     username: IosName
     password: SecretValue
@@ -143,7 +150,7 @@ class Management(_Model):
 
 class Interface(_Model):
     role: Literal["wan", "lan"]
-    description: str | None = Field(None, max_length=240)
+    description: Text | None = None
     ipv4: Ipv4Setting
     gateway: Address | None = None
     dhcp_client_id: str | None = Field(None, pattern=r"^\S+$")
@@ -197,12 +204,12 @@ class Aaa(_Model):
     """The seed's local AAA; `enabled: false` gives line passwords only."""
 
     enabled: bool = True
-    login: str = "local line"
-    ppp: str = "local"
+    login: Methods = "local line"
+    ppp: Methods = "local"
     # Under aaa new-model a local user's `privilege 15` takes effect only through
     # exec authorization; without it iosgen's own login lands at `>`.
-    authorization_exec: str = "local"
-    authorization_network: str = "if-authenticated"
+    authorization_exec: Methods = "local"
+    authorization_network: Methods = "if-authenticated"
 
 
 class Services(_Model):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from iosgen.errors import InputError, Problem
+from iosgen.errors import InputError, Problem, UsageError
 from iosgen.model import Site
 from iosgen.secret import Secret
 
@@ -71,9 +71,12 @@ def target_of(site: Site) -> Target:
 
 def resolve_targets(sites: Iterable[Site], targets_file: Path | None = None) -> dict[str, Target]:
     """A target per site: the targets file's entry where it has one, else management."""
-    overrides = read_targets_file(targets_file) if targets_file else {}
-    out: dict[str, Target] = {}
-    for site in sites:
-        override = overrides.get(site.hostname.lower())
-        out[site.hostname] = override if override is not None else target_of(site)
-    return out
+    if targets_file is None:
+        return {site.hostname: target_of(site) for site in sites}
+    overrides = read_targets_file(targets_file)
+    missing = [s.hostname for s in sites if s.hostname.lower() not in overrides]
+    if missing:
+        # Never fall back to the inventory's (production) address when a targets
+        # file was given: a push meant for the simulator must not reach a router.
+        raise UsageError(f"{targets_file} has no entry for {', '.join(missing)}")
+    return {site.hostname: overrides[site.hostname.lower()] for site in sites}

@@ -106,7 +106,14 @@ def _plain(
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(constructor.construct_object(key_node))
+            try:
+                key = str(constructor.construct_object(key_node))
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+                mark = key_node.start_mark
+                problems.append(
+                    Problem(name, mark.line + 1, mark.column + 1, "", "cannot read key")
+                )
+                continue
             key_path = (*path, key)
             kmark, vmark = key_node.start_mark, value_node.start_mark
             if key in out:
@@ -131,7 +138,24 @@ def _plain(
             source.values[(*path, index)] = Position(name, mark.line + 1, mark.column + 1)
             items.append(_plain(item, (*path, index), name, source, constructor, problems))
         return items
-    value = constructor.construct_object(node)
+    try:
+        value = constructor.construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        # `2026-13-45` (a bad date), `!foo x`, `!!int s3cret`: say where, never the value,
+        # which may be a secret.
+        mark = node.start_mark
+        where = ".".join(map(str, path))
+        problems.append(
+            Problem(name, mark.line + 1, mark.column + 1, where, f"cannot read this {_kind(node)}")
+        )
+        return None
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def _kind(node: Any) -> str:
+    tag = str(getattr(node, "tag", ""))
+    if tag.startswith("tag:yaml.org,2002:"):
+        return f"value as {tag.rsplit(':', 1)[-1]}"
+    return f"value (unknown tag {tag})" if tag.startswith("!") else "value"
