@@ -519,7 +519,8 @@ class Device:
         return out
 
     def configure_confirm(self) -> str:
-        return self.command("configure confirm")
+        # A refused confirm leaves the revert timer running: it must not pass unseen.
+        return self.checked("configure confirm")
 
     def clear_nat_translations(self) -> str:
         return self.checked("clear ip nat translation *")

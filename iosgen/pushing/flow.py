@@ -369,9 +369,10 @@ def _rollback(
                 run.notes.append("reconnected to roll back")
             device.configure_replace(rollback_file)
             now = device.running_config()
-            if armed:
-                device.configure_confirm()  # the timer would restore the same config
             if run.engine.same(run.before, now):
+                if armed:
+                    # only now: the old config is back, the timer has nothing left to do
+                    device.configure_confirm()
                 run.after = now
                 _delete_quietly(device, rollback_file)
                 return run.outcome(

@@ -337,3 +337,15 @@ def test_asked_for_revert_timer_without_archive_sends_nothing(bench: Bench, itd:
     assert outcome.message.startswith("--revert-timer needs `archive` / `path` on the router")
     assert bench.router.running_config() == before
     assert not [f for f in bench.router.flash_files() if f.startswith("iosgen-rollback-")]
+
+
+def test_refused_configure_confirm_rolls_back_instead_of_claiming_new(
+    bench: Bench, itd: Site
+) -> None:
+    before = _at_intended(bench, itd)
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "reject", r"^configure confirm")])
+    outcome = push_host(_telnet_too(itd), bench.target, forced(bench))
+    assert outcome.status is not Status.PUSHED, outcome.message
+    assert outcome.final is Final.OLD
+    assert audit_site(itd, bench.router.running_config()).status == "in_sync"
+    assert body(bench.router.running_config()) == body(before)
