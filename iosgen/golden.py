@@ -8,10 +8,12 @@ gets a unified text diff. Linux file trees are compared file by file.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iosgen.build import Build, golden_path, write_build
+from iosgen.secret import MASK
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,35 @@ def hierarchy_lines(text: str) -> list[str]:
     return out
 
 
-def _compare_text(hostname: str, golden: Path, name: str, want: str, have: str) -> GoldenResult:
+_CHAP_LINE_RE = re.compile(r'^(\s*\S+\s+\S+\s+)("(?:[^"\\]|\\.)*"|\S+)(.*)$')
+
+
+def _shown(name: str, text: str, show_secrets: bool) -> str:
+    """What a diff may print: secrets redacted by what the line is, unless asked."""
+    if show_secrets:
+        return text
+    if name.endswith(".cfg"):
+        from iosgen.redact import redact
+
+        return redact(text)
+    if name.endswith("chap-secrets"):
+        lines = []
+        for line in text.split("\n"):
+            match = None if line.lstrip().startswith("#") else _CHAP_LINE_RE.match(line)
+            lines.append(f"{match[1]}{MASK}{match[3]}" if match else line)
+        return "\n".join(lines)
+    return text
+
+
+def _compare_text(
+    hostname: str, golden: Path, name: str, want: str, have: str, show_secrets: bool = False
+) -> GoldenResult:
     if want == have:
         return GoldenResult(hostname, golden, "same")
+    want, have = _shown(name, want, show_secrets), _shown(name, have, show_secrets)
+    if want == have:
+        note = "(the difference is in secret values; --show-secrets prints them)"
+        return GoldenResult(hostname, golden, "differs", (), (note,))
     text_diff = tuple(
         difflib.unified_diff(
             want.splitlines(), have.splitlines(), f"golden/{name}", f"build/{name}", lineterm=""
@@ -57,7 +85,9 @@ def _compare_text(hostname: str, golden: Path, name: str, want: str, have: str) 
     return GoldenResult(hostname, golden, "differs", (), text_diff)
 
 
-def check_build(build: Build, root: Path, update: bool = False) -> GoldenResult:
+def check_build(
+    build: Build, root: Path, update: bool = False, show_secrets: bool = False
+) -> GoldenResult:
     golden = golden_path(root, build)
     if update:
         write_build(build, golden)
@@ -66,7 +96,8 @@ def check_build(build: Build, root: Path, update: bool = False) -> GoldenResult:
         if not golden.exists():
             return GoldenResult(build.hostname, golden, "missing")
         have = build.files[0].content
-        return _compare_text(build.hostname, golden, golden.name, golden.read_text(), have)
+        want = golden.read_text()
+        return _compare_text(build.hostname, golden, golden.name, want, have, show_secrets)
     results = []
     expected = {p.relative_to(golden).as_posix() for p in golden.rglob("*") if p.is_file()}
     built = {f.path: f.content for f in build.files}
@@ -74,7 +105,8 @@ def check_build(build: Build, root: Path, update: bool = False) -> GoldenResult:
         return GoldenResult(build.hostname, golden, "missing")
     for name in sorted(expected | set(built)):
         want = (golden / name).read_text() if name in expected else ""
-        results.append(_compare_text(build.hostname, golden, name, want, built.get(name, "")))
+        have = built.get(name, "")
+        results.append(_compare_text(build.hostname, golden, name, want, have, show_secrets))
     bad = [r for r in results if r.status != "same"]
     if not bad:
         return GoldenResult(build.hostname, golden, "same")

@@ -74,6 +74,9 @@ def check(
     inventory: InventoryOpt = Path("inventory"),
     golden: Annotated[Path, typer.Option("--golden", help="Golden folder.")] = Path("golden"),
     secrets: SecretsOpt = None,
+    show_secrets: Annotated[
+        bool, typer.Option("--show-secrets", help="Show secret values in the diffs.")
+    ] = False,
 ) -> None:
     """Build every site and compare it with golden/ (exit 1 if any differs)."""
     from iosgen.build import build_site
@@ -84,7 +87,7 @@ def check(
     builds = [build_site(site) for site in inv.sites]
     failed = 0
     for result in builds:
-        outcome = check_build(result, golden, update)
+        outcome = check_build(result, golden, update, show_secrets)
         print(f"{outcome.status:9} {outcome.hostname:16} {outcome.golden}")
         if outcome.status in {"differs", "missing"}:
             failed += 1

@@ -119,3 +119,21 @@ def test_build_does_not_import_heavy_modules() -> None:
     )
     assert result.stdout.strip().splitlines()[-1] == "heavy=", result.stdout + result.stderr
     assert "version 12.4" in result.stdout
+
+
+def test_check_never_prints_secrets_in_its_diffs(tmp_path: Path) -> None:
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    chap = golden / "gabrovo-gw" / "etc" / "ppp" / "chap-secrets"
+    chap.write_text(chap.read_text().replace("gabrovo-sofia-demo", "old-secret"))
+    cfg = golden / "R-ITD.cfg"
+    cfg.write_text(cfg.read_text().replace(" mtu 1460\n", " mtu 1400\n"))
+    code, out, _ = run("check", "--golden", str(golden), "-i", str(INVENTORY))
+    assert code == 1
+    assert "interface Dialer2 > mtu 1400" in out
+    assert "the difference is in secret values" in out
+    secrets = ["gabrovo-sofia-demo", "old-secret", "Pe5n"]
+    type7 = [w for line in cfg.read_text().splitlines() if " 7 " in line for w in line.split()[-1:]]
+    assert [s for s in secrets + type7 if s in out] == []
+    code, out, _ = run("check", "--golden", str(golden), "-i", str(INVENTORY), "--show-secrets")
+    assert "old-secret" in out
