@@ -46,7 +46,8 @@ def build_site(site: Site) -> Build:
     return Build(
         site.hostname,
         site.platform,
-        (BuiltFile(f"{site.hostname}.cfg", rendered.text),),
+        # type-7 and md5 secrets inside: readable by the owner only
+        (BuiltFile(f"{site.hostname}.cfg", rendered.text, 0o600),),
         rendered.secret_tokens,
     )
 

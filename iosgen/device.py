@@ -630,8 +630,12 @@ def _after_echo(buf: str, echo: str) -> str | None:
 
 
 def _tail(buf: str) -> str:
+    """The last line the router printed, for the error hint: it may be a config line
+    with a secret (` ppp chap password 7 ...`), so it is redacted like a log line."""
+    from iosgen.redact import redact_line
+
     lines = [line for line in buf.splitlines() if line.strip()]
-    return f"last output: {lines[-1][-120:]!r}" if lines else "no output at all"
+    return f"last output: {redact_line(lines[-1])[-120:]!r}" if lines else "no output at all"
 
 
 def _short(exc: BaseException) -> str:

@@ -9,7 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 
-from iosgen.errors import IosgenError
+from iosgen.errors import EXIT_BAD_INPUT, IosgenError
 
 # Pretty tracebacks print local variables, credentials included: off.
 app = typer.Typer(
@@ -35,6 +35,14 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
             for line in exc.lines():
                 print(line, file=sys.stderr)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:
+            # a file iosgen was told to read or write: unreadable, unwritable, missing folder
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except UnicodeDecodeError as exc:
+            print(f"error: not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             raise typer.Exit(130) from None

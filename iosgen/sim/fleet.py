@@ -8,6 +8,7 @@ them. Host keys persist in `state_dir/hostkeys/` so a restart presents the same 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
@@ -211,7 +212,10 @@ class SimFleet:
             lines.append(f"  host_key: {_q(t.host_key)}")
         tmp = self.targets_file.with_suffix(".tmp")
         self.targets_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        # It holds the routers' passwords: readable by the owner only.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
         tmp.replace(self.targets_file)
 
     # ---- access ------------------------------------------------------------------------------

@@ -137,3 +137,17 @@ def test_check_never_prints_secrets_in_its_diffs(tmp_path: Path) -> None:
     assert [s for s in secrets + type7 if s in out] == []
     code, out, _ = run("check", "--golden", str(golden), "-i", str(INVENTORY), "--show-secrets")
     assert "old-secret" in out
+
+
+def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, out, err = run("build", PLOVDIV, "-o", str(blocker / "x.cfg"))
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and str(blocker) in err
+
+
+def test_built_config_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    target = tmp_path / "r-itd.cfg"
+    assert run("build", PLOVDIV, "-o", str(target))[0] == 0
+    assert target.stat().st_mode & 0o777 == 0o600
