@@ -238,6 +238,27 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     SecretSpec("interface", ("l2tp", "tunnel"), "password"),
     # line vty 0 4 /  password 7 0822455D0A16
     SecretSpec("line", (), "password"),
+    # Lines a branch router may carry beyond iosgen's model, so that backups, diffs and
+    # history never print them in clear:
+    # ntp authentication-key 1 md5 0822455D0A16 7
+    SecretSpec(None, ("ntp", "authentication-key"), "md5", typed=False),
+    # ip ftp password 7 0822455D0A16
+    SecretSpec(None, ("ip", "ftp"), "password"),
+    # vtp password s3cret
+    SecretSpec(None, ("vtp",), "password", typed=False),
+    # router bgp 65001 /  neighbor 192.0.2.1 password 7 0822455D0A16
+    SecretSpec("router", ("neighbor",), "password"),
+    # key chain OSPF / key 1 /  key-string 7 0822455D0A16
+    SecretSpec("key", (), "key-string"),
+    # interface FastEthernet0/1 /  standby 1 authentication md5 key-string 7 0822455D0A16
+    SecretSpec("interface", ("standby",), "key-string"),
+    # interface Serial0/0 /  ip ospf message-digest-key 1 md5 7 0822455D0A16
+    SecretSpec("interface", ("ip", "ospf", "message-digest-key"), "md5"),
+    # crypto keyring BRANCH /  pre-shared-key address 203.0.113.10 key s3cret
+    SecretSpec("crypto", ("pre-shared-key",), "key", typed=False),
+    # tacacs server HQ /  key 7 0822455D0A16   (and radius server X)
+    SecretSpec("tacacs", (), "key"),
+    SecretSpec("radius", (), "key"),
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from iosgen.redact import redact
 from tests.audit.anchors import base
 
@@ -74,3 +76,29 @@ def test_crlf_output_keeps_its_line_ends() -> None:
 
 def test_redacting_twice_changes_nothing() -> None:
     assert redact(redact(base())) == redact(base())
+
+
+@pytest.mark.parametrize(
+    ("config", "secret"),
+    [
+        ("ntp authentication-key 1 md5 0822455D0A16 7\n", "0822455D0A16"),
+        ("ip ftp password 7 0822455D0A16\n", "0822455D0A16"),
+        ("vtp password s3cret-vtp\n", "s3cret-vtp"),
+        ("router bgp 65001\n neighbor 192.0.2.1 password 7 0822455D0A16\n", "0822455D0A16"),
+        ("key chain K\n key 1\n  key-string 7 0822455D0A16\n", "0822455D0A16"),
+        (
+            "interface FastEthernet0/1\n standby 1 authentication md5 key-string 7 0822455D0A16\n",
+            "0822455D0A16",
+        ),
+        (
+            "interface Serial0/0\n ip ospf message-digest-key 1 md5 7 0822455D0A16\n",
+            "0822455D0A16",
+        ),
+        ("crypto keyring B\n pre-shared-key address 203.0.113.10 key s3cret-psk\n", "s3cret-psk"),
+        ("tacacs server HQ\n key 7 0822455D0A16\n", "0822455D0A16"),
+    ],
+)
+def test_secrets_beyond_the_model_are_redacted(config: str, secret: str) -> None:
+    out = redact(config)
+    assert secret not in out
+    assert "<redacted>" in out
