@@ -76,7 +76,9 @@ HIDDEN_DEFAULTS: frozenset[tuple[str | None, str]] = frozenset(
 
 
 # Physical ports exist whatever the config says (`% Removal of physical interfaces is not
-# permitted`): one the intended config does not mention is compared as an empty port.
+# permitted`): one the intended config does not mention is compared as a port in its
+# factory state, ` no ip address` / ` shutdown`: what the model does not use stays off
+# (never `no shutdown` on a spare WIC/HWIC port).
 PHYSICAL_PORTS: tuple[str, ...] = (
     "interface FastEthernet",
     "interface GigabitEthernet",
@@ -364,7 +366,7 @@ def compare(intended: IosConfig, running: IosConfig, book: SecretBook | None = N
     want = _drop_hidden(intended.lines, None)
     named = {line.text for line in want}
     want += tuple(
-        Line(line.text)
+        Line(line.text, (Line("shutdown"),))
         for line in running.lines
         if line.text.startswith(PHYSICAL_PORTS) and line.text not in named
     )

@@ -250,7 +250,7 @@ def test_duplicate_child_lines_do_not_break_remediation() -> None:
 
 
 def test_physical_port_is_cleared_not_removed() -> None:
-    """A 2801 always has FastEthernet0/0: unmentioned, it is compared as an empty port."""
+    """A 2801 always has FastEthernet0/0: unmentioned, it is cleared and shut down."""
     intended = without_block(base(), "interface FastEthernet0/0").replace(
         "ip nat inside source route-map INTERNET interface FastEthernet0/0 overload\n", ""
     )
@@ -259,24 +259,31 @@ def test_physical_port_is_cleared_not_removed() -> None:
     lines = result.remediation.lines()
     assert "no interface FastEthernet0/0" not in lines
     at = lines.index("interface FastEthernet0/0")
-    assert lines[at + 1 : at + 5] == [
-        " no description",
-        " no ip address",
-        " no ip nat outside",
-        " no ip virtual-reassembly",
-    ]
+    assert sorted(lines[at + 1 : at + 6]) == sorted(
+        [
+            " shutdown",
+            " no description",
+            " no ip address",
+            " no ip nat outside",
+            " no ip virtual-reassembly",
+        ]
+    )
     nat = "no ip nat inside source route-map INTERNET interface FastEthernet0/0 overload"
     assert before(lines, nat, "no route-map INTERNET permit 10")
-    # the port as IOS prints it once cleared is in sync with "not mentioned"
+    # the port as IOS prints it once cleared and shut is in sync with "not mentioned"
     cleared = without_block(base(), "interface FastEthernet0/0").replace(
         "interface FastEthernet0/1",
-        "interface FastEthernet0/0\n no ip address\n duplex auto\n speed auto\n!\n"
+        "interface FastEthernet0/0\n no ip address\n shutdown\n duplex auto\n speed auto\n!\n"
         "interface FastEthernet0/1",
     )
     cleared = cleared.replace(
         "ip nat inside source route-map INTERNET interface FastEthernet0/0 overload\n", ""
     )
-    assert fix(intended, without_block(cleared, "route-map INTERNET permit 10")).status == "in_sync"
+    cleared = without_block(cleared, "route-map INTERNET permit 10")
+    assert fix(intended, cleared).status == "in_sync"
+    # a spare port left up is shut, never brought up
+    up = cleared.replace(" no ip address\n shutdown\n", " no ip address\n")
+    assert fix(intended, up).remediation.lines() == ["interface FastEthernet0/0", " shutdown"]
 
 
 def test_remediation_and_rollback_are_inverse_on_text() -> None:
