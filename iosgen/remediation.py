@@ -488,7 +488,7 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
             )
             continue
         step = _Step(
-            [Command(child.text)],
+            [*_clear_first(child.text, running.lines), Command(child.text)],
             True,
             _objects(child.text, DEFINES),
             set(),
@@ -506,6 +506,29 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
     for step in steps:
         step.deletes -= kept
     return steps
+
+
+_USER_KINDS = frozenset({"password", "secret"})
+
+
+def _user_kind(words: Sequence[str]) -> str | None:
+    return next((w for w in words[2:] if w in _USER_KINDS), None)
+
+
+def _clear_first(text: str, running: Sequence[Line]) -> list[Command]:
+    """`no username ivan` before `username ivan secret ...` when ivan had a `password`.
+
+    IOS keeps one kind per user and refuses the other ("Can not have both a user
+    password and a user secret") until the user is removed.
+    """
+    words = text.split(" ")
+    if words[0] != "username" or len(words) < 3:
+        return []
+    for line in running:
+        old = line.text.split(" ")
+        if old[:2] == words[:2] and _user_kind(old) not in (None, _user_kind(words)):
+            return [Command(f"no username {words[1]}")]
+    return []
 
 
 def _order(steps: list[_Step]) -> list[_Step]:

@@ -25,6 +25,7 @@ from iosgen.sim.facts import (
     NEEDS_PROTOCOL,
     PHYSICAL_INTERFACES,
     PHYSICAL_NOT_REMOVABLE,
+    USER_PASSWORD_AND_SECRET,
 )
 from iosgen.sim.grammar import Cmd, Match
 from iosgen.sim.secrets import md5_secret, type7_encode
@@ -181,6 +182,8 @@ class Config:
             return Outcome(message=NEEDS_PROTOCOL)
         if cmd.action == "logging_host":
             words = ["logging", words[2]]
+        if words[0] == "username" and (clash := self._user_kind_clash(words)):
+            return Outcome(message=clash)
         if cmd.pw:
             words = _normalise_password(words, cmd.pw, self.password_encryption())
         if words == ["exec-timeout", "10", "0"] or words == ["exec-timeout", "10"]:
@@ -210,6 +213,17 @@ class Config:
             vr = _cmd("config-if", "ip virtual-reassembly")
             container.append(Line(vr, ["ip", "virtual-reassembly"]))
         return Outcome()
+
+    def _user_kind_clash(self, words: list[str]) -> str | None:
+        """A user keeps `password` or `secret`, never both: the other kind is refused."""
+        kinds = {"password", "secret"}
+        new = next((w for w in words[2:] if w in kinds), None)
+        for line in self.root:
+            if line.words[:2] == words[:2]:
+                old = next((w for w in line.words[2:] if w in kinds), None)
+                if new and old and new != old:
+                    return USER_PASSWORD_AND_SECRET
+        return None
 
     def _apply_list(
         self, cmd: Cmd, words: list[str], negated: bool, container: list[Line]

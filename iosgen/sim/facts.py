@@ -105,6 +105,11 @@ NO_STARTUP_COPY: Final = "%Error opening nvram:startup-config (No such file or d
 COPY_ABORTED: Final = "%Error copying (Operation aborted)"
 ANSWER_YES_NO: Final = "% Please answer 'yes' or 'no'."
 NEEDS_PROTOCOL: Final = "% Tunnel protocol must be configured first"  # [L] wording
+# `username u secret x` while `username u password y` exists (or the reverse): IOS keeps
+# one kind per user and refuses the other until `no username u` [M: behaviour; L: wording].
+USER_PASSWORD_AND_SECRET: Final = (
+    "% ERROR: Can not have both a user password and a user secret.\nPlease choose one or the other."
+)
 ARCHIVE_OFF: Final = "Archive feature not enabled"  # [L] wording
 ARCHIVE_NO_PATH: Final = "%Archive path not specified"  # [L] wording
 ARCHIVE_MAX: Final = "The maximum archive configurations allowed is {n}."

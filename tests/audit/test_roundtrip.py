@@ -248,3 +248,15 @@ def test_list_valued_lines_converge_on_the_router(
     want, running = _list_pairs(intended["R-RUSE"])[pair]
     assert want != running
     _converges_and_rolls_back(sim, sites["R-RUSE"], want, running)
+
+
+def test_user_switching_between_password_and_secret_converges(
+    sim: Any, sites: dict[str, Site], intended: dict[str, str]
+) -> None:
+    """IOS refuses `username u secret ...` while u has a `password`: u is removed first."""
+    from iosgen.passwords import type7_encode
+
+    want = intended["R-RUSE"]
+    old = next(line for line in want.splitlines() if line.startswith("username auditor "))
+    running = want.replace(old, f"username auditor password 7 {type7_encode('old-one', 5)}")
+    _converges_and_rolls_back(sim, sites["R-RUSE"], want, running)
