@@ -68,6 +68,9 @@ DIALOGS: Final[tuple[Dialog, ...]] = (
 # exec command that empties the NAT table, so that removing a mapping asks nothing
 CLEAR_NAT: Final = "clear ip nat translation *"
 NAT_MAPPING_RE: Final = re.compile(r"^\s*no ip nat inside source\b")
+# A dynamic mapping is one per route-map / list name: typing it with another interface
+# replaces it, and IOS refuses that while it has translations.
+NAT_DYNAMIC_RE: Final = re.compile(r"^ip nat inside source (?:route-map|list) (\S+) ")
 
 
 def at_prompt(output: str) -> str | None:

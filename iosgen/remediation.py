@@ -67,6 +67,8 @@ SINGLE_VALUE: tuple[SingleValue, ...] = (
     SingleValue(None, r"^(aaa authentication \S+ \S+) "),
     SingleValue(None, r"^(aaa authorization \S+ \S+) "),
     SingleValue(None, r"^(dialer-list \d+ protocol ip) "),
+    # ip nat inside source route-map VPN interface Dialer2 overload: one per name
+    SingleValue(None, r"^(ip nat inside source (?:route-map|list) \S+) "),
     SingleValue(None, r"^(snmp-server community \S+)"),
     SingleValue(None, r"^snmp-server location "),
     SingleValue(None, r"^snmp-server contact "),

@@ -25,7 +25,7 @@ from iosgen.device import (
     LineAnswer,
 )
 from iosgen.errors import DeviceError
-from iosgen.iosfacts import CLEAR_NAT, NAT_MAPPING_RE
+from iosgen.iosfacts import CLEAR_NAT, NAT_DYNAMIC_RE, NAT_MAPPING_RE
 from iosgen.model import Site
 from iosgen.pushing.engine import AuditEngine, Engine, site_secrets
 from iosgen.pushing.guard import management_findings, walk
@@ -260,10 +260,14 @@ def _push(
     typed = send_form(remediation.lines)
     lines = [text for text, _ in typed]
     parents = [parent for _, parent in typed]
-    if options.clear_nat_first and any(NAT_MAPPING_RE.match(line) for line in lines):
+    if options.clear_nat_first and (
+        any(NAT_MAPPING_RE.match(line) for line in lines)
+        or _replaces_nat_mapping(lines, run.before)
+    ):
         # `no ip nat inside source ...` with live translations asks
-        # `Dynamic mapping in use, do you want to delete all entries? [no]:`;
-        # emptying the table first makes the removal ask nothing.
+        # `Dynamic mapping in use, do you want to delete all entries? [no]:`, and a
+        # mapping re-typed with another interface is refused while in use;
+        # emptying the table first makes both go through.
         try:
             device.command(CLEAR_NAT)
             run.notes.append(
@@ -444,3 +448,15 @@ __all__ = [
     "refusal_message",
     "send_form",
 ]
+
+
+def _replaces_nat_mapping(lines: list[str], before: str | None) -> bool:
+    """Does a line re-type a dynamic NAT mapping the router has, with other words?"""
+    if before is None:
+        return False
+    have = {
+        m[1]: line.strip()
+        for line in before.splitlines()
+        if (m := NAT_DYNAMIC_RE.match(line.strip()))
+    }
+    return any((m := NAT_DYNAMIC_RE.match(line)) and have.get(m[1], line) != line for line in lines)

@@ -180,7 +180,7 @@ def _table() -> list[Cmd]:
     add(
         g,
         "ip nat inside source route-map <word> interface <if> overload",
-        kind="multi",
+        key=6,  # one dynamic mapping per route-map / list name: typing it again replaces it
         section="ip-nat",
         nokey=4,
         action="nat",
@@ -188,7 +188,7 @@ def _table() -> list[Cmd]:
     add(
         g,
         "ip nat inside source list {<1-199>|<word>} interface <if> overload",
-        kind="multi",
+        key=6,  # one dynamic mapping per route-map / list name: typing it again replaces it
         section="ip-nat",
         nokey=4,
         action="nat",

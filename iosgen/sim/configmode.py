@@ -20,6 +20,7 @@ from iosgen.sim.facts import (
     INCOMPLETE,
     INVALID_INPUT,
     MODE_PARENT,
+    NAT_CANNOT_CHANGE,
     RSA_KEYS,
 )
 from iosgen.sim.grammar import Failure, Match
@@ -63,6 +64,7 @@ class ConfigMode:
         self.stack: list[Line] = []
         self._banner: tuple[str, str, list[str]] | None = None  # kind, delimiter, lines
         self.nat_guard: Callable[[Match], bool] | None = None
+        self.nat_changes: Callable[[Match], bool] | None = None
 
     @property
     def in_banner(self) -> bool:
@@ -124,6 +126,8 @@ class ConfigMode:
             return self._banner_start(m.words[1], m.words[2])
         if action == "nat" and m.negated and self.nat_guard and self.nat_guard(m):
             return LineResult(nat_removal=m)
+        if action == "nat" and not m.negated and self.nat_changes and self.nat_changes(m):
+            return LineResult(output=NAT_CANNOT_CHANGE + "\n", error=True)
         out = self.config.apply(m, self.stack)
         if out.stack is not None and out.mode is not None:
             self.stack, self.mode = out.stack, out.mode

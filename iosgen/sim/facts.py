@@ -84,6 +84,9 @@ RELOAD_NONE: Final = "No reload is scheduled."
 RELOAD_NONE_CANCEL: Final = "%No reload is scheduled."  # [L] wording
 RELOAD_ABORTED: Final = "\n\n***\n*** --- SHUTDOWN ABORTED ---\n***\n"
 NAT_IN_USE: Final = "Dynamic mapping in use, do you want to delete all entries? [no]: "
+# Changing a dynamic mapping (same route-map/list, another interface) while it has
+# translations: refused (the same "in use" family as above) [M: behaviour; L: wording].
+NAT_CANNOT_CHANGE: Final = "%Dynamic mapping in use, cannot change"
 REPLACE_WARNING: Final = (
     "This will apply all necessary additions and deletions\n"
     "to replace the current running configuration with the\n"

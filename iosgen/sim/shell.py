@@ -203,6 +203,13 @@ class Shell:
             self.cfg = None
         return res.output
 
+    def _nat_changes(self, m: Match) -> bool:
+        """A dynamic mapping typed anew, unlike the one of that name, while in use."""
+        if not self.r.nat_active or m.words[4] not in ("route-map", "list"):
+            return False
+        key = m.words[:6]
+        return any(ln.words[:6] == key and ln.words != m.words for ln in self.r.running.root)
+
     def _nat_guard(self, m: Match) -> bool:
         if not self.r.nat_active:
             return False
@@ -484,6 +491,7 @@ class Shell:
     def _x_configure(self, m: Match) -> str:
         self.cfg = ConfigMode(self.r.running)
         self.cfg.nat_guard = self._nat_guard
+        self.cfg.nat_changes = self._nat_changes
         return facts.CONFIG_BANNER + "\n"
 
     def _x_replace(self, m: Match) -> str:

@@ -260,3 +260,15 @@ def test_user_switching_between_password_and_secret_converges(
     old = next(line for line in want.splitlines() if line.startswith("username auditor "))
     running = want.replace(old, f"username auditor password 7 {type7_encode('old-one', 5)}")
     _converges_and_rolls_back(sim, sites["R-RUSE"], want, running)
+
+
+def test_nat_mapping_repointed_is_replaced_in_one_line(
+    sim: Any, sites: dict[str, Site], intended: dict[str, str]
+) -> None:
+    """One dynamic mapping per route-map name: re-typed, never negated and re-added."""
+    want = intended["R-ITD"]
+    line = "ip nat inside source route-map VPN interface Dialer2 overload"
+    running = want.replace(line, line.replace("Dialer2", "FastEthernet0/0"))
+    result = audit_text("R-ITD", want, running, secret_book(sites["R-ITD"]))
+    assert result.remediation.lines() == [line]
+    _converges_and_rolls_back(sim, sites["R-ITD"], want, running)

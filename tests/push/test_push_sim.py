@@ -349,3 +349,16 @@ def test_refused_configure_confirm_rolls_back_instead_of_claiming_new(
     assert outcome.final is Final.OLD
     assert audit_site(itd, bench.router.running_config()).status == "in_sync"
     assert body(bench.router.running_config()) == body(before)
+
+
+def test_nat_mapping_changed_while_in_use_clears_translations_first(
+    bench: Bench, itd: Site
+) -> None:
+    line = "ip nat inside source route-map VPN interface Dialer2 overload"
+    repointed = render(itd).text.replace(line, line.replace("Dialer2", "FastEthernet0/0"))
+    assert bench.router.set_running(repointed) == []
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "nat-in-use")])
+    outcome = push_host(itd, bench.target, bench.options)
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert any("clear ip nat translation *" in n for n in outcome.notes)
+    assert audit_site(itd, bench.router.running_config()).status == "in_sync"
