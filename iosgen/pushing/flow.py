@@ -108,6 +108,7 @@ class _Run:
         self.after: str | None = None
         self.intended = ""
         self.revert: int | None = None
+        self.armed = False  # the router's own revert timer is running
 
     def mask(self, line: str, parent: str | None = None) -> str:
         from iosgen.redact import redact_line
@@ -238,11 +239,29 @@ def _push(
             f"could not save the rollback point, nothing sent: {_why(exc)}",
             ios_answer=exc.answer,
         )
-    armed = False
+    try:
+        return _from_rollback_point(run, device, rollback_file, remediation.lines, on_line)
+    except KeyboardInterrupt:
+        # Ctrl-C after the rollback point (arming, verifying, confirming, saving): the
+        # router goes back to it, and the outcome says so, before iosgen stops.
+        device.close()
+        return _rollback(
+            run, device, rollback_file, run.armed, None, "interrupted by the operator", ""
+        )
+
+
+def _from_rollback_point(
+    run: _Run,
+    device: Device,
+    rollback_file: str,
+    remediation_lines: tuple[str, ...],
+    on_line: Callable[[str, Sent], None] | None,
+) -> PushOutcome:
+    options = run.options
     if run.revert:
         try:
             device.configure_replace(rollback_file, run.revert)
-            armed = True
+            run.armed = True
             run.notes.append(
                 f"armed the router's own rollback: configure replace flash:{rollback_file} "
                 f"force time {run.revert}"
@@ -257,7 +276,7 @@ def _push(
             )
 
     # -- send ------------------------------------------------------------------------------
-    typed = send_form(remediation.lines)
+    typed = send_form(remediation_lines)
     lines = [text for text, _ in typed]
     parents = [parent for _, parent in typed]
     if options.clear_nat_first and (
@@ -274,7 +293,7 @@ def _push(
                 f"ran `{CLEAR_NAT}` first: a NAT mapping is removed, its translations go anyway"
             )
         except DeviceError as exc:
-            return _rollback(run, device, rollback_file, armed, None, _why(exc), "")
+            return _rollback(run, device, rollback_file, run.armed, None, _why(exc), "")
 
     def record(answer: LineAnswer) -> None:
         index = len(run.sent)
@@ -285,31 +304,31 @@ def _push(
     try:
         device.send_config(lines, on_line=record)
     except ConfigLineError as exc:
-        return _rollback(run, device, rollback_file, armed, exc.line, _why(exc), exc.answer)
+        return _rollback(run, device, rollback_file, run.armed, exc.line, _why(exc), exc.answer)
     except DeviceError as exc:
         inflight = lines[len(run.sent)] if len(run.sent) < len(lines) else None
-        return _rollback(run, device, rollback_file, armed, inflight, _why(exc), "")
+        return _rollback(run, device, rollback_file, run.armed, inflight, _why(exc), "")
     except KeyboardInterrupt:
         # Ctrl-C in the middle of the lines: the router is half-configured right
         # now, so it goes back to the rollback point before iosgen stops.
         device.close()
         inflight = lines[len(run.sent)] if len(run.sent) < len(lines) else None
         return _rollback(
-            run, device, rollback_file, armed, inflight, "interrupted by the operator", ""
+            run, device, rollback_file, run.armed, inflight, "interrupted by the operator", ""
         )
 
     # -- verify: the router must now audit clean against the model --------------------------
     try:
         run.after = device.running_config()
     except DeviceError as exc:
-        return _rollback(run, device, rollback_file, armed, None, _why(exc), "")
+        return _rollback(run, device, rollback_file, run.armed, None, _why(exc), "")
     drift = run.engine.drift(run.site, run.intended, run.after)
     if drift:
         return _rollback(
             run,
             device,
             rollback_file,
-            armed,
+            run.armed,
             None,
             f"the router still differs from the model after the push ({len(drift)} item(s))",
             "",
@@ -318,11 +337,11 @@ def _push(
 
     # -- commit -----------------------------------------------------------------------------
     try:
-        if armed:
+        if run.armed:
             device.configure_confirm()
             run.notes.append(f"configure confirm: the {run.revert}-minute revert timer is off")
     except DeviceError as exc:
-        return _rollback(run, device, rollback_file, armed, None, _why(exc), "")
+        return _rollback(run, device, rollback_file, run.armed, None, _why(exc), "")
     saved = False
     if run.options.save:
         try:
@@ -339,7 +358,7 @@ def _push(
     return run.outcome(
         Status.PUSHED,
         Final.NEW,
-        f"{len(remediation.lines)} line(s) sent; the router audits clean",
+        f"{len(remediation_lines)} line(s) sent; the router audits clean",
         saved=saved,
     )
 

@@ -362,3 +362,18 @@ def test_nat_mapping_changed_while_in_use_clears_translations_first(
     assert outcome.status is Status.PUSHED, outcome.message
     assert any("clear ip nat translation *" in n for n in outcome.notes)
     assert audit_site(itd, bench.router.running_config()).status == "in_sync"
+
+
+def test_ctrl_c_while_verifying_rolls_back_and_says_so(bench: Bench, itd: Site) -> None:
+    from iosgen.pushing.engine import AuditEngine
+
+    class InterruptedWhileVerifying(AuditEngine):
+        def drift(self, site: Site, intended: str, running: str) -> tuple[str, ...]:
+            raise KeyboardInterrupt
+
+    before = bench.router.running_config()
+    outcome = push_host(itd, bench.target, forced(bench), engine=InterruptedWhileVerifying())
+    assert outcome.status is Status.ROLLED_BACK, outcome.message
+    assert outcome.final is Final.OLD
+    assert outcome.message.startswith("interrupted by the operator; rolled back to flash:")
+    assert body(bench.router.running_config()) == body(before)
