@@ -193,7 +193,10 @@ def _push(
         # the old config is the new one: nothing sent, the router runs the model
         return run.outcome(Status.IN_SYNC, Final.NEW, "the router already matches the model")
     findings = management_findings(
-        run.site, remediation.lines, (run.target.host, device.local_address)
+        run.site,
+        remediation.lines,
+        (run.target.host, device.local_address),
+        login=run.target.username,
     )
     refusals = tuple(f.render(run.engine.mask_line) for f in findings)
     if options.dry_run:

@@ -73,14 +73,40 @@ def _positive(text: str) -> str:
     return text[3:] if text.startswith("no ") else text
 
 
+def _route_covers(text: str, addresses: Sequence[ipaddress.IPv4Address]) -> bool:
+    """`ip route 10.0.0.0 255.0.0.0 ...` whose prefix holds a management endpoint."""
+    words = text.split()
+    if len(words) < 4 or words[:2] != ["ip", "route"]:
+        return False
+    try:
+        net = ipaddress.IPv4Network(f"{words[2]}/{words[3]}", strict=False)
+    except ValueError:
+        return False
+    return any(a in net for a in addresses)
+
+
 def management_findings(
-    site: Site, lines: Sequence[str], endpoints: Iterable[str | None]
+    site: Site,
+    lines: Sequence[str],
+    endpoints: Iterable[str | None],
+    login: str | None = None,
 ) -> tuple[Finding, ...]:
-    """The lines that can cut the management path, each with its reason."""
+    """The lines that can cut the management path, each with its reason.
+
+    endpoints: the router's address as iosgen reaches it and iosgen's own address as
+    the router sees it; login: the account iosgen is logged in as.
+    """
     wan_key, _ = site.wan
     wan = canonical_interface_name("ios", wan_key) or wan_key
-    mgmt_user = site.management.username
+    accounts = {site.management.username, *([login] if login else [])}
     addresses = _addresses(endpoints)
+    # Interfaces whose subnet holds an endpoint carry the session like the WAN does.
+    path_ports = {wan} | {
+        canonical_interface_name("ios", name) or name
+        for name, iface in site.interfaces.items()
+        if isinstance(iface.ipv4, ipaddress.IPv4Interface)
+        and any(a in iface.ipv4.network for a in addresses)
+    }
     on_path = {
         name: client
         for name, client in site.pptp_clients.items()
@@ -105,23 +131,33 @@ def management_findings(
         top_positive = _positive(top)
         positive = _positive(text)
         reason = None
-        if top_positive == f"interface {wan}":
+        port = top_positive.removeprefix("interface ")
+        if top_positive.startswith("interface ") and port in path_ports:
+            kind = "WAN interface" if port == wan else "interface iosgen reaches it through,"
             if not parents:
-                reason = f"the WAN interface {wan} itself"
-            elif positive.startswith(("ip address", "ip nat", "shutdown", "ip dhcp client")):
-                reason = f"the address or NAT of the WAN interface {wan}"
+                reason = f"the {kind} {port} itself"
+            elif positive.startswith(
+                ("ip address", "ip nat", "shutdown", "ip dhcp client", "ip access-group")
+            ):
+                reason = f"the address, NAT or filter of the {kind} {port}"
         elif positive.startswith("ip nat ") and positive.endswith(
             (f"interface {wan} overload", f"interface {wan}")
         ):
             reason = f"the NAT of the WAN interface {wan}"
         elif positive.startswith("ip route 0.0.0.0 0.0.0.0"):
             reason = "the default route"
+        elif _route_covers(positive, addresses):
+            reason = "a static route toward the management endpoints"
         elif top_positive.startswith("line vty"):
             reason = "the vty lines iosgen logs in through"
         elif top_positive.startswith(("ip ssh", "aaa ", "crypto key")):
             reason = "SSH / AAA, which iosgen logs in through"
-        elif top_positive.startswith(f"username {mgmt_user} "):
-            reason = f"the management account {mgmt_user!r}"
+        elif (
+            (user := top_positive.split(" ")[1:2])
+            and top_positive.startswith("username ")
+            and user[0] in accounts
+        ):
+            reason = f"the management account {user[0]!r}"
         if reason is None:
             for name, client in on_path.items():
                 dialer = f"Dialer{client.dialer}"

@@ -155,3 +155,20 @@ def test_exit_codes() -> None:
 )
 def test_session_log_lines(line: str, shown: str) -> None:
     assert redact_line(line) == shown
+
+
+def test_guard_sees_lan_paths_routes_and_the_login_account(itd: Site) -> None:
+    """Managed from the LAN: its address is on the path, so is a route to iosgen's host."""
+    lines = [
+        "interface FastEthernet0/1",
+        " ip address 192.168.11.1 255.255.255.0",
+        "ip route 10.99.0.0 255.255.0.0 192.168.10.254",
+        "no username admin",
+        "ip domain name other.example",
+    ]
+    found = management_findings(itd, lines, ["192.168.10.1", "10.99.1.20"], login="admin")
+    reasons = [f.reason for f in found]
+    assert len(found) == 3, reasons
+    assert "interface iosgen reaches it through, FastEthernet0/1" in reasons[0]
+    assert reasons[1] == "a static route toward the management endpoints"
+    assert reasons[2] == "the management account 'admin'"
