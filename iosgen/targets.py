@@ -7,6 +7,7 @@ there is trusted like a known-hosts entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,10 @@ from pathlib import Path
 from iosgen.errors import InputError, Problem, UsageError
 from iosgen.model import Site
 from iosgen.secret import Secret
+
+_HOST_KEY_RE = re.compile(
+    r"^(ssh-rsa|ssh-dss|ssh-ed25519|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/]+={0,2}$"
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,15 @@ def read_targets_file(path: Path) -> dict[str, Target]:
         line, column = (pos.line, pos.column) if pos else (1, 1)
         try:
             secret = entry.get("secret")
+            port = entry.get("port", 22)
+            if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+                raise ValueError(f"port {port!r} is not a TCP port (1-65535)")
+            if entry.get("host_key") and not _HOST_KEY_RE.match(str(entry["host_key"])):
+                raise ValueError("host_key is not an OpenSSH public key ('ssh-rsa AAAA...')")
             out[hostname.lower()] = Target(
                 hostname=hostname,
                 host=str(entry["host"]),
-                port=int(entry.get("port", 22)),
+                port=port,
                 username=str(entry["username"]),
                 password=Secret(str(entry["password"]), source="targets"),
                 enable_secret=Secret(str(secret), source="targets") if secret else None,

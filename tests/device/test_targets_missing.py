@@ -20,3 +20,28 @@ def test_missing_host_in_targets_file_is_a_usage_error(tmp_path: Path) -> None:
         resolve_targets(sites, targets)
     varna = [s for s in sites if s.hostname == "R-VARNA"]
     assert resolve_targets(varna, targets)["R-VARNA"].port == 2222
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{host: 127.0.0.1, port: 99999, username: u, password: p}", "not a TCP port"),
+        ("{host: 127.0.0.1, port: 1.5, username: u, password: p}", "not a TCP port"),
+        (
+            "{host: 127.0.0.1, port: 22, username: u, password: p, host_key: 'ssh-rsa !!'}",
+            "not an OpenSSH public key",
+        ),
+        ("{host: 127.0.0.1, port: 22, password: p}", "bad target entry"),
+    ],
+)
+def test_bad_targets_entry_is_located_input_error(entry: str, message: str, tmp_path: Path) -> None:
+    from iosgen.errors import InputError
+    from iosgen.targets import read_targets_file
+
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(f"R-ITD: {entry}\n")
+    with pytest.raises(InputError) as caught:
+        read_targets_file(targets)
+    assert caught.value.exit_code == 2
+    assert message in str(caught.value)
+    assert str(targets) + ":1:8: R-ITD:" in str(caught.value)
