@@ -181,6 +181,8 @@ DEFINES: tuple[ObjectRule, ...] = (
     _rule("interface", r"^interface (\S+)$"),
     _rule("pool", r"^ip local pool (\S+)"),
     _rule("dialer-list", r"^dialer-list (\d+) "),
+    # `aaa new-model` opens every other `aaa ...` command: IOS refuses them without it
+    _rule("aaa", r"^(aaa) new-model$"),
 )
 
 # Lines that refer to an object, at any depth.
@@ -199,6 +201,7 @@ REFERENCES: tuple[ObjectRule, ...] = (
     _rule("acl", r"^access-class (\S+) "),
     _rule("acl", r"^ip access-group (\S+) "),
     _rule("acl", r"^dialer-list \d+ protocol ip list (\d+)"),
+    _rule("aaa", r"^(aaa) (?!new-model$)"),
 )
 
 Obj = tuple[str, str]

@@ -312,3 +312,17 @@ def test_named_acl_is_rewritten_in_order_not_renumbered() -> None:
     assert [i.render() for i in fix(intended, swapped).drift.real] == [
         "~ ip access-list standard MGMT (entries in another order)"
     ]
+
+
+def test_aaa_lines_go_before_aaa_new_model_and_come_after_it() -> None:
+    """IOS takes `aaa authentication ...` only under `aaa new-model`."""
+    with_aaa = base().replace(
+        "hostname R-ITD\n",
+        "hostname R-ITD\n!\naaa new-model\naaa authentication login default local\n"
+        "aaa session-id common\n",
+    )
+    without = base().replace("hostname R-ITD\n", "hostname R-ITD\n!\nno aaa new-model\n")
+    off = fix(without, with_aaa).remediation.lines()
+    assert off[-1] == "no aaa new-model", off
+    on = fix(with_aaa, without).remediation.lines()
+    assert on.index("aaa new-model") < on.index("aaa authentication login default local"), on
