@@ -167,6 +167,8 @@ class PptpClient(_Model):
     mppe: Literal["auto", "40", "128", "none"] = "auto"
     mppe_required: bool = False
     mtu: int = Field(1460, ge=576, le=1500)
+    # `ip tcp adjust-mss`: clamp TCP through the tunnel below its MTU (1400 -> 1360)
+    tcp_mss: int | None = Field(None, ge=500, le=1460)
     remote_networks: list[Network] = Field(default_factory=list)
     nat: bool = True
     nat_route_map: IosName | None = None
@@ -292,7 +294,7 @@ IOS_ONLY_KEYS: dict[tuple[str, ...], str] = {
     ("archive",): "the IOS archive",
 }
 INTERFACE_IOS_ONLY_KEYS = ("dhcp_client_id",)
-TUNNEL_IOS_ONLY_KEYS = ("nat_route_map", "dialer_string")
+TUNNEL_IOS_ONLY_KEYS = ("nat_route_map", "dialer_string", "tcp_mss")
 
 
 def canonical_interface_name(platform: str, name: str) -> str | None:
@@ -362,6 +364,12 @@ def site_problems(site: Site) -> Iterator[tuple[Path, str]]:
                     f"route-map {route_map} is already used by {route_maps[route_map]}",
                 )
             route_maps.setdefault(route_map, name)
+        if client.tcp_mss is not None and client.tcp_mss > client.mtu - 40:
+            yield (
+                ("pptp_clients", name, "tcp_mss"),
+                f"tcp_mss {client.tcp_mss} leaves no room for IP and TCP headers in mtu "
+                f"{client.mtu} (at most {client.mtu - 40})",
+            )
         if client.mppe == "none" and client.mppe_required:
             yield (
                 ("pptp_clients", name, "mppe_required"),

@@ -108,8 +108,10 @@ def _interface_lines(site: Site, secrets: _SecretEncoder) -> list[IosInterface]:
         lines = [f"mtu {client.mtu}", "ip address negotiated"]
         if client.nat:
             lines += ["ip nat outside", "ip virtual-reassembly"]
+        lines.append("encapsulation ppp")
+        if client.tcp_mss is not None:
+            lines.append(f"ip tcp adjust-mss {client.tcp_mss}")
         lines += [
-            "encapsulation ppp",
             "dialer in-band",
             "dialer idle-timeout 0",
             f"dialer string {client.dialer_string}",
