@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import cast
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, InputError, Problem
-from iosgen.lint_rules.access import check_secrets, check_ssh_version, check_vty
+from iosgen.lint_rules.access import (
+    check_name_servers,
+    check_secrets,
+    check_ssh_version,
+    check_vty,
+)
 from iosgen.lint_rules.config import Config, read_config
 from iosgen.lint_rules.hit import Hit
 from iosgen.lint_rules.nat import check_nat_sides
@@ -36,6 +41,7 @@ IOS_CHECKS: tuple[Callable[[Config], Iterable[Hit]], ...] = (
     check_secrets,
     check_vty,
     check_ssh_version,
+    check_name_servers,
 )
 
 

@@ -217,7 +217,9 @@ class Aaa(_Model):
 class Services(_Model):
     timestamps: bool = True
     password_encryption: bool = True
-    domain_lookup: bool = False
+    # None: on exactly when `name_servers` are given (a name server is useless without
+    # it; without one, a mistyped exec command would wait on a DNS lookup)
+    domain_lookup: bool | None = None
     http_server: bool = False
 
 

@@ -94,3 +94,16 @@ def check_ssh_version(config: Config) -> Iterator[Hit]:
         "no `ip ssh version 2`: the SSH server also accepts version 1 (compatibility mode "
         "1.99), which has known weaknesses; add `ip ssh version 2`",
     )
+
+
+def check_name_servers(config: Config) -> Iterator[Hit]:
+    """`ip name-server 198.51.100.53` under `no ip domain lookup`: the router resolves nothing."""
+    if not config.has(r"^no ip domain[ -]lookup$"):
+        return
+    for line, _m in config.matching(r"^ip name-server "):
+        yield Hit(
+            "IOS502",
+            line.number,
+            f"`{line.text}` is never asked: `no ip domain lookup` turns name lookups off "
+            "(remove the name server, or turn lookups on)",
+        )

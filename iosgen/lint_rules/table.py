@@ -51,6 +51,7 @@ RULES: tuple[Rule, ...] = (
     Rule("IOS408", "warning", "clear-text password and no `service password-encryption`"),
     Rule("IOS409", "warning", "privilege-15 user with `password` instead of `secret`"),
     Rule("IOS501", "info", "PPTP client group without `service internal`"),
+    Rule("IOS502", "info", "`ip name-server` with `no ip domain lookup`: never used"),
     Rule("SITE401", "warning", "PPTP tunnel: MS-CHAPv2 and MPPE (RC4) are broken; use IPsec"),
     Rule("SITE402", "warning", "MPPE is not required: the tunnel may come up unencrypted"),
     Rule("SITE403", "warning", "PPTP tunnel without MPPE: traffic in clear"),
