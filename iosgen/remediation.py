@@ -30,6 +30,8 @@ The rollback is the same computation from intended back to running.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -481,7 +483,8 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
         _hconfig(ln for ln in intended.lines if ln.text not in same)
     )
     run_root = Line("", running.lines)
-    steps = _acl_steps(intended.lines, running.lines)
+    steps = _release_subnets(intended.lines, running.lines)
+    steps += _acl_steps(intended.lines, running.lines)
     for child in delta.children:
         run_line = _find(run_root, child.text)
         if run_line is not None:
@@ -534,6 +537,47 @@ def _clear_first(text: str, running: Sequence[Line]) -> list[Command]:
         if old[:2] == words[:2] and _user_kind(old) not in (None, _user_kind(words)):
             return [Command(f"no username {words[1]}")]
     return []
+
+
+def _subnets(lines: Sequence[Line]) -> dict[str, ipaddress.IPv4Network]:
+    """The subnet of each interface with a static `ip address A M`."""
+    out: dict[str, ipaddress.IPv4Network] = {}
+    for line in lines:
+        if not line.text.startswith("interface "):
+            continue
+        for child in line.children:
+            words = child.text.split(" ")
+            if len(words) == 4 and words[:2] == ["ip", "address"]:
+                with contextlib.suppress(ValueError):
+                    out[line.text] = ipaddress.IPv4Interface(f"{words[2]}/{words[3]}").network
+    return out
+
+
+def _release_subnets(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]:
+    """`no ip address` first on a port whose subnet another port is about to take.
+
+    IOS refuses an address in a subnet another interface has (`% 203.0.113.4 overlaps
+    with FastEthernet0/1`), so when addresses move between ports (a WAN/LAN swap) the
+    port giving a subnet up is cleared before the other one is addressed.
+    """
+    want, have = _subnets(intended), _subnets(running)
+    steps: list[_Step] = []
+    for port, net in want.items():
+        if have.get(port) == net:
+            continue
+        for other, old in have.items():
+            if other != port and old.overlaps(net) and want.get(other) != old:
+                steps.append(
+                    _Step(
+                        [Command(other), Command("no ip address", 1, other)],
+                        True,
+                        set(),
+                        set(),
+                        set(),
+                        set(),
+                    )
+                )
+    return steps
 
 
 def _order(steps: list[_Step]) -> list[_Step]:

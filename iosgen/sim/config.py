@@ -25,6 +25,7 @@ from iosgen.sim.facts import (
     NEEDS_PROTOCOL,
     PHYSICAL_INTERFACES,
     PHYSICAL_NOT_REMOVABLE,
+    SUBNET_OVERLAP,
     USER_PASSWORD_AND_SECRET,
 )
 from iosgen.sim.grammar import Cmd, Match
@@ -184,6 +185,8 @@ class Config:
             words = ["logging", words[2]]
         if words[0] == "username" and (clash := self._user_kind_clash(words)):
             return Outcome(message=clash)
+        if cmd.slot == "ipaddr" and stack and (clash := self._subnet_clash(words, stack[-1])):
+            return Outcome(message=clash)
         if cmd.pw:
             words = _normalise_password(words, cmd.pw, self.password_encryption())
         if words == ["exec-timeout", "10", "0"] or words == ["exec-timeout", "10"]:
@@ -213,6 +216,25 @@ class Config:
             vr = _cmd("config-if", "ip virtual-reassembly")
             container.append(Line(vr, ["ip", "virtual-reassembly"]))
         return Outcome()
+
+    def _subnet_clash(self, words: list[str], here: Line) -> str | None:
+        """`ip address A M` whose subnet another interface already has: refused."""
+        if len(words) != 4 or words[:2] != ["ip", "address"]:
+            return None
+        try:
+            mine = ipaddress.IPv4Interface(f"{words[2]}/{words[3]}").network
+        except ValueError:
+            return None
+        for iface in self.root:
+            if iface is here or iface.words[0] != "interface" or not iface.children:
+                continue
+            for child in iface.children:
+                w = child.words
+                if len(w) == 4 and w[:2] == ["ip", "address"]:
+                    theirs = ipaddress.IPv4Interface(f"{w[2]}/{w[3]}").network
+                    if mine.overlaps(theirs):
+                        return SUBNET_OVERLAP.format(net=mine.network_address, iface=iface.words[1])
+        return None
 
     def _user_kind_clash(self, words: list[str]) -> str | None:
         """A user keeps `password` or `secret`, never both: the other kind is refused."""

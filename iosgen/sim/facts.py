@@ -108,6 +108,9 @@ NO_STARTUP_COPY: Final = "%Error opening nvram:startup-config (No such file or d
 COPY_ABORTED: Final = "%Error copying (Operation aborted)"
 ANSWER_YES_NO: Final = "% Please answer 'yes' or 'no'."
 NEEDS_PROTOCOL: Final = "% Tunnel protocol must be configured first"  # [L] wording
+# `ip address` in a subnet another interface has: refused, the old address stays
+# ("% 192.168.10.0 overlaps with FastEthernet0/1") [H: behaviour; M: wording].
+SUBNET_OVERLAP: Final = "% {net} overlaps with {iface}"
 # `username u secret x` while `username u password y` exists (or the reverse): IOS keeps
 # one kind per user and refuses the other until `no username u` [M: behaviour; L: wording].
 USER_PASSWORD_AND_SECRET: Final = (

@@ -272,3 +272,14 @@ def test_nat_mapping_repointed_is_replaced_in_one_line(
     result = audit_text("R-ITD", want, running, secret_book(sites["R-ITD"]))
     assert result.remediation.lines() == [line]
     _converges_and_rolls_back(sim, sites["R-ITD"], want, running)
+
+
+def test_addresses_swapped_between_ports_converge(
+    sim: Any, sites: dict[str, Site], intended: dict[str, str]
+) -> None:
+    """IOS refuses a subnet another port still has: the old address must go first."""
+    want = intended["R-VARNA"]
+    wan = " ip address 203.0.113.6 255.255.255.252"
+    lan = " ip address 192.168.20.1 255.255.255.0"
+    running = want.replace(wan, "@WAN@").replace(lan, wan).replace("@WAN@", lan)
+    _converges_and_rolls_back(sim, sites["R-VARNA"], want, running)

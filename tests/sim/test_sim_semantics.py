@@ -359,3 +359,23 @@ def test_defaults_nvgen_leaves_out() -> None:
     assert "username bob secret 5 $1$" in text
     assert "privilege 1" not in text
     assert "exec-timeout" not in text
+
+
+def test_a_subnet_another_interface_has_is_refused() -> None:
+    cfg, out = typed(
+        [
+            "interface FastEthernet0/1",
+            "ip address 192.168.10.1 255.255.255.0",
+            "interface FastEthernet0/0",
+            "ip address 192.168.10.2 255.255.255.128",
+        ]
+    )
+    assert out[3].startswith("% 192.168.10.0 overlaps with FastEthernet0/1")
+    assert "192.168.10.2" not in body(cfg)
+    cfg, out = typed(
+        ["interface FastEthernet0/1", "no ip address", "interface FastEthernet0/0",
+         "ip address 192.168.10.2 255.255.255.128"],
+        cfg,
+    )  # fmt: skip
+    assert out[3] == ""
+    assert " ip address 192.168.10.2 255.255.255.128\n" in body(cfg)
