@@ -278,6 +278,8 @@ class SecretField:
         """The words before the secret keyword: `username netops`, `enable`, `ppp chap`."""
         if self.spec.lead == ("username",):
             return " ".join(words[:2])
+        if self.spec.lead == ("snmp-server", "host"):
+            return " ".join(words[:3])  # one community per receiving host
         return " ".join(self.spec.lead) or self.spec.keyword
 
 
@@ -291,6 +293,8 @@ def secret_field(text: str, parent: str | None) -> SecretField | None:
         type_index = None if inner.type_index is None else inner.type_index + 1
         return SecretField(inner.value_index + 1, type_index, inner.spec)
     scope = parent.split(" ", 1)[0] if parent else None
+    if scope is None and words[:2] == ["snmp-server", "host"]:
+        return _snmp_host_community(words)
     for spec in SECRET_SPECS:
         if spec.parent != scope or tuple(words[: len(spec.lead)]) != spec.lead:
             continue
@@ -305,6 +309,21 @@ def secret_field(text: str, parent: str | None) -> SecretField | None:
             return SecretField(v + 1, v, spec)
         return SecretField(v, None, spec)
     return None
+
+
+_SNMP_HOST_SPEC = SecretSpec(None, ("snmp-server", "host"), "", typed=False)
+
+
+def _snmp_host_community(words: Sequence[str]) -> SecretField | None:
+    """snmp-server host 192.0.2.5 [informs|traps] [version 1|2c|3 [auth|noauth|priv]] COMMUNITY"""
+    i = 3
+    if i < len(words) and words[i] in ("informs", "traps"):
+        i += 1
+    if i + 1 < len(words) and words[i] == "version":
+        i += 2
+        if words[i - 1] == "3" and i < len(words) and words[i] in ("auth", "noauth", "priv"):
+            i += 1
+    return SecretField(i, None, _SNMP_HOST_SPEC) if i < len(words) else None
 
 
 def secret_key(words: Sequence[str], field: SecretField) -> tuple[str, str]:

@@ -96,6 +96,9 @@ def test_redacting_twice_changes_nothing() -> None:
         ),
         ("crypto keyring B\n pre-shared-key address 203.0.113.10 key s3cret-psk\n", "s3cret-psk"),
         ("tacacs server HQ\n key 7 0822455D0A16\n", "0822455D0A16"),
+        ("snmp-server host 192.0.2.5 version 2c s3cret-comm\n", "s3cret-comm"),
+        ("snmp-server host 192.0.2.5 informs version 3 priv s3cret-user\n", "s3cret-user"),
+        ("snmp-server host 192.0.2.5 s3cret-plain udp-port 162\n", "s3cret-plain"),
     ],
 )
 def test_secrets_beyond_the_model_are_redacted(config: str, secret: str) -> None:
