@@ -33,11 +33,9 @@ TEMPLATES = ("plovdiv.yaml", "ruse.yaml", "varna.yaml")
 
 
 def demo_env() -> None:
-    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            name, _, value = line.partition("=")
-            os.environ[name] = value
+    from iosgen.secret import read_env_file
+
+    os.environ.update(read_env_file(ROOT / "inventory" / "example.env"))
 
 
 def make_inventory(root: Path, count: int) -> list[str]:

@@ -20,12 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def example_env() -> dict[str, str]:
-    env = dict(os.environ)
-    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            env[name.strip()] = value.strip()
-    return env
+    from iosgen.secret import read_env_file
+
+    return {**os.environ, **read_env_file(ROOT / "inventory" / "example.env")}
 
 
 RELEASE_VENV = ROOT / "bench" / ".release-venv"

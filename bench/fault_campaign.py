@@ -39,11 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def load_env() -> dict[str, str]:
-    env = {}
-    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            env[name.strip()] = value.strip()
+    from iosgen.secret import read_env_file
+
+    env = read_env_file(ROOT / "inventory" / "example.env")
     os.environ.update(env)
     return env
 

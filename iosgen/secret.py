@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from iosgen.passwords import is_type7, type7_decode
 
@@ -71,3 +72,15 @@ def _typed(text: str, source: str) -> Secret:
             raise ValueError(f"'7 {encoded}' is not a type-7 value (2 decimal digits, hex)")
         return Secret(type7_decode(encoded), source=source, type7=encoded.upper())
     return Secret(text, source=source)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """`NAME=value` lines (blank lines and `#` comments skipped), as `set -a; . FILE` reads
+    them for the simple values of inventory/example.env."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            name, _, value = line.partition("=")
+            values[name.strip()] = value.strip()
+    return values

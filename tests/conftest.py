@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from iosgen.secret import read_env_file
+
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = ROOT / "inventory"
 GOLDEN = ROOT / "golden"
@@ -13,13 +15,7 @@ GOLDEN = ROOT / "golden"
 
 def example_env() -> dict[str, str]:
     """The demo secrets of the example inventory (inventory/example.env)."""
-    values = {}
-    for line in (INVENTORY / "example.env").read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            name, _, value = line.partition("=")
-            values[name] = value
-    return values
+    return read_env_file(INVENTORY / "example.env")
 
 
 @pytest.fixture(autouse=True)

@@ -11,20 +11,14 @@ import pytest
 from iosgen.inventory import load_files, site_files
 from iosgen.model import Site
 from iosgen.render import render
-from iosgen.secret import SecretResolver
+from iosgen.secret import SecretResolver, read_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
 IOS_SITE_FILES = ("plovdiv.yaml", "ruse.yaml", "varna.yaml")
 
 
 def demo_env() -> dict[str, str]:
-    values = {}
-    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            name, _, value = line.partition("=")
-            values[name] = value
-    return values
+    return read_env_file(ROOT / "inventory" / "example.env")
 
 
 @pytest.fixture(scope="session")

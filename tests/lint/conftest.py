@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from iosgen.secret import read_env_file
+
 EXAMPLE_ENV = Path(__file__).resolve().parents[2] / "inventory" / "example.env"
 
 
 def example_env() -> dict[str, str]:
-    pairs = (line.strip().partition("=") for line in EXAMPLE_ENV.read_text().splitlines())
-    return {name: value for name, eq, value in pairs if eq and not name.startswith("#")}
+    return read_env_file(EXAMPLE_ENV)
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from iosgen.cli import app
 from iosgen.inventory import load_files, load_resolver
 from iosgen.lint_rules.secrets import secret_fields
 from iosgen.render import render
+from iosgen.secret import read_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SITES = ROOT / "inventory" / "sites"
@@ -30,8 +31,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def example_secrets() -> set[str]:
     """The demo secret values (the autouse fixture in conftest.py exports them)."""
-    lines = (ROOT / "inventory" / "example.env").read_text().splitlines()
-    return {line.partition("=")[2] for line in lines if "=" in line and not line.startswith("#")}
+    return set(read_env_file(ROOT / "inventory" / "example.env").values())
 
 
 def test_golden_config_has_warnings_only() -> None:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from iosgen.push import PushOptions
+from iosgen.secret import read_env_file
 from iosgen.sim import RouterSpec, SimFleet
 from iosgen.targets import Target
 
@@ -16,12 +17,7 @@ SITE_FILE = ROOT / "inventory" / "sites" / "plovdiv.yaml"
 
 
 def example_env() -> dict[str, str]:
-    out = {}
-    for line in ENV_FILE.read_text(encoding="utf-8").splitlines():
-        if "=" in line and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            out[key.strip()] = value.strip()
-    return out
+    return read_env_file(ENV_FILE)
 
 
 ENV = example_env()
