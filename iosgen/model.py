@@ -237,6 +237,19 @@ class Archive(_Model):
     write_memory: bool = True
 
 
+class Hardware(_Model):
+    """What the router is: chassis model, modules in its slots, IOS image and feature set.
+
+    Push picks its safety net from the image (which rollback commands it has); the
+    interfaces a site may name come from the chassis and its modules.
+    """
+
+    model: str = "2801"
+    modules: dict[str, str] = Field(default_factory=dict)  # slot "0/1" -> "HWIC-4ESW"
+    image: str = "12.4(25d)"
+    feature_set: str = "advipservicesk9"
+
+
 class Route(_Model):
     network: Network
     next_hop: Address
@@ -247,6 +260,7 @@ class Site(_Model):
     platform: Platform = "ios"
     groups: list[str] = Field(default_factory=list)
     management: Management
+    hardware: Hardware = Hardware()
     interfaces: dict[str, Interface]
     internet_nat: bool = False
     nat_acl: int = Field(10, ge=1, le=99)
@@ -294,6 +308,7 @@ IOS_ONLY_KEYS: dict[tuple[str, ...], str] = {
     ("nat_acl",): "the NAT ACL number",
     ("aaa",): "IOS AAA",
     ("archive",): "the IOS archive",
+    ("hardware",): "the router hardware profile",
 }
 INTERFACE_IOS_ONLY_KEYS = ("dhcp_client_id",)
 TUNNEL_IOS_ONLY_KEYS = ("nat_route_map", "dialer_string", "tcp_mss")
