@@ -33,6 +33,12 @@ class RouterSpec:
     password: str
     enable_secret: str | None = None
     initial_config: str | None = None
+    # The hardware: chassis model, modules by slot ("0/1": "HWIC-4ESW"), image version and
+    # feature set. They decide which interfaces exist and which commands the image has.
+    model: str = "2801"
+    modules: tuple[tuple[str, str], ...] = ()
+    image: str = "12.4(25d)"
+    feature_set: str = "advipservicesk9"
 
 
 def bare_config_text(spec: RouterSpec) -> str:
