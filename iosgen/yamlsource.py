@@ -6,10 +6,21 @@ position; we copy the data into plain dicts and lists (what pydantic
 validates) and keep a table from key path to position, so any error's `loc`
 maps back to where the user typed it. Duplicate keys are errors, not
 silently last-wins.
+
+Input is bounded before it is parsed: only regular files are opened (a FIFO
+would block the open, `/dev/zero` never ends), a file is at most
+`MAX_BYTES`, and an event pass over the document refuses recursive aliases,
+alias expansions past `MAX_NODES` nodes (billion laughs) and nesting past
+`MAX_DEPTH`, each at the alias or node that crosses the limit. YAML 1.1
+readings that a user rarely means (`yes`/`on` as booleans, `1:30` as 5400,
+`010` as 8, `!!binary`, a null key) are refused with what to write instead.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +28,20 @@ from typing import Any
 from iosgen.errors import InputError, Problem
 
 KeyPath = tuple[str | int, ...]
+
+# A site file is a few kilobytes and a few hundred nodes; these leave room for
+# an inventory's largest defaults file and stop a hostile one in milliseconds.
+MAX_BYTES = 1 << 20
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+_YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_QUOTE_WORD = (
+    "an unquoted yes/no/on/off/y/n is read by YAML 1.1 as a boolean (or a word): "
+    "write true or false, or quote it ('yes') for the word"
+)
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
 
 
 @dataclass(frozen=True)
@@ -68,13 +93,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     import yaml
 
     name = display or str(path)
+    text = read_text_file(path, name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([Problem(name, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(name, 1, 1, "", "not UTF-8 text")]) from None
-    try:
+        _check_events(text, name)
         root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -93,6 +114,98 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     return data, source
 
 
+def read_text_file(path: Path, name: str, limit: int = MAX_BYTES) -> str:
+    """A regular file's UTF-8 text, refused before reading if it is anything else.
+
+    `stat` first, then open without blocking and check the opened file again, so
+    a FIFO swapped in between cannot make the open wait for a writer.
+    """
+
+    def refuse(message: str) -> InputError:
+        return InputError([Problem(name, 1, 1, "", message)])
+
+    try:
+        kind = _file_kind(os.stat(path).st_mode)
+        if kind:
+            raise refuse(f"not a regular file ({kind}); give a YAML file")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise refuse(f"cannot read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        kind = _file_kind(os.fstat(handle.fileno()).st_mode)
+        if kind:
+            raise refuse(f"not a regular file ({kind}); give a YAML file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise refuse(f"larger than {limit} bytes; a site or secrets file is a few kilobytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise refuse("not UTF-8 text") from None
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
+def _check_events(text: str, name: str) -> None:
+    """Refuse recursive aliases, alias bombs and deep nesting before composing nodes.
+
+    The composer shares one node between an anchor and its aliases, so the size
+    of the document as plain data is only known by counting: each alias adds the
+    expanded size of the node it names.
+    """
+    import yaml
+
+    sizes: dict[str, int] = {}  # anchor -> expanded node count, once its node is closed
+    stack: list[tuple[str | None, int]] = []  # open collections: (anchor, total before it)
+    total = 0
+
+    def refuse(event: Any, message: str) -> InputError:
+        mark = event.start_mark
+        return InputError([Problem(name, mark.line + 1, mark.column + 1, "", message)])
+
+    for event in yaml.parse(text, Loader=_loader()):
+        if isinstance(event, yaml.AliasEvent):
+            anchor = event.anchor
+            if any(open_anchor == anchor for open_anchor, _ in stack):
+                raise refuse(event, f"recursive alias *{anchor}: it is inside the node it names")
+            if anchor not in sizes:
+                continue  # an undefined alias: the composer reports it
+            total += sizes[anchor]
+            if total > MAX_NODES:
+                raise refuse(
+                    event,
+                    f"alias *{anchor} expands the document past {MAX_NODES} nodes "
+                    "(an alias bomb?); write the data out or use fewer aliases",
+                )
+        elif isinstance(event, yaml.ScalarEvent):
+            total += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            total += 1
+            stack.append((event.anchor, total - 1))
+            if len(stack) > MAX_DEPTH:
+                raise refuse(event, f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent) and stack:
+            anchor, before = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = total - before
+        if total > MAX_NODES:
+            raise refuse(event, f"more than {MAX_NODES} nodes; a site file has a few hundred")
+
+
 def _plain(
     node: Any,
     path: KeyPath,
@@ -106,10 +219,15 @@ def _plain(
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            quirk = _key_quirk(key_node) or _scalar_quirk(key_node)
+            if quirk:
+                where = ".".join(map(str, path))
+                problems.append(Problem(name, mark.line + 1, mark.column + 1, where, quirk))
+                continue
             try:
                 key = str(constructor.construct_object(key_node))
             except (yaml.YAMLError, ValueError, TypeError, OverflowError):
-                mark = key_node.start_mark
                 problems.append(
                     Problem(name, mark.line + 1, mark.column + 1, "", "cannot read key")
                 )
@@ -138,6 +256,12 @@ def _plain(
             source.values[(*path, index)] = Position(name, mark.line + 1, mark.column + 1)
             items.append(_plain(item, (*path, index), name, source, constructor, problems))
         return items
+    quirk = _scalar_quirk(node)
+    if quirk:
+        mark = node.start_mark
+        where = ".".join(map(str, path))
+        problems.append(Problem(name, mark.line + 1, mark.column + 1, where, quirk))
+        return None
     try:
         value = constructor.construct_object(node)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError):
@@ -152,6 +276,44 @@ def _plain(
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+_YAML = "tag:yaml.org,2002:"
+
+
+def _key_quirk(node: Any) -> str:
+    """A key YAML reads as something other than a name."""
+    tag = str(getattr(node, "tag", ""))
+    if tag == _YAML + "null":
+        return "a null key (empty, ~ or null): write the key's name, or quote it"
+    if tag == _YAML + "bool":
+        return "a key YAML reads as a boolean: quote it"
+    if not isinstance(getattr(node, "value", ""), str):
+        return "a mapping or list as a key: write the key's name"
+    return ""
+
+
+def _scalar_quirk(node: Any) -> str:
+    """YAML 1.1 readings PyYAML applies that a user rarely means; the value is never shown."""
+    tag = str(getattr(node, "tag", ""))
+    value = getattr(node, "value", None)
+    if tag == _YAML + "binary":
+        return "binary data (!!binary) is not accepted: write the text itself"
+    if not isinstance(value, str) or getattr(node, "style", None):
+        return ""  # quoted or block scalars are read as typed
+    if value.lower() in _YAML11_WORDS:
+        return _QUOTE_WORD
+    if tag in (_YAML + "int", _YAML + "float") and _SEXAGESIMAL.match(value):
+        return (
+            "YAML 1.1 reads an unquoted 1:30 as the base-60 number 90: "
+            "write the number itself, or quote it ('1:30')"
+        )
+    if tag == _YAML + "int" and _OCTAL.match(value):
+        return (
+            "YAML 1.1 reads an unquoted number with a leading 0 as octal (010 is 8): "
+            "write it without the 0, or quote it ('010')"
+        )
+    return ""
 
 
 def _kind(node: Any) -> str:
