@@ -26,13 +26,17 @@ IOS_PHYSICAL_TYPES = frozenset(
     {"FastEthernet", "GigabitEthernet", "Ethernet", "Serial", "BRI", "ATM"}
 )
 
-_IOS_NAME_RE = re.compile(r"^(?P<type>[A-Za-z][A-Za-z\-]*?)\s*(?P<num>\d+(?:/\d+)*(?:\.\d+)?)$")
+# ASCII only: Python's `\d` and `\s` also match Unicode digits and spaces
+# (`FastEthernet０/0`, Arabic-Indic digits), which IOS never takes.
+_IOS_NAME_RE = re.compile(
+    r"^(?P<type>[A-Za-z][A-Za-z\-]*?) *(?P<num>[0-9]+(?:/[0-9]+)*(?:\.[0-9]+)?)$", re.ASCII
+)
 LINUX_NAME_RE = re.compile(r"^(?:eth|ens|enp|eno|wlan|br|bond|lan|wan)[0-9a-z]*$")
 
 
 def canonical_ios_name(name: str) -> str | None:
     """`Fa0/1`, `fastethernet 0/1`, `FastEthernet0/1` -> `FastEthernet0/1`; None if unknown."""
-    match = _IOS_NAME_RE.match(name.strip())
+    match = _IOS_NAME_RE.match(name.strip(" "))
     if not match:
         return None
     typed = match["type"].lower()

@@ -23,6 +23,7 @@ from iosgen.model import (
     TUNNEL_IOS_ONLY_KEYS,
     Site,
     canonical_interface_name,
+    interface_problems,
     site_problems,
 )
 from iosgen.secret import SecretResolver
@@ -214,12 +215,12 @@ def _canonicalise(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath
         for key_path, what in IOS_ONLY_KEYS.items():
             if key_path[0] in data:
                 reject(data, key_path, f"{what} is IOS-only; platform is linux-pppd")
-        for name, body in (data.get("interfaces") or {}).items():
+        for name, body in _mapping(data.get("interfaces")).items():
             for key in INTERFACE_IOS_ONLY_KEYS:
                 if isinstance(body, dict) and key in body:
                     path: KeyPath = ("interfaces", name, key)
                     reject(body, path, f"{key} is IOS-only; platform is linux-pppd")
-        for name, body in (data.get("pptp_clients") or {}).items():
+        for name, body in _mapping(data.get("pptp_clients")).items():
             for key in TUNNEL_IOS_ONLY_KEYS:
                 if isinstance(body, dict) and key in body:
                     path = ("pptp_clients", name, key)
@@ -227,6 +228,11 @@ def _canonicalise(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath
         if "pptp_server" in data:
             reject(data, ("pptp_server",), "the PPTP server is IOS-only; platform is linux-pppd")
     return problems
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A section as a mapping; anything else (`pptp_clients: true`) is left to validation."""
+    return value if isinstance(value, dict) else {}
 
 
 def _all_field_names(model: type[BaseModel], seen: set[str] | None = None) -> set[str]:
@@ -292,6 +298,7 @@ def validate_site_data(
             missing_or_extra = error["type"] in {"extra_forbidden"}
             problems.append(_problem(source, loc, _message(dict(error)), missing_or_extra))
         return None, problems
+    problems += [_problem(source, p, m, prefer_key=True) for p, m in interface_problems(site)]
     problems += [_problem(source, p, m) for p, m in site_problems(site)]
     return (None if problems else site), problems
 

@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from iosgen import hardware
 from iosgen.ifnames import LINUX_NAME_RE, canonical_ios_name
 from iosgen.secret import Secret, SecretResolver
 
@@ -249,6 +250,31 @@ class Hardware(_Model):
     image: str = "12.4(25d)"
     feature_set: str = "advipservicesk9"
 
+    @field_validator("model", mode="before")
+    @classmethod
+    def _model_known(cls, value: Any) -> Any:
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if isinstance(text, str) and text not in hardware.CHASSIS:
+            known = ", ".join(hardware.CHASSIS)
+            raise ValueError(f"unknown model {text!r} (known: {known})")
+        return text
+
+    @field_validator("image")
+    @classmethod
+    def _image_shape(cls, value: str) -> str:
+        if hardware.parse_image(value) is None:
+            raise ValueError(
+                f"{value!r} is not an IOS version (e.g. 12.4(25d), 12.4(15)T7, 12.3(8)T4)"
+            )
+        return value
+
+    @field_validator("feature_set")
+    @classmethod
+    def _feature_set_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9]*", value, re.ASCII):
+            raise ValueError(f"{value!r} is not a feature set name (e.g. advipservicesk9)")
+        return value
+
 
 class Route(_Model):
     network: Network
@@ -356,6 +382,15 @@ def site_problems(site: Site) -> Iterator[tuple[Path, str]]:
             yield (("interfaces", name, "dhcp_client_id"), "dhcp_client_id needs ipv4: dhcp")
 
     yield from _overlap_problems(site)
+    yield from _address_problems(site)
+    yield from _gateway_problems(site)
+    yield from _route_problems(site)
+    yield from _tunnel_server_problems(site)
+    yield from _pool_problems(site)
+    yield from _aaa_problems(site)
+    if site.platform == "ios":
+        yield from _ios_dialer_problems(site)
+        yield from _hardware_problems(site)
 
     nat_users = site.internet_nat or any(c.nat for c in site.pptp_clients.values())
     if nat_users and not site.lan_networks:
@@ -431,6 +466,19 @@ def _overlap_problems(site: Site) -> Iterator[tuple[Path, str]]:
         for other, other_net in lans[:i]:
             if net.overlaps(other_net):
                 yield ("interfaces", name, "ipv4"), f"{net} overlaps {other} ({other_net})"
+    wans = [
+        (n, i.ipv4.network)
+        for n, i in site.interfaces.items()
+        if i.role == "wan" and isinstance(i.ipv4, IPv4Interface)
+    ]
+    for wan_name, wan_net in wans:
+        for name, net in lans:
+            if net.overlaps(wan_net):
+                yield (
+                    ("interfaces", name, "ipv4"),
+                    f"{net} overlaps the WAN {wan_name} ({wan_net}): the router could not "
+                    "tell the LAN from the Internet side",
+                )
     for tname, client in site.pptp_clients.items():
         for index, remote in enumerate(client.remote_networks):
             if client.server in remote:
@@ -445,3 +493,175 @@ def _overlap_problems(site: Site) -> Iterator[tuple[Path, str]]:
                         ("pptp_clients", tname, "remote_networks", index),
                         f"{remote} overlaps LAN {lan_name} ({lan})",
                     )
+
+
+def _own_addresses(site: Site) -> dict[IPv4Address, str]:
+    """The router's static addresses, by the interface that has each."""
+    return {
+        i.ipv4.ip: name for name, i in site.interfaces.items() if isinstance(i.ipv4, IPv4Interface)
+    }
+
+
+def _not_a_host(address: IPv4Address) -> str:
+    """Why `address` cannot be a router's or a peer's unicast address; '' if it can."""
+    if address.is_unspecified or address in _THIS_NETWORK:
+        return "is in 0.0.0.0/8 (this network), not a host address"
+    if address == _LIMITED_BROADCAST:
+        return "is the broadcast address 255.255.255.255, not a host address"
+    if address.is_loopback:
+        return "is a loopback address (127.0.0.0/8), which never leaves a host"
+    if address.is_multicast:
+        return "is a multicast address (224.0.0.0/4), not a host address"
+    if address in _CLASS_E:
+        return "is in the reserved 240.0.0.0/4, not a host address"
+    return ""
+
+
+_THIS_NETWORK = IPv4Network("0.0.0.0/8")
+_CLASS_E = IPv4Network("240.0.0.0/4")
+_LIMITED_BROADCAST = IPv4Address("255.255.255.255")
+
+
+def _special(address: IPv4Address, nets: dict[str, IPv4Network]) -> str:
+    """`address` named as the network or broadcast address of a connected subnet."""
+    for name, net in nets.items():
+        if net.prefixlen >= 31 or address not in net:
+            continue
+        if address == net.network_address:
+            return f"is the network address of {net} ({name})"
+        if address == net.broadcast_address:
+            return f"is the broadcast address of {net} ({name})"
+    return ""
+
+
+def _connected(site: Site) -> dict[str, IPv4Network]:
+    return {
+        name: i.ipv4.network
+        for name, i in site.interfaces.items()
+        if isinstance(i.ipv4, IPv4Interface)
+    }
+
+
+def _address_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    """Interface addresses IOS refuses: loopback, multicast, 0/8, class E (`Bad mask`...)."""
+    for name, iface in site.interfaces.items():
+        if isinstance(iface.ipv4, IPv4Interface):
+            why = _not_a_host(iface.ipv4.ip)
+            if why:
+                yield ("interfaces", name, "ipv4"), f"{iface.ipv4.ip} {why}"
+
+
+def _gateway_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    own = _own_addresses(site)
+    for name, iface in site.interfaces.items():
+        gateway = iface.gateway
+        if gateway is None or not isinstance(iface.ipv4, IPv4Interface):
+            continue
+        key: Path = ("interfaces", name, "gateway")
+        if gateway in own:
+            yield key, f"gateway {gateway} is this router's own address ({own[gateway]})"
+        elif gateway in iface.ipv4.network:
+            why = _special(gateway, {name: iface.ipv4.network})
+            if why:
+                yield key, f"gateway {gateway} {why}"
+
+
+def _route_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    own = _own_addresses(site)
+    connected = _connected(site)
+    for index, route in enumerate(site.routes):
+        hop = route.next_hop
+        key: Path = ("routes", index, "next_hop")
+        why = _not_a_host(hop) or _special(hop, connected)
+        if hop in own:
+            yield key, f"next hop {hop} is this router's own address ({own[hop]})"
+        elif why:
+            yield key, f"next hop {hop} {why}"
+
+
+def _tunnel_server_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    own = _own_addresses(site)
+    lans = {n: i.ipv4.network for n, i in site.lans if isinstance(i.ipv4, IPv4Interface)}
+    for name, client in site.pptp_clients.items():
+        server = client.server
+        key: Path = ("pptp_clients", name, "server")
+        why = _not_a_host(server)
+        if why:
+            yield key, f"server {server} {why}"
+        elif server in own:
+            yield key, f"server {server} is this router's own address ({own[server]})"
+        else:
+            for lan_name, lan in lans.items():
+                if server in lan:
+                    yield (
+                        key,
+                        f"server {server} is inside LAN {lan_name} ({lan}): the tunnel runs "
+                        "over the WAN to a server outside this site",
+                    )
+
+
+def _pool_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    """A pool handing out the router's own address breaks the LAN (a pool outside it is lint's)."""
+    server = site.pptp_server
+    if server is None:
+        return
+    first, last = int(server.pool[0]), int(server.pool[1])
+    for address, name in sorted(_own_addresses(site).items()):
+        if first <= int(address) <= last:
+            yield (
+                ("pptp_server", "pool"),
+                f"pool {server.pool[0]}-{server.pool[1]} holds this router's own address "
+                f"{address} ({name})",
+            )
+
+
+def _aaa_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    methods = site.aaa.login.split()
+    if site.aaa.enabled and methods and methods[0] == "none":
+        yield (
+            ("aaa", "login"),
+            "login method 'none' lets anyone log in without a password: use 'local' "
+            "(or 'local line')",
+        )
+
+
+# `dialer-group N` / `dialer-list N` take 1-10 (Cisco IOS Dial Technologies
+# command reference, dialer-group); iosgen ties them to the tunnel's dialer number.
+IOS_DIALER_RANGE = (1, 10)
+
+
+def _ios_dialer_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    low, high = IOS_DIALER_RANGE
+    for name, client in site.pptp_clients.items():
+        if not low <= client.dialer <= high:
+            yield (
+                ("pptp_clients", name, "dialer"),
+                f"dialer {client.dialer} is outside {low}-{high}: it is also the tunnel's "
+                f"dialer-group and dialer-list number, which IOS takes from {low} to {high}",
+            )
+
+
+def _hardware_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    for path, message in hardware.hardware_problems(site.hardware.model, site.hardware.modules):
+        yield ("hardware", *path), message
+
+
+def interface_problems(site: Site) -> Iterator[tuple[Path, str]]:
+    """IOS interface keys the router does not have, or that clash with a derived interface.
+
+    Reported at the key (the interface name), not its value.
+    """
+    if site.platform != "ios":
+        return
+    ports = hardware.ports_of(site.hardware.model, site.hardware.modules)
+    dialers = {f"Dialer{c.dialer}": name for name, c in site.pptp_clients.items()}
+    template = f"Virtual-Template{site.pptp_server.virtual_template}" if site.pptp_server else None
+    for name in site.interfaces:
+        key: Path = ("interfaces", name)
+        why = ports.problem(name) if ports is not None else ""
+        if why:
+            yield key, why
+        elif name in dialers:
+            yield key, f"{name} is tunnel {dialers[name]!r}'s interface (its dialer number)"
+        elif name == template:
+            yield key, f"{name} is the PPTP server's virtual template (pptp_server)"
