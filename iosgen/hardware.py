@@ -128,7 +128,9 @@ class Ports:
     def describe(self) -> str:
         logical = ", ".join(f"{t}{lo}-{hi}" for t, (lo, hi) in LOGICAL.items())
         vlans = f", Vlan{VLAN_RANGE[0]}-{VLAN_RANGE[1]}" if self.vlans else ""
-        return f"{', '.join(sorted(self.routed, key=_port_key))}; {logical}{vlans}"
+        switch = ", ".join(sorted(self.switch_ports, key=_port_key))
+        switch = f"; switch ports {switch}" if switch else ""
+        return f"{', '.join(sorted(self.routed, key=_port_key))}{switch}; {logical}{vlans}"
 
 
 _TYPE_RE = re.compile(r"^(?P<type>[A-Za-z-]+)(?P<num>[0-9]+(?:/[0-9]+)*)$", re.ASCII)
@@ -156,7 +158,10 @@ def hardware_problems(model: str, modules: dict[str, str]) -> list[tuple[tuple[s
         elif slot not in slots:
             have = ", ".join(slots) or "none"
             problems.append(
-                (("modules", slot), f"a {model} has no interface-card slot {slot} (slots: {have})")
+                (
+                    ("modules", slot),
+                    f"a {model} has no slot {slot} for data interface cards (slots: {have})",
+                )
             )
         elif module.kind == "HWIC" and slot not in chassis.hwic_slots:
             problems.append(

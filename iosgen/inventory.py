@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from iosgen import hardware
 from iosgen.errors import InputError, Problem, UsageError
 from iosgen.model import (
     INTERFACE_IOS_ONLY_KEYS,
@@ -184,12 +185,13 @@ def _canonicalise(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath
                 expected = (
                     "eth0, eth1, ..." if platform == "linux-pppd" else "FastEthernet0/0, Fa0/1, ..."
                 )
-                problems.append(
-                    (
-                        ("interfaces", name),
-                        f"{name!r} is not an interface name on {platform} ({expected})",
+                message = f"{name!r} is not an interface name on {platform} ({expected})"
+                if not name.isascii():
+                    message = (
+                        f"{name!r} is not an interface name on {platform}: it has a non-ASCII "
+                        f"character (interface numbers are the digits 0-9; {_ports_hint(data)})"
                     )
-                )
+                problems.append((("interfaces", name), message))
                 canonical = name
             if canonical in renamed:
                 problems.append((("interfaces", name), f"{name!r} names {canonical} a second time"))
@@ -228,6 +230,17 @@ def _canonicalise(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath
         if "pptp_server" in data:
             reject(data, ("pptp_server",), "the PPTP server is IOS-only; platform is linux-pppd")
     return problems
+
+
+def _ports_hint(data: dict[str, Any]) -> str:
+    """What the router of this (not yet validated) site has, for a message."""
+    if data.get("platform", "ios") != "ios":
+        return "eth0, eth1, ..."
+    hw = _mapping(data.get("hardware"))
+    modules = _mapping(hw.get("modules"))
+    model = hw.get("model", "2801")
+    ports = hardware.ports_of(str(model), {str(k): str(v) for k, v in modules.items()})
+    return f"this router has {ports.describe()}" if ports else "FastEthernet0/0, Fa0/1, ..."
 
 
 def _mapping(value: Any) -> dict[str, Any]:

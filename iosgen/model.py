@@ -654,14 +654,25 @@ def interface_problems(site: Site) -> Iterator[tuple[Path, str]]:
     if site.platform != "ios":
         return
     ports = hardware.ports_of(site.hardware.model, site.hardware.modules)
-    dialers = {f"Dialer{c.dialer}": name for name, c in site.pptp_clients.items()}
+    dialers = {f"Dialer{c.dialer}": (name, c.dialer) for name, c in site.pptp_clients.items()}
     template = f"Virtual-Template{site.pptp_server.virtual_template}" if site.pptp_server else None
     for name in site.interfaces:
+        if canonical_ios_name(name) != name:
+            continue  # already reported as not an interface name
         key: Path = ("interfaces", name)
         why = ports.problem(name) if ports is not None else ""
         if why:
             yield key, why
         elif name in dialers:
-            yield key, f"{name} is tunnel {dialers[name]!r}'s interface (its dialer number)"
+            tunnel, number = dialers[name]
+            yield (
+                key,
+                f"{name} is the interface of tunnel {tunnel!r} (dialer: {number}); "
+                "number this one otherwise or give the tunnel another dialer",
+            )
         elif name == template:
-            yield key, f"{name} is the PPTP server's virtual template (pptp_server)"
+            yield (
+                key,
+                f"{name} is the PPTP server's interface (pptp_server.virtual_template); "
+                "number this one otherwise",
+            )

@@ -299,8 +299,8 @@ def _scalar_quirk(node: Any) -> str:
     value = getattr(node, "value", None)
     if tag == _YAML + "binary":
         return "binary data (!!binary) is not accepted: write the text itself"
-    if not isinstance(value, str) or getattr(node, "style", None):
-        return ""  # quoted or block scalars are read as typed
+    if not isinstance(value, str) or getattr(node, "style", None) or not tag.startswith(_YAML):
+        return ""  # quoted, block or custom-tagged scalars are read as typed
     if value.lower() in _YAML11_WORDS:
         return _QUOTE_WORD
     if tag in (_YAML + "int", _YAML + "float") and _SEXAGESIMAL.match(value):
