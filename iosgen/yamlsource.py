@@ -95,7 +95,8 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     name = display or str(path)
     text = read_text_file(path, name)
     try:
-        _check_events(text, name)
+        if "*" in text:  # without an alias the data is no bigger than the text
+            _check_events(text, name)
         root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -216,6 +217,12 @@ def _plain(
 ) -> Any:
     import yaml
 
+    if len(path) > MAX_DEPTH:
+        mark = node.start_mark
+        where = ".".join(map(str, path[:3])) + "..."
+        message = f"nested deeper than {MAX_DEPTH} levels"
+        problems.append(Problem(name, mark.line + 1, mark.column + 1, where, message))
+        return None
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -279,40 +286,48 @@ def _plain(
 
 
 _YAML = "tag:yaml.org,2002:"
+_NULL, _BOOL, _STR, _INT, _FLOAT, _BINARY = (
+    _YAML + kind for kind in ("null", "bool", "str", "int", "float", "binary")
+)
 
 
 def _key_quirk(node: Any) -> str:
     """A key YAML reads as something other than a name."""
-    tag = str(getattr(node, "tag", ""))
-    if tag == _YAML + "null":
+    tag = node.tag
+    if tag == _NULL:
         return "a null key (empty, ~ or null): write the key's name, or quote it"
-    if tag == _YAML + "bool":
+    if tag == _BOOL:
         return "a key YAML reads as a boolean: quote it"
-    if not isinstance(getattr(node, "value", ""), str):
+    if not isinstance(node.value, str):
         return "a mapping or list as a key: write the key's name"
     return ""
 
 
 def _scalar_quirk(node: Any) -> str:
-    """YAML 1.1 readings PyYAML applies that a user rarely means; the value is never shown."""
-    tag = str(getattr(node, "tag", ""))
-    value = getattr(node, "value", None)
-    if tag == _YAML + "binary":
+    """YAML 1.1 readings PyYAML applies that a user rarely means; the value is never shown.
+
+    Called on every scalar: the common case (a plain string or number) returns
+    after a few comparisons.
+    """
+    tag = node.tag
+    if tag == _BINARY:
         return "binary data (!!binary) is not accepted: write the text itself"
-    if not isinstance(value, str) or getattr(node, "style", None) or not tag.startswith(_YAML):
-        return ""  # quoted, block or custom-tagged scalars are read as typed
-    if value.lower() in _YAML11_WORDS:
-        return _QUOTE_WORD
-    if tag in (_YAML + "int", _YAML + "float") and _SEXAGESIMAL.match(value):
-        return (
-            "YAML 1.1 reads an unquoted 1:30 as the base-60 number 90: "
-            "write the number itself, or quote it ('1:30')"
-        )
-    if tag == _YAML + "int" and _OCTAL.match(value):
-        return (
-            "YAML 1.1 reads an unquoted number with a leading 0 as octal (010 is 8): "
-            "write it without the 0, or quote it ('010')"
-        )
+    if node.style or not isinstance(node.value, str):
+        return ""  # quoted or block scalars are read as typed
+    value: str = node.value
+    if tag in (_STR, _BOOL):
+        return _QUOTE_WORD if len(value) <= 3 and value.lower() in _YAML11_WORDS else ""
+    if tag in (_INT, _FLOAT):
+        if ":" in value and _SEXAGESIMAL.match(value):
+            return (
+                "YAML 1.1 reads an unquoted 1:30 as the base-60 number 90: "
+                "write the number itself, or quote it ('1:30')"
+            )
+        if tag == _INT and value[:1] in "0+-" and _OCTAL.match(value):
+            return (
+                "YAML 1.1 reads an unquoted number with a leading 0 as octal (010 is 8): "
+                "write it without the 0, or quote it ('010')"
+            )
     return ""
 
 
