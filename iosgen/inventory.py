@@ -308,7 +308,8 @@ def _message(error: dict[str, Any]) -> str:
 
 def _problem(source: SourceMap, path: KeyPath, message: str, prefer_key: bool = False) -> Problem:
     pos = source.locate(path, prefer_key) or source.values[()]
-    dotted = ".".join(str(p) for p in path)
+    # A key holding a newline must not split the message into two lines.
+    dotted = ".".join(str(p) if str(p).isprintable() else repr(str(p)) for p in path)
     return Problem(pos.file, pos.line, pos.column, dotted, message)
 
 
