@@ -260,5 +260,6 @@ def secret_problem(rule: SecretRule, plain: str, platform: PlatformName) -> str 
         if plain.startswith("@/"):
             return "starts with '@/', which pppd takes as the name of a file holding the secret"
     if limit is not None and len(plain) > limit:
-        return f"is longer than the {limit} characters {platform} takes here"
+        taker = "IOS" if platform == "ios" else "pppd"
+        return f"is longer than the {limit} characters {taker} takes here"
     return None

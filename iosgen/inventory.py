@@ -301,9 +301,11 @@ def _message(error: dict[str, Any]) -> str:
     text = f"{message[0].lower()}{message[1:]}"
     # A scalar where a section was due may be a secret typed one level too high.
     section = kind in {"model_type", "model_attributes_type", "dict_type"}
-    if not section and _may_show_input(loc, value):
+    if section:
+        return f"expected a mapping of keys, got {_kind(value)} (not shown: it may hold a secret)"
+    if _may_show_input(loc, value):
         return f"{value!r}: {text}"
-    return f"{text} (got {_kind(value)}; not shown, it may hold a secret)"
+    return f"{text} (got {_kind(value)}; not shown: it may hold a secret)"
 
 
 def _problem(source: SourceMap, path: KeyPath, message: str, prefer_key: bool = False) -> Problem:

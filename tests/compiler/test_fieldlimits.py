@@ -285,7 +285,7 @@ def test_ios_secret_at_25_and_26(tmp_path: Path, key: str, path: tuple[str, ...]
     data, env = _with_secret(IOS_SITE, path, "k" * 26)
     problems = problems_of(tmp_path, data, env)
     assert [p.path for p in problems] == [key]
-    assert "longer than the 25 characters ios takes" in problems[0].message
+    assert "longer than the 25 characters IOS takes" in problems[0].message
     assert "k" * 26 not in problems[0].render()
 
 
@@ -298,7 +298,7 @@ def test_pppd_secret_at_255_and_256(tmp_path: Path, key: str, path: tuple[str, .
     data, env = _with_secret(LINUX_SITE, path, "k" * 256)
     problems = problems_of(tmp_path, data, env)
     assert [p.path for p in problems] == [key]
-    assert "longer than the 255 characters linux-pppd takes" in problems[0].message
+    assert "longer than the 255 characters pppd takes" in problems[0].message
 
 
 BAD_SECRETS: list[tuple[str, str, str]] = [
