@@ -412,3 +412,18 @@ def test_no_error_message_quotes_a_secret(
     for problem in problems:
         assert SECRET not in problem.render()
         assert "12.5" not in problem.render()
+
+
+def test_docs_limits_lists_every_row() -> None:
+    """docs/limits.md gives the same facts as the table in code."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "limits.md").read_text()
+    for rule in fieldlimits.NAME_RULES:
+        row = next(
+            line for line in text.splitlines() if line.startswith(f"| `{rule.field.split(',')[0]}`")
+        )
+        assert f"| {rule.max_length} |" in row, rule.field
+    for secret in fieldlimits.SECRET_RULES:
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{secret.field}`"))
+        ios = str(secret.max_ios) if secret.max_ios is not None else "(IOS only)"
+        pppd = str(secret.max_pppd) if secret.max_pppd is not None else "(IOS only)"
+        assert f"| {ios} |" in row and f"| {pppd} |" in row, secret.field
