@@ -255,10 +255,9 @@ def _may_show_input(loc: tuple[Any, ...], value: Any) -> bool:
     keys = [str(p) for p in loc]
     if any(k in _SECRET_KEYS for k in keys):
         return False
-    # `users.NAME` and `pptp_server.users.NAME`: a secret given where a section was due.
-    if "users" in keys and keys.index("users") < len(keys) - 1:
-        return False
-    return keys not in (["management"], ["pptp_server"], ["users"], ["pptp_clients"])
+    # `users.NAME` (a secret typed where the user's section was due) and
+    # `pptp_server.users.NAME` (the secret itself).
+    return not (len(keys) >= 2 and keys[-2] == "users")
 
 
 def _kind(value: Any) -> str:

@@ -427,3 +427,10 @@ def test_docs_limits_lists_every_row() -> None:
         ios = str(secret.max_ios) if secret.max_ios is not None else "(IOS only)"
         pppd = str(secret.max_pppd) if secret.max_pppd is not None else "(IOS only)"
         assert f"| {ios} |" in row and f"| {pppd} |" in row, secret.field
+
+
+def test_a_bad_value_that_is_not_secret_is_still_quoted(tmp_path: Path) -> None:
+    data = site_data(IOS_SITE, ("users", "auditor", "privilege"), "high")
+    [problem] = problems_of(tmp_path, data)
+    assert problem.path == "users.auditor.privilege"
+    assert problem.message.startswith("'high': input should be a valid integer")
