@@ -262,9 +262,40 @@ def _all_field_names(model: type[BaseModel], seen: set[str] | None = None) -> se
 _VOCABULARY = sorted(_all_field_names(Site))
 
 
+# Keys whose values are secrets, or mappings holding them: an error there never
+# shows the input (pydantic's `input` is the raw value, often the secret itself).
+_SECRET_KEYS = frozenset({"password", "enable_secret", "secret", "chap_password"})
+
+
+def _may_show_input(loc: tuple[Any, ...], value: Any) -> bool:
+    """Whether the rejected value can be quoted back: a scalar, outside any secret."""
+    if not isinstance(value, str | int | float | bool) and value is not None:
+        return False  # a list or mapping may hold a secret anywhere inside
+    keys = [str(p) for p in loc]
+    if any(k in _SECRET_KEYS for k in keys):
+        return False
+    # `users.NAME` (a secret typed where the user's section was due) and
+    # `pptp_server.users.NAME` (the secret itself).
+    return not (len(keys) >= 2 and keys[-2] == "users")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "null" if value is None else type(value).__name__
+
+
 def _message(error: dict[str, Any]) -> str:
     kind = error["type"]
-    loc = error["loc"]
+    loc = tuple(error["loc"])
     if kind == "extra_forbidden":
         key = str(loc[-1])
         close = difflib.get_close_matches(key, _VOCABULARY, n=1, cutoff=0.6)
@@ -275,26 +306,30 @@ def _message(error: dict[str, Any]) -> str:
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    if kind == "string_pattern_mismatch":
-        pattern = str((error.get("ctx") or {}).get("pattern", ""))
-        if "x00" in pattern:
-            return "must be one line of printable text (no newline or control character)"
-        if "a-z][a-z0-9" in pattern:
-            return f"{error.get('input')!r} is not an AAA method list (e.g. 'local line')"
-        if "253" in pattern or "0-9.\\-:" in pattern:
-            return f"{error.get('input')!r} is not an address or host name"
-        return (
-            f"{error.get('input')!r} is not a valid IOS name "
-            "(a letter, then letters, digits, '-' or '_')"
-        )
     if kind == "value_error":
-        return message
-    return f"{error.get('input')!r}: {message[0].lower()}{message[1:]}"
+        return message  # our own validators' words: they never quote a secret
+    value = error.get("input")
+    if kind == "string_pattern_mismatch" and _may_show_input(loc, value):
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        if "a-z][a-z0-9" in pattern:
+            return f"{value!r} is not an AAA method list (e.g. 'local line')"
+        if "0-9.\\-:" in pattern:
+            return f"{value!r} is not an address or host name"
+        return f"{value!r} does not match {pattern}"
+    text = f"{message[0].lower()}{message[1:]}"
+    # A scalar where a section was due may be a secret typed one level too high.
+    section = kind in {"model_type", "model_attributes_type", "dict_type"}
+    if section:
+        return f"expected a mapping of keys, got {_kind(value)} (not shown: it may hold a secret)"
+    if _may_show_input(loc, value):
+        return f"{value!r}: {text}"
+    return f"{text} (got {_kind(value)}; not shown: it may hold a secret)"
 
 
 def _problem(source: SourceMap, path: KeyPath, message: str, prefer_key: bool = False) -> Problem:
     pos = source.locate(path, prefer_key) or source.values[()]
-    dotted = ".".join(str(p) for p in path)
+    # A key holding a newline must not split the message into two lines.
+    dotted = ".".join(str(p) if str(p).isprintable() else repr(str(p)) for p in path)
     return Problem(pos.file, pos.line, pos.column, dotted, message)
 
 

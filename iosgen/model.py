@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Annotated, Any, Literal
 
@@ -18,13 +19,36 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PlainValidator,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 
 from iosgen import hardware
+from iosgen.fieldlimits import (
+    CHAP_HOSTNAME,
+    CHAP_SECRET,
+    DESCRIPTION,
+    DHCP_CLIENT_ID,
+    DIALER_STRING,
+    DOMAIN_NAME,
+    ENABLE_SECRET,
+    HOSTNAME,
+    LOGIN_SECRET,
+    POOL_NAME,
+    PPTP_USER_SECRET,
+    ROUTE_MAP,
+    TUNNEL_NAME,
+    USER_SECRET,
+    USERNAME,
+    NameRule,
+    PlatformName,
+    SecretRule,
+    secret_problem,
+)
 from iosgen.ifnames import LINUX_NAME_RE, canonical_ios_name
 from iosgen.secret import Secret, SecretResolver
 
@@ -79,14 +103,58 @@ def _parse_ipv4_setting(value: Any) -> Literal["dhcp"] | IPv4Interface:
     return _parse_interface_address(value)
 
 
-def _parse_secret(value: Any, info: ValidationInfo) -> Secret:
-    if isinstance(value, Secret):
-        return value
-    if not isinstance(value, str | int):
-        raise ValueError("expected a secret: ${ENV_NAME}, secret:NAME, '7 <hex>' or a string")
-    resolver = (info.context or {}).get("resolver") or SecretResolver()
-    assert isinstance(resolver, SecretResolver)
-    return resolver.resolve(str(value))
+def _parse_text(rule: NameRule, strip: bool = False) -> Callable[[Any], str]:
+    """A validator holding `value` to its row of the field table (no silent stripping)."""
+
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            kind = "a boolean" if isinstance(value, bool) else "a number"
+            if not isinstance(value, int | float):
+                kind = f"a {type(value).__name__}"
+            raise ValueError(f"{value!r} is {kind}, not text: expected {rule.allowed}")
+        text: str = value.strip() if strip else value
+        problem = rule.problem(text)
+        if problem is not None:
+            raise ValueError(problem)
+        return text
+
+    return parse
+
+
+def _text_schema(rule: NameRule) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "string", "pattern": f"^{rule.pattern}$", "maxLength": rule.max_length}
+    )
+
+
+# The platform of the site being validated: a secret's limits differ between IOS
+# and pppd, and a section does not see the site's `platform` key.
+_PLATFORM: ContextVar[PlatformName] = ContextVar("iosgen_platform", default="ios")
+
+
+def _parse_secret(rule: SecretRule) -> Callable[[Any, ValidationInfo], Secret]:
+    def parse(value: Any, info: ValidationInfo) -> Secret:
+        if isinstance(value, Secret):
+            return value  # built from a value already checked (the management account)
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValueError(
+                "expected a secret: ${ENV_NAME}, secret:NAME, '7 <hex>' or a quoted string"
+            )
+        resolver = (info.context or {}).get("resolver") or SecretResolver()
+        assert isinstance(resolver, SecretResolver)
+        secret = resolver.resolve(str(value))
+        problem = secret_problem(rule, secret.reveal(), _PLATFORM.get())
+        if problem is not None:
+            # Named by where it came from, never by what it is.
+            raise ValueError(f"{secret.origin} {problem}")
+        return secret
+
+    return parse
+
+
+_SECRET_SCHEMA = WithJsonSchema(
+    {"type": "string", "description": "${ENV_NAME} | secret:NAME | '7 <hex>' | literal"}
+)
 
 
 Address = Annotated[
@@ -109,23 +177,33 @@ Ipv4Setting = Annotated[
     PlainValidator(_parse_ipv4_setting),
     WithJsonSchema({"type": "string", "description": "'dhcp' or A.B.C.D/LEN"}),
 ]
-SecretValue = Annotated[
-    Secret,
-    PlainValidator(_parse_secret),
-    WithJsonSchema(
-        {"type": "string", "description": "${ENV_NAME} | secret:NAME | '7 <hex>' | literal"}
-    ),
+LoginSecret = Annotated[Secret, PlainValidator(_parse_secret(LOGIN_SECRET)), _SECRET_SCHEMA]
+EnableSecret = Annotated[Secret, PlainValidator(_parse_secret(ENABLE_SECRET)), _SECRET_SCHEMA]
+UserSecret = Annotated[Secret, PlainValidator(_parse_secret(USER_SECRET)), _SECRET_SCHEMA]
+PptpUserSecret = Annotated[Secret, PlainValidator(_parse_secret(PPTP_USER_SECRET)), _SECRET_SCHEMA]
+ChapSecret = Annotated[Secret, PlainValidator(_parse_secret(CHAP_SECRET)), _SECRET_SCHEMA]
+
+HostName = Annotated[str, PlainValidator(_parse_text(HOSTNAME)), _text_schema(HOSTNAME)]
+DomainName = Annotated[str, PlainValidator(_parse_text(DOMAIN_NAME)), _text_schema(DOMAIN_NAME)]
+UserName = Annotated[str, PlainValidator(_parse_text(USERNAME)), _text_schema(USERNAME)]
+ChapName = Annotated[str, PlainValidator(_parse_text(CHAP_HOSTNAME)), _text_schema(CHAP_HOSTNAME)]
+TunnelName = Annotated[str, PlainValidator(_parse_text(TUNNEL_NAME)), _text_schema(TUNNEL_NAME)]
+RouteMapName = Annotated[str, PlainValidator(_parse_text(ROUTE_MAP)), _text_schema(ROUTE_MAP)]
+PoolName = Annotated[str, PlainValidator(_parse_text(POOL_NAME)), _text_schema(POOL_NAME)]
+# Surrounding spaces of a description mean nothing to anyone: stripped, then checked.
+Description = Annotated[
+    str, PlainValidator(_parse_text(DESCRIPTION, strip=True)), _text_schema(DESCRIPTION)
+]
+DhcpClientId = Annotated[
+    str, PlainValidator(_parse_text(DHCP_CLIENT_ID)), _text_schema(DHCP_CLIENT_ID)
+]
+DialerString = Annotated[
+    str, PlainValidator(_parse_text(DIALER_STRING)), _text_schema(DIALER_STRING)
 ]
 
-_NAME_RE = r"^[A-Za-z][A-Za-z0-9_\-]*$"
-# One line of printable text: a newline in a description would start a new config
-# command (`description LAN\nusername evil ...`).
-_TEXT_RE = r"^[^\x00-\x1f\x7f]*$"
 # An AAA method list: `local`, `local line`, `group radius local`, `if-authenticated`.
 _METHODS_RE = r"^[a-z][a-z0-9\-]*( [A-Za-z0-9_\-]+)*$"
-Text = Annotated[str, Field(pattern=_TEXT_RE, max_length=240)]
 Methods = Annotated[str, Field(pattern=_METHODS_RE, max_length=80)]
-IosName = Annotated[str, Field(pattern=_NAME_RE, max_length=63)]
 Platform = Literal["ios", "linux-pppd"]
 
 
@@ -144,17 +222,17 @@ class Management(_Model):
 
     host: Annotated[str, Field(pattern=r"^[A-Za-z0-9.\-:]+$", max_length=253)]
     port: int = Field(22, ge=1, le=65535)
-    username: IosName
-    password: SecretValue
-    enable_secret: SecretValue | None = None
+    username: UserName
+    password: LoginSecret
+    enable_secret: EnableSecret | None = None
 
 
 class Interface(_Model):
     role: Literal["wan", "lan"]
-    description: Text | None = None
+    description: Description | None = None
     ipv4: Ipv4Setting
     gateway: Address | None = None
-    dhcp_client_id: str | None = Field(None, pattern=r"^\S+$")
+    dhcp_client_id: DhcpClientId | None = None
     mtu: int | None = Field(None, ge=64, le=1500)
 
 
@@ -163,8 +241,8 @@ class PptpClient(_Model):
 
     server: Address
     dialer: int = Field(ge=0, le=255)
-    chap_hostname: IosName
-    chap_password: SecretValue
+    chap_hostname: ChapName
+    chap_password: ChapSecret
     mppe: Literal["auto", "40", "128", "none"] = "auto"
     mppe_required: bool = False
     mtu: int = Field(1460, ge=576, le=1500)
@@ -172,8 +250,8 @@ class PptpClient(_Model):
     tcp_mss: int | None = Field(None, ge=500, le=1460)
     remote_networks: list[Network] = Field(default_factory=list)
     nat: bool = True
-    nat_route_map: IosName | None = None
-    dialer_string: str = Field("123", pattern=r"^[0-9]+$")
+    nat_route_map: RouteMapName | None = None
+    dialer_string: DialerString = "123"
 
     @field_validator("mppe", mode="before")
     @classmethod
@@ -185,8 +263,8 @@ class PptpServer(_Model):
     """Remote users dialling in to this router (vpdn-group accept-dialin, Virtual-Template)."""
 
     pool: tuple[Address, Address]
-    pool_name: IosName = "PPTP-POOL"
-    users: dict[str, SecretValue] = Field(default_factory=dict)
+    pool_name: PoolName = "PPTP-POOL"
+    users: dict[UserName, PptpUserSecret] = Field(default_factory=dict)
     vpdn_group: int = Field(1, ge=1, le=255)
     virtual_template: int = Field(1, ge=1, le=200)
     mppe: Literal["auto", "40", "128"] = "auto"
@@ -200,7 +278,7 @@ class PptpServer(_Model):
 
 class User(_Model):
     privilege: int = Field(15, ge=0, le=15)
-    secret: SecretValue
+    secret: UserSecret
 
 
 class Aaa(_Model):
@@ -282,7 +360,7 @@ class Route(_Model):
 
 
 class Site(_Model):
-    hostname: IosName
+    hostname: HostName
     platform: Platform = "ios"
     groups: list[str] = Field(default_factory=list)
     management: Management
@@ -290,16 +368,27 @@ class Site(_Model):
     interfaces: dict[str, Interface]
     internet_nat: bool = False
     nat_acl: int = Field(10, ge=1, le=99)
-    pptp_clients: dict[IosName, PptpClient] = Field(default_factory=dict)
+    pptp_clients: dict[TunnelName, PptpClient] = Field(default_factory=dict)
     pptp_server: PptpServer | None = None
-    users: dict[IosName, User] = Field(default_factory=dict)
+    users: dict[UserName, User] = Field(default_factory=dict)
     aaa: Aaa = Aaa()
     services: Services = Services()
     ssh: Ssh = Ssh()
     archive: Archive = Archive()
-    domain_name: str | None = Field(None, pattern=r"^[A-Za-z0-9.\-]+$")
+    domain_name: DomainName | None = None
     name_servers: list[Address] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _platform_scope(cls, data: Any, handler: ModelWrapValidatorHandler[Site]) -> Site:
+        """Secrets are checked against the limits of this site's platform."""
+        platform = data.get("platform") if isinstance(data, dict) else None
+        token = _PLATFORM.set("linux-pppd" if platform == "linux-pppd" else "ios")
+        try:
+            return handler(data)
+        finally:
+            _PLATFORM.reset(token)
 
     # -- derived views used by templates and checks ----------------------------------
 

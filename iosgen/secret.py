@@ -16,9 +16,11 @@ from pathlib import Path
 from iosgen.passwords import is_type7, type7_decode
 
 MASK = "<redacted>"
-_ENV_RE = re.compile(r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}$")
-_FILE_RE = re.compile(r"^secret:(?P<name>[A-Za-z0-9_.\-/]+)$")
-_TYPE7_RE = re.compile(r"^7\s+(?P<hex>\S+)$")
+# fullmatch, never `$`: `$` also matches before a trailing newline, which would
+# let `7 <hex>\n` or `${NAME}\n` through with the newline silently dropped.
+_ENV_RE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")
+_FILE_RE = re.compile(r"secret:(?P<name>[A-Za-z0-9_.\-/]+)")
+_TYPE7_RE = re.compile(r"7 +(?P<hex>\S+)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,17 @@ class Secret:
     def __repr__(self) -> str:
         return f"Secret({self.source}, {MASK})"
 
+    @property
+    def origin(self) -> str:
+        """Where the secret came from, for messages that must not show it."""
+        if self.source.startswith("${"):
+            return f"the secret from environment variable {self.source[2:-1]}"
+        if self.source.startswith("secret:"):
+            return f"the secret {self.source[7:]!r} of the secrets file"
+        if self.type7 is not None:
+            return "the type-7 secret (decoded)"
+        return "the secret"
+
 
 @dataclass(frozen=True)
 class SecretResolver:
@@ -49,12 +62,12 @@ class SecretResolver:
 
     def resolve(self, text: str) -> Secret:
         """Resolve one reference; raise ValueError naming what is missing."""
-        if match := _ENV_RE.match(text):
+        if match := _ENV_RE.fullmatch(text):
             name = match["name"]
             if name not in self.environ:
                 raise ValueError(f"environment variable {name} is not set")
             return _typed(self.environ[name], f"${{{name}}}")
-        if match := _FILE_RE.match(text):
+        if match := _FILE_RE.fullmatch(text):
             name = match["name"]
             if name not in self.secrets:
                 raise ValueError(f"secret {name!r} is not in {self.secrets_file}")
@@ -66,10 +79,11 @@ class SecretResolver:
 
 def _typed(text: str, source: str) -> Secret:
     """A value given as `7 <hex>` (in the file, the environment or the secrets file)."""
-    if match := _TYPE7_RE.match(text):
+    if match := _TYPE7_RE.fullmatch(text):
         encoded = match["hex"]
         if not is_type7(encoded):
-            raise ValueError(f"'7 {encoded}' is not a type-7 value (2 decimal digits, hex)")
+            # Not quoted back: a mistyped type-7 value is still most of a password.
+            raise ValueError("the value is not type 7 ('7 ' then 2 decimal digits and hex)")
         return Secret(type7_decode(encoded), source=source, type7=encoded.upper())
     return Secret(text, source=source)
 

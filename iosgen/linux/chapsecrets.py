@@ -6,11 +6,22 @@ character everywhere, quoted or not, and `\\ooo` (up to three octal digits)
 gives any byte. So a secret goes between double quotes with `\\` and `"`
 escaped and control characters as three-digit octal: `Pe "5" n` becomes
 `"Pe \\"5\\" n"`.
+
+The model refuses, with a located error, what pppd cannot take back as typed
+(iosgen.fieldlimits): control characters, non-ASCII, a leading `@/` (pppd's
+scan_authfile() reads the secret from that file instead), more than
+MAXSECRETLEN - 1 bytes. The checks here are the second line, at render time.
+Names stay unquoted, so they must be plain words: no white space, `#`, quotes or
+backslash, and not the `*` that pppd takes as a wildcard.
 """
 
 from __future__ import annotations
 
+import re
+
 from iosgen.linux.facts import MAX_SECRET_BYTES
+
+_PLAIN_WORD = re.compile(r"[!$-&(-\[\]-~]+")
 
 
 def pppd_quote(text: str) -> str:
@@ -36,4 +47,11 @@ def secret_problem(secret: str) -> str | None:
         return f"is {size} bytes; pppd keeps only the first {MAX_SECRET_BYTES}"
     if "\x00" in secret:
         return "contains a NUL byte, where pppd ends the secret"
+    if secret.startswith("@/"):
+        return "starts with '@/', which pppd takes as the name of a file holding the secret"
     return None
+
+
+def is_plain_word(text: str) -> bool:
+    """Whether `getword()` reads `text`, written unquoted, back as one word unchanged."""
+    return bool(_PLAIN_WORD.fullmatch(text)) and text != "*"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from iosgen.errors import RenderError
-from iosgen.linux.chapsecrets import pppd_quote, secret_problem
+from iosgen.linux.chapsecrets import is_plain_word, pppd_quote, secret_problem
 from iosgen.linux.facts import HOLDOFF_SECONDS, INITTAB_ID_MAX, MPPE_OPTIONS
 from iosgen.model import Site
 from iosgen.secret import MASK
@@ -87,6 +87,11 @@ def linux_view(site: Site) -> LinuxView:
         problem = secret_problem(secret)
         if problem is not None:
             raise RenderError(f"{site.hostname}: pptp_clients.{name}.chap_password {problem}")
+        # Written unquoted (peer `name`/`remotename`, chap-secrets columns, file names):
+        # the model admits only plain words; a value that is not one must not reach a file.
+        for key, word in (("chap_hostname", client.chap_hostname), ("name", name)):
+            if not is_plain_word(word):
+                raise RenderError(f"{site.hostname}: pptp_clients.{name}: {key} is not one word")
         actions = [HookAction("route", str(net)) for net in client.remote_networks]
         if client.nat:
             actions += [HookAction("nat", lan) for lan in lans]
