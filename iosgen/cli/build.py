@@ -48,7 +48,7 @@ def build(
         return
     if site_file is None:
         raise UsageError("give a site file, or --all -o DIR")
-    inv = load_files([site_file], load_resolver(secrets))
+    inv = load_files([site_file], load_resolver(secrets, inventory=inventory, site_file=site_file))
     result = build_site(inv.sites[0])
     if output is not None:
         for path in write_build(result, output):

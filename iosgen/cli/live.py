@@ -170,7 +170,9 @@ def diff(
     if site_file is not None:
         if running is None:
             raise UsageError("a site file needs --running FILE (or use --host H to fetch it)")
-        site = load_files([site_file], load_resolver(secrets)).sites[0]
+        site = load_files(
+            [site_file], load_resolver(secrets, inventory=inventory, site_file=site_file)
+        ).sites[0]
     else:
         assert host is not None
         site = load_inventory(inventory, secrets).find(host)

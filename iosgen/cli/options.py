@@ -18,7 +18,8 @@ InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory
 SecretsOpt = Annotated[
     Path | None,
     typer.Option(
-        "--secrets", help="Secrets file for secret:NAME (default inventory/secrets.yaml)."
+        "--secrets",
+        help="Secrets file for secret:NAME (default: secrets.yaml of the inventory).",
     ),
 ]
 TargetsOpt = Annotated[
