@@ -102,8 +102,20 @@ def check(
 
 @app.command()
 @guarded
-def schema() -> None:
-    """Print the JSON Schema of the site model (for editors)."""
-    from iosgen.model import Site
+def schema(
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--file", metavar="site|defaults|group", help="Which inventory file (default: site)."
+        ),
+    ] = "site",
+) -> None:
+    """Print the JSON Schema of a site file (or of defaults.yaml, a group file), for editors."""
+    from iosgen.schema import KINDS
+    from iosgen.schema import schema as file_schema
 
-    print(json.dumps(Site.model_json_schema(), indent=2))
+    for known in KINDS:
+        if kind == known:
+            print(json.dumps(file_schema(known), indent=2))
+            return
+    raise UsageError(f"--file must be one of {', '.join(KINDS)}")
