@@ -670,9 +670,13 @@ def _connect_reason(exc: BaseException, timeout: float) -> str:
         if isinstance(cause, OSError) and cause.errno in {errno.EHOSTUNREACH, errno.ENETUNREACH}:
             return f"no route to the host ({cause.strerror})"
     if any("Error reading SSH protocol banner" in text for text in texts):
-        if any(isinstance(c, EOFError) for c in causes):
+        if any(isinstance(c, EOFError | ConnectionResetError) for c in causes):
             return "closed before the SSH greeting (a busy router, or not an SSH server)"
-        return f"no SSH greeting within {timeout:g} s (a busy router, or not an SSH server)"
+        return f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
+    if any("No existing session" in text for text in texts):
+        # paramiko's transport was not up when its timeout ran out (the same silent
+        # server gives this or the banner error, as the two timers race)
+        return f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
     for cause in causes:
         if isinstance(cause, TimeoutError):
             return f"no answer within {timeout:g} s (connection timed out)"
