@@ -108,7 +108,12 @@ def test_audit_from_saved_configs(
     ("args", "message"),
     [
         (("audit",), "choose the routers"),
-        (("audit", "--all", "--host", "R-ITD"), "choose the routers"),
+        (("audit", "--all", "--host", "R-ITD"), "error: --host and --all are mutually exclusive"),
+        (
+            ("push", "--host", "R-ITD", "--group", "branch", "--all"),
+            "--host, --group and --all are",
+        ),
+        (("backup", "-o", "x", "--host", "R-ITD", "--all"), "--host and --all are mutually"),
         (("audit", "--host", "R-NOPE", "--from", "."), "no site with hostname 'R-NOPE'"),
         (("audit", "--all", "--format", "xml"), "--format must be one of"),
         (("diff",), "give a site file"),
@@ -117,6 +122,8 @@ def test_audit_from_saved_configs(
     ids=[
         "no-selection",
         "two-selections",
+        "three-selections-push",
+        "two-selections-backup",
         "unknown-host",
         "bad-format",
         "diff-nothing",
