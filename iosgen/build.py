@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iosgen.errors import UsageError
 from iosgen.model import Site
 from iosgen.render import render
 
@@ -58,7 +59,11 @@ def golden_path(root: Path, build: Build) -> Path:
 
 
 def write_atomic(path: Path, content: str, mode: int = 0o644) -> None:
-    """Write via a temporary file in the same folder and rename: never half-written."""
+    """Write via a temporary file in the same folder and rename: never half-written.
+
+    Errors name `path`, never the temporary file (a name the user never gave)."""
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory, not a file")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -66,13 +71,35 @@ def write_atomic(path: Path, content: str, mode: int = 0o644) -> None:
             handle.write(content)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def _paths(build: Build, target: Path) -> list[Path]:
+    if build.platform == "ios":
+        return [target]
+    return [target / item.path for item in build.files]
+
+
+def check_target(build: Build, target: Path) -> None:
+    """Refuse, before anything is written, a target that a folder or file is in the way of."""
+    for path in _paths(build, target):
+        if path.is_dir():
+            raise UsageError(f"{path} is a directory, not a file")
+        for parent in path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise UsageError(f"{parent} is a file, not a folder")
+                break
+
+
 def write_build(build: Build, target: Path) -> list[Path]:
     """One-file builds go to `target` itself; trees below the folder `target`."""
+    check_target(build, target)
     if build.platform == "ios":
         write_atomic(target, build.files[0].content, build.files[0].mode)
         return [target]

@@ -340,16 +340,12 @@ class Device:
                     f"({fingerprint(check.unknown_key)})",
                     "check the fingerprint, then run again with --accept-new-host-key",
                 ) from None
-            raise _TransientConnectError(
-                self.name, f"unreachable at {t.host}:{t.port}: {_short(exc)}"
-            ) from None
+            raise _TransientConnectError(self.name, self._unreachable(exc)) from None
         except (OSError, EOFError, ValueError) as exc:
-            raise _TransientConnectError(
-                self.name, f"unreachable at {t.host}:{t.port}: {_short(exc)}"
-            ) from None
+            raise _TransientConnectError(self.name, self._unreachable(exc)) from None
         except Exception as exc:
             if type(exc).__module__.startswith(("netmiko", "paramiko")):
-                raise _TransientConnectError(self.name, f"SSH failed: {_short(exc)}") from None
+                raise _TransientConnectError(self.name, self._unreachable(exc)) from None
             raise
         if check.new_key is not None:
             self._remember_key(check.new_key)
@@ -357,6 +353,18 @@ class Device:
             self.local_address = str(self.conn.remote_conn.get_transport().sock.getsockname()[0])
         self._enable()
         return self
+
+    def _unreachable(self, exc: BaseException) -> str:
+        """`unreachable at HOST:PORT: REASON`, the reason found under netmiko's wrapper.
+
+        netmiko replaces paramiko's and the socket's exceptions by its own, whose text
+        is a checklist ("TCP connection to device failed. Common causes...") or a
+        header with the cause on a later line; the real cause is in the chain.
+        """
+        t = self.target
+        return (
+            f"unreachable at {t.host}:{t.port}: {_connect_reason(exc, self.options.conn_timeout)}"
+        )
 
     def _enable(self) -> None:
         """Enter enable mode; a wrong secret is an error at once, not a 10 s timeout."""
@@ -627,6 +635,63 @@ def _after_echo(buf: str, echo: str) -> str | None:
         return buf
     index = buf.find(echo)
     return None if index < 0 else buf[index + len(echo) :]
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what it was raised from or during, outermost first; the
+    per-address errors of paramiko's NoValidConnectionsError included."""
+    out: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if any(current is seen for seen in out) or len(out) > 20:
+            continue
+        out.append(current)
+        errors = getattr(current, "errors", None)
+        if isinstance(errors, dict):
+            todo += [e for e in errors.values() if isinstance(e, BaseException)]
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return out
+
+
+def _connect_reason(exc: BaseException, timeout: float) -> str:
+    """One short reason for a failed connection: refused, timed out, no route, no name,
+    closed before SSH started, SSH negotiation failed."""
+    import errno
+    import socket
+
+    causes = _causes(exc)
+    texts = [str(c) for c in causes]
+    for cause in causes:
+        if isinstance(cause, socket.gaierror):
+            return f"the host name does not resolve ({cause.strerror or cause})"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused (nothing listens on that port)"
+        if isinstance(cause, OSError) and cause.errno in {errno.EHOSTUNREACH, errno.ENETUNREACH}:
+            return f"no route to the host ({cause.strerror})"
+    if any("Error reading SSH protocol banner" in text for text in texts):
+        if any(isinstance(c, EOFError | ConnectionResetError) for c in causes):
+            return "closed before the SSH greeting (a busy router, or not an SSH server)"
+        return f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
+    if any("No existing session" in text for text in texts):
+        # paramiko's transport was not up when its timeout ran out (the same silent
+        # server gives this or the banner error, as the two timers race)
+        return f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
+    for cause in causes:
+        if isinstance(cause, TimeoutError):
+            return f"no answer within {timeout:g} s (connection timed out)"
+        if isinstance(cause, ConnectionResetError):
+            return "the connection was reset during the SSH handshake"
+        if isinstance(cause, EOFError):
+            return "the connection was closed during the SSH handshake"
+    for cause in causes:
+        if type(cause).__module__.startswith("paramiko") and str(cause).strip():
+            # "Incompatible ssh peer (no acceptable kex algorithm)", ...
+            return f"SSH negotiation failed: {_short(cause)}"
+    for cause in reversed(causes):
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror[0].lower() + cause.strerror[1:]
+    return _short(causes[-1])
 
 
 def _tail(buf: str) -> str:

@@ -45,6 +45,16 @@ class HostResult(Generic[R]):
         return self.error is None
 
 
+def reason(error: IosgenError) -> str:
+    """A host's failure as one line without `error:` or the hostname (the report names
+    the host already): the same reason in text, JSON and JUnit."""
+    message = error.message
+    host = getattr(error, "host", None)
+    if host and message.startswith(f"{host}: "):
+        message = message[len(host) + 2 :]
+    return f"{message}; {error.hint}" if error.hint else message
+
+
 def _run_one(item: T, key: str, job: Callable[[T], R]) -> HostResult[R]:
     start = time.perf_counter()
     try:

@@ -85,7 +85,7 @@ def audit_live(
 ) -> list[AuditResult]:
     """Fetch and audit every site's router, `workers` sessions at a time."""
     from iosgen.audit import audit_site, unreachable
-    from iosgen.fleet import run_fleet
+    from iosgen.fleet import reason, run_fleet
 
     fetch = fetch_job(sites, targets_file, options)
     results = run_fleet(
@@ -98,6 +98,6 @@ def audit_live(
     return [
         r.value
         if r.value is not None
-        else unreachable(r.host, " / ".join(r.error.lines()) if r.error else "failed")
+        else unreachable(r.host, reason(r.error) if r.error else "failed")
         for r in results
     ]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iosgen.build import Build, golden_path, write_build
+from iosgen.build import Build, golden_path, write_atomic, write_build
 from iosgen.secret import MASK
 
 
@@ -20,7 +22,9 @@ from iosgen.secret import MASK
 class GoldenResult:
     hostname: str
     golden: Path
-    status: str  # "same", "cosmetic", "differs", "missing", "updated"
+    # "same", "cosmetic", "differs", "missing"; with --update "updated" or "unchanged";
+    # "orphan" (a golden file no site builds), "removed" (an orphan, with --update)
+    status: str
     semantic: tuple[str, ...] = ()
     text_diff: tuple[str, ...] = field(default=())
 
@@ -90,8 +94,7 @@ def check_build(
 ) -> GoldenResult:
     golden = golden_path(root, build)
     if update:
-        write_build(build, golden)
-        return GoldenResult(build.hostname, golden, "updated")
+        return _update(build, golden)
     if build.platform == "ios":
         if not golden.exists():
             return GoldenResult(build.hostname, golden, "missing")
@@ -117,3 +120,48 @@ def check_build(
         tuple(s for r in bad for s in r.semantic),
         tuple(line for r in bad for line in r.text_diff),
     )
+
+
+def _update(build: Build, golden: Path) -> GoldenResult:
+    """Rewrite only the golden files whose text changes; drop files a tree no longer has."""
+    if build.platform == "ios":
+        item = build.files[0]
+        if golden.is_file() and golden.read_text() == item.content:
+            return GoldenResult(build.hostname, golden, "unchanged")
+        write_build(build, golden)
+        return GoldenResult(build.hostname, golden, "updated")
+    if golden.exists() and not golden.is_dir():
+        golden.unlink()  # a file where the tree goes
+    changed = False
+    built = {item.path for item in build.files}
+    for item in build.files:
+        path = golden / item.path
+        if path.is_file() and path.read_text() == item.content:
+            continue
+        write_atomic(path, item.content, item.mode)
+        changed = True
+    if golden.is_dir():
+        for path in sorted(golden.rglob("*"), reverse=True):  # files before their folders
+            name = path.relative_to(golden).as_posix()
+            if path.is_file() and name not in built:
+                path.unlink()
+                changed = True
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return GoldenResult(build.hostname, golden, "updated" if changed else "unchanged")
+
+
+def orphans(root: Path, builds: Iterable[Build]) -> list[Path]:
+    """Entries of the golden folder that no site builds (hidden files aside): a site
+    renamed or removed leaves its golden file behind, checked against nothing."""
+    if not root.is_dir():
+        return []
+    claimed = {golden_path(root, build).name for build in builds}
+    return sorted(p for p in root.iterdir() if p.name not in claimed and not p.name.startswith("."))
+
+
+def remove_orphan(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()

@@ -30,8 +30,6 @@ from iosgen.model import (
 from iosgen.secret import SecretResolver
 from iosgen.yamlsource import KeyPath, Position, SourceMap, load_yaml
 
-DEFAULT_SECRETS = Path("inventory/secrets.yaml")
-
 
 @dataclass(frozen=True)
 class LoadedSite:
@@ -69,21 +67,36 @@ class Inventory:
 # --- secrets ----------------------------------------------------------------------------
 
 
-def load_resolver(secrets_file: Path | None) -> SecretResolver:
-    """The resolver for `${ENV}` and `secret:NAME`; the secrets file is optional."""
-    path = secrets_file or DEFAULT_SECRETS
-    if not path.exists():
-        if secrets_file is not None:
-            raise InputError([Problem(str(path), 1, 1, "", "secrets file not found")])
-        return SecretResolver(secrets_file=str(path))
-    data, _source = load_yaml(path)
+def load_resolver(
+    secrets_file: Path | None, *, inventory: Path | None = None, site_file: Path | None = None
+) -> SecretResolver:
+    """The resolver for `${ENV}` and `secret:NAME`.
+
+    The secrets file is `--secrets FILE` (which must exist), else `<inventory>/secrets.yaml`
+    if it exists, the inventory being the folder above a site file's `sites/` (where its
+    defaults and groups come from), else `inventory` (`-i`, default `./inventory`).
+    A missing secret's error names the file that was read, or where none was found.
+    """
+    if secrets_file is not None:
+        if not secrets_file.exists():
+            raise InputError([Problem(str(secrets_file), 1, 1, "", "secrets file not found")])
+        path = secrets_file
+    else:
+        root = inventory_root_of(site_file) if site_file is not None else None
+        path = (root or inventory or Path("inventory")) / "secrets.yaml"
+        if not path.exists():
+            looked = _display(path)
+            return SecretResolver(
+                secrets_file=f"{looked} (no such file; --secrets FILE names another)"
+            )
+    data, _source = load_yaml(path, _display(path))
     if data is None:
         data = {}
     if not isinstance(data, dict) or not all(isinstance(v, str | int) for v in data.values()):
         raise InputError(
-            [Problem(str(path), 1, 1, "", "expected a mapping of secret names to strings")]
+            [Problem(_display(path), 1, 1, "", "expected a mapping of secret names to strings")]
         )
-    return SecretResolver(secrets={k: str(v) for k, v in data.items()}, secrets_file=str(path))
+    return SecretResolver(secrets={k: str(v) for k, v in data.items()}, secrets_file=_display(path))
 
 
 # --- merging ----------------------------------------------------------------------------
@@ -355,7 +368,7 @@ def load_site(path: Path, resolver: SecretResolver | None = None) -> Site:
     """One site file (merged over its inventory's defaults and groups)."""
     if not path.exists():
         raise UsageError(f"no such site file: {path}")
-    resolver = resolver or load_resolver(None)
+    resolver = resolver or load_resolver(None, site_file=path)
     data, source, problems = _layers(inventory_root_of(path), path)
     site, more = validate_site_data(data, source, resolver)
     problems += more
@@ -373,13 +386,7 @@ def site_files(root: Path) -> list[Path]:
 
 def load_inventory(root: Path, secrets_file: Path | None = None) -> Inventory:
     """Every site of the inventory; all problems of all files at once."""
-    resolver = load_resolver(
-        secrets_file
-        if secrets_file
-        else root / "secrets.yaml"
-        if (root / "secrets.yaml").exists()
-        else None
-    )
+    resolver = load_resolver(secrets_file, inventory=root)
     return load_files(site_files(root), resolver, root)
 
 

@@ -174,7 +174,7 @@ def lint_path(path: Path, secrets_file: Path | None = None) -> LintReport:
     if path.suffix.lower() in SITE_SUFFIXES:
         from iosgen.inventory import load_files, load_resolver
 
-        inventory = load_files([path], load_resolver(secrets_file))
+        inventory = load_files([path], load_resolver(secrets_file, site_file=path))
         return LintReport(str(path), lint_site(inventory.sites[0], path))
     try:
         data = path.read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -20,6 +21,23 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+# What a shell reports for a program that SIGPIPE ended (128 + 13): `iosgen ... | head`
+# ends as `cat` or `grep` would there, with no message.
+EXIT_BROKEN_PIPE = 128 + 13
+
+
+def _stdout_to_devnull() -> None:
+    """Python's documented way out of a closed stdout: point fd 1 at /dev/null, so
+    the output still buffered is flushed there at exit instead of raising again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (a test runner's): nothing will flush to fd 1
+    finally:
+        os.close(devnull)
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -30,7 +48,14 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                # output piped into `head` that has quit: found here, not at exit
+                sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_to_devnull()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except IosgenError as exc:
             for line in exc.lines():
                 print(line, file=sys.stderr)

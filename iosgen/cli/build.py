@@ -19,7 +19,12 @@ from iosgen.errors import EXIT_FINDINGS, UsageError
 def build(
     site_file: Annotated[Path | None, typer.Argument(help="A site YAML file.")] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File (IOS) or folder (Linux, --all).")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="File (IOS; an existing folder gets HOSTNAME.cfg) or folder (Linux, --all).",
+        ),
     ] = None,
     all_sites: Annotated[bool, typer.Option("--all", help="Every site of the inventory.")] = False,
     inventory: InventoryOpt = Path("inventory"),
@@ -29,28 +34,36 @@ def build(
     ] = False,
 ) -> None:
     """Print (or write) the whole intended config of a site, or of every site with --all."""
-    from iosgen.build import build_site, write_build
+    from iosgen.build import build_site, check_target, write_build
     from iosgen.inventory import load_files, load_inventory, load_resolver
 
     if all_sites:
         if output is None:
             raise UsageError("build --all needs -o DIR")
+        if output.exists() and not output.is_dir():
+            raise UsageError(f"{output} is a file; build --all writes into a folder")
         inv = load_inventory(inventory, secrets)
         builds = [build_site(site) for site in inv.sites]  # all rendered before any write
-        for result in builds:
-            target = (
-                output / result.files[0].path
-                if result.platform == "ios"
-                else output / result.hostname
-            )
+        targets = [
+            output / result.files[0].path if result.platform == "ios" else output / result.hostname
+            for result in builds
+        ]
+        for result, target in zip(builds, targets, strict=True):
+            check_target(result, target)  # every target, before the first write
+        for result, target in zip(builds, targets, strict=True):
             write_build(result, target)
         print(f"built {len(builds)} sites into {output}", file=sys.stderr)
         return
     if site_file is None:
         raise UsageError("give a site file, or --all -o DIR")
-    inv = load_files([site_file], load_resolver(secrets))
+    inv = load_files([site_file], load_resolver(secrets, inventory=inventory, site_file=site_file))
     result = build_site(inv.sites[0])
     if output is not None:
+        if result.platform == "ios" and output.is_dir():
+            # like `cp FILE DIR` and `build --all -o DIR`: the config goes in as HOSTNAME.cfg
+            output = output / result.files[0].path
+        elif result.platform != "ios" and output.exists() and not output.is_dir():
+            raise UsageError(f"{output} is a file; a {result.platform} build is a folder")
         for path in write_build(result, output):
             print(f"wrote {path}", file=sys.stderr)
         return
@@ -70,7 +83,12 @@ def build(
 @app.command()
 @guarded
 def check(
-    update: Annotated[bool, typer.Option("--update", help="Rewrite the golden files.")] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update", help="Rewrite the golden files that change; remove those with no site."
+        ),
+    ] = False,
     inventory: InventoryOpt = Path("inventory"),
     golden: Annotated[Path, typer.Option("--golden", help="Golden folder.")] = Path("golden"),
     secrets: SecretsOpt = None,
@@ -78,9 +96,9 @@ def check(
         bool, typer.Option("--show-secrets", help="Show secret values in the diffs.")
     ] = False,
 ) -> None:
-    """Build every site and compare it with golden/ (exit 1 if any differs)."""
+    """Build every site and compare it with golden/ (exit 1 if any differs or has no site)."""
     from iosgen.build import build_site
-    from iosgen.golden import check_build
+    from iosgen.golden import check_build, orphans, remove_orphan
     from iosgen.inventory import load_inventory
 
     inv = load_inventory(inventory, secrets)
@@ -95,15 +113,39 @@ def check(
                 print(f"    {line}")
             for line in outcome.text_diff:
                 print(f"  {line}")
+    stale = orphans(golden, builds)
+    for path in stale:
+        if update:
+            remove_orphan(path)
+            print(f"{'removed':9} {'-':16} {path}")
+        else:
+            print(f"{'orphan':9} {'-':16} {path}: no site of {inventory} builds it")
+    problems = []
     if failed:
-        print(f"{failed} of {len(builds)} sites differ from {golden}; --update rewrites them")
+        problems.append(f"{failed} of {len(builds)} sites differ from {golden}")
+    if stale and not update:
+        problems.append(f"{len(stale)} golden files have no site")
+    if problems:
+        print(f"{'; '.join(problems)}; --update rewrites or removes them")
         raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()
 @guarded
-def schema() -> None:
-    """Print the JSON Schema of the site model (for editors)."""
-    from iosgen.model import Site
+def schema(
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--file", metavar="site|defaults|group", help="Which inventory file (default: site)."
+        ),
+    ] = "site",
+) -> None:
+    """Print the JSON Schema of a site file (or of defaults.yaml, a group file), for editors."""
+    from iosgen.schema import KINDS
+    from iosgen.schema import schema as file_schema
 
-    print(json.dumps(Site.model_json_schema(), indent=2))
+    for known in KINDS:
+        if kind == known:
+            print(json.dumps(file_schema(known), indent=2))
+            return
+    raise UsageError(f"--file must be one of {', '.join(KINDS)}")

@@ -110,12 +110,13 @@ def junit(results: Sequence[AuditResult], show_secrets: bool = False) -> str:
 
 
 def _emit(results: Sequence[AuditResult], fmt: str, show_secrets: bool, one: bool) -> None:
-    if fmt != "text":  # the JSON shape has no room for the reason; stderr has
+    if fmt != "text":  # stdout may be parsed or saved; a person reads stderr
         for r in results:
             if r.error:
-                print(f"error: {r.error}", file=sys.stderr)
+                print(f"error: {r.host}: {r.error}", file=sys.stderr)
     if fmt == "json":
-        data = [r.to_json(show_secrets) for r in results]
+        # an unreachable host's entry carries its reason; other entries keep their shape
+        data = [r.to_json(show_secrets) | ({"error": r.error} if r.error else {}) for r in results]
         print(json.dumps(data[0] if one else data, indent=2))
     elif fmt == "junit":
         sys.stdout.write(junit(results, show_secrets))
@@ -169,7 +170,9 @@ def diff(
     if site_file is not None:
         if running is None:
             raise UsageError("a site file needs --running FILE (or use --host H to fetch it)")
-        site = load_files([site_file], load_resolver(secrets)).sites[0]
+        site = load_files(
+            [site_file], load_resolver(secrets, inventory=inventory, site_file=site_file)
+        ).sites[0]
     else:
         assert host is not None
         site = load_inventory(inventory, secrets).find(host)

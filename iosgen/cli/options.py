@@ -18,7 +18,8 @@ InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory
 SecretsOpt = Annotated[
     Path | None,
     typer.Option(
-        "--secrets", help="Secrets file for secret:NAME (default inventory/secrets.yaml)."
+        "--secrets",
+        help="Secrets file for secret:NAME (default: secrets.yaml of the inventory).",
     ),
 ]
 TargetsOpt = Annotated[
@@ -60,8 +61,22 @@ def select_sites(
 ) -> list[Site]:
     from iosgen.inventory import load_inventory
 
-    chosen = [bool(hosts), group is not None, all_sites]
-    if sum(chosen) != 1:
+    given = [
+        name
+        for name, on in (
+            ("--host", bool(hosts)),
+            ("--group", group is not None),
+            ("--all", all_sites),
+        )
+        if on
+    ]
+    if len(given) > 1:
+        names = f"{', '.join(given[:-1])} and {given[-1]}"
+        raise UsageError(
+            f"{names} are mutually exclusive: choose the routers one way "
+            "(--host H, repeatable; --group G; or --all)"
+        )
+    if not given:
         raise UsageError("choose the routers: --host H (repeatable), --group G or --all")
     inv = load_inventory(inventory, secrets)
     if hosts:

@@ -102,7 +102,8 @@ def test_schema_is_json_schema_of_the_site() -> None:
     assert code == 0
     schema = json.loads(out)
     assert {"hostname", "interfaces", "pptp_clients", "management"} <= set(schema["properties"])
-    assert "hostname" in schema["required"]
+    # a site file is merged over groups and defaults: any key may come from them
+    assert "required" not in schema
 
 
 def test_build_does_not_import_heavy_modules() -> None:
@@ -151,3 +152,118 @@ def test_built_config_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     target = tmp_path / "r-itd.cfg"
     assert run("build", PLOVDIV, "-o", str(target))[0] == 0
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+# --- check: golden files with no site, --update that rewrites only what changes -----------
+
+
+def test_check_reports_golden_files_no_site_builds(tmp_path: Path) -> None:
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    shutil.copy(golden / "R-ITD.cfg", golden / "R-GONE.cfg")  # a site renamed or removed
+    (golden / "old-gw" / "etc").mkdir(parents=True)
+    (golden / ".gitkeep").write_text("")  # hidden files are not golden files
+    code, out, _ = run("check", "--golden", str(golden), "-i", str(INVENTORY))
+    assert code == 1
+    assert f"orphan    -                {golden / 'R-GONE.cfg'}: no site of " in out
+    assert f"orphan    -                {golden / 'old-gw'}: no site of " in out
+    assert ".gitkeep" not in out
+    assert out.splitlines()[-1] == "2 golden files have no site; --update rewrites or removes them"
+    code, out, _ = run("check", "--golden", str(golden), "-i", str(INVENTORY), "--update")
+    assert code == 0
+    assert f"removed   -                {golden / 'R-GONE.cfg'}" in out
+    assert not (golden / "R-GONE.cfg").exists() and not (golden / "old-gw").exists()
+    assert (golden / ".gitkeep").exists()
+    assert run("check", "--golden", str(golden), "-i", str(INVENTORY))[0] == 0
+
+
+def test_check_update_rewrites_only_what_changes(tmp_path: Path) -> None:
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    itd = golden / "R-ITD.cfg"
+    itd.write_text(itd.read_text().replace(" mtu 1460\n", " mtu 1400\n"))
+    stale = golden / "gabrovo-gw" / "etc" / "ppp" / "peers" / "old-tunnel"
+    stale.write_text("pty ...\n")
+    untouched = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in golden.rglob("*")}
+    code, out, _ = run("check", "--golden", str(golden), "-i", str(INVENTORY), "--update")
+    assert code == 0
+    status = {line.split()[1]: line.split()[0] for line in out.splitlines()}
+    assert status == {
+        "R-ITD": "updated",
+        "gabrovo-gw": "updated",
+        "plovdiv-gw": "unchanged",
+        "R-RUSE": "unchanged",
+        "R-SHUMEN": "unchanged",
+        "R-VARNA": "unchanged",
+    }
+    assert itd.read_text() == (GOLDEN / "R-ITD.cfg").read_text()
+    assert not stale.exists()  # a file the tree no longer has goes
+    for path, before in untouched.items():
+        if path.is_file() and path != itd:
+            assert (path.stat().st_ino, path.stat().st_mtime_ns) == before, path
+    code, out, _ = run("check", "--golden", str(golden), "-i", str(INVENTORY), "--update")
+    assert {line.split()[0] for line in out.splitlines()} == {"unchanged"}
+
+
+# --- a closed stdout (`iosgen ... | head`) ends quietly -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("build", PLOVDIV),
+        ("build", PLOVDIV, "--show-secrets"),
+        ("schema",),
+        ("check", "-i", str(INVENTORY), "--golden", str(GOLDEN)),
+        ("lint", PLOVDIV),
+        ("lint", str(GOLDEN / "R-RUSE.cfg"), "--format", "json"),
+        ("audit", "--all", "-i", str(INVENTORY), "--from", str(GOLDEN), "--format", "json"),
+        ("diff", PLOVDIV, "--running", str(GOLDEN / "R-RUSE.cfg")),
+    ],
+    ids=["build", "build-shown", "schema", "check", "lint-site", "lint-cfg", "audit", "diff"],
+)
+def test_a_closed_stdout_ends_quietly(args: tuple[str, ...]) -> None:
+    """As `cat` in `cat big | head`: the status of a SIGPIPE death (128+13), no message."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from iosgen.cli import main; main()", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert "Broken pipe" not in err and "Traceback" not in err and "Exception" not in err
+    assert "error" not in err
+
+
+# --- build -o: folders and files ------------------------------------------------------------
+
+
+def test_build_into_an_existing_folder_writes_hostname_cfg(tmp_path: Path) -> None:
+    code, out, err = run("build", PLOVDIV, "-o", str(tmp_path))
+    assert code == 0 and out == ""
+    assert (tmp_path / "R-ITD.cfg").read_text() == (GOLDEN / "R-ITD.cfg").read_text()
+    assert err == f"wrote {tmp_path / 'R-ITD.cfg'}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["R-ITD.cfg"]
+
+
+def test_build_onto_the_wrong_kind_of_target_says_so(tmp_path: Path) -> None:
+    (tmp_path / "R-ITD.cfg").mkdir()  # the config's own name is taken by a folder
+    code, _, err = run("build", PLOVDIV, "-o", str(tmp_path))
+    assert code == 2
+    assert err == f"error: {tmp_path / 'R-ITD.cfg'} is a directory, not a file\n"
+    code, _, err = run("build", "--all", "-i", str(INVENTORY), "-o", str(tmp_path))
+    assert code == 2 and err == f"error: {tmp_path / 'R-ITD.cfg'} is a directory, not a file\n"
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    linux = str(INVENTORY / "sites" / "gabrovo-linux.yaml")
+    code, _, err = run("build", linux, "-o", str(a_file))
+    assert code == 2 and err == f"error: {a_file} is a file; a linux-pppd build is a folder\n"
+    code, _, err = run("build", "--all", "-i", str(INVENTORY), "-o", str(a_file))
+    assert code == 2 and err == f"error: {a_file} is a file; build --all writes into a folder\n"
+    # no temporary file named, none left behind
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["R-ITD.cfg", "file"]
