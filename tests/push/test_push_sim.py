@@ -155,7 +155,7 @@ def test_nat_prompt_answered_yes(bench: Bench, itd: Site) -> None:
     sofia = itd.pptp_clients["sofia"].model_copy(update={"nat": False})
     site = itd.model_copy(update={"pptp_clients": {"sofia": sofia}})
     outcome = push_host(
-        site, bench.target, dataclasses.replace(bench.options, clear_nat_first=False)
+        site, bench.target, dataclasses.replace(bench.options, lock_dir=bench.options.lock_dir)
     )
     assert outcome.status is Status.PUSHED, outcome.message
     answered = [s for s in outcome.sent if s.note]
