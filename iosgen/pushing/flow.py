@@ -298,8 +298,14 @@ def _push(
                 archive_first = True  # `time N` needs `archive` / `path`: pushed first
     elif run.revert:
         run.net = Net.RELOAD
-    if run.net is Net.RELOAD:
-        refused = _reload_refusal(run, device, f"image {image} has no revert timer")
+    if run.net is Net.RELOAD or not run.replace_ok:
+        # without `configure replace` iosgen's own rollback is a reload, too
+        reason = (
+            f"image {image} has no `configure replace`"
+            if not run.replace_ok
+            else "the model has no `archive` / `path`, which `time N` needs"
+        )
+        refused = _reload_refusal(run, device, reason)
         if refused is not None:
             return refused
 
@@ -334,13 +340,20 @@ def _reload_refusal(run: _Run, device: Device, reason: str) -> PushOutcome | Non
     if startup is not None and run.engine.same(startup, run.base):
         return None
     what = "there is no startup config" if startup is None else "it differs from the running one"
+    if run.replace_ok:
+        head = (
+            f"no revert timer can be armed ({reason}) and the fallback, `reload in "
+            f"{run.revert}`, returns to the startup config"
+        )
+        way_out = " or push with --revert-timer 0 (no safety net)"
+    else:
+        head = f"{reason}: iosgen rolls back by reloading to the startup config"
+        way_out = ""
     return run.outcome(
         Status.ABORTED,
         Final.OLD,
-        f"no revert timer can be armed ({reason}) and the fallback, `reload in "
-        f"{run.revert}`, would return to the startup config, but {what}: nothing sent. "
-        "Save the router's config first (`write memory`) or push with --revert-timer 0 "
-        "(no safety net)",
+        f"{head}, but {what}: nothing sent. Save the router's config first "
+        f"(`write memory`){way_out}",
     )
 
 
@@ -412,7 +425,7 @@ def _from_rollback_point(
             done = exc_sent(run, lines)
             inflight = lines[done] if done < len(lines) else None
             return _rollback(run, device, inflight, why(exc), "")
-    return _verify_and_commit(run, device, len(remediation_lines))
+    return _verify_and_commit(run, device, len(run.masked_lines))
 
 
 def exc_sent(run: _Run, lines: list[str]) -> int:
@@ -438,7 +451,9 @@ def _push_archive_first(
     except ConfigLineError as exc:
         return _rollback(run, device, exc.line, f"archive step: {_why(exc)}", exc.answer)
     except DeviceError as exc:
-        return _rollback(run, device, None, f"archive step: {_why(exc)}", "")
+        done = len(run.sent) - run.sent_before_main
+        inflight = typed[done][0] if done < len(typed) else None
+        return _rollback(run, device, inflight, f"archive step: {_why(exc)}", "")
     try:
         now = device.running_config()
         if not _has_archive_path(now):
