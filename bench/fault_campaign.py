@@ -121,7 +121,7 @@ FAULT_KINDS = (
     *("slow-drop", "nat-reject", "cut-off"),
     # a stop signal (SIGTERM, SIGHUP, SIGINT) after N lines, raised as the signal handler of
     # iosgen.pushing.signals raises it; another push holding the router's lock
-    *("signal", "lock-held"),
+    *("signal", "lock-held", "changed-under"),
 )
 REJECTS = (
     r"^ip route ", r"^mtu ", r"^description ", r"^ppp encrypt", r"^match interface",
@@ -137,6 +137,7 @@ class Injection:
     signal_after: int | None = None  # lines sent before a stop signal arrives
     signal: str = ""
     lock_held: bool = False
+    changed_under: bool = False  # another machine configures the router during the plan
 
 
 def fault(host: str, rng: random.Random, lines: int) -> Injection:
@@ -155,6 +156,8 @@ def fault(host: str, rng: random.Random, lines: int) -> Injection:
         return Injection((), f"signal={name}@{after}", signal_after=after, signal=name)
     if kind == "lock-held":
         return Injection((), "lock-held", lock_held=True)
+    if kind == "changed-under":
+        return Injection((), "changed-under", changed_under=True)
     if kind == "slow-drop":
         delay = Fault(host, "delay-ms", str(rng.randrange(1, 3)))
         return Injection((delay, Fault(host, "drop-after", drop)), f"slow-drop={drop}")
@@ -322,6 +325,21 @@ def run_campaign(
                     outcome = push_host(new, targets[host.lower()], options)
                 assert outcome.status is Status.REFUSED, outcome.message
                 assert "another push to" in outcome.message, outcome.message
+            elif injection.changed_under:
+                theirs = render(MUTATIONS["routes"](old, trial_rng)).text
+                seen: list[str] = []
+
+                class OtherMachine(AuditEngine):
+                    def remediate(self, site: Any, intended: str, running: str) -> Any:
+                        plan = super().remediate(site, intended, running)
+                        if not seen:  # once, while iosgen plans
+                            router.set_running(theirs)
+                            seen.append(router.running_config())
+                        return plan
+
+                outcome = push_host(new, targets[host.lower()], options, engine=OtherMachine())
+                # what iosgen must leave alone is now the other machine's config
+                before = seen[0] if seen else before
             else:
                 outcome = push_host(new, targets[host.lower()], options, on_line=on_line)
             seconds = time.perf_counter() - t0

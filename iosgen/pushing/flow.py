@@ -259,7 +259,10 @@ def _push(
     remediation = run.engine.remediate(run.site, run.intended, run.before)
     run.masked_lines = remediation.masked or remediation.lines
     if not remediation.lines:
-        # the old config is the new one: nothing sent, the router runs the model
+        # the old config is the new one: nothing sent, the router runs the model, unless
+        # someone changed it while iosgen was planning (the claim is about the end)
+        if not options.dry_run and not run.engine.same(run.before, device.running_config()):
+            return run.outcome(Status.REFUSED, Final.OLD, _CHANGED)
         return run.outcome(Status.IN_SYNC, Final.NEW, "the router already matches the model")
     findings = management_findings(
         run.site,
@@ -324,12 +327,7 @@ def _push(
     if not run.engine.same(run.before, now):
         # another session (another machine) changed the router since the plan was made
         _delete_quietly(device, run.rollback_file)
-        return run.outcome(
-            Status.REFUSED,
-            Final.OLD,
-            "the running config changed since the plan was made (someone else is "
-            "configuring this router?): nothing sent; run again",
-        )
+        return run.outcome(Status.REFUSED, Final.OLD, _CHANGED)
     return _from_rollback_point(run, device, remediation.lines, archive_first, on_line)
 
 
@@ -629,6 +627,10 @@ def _rollback_now(
     )
 
 
+_CHANGED = (
+    "the running config changed since the plan was made (someone else is configuring "
+    "this router?): nothing sent; run again"
+)
 _STILL_DIFFERS = "after the rollback the config still differs from the old one"
 
 
