@@ -240,6 +240,7 @@ def run_campaign(
     from iosgen.inventory import load_files, load_resolver
     from iosgen.push import Final, PushOptions, Status, push_host
     from iosgen.pushing.engine import AuditEngine
+    from iosgen.pushing.flow import send_form
     from iosgen.pushing.lock import host_lock
     from iosgen.pushing.signals import Stopped
     from iosgen.render import render
@@ -285,7 +286,7 @@ def run_campaign(
             fleet.set_faults(host, injection.faults)
             revert = trial_rng.choice([None, None, 0, 3])
             # the first push of a bare router types the archive block on its own first
-            first = len(_archive_lines(render(new).text)) if bare else 0
+            first = len(send_form(tuple(_archive_lines(render(new).text)))) if bare else 0
             if injection.cut_after is not None:
                 # being cut off can only end well with the router's own timer, armed
                 # after the archive step

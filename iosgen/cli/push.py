@@ -99,8 +99,8 @@ def push(
             "--revert-timer",
             min=0,
             max=120,
-            help="Arm the router's own rollback for MIN minutes (default: 5 for a change on "
-            "the management path; 0: never).",
+            help="The router's own rollback (revert timer, else `reload in`) for MIN "
+            "minutes, armed before the first line (default 5; 0: no safety net).",
         ),
     ] = None,
     force: Annotated[

@@ -44,8 +44,8 @@ class PushOptions:
     dry_run: bool = False
     save: bool = True
     force: bool = False
-    # None: armed (DEFAULT_REVERT_MINUTES) only for a change on the management path;
-    # 0: never; N: always, N minutes.
+    # None: DEFAULT_REVERT_MINUTES; 0: no safety net at all; N: N minutes. Armed before
+    # the first line: a revert timer where the image and router allow, else `reload in N`.
     revert_minutes: int | None = None
     device: DeviceOptions = field(default_factory=DeviceOptions)
     history_dir: Path | None = Path(".iosgen/history")
