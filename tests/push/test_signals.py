@@ -159,3 +159,25 @@ def test_sigkill_mid_push_heals_by_the_routers_own_timer(
     assert _wait(lambda: not router.rollback_pending, 20)
     healed = body(router.running_config())
     assert _without_archive(healed) == body(bare)  # the old config (+ the archive step)
+
+
+def test_cli_push_while_another_holds_the_lock_exits_1_at_once(
+    fleet: SimFleet, tmp_path: Path
+) -> None:
+    from iosgen.pushing.lock import host_lock
+
+    router = fleet.router("R-ITD")
+    fleet.set_faults("R-ITD", [])
+    router.reset()
+    before = router.running_config()
+    with host_lock(tmp_path / "locks", "R-ITD", "iosgen push --host R-ITD (the other one)"):
+        t0 = time.monotonic()
+        proc = _start(fleet, tmp_path)
+        out, err = proc.communicate(timeout=60)
+        seconds = time.monotonic() - t0
+    assert proc.returncode == 1, err
+    assert f"another push to R-ITD is running (pid {os.getpid()}, user " in out
+    assert "`iosgen push --host R-ITD (the other one)`" in out
+    assert "=> the router runs its OLD config, as before the push" in out
+    assert seconds < 20  # the start-up of the CLI, not a wait for the lock
+    assert router.running_config() == before
