@@ -533,14 +533,16 @@ class Device:
         # A refused confirm leaves the revert timer running: it must not pass unseen.
         return self.checked("configure confirm")
 
-    def reload_in(self, minutes: int) -> str:
-        """`reload in N`: the dead-man switch (`Save?` answered `no`, then confirmed)."""
-        answer, mode, _notes = self._converse(
+    def reload_in(self, minutes: int) -> list[str]:
+        """`reload in N`: the dead-man switch (`Save?` answered `no`, then confirmed).
+
+        Returns the notes of the dialogues answered."""
+        answer, mode, notes = self._converse(
             f"reload in {minutes}", RELOAD_DIALOGS, self.options.read_timeout
         )
         if mode == "dialog" or failure_in(answer):
             raise CommandError(self.name, f"reload in {minutes}", answer)
-        return answer
+        return notes
 
     def reload_cancel(self) -> str:
         return self.checked("reload cancel")

@@ -389,7 +389,7 @@ def _from_rollback_point(
                 return refused
     if run.net is Net.RELOAD:
         try:
-            device.reload_in(run.revert or DEFAULT_REVERT_MINUTES)
+            run.notes += device.reload_in(run.revert or DEFAULT_REVERT_MINUTES)
             run.reload_armed = True
             run.notes.append(
                 f"armed the dead-man switch: reload in {run.revert} (the router restarts "

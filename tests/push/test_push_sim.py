@@ -167,6 +167,8 @@ def test_nat_mapping_removed_in_use_answers_yes_never_clears_the_table(
     assert any("answered 'yes'" in n for n in outcome.notes)  # said in the output too
     assert not any("clear ip nat" in s.line for s in outcome.sent)
     assert not any("clear ip nat" in n for n in outcome.notes)
+    # the table was never emptied: the other mapping's translations are still there
+    assert bench.router.nat_translations
     assert audit_site(site, bench.router.running_config()).status == "in_sync"
 
 
@@ -396,6 +398,7 @@ def test_nat_mapping_retyped_while_in_use_is_removed_first(bench: Bench, itd: Si
     assert "answered 'yes'" in removed.note
     assert any("re-typed" in n for n in outcome.notes)
     assert not any("clear ip nat" in x for x in lines)
+    assert bench.router.nat_translations  # no `clear ip nat translation *`
     assert audit_site(itd, bench.router.running_config()).status == "in_sync"
 
 
