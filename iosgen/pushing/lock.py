@@ -14,6 +14,7 @@ import getpass
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,19 @@ def _describe(text: str) -> str:
     )
 
 
+def _holder(fd: int) -> str:
+    """What the holder wrote; it may be writing it this very moment, so read again."""
+    for _ in range(50):
+        try:
+            text = os.pread(fd, 4096, 0).decode("utf-8", "replace")
+        except OSError:
+            break
+        if text.endswith("\n"):
+            return _describe(text)
+        time.sleep(0.01)
+    return "holder unknown"
+
+
 def lock_path(lock_dir: Path, host: str) -> Path:
     return lock_dir / f"{host}.lock"
 
@@ -55,11 +69,7 @@ def host_lock(lock_dir: Path, host: str, command: str | None = None) -> Iterator
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            try:
-                holder = _describe(os.pread(fd, 4096, 0).decode("utf-8", "replace"))
-            except OSError:
-                holder = "holder unknown"
-            raise LockHeld(host, holder) from None
+            raise LockHeld(host, _holder(fd)) from None
         try:
             user = getpass.getuser()
         except (KeyError, OSError):
@@ -75,10 +85,8 @@ def host_lock(lock_dir: Path, host: str, command: str | None = None) -> Iterator
         try:
             yield path
         finally:
-            # emptied, not removed: a push waiting to open the same path must lock
-            # this very file, not a new one beside it
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
+            # never removed (a push about to lock must lock this very file, not a new
+            # one beside it) nor emptied: the next holder rewrites it at once
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
