@@ -103,7 +103,9 @@ def one_router(runs: int, env: dict[str, str], tmp: Path) -> tuple[list[float], 
 
     ((start, site),) = sites(1)
     options = PushOptions(
-        device=DeviceOptions(known_hosts=tmp / "known_hosts"), history_dir=tmp / "history"
+        device=DeviceOptions(known_hosts=tmp / "known_hosts"),
+        history_dir=tmp / "history",
+        lock_dir=tmp / "locks",
     )
     ours: list[float] = []
     bare: list[float] = []
@@ -150,7 +152,9 @@ def fleet_push(
 
     pairs = sites(count)
     options = PushOptions(
-        device=DeviceOptions(known_hosts=tmp / "known_hosts"), history_dir=tmp / "history"
+        device=DeviceOptions(known_hosts=tmp / "known_hosts"),
+        history_dir=tmp / "history",
+        lock_dir=tmp / "locks",
     )
     state = tmp / ("fleet-proc" if separate else "fleet")
 

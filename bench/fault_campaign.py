@@ -119,6 +119,9 @@ FAULT_KINDS = (
     *("none", "drop-after", "reject") * 2,
     *("delay-ms", "nat-in-use", "bad-password", "new-host-key"),
     *("slow-drop", "nat-reject", "cut-off"),
+    # a stop signal (SIGTERM, SIGHUP, SIGINT) after N lines, raised as the signal handler of
+    # iosgen.pushing.signals raises it; another push holding the router's lock
+    *("signal", "lock-held", "changed-under"),
 )
 REJECTS = (
     r"^ip route ", r"^mtu ", r"^description ", r"^ppp encrypt", r"^match interface",
@@ -131,6 +134,10 @@ class Injection:
     faults: tuple[Any, ...]
     label: str
     cut_after: int | None = None  # lines sent before iosgen is cut off
+    signal_after: int | None = None  # lines sent before a stop signal arrives
+    signal: str = ""
+    lock_held: bool = False
+    changed_under: bool = False  # another machine configures the router during the plan
 
 
 def fault(host: str, rng: random.Random, lines: int) -> Injection:
@@ -143,6 +150,14 @@ def fault(host: str, rng: random.Random, lines: int) -> Injection:
     if kind == "cut-off":
         after = rng.randrange(1, max(2, lines))
         return Injection((), f"cut-off={after}", after)
+    if kind == "signal":
+        after = rng.randrange(1, max(2, lines + 1))
+        name = rng.choice(["SIGTERM", "SIGHUP", "SIGINT"])
+        return Injection((), f"signal={name}@{after}", signal_after=after, signal=name)
+    if kind == "lock-held":
+        return Injection((), "lock-held", lock_held=True)
+    if kind == "changed-under":
+        return Injection((), "changed-under", changed_under=True)
     if kind == "slow-drop":
         delay = Fault(host, "delay-ms", str(rng.randrange(1, 3)))
         return Injection((delay, Fault(host, "drop-after", drop)), f"slow-drop={drop}")
@@ -160,6 +175,22 @@ def fault(host: str, rng: random.Random, lines: int) -> Injection:
         value = ""
     label = f"{kind}={value}" if value else kind
     return Injection((Fault(host, kind, value),), label)
+
+
+def _archive_lines(config: str) -> list[str]:
+    """The `archive` section of a config (the first push adds it on its own first)."""
+    out: list[str] = []
+    for line in config.split("\n"):
+        if line.rstrip() == "archive" or (out and line.startswith(" ")):
+            out.append(line)
+        elif out:
+            break
+    return out
+
+
+def _without_archive(config: str) -> str:
+    block = set(_archive_lines(config))
+    return "\n".join(line for line in config.split("\n") if line not in block)
 
 
 # --- the campaign ---------------------------------------------------------------------
@@ -207,8 +238,11 @@ def run_campaign(
     from iosgen.device import DeviceOptions
     from iosgen.fleet import run_fleet
     from iosgen.inventory import load_files, load_resolver
-    from iosgen.push import Final, PushOptions, push_host
+    from iosgen.push import Final, PushOptions, Status, push_host
     from iosgen.pushing.engine import AuditEngine
+    from iosgen.pushing.flow import send_form
+    from iosgen.pushing.lock import host_lock
+    from iosgen.pushing.signals import Stopped
     from iosgen.render import render
     from iosgen.sim import Fault, RouterSpec, SimFleet
     from iosgen.targets import read_targets_file
@@ -250,20 +284,18 @@ def run_campaign(
             injection = fault(host, trial_rng, lines)
             label = injection.label
             fleet.set_faults(host, injection.faults)
-            # an explicit timer on a router without `archive` is refused (nothing sent)
-            revert = trial_rng.choice([None, None, 0] if bare else [None, None, 0, 3])
+            revert = trial_rng.choice([None, None, 0, 3])
+            # the first push of a bare router types the archive block on its own first
+            first = len(send_form(tuple(_archive_lines(render(new).text)))) if bare else 0
             if injection.cut_after is not None:
-                # being cut off can only end well with the router's own timer
+                # being cut off can only end well with the router's own timer, armed
+                # after the archive step
                 revert = 3
-                if bare:  # a bare router has no archive path, so no timer: start from old
-                    errors = router.set_running(render(old).text)
-                    assert errors == [], errors
-                    before = router.running_config()
-                    bare = False
-                    lines = len(engine.remediate(new, render(new).text, before).lines)
-                    after = trial_rng.randrange(1, max(2, lines))
-                    injection = Injection((), f"cut-off={after}", after)
-                    label = injection.label
+                injection = dataclasses.replace(injection, cut_after=injection.cut_after + first)
+            if injection.signal_after is not None:
+                injection = dataclasses.replace(
+                    injection, signal_after=injection.signal_after + first
+                )
             options = PushOptions(
                 force=True,
                 revert_minutes=revert,
@@ -272,6 +304,7 @@ def run_campaign(
                     known_hosts=tmp / f"kh-{host}", read_timeout=10.0, conn_timeout=5.0
                 ),
                 history_dir=tmp / "history",
+                lock_dir=tmp / "locks",
                 reconnect_delays=(0.05, 0.1),  # the simulator frees its vty at once
             )
             sent: list[object] = []
@@ -282,17 +315,45 @@ def run_campaign(
                     fleet.set_faults(
                         host, [Fault(host, "drop-after", "0"), Fault(host, "bad-password")]
                     )
+                if len(sent) == injection.signal_after:
+                    raise Stopped(injection.signal)
 
             t0 = time.perf_counter()
-            on_line = cut if injection.cut_after is not None else None
-            outcome = push_host(new, targets[host.lower()], options, on_line=on_line)
+            hooked = injection.cut_after is not None or injection.signal_after is not None
+            on_line = cut if hooked else None
+            if injection.lock_held:
+                with host_lock(tmp / "locks", host, "campaign: another push"):
+                    outcome = push_host(new, targets[host.lower()], options)
+                assert outcome.status is Status.REFUSED, outcome.message
+                assert "another push to" in outcome.message, outcome.message
+            elif injection.changed_under:
+                theirs = render(MUTATIONS["routes"](old, trial_rng)).text
+                seen: list[str] = []
+
+                class OtherMachine(AuditEngine):
+                    def remediate(self, site: Any, intended: str, running: str) -> Any:
+                        plan = super().remediate(site, intended, running)
+                        if not seen:  # once, while iosgen plans
+                            router.set_running(theirs)
+                            seen.append(router.running_config())
+                        return plan
+
+                outcome = push_host(new, targets[host.lower()], options, engine=OtherMachine())
+                # what iosgen must leave alone is now the other machine's config
+                before = seen[0] if seen else before
+            else:
+                outcome = push_host(new, targets[host.lower()], options, on_line=on_line)
             seconds = time.perf_counter() - t0
             fleet.set_faults(host, [])
             if router.rollback_pending:
                 router.expire_rollback_timer()
             now = router.running_config()
             is_new = audit_site(new, now).status == "in_sync"
-            is_old = engine.same(before, now)
+            is_old = engine.same(before, now) or (
+                outcome.archive_first
+                and engine.same(before, _without_archive(now))
+                and bool(_archive_lines(now))
+            )
             wrong = (outcome.final is Final.NEW and not is_new) or (
                 outcome.final is Final.OLD and not is_old
             )

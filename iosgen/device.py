@@ -2,11 +2,11 @@
 
 netmiko opens the session (login, `terminal width 511`, `terminal length 0`);
 after that every command is written and its answer read here, against the
-IOS facts in `iosgen.iosdialog`: the prompt, the error markers and the
+IOS facts in `iosgen.iosfacts`: the prompt, the error markers and the
 dialogues IOS opens (`Destination filename [...]? `, the NAT
-`Dynamic mapping in use ... [no]: `). Reading waits on the channel itself
-(select), not on sleeps, and a line that opens an unknown dialogue fails at
-once instead of hanging until a timeout.
+`Dynamic mapping in use ... [no]: `, the `Save?` of a `reload`). Reading
+waits on the channel itself (select), not on sleeps, and a line that opens an
+unknown dialogue fails at once instead of hanging until a timeout.
 
 Host keys are pinned (a known-hosts file, or the key a targets file names);
 enable mode is entered without netmiko's 10 s wait on a wrong secret; the
@@ -33,6 +33,7 @@ from iosgen.errors import DeviceError
 from iosgen.iosfacts import (
     DIALOGS,
     ENABLE_REFUSED_RE,
+    RELOAD_DIALOGS,
     Dialog,
     answer_lines,
     at_prompt,
@@ -507,6 +508,16 @@ class Device:
         text = "\n".join(lines)
         return text[1:] if text.startswith("\n") else text
 
+    def startup_config(self) -> str | None:
+        """`show startup-config` without its `Using N out of M bytes` line; None if none."""
+        out = self.command("show startup-config")
+        if "startup-config is not present" in out or failure_in(out):
+            return None
+        lines = out.split("\n")
+        if lines and lines[0].startswith("Using "):
+            lines = lines[1:]
+        return "\n".join(lines)
+
     def copy_running_to(self, filename: str) -> str:
         """`copy running-config flash:NAME` (the `Destination filename` dialogue answered)."""
         return self.checked(f"copy running-config flash:{filename}")
@@ -530,8 +541,33 @@ class Device:
         # A refused confirm leaves the revert timer running: it must not pass unseen.
         return self.checked("configure confirm")
 
-    def clear_nat_translations(self) -> str:
-        return self.checked("clear ip nat translation *")
+    def reload_in(self, minutes: int) -> list[str]:
+        """`reload in N`: the dead-man switch (`Save?` answered `no`, then confirmed).
+
+        Returns the notes of the dialogues answered."""
+        answer, mode, notes = self._converse(
+            f"reload in {minutes}", RELOAD_DIALOGS, self.options.read_timeout
+        )
+        if mode == "dialog" or failure_in(answer):
+            raise CommandError(self.name, f"reload in {minutes}", answer)
+        return notes
+
+    def reload_cancel(self) -> str:
+        return self.checked("reload cancel")
+
+    def reload_now(self) -> None:
+        """`reload` (`Save?` answered `no`): back to the startup config; the session ends."""
+        try:
+            answer, mode, _notes = self._converse("reload", RELOAD_DIALOGS, 10.0)
+        except SessionLost:
+            self.close()
+            return
+        if mode == "dialog" or failure_in(answer):
+            raise CommandError(self.name, "reload", answer)
+        # the prompt came back before the session dropped: wait for the drop
+        with contextlib.suppress(DeviceError):
+            self._read(lambda _buf: False, 10.0, "reload")
+        self.close()
 
     def write_memory(self) -> str:
         out = self.checked("write memory", read_timeout=max(self.options.read_timeout, 100.0))

@@ -65,8 +65,22 @@ DIALOGS: Final[tuple[Dialog, ...]] = (
     ),
 )
 
-# exec command that empties the NAT table, so that removing a mapping asks nothing
-CLEAR_NAT: Final = "clear ip nat translation *"
+# `reload` and `reload in N` on 12.4 (ios-reference §5): with unsaved changes IOS first
+# asks `System configuration has been modified. Save? [yes/no]: `; iosgen answers `no`
+# (the reload is there to return to the saved config), then Enter to the confirm.
+RELOAD_DIALOGS: Final[tuple[Dialog, ...]] = (
+    Dialog(
+        re.compile(r"System configuration has been modified\. Save\? \[yes/no\]:"),
+        "no",
+        "IOS asked 'System configuration has been modified. Save? [yes/no]:' and iosgen "
+        "answered 'no': a reload returns to the startup config",
+    ),
+    Dialog(re.compile(r"Proceed with reload\? \[confirm\]"), ""),
+)
+
+# `no ip nat inside source ...` (a dynamic mapping being removed) opens the
+# `Dynamic mapping in use` question while that mapping has translations (Cisco Tech
+# Note 13779); iosgen never empties the whole table (`clear ip nat translation *`).
 NAT_MAPPING_RE: Final = re.compile(r"^\s*no ip nat inside source\b")
 # A dynamic mapping is one per route-map / list name: typing it with another interface
 # replaces it, and IOS refuses that while it has translations.

@@ -10,7 +10,10 @@ from iosgen.pushing.engine import AuditEngine, Engine, Remediation
 from iosgen.pushing.fleet import plan_fleet, push_fleet
 from iosgen.pushing.flow import DEFAULT_REVERT_MINUTES, PushOptions, push_host, send_form
 from iosgen.pushing.guard import Finding, management_findings
+from iosgen.pushing.lock import LockHeld, host_lock
 from iosgen.pushing.outcome import Final, PushOutcome, Sent, Status, exit_code
+from iosgen.pushing.safetynet import Net, safety_net
+from iosgen.pushing.signals import Stopped, stop_signals
 
 __all__ = [
     "DEFAULT_REVERT_MINUTES",
@@ -18,15 +21,21 @@ __all__ = [
     "Engine",
     "Final",
     "Finding",
+    "LockHeld",
+    "Net",
     "PushOptions",
     "PushOutcome",
     "Remediation",
     "Sent",
     "Status",
+    "Stopped",
     "exit_code",
+    "host_lock",
     "management_findings",
     "plan_fleet",
     "push_fleet",
     "push_host",
+    "safety_net",
     "send_form",
+    "stop_signals",
 ]

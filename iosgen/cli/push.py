@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,11 +28,13 @@ from iosgen.cli.options import (
 from iosgen.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
-    from iosgen.push import PushOutcome
+    from iosgen.push import PushOptions, PushOutcome
 
 
 def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    # after a SIGHUP the terminal may be gone: a failed write must not stop the push
+    with contextlib.suppress(OSError):
+        print(text, file=sys.stderr, flush=True)
 
 
 def _plan_lines(outcome: PushOutcome) -> list[str]:
@@ -95,8 +99,8 @@ def push(
             "--revert-timer",
             min=0,
             max=120,
-            help="Arm the router's own rollback for MIN minutes (default: 5 for a change on "
-            "the management path; 0: never).",
+            help="The router's own rollback (revert timer, else `reload in`) for MIN "
+            "minutes, armed before the first line (default 5; 0: no safety net).",
         ),
     ] = None,
     force: Annotated[
@@ -121,16 +125,11 @@ def push(
     ] = None,
 ) -> None:
     """Push the model to routers: safely, verified, rolled back on any failure."""
-    from iosgen.push import PushOptions, Status, exit_code, plan_fleet, push_fleet
-    from iosgen.targets import resolve_targets
+    from iosgen.push import PushOptions
+    from iosgen.pushing.signals import exit_status, stop_signals
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt}: expected text or json")
-    sites = select_sites(inventory, secrets, host, group, all_sites)
-    if not sites:
-        raise UsageError("no IOS router selected")
-    resolved = resolve_targets(sites, targets)
-    jobs = [(site, resolved[site.hostname]) for site in sites]
     options = PushOptions(
         dry_run=dry_run,
         save=not no_save,
@@ -139,7 +138,41 @@ def push(
         device=device_options(known_hosts, accept_new_host_key),
         history_dir=history,
         session_log_dir=session_log,
+        lock_dir=history.parent / "locks",  # beside the history: .iosgen/locks/<HOST>.lock
     )
+    # SIGINT, SIGTERM and SIGHUP: each push finishes or rolls back and writes its record
+    with stop_signals():
+        code = _run(
+            options, host, group, all_sites, inventory, secrets, targets, yes, workers, canary, fmt
+        )
+    signalled = exit_status()
+    raise typer.Exit(signalled if signalled is not None else code)
+
+
+def _run(
+    options: PushOptions,
+    host: list[str] | None,
+    group: str | None,
+    all_sites: bool,
+    inventory: Path,
+    secrets: Path | None,
+    targets: Path | None,
+    yes: bool,
+    workers: int,
+    canary: int,
+    fmt: str,
+) -> int:
+    """Plan, confirm, push, report; returns the exit code."""
+    from iosgen.push import Status, exit_code, plan_fleet, push_fleet
+    from iosgen.pushing.signals import received
+    from iosgen.targets import resolve_targets
+
+    dry_run, force = options.dry_run, options.force
+    sites = select_sites(inventory, secrets, host, group, all_sites)
+    if not sites:
+        raise UsageError("no IOS router selected")
+    resolved = resolve_targets(sites, targets)
+    jobs = [(site, resolved[site.hostname]) for site in sites]
     text = fmt == "text"
 
     def done(outcome: PushOutcome) -> None:
@@ -152,25 +185,30 @@ def push(
     if dry_run or not yes:
         plans = plan_fleet(jobs, options, workers=workers)
         todo = [p for p in plans if p.status is Status.PLANNED and (force or not p.refusals)]
-        if dry_run or not todo:
+        if dry_run or not todo or received():
             if not dry_run:
                 plans = [_refused(p) if p.status is Status.PLANNED else p for p in plans]
             _emit(plans, fmt, plan=dry_run)
-            raise typer.Exit(exit_code(plans))
+            return exit_code(plans)
         if text:
-            for p in plans:
-                print("\n".join(_plan_lines(p) if p.status is Status.PLANNED else _details(p)))
+            _print(
+                "\n".join(
+                    line
+                    for p in plans
+                    for line in (_plan_lines(p) if p.status is Status.PLANNED else _details(p))
+                )
+            )
         refused = [_refused(p) for p in plans if p.status is Status.PLANNED and p not in todo]
         if refused:
             _say(f"refused without --force: {', '.join(p.host for p in refused)}")
         held = refused + [p for p in plans if p.status is not Status.PLANNED]
         try:
             ok = typer.confirm(f"Push to {len(todo)} router(s)?", default=False, err=True)
-        except typer.Abort:
+        except (typer.Abort, KeyboardInterrupt, OSError):
             ok = False
         if not ok:
             _say("not confirmed: nothing sent")
-            raise typer.Exit(EXIT_FINDINGS)
+            return EXIT_FINDINGS
         expected = {p.host: p.lines for p in todo}
         jobs = [j for j in jobs if j[0].hostname in expected]
     outcomes = push_fleet(
@@ -179,7 +217,18 @@ def push(
     order = {site.hostname: i for i, site in enumerate(sites)}
     outcomes = sorted([*outcomes, *held], key=lambda o: order.get(o.host, len(order)))
     _emit(outcomes, fmt, plan=False)
-    raise typer.Exit(exit_code(outcomes))
+    return exit_code(outcomes)
+
+
+def _print(text: str) -> None:
+    """stdout, unless it is gone (a closed terminal): the history record has it all."""
+    try:
+        print(text, flush=True)
+    except OSError:
+        # later writes (and Python's own flush at exit) go nowhere instead of failing
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
 
 
 def _refused(plan: PushOutcome) -> PushOutcome:
@@ -197,10 +246,13 @@ def _emit(outcomes: Sequence[PushOutcome], fmt: str, plan: bool) -> None:
 
     if fmt == "json":
         data = {"hosts": [o.as_dict() for o in outcomes], "exit_code": exit_code(list(outcomes))}
-        print(json.dumps(data, indent=2))
+        _print(json.dumps(data, indent=2))
         return
     for o in outcomes:
         lines = _plan_lines(o) if plan and o.status is Status.PLANNED else _details(o)
-        print("\n".join(lines))
+        _print("\n".join(lines))
     if len(outcomes) > 1 or not plan:
-        _table(outcomes)
+        try:
+            _table(outcomes)
+        except OSError:
+            _print("")

@@ -53,6 +53,8 @@ class PushOutcome:
     notes: tuple[str, ...] = ()
     drift_after: tuple[str, ...] = ()  # what still differed after the push (then rolled back)
     revert_minutes: int | None = None
+    safety_net: str = "none"  # "revert timer", "reload in" or "none" (safetynet.Net)
+    archive_first: bool = False  # the archive block was pushed (and kept) on its own first
     saved: bool = False
     seconds: float = 0.0
     history: Path | None = None
@@ -65,6 +67,15 @@ class PushOutcome:
         """The sentence every outcome ends with."""
         if self.final is Final.NEW:
             return "the router runs the NEW (intended) config"
+        if (
+            self.final is Final.OLD
+            and self.status is Status.FAILED
+            and self.safety_net == "reload in"
+        ):
+            return (
+                "iosgen lost the router: its scheduled reload restarts it on the OLD "
+                f"(startup) config within {self.revert_minutes} min"
+            )
         if self.final is Final.OLD and self.status is Status.FAILED and self.revert_minutes:
             return (
                 f"iosgen lost the router: its revert timer puts the OLD config back "
@@ -89,6 +100,8 @@ class PushOutcome:
             "notes": list(self.notes),
             "drift_after": list(self.drift_after),
             "revert_minutes": self.revert_minutes,
+            "safety_net": self.safety_net,
+            "archive_first": self.archive_first,
             "saved": self.saved,
             "seconds": round(self.seconds, 3),
             "history": str(self.history) if self.history else None,

@@ -57,6 +57,7 @@ def _table() -> list[Cmd]:
     add("exec", "copy <url> startup-config", kind="action", action="copy_flash_start")
     add("exec", "delete <url>", kind="action", action="delete")
     add("exec", "configure terminal", kind="action", action="configure")
+    add("exec", "configure terminal revert timer <1-120>", kind="action", action="configure")
     add(
         "exec",
         "configure replace <url> [list] [force] [time <1-120>] [nolock]",

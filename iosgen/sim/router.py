@@ -39,6 +39,8 @@ class RouterSpec:
     modules: tuple[tuple[str, str], ...] = ()
     image: str = "12.4(25d)"
     feature_set: str = "advipservicesk9"
+    # seconds per IOS minute for `time N` / `revert timer N` / `reload in N` (tests shorten it)
+    minute: float = 60.0
 
 
 def bare_config_text(spec: RouterSpec) -> str:
@@ -255,7 +257,9 @@ class Router:
         self.cancel_rollback()
         self.rollback_to = before
         if self.schedule is not None:
-            self.rollback_handle = self.schedule(minutes * 60.0, self.expire_rollback_timer)
+            self.rollback_handle = self.schedule(
+                minutes * self.spec.minute, self.expire_rollback_timer
+            )
 
     def cancel_rollback(self) -> bool:
         pending = self.rollback_to is not None
@@ -267,9 +271,9 @@ class Router:
 
     def arm_reload(self, minutes: int, user: str) -> None:
         self.cancel_reload()
-        self.reload_at = (time.time() + minutes * 60, user)
+        self.reload_at = (time.time() + minutes * self.spec.minute, user)
         if self.schedule is not None:
-            self.reload_handle = self.schedule(minutes * 60.0, self.reload_now)
+            self.reload_handle = self.schedule(minutes * self.spec.minute, self.reload_now)
 
     def cancel_reload(self) -> bool:
         pending = self.reload_at is not None

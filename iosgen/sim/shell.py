@@ -17,6 +17,7 @@ from iosgen.sim.commands import grammar
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode, error_text, load_text
 from iosgen.sim.grammar import Cmd, Failure, Match, tokenize
+from iosgen.sim.images import REPLACE, REVERT, image_has
 from iosgen.sim.router import Router
 
 _PIPES = ("begin", "count", "exclude", "include", "section")
@@ -488,13 +489,33 @@ class Shell:
         self.pending = answer
         return facts.DELETE_FILENAME.format(name=default)
 
+    def _missing(self, feature: str, m: Match, word: int) -> str | None:
+        """`% Invalid input` at word `word` when the image lacks the feature (images.py)."""
+        if image_has(self.r.spec.image, feature):
+            return None
+        prompt, offset, line = self._where
+        return error_text(Failure("invalid", offset + m.starts[word]), line, prompt)
+
     def _x_configure(self, m: Match) -> str:
+        head = ""
+        if len(m.words) > 2:  # configure terminal revert timer N (Rollback Confirmed Change)
+            refused = self._missing(REVERT, m, 2)
+            if refused is not None:
+                return refused
+            if self.r.archive_path() is None:
+                return facts.REPLACE_NEEDS_ARCHIVE + "\n"
+            backup = self.r.archive_now()
+            self.r.arm_rollback(int(m.words[4]), self.r.running.clone())
+            head = facts.REPLACE_BACKUP.format(path=backup) + "\n"
         self.cfg = ConfigMode(self.r.running)
         self.cfg.nat_guard = self._nat_guard
         self.cfg.nat_changes = self._nat_changes
-        return facts.CONFIG_BANNER + "\n"
+        return head + facts.CONFIG_BANNER + "\n"
 
     def _x_replace(self, m: Match) -> str:
+        refused = self._missing(REPLACE, m, 1)
+        if refused is not None:
+            return refused
         w = m.words
         name = w[2].removeprefix("flash:")
         minutes = int(w[w.index("time") + 1]) if "time" in w else None
@@ -531,6 +552,9 @@ class Shell:
         return facts.REPLACE_WARNING
 
     def _x_confirm(self, m: Match) -> str:
+        refused = self._missing(REPLACE, m, 1)
+        if refused is not None:
+            return refused
         self.r.cancel_rollback()
         return ""
 

@@ -52,6 +52,7 @@ def bench(fleet: SimFleet, tmp_path: Path) -> Bench:
     options = PushOptions(
         device=DeviceOptions(known_hosts=tmp_path / "known_hosts", read_timeout=10.0),
         history_dir=tmp_path / "history",
+        lock_dir=tmp_path / "locks",
         reconnect_delays=(0.05, 0.1),  # the simulator frees its vty at once
     )
     return Bench(fleet, target, options, tmp_path)

@@ -16,6 +16,17 @@ from iosgen.render import render
 from iosgen.sim import Fault
 
 
+def assert_old(bench: Bench, before: str, outcome: Any) -> None:
+    """The router runs `before` again; after a first push's archive step, plus that block."""
+    now = body(bench.router.running_config())
+    if outcome.archive_first:
+        assert "archive" in now
+        start = now.index("archive")
+        end = next(i for i in range(start + 1, len(now)) if not now[i].startswith(" "))
+        now = now[:start] + now[end:]
+    assert now == body(before)
+
+
 def forced(bench: Bench, **kw: Any) -> PushOptions:
     return dataclasses.replace(bench.options, force=True, **kw)
 
@@ -70,13 +81,14 @@ def test_refused_on_management_path_without_force(bench: Bench, itd: Site) -> No
 def test_dropped_session_rolls_back_to_old(bench: Bench, itd: Site) -> None:
     before = bench.router.running_config()
     bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "drop-after", "5")])
-    outcome = push_host(itd, bench.target, forced(bench))
+    # no timer: no archive step first, so the drop lands in the plan's own lines
+    outcome = push_host(itd, bench.target, forced(bench, revert_minutes=0))
     assert outcome.status is Status.ROLLED_BACK, outcome.message
     assert outcome.final is Final.OLD
     assert "reconnected to roll back" in outcome.notes
     assert len(outcome.sent) == 5  # IOS took five lines, then the session ended
     assert outcome.failing_line == outcome.lines[5].strip()
-    assert body(bench.router.running_config()) == body(before)
+    assert_old(bench, before, outcome)
     assert "OLD" in outcome.where()
 
 
@@ -89,7 +101,7 @@ def test_rejected_line_rolls_back_with_ios_answer(bench: Bench, itd: Site) -> No
     assert outcome.failing_line == "ip route 10.10.0.0 255.255.0.0 Dialer2"
     assert outcome.ios_answer is not None
     assert "% Invalid input detected at '^' marker." in outcome.ios_answer
-    assert body(bench.router.running_config()) == body(before)
+    assert_old(bench, before, outcome)
     assert not [f for f in bench.router.flash_files() if f.startswith("iosgen-rollback-")]
 
 
@@ -138,31 +150,25 @@ def _at_intended(bench: Bench, site: Site) -> str:
     return bench.router.running_config()
 
 
-def test_nat_prompt_cleared_first(bench: Bench, itd: Site) -> None:
+def test_nat_mapping_removed_in_use_answers_yes_never_clears_the_table(
+    bench: Bench, itd: Site
+) -> None:
     _at_intended(bench, itd)
     bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "nat-in-use")])
     sofia = itd.pptp_clients["sofia"].model_copy(update={"nat": False})
     site = itd.model_copy(update={"pptp_clients": {"sofia": sofia}})
     outcome = push_host(site, bench.target, bench.options)
     assert outcome.status is Status.PUSHED, outcome.message
-    assert any("clear ip nat translation *" in n for n in outcome.notes)
-    assert audit_site(site, bench.router.running_config()).status == "in_sync"
-
-
-def test_nat_prompt_answered_yes(bench: Bench, itd: Site) -> None:
-    _at_intended(bench, itd)
-    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "nat-in-use")])
-    sofia = itd.pptp_clients["sofia"].model_copy(update={"nat": False})
-    site = itd.model_copy(update={"pptp_clients": {"sofia": sofia}})
-    outcome = push_host(
-        site, bench.target, dataclasses.replace(bench.options, clear_nat_first=False)
-    )
-    assert outcome.status is Status.PUSHED, outcome.message
     answered = [s for s in outcome.sent if s.note]
     assert [s.line for s in answered] == [
         "no ip nat inside source route-map VPN interface Dialer2 overload"
     ]
     assert "answered 'yes'" in answered[0].note
+    assert any("answered 'yes'" in n for n in outcome.notes)  # said in the output too
+    assert not any("clear ip nat" in s.line for s in outcome.sent)
+    assert not any("clear ip nat" in n for n in outcome.notes)
+    # the table was never emptied: the other mapping's translations are still there
+    assert bench.router.nat_translations
     assert audit_site(site, bench.router.running_config()).status == "in_sync"
 
 
@@ -232,7 +238,7 @@ def test_lost_router_rolls_itself_back_with_the_timer(bench: Bench, itd: Site) -
     )
     assert bench.router.rollback_pending
     assert bench.router.expire_rollback_timer()
-    assert body(bench.router.running_config()) == body(before)
+    assert_old(bench, before, outcome)
 
 
 class _DropsLastLine:
@@ -259,7 +265,7 @@ def test_drift_after_push_rolls_back(bench: Bench, itd: Site) -> None:
     assert outcome.drift_after == (
         "+ ip nat inside source route-map VPN interface Dialer2 overload",
     )
-    assert body(bench.router.running_config()) == body(before)
+    assert_old(bench, before, outcome)
 
 
 def _via_tunnel(site: Site) -> Site:
@@ -316,7 +322,7 @@ def test_ctrl_c_mid_push_rolls_back(bench: Bench, itd: Site) -> None:
     outcome = push_host(itd, bench.target, forced(bench), on_line=interrupt)
     assert outcome.status is Status.ROLLED_BACK
     assert outcome.message.startswith("interrupted by the operator; rolled back to flash:")
-    assert body(bench.router.running_config()) == body(before)
+    assert_old(bench, before, outcome)
 
 
 def test_session_log_of_a_push_holds_no_secret(bench: Bench, itd: Site) -> None:
@@ -329,14 +335,41 @@ def test_session_log_of_a_push_holds_no_secret(bench: Bench, itd: Site) -> None:
     assert leaks(text) == []
 
 
-def test_asked_for_revert_timer_without_archive_sends_nothing(bench: Bench, itd: Site) -> None:
-    before = bench.router.running_config()
+def test_first_push_sends_archive_alone_then_arms_the_timer(bench: Bench, itd: Site) -> None:
+    bare = bench.router.running_config()
     outcome = push_host(itd, bench.target, forced(bench, revert_minutes=5))
-    assert outcome.status is Status.ABORTED
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert outcome.archive_first and outcome.safety_net == "revert timer"
+    archive = [s.line for s in outcome.sent[:5]]
+    assert archive[0] == "archive" and any(a.startswith("path flash:") for a in archive)
+    assert any("sent on its own first" in n for n in outcome.notes)
+    assert any(n.startswith("armed the router's own rollback") for n in outcome.notes)
+    assert audit_site(itd, bench.router.running_config()).status == "in_sync"
+    assert not bench.router.rollback_pending
+    assert bare != bench.router.running_config()
+
+
+def test_first_push_lost_mid_way_heals_by_the_timer(bench: Bench, itd: Site) -> None:
+    """The riskiest push (AAA, the management account on a bare router) is protected too."""
+    bare = bench.router.running_config()
+    sent: list[object] = []
+
+    def cut(host: str, line: object) -> None:
+        sent.append(line)
+        if len(sent) == 12:  # past the archive step, in the middle of AAA and users
+            bench.fleet.set_faults(
+                "R-ITD", [Fault("R-ITD", "drop-after", "0"), Fault("R-ITD", "bad-password")]
+            )
+
+    outcome = push_host(itd, bench.target, forced(bench), on_line=cut)
+    assert outcome.status is Status.FAILED
     assert outcome.final is Final.OLD
-    assert outcome.message.startswith("--revert-timer needs `archive` / `path` on the router")
-    assert bench.router.running_config() == before
-    assert not [f for f in bench.router.flash_files() if f.startswith("iosgen-rollback-")]
+    assert bench.router.rollback_pending
+    assert bench.router.expire_rollback_timer()
+    healed = bench.router.running_config()
+    # the old config plus the archive block the first step added (and kept)
+    assert "archive" in body(healed)
+    assert [ln for ln in body(healed) if ln in body(bare)] == body(bare)
 
 
 def test_refused_configure_confirm_rolls_back_instead_of_claiming_new(
@@ -348,19 +381,24 @@ def test_refused_configure_confirm_rolls_back_instead_of_claiming_new(
     assert outcome.status is not Status.PUSHED, outcome.message
     assert outcome.final is Final.OLD
     assert audit_site(itd, bench.router.running_config()).status == "in_sync"
-    assert body(bench.router.running_config()) == body(before)
+    assert_old(bench, before, outcome)
 
 
-def test_nat_mapping_changed_while_in_use_clears_translations_first(
-    bench: Bench, itd: Site
-) -> None:
+def test_nat_mapping_retyped_while_in_use_is_removed_first(bench: Bench, itd: Site) -> None:
     line = "ip nat inside source route-map VPN interface Dialer2 overload"
-    repointed = render(itd).text.replace(line, line.replace("Dialer2", "FastEthernet0/0"))
+    old = line.replace("Dialer2", "FastEthernet0/0")
+    repointed = render(itd).text.replace(line, old)
     assert bench.router.set_running(repointed) == []
     bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "nat-in-use")])
     outcome = push_host(itd, bench.target, bench.options)
     assert outcome.status is Status.PUSHED, outcome.message
-    assert any("clear ip nat translation *" in n for n in outcome.notes)
+    lines = [s.line for s in outcome.sent]
+    assert lines.index(f"no {old}") == lines.index(line) - 1
+    removed = outcome.sent[lines.index(f"no {old}")]
+    assert "answered 'yes'" in removed.note
+    assert any("re-typed" in n for n in outcome.notes)
+    assert not any("clear ip nat" in x for x in lines)
+    assert bench.router.nat_translations  # no `clear ip nat translation *`
     assert audit_site(itd, bench.router.running_config()).status == "in_sync"
 
 
@@ -376,4 +414,4 @@ def test_ctrl_c_while_verifying_rolls_back_and_says_so(bench: Bench, itd: Site) 
     assert outcome.status is Status.ROLLED_BACK, outcome.message
     assert outcome.final is Final.OLD
     assert outcome.message.startswith("interrupted by the operator; rolled back to flash:")
-    assert body(bench.router.running_config()) == body(before)
+    assert_old(bench, before, outcome)

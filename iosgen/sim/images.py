@@ -1,0 +1,47 @@
+"""Which exec commands a simulated router's IOS image has (the simulator's own table).
+
+From Cisco's feature histories (docs/rollback.md lists the sources):
+
+- Configuration Replace and Configuration Rollback: `configure replace ...
+  [time N]`, `configure confirm`. First in 12.3(7)T (also 12.2(25)S and the SB,
+  SRA, SXH trains); 12.4 mainline and every later release have it.
+- Configuration Rollback Confirmed Change: `configure terminal revert timer N`,
+  `configure revert`. First in 12.4(20)T (and 12.2(33)SRC/SB/SXI); 15.0 on.
+- `reload in N` / `reload cancel`: every image.
+
+An image the table cannot read is taken as the oldest: only what every image has.
+"""
+
+from __future__ import annotations
+
+import re
+
+REPLACE = "configure-replace"
+REVERT = "configure-revert"
+
+_RE = re.compile(r"^(\d+)\.(\d+)\((\d+)[a-z]*\)([A-Z]*)")
+
+# feature -> (every release from this major.minor on, {train: first (major, minor, build)})
+_TABLE: dict[str, tuple[tuple[int, int], dict[str, tuple[int, int, int]]]] = {
+    REPLACE: (
+        (12, 4),
+        {"T": (12, 3, 7), "S": (12, 2, 25), "SRA": (12, 2, 33), "SXH": (12, 2, 33)},
+    ),
+    REVERT: (
+        (15, 0),
+        {"T": (12, 4, 20), "SRC": (12, 2, 33), "SB": (12, 2, 33), "SXI": (12, 2, 33)},
+    ),
+}
+
+
+def image_has(image: str, feature: str) -> bool:
+    match = _RE.match(image.strip())
+    if match is None:
+        return False
+    major, minor, build = (int(match[i]) for i in (1, 2, 3))
+    train = match[4]
+    every, trains = _TABLE[feature]
+    if (major, minor) >= every:
+        return True
+    first = trains.get(train)
+    return first is not None and (major, minor, build) >= first
