@@ -354,7 +354,10 @@ class Config:
                     for block in sorted(lines, key=_sort_key):
                         out.extend(self._render_block(block, 0))
                     continue
-                for ln in sorted(lines, key=_sort_key):
+                ordered = sorted(lines, key=_sort_key)
+                if section == "username":
+                    ordered = _by_user(ordered)
+                for ln in ordered:
                     out.extend(ln.text.split("\n"))
         return out
 
@@ -411,6 +414,18 @@ def _interface_sort(line: Line) -> tuple[int, tuple[int, ...]]:
             nums = tuple(int(x) for x in name[len(typ) :].split("/"))
             return rank, nums
     return 99, ()
+
+
+def _by_user(lines: list[Line]) -> list[Line]:
+    """A user's lines together, in the order the users were made: its password or
+    secret line first, then its attributes (`username U autocommand ...`)."""
+    users: dict[str, list[Line]] = {}
+    for ln in lines:
+        users.setdefault(ln.words[1], []).append(ln)
+    out: list[Line] = []
+    for mine in sorted(users.values(), key=lambda group: min(ln.seq for ln in group)):
+        out += sorted(mine, key=lambda ln: (ln.words[2:3] == ["autocommand"], ln.seq))
+    return out
 
 
 def _sort_key(line: Line) -> tuple[object, ...]:

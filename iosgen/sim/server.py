@@ -70,6 +70,8 @@ class _Session(asyncssh.SSHServerSession[bytes]):
     def session_started(self) -> None:
         with self._router.lock:
             self._send(self._shell.greeting(), True)
+        if self._shell.closed:  # an autocommand ran and the router hung up
+            self._close_later()
 
     def data_received(self, data: bytes, datatype: Any) -> None:
         try:

@@ -58,6 +58,14 @@ class Shell:
         text = ""
         if banner is not None:
             text = banner.words[2][2:-2] + "\n"
+        command = self.r.autocommand(self.user)
+        if command is not None:
+            # The user's autocommand runs before any prompt; when it completes the
+            # router hangs up (no `nohangup`): such an account never gets a CLI.
+            with self.r.lock:
+                text += self._exec_line(command, self.level, 0, self.prompt())
+            self.closed = True
+            return text
         return text + "\n" + self.prompt()
 
     # ---- input ---------------------------------------------------------------------------
