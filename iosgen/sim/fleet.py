@@ -20,7 +20,7 @@ import asyncssh
 
 from iosgen.sim.faults import Fault
 from iosgen.sim.router import Router, RouterSpec
-from iosgen.sim.server import RouterServer, load_or_create_key, public_key_text
+from iosgen.sim.server import RouterServer, load_or_create_key, private_dir, public_key_text
 
 T = TypeVar("T")
 TARGETS_FILE = "sim-targets.yaml"
@@ -133,7 +133,7 @@ class SimFleet:
         self.stop()
 
     def start(self) -> None:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.state_dir)  # host keys live there
         loop = asyncio.new_event_loop()
         self._loop = loop
         ready = threading.Event()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,27 @@ KEY_BITS = 1024  # `crypto key generate rsa modulus 1024`, the usual size on a 2
 
 
 def load_or_create_key(path: Path) -> asyncssh.SSHKey:
-    """The router's persistent RSA host key (created on first start)."""
+    """The router's persistent RSA host key (created on first start).
+
+    A private key: the file is the owner's only (0600) in a folder that is too
+    (0700), as OpenSSH keeps its own; a key left readable by an older version is
+    closed up when it is read.
+    """
+    private_dir(path.parent)
     if path.exists():
+        os.chmod(path, 0o600)
         return asyncssh.read_private_key(path)
     key = asyncssh.generate_private_key("ssh-rsa", key_size=KEY_BITS)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key.write_private_key(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key.export_private_key())
     return key
+
+
+def private_dir(path: Path) -> None:
+    """Make `path` (and missing parents) a folder only its owner can enter."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
 
 
 def public_key_text(key: asyncssh.SSHKey) -> str:
