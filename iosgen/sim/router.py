@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from iosgen.sim import facts
+from iosgen.sim import facts, hardware
 from iosgen.sim.config import Config, Line
 from iosgen.sim.configmode import load_text
 from iosgen.sim.faults import Fault
@@ -66,6 +66,7 @@ def _stamp(t: float) -> str:
 @dataclass
 class Router:
     spec: RouterSpec
+    hw: hardware.Hardware = field(init=False)  # from the spec's model and modules
     running: Config = field(default_factory=Config)
     startup: str | None = None
     flash: dict[str, str] = field(default_factory=dict)
@@ -88,6 +89,7 @@ class Router:
     cancel: Callable[[object], None] | None = None
 
     def __post_init__(self) -> None:
+        self.hw = hardware.profile(self.spec.model, self.spec.modules)
         self.boot()
 
     @property
@@ -99,7 +101,7 @@ class Router:
         text = self.startup
         if text is None:
             text = self.spec.initial_config or bare_config_text(self.spec)
-        self.running = Config()
+        self.running = Config(self.hw)
         self.load_errors = load_text(self.running, text)
         self.booted = time.time()
         self.last_change = None
@@ -286,7 +288,7 @@ class Router:
 
     def set_running(self, text: str) -> list[str]:
         with self.lock:
-            cfg = Config()
+            cfg = Config(self.hw)
             errors = load_text(cfg, text)
             self.running = cfg
             return errors
