@@ -200,7 +200,8 @@ IP_INT_BRIEF_HEADER: Final = (
 
 # --- interfaces ------------------------------------------------------------------------
 # canonical type name -> NVGEN sort rank. Loopback/Tunnel print before the physical
-# ports, Vlan after them, then Virtual-Template and Dialer (ios-reference §2.2 item 9);
+# ports, then Virtual-Template, Vlan and Dialer (ios-reference §2.2 item 9; Vlan1
+# between Virtual-Template1 and Dialer0 in 87x captures [L]);
 # physical ports of every type share one rank and sort by their numbers (onboard
 # first, then slot by slot). Which physical types and ports a router has comes from
 # its hardware (hardware.py); the dict order is also the order in which an
@@ -213,8 +214,8 @@ INTERFACE_TYPES: Final[dict[str, int]] = {
     "FastEthernet": 2,
     "GigabitEthernet": 2,
     "Serial": 2,
-    "Vlan": 3,
-    "Virtual-Template": 4,
+    "Virtual-Template": 3,
+    "Vlan": 4,
     "Dialer": 5,
 }
 # short names IOS prints in `show ip interface brief`: none on 12.4, full names are used.
