@@ -69,9 +69,14 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         self._chan: Any = None
         self._due = 0.0
         self._loop = asyncio.get_event_loop()
+        self._hangup: Any = None  # the connection to close once the channel has
 
     def connection_made(self, chan: Any) -> None:
         self._chan = chan
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._hangup is not None:
+            self._hangup.close()
 
     def pty_requested(self, term_type: str, term_size: Any, term_modes: Any) -> bool:
         return True
@@ -138,9 +143,10 @@ class _Session(asyncssh.SSHServerSession[bytes]):
                 elif self._shell.dropped and conn is not None:
                     conn.abort()  # the link just dies
                 else:  # `exit`: the router ends the session cleanly
+                    # the connection goes once the channel has closed, so what is
+                    # still queued on it (the last answer) reaches the client first
+                    self._hangup = conn
                     chan.close()
-                    if conn is not None:
-                        conn.close()
 
         self._loop.call_at(max(self._due, self._loop.time()), close)
 
