@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Hardware:
     ports: tuple[str, ...]
     switch_ports: frozenset[str]
 
-    @property
+    @cached_property
     def types(self) -> frozenset[str]:
         """The interface types this router knows: its physical ones, the logical ones,
         and Vlan where it has switch ports."""
