@@ -292,6 +292,19 @@ class Aaa(_Model):
     authorization_exec: Methods = "local"
     authorization_network: Methods = "if-authenticated"
 
+    @field_validator("authorization_exec")
+    @classmethod
+    def _exec_local(cls, value: str, info: Any) -> str:
+        # A local user's attributes (the management account's privilege, the VPN
+        # accounts' `autocommand exit`) apply only through local exec authorization:
+        # without `local` here a PPTP user would get a CLI (docs/aaa.md).
+        if info.data.get("enabled", True) and "local" not in value.split():
+            raise ValueError(
+                "must include 'local': local users' privilege and autocommand apply only "
+                "through local exec authorization (a VPN user would get a CLI)"
+            )
+        return value
+
 
 class Services(_Model):
     timestamps: bool = True

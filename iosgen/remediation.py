@@ -62,7 +62,8 @@ SINGLE_VALUE: tuple[SingleValue, ...] = (
     SingleValue(None, r"^banner (\S+) "),  # banner motd ^C...^C: typing a new one replaces it
     SingleValue(None, r"^enable secret "),
     SingleValue(None, r"^enable password "),
-    SingleValue(None, r"^username (\S+) "),  # username ivan password 7 ...: one per name
+    SingleValue(None, r"^username (\S+) (?!autocommand )"),  # username ivan password 7 ...
+    SingleValue(None, r"^(username \S+ autocommand) "),  # a user's attribute: its own line
     SingleValue(None, r"^ip domain name "),
     SingleValue(None, r"^ip ssh version "),
     SingleValue(None, r"^aaa session-id "),
@@ -137,6 +138,7 @@ class ShortNegation:
 
 
 SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
+    ShortNegation(None, r"^username \S+ autocommand"),
     ShortNegation(None, r"^username \S+"),
     ShortNegation(None, r"^enable (?:secret|password)"),
     ShortNegation(None, r"^snmp-server community \S+"),
@@ -491,9 +493,11 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
             deletes = _objects(run_line.text, DEFINES)
             text = _negation(run_line.text, None)
             positive = run_line.text.startswith("no ")  # `no cdp run` removed = `cdp run` typed
-            steps.append(
-                _Step([Command(text)], positive, set(), deletes, set(), _all_refs(run_line))
-            )
+            commands = [Command(text)]
+            if re.match(r"username \S+$", text[3:]):  # IOS drops the user's attributes too
+                user = text[3:] + " autocommand "
+                commands += [Command(ln.text) for ln in intended.lines if ln.text.startswith(user)]
+            steps.append(_Step(commands, positive, set(), deletes, set(), _all_refs(run_line)))
             continue
         step = _Step(
             [*_clear_first(child.text, running.lines), Command(child.text)],

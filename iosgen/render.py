@@ -174,8 +174,12 @@ def ios_view(site: Site) -> IosView:
         for name, secret in site.pptp_server.users.items():
             # MS-CHAP needs the clear secret: a reversible `password`, never `secret 5`.
             password = secrets.reversible(secret, "pptp_server", "users", name)
-            usernames.append((name, f"username {name} password {password}"))
-    usernames.sort()
+            # A VPN account gets its PPP session and no CLI: level 0, and an
+            # autocommand that ends any exec session at once (docs/aaa.md). PPP
+            # authentication checks only the password, so CHAP/MS-CHAP still work.
+            usernames.append((name, f"username {name} privilege 0 password {password}"))
+            usernames.append((name, f"username {name} autocommand exit"))
+    usernames.sort(key=lambda u: u[0])  # stable: a user's own line before its attribute
 
     routes: list[tuple[int, int, str]] = []
     wan_name, wan = site.wan

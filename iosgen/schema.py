@@ -42,16 +42,16 @@ def schema(kind: SchemaKind = "site") -> dict[str, Any]:
         Address,
         InterfaceAddress,
         Ipv4Setting,
+        LoginSecret,
         Network,
-        SecretValue,
         Site,
     )
 
     model = copy.deepcopy(Site.model_json_schema())
     # The value types' own schema fragments, found by equality and replaced whole.
     swaps: Swaps = [
-        # `password: 1234` reaches the resolver as "1234"
-        (_fragment(SecretValue), {"type": ["string", "integer"]}),
+        # every secret type shares one schema; `password: 1234` reaches the resolver as "1234"
+        (_fragment(LoginSecret), {"type": ["string", "integer"]}),
         (_fragment(Address), {"pattern": f"^{_QUAD}$"}),
         (_fragment(Network), {"pattern": f"^{_QUAD}/{_PREFIX}$"}),
         (_fragment(InterfaceAddress), {"pattern": f"^{_QUAD}/{_PREFIX}$"}),

@@ -50,7 +50,7 @@ def sim(
         Path | None, typer.Option("--secrets", help="Secrets file for secret:NAME references.")
     ] = None,
 ) -> None:
-    """Serve one simulated Cisco 2801 (IOS 12.4) per site on 127.0.0.1 until Ctrl-C."""
+    """Serve one simulated Cisco router (the site's hardware, IOS 12.4) per site on 127.0.0.1."""
     import warnings
 
     from iosgen.inventory import load_inventory
@@ -88,6 +88,10 @@ def sim(
                 password=mgmt.password.reveal(),
                 enable_secret=enable,
                 initial_config=_initial_config(initial, site),
+                model=site.hardware.model,
+                modules=tuple(sorted(site.hardware.modules.items())),
+                image=site.hardware.image,
+                feature_set=site.hardware.feature_set,
             )
         )
     state = targets.parent / ".iosgen-sim"
@@ -135,10 +139,16 @@ def _print_table(fleet: object, initial: str, faults: Sequence[object]) -> None:
     from iosgen.sim import Fault, SimFleet
 
     assert isinstance(fleet, SimFleet)
-    table = Table(title="iosgen sim: Cisco 2801, IOS 12.4(25d), SSH on loopback")
-    for col in ("hostname", "address", "username", "initial", "faults", "host key (SHA256)"):
+    table = Table(title="iosgen sim: simulated Cisco IOS routers, SSH on loopback")
+    cols = ("hostname", "hardware", "address", "username", "initial", "faults", "host key (SHA256)")
+    for col in cols:
         table.add_column(col)
+    specs = {s.hostname: s for s in fleet.specs}
     for name, t in fleet.targets.items():
+        spec = specs[name]
+        hardware = f"{spec.model} {spec.image}" + "".join(
+            f" {module}@{slot}" for slot, module in spec.modules
+        )
         mine = [
             f"{f.kind}={f.value}" if f.value else f.kind
             for f in faults
@@ -146,6 +156,7 @@ def _print_table(fleet: object, initial: str, faults: Sequence[object]) -> None:
         ]
         table.add_row(
             name,
+            hardware,
             f"{t.host}:{t.port}",
             t.username,
             initial,

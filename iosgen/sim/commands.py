@@ -153,6 +153,10 @@ def _table() -> list[Cmd]:
         pw="secret",
     )
     add(g, "username <word> [privilege <0-15>] nopassword", key=2, section="username")
+    # A per-user attribute on a line of its own (the password line takes the rest of
+    # its line); `no username U` removes it with the user, `no username U autocommand`
+    # only the attribute.
+    add(g, "username <word> autocommand <line>", key=3, nokey=2, section="username")
     add(g, "archive", kind="enter", enters="config-archive", section="archive*")
     add(g, "ip ssh version {1|2}", key=3, section="ip-ssh")
     add(g, "ip ssh time-out <1-120>", key=3, section="ip-ssh")

@@ -23,12 +23,12 @@ from iosgen.sim.facts import (
     INTERFACE_TYPES,
     LAYOUT,
     NEEDS_PROTOCOL,
-    PHYSICAL_INTERFACES,
     PHYSICAL_NOT_REMOVABLE,
     SUBNET_OVERLAP,
     USER_PASSWORD_AND_SECRET,
 )
 from iosgen.sim.grammar import Cmd, Match
+from iosgen.sim.hardware import DEFAULT, Hardware
 from iosgen.sim.secrets import md5_secret, type7_encode
 
 _SEQ = itertools.count()
@@ -73,10 +73,11 @@ class Outcome:
 class Config:
     """A running (or startup) configuration as IOS holds it."""
 
-    def __init__(self) -> None:
+    def __init__(self, hw: Hardware = DEFAULT) -> None:
+        self.hw = hw
         self.root: list[Line] = []
-        # Blocks IOS always has on a 2801: the onboard ports, control-plane, the lines.
-        for name in PHYSICAL_INTERFACES:
+        # Blocks IOS always has: the router's physical ports, control-plane, the lines.
+        for name in hw.ports:
             self.root.append(Line(_cmd("config", "interface <if>"), ["interface", name], False, []))
         self.root.append(Line(_cmd("config", "control-plane"), ["control-plane"], False, []))
         self.root.append(Line(_cmd("config", "line con 0"), ["line", "con", "0"], False, []))
@@ -283,7 +284,7 @@ class Config:
                 return Outcome()
             words = ["route-map", words[1], action, seq]
         if negated:
-            if words[0] == "interface" and words[1] in PHYSICAL_INTERFACES:
+            if words[0] == "interface" and words[1] in self.hw.ports:
                 return Outcome(message=PHYSICAL_NOT_REMOVABLE)
             if words[0] in ("line", "control-plane"):
                 return Outcome()
@@ -354,7 +355,10 @@ class Config:
                     for block in sorted(lines, key=_sort_key):
                         out.extend(self._render_block(block, 0))
                     continue
-                for ln in sorted(lines, key=_sort_key):
+                ordered = sorted(lines, key=_sort_key)
+                if section == "username":
+                    ordered = _by_user(ordered)
+                for ln in ordered:
                     out.extend(ln.text.split("\n"))
         return out
 
@@ -384,10 +388,11 @@ class Config:
         children = list(block.children or [])
         mode = block.cmd.enters or ""
         children += self._default_toggles(children, mode, "")
-        if mode == "config-if":
+        if mode == "config-if" and block.words[1] not in self.hw.switch_ports:
+            # a switch port prints nothing by default: it has no address, no duplex
             if not any(ln.cmd.slot == "ipaddr" for ln in children):
                 children.append(Line(_cmd("config-if", "ip address <ip> <ip>"), ["no"], seq=-1))
-            if block.words[1].startswith("FastEthernet"):
+            if block.words[1].startswith(("FastEthernet", "GigabitEthernet")):
                 for word, syntax in (
                     ("duplex", "duplex {auto|full|half}"),
                     ("speed", "speed {10|100|auto}"),
@@ -404,13 +409,27 @@ class Config:
         return out
 
 
-def _interface_sort(line: Line) -> tuple[int, tuple[int, ...]]:
+def _interface_sort(line: Line) -> tuple[int, int, tuple[int, ...], str]:
     name = line.words[1]
     for typ, rank in INTERFACE_TYPES.items():
-        if name.startswith(typ):
-            nums = tuple(int(x) for x in name[len(typ) :].split("/"))
-            return rank, nums
-    return 99, ()
+        rest = name[len(typ) :]
+        if name.startswith(typ) and rest[:1].isdigit():
+            nums = tuple(int(x) for x in rest.split("/"))
+            # physical ports: onboard (fewer parts) first, then slot by slot
+            return rank, len(nums) if rank == 2 else 0, nums, typ
+    return 99, 0, (), name
+
+
+def _by_user(lines: list[Line]) -> list[Line]:
+    """A user's lines together, in the order the users were made: its password or
+    secret line first, then its attributes (`username U autocommand ...`)."""
+    users: dict[str, list[Line]] = {}
+    for ln in lines:
+        users.setdefault(ln.words[1], []).append(ln)
+    out: list[Line] = []
+    for mine in sorted(users.values(), key=lambda group: min(ln.seq for ln in group)):
+        out += sorted(mine, key=lambda ln: (ln.words[2:3] == ["autocommand"], ln.seq))
+    return out
 
 
 def _sort_key(line: Line) -> tuple[object, ...]:

@@ -23,7 +23,7 @@ from iosgen.sim.facts import (
     NAT_CANNOT_CHANGE,
     RSA_KEYS,
 )
-from iosgen.sim.grammar import Failure, Match
+from iosgen.sim.grammar import Failure, Match, on_hardware
 
 
 def mode_depth(mode: str) -> int:
@@ -71,6 +71,10 @@ class ConfigMode:
         return self._banner is not None
 
     def feed(self, line: str, prompt: str) -> LineResult:
+        with on_hardware(self.config.hw):
+            return self._feed(line, prompt)
+
+    def _feed(self, line: str, prompt: str) -> LineResult:
         if self._banner is not None:
             return self._banner_line(line)
         if not line.strip():

@@ -140,11 +140,10 @@ SYSLOG_CONFIG_I: Final = (
 )
 NVRAM_SIZE: Final = 196600
 FLASH_SIZE: Final = 64016384
-IMAGE_NAME: Final = "c2801-advipservicesk9-mz.124-25d.bin"
 IMAGE_SIZE: Final = 22429420
 
 SHOW_VERSION: Final = (
-    "Cisco IOS Software, 2801 Software (C2801-ADVIPSERVICESK9-M), Version 12.4(25d), "
+    "Cisco IOS Software, {software} ({label}), Version {version}, "
     "RELEASE SOFTWARE (fc1)\n"
     """\
 Technical Support: http://www.cisco.com/techsupport
@@ -163,17 +162,26 @@ States and local country laws governing import, export, transfer and
 use. Delivery of Cisco cryptographic products does not imply
 third-party authority to import, export, distribute or use encryption.
 
-Cisco 2801 (revision 7.0) with 236544K/25600K bytes of memory.
+Cisco {model} (revision 7.0) with 236544K/25600K bytes of memory.
 Processor board ID FCZ1234A0BC
-2 FastEthernet interfaces
-1 Virtual Private Network (VPN) Module
-DRAM configuration is 64 bits wide with parity disabled.
+{ports}DRAM configuration is 64 bits wide with parity disabled.
 191K bytes of NVRAM.
 62720K bytes of ATA CompactFlash (Read/Write)
 
 Configuration register is 0x2102
 """
 )
+
+# `show version`'s hardware lines, one per interface type, then the VPN module
+PORT_COUNT: Final = "{n} {kind} interface{s}\n"
+PORT_KINDS: Final[dict[str, str]] = {
+    "ATM": "ATM",
+    "BRI": "ISDN Basic Rate",
+    "FastEthernet": "FastEthernet",
+    "GigabitEthernet": "Gigabit Ethernet",
+    "Serial": "Serial",
+}
+VPN_MODULE: Final = "1 Virtual Private Network (VPN) Module\n"
 
 # running-config comment lines IOS writes itself
 LAST_CHANGE: Final = "! Last configuration change at {at} by {user}"
@@ -191,18 +199,25 @@ IP_INT_BRIEF_HEADER: Final = (
 )
 
 # --- interfaces ------------------------------------------------------------------------
-# canonical type name -> (NVGEN sort rank, valid numbers as a predicate description)
-# The 2801 has two onboard FastEthernet ports; logical interfaces are created on demand.
-# Loopback/Tunnel print before the physical ports, Virtual-Template and Dialer after
-# (ios-reference §2.2 item 9).
+# canonical type name -> NVGEN sort rank. Loopback/Tunnel print before the physical
+# ports, then Virtual-Template, Vlan and Dialer (ios-reference §2.2 item 9; Vlan1
+# between Virtual-Template1 and Dialer0 in 87x captures [L]);
+# physical ports of every type share one rank and sort by their numbers (onboard
+# first, then slot by slot). Which physical types and ports a router has comes from
+# its hardware (hardware.py); the dict order is also the order in which an
+# abbreviation is resolved.
 INTERFACE_TYPES: Final[dict[str, int]] = {
     "Loopback": 0,
     "Tunnel": 1,
+    "ATM": 2,
+    "BRI": 2,
     "FastEthernet": 2,
+    "GigabitEthernet": 2,
+    "Serial": 2,
     "Virtual-Template": 3,
-    "Dialer": 4,
+    "Vlan": 4,
+    "Dialer": 5,
 }
-PHYSICAL_INTERFACES: Final = ("FastEthernet0/0", "FastEthernet0/1")
 # short names IOS prints in `show ip interface brief`: none on 12.4, full names are used.
 
 # --- type 7 (ios-reference §4) ---------------------------------------------------------
@@ -281,8 +296,11 @@ LAYOUT: Final[tuple[str, ...]] = (
     "end",
 )
 
-# Lines an IOS 12.4 2801 prints with an empty startup config (before the management
-# account is added). Parsed through the grammar like any other config.
+# Lines an IOS 12.4 ISR prints with an empty startup config (before the management
+# account is added), the interfaces aside: every physical port of the router's
+# hardware is there from the start (config.Config), with its defaults (`no ip
+# address`, `duplex auto`, `speed auto` on a routed Ethernet port, nothing on a
+# switch port). Parsed through the grammar like any other config.
 FACTORY_DEFAULTS: Final = """\
 version 12.4
 service timestamps debug datetime msec
@@ -294,14 +312,6 @@ boot-end-marker
 no aaa new-model
 ip cef
 multilink bundle-name authenticated
-interface FastEthernet0/0
- no ip address
- duplex auto
- speed auto
-interface FastEthernet0/1
- no ip address
- duplex auto
- speed auto
 ip forward-protocol nd
 no ip http server
 no ip http secure-server

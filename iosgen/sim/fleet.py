@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 import asyncssh
 
+from iosgen.sim import hardware
 from iosgen.sim.faults import Fault
 from iosgen.sim.router import Router, RouterSpec
-from iosgen.sim.server import RouterServer, load_or_create_key, public_key_text
+from iosgen.sim.server import RouterServer, load_or_create_key, private_dir, public_key_text
 
 T = TypeVar("T")
 TARGETS_FILE = "sim-targets.yaml"
@@ -108,6 +109,11 @@ class SimFleet:
         names = [s.hostname.lower() for s in self.specs]
         if len(set(names)) != len(names):
             raise ValueError("two routers with the same hostname")
+        for s in self.specs:  # an unknown model or module: refused before anything starts
+            try:
+                hardware.profile(s.model, s.modules)
+            except ValueError as exc:
+                raise ValueError(f"{s.hostname}: {exc}") from None
         self.state_dir = Path(state_dir)
         self.modern_ssh = modern_ssh
         self.targets_file = Path(targets_file) if targets_file else self.state_dir / TARGETS_FILE
@@ -133,7 +139,7 @@ class SimFleet:
         self.stop()
 
     def start(self) -> None:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.state_dir)  # host keys live there
         loop = asyncio.new_event_loop()
         self._loop = loop
         ready = threading.Event()

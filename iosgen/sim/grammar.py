@@ -15,10 +15,26 @@ Syntax strings: keywords as written, parameters in angle brackets (`<ip>`,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from iosgen.sim.facts import INTERFACE_TYPES, PHYSICAL_INTERFACES
+from iosgen.sim.facts import INTERFACE_TYPES
+from iosgen.sim.hardware import DEFAULT, PHYSICAL_TYPES, Hardware
+
+# The hardware of the router whose line is being parsed: interface names depend on it.
+_HARDWARE: ContextVar[Hardware] = ContextVar("hardware", default=DEFAULT)
+
+
+@contextmanager
+def on_hardware(hw: Hardware) -> Iterator[None]:
+    """Parse the lines of this block against `hw`'s interfaces."""
+    token = _HARDWARE.set(hw)
+    try:
+        yield
+    finally:
+        _HARDWARE.reset(token)
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,7 +164,7 @@ def expand(syntax: str) -> list[list[str]]:
 
 
 _IP = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$")
-_IFNUM = re.compile(r"^(\d+)(?:/(\d+))?$")
+_IFNUM = re.compile(r"^[0-9]+(?:/[0-9]+){0,2}$")  # ASCII digits only, as IOS reads them
 _IFNAME = re.compile(r"^([A-Za-z-]+)(\S*)$")
 _PARAM_ORDER = {"<ip>": 0, "<if>": 1, "<url>": 2, "<word>": 8, "<line>": 9}
 
@@ -162,7 +178,8 @@ def canonical_ip(text: str) -> str | None:
 
 def interface_type(prefix: str) -> str | None:
     low = prefix.lower()
-    hits = [t for t in INTERFACE_TYPES if t.lower().startswith(low)]
+    known = _HARDWARE.get().types
+    hits = [t for t in INTERFACE_TYPES if t in known and t.lower().startswith(low)]
     exact = [t for t in hits if t.lower() == low]
     if exact:
         return exact[0]
@@ -170,18 +187,39 @@ def interface_type(prefix: str) -> str | None:
 
 
 def canonical_interface(typ: str, number: str) -> str | None:
-    m = _IFNUM.match(number)
-    if not m:
+    if not _IFNUM.match(number):
         return None
     name = f"{typ}{number}"
-    if typ == "FastEthernet":
-        return name if name in PHYSICAL_INTERFACES else None
-    if m.group(2) is not None:
+    if typ in PHYSICAL_TYPES:
+        return name if name in _HARDWARE.get().ports else None
+    if "/" in number:
         return None
-    n = int(m.group(1))
-    limit = {"Dialer": 255, "Virtual-Template": 1000}.get(typ, 2147483647)
-    low = 1 if typ == "Virtual-Template" else 0
+    n = int(number)
+    limit = {"Dialer": 255, "Virtual-Template": 1000, "Vlan": 4094}.get(typ, 2147483647)
+    low = 1 if typ in ("Virtual-Template", "Vlan") else 0
     return f"{typ}{n}" if low <= n <= limit else None
+
+
+def port_error_at(typ: str, number: str) -> int | None:
+    """Where IOS puts the caret in a port number this router lacks (`0/2` on a
+    2801: under the `2`): the first part no port of that type has; None if the
+    text is no port number at all."""
+    if typ not in PHYSICAL_TYPES or not _IFNUM.match(number):
+        return None
+    have = [p[len(typ) :].split("/") for p in _HARDWARE.get().ports if p.startswith(typ)]
+    have = [h for h in have if h[0].isdigit()]
+    parts = number.split("/")
+    pos = 0
+    for k in range(len(parts)):
+        if not any(h[: k + 1] == parts[: k + 1] for h in have):
+            return pos
+        pos += len(parts[k]) + 1
+    return len(number)
+
+
+class _BadPort(Exception):
+    def __init__(self, pos: int) -> None:
+        self.pos = pos
 
 
 class _NeedMore(Exception):
@@ -210,10 +248,14 @@ def _match_param(spec: str, toks: Sequence[Tok], i: int, line: str) -> tuple[int
             return None
         if m.group(2):
             name = canonical_interface(typ, m.group(2))
+            if name is None and (at := port_error_at(typ, m.group(2))) is not None:
+                raise _BadPort(toks[i].start + len(m.group(1)) + at)
             return (1, name) if name else None
         if i + 1 >= len(toks):
             raise _NeedMore
         name = canonical_interface(typ, toks[i + 1].text)
+        if name is None and (at := port_error_at(typ, toks[i + 1].text)) is not None:
+            raise _BadPort(toks[i + 1].start + at)
         return (2, name) if name else None
     m2 = re.fullmatch(r"<(-?\d+)-(\d+)>", spec)
     if m2:
@@ -310,6 +352,8 @@ class Grammar:
                     got = _match_param(spec, toks, i, line)
                 except _NeedMore:
                     return Failure("incomplete", t.start, i)
+                except _BadPort as bad:
+                    return Failure("invalid", bad.pos, i)
                 if got is not None:
                     words.append(got[1])
                     starts.append(t.start)

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from iosgen.sim import facts
-from iosgen.sim.config import Config
+from iosgen.sim import facts, hardware
+from iosgen.sim.config import Config, Line
 from iosgen.sim.configmode import load_text
 from iosgen.sim.faults import Fault
 from iosgen.sim.secrets import md5_secret, md5_verify, type7_decode
@@ -68,6 +68,7 @@ def _stamp(t: float) -> str:
 @dataclass
 class Router:
     spec: RouterSpec
+    hw: hardware.Hardware = field(init=False)  # from the spec's model and modules
     running: Config = field(default_factory=Config)
     startup: str | None = None
     flash: dict[str, str] = field(default_factory=dict)
@@ -90,6 +91,7 @@ class Router:
     cancel: Callable[[object], None] | None = None
 
     def __post_init__(self) -> None:
+        self.hw = hardware.profile(self.spec.model, self.spec.modules)
         self.boot()
 
     @property
@@ -101,7 +103,7 @@ class Router:
         text = self.startup
         if text is None:
             text = self.spec.initial_config or bare_config_text(self.spec)
-        self.running = Config()
+        self.running = Config(self.hw)
         self.load_errors = load_text(self.running, text)
         self.booted = time.time()
         self.last_change = None
@@ -132,47 +134,123 @@ class Router:
     def rejects(self, line: str) -> bool:
         return any(f.kind == "reject" and re.search(f.value, line) for f in self.faults)
 
-    # ---- authentication ---------------------------------------------------------------------
-    def check_login(self, username: str, password: str) -> bool:
-        """Local login, as `aaa authentication login default local` / `login local` do.
+    # ---- authentication and exec authorization (AAA) ---------------------------------------
+    def _aaa(self) -> bool:
+        return any(ln.words == ["aaa", "new-model"] and not ln.negated for ln in self.running.root)
 
-        A `username` line of the running config with a matching secret lets the user
-        in; so do the spec's credentials as long as the account exists in the
+    def _vty(self) -> list[Line]:
+        for line in self.running.root:
+            if line.words[:2] == ["line", "vty"] and line.children is not None:
+                return list(line.children)
+        return []
+
+    def login_methods(self) -> list[str]:
+        """The methods an SSH login on the vty lines goes through, in order.
+
+        Under `aaa new-model`: the line's `login authentication NAME` list, else
+        `aaa authentication login default`, else the local database alone (Cisco:
+        with no default list only the local user database is checked). Without it:
+        `login local` is the local database, `login` the line password; SSH needs a
+        user name, so a line with neither also checks the local database.
+        """
+        if self._aaa():
+            name = "default"
+            for ln in self._vty():
+                if ln.words[:2] == ["login", "authentication"]:
+                    name = ln.words[2]
+            for ln in self.running.root:
+                if ln.words[:4] == ["aaa", "authentication", "login", name] and not ln.negated:
+                    return _methods(ln.words[4:])
+            return ["local"] if name == "default" else []  # a list never defined: nobody
+        for ln in self._vty():
+            if ln.words == ["login"] and not ln.negated:
+                return ["line"]
+        return ["local"]
+
+    def check_login(self, username: str, password: str) -> bool:
+        """Try the login methods in order; a method that errs (nothing to check
+        against, a server unreachable) passes to the next, one that fails refuses.
+
+        The spec's credentials also pass `local` as long as the account exists in the
         running config (whatever its secret there): a config that removes the
         management account locks the operator out, as on the real router.
         """
         if self.fault("bad-password"):
             return False
         with self.lock:
-            users = [ln.words for ln in self.running.root if ln.words[0] == "username"]
-        mine = [w for w in users if w[1] == username]
-        if any(_secret_ok(w, password) for w in mine):
+            for method in self.login_methods():
+                verdict = self._try_method(method, username, password)
+                if verdict is not None:
+                    return verdict
+        return False
+
+    def _try_method(self, method: str, username: str, password: str) -> bool | None:
+        if method == "none":
             return True
-        return bool(mine) and username == self.spec.username and password == self.spec.password
+        if method in ("local", "local-case"):
+            every = [ln.words for ln in self.running.root if ln.words[0] == "username"]
+            if not every:
+                return None  # an empty local database is an error: the next method
+            mine = [w for w in self._user_lines(username, method == "local-case") if _is_auth(w)]
+            if any("nopassword" in w or _secret_ok(w, password) for w in mine):
+                return True
+            spec = self.spec
+            return bool(mine) and username == spec.username and password == spec.password
+        if method == "line":
+            for ln in self._vty():
+                if ln.words[0] == "password" and not ln.negated:
+                    return _secret_ok(ln.words, password)
+            return None
+        if method == "enable":
+            return self.check_enable(password)
+        return None  # `group ...`: no server answers in the simulator
+
+    def _user_lines(self, username: str, case: bool = False) -> list[list[str]]:
+        """The `username` lines of one user (`local` matches the name in any case)."""
+        want = username if case else username.lower()
+        return [
+            ln.words
+            for ln in self.running.root
+            if ln.words[0] == "username" and (ln.words[1] if case else ln.words[1].lower()) == want
+        ]
+
+    def _attributes_apply(self) -> bool:
+        """Whether a local user's attributes (privilege, autocommand) take effect.
+
+        Under `aaa new-model` they come through exec authorization only (`aaa
+        authorization exec default local`); without it every vty login starts at
+        level 1 and no autocommand runs. Without AAA, `login local` applies them.
+        """
+        if not self._aaa():
+            return True
+        return any(
+            ln.words[:4] == ["aaa", "authorization", "exec", "default"]
+            and "local" in ln.words[4:]
+            and not ln.negated
+            for ln in self.running.root
+        )
 
     def privilege(self, username: str) -> int:
-        """The level a login lands at: `R1#` at 15, `R1>` below.
-
-        Under `aaa new-model` a local user's `privilege` applies only through exec
-        authorization (`aaa authorization exec default local`); without it every
-        vty login starts at level 1 and must `enable`.
-        """
+        """The level a login lands at: `R1#` at 15, `R1>` below."""
         with self.lock:
-            line = self.running.value("username", username)
-            root = self.running.root
-            aaa = any(ln.words == ["aaa", "new-model"] and not ln.negated for ln in root)
-            exec_authz = any(
-                ln.words[:4] == ["aaa", "authorization", "exec", "default"] and "local" in ln.words
-                for ln in root
-            )
-            if line is not None and aaa and not exec_authz:
-                return 1
-            if line is not None:
-                w = line.words
-                if "privilege" in w:
-                    return int(w[w.index("privilege") + 1])
-                return 1
+            mine = [w for w in self._user_lines(username) if _is_auth(w)]
+            if mine:
+                if not self._attributes_apply():
+                    return 1
+                w = mine[0]
+                return int(w[w.index("privilege") + 1]) if "privilege" in w else 1
         return 1 if self.spec.enable_secret is not None else 15
+
+    def autocommand(self, username: str) -> str | None:
+        """The command the user's exec session runs at once (`username U autocommand C`);
+        the session ends when it completes (no `nohangup` in the simulator)."""
+        with self.lock:
+            if not self._attributes_apply():
+                return None
+            for w in self._user_lines(username):
+                if w[2:3] == ["autocommand"]:
+                    return " ".join(w[3:])
+        return None
 
     def check_enable(self, password: str) -> bool | None:
         """True/False for a password; None when no enable secret/password is set."""
@@ -212,7 +290,7 @@ class Router:
 
     def set_running(self, text: str) -> list[str]:
         with self.lock:
-            cfg = Config()
+            cfg = Config(self.hw)
             errors = load_text(cfg, text)
             self.running = cfg
             return errors
@@ -309,6 +387,24 @@ class Router:
             self.rollback_handle = None
             self.changed("rollback")
             return True
+
+
+def _methods(words: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] == "group":
+            out.append(" ".join(words[i : i + 2]))
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _is_auth(words: list[str]) -> bool:
+    """A user's own line (password, secret or nopassword), not one of its attributes."""
+    return words[2:3] != ["autocommand"]
 
 
 def _secret_ok(words: list[str], password: str) -> bool:

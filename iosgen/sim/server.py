@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,27 @@ KEY_BITS = 1024  # `crypto key generate rsa modulus 1024`, the usual size on a 2
 
 
 def load_or_create_key(path: Path) -> asyncssh.SSHKey:
-    """The router's persistent RSA host key (created on first start)."""
+    """The router's persistent RSA host key (created on first start).
+
+    A private key: the file is the owner's only (0600) in a folder that is too
+    (0700), as OpenSSH keeps its own; a key left readable by an older version is
+    closed up when it is read.
+    """
+    private_dir(path.parent)
     if path.exists():
+        os.chmod(path, 0o600)
         return asyncssh.read_private_key(path)
     key = asyncssh.generate_private_key("ssh-rsa", key_size=KEY_BITS)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key.write_private_key(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key.export_private_key())
     return key
+
+
+def private_dir(path: Path) -> None:
+    """Make `path` (and missing parents) a folder only its owner can enter."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
 
 
 def public_key_text(key: asyncssh.SSHKey) -> str:
@@ -54,9 +69,14 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         self._chan: Any = None
         self._due = 0.0
         self._loop = asyncio.get_event_loop()
+        self._hangup: Any = None  # the connection to close once the channel has
 
     def connection_made(self, chan: Any) -> None:
         self._chan = chan
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._hangup is not None:
+            self._hangup.close()
 
     def pty_requested(self, term_type: str, term_size: Any, term_modes: Any) -> bool:
         return True
@@ -70,6 +90,8 @@ class _Session(asyncssh.SSHServerSession[bytes]):
     def session_started(self) -> None:
         with self._router.lock:
             self._send(self._shell.greeting(), True)
+        if self._shell.closed:  # an autocommand ran and the router hung up
+            self._close_later()
 
     def data_received(self, data: bytes, datatype: Any) -> None:
         try:
@@ -121,9 +143,10 @@ class _Session(asyncssh.SSHServerSession[bytes]):
                 elif self._shell.dropped and conn is not None:
                     conn.abort()  # the link just dies
                 else:  # `exit`: the router ends the session cleanly
+                    # the connection goes once the channel has closed, so what is
+                    # still queued on it (the last answer) reaches the client first
+                    self._hangup = conn
                     chan.close()
-                    if conn is not None:
-                        conn.close()
 
         self._loop.call_at(max(self._due, self._loop.time()), close)
 

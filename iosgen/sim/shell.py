@@ -16,7 +16,8 @@ from iosgen.sim import facts
 from iosgen.sim.commands import grammar
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode, error_text, load_text
-from iosgen.sim.grammar import Cmd, Failure, Match, tokenize
+from iosgen.sim.grammar import Cmd, Failure, Match, on_hardware, tokenize
+from iosgen.sim.hardware import image_file
 from iosgen.sim.images import REPLACE, REVERT, image_has
 from iosgen.sim.router import Router
 
@@ -59,6 +60,14 @@ class Shell:
         text = ""
         if banner is not None:
             text = banner.words[2][2:-2] + "\n"
+        command = self.r.autocommand(self.user)
+        if command is not None:
+            # The user's autocommand runs before any prompt; when it completes the
+            # router hangs up (no `nohangup`): such an account never gets a CLI.
+            with self.r.lock:
+                text += self._exec_line(command, self.level, 0, self.prompt())
+            self.closed = True
+            return text
         return text + "\n" + self.prompt()
 
     # ---- input ---------------------------------------------------------------------------
@@ -223,7 +232,8 @@ class Shell:
         left, bar, right = line.partition("|")
         if not bar or not left.strip().lower().startswith(("sh", "mo", "di")):
             left, right = line, ""
-        r = grammar().parse(mode, left)
+        with on_hardware(self.r.running.hw):
+            r = grammar().parse(mode, left)
         if r is None:
             return ""
         if isinstance(r, Failure):
@@ -287,8 +297,22 @@ class Shell:
         up = int(time.time() - self.r.booted)
         hours, mins = divmod(up // 60, 60)
         uptime = f"{hours} hours, {mins} minutes" if hours else f"{mins} minutes"
+        hw, spec = self.r.hw, self.r.spec
+        image = image_file(hw, spec.image, spec.feature_set)
+        label = f"{hw.chassis.family}-{spec.feature_set}-m".upper()
+        ports = "".join(
+            facts.PORT_COUNT.format(n=n, kind=facts.PORT_KINDS[t], s="s" if n > 1 else "")
+            for t, n in sorted(hw.counts().items())
+        )
         return facts.SHOW_VERSION.format(
-            hostname=self.r.hostname, uptime=uptime, image=facts.IMAGE_NAME
+            hostname=self.r.hostname,
+            uptime=uptime,
+            image=image,
+            software=hw.chassis.software,
+            label=label,
+            version=spec.image,
+            model=hw.model,
+            ports=ports + (facts.VPN_MODULE if hw.chassis.vpn_module else ""),
         )
 
     def _x_show_clock(self, m: Match) -> str:
@@ -375,7 +399,8 @@ class Shell:
     def _x_dir(self, m: Match) -> str:
         rows = ["Directory of flash:/", ""]
         total = facts.IMAGE_SIZE
-        rows.append(f"    1  -rw-    {facts.IMAGE_SIZE:>8}  <no date>  {facts.IMAGE_NAME}")
+        image = image_file(self.r.hw, self.r.spec.image, self.r.spec.feature_set)
+        rows.append(f"    1  -rw-    {facts.IMAGE_SIZE:>8}  <no date>  {image}")
         for n, (name, text) in enumerate(sorted(self.r.flash.items()), start=2):
             size = len(text.encode())
             total += size
@@ -531,7 +556,7 @@ class Shell:
                 if minutes is not None:
                     backup = self.r.archive_now()
                     out += facts.REPLACE_BACKUP.format(path=backup) + "\n"
-                fresh = Config()
+                fresh = Config(self.r.hw)
                 for error in load_text(fresh, self.r.flash[name]):
                     out += f"{error}\n"
                 self.r.running = fresh

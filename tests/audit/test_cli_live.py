@@ -166,7 +166,7 @@ def test_live_audit_diff_and_backup(
     backup = run("backup", "--all", "-o", tmp_path / "bk", *opts)
     assert backup.exit_code == 0, backup.output
     saved = (tmp_path / "bk" / "R-RUSE.cfg").read_text()
-    assert "username ivan password 7 <redacted>" in saved
+    assert "username ivan privilege 0 password 7 <redacted>" in saved
     assert "060F192042030D1C0818" not in saved and "$1$" not in saved
     # a redacted backup still audits: secrets it hides are reported, not compared
     audit = run(

@@ -93,17 +93,22 @@ def test_secret_reencryption_on_the_router_is_not_drift(
     host = "R-RUSE"
     router = sim.router(host)
     running = intended[host].replace(
-        "username ivan password 7 060F192042030D1C0818", "username ivan password 0 ivan-demo"
+        "username ivan privilege 0 password 7 060F192042030D1C0818",
+        "username ivan privilege 0 password 0 ivan-demo",
     )
     for _ in range(50):  # IOS picks a salt 00-15 at random: wait for one other than ours
         assert router.set_running(running) == []
         text = router.running_config()
         if "060F192042030D1C0818" not in text:
             break
-    assert "username ivan password 7 " in text  # the router encrypted it with its own salt
+    assert (
+        "username ivan privilege 0 password 7 " in text
+    )  # the router encrypted it with its own salt
     result = audit_text(host, intended[host], text, secret_book(sites[host]))
     assert result.status == "in_sync"
-    assert [i.text.split(" 7 ")[0] for i in result.drift.secret_only] == ["username ivan password"]
+    assert [i.text.split(" 7 ")[0] for i in result.drift.secret_only] == [
+        "username ivan privilege 0 password"
+    ]
 
 
 def _without(text: str, *drop: str) -> str:

@@ -144,7 +144,8 @@ def test_pptp_server_block() -> None:
     assert "vpdn-group 1\n! Default PPTP VPDN group\n accept-dialin\n  protocol pptp\n" in text
     assert "ip local pool PPTP-POOL 192.168.30.200 192.168.30.220\nip forward-protocol nd\n" in text
     ivan = next(x for x in text.splitlines() if x.startswith("username ivan "))
-    assert ivan.startswith("username ivan password 7 ")
+    assert ivan.startswith("username ivan privilege 0 password 7 ")
+    assert "\nusername ivan autocommand exit\n" in text  # a VPN account gets no CLI
     assert type7_decode(ivan.split()[-1]) == "ivan-demo"
 
 

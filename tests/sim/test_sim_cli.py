@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -22,12 +24,21 @@ def iosgen(*args: str) -> list[str]:
 def test_sim_serves_the_inventory_until_interrupted(tmp_path: Path) -> None:
     from netmiko import ConnectHandler
 
+    # the example inventory, with R-ITD on another chassis: the simulator takes it
+    inventory = tmp_path / "inventory"
+    shutil.copytree(ROOT / "inventory", inventory)
+    site = inventory / "sites" / "plovdiv.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8")
+        + '\nhardware:\n  model: "1841"\n  modules: {"0/1": HWIC-4ESW}\n',
+        encoding="utf-8",
+    )
     targets = tmp_path / "targets.yaml"
     proc = subprocess.Popen(
         iosgen(
             "sim",
             "--inventory",
-            str(ROOT / "inventory"),
+            str(inventory),
             "--host",
             "r-itd",
             "--targets",
@@ -60,6 +71,9 @@ def test_sim_serves_the_inventory_until_interrupted(tmp_path: Path) -> None:
             conn.enable()
             conn.send_config_set(["interface Dialer2", "mtu 1400"], error_pattern=ERRORS)
             assert "hostname R-ITD" in conn.send_command("show running-config | i ^hostname")
+            version = conn.send_command("show version")
+            assert "Cisco 1841 (revision" in version and "1841 Software" in version
+            assert "FastEthernet0/1/3" in conn.send_command("show ip interface brief")
         finally:
             conn.disconnect()
     finally:
@@ -67,7 +81,10 @@ def test_sim_serves_the_inventory_until_interrupted(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=20)
     assert proc.returncode in (0, 130), err
     assert "R-ITD" in out and "Traceback" not in err
-    assert (tmp_path / ".iosgen-sim" / "hostkeys" / "R-ITD.key").exists()
+    key = tmp_path / ".iosgen-sim" / "hostkeys" / "R-ITD.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600  # a private key: the owner's only
+    assert stat.S_IMODE(targets.stat().st_mode) == 0o600  # router passwords
+    assert "1841" in out
 
 
 def test_bad_fault_is_a_usage_error(tmp_path: Path) -> None:

@@ -45,7 +45,13 @@ def test_abbreviations_expand_to_full_form(mode: str, typed: str, stored: str | 
     [
         ("config", "logging 0255.255.1", "invalid", 8),  # caret under the bad address
         ("config", "hostnme R1", "invalid", 5),  # under the first unmatchable character
-        ("config", "interface FastEthernet0/7", "invalid", 10),
+        # a port the 2801 lacks: the caret under the port number
+        ("config", "interface FastEthernet0/7", "invalid", 24),
+        ("config", "interface fa 0/2", "invalid", 15),
+        ("config", "interface FastEthernet1/0", "invalid", 22),
+        ("config", "interface Fa0/1/0", "invalid", 16),
+        ("config", "interface Fa0/\u0661", "invalid", 10),  # an Arabic-Indic digit
+        ("config", "interface Eth0", "invalid", 10),
         ("config", "ip route 10.0.0.0 255.0.0.0", "incomplete", 0),
         ("config", "hostname", "incomplete", 0),
         ("config", "a", "ambiguous", 0),  # aaa, access-list, archive
