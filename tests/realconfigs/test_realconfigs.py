@@ -217,10 +217,9 @@ def sections(out: str) -> dict[str, list[str]]:
     return found
 
 
-def refused(name: str, lines: list[str]) -> list[str]:
+def refused(lines: list[str], banner_body: frozenset[str] = frozenset()) -> list[str]:
     """Each line IOS would refuse or that is not a command at all, with why."""
     bad = []
-    banner_body = banner_text(HERE / name)
     in_banner: str | None = None
     for line in lines:
         text = line.strip()
@@ -233,7 +232,8 @@ def refused(name: str, lines: list[str]) -> list[str]:
             in_banner = m.group(1)
             continue
         why = None
-        if _PROMPT.match(text):
+        core = text[3:] if text.startswith("no ") else text  # `no R1#sh run` is as wrong
+        if _PROMPT.match(core):
             why = "a prompt, not a command"
         elif _HEADER.match(text):
             why = "a `show running-config` header/trailer, not a command"
@@ -241,9 +241,9 @@ def refused(name: str, lines: list[str]) -> list[str]:
             why = "a physical port cannot be removed (IOS: removal not permitted)"
         elif text.startswith("no !") or text == "no":
             why = "the negation of a comment"
-        elif text in banner_body:
+        elif core in banner_body:
             why = "banner text sent as a command"
-        elif _HEX_DUMP.match(text):
+        elif _HEX_DUMP.match(core):
             why = "certificate hex sent as a command"
         if why:
             bad.append(f"  {line!r}: {why}")
@@ -257,11 +257,39 @@ def assert_remediation_is_ios(name: str, run: Run) -> None:
     )
     problems = []
     for block, lines in blocks.items():
-        problems += [f"{block}:{p}" for p in refused(name, lines)]
+        problems += [f"{block}:{p}" for p in refused(lines, banner_text(HERE / name))]
     assert not problems, (
         f"{name}: `iosgen {' '.join(run.args)}` prints lines IOS does not take:\n"
         + "\n".join(problems)
     )
+
+
+def test_the_checker_flags_what_ios_refuses() -> None:
+    lines = [
+        "R1#sh run",
+        "no R1#sh run",
+        "no Building configuration...",
+        "Current configuration : 1602 bytes",
+        "no interface FastEthernet0/0",
+        "no interface ATM0/0",
+        "Go away.",
+        "30820241 308201AA",
+        "end",
+    ]
+    assert len(refused(lines, frozenset({"Go away."}))) == len(lines)
+    fine = [
+        "no interface ATM0/0.32 point-to-point",
+        "no interface Dialer1",
+        "interface FastEthernet0/0",
+        " no ip address",
+        "banner login ^C",
+        "Go away.",
+        "^C",
+        "no ip route 0.0.0.0 0.0.0.0 Dialer1 250",
+    ]
+    assert refused(fine, frozenset({"Go away."})) == []
+    out = "drift:\n  - x\nremediation:\n  a\n   b\nrollback:\n  c\nnote\n"
+    assert sections(out) == {"remediation": ["a", " b"], "rollback": ["c"]}
 
 
 # --- the tests, one set per file ------------------------------------------------------------
@@ -296,6 +324,20 @@ def test_diff(path: Path) -> None:
     )
     assert_no_secret(path.name, run)
     assert_remediation_is_ios(path.name, run)
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=ids)
+def test_diff_of_a_flattened_copy(path: Path, tmp_path: Path) -> None:
+    # The same config with its indentation lost (a paste through a tool that strips it):
+    # secrets now sit on top-level lines, where redaction must still find them (issue 9.3).
+    flat = tmp_path / path.name
+    flat.write_text("".join(line.lstrip(" ") + "\n" for line in path.read_text().splitlines()))
+    run = iosgen("diff", str(PLOVDIV), "--running", str(flat))
+    no_traceback(path.name, run)
+    assert run.code == 1, (
+        f"{path.name} (flattened): `iosgen diff` exit {run.code}, expected 1:\n{run.err[-1500:]}"
+    )
+    assert_no_secret(path.name, run)
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=ids)
