@@ -111,7 +111,7 @@ def test_pptp_clients_true_on_a_linux_site(tmp_path: Path) -> None:
     (tmp_path / "sites").mkdir()
     (tmp_path / "sites" / "x.yaml").write_text(text.replace("groups: [branch]\n", ""))
     result = iosgen("build", "sites/x.yaml", cwd=tmp_path)
-    refused(result, "sites/x.yaml:", "pptp_clients: ", "input should be a valid dictionary")
+    refused(result, "sites/x.yaml:", "pptp_clients: ", "expected a mapping of keys")
 
 
 @pytest.mark.parametrize(

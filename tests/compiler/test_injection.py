@@ -183,7 +183,7 @@ def test_masked_preview_hides_exactly_the_secrets_line_for_line(tmp_path: Path) 
     changed = [(m, c) for m, c in zip(masked_lines, clear_lines, strict=True) if m != c]
     assert {c for _, c in changed} == {
         " ppp chap password 0 chap-inj",
-        "username ivan password 0 ivan-inj",
+        "username ivan privilege 0 password 0 ivan-inj",
     }
     for m, c in changed:
         assert m == c[: c.index(" 0 ") + 3] + "<redacted>"
