@@ -186,7 +186,7 @@ def test_masked_preview_hides_exactly_the_secrets_line_for_line(tmp_path: Path) 
         "username ivan privilege 0 password 0 ivan-inj",
     }
     for m, c in changed:
-        assert m == c[: c.index(" 0 ") + 3] + "<redacted>"
+        assert m == c[: c.rindex(" 0 ") + 3] + "<redacted>"
     assert "chap-inj" not in masked.stdout and "ivan-inj" not in masked.stdout
 
 
