@@ -396,16 +396,121 @@ def run_campaign(
     return Campaign(out, time.perf_counter() - started)
 
 
+# --- injection: hostile values in a site file never reach a router ---------------------
+
+# Where a site file's free text or a secret lands in a config line, and what an attacker
+# types there: another word (`privilege 15`), another line, IOS's help character.
+INJECTION_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("pptp_server", "users", "<key>"),
+    ("users", "<key>"),
+    ("pptp_server", "users", "ivan"),
+    ("pptp_clients", "sofia", "chap_password"),
+    ("pptp_clients", "sofia", "chap_hostname"),
+    ("interfaces", "FastEthernet0/1", "description"),
+    ("interfaces", "FastEthernet0/0", "dhcp_client_id"),
+    ("hostname",),
+    ("management", "username"),
+)
+INJECTION_PAYLOADS: tuple[str, ...] = (
+    "evil privilege 15",
+    "x\nusername evil privilege 15 password 0 EVILPW",
+    "x\r\nenable secret 0 EVILPW",
+    "EVILPW?",
+    " EVILPW",
+    "EVILPW\n",
+    "\u0415VILPW",  # a Cyrillic capital E
+    "EVILPW\x00",
+)
+
+
+# Secret fields: their value must never appear in an error. Legal values: a description
+# may hold words, and surrounding blanks are stripped before it is checked; a secret is the
+# rest of the line on IOS (`username ivan password 0 evil privilege 15` sets that password).
+SECRET_FIELDS = (("pptp_server", "users", "ivan"), ("pptp_clients", "sofia", "chap_password"))
+_DESCRIPTION = ("interfaces", "FastEthernet0/1", "description")
+LEGAL = {(_DESCRIPTION, p) for p in ("evil privilege 15", " EVILPW", "EVILPW\n")} | {
+    (field, "evil privilege 15") for field in SECRET_FIELDS
+}
+
+
+@dataclasses.dataclass
+class InjectionResult:
+    trials: int
+    hostile: int  # trials whose value IOS cannot take in that field
+    refused: int  # of those, refused at build with a located error
+    leaked: int  # a secret's value in an error message
+    examples: list[str]
+
+
+def run_injections(trials: int, seed: int, tmp: Path) -> InjectionResult:
+    """Each trial writes R-RUSE with one hostile value and loads it as `iosgen build` does."""
+    import shutil
+
+    import yaml
+
+    from iosgen.errors import InputError
+    from iosgen.inventory import load_files, load_resolver
+
+    load_env()
+    rng = random.Random(seed)
+    base = yaml.safe_load((ROOT / "inventory" / "sites" / "ruse.yaml").read_text())
+    root = tmp / "injection"
+    (root / "sites").mkdir(parents=True)
+    shutil.copy(ROOT / "inventory" / "defaults.yaml", root / "defaults.yaml")
+    shutil.copytree(ROOT / "inventory" / "groups", root / "groups")
+    hostile = refused = leaked = 0
+    examples: list[str] = []
+    for number in range(trials):
+        field, payload = rng.choice(INJECTION_FIELDS), rng.choice(INJECTION_PAYLOADS)
+        data = json_copy(base)
+        node = data
+        for key in field[:-1]:
+            node = node[key]
+        if field[-1] == "<key>":
+            node[payload] = node.pop(next(iter(node)))
+        else:
+            node[field[-1]] = payload
+        site = root / "sites" / f"t{number:04d}.yaml"
+        site.write_text(yaml.safe_dump(data, allow_unicode=True))
+        legal = (field, payload) in LEGAL
+        hostile += not legal
+        try:
+            load_files([site], load_resolver(None), root)
+        except InputError as exc:
+            refused += not legal
+            text = "\n".join(p.render() for p in exc.problems)
+            if field in SECRET_FIELDS and "EVILPW" in text:
+                leaked += 1
+                examples.append(f"{'.'.join(field)}: secret shown: {text}")
+            elif legal:
+                examples.append(f"{'.'.join(field)} = {payload!r}: legal, refused: {text}")
+        else:
+            if not legal:
+                examples.append(f"{'.'.join(field)} = {payload!r}: accepted")
+        site.unlink()
+    return InjectionResult(trials, hostile, refused, leaked, examples[:5])
+
+
+def json_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--routers", type=int, default=10)
+    parser.add_argument("--injections", type=int, default=200)
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as folder:
         campaign = run_campaign(args.trials, args.seed, args.routers, Path(folder))
+        injections = run_injections(args.injections, args.seed, Path(folder))
     for t in campaign.trials:
         if args.verbose or t.partial or t.wrong_claim:
             flag = " PARTIAL" if t.partial else (" WRONG-CLAIM" if t.wrong_claim else "")
@@ -423,7 +528,15 @@ def main() -> None:
         f"wrong claims: {campaign.wrong_claims}  unknown: {campaign.unknown}  "
         f"({campaign.seconds:.1f} s, seed {args.seed})"
     )
-    sys.exit(1 if campaign.partial or campaign.wrong_claims or campaign.unknown else 0)
+    print(
+        f"injections: {injections.trials}  hostile: {injections.hostile}  "
+        f"refused at build: {injections.refused}  secrets shown in errors: {injections.leaked}"
+    )
+    for example in injections.examples:
+        print(f"  {example}")
+    hostile_passed = injections.refused < injections.hostile or injections.leaked
+    failed = campaign.partial or campaign.wrong_claims or campaign.unknown or hostile_passed
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pushkit import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from fault_campaign import run_campaign
+from fault_campaign import run_campaign, run_injections
 
 
 def _check(trials: int, seed: int, tmp: Path) -> None:
@@ -33,3 +33,11 @@ def test_small_campaign(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_campaign_200_trials(tmp_path: Path) -> None:
     _check(200, seed=5, tmp=tmp_path)
+
+
+def test_injections_never_reach_a_config(tmp_path: Path) -> None:
+    """Hostile names and secrets in a site file: each refused at build, no secret shown."""
+    result = run_injections(300, seed=3, tmp=tmp_path)
+    assert result.hostile > 250  # the legal payloads are few
+    assert result.refused == result.hostile, result.examples
+    assert result.leaked == 0, result.examples
