@@ -195,7 +195,7 @@ def ports_of(model: str, modules: dict[str, str]) -> Ports | None:
 # major.minor(release[rebuild letter])[train letters[rebuild number]].
 _IMAGE_RE = re.compile(
     r"^(?P<major>[0-9]{2})\.(?P<minor>[0-9])\((?P<release>[0-9]{1,3})(?P<rebuild>[a-z]?)\)"
-    r"(?P<train>[A-Z]{0,2})(?P<train_rebuild>[0-9]{0,2})$",
+    r"(?P<train>[A-Z]{0,3})(?P<train_rebuild>[0-9]{0,2})$",
     re.ASCII,
 )
 
@@ -204,15 +204,29 @@ class Image(NamedTuple):
     major: int
     minor: int
     release: int
-    train: str  # "" for a mainline image (12.4(25d)), else "T", "M", "XJ"...
+    train: str  # "" for a mainline image (12.4(25d)), else "T", "M", "XJ", "SRC"...
+    rebuild: str = ""  # the letter of `12.4(25d)`
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}({self.release}{self.rebuild}){self.train}"
 
 
 def parse_image(text: str) -> Image | None:
-    """`12.4(24)T5` -> Image(12, 4, 24, "T"); None if it is not an IOS version string."""
+    """`12.4(24)T5` -> Image(12, 4, 24, "T"); None if it is not an IOS version string.
+
+    >>> parse_image("12.4(25d)")
+    Image(major=12, minor=4, release=25, train='', rebuild='d')
+    """
     match = _IMAGE_RE.match(text)
     if not match:
         return None
-    return Image(int(match["major"]), int(match["minor"]), int(match["release"]), match["train"])
+    return Image(
+        int(match["major"]),
+        int(match["minor"]),
+        int(match["release"]),
+        match["train"],
+        match["rebuild"],
+    )
 
 
 FEATURE_SETS = frozenset(

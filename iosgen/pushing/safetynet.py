@@ -11,40 +11,16 @@ it through `safety_net(image)`:
   which returns to the *startup* config, so only usable when it equals the
   running one.
 
-The image string is parsed here (`12.4(25d)`, `12.4(20)T1`, `15.1(4)M10`).
+The image string is parsed by `iosgen.hardware.parse_image`, the model's own check.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-
-@dataclass(frozen=True, order=True)
-class Release:
-    """`12.4(25d)` -> major 12, minor 4, build 25, rebuild "d", train ""."""
-
-    major: int
-    minor: int
-    build: int
-    rebuild: str = ""
-    train: str = ""  # "" mainline, "T", "SRC", "M", ...
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}({self.build}{self.rebuild}){self.train}"
-
-
-_IMAGE_RE = re.compile(r"^(\d+)\.(\d+)\((\d+)([a-z]*)\)([A-Z]*)\d*[a-z]?$")
-
-
-def parse_image(image: str) -> Release | None:
-    """The release of an image string, or None when it is not one IOS prints."""
-    match = _IMAGE_RE.match(image.strip())
-    if match is None:
-        return None
-    major, minor, build, rebuild, train = match.groups()
-    return Release(int(major), int(minor), int(build), rebuild, train)
+from iosgen.hardware import Image as Release
+from iosgen.hardware import parse_image
 
 
 @dataclass(frozen=True)
@@ -108,9 +84,9 @@ def has(image: str, feature_name: str) -> bool:
         if (release.major, release.minor) > (first.major, first.minor):
             return True
         if (release.major, release.minor) == (first.major, first.minor) and (
-            release.build,
+            release.release,
             release.rebuild,
-        ) >= (first.build, first.rebuild):
+        ) >= (first.release, first.rebuild):
             return True
     return False
 

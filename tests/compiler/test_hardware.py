@@ -51,7 +51,7 @@ def _password(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("12.4(25d)", Image(12, 4, 25, "")),
+        ("12.4(25d)", Image(12, 4, 25, "", "d")),
         ("12.4(15)T7", Image(12, 4, 15, "T")),
         ("12.3(8)T4", Image(12, 3, 8, "T")),
         ("12.4(24)T5", Image(12, 4, 24, "T")),
@@ -61,8 +61,8 @@ def _password(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_parse_image(text: str, expected: Image) -> None:
     assert parse_image(text) == expected
-    major, minor, release, train = parse_image(text) or ()
-    assert (major, minor, release, train) == tuple(expected)
+    major, minor, release, train, _rebuild = parse_image(text) or ()
+    assert (major, minor, release, train) == tuple(expected)[:4]
 
 
 @pytest.mark.parametrize(
