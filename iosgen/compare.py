@@ -120,7 +120,10 @@ class DriftItem:
 
     def render(self, show_secrets: bool = False) -> str:
         text = self.text if show_secrets else _mask_text(self.text, self.parent)
-        where = " > ".join((*self.path, text)) if text else " > ".join(self.path)
+        path = self.path
+        if not show_secrets:  # a parent can be a secret line too, in a shuffled config
+            path = tuple(_mask_text(p, path[i - 1] if i else None) for i, p in enumerate(path))
+        where = " > ".join((*path, text)) if text else " > ".join(path)
         return f"{self.sign} {where}{f' ({self.note})' if self.note else ''}"
 
 

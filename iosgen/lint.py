@@ -27,6 +27,7 @@ from iosgen.lint_rules.hit import Hit
 from iosgen.lint_rules.nat import check_nat_sides
 from iosgen.lint_rules.pptp import check_mppe, check_pptp
 from iosgen.lint_rules.references import check_references, check_unused
+from iosgen.lint_rules.secrets import redact
 from iosgen.lint_rules.table import RULE_BY_CODE, RULES, SEVERITY_ORDER, Rule, Severity
 from iosgen.model import Site
 
@@ -92,9 +93,22 @@ class LintReport:
         )
 
 
+_QUOTED = re.compile(r"`([^`\n]*)`")
+
+
+def _masked(message: str) -> str:
+    """Every config line a message quotes, redacted once more.
+
+    Rules quote their own line through `redact`, but a parent or a neighbour in a
+    config with its lines out of place can be a secret line too (`username ivan
+    password 7 ...` taking ` ppp encrypt mppe auto` as its child).
+    """
+    return _QUOTED.sub(lambda m: f"`{redact(m[1])}`", message)
+
+
 def _finding(hit: Hit, file: str, config: str | None = None) -> Finding:
     rule = RULE_BY_CODE[hit.code]
-    return Finding(hit.code, rule.severity, file, hit.line, hit.message, config)
+    return Finding(hit.code, rule.severity, file, hit.line, _masked(hit.message), config)
 
 
 def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -126,7 +140,7 @@ def lint_site(site: Site, site_file: Path) -> tuple[Finding, ...]:
         found = [(h.code, RULE_BY_CODE[h.code].severity, h.message) for h in site_hits(site)]
     lines = _key_lines(site_file)
     return _sorted(
-        Finding(code, severity, file, _line_of(message, lines), message)
+        Finding(code, severity, file, _line_of(message, lines), _masked(message))
         for code, severity, message in found
     )
 
