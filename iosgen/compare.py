@@ -318,7 +318,7 @@ def _compare(
             aligned.append(line)
             continue
         want = intended[i_]
-        formatting += bool(want.raw and line.raw and want.raw != line.raw)
+        formatting += bool(want.raw and line.raw and _layout(want.raw) != _layout(line.raw))
         children = line.children
         if want.children or line.children:
             children = _compare(
@@ -343,6 +343,16 @@ def _compare(
         else:
             acc.cosmetic.append(DriftItem("~", where, "", "lines in another order"))
     return tuple(aligned)
+
+
+def _layout(raw: str) -> tuple[str, bool]:
+    """How a line is spaced, without its words: indentation, and any run of blanks inside.
+
+    Two lines matched by meaning (`ppp chap password 7 0123035155` and `... 7 13061E010803`,
+    a value `<redacted>` in a saved config) differ in their words, not in their spacing.
+    """
+    body = raw.lstrip()
+    return raw[: len(raw) - len(body)], "  " in body or "\t" in body
 
 
 def _acl_order(intended: Sequence[Line], running: Sequence[Line], acc: _Acc) -> None:
