@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from iosgen.errors import InputError, Problem
 from iosgen.passwords import is_type7, type7_decode
 from iosgen.secret import MASK
 
@@ -133,11 +134,18 @@ def _freeze(node: _Node) -> Line:
     return Line(node[0], tuple(_freeze(c) for c in children) if children else (), node[3])
 
 
-def parse(text: str) -> IosConfig:
+# IOS sub-modes nest a few levels (`vpdn-group 2` / ` request-dialin` / `  protocol pptp`,
+# `policy-map` / `class` / `police` / `conform-action`): a deeper tree is not a config
+# IOS prints, and the recursive walks over it must stay bounded.
+MAX_DEPTH = 32
+
+
+def parse(text: str, source: str = "running config") -> IosConfig:
     """Parse `show running-config` output (with or without its header) into a tree.
 
     Indentation gives the hierarchy (one space per level on IOS, any amount is
-    accepted); words are re-joined with single spaces.
+    accepted); words are re-joined with single spaces. Nesting deeper than
+    MAX_DEPTH is refused with the line it starts at (InputError naming `source`).
     """
     root: list[_Node] = []
     stack: list[_Node] = []
@@ -164,6 +172,18 @@ def parse(text: str) -> IosConfig:
         if stack and (clause := list_clause(text, stack[-1][0])):
             prefix, values = clause
             text = prefix + " ".join(sorted(dict.fromkeys(values), key=_value_key))
+        if len(stack) >= MAX_DEPTH:
+            raise InputError(
+                [
+                    Problem(
+                        source,
+                        i,
+                        indent + 1,
+                        "",
+                        f"nested more than {MAX_DEPTH} levels deep: not a config IOS prints",
+                    )
+                ]
+            )
         node = [text, indent, [], raw.rstrip()]
         (stack[-1][2] if stack else root).append(node)
         stack.append(node)

@@ -194,8 +194,28 @@ def lint_path(path: Path, secrets_file: Path | None = None) -> LintReport:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError([Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror}")]) from None
-    # Configs carry banners in any 8-bit charset; undecodable bytes cannot break a rule.
-    return LintReport(str(path), lint_config(data.decode("utf-8", errors="replace"), str(path)))
+    return LintReport(str(path), lint_config(_config_text(data, str(path)), str(path)))
+
+
+def _config_text(data: bytes, file: str) -> str:
+    """The text of a config file; binary data (an image, a tarball) is refused, not linted.
+
+    IOS configs are text: a NUL never appears in one, and only a banner may hold a few
+    bytes of another 8-bit charset, so text that is mostly not UTF-8 is not a config.
+    """
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data.count(b"\n", 0, at) + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        raise InputError(
+            [Problem(file, line, column, "", "binary data (a NUL byte): not an IOS config")]
+        )
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") * 100 > max(len(text), 1):
+        raise InputError(
+            [Problem(file, 1, 1, "", "binary data (not UTF-8 text): not an IOS config")]
+        )
+    return text
 
 
 __all__ = [

@@ -230,3 +230,21 @@ def test_unknown_host_key_is_refused_unless_accepted(
     assert "--accept-new-host-key" in refused.output
     assert run(*args, "--accept-new-host-key").exit_code == 0
     assert run(*args).exit_code == 0  # remembered in the known-hosts file
+
+
+def test_a_config_nested_3000_levels_is_a_located_error(
+    inventory_dir: Path, tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.cfg"
+    deep.write_text("".join(" " * i + f"interface Loopback{i}\n" for i in range(3000)))
+    result = run("diff", inventory_dir / "sites" / "plovdiv.yaml", "--running", deep)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"{deep}:33:33: nested more than 32 levels deep: not a config IOS prints"
+    ]
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "R-ITD.cfg").write_text(deep.read_text())
+    audit = run("audit", "--host", "R-ITD", "-i", inventory_dir, "--from", saved)
+    assert audit.exit_code == 2
+    assert "R-ITD.cfg:33:33: nested more than 32 levels deep" in audit.output
