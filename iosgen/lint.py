@@ -17,6 +17,7 @@ from typing import cast
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, InputError, Problem
 from iosgen.lint_rules.access import (
+    check_aaa_login,
     check_name_servers,
     check_secrets,
     check_ssh_version,
@@ -25,7 +26,7 @@ from iosgen.lint_rules.access import (
 from iosgen.lint_rules.config import Config, read_config
 from iosgen.lint_rules.hit import Hit
 from iosgen.lint_rules.nat import check_nat_sides
-from iosgen.lint_rules.pptp import check_mppe, check_pptp
+from iosgen.lint_rules.pptp import check_mppe, check_pptp, check_server_pool
 from iosgen.lint_rules.references import check_references, check_unused
 from iosgen.lint_rules.secrets import redact
 from iosgen.lint_rules.table import RULE_BY_CODE, RULES, SEVERITY_ORDER, Rule, Severity
@@ -43,6 +44,8 @@ IOS_CHECKS: tuple[Callable[[Config], Iterable[Hit]], ...] = (
     check_vty,
     check_ssh_version,
     check_name_servers,
+    check_aaa_login,
+    check_server_pool,
 )
 
 
