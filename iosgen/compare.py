@@ -55,16 +55,18 @@ AUTOMATIC_LINES: tuple[AutomaticLine, ...] = (
     AutomaticLine("interface ", "ip virtual-reassembly", when=("ip nat inside", "ip nat outside")),
     # An unused port prints ` no ip address`; typing `ip address ...` simply replaces it.
     AutomaticLine("interface ", "no ip address"),
-    # 2801 FastEthernet ports print ` duplex auto` / ` speed auto` unless set otherwise.
-    AutomaticLine("interface FastEthernet", "duplex auto", unless=("duplex ",)),
-    AutomaticLine("interface FastEthernet", "speed auto", unless=("speed ",)),
 )
 
-# Lines in their default state, which IOS never prints: dropped from the intended side.
-# (parent's first word or None for global, line)
+# Lines in their default state: dropped from both sides, so that a config that has
+# them and one that has not compare equal. IOS never prints most of them; ` duplex
+# auto` / ` speed auto` it prints on a 2801 FastEthernet port, and a saved config may
+# hold ` no shutdown` (typed into a file, or from another platform): each says what the
+# port does with the line left out. (parent's first word or None for global, line)
 HIDDEN_DEFAULTS: frozenset[tuple[str | None, str]] = frozenset(
     {
         ("interface", "no shutdown"),
+        ("interface", "duplex auto"),
+        ("interface", "speed auto"),
         ("interface", "cdp enable"),
         ("interface", "keepalive"),
         (None, "cdp run"),
@@ -377,13 +379,14 @@ def compare(intended: IosConfig, running: IosConfig, book: SecretBook | None = N
     book = book or SecretBook()
     acc = _Acc()
     want = _drop_hidden(intended.lines, None)
+    have = _drop_hidden(running.lines, None)
     named = {line.text for line in want}
     want += tuple(
         Line(line.text, (Line("shutdown"),))
-        for line in running.lines
+        for line in have
         if line.text.startswith(PHYSICAL_PORTS) and line.text not in named
     )
-    aligned = _compare(want, running.lines, (), None, False, book, acc)
+    aligned = _compare(want, have, (), None, False, book, acc)
     _acl_order(want, aligned, acc)
     # A global reorder that only moves ACL entries of one list is real (above), not cosmetic.
     cosmetic = [

@@ -343,7 +343,10 @@ FREE_TEXT = frozenset({"description", "remark", "alias"})
 
 
 def _leads(spec: SecretSpec, words: Sequence[str]) -> bool:
-    return bool(words) and words[0] == spec.keyword
+    if not words or words[0] != spec.keyword:
+        return False
+    # `key chain OSPF` and a chain's `key 1` are no `key 7 ...` of a tacacs server
+    return not (words[0] == "key" and (words[1:2] == ["chain"] or len(words) == 2))
 
 
 # The last net: any `password` or `secret` word followed by a value, wherever the line

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from iosgen.compare import numbered_acl, ordered_section
+from iosgen.compare import HIDDEN_DEFAULTS, numbered_acl, ordered_section
 from iosgen.iosconfig import IosConfig, Line, list_clause, mask_line
 
 # --- IOS facts -------------------------------------------------------------------------
@@ -337,6 +337,32 @@ def _negation(text: str, parent: str | None) -> str:
     return f"no {text}"
 
 
+def _may_undo(text: str, parent: str | None) -> bool:
+    """Whether a running line may be taken away; `no X` only where X is the known default.
+
+    Taking `no X` away types `X`. That is right for a default IOS does not print
+    (`no cdp run` -> `cdp run`, compare.HIDDEN_DEFAULTS), where the intended config
+    means X by leaving it out; anywhere else a missing `no X` in the intended config
+    is no request for X (`no ip http secure-server` dropped by a template would turn
+    the HTTPS server on): the line stays, reported as drift, and nothing is typed.
+    An intended X is typed as its own line.
+    """
+    if not text.startswith("no "):
+        return True
+    return (_scope(parent), text[3:]) in HIDDEN_DEFAULTS
+
+
+def _unwanted_undo(
+    text: str, running: Line | None, intended: Line | None, parent: str | None
+) -> bool:
+    """`X` computed only to undo a running `no X` the intended config does not ask to undo."""
+    if running is None or not any(c.text == f"no {text}" for c in running.children):
+        return False
+    if intended is not None and any(c.text == text for c in intended.children):
+        return False
+    return not _may_undo(f"no {text}", parent)
+
+
 def _all_refs(line: Line) -> set[Obj]:
     out = _objects(line.text, REFERENCES)
     for child in line.children:
@@ -345,16 +371,23 @@ def _all_refs(line: Line) -> set[Obj]:
 
 
 def _section_commands(
-    delta: Any, running: Line | None, depth: int, parent: str | None, step: _Step
+    delta: Any,
+    running: Line | None,
+    depth: int,
+    parent: str | None,
+    step: _Step,
+    intended: Line | None = None,
 ) -> None:
     """Commands for one delta section's children, list clauses merged, refs collected."""
     handled, list_commands = _list_changes(delta, running, parent)
     for child in delta.children:
-        if child.text in handled:
+        if child.text in handled or _unwanted_undo(child.text, running, intended, parent):
             continue
         text = child.text
         run_child = _find(running, text)
         if run_child is not None:  # a negation of a running line (hier_config typed `no ` + it)
+            if not _may_undo(run_child.text, parent):
+                continue
             text = _negation(run_child.text, parent)
             step.derefs |= _all_refs(run_child)
         else:
@@ -362,7 +395,8 @@ def _section_commands(
         step.commands.append(Command(text, depth, parent))
         if child.children:
             sub = _find_section(running, child.text)
-            _section_commands(child, sub, depth + 1, child.text, step)
+            want = _find_section(intended, child.text)
+            _section_commands(child, sub, depth + 1, child.text, step, want)
     for command in list_commands:
         if command.startswith("no "):
             step.derefs |= _objects(command[3:], REFERENCES)
@@ -483,10 +517,15 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
         _hconfig(ln for ln in intended.lines if ln.text not in same)
     )
     run_root = Line("", running.lines)
+    want_root = Line("", intended.lines)
     steps = _release_subnets(intended.lines, running.lines)
     steps += _acl_steps(intended.lines, running.lines)
     for child in delta.children:
         run_line = _find(run_root, child.text)
+        if run_line is not None and not _may_undo(run_line.text, None):
+            continue
+        if _unwanted_undo(child.text, run_root, want_root, None):
+            continue
         if run_line is not None:
             deletes = _objects(run_line.text, DEFINES)
             text = _negation(run_line.text, None)
@@ -504,7 +543,16 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
             set(),
         )
         if child.children:
-            _section_commands(child, _find_section(run_root, child.text), 1, child.text, step)
+            _section_commands(
+                child,
+                _find_section(run_root, child.text),
+                1,
+                child.text,
+                step,
+                _find_section(want_root, child.text),
+            )
+            if step.commands[-1].text == child.text and _find_section(run_root, child.text):
+                continue  # every change inside was left out (above): nothing to enter
         steps.append(step)
     # An object is only deleted if the intended config has none of that name left
     # (`no route-map VPN permit 20` while `route-map VPN permit 10` stays deletes nothing).
