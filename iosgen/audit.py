@@ -48,12 +48,21 @@ def secret_book(site: Site) -> SecretBook:
 
 
 def audit_text(
-    host: str, intended: str, running: str, book: SecretBook | None = None
+    host: str,
+    intended: str,
+    running: str,
+    book: SecretBook | None = None,
+    source: str | None = None,
 ) -> AuditResult:
-    """Compare two config texts; remediation takes running to intended, rollback back."""
+    """Compare two config texts; remediation takes running to intended, rollback back.
+
+    `source` names the running config in an error (its file, else the host).
+    """
     if significant_lines(intended) == significant_lines(running):
         return AuditResult(host, "in_sync")
-    comparison = compare(parse(intended), parse(running), book)
+    comparison = compare(
+        parse(intended, f"{host} (intended)"), parse(running, source or host), book
+    )
     drift = comparison.drift
     if drift.in_sync:
         return AuditResult(host, "in_sync", drift)
@@ -66,11 +75,11 @@ def audit_text(
     )
 
 
-def audit_site(site: Site, running: str) -> AuditResult:
+def audit_site(site: Site, running: str, source: str | None = None) -> AuditResult:
     """Audit a router's running config against its site's intended build."""
     from iosgen.render import render
 
-    return audit_text(site.hostname, render(site).text, running, secret_book(site))
+    return audit_text(site.hostname, render(site).text, running, secret_book(site), source)
 
 
 def unreachable(host: str, message: str) -> AuditResult:

@@ -55,16 +55,18 @@ AUTOMATIC_LINES: tuple[AutomaticLine, ...] = (
     AutomaticLine("interface ", "ip virtual-reassembly", when=("ip nat inside", "ip nat outside")),
     # An unused port prints ` no ip address`; typing `ip address ...` simply replaces it.
     AutomaticLine("interface ", "no ip address"),
-    # 2801 FastEthernet ports print ` duplex auto` / ` speed auto` unless set otherwise.
-    AutomaticLine("interface FastEthernet", "duplex auto", unless=("duplex ",)),
-    AutomaticLine("interface FastEthernet", "speed auto", unless=("speed ",)),
 )
 
-# Lines in their default state, which IOS never prints: dropped from the intended side.
-# (parent's first word or None for global, line)
+# Lines in their default state: dropped from both sides, so that a config that has
+# them and one that has not compare equal. IOS never prints most of them; ` duplex
+# auto` / ` speed auto` it prints on a 2801 FastEthernet port, and a saved config may
+# hold ` no shutdown` (typed into a file, or from another platform): each says what the
+# port does with the line left out. (parent's first word or None for global, line)
 HIDDEN_DEFAULTS: frozenset[tuple[str | None, str]] = frozenset(
     {
         ("interface", "no shutdown"),
+        ("interface", "duplex auto"),
+        ("interface", "speed auto"),
         ("interface", "cdp enable"),
         ("interface", "keepalive"),
         (None, "cdp run"),
@@ -120,7 +122,10 @@ class DriftItem:
 
     def render(self, show_secrets: bool = False) -> str:
         text = self.text if show_secrets else _mask_text(self.text, self.parent)
-        where = " > ".join((*self.path, text)) if text else " > ".join(self.path)
+        path = self.path
+        if not show_secrets:  # a parent can be a secret line too, in a shuffled config
+            path = tuple(_mask_text(p, path[i - 1] if i else None) for i, p in enumerate(path))
+        where = " > ".join((*path, text)) if text else " > ".join(path)
         return f"{self.sign} {where}{f' ({self.note})' if self.note else ''}"
 
 
@@ -315,7 +320,7 @@ def _compare(
             aligned.append(line)
             continue
         want = intended[i_]
-        formatting += bool(want.raw and line.raw and want.raw != line.raw)
+        formatting += bool(want.raw and line.raw and _layout(want.raw) != _layout(line.raw))
         children = line.children
         if want.children or line.children:
             children = _compare(
@@ -342,6 +347,16 @@ def _compare(
     return tuple(aligned)
 
 
+def _layout(raw: str) -> tuple[str, bool]:
+    """How a line is spaced, without its words: indentation, and any run of blanks inside.
+
+    Two lines matched by meaning (`ppp chap password 7 0123035155` and `... 7 13061E010803`,
+    a value `<redacted>` in a saved config) differ in their words, not in their spacing.
+    """
+    body = raw.lstrip()
+    return raw[: len(raw) - len(body)], "  " in body or "\t" in body
+
+
 def _acl_order(intended: Sequence[Line], running: Sequence[Line], acc: _Acc) -> None:
     """Numbered ACL entries are global lines, but their order within one list is meaning."""
     want: dict[str, list[str]] = {}
@@ -364,13 +379,14 @@ def compare(intended: IosConfig, running: IosConfig, book: SecretBook | None = N
     book = book or SecretBook()
     acc = _Acc()
     want = _drop_hidden(intended.lines, None)
+    have = _drop_hidden(running.lines, None)
     named = {line.text for line in want}
     want += tuple(
         Line(line.text, (Line("shutdown"),))
-        for line in running.lines
+        for line in have
         if line.text.startswith(PHYSICAL_PORTS) and line.text not in named
     )
-    aligned = _compare(want, running.lines, (), None, False, book, acc)
+    aligned = _compare(want, have, (), None, False, book, acc)
     _acl_order(want, aligned, acc)
     # A global reorder that only moves ACL entries of one list is real (above), not cosmetic.
     cosmetic = [

@@ -77,7 +77,7 @@ def _audit_saved_one(site: Site, folder: Path) -> AuditResult:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         return unreachable(site.hostname, f"no saved config {path}: {exc.strerror}")
-    return audit_site(site, text)
+    return audit_site(site, text, str(path))
 
 
 def audit_live(

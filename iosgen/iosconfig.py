@@ -16,10 +16,11 @@ parsed by what the line is, so comparison, redaction and remediation agree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from iosgen.errors import InputError, Problem
 from iosgen.passwords import is_type7, type7_decode
 from iosgen.secret import MASK
 
@@ -133,11 +134,18 @@ def _freeze(node: _Node) -> Line:
     return Line(node[0], tuple(_freeze(c) for c in children) if children else (), node[3])
 
 
-def parse(text: str) -> IosConfig:
+# IOS sub-modes nest a few levels (`vpdn-group 2` / ` request-dialin` / `  protocol pptp`,
+# `policy-map` / `class` / `police` / `conform-action`): a deeper tree is not a config
+# IOS prints, and the recursive walks over it must stay bounded.
+MAX_DEPTH = 32
+
+
+def parse(text: str, source: str = "running config") -> IosConfig:
     """Parse `show running-config` output (with or without its header) into a tree.
 
     Indentation gives the hierarchy (one space per level on IOS, any amount is
-    accepted); words are re-joined with single spaces.
+    accepted); words are re-joined with single spaces. Nesting deeper than
+    MAX_DEPTH is refused with the line it starts at (InputError naming `source`).
     """
     root: list[_Node] = []
     stack: list[_Node] = []
@@ -164,6 +172,18 @@ def parse(text: str) -> IosConfig:
         if stack and (clause := list_clause(text, stack[-1][0])):
             prefix, values = clause
             text = prefix + " ".join(sorted(dict.fromkeys(values), key=_value_key))
+        if len(stack) >= MAX_DEPTH:
+            raise InputError(
+                [
+                    Problem(
+                        source,
+                        i,
+                        indent + 1,
+                        "",
+                        f"nested more than {MAX_DEPTH} levels deep: not a config IOS prints",
+                    )
+                ]
+            )
         node = [text, indent, [], raw.rstrip()]
         (stack[-1][2] if stack else root).append(node)
         stack.append(node)
@@ -284,7 +304,13 @@ class SecretField:
 
 
 def secret_field(text: str, parent: str | None) -> SecretField | None:
-    """The secret field of a line under `parent` (the parent line's text), if it has one."""
+    """The secret field of a line under `parent` (the parent line's text), if it has one.
+
+    A line found where its command does not live (a flattened config: every line at
+    column 0, or lines out of place) still holds its secret: when no row of its own
+    sub-mode matches, the rows of every other sub-mode are tried, then any
+    `password`/`secret` keyword. What the line is decides, not where it stands.
+    """
     words = text.split(" ")
     if words and words[0] == "no":  # `no snmp-server community s3cret` still names it
         inner = secret_field(text[3:], parent)
@@ -293,10 +319,47 @@ def secret_field(text: str, parent: str | None) -> SecretField | None:
         type_index = None if inner.type_index is None else inner.type_index + 1
         return SecretField(inner.value_index + 1, type_index, inner.spec)
     scope = parent.split(" ", 1)[0] if parent else None
-    if scope is None and words[:2] == ["snmp-server", "host"]:
+    if words[:2] == ["snmp-server", "host"]:
         return _snmp_host_community(words)
-    for spec in SECRET_SPECS:
-        if spec.parent != scope or tuple(words[: len(spec.lead)]) != spec.lead:
+    found = _spec_field(words, lambda spec: spec.parent == scope and spec not in _ANY_SPECS)
+    if found is None:
+        # Out of place: a row of another sub-mode, if the line starts like it (`password 7
+        # X` of a `line vty`, `key-string 7 X` of a key chain: their keyword comes first).
+        found = _spec_field(
+            words,
+            lambda spec: (
+                spec.parent != scope
+                and spec not in _ANY_SPECS
+                and (bool(spec.lead) or _leads(spec, words))
+            ),
+        )
+    if found is None and words[0] not in FREE_TEXT:
+        found = _spec_field(words, lambda spec: spec in _ANY_SPECS)
+    return found
+
+
+# Commands whose words after the first are prose: `description password 7 is not a secret`.
+FREE_TEXT = frozenset({"description", "remark", "alias"})
+
+
+def _leads(spec: SecretSpec, words: Sequence[str]) -> bool:
+    if not words or words[0] != spec.keyword:
+        return False
+    # `key chain OSPF` and a chain's `key 1` are no `key 7 ...` of a tacacs server
+    return not (words[0] == "key" and (words[1:2] == ["chain"] or len(words) == 2))
+
+
+# The last net: any `password` or `secret` word followed by a value, wherever the line
+# stands (`ppp pptp ... password X` of a release iosgen does not model).
+_ANY_SPECS: tuple[SecretSpec, ...] = (
+    SecretSpec(None, (), "secret"),
+    SecretSpec(None, (), "password"),
+)
+
+
+def _spec_field(words: Sequence[str], wanted: Callable[[SecretSpec], bool]) -> SecretField | None:
+    for spec in (*SECRET_SPECS, *_ANY_SPECS):
+        if not wanted(spec) or tuple(words[: len(spec.lead)]) != spec.lead:
             continue
         try:
             k = words.index(spec.keyword, len(spec.lead))
@@ -344,8 +407,21 @@ def secret_key(words: Sequence[str], field: SecretField) -> tuple[str, str]:
     return ("clear", value)
 
 
+# A URL with credentials: `archive path ftp://backup:s3cret@192.0.2.9/$h`, `copy
+# scp://u:p@h/f flash:`. The password is what sits between `user:` and `@`.
+URL_CREDENTIALS = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]+@")
+
+
+def mask_urls(text: str) -> str:
+    """`ftp://user:<redacted>@host/...`: every URL's password masked."""
+    if "://" not in text:
+        return text
+    return URL_CREDENTIALS.sub(lambda m: f"{m['head']}{MASK}@", text)
+
+
 def mask_line(text: str, parent: str | None) -> str:
     """The line with its secret value replaced by `<redacted>` (the type digit stays)."""
+    text = mask_urls(text)
     field = secret_field(text, parent)
     if field is None:
         return text

@@ -17,6 +17,7 @@ from typing import cast
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, InputError, Problem
 from iosgen.lint_rules.access import (
+    check_aaa_login,
     check_name_servers,
     check_secrets,
     check_ssh_version,
@@ -25,8 +26,9 @@ from iosgen.lint_rules.access import (
 from iosgen.lint_rules.config import Config, read_config
 from iosgen.lint_rules.hit import Hit
 from iosgen.lint_rules.nat import check_nat_sides
-from iosgen.lint_rules.pptp import check_mppe, check_pptp
+from iosgen.lint_rules.pptp import check_mppe, check_pptp, check_server_pool
 from iosgen.lint_rules.references import check_references, check_unused
+from iosgen.lint_rules.secrets import redact
 from iosgen.lint_rules.table import RULE_BY_CODE, RULES, SEVERITY_ORDER, Rule, Severity
 from iosgen.model import Site
 
@@ -42,6 +44,8 @@ IOS_CHECKS: tuple[Callable[[Config], Iterable[Hit]], ...] = (
     check_vty,
     check_ssh_version,
     check_name_servers,
+    check_aaa_login,
+    check_server_pool,
 )
 
 
@@ -92,9 +96,22 @@ class LintReport:
         )
 
 
+_QUOTED = re.compile(r"`([^`\n]*)`")
+
+
+def _masked(message: str) -> str:
+    """Every config line a message quotes, redacted once more.
+
+    Rules quote their own line through `redact`, but a parent or a neighbour in a
+    config with its lines out of place can be a secret line too (`username ivan
+    password 7 ...` taking ` ppp encrypt mppe auto` as its child).
+    """
+    return _QUOTED.sub(lambda m: f"`{redact(m[1])}`", message)
+
+
 def _finding(hit: Hit, file: str, config: str | None = None) -> Finding:
     rule = RULE_BY_CODE[hit.code]
-    return Finding(hit.code, rule.severity, file, hit.line, hit.message, config)
+    return Finding(hit.code, rule.severity, file, hit.line, _masked(hit.message), config)
 
 
 def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -126,7 +143,7 @@ def lint_site(site: Site, site_file: Path) -> tuple[Finding, ...]:
         found = [(h.code, RULE_BY_CODE[h.code].severity, h.message) for h in site_hits(site)]
     lines = _key_lines(site_file)
     return _sorted(
-        Finding(code, severity, file, _line_of(message, lines), message)
+        Finding(code, severity, file, _line_of(message, lines), _masked(message))
         for code, severity, message in found
     )
 
@@ -180,8 +197,28 @@ def lint_path(path: Path, secrets_file: Path | None = None) -> LintReport:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError([Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror}")]) from None
-    # Configs carry banners in any 8-bit charset; undecodable bytes cannot break a rule.
-    return LintReport(str(path), lint_config(data.decode("utf-8", errors="replace"), str(path)))
+    return LintReport(str(path), lint_config(_config_text(data, str(path)), str(path)))
+
+
+def _config_text(data: bytes, file: str) -> str:
+    """The text of a config file; binary data (an image, a tarball) is refused, not linted.
+
+    IOS configs are text: a NUL never appears in one, and only a banner may hold a few
+    bytes of another 8-bit charset, so text that is mostly not UTF-8 is not a config.
+    """
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data.count(b"\n", 0, at) + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        raise InputError(
+            [Problem(file, line, column, "", "binary data (a NUL byte): not an IOS config")]
+        )
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") * 100 > max(len(text), 1):
+        raise InputError(
+            [Problem(file, 1, 1, "", "binary data (not UTF-8 text): not an IOS config")]
+        )
+    return text
 
 
 __all__ = [

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from iosgen.iosconfig import mask_line
+from iosgen.iosconfig import mask_line, mask_urls
 from iosgen.secret import MASK
 
 _BANNER_RE = re.compile(r"^banner \S+ (?P<delim>\^C|\S)(?P<rest>.*)$")
@@ -76,7 +76,7 @@ def hide_values(text: str, hide: Iterable[str]) -> str:
 
 
 def redact_line(line: str, hide: Iterable[str] = ()) -> str:
-    out = _SECRET_FIELD_RE.sub(lambda m: f"{m['key']}{m['type'] or ''}{MASK}", line)
+    out = _SECRET_FIELD_RE.sub(lambda m: f"{m['key']}{m['type'] or ''}{MASK}", mask_urls(line))
     return hide_values(out, hide)
 
 

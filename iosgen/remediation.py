@@ -31,15 +31,17 @@ The rollback is the same computation from intended back to running.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import ipaddress
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from iosgen.compare import numbered_acl, ordered_section
+from iosgen.compare import HIDDEN_DEFAULTS, numbered_acl, ordered_section
 from iosgen.iosconfig import IosConfig, Line, list_clause, mask_line
 
 # --- IOS facts -------------------------------------------------------------------------
@@ -339,6 +341,32 @@ def _negation(text: str, parent: str | None) -> str:
     return f"no {text}"
 
 
+def _may_undo(text: str, parent: str | None) -> bool:
+    """Whether a running line may be taken away; `no X` only where X is the known default.
+
+    Taking `no X` away types `X`. That is right for a default IOS does not print
+    (`no cdp run` -> `cdp run`, compare.HIDDEN_DEFAULTS), where the intended config
+    means X by leaving it out; anywhere else a missing `no X` in the intended config
+    is no request for X (`no ip http secure-server` dropped by a template would turn
+    the HTTPS server on): the line stays, reported as drift, and nothing is typed.
+    An intended X is typed as its own line.
+    """
+    if not text.startswith("no "):
+        return True
+    return (_scope(parent), text[3:]) in HIDDEN_DEFAULTS
+
+
+def _unwanted_undo(
+    text: str, running: Line | None, intended: Line | None, parent: str | None
+) -> bool:
+    """`X` computed only to undo a running `no X` the intended config does not ask to undo."""
+    if running is None or f"no {text}" not in _children(running):
+        return False
+    if intended is not None and text in _children(intended):
+        return False
+    return not _may_undo(f"no {text}", parent)
+
+
 def _all_refs(line: Line) -> set[Obj]:
     out = _objects(line.text, REFERENCES)
     for child in line.children:
@@ -347,16 +375,23 @@ def _all_refs(line: Line) -> set[Obj]:
 
 
 def _section_commands(
-    delta: Any, running: Line | None, depth: int, parent: str | None, step: _Step
+    delta: Any,
+    running: Line | None,
+    depth: int,
+    parent: str | None,
+    step: _Step,
+    intended: Line | None = None,
 ) -> None:
     """Commands for one delta section's children, list clauses merged, refs collected."""
     handled, list_commands = _list_changes(delta, running, parent)
     for child in delta.children:
-        if child.text in handled:
+        if child.text in handled or _unwanted_undo(child.text, running, intended, parent):
             continue
         text = child.text
         run_child = _find(running, text)
         if run_child is not None:  # a negation of a running line (hier_config typed `no ` + it)
+            if not _may_undo(run_child.text, parent):
+                continue
             text = _negation(run_child.text, parent)
             step.derefs |= _all_refs(run_child)
         else:
@@ -364,7 +399,8 @@ def _section_commands(
         step.commands.append(Command(text, depth, parent))
         if child.children:
             sub = _find_section(running, child.text)
-            _section_commands(child, sub, depth + 1, child.text, step)
+            want = _find_section(intended, child.text)
+            _section_commands(child, sub, depth + 1, child.text, step, want)
     for command in list_commands:
         if command.startswith("no "):
             step.derefs |= _objects(command[3:], REFERENCES)
@@ -412,24 +448,45 @@ def _list_changes(
     return handled, adds + removes
 
 
+# Top-level sections removed without hier_config (see _steps).
+_PLAIN_REMOVALS: tuple[str, ...] = ("route-map ", "interface ", "ip route ", "ip prefix-list ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Removal:
+    """A delta line made here: `no <running line>`, with no children."""
+
+    text: str
+    children: tuple[()] = ()
+
+
+# The children of a Line by text, per remediate() call and thread: a lookup per delta
+# line must not scan the section (10,000 route-maps).
+_LOCAL = threading.local()
+
+
+def _children(section: Line) -> dict[str, Line]:
+    cache: dict[int, tuple[Line, dict[str, Line]]] | None = getattr(_LOCAL, "index", None)
+    if cache is None:
+        return {c.text: c for c in reversed(section.children)}
+    hit = cache.get(id(section))
+    if hit is None or hit[0] is not section:
+        hit = (section, {c.text: c for c in reversed(section.children)})  # first one wins
+        cache[id(section)] = hit
+    return hit[1]
+
+
 def _find(running: Line | None, delta_text: str) -> Line | None:
     """The running line a delta line negates (`no <its text>`), if it is one."""
     if running is None or not delta_text.startswith("no "):
         return None
-    target = delta_text[3:]
-    for child in running.children:
-        if child.text == target:
-            return child
-    return None
+    return _children(running).get(delta_text[3:])
 
 
 def _find_section(running: Line | None, text: str) -> Line | None:
     if running is None:
         return None
-    for child in running.children:
-        if child.text == text:
-            return child
-    return None
+    return _children(running).get(text)
 
 
 def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]:
@@ -481,14 +538,38 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
     # out of hier_config, whose trees cost more to build than the whole comparison.
     have = {ln.text: ln for ln in running.lines}
     same = {ln.text for ln in intended.lines if have.get(ln.text) == ln}
-    delta = _hconfig(ln for ln in running.lines if ln.text not in same).config_to_get_to(
-        _hconfig(ln for ln in intended.lines if ln.text not in same)
-    )
+    # Sections only on the router that no intended line can replace (a route-map, an
+    # interface, a static route) are plain removals: computed here, because hier_config
+    # rebuilds its delta's index on each negation, quadratic in their number.
+    wanted = {ln.text for ln in intended.lines}
+    gone = {
+        ln.text
+        for ln in running.lines
+        if ln.text not in wanted and ln.text.startswith(_PLAIN_REMOVALS)
+    }
+    delta = _hconfig(
+        ln for ln in running.lines if ln.text not in same and ln.text not in gone
+    ).config_to_get_to(_hconfig(ln for ln in intended.lines if ln.text not in same))
     run_root = Line("", running.lines)
+    want_root = Line("", intended.lines)
     steps = _release_subnets(intended.lines, running.lines)
     steps += _acl_steps(intended.lines, running.lines)
+    order = {ln.text: i for i, ln in enumerate(running.lines)}
+    negations: list[tuple[int, Any]] = [(order[t], _Removal(f"no {t}")) for t in gone]
+    rest: list[Any] = []
     for child in delta.children:
         run_line = _find(run_root, child.text)
+        if run_line is not None:
+            negations.append((order.get(run_line.text, -1), child))
+        else:
+            rest.append(child)
+    # hier_config lists its negations first, in the router's order: so do these
+    for child in [c for _i, c in sorted(negations, key=lambda x: x[0])] + rest:
+        run_line = _find(run_root, child.text)
+        if run_line is not None and not _may_undo(run_line.text, None):
+            continue
+        if _unwanted_undo(child.text, run_root, want_root, None):
+            continue
         if run_line is not None:
             deletes = _objects(run_line.text, DEFINES)
             text = _negation(run_line.text, None)
@@ -508,7 +589,16 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
             set(),
         )
         if child.children:
-            _section_commands(child, _find_section(run_root, child.text), 1, child.text, step)
+            _section_commands(
+                child,
+                _find_section(run_root, child.text),
+                1,
+                child.text,
+                step,
+                _find_section(want_root, child.text),
+            )
+            if step.commands[-1].text == child.text and _find_section(run_root, child.text):
+                continue  # every change inside was left out (above): nothing to enter
         steps.append(step)
     # An object is only deleted if the intended config has none of that name left
     # (`no route-map VPN permit 20` while `route-map VPN permit 10` stays deletes nothing).
@@ -585,28 +675,59 @@ def _release_subnets(intended: Sequence[Line], running: Sequence[Line]) -> list[
 
 
 def _order(steps: list[_Step]) -> list[_Step]:
-    """Creations first, then deletions; within each, dependency order, else as computed."""
+    """Creations first, then deletions; within each, dependency order, else as computed.
+
+    A step waits for the steps that define what it references and for those that drop
+    a reference to what it deletes. Among the steps free to go, the earliest computed
+    goes first; in a cycle, the earliest not yet placed. Linear in steps and objects.
+    """
     out: list[_Step] = []
     for phase in ([s for s in steps if s.positive], [s for s in steps if not s.positive]):
-        after: dict[int, set[int]] = {i: set() for i in range(len(phase))}
-        for a, sa in enumerate(phase):
-            for b, sb in enumerate(phase):
-                if a == b:
-                    continue
-                # create before reference; dereference before delete
-                if (sa.defines & sb.refs) or (sa.derefs & sb.deletes):
-                    after[b].add(a)
-        done: set[int] = set()
-        while len(done) < len(phase):
-            ready = [i for i in range(len(phase)) if i not in done and not (after[i] - done)]
-            if not ready:  # a cycle: keep the computed order for the rest
-                ready = [min(i for i in range(len(phase)) if i not in done)]
-            done.add(ready[0])
-            out.append(phase[ready[0]])
+        definers: dict[Obj, list[int]] = defaultdict(list)
+        dereferers: dict[Obj, list[int]] = defaultdict(list)
+        for i, step in enumerate(phase):
+            for obj in step.defines:
+                definers[obj].append(i)
+            for obj in step.derefs:
+                dereferers[obj].append(i)
+        waits: list[set[int]] = []
+        for b, step in enumerate(phase):
+            before = {a for obj in step.refs for a in definers.get(obj, ())}
+            before |= {a for obj in step.deletes for a in dereferers.get(obj, ())}
+            before.discard(b)
+            waits.append(before)
+        then: list[list[int]] = [[] for _ in phase]
+        for b, before in enumerate(waits):
+            for a in before:
+                then[a].append(b)
+        pending = [len(w) for w in waits]
+        ready = [i for i, n in enumerate(pending) if n == 0]
+        heapq.heapify(ready)
+        done = [False] * len(phase)
+        next_undone = 0
+        for _ in range(len(phase)):
+            while ready and done[ready[0]]:
+                heapq.heappop(ready)
+            if ready:
+                pick = heapq.heappop(ready)
+            else:  # a cycle: keep the computed order for the rest
+                while done[next_undone]:
+                    next_undone += 1
+                pick = next_undone
+            done[pick] = True
+            out.append(phase[pick])
+            for b in then[pick]:
+                pending[b] -= 1
+                if pending[b] == 0 and not done[b]:
+                    heapq.heappush(ready, b)
     return out
 
 
 def remediate(intended: IosConfig, running: IosConfig) -> Remediation:
     """Commands that take `running` to `intended` (both aligned by compare.compare)."""
-    steps = _order(_steps(intended, running))
+    _LOCAL.index = {}
+    try:
+        steps = _order(_steps(intended, running))
+    finally:
+        _LOCAL.index = None
     return Remediation(tuple(c for s in steps for c in s.commands))

@@ -185,7 +185,7 @@ def diff(
         from iosgen.fleet_audit import fetch_job
 
         text = fetch_job([site], targets, options)(site)
-    result = audit_site(site, text)
+    result = audit_site(site, text, str(running) if running is not None else None)
     _emit([result], fmt, show_secrets, one=True)
     raise typer.Exit(_exit_code([result]))
 

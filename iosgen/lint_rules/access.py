@@ -1,4 +1,4 @@
-"""Management-access and stored-secret findings (IOS404-IOS409).
+"""Management-access and stored-secret findings (IOS404-IOS410).
 
 Messages quote config lines only through `redact`, so no secret value, clear
 or type 7, ever reaches a lint report.
@@ -107,3 +107,22 @@ def check_name_servers(config: Config) -> Iterator[Hit]:
             f"`{line.text}` is never asked: `no ip domain lookup` turns name lookups off "
             "(remove the name server, or turn lookups on)",
         )
+
+
+def check_aaa_login(config: Config) -> Iterator[Hit]:
+    """`aaa authentication login default none`: the method `none` lets anyone in.
+
+    Methods are tried in order, the next only when one errors; `none` first means
+    no check at all, on every line that uses the list (the console and the vtys).
+    """
+    if not config.has(r"^aaa new-model$"):
+        return
+    for line, _m in config.matching(r"^aaa authentication login \S+ ", top_only=True):
+        methods = line.words[4:]
+        if methods[:1] == ["none"]:
+            yield Hit(
+                "IOS410",
+                line.number,
+                f"`{line.text}`: the first method is `none`, so anyone reaching a line that "
+                "uses this list logs in without a password; use `local` (and a local user)",
+            )

@@ -106,7 +106,18 @@ class Config:
 
 
 def _prepared(text: str) -> list[str]:
-    return [line if line.strip() else "!" for line in text.splitlines()]
+    """Blank lines become `!`; so do lines ciscoconfparse would take for braces.
+
+    IOS has no brace blocks, but ciscoconfparse pairs a line ending in `{` with a
+    later line starting with `}` and raises on a `}` it cannot pair: such a line is
+    no IOS command, so it is left out like a comment (its line number kept).
+    """
+    return [line if line.strip() and not _brace(line) else "!" for line in text.splitlines()]
+
+
+def _brace(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith("}") or stripped.endswith("{")
 
 
 def read_config(text: str) -> Config:

@@ -1,4 +1,4 @@
-"""PPTP and MPPE findings (IOS401-IOS403, IOS501).
+"""PPTP and MPPE findings (IOS401-IOS403, IOS501, IOS503).
 
 PPTP authenticates with MS-CHAPv2, whose handshake reduces to one DES key
 search (Marlinspike and Hulton, 2012: cracked offline every time), and MPPE
@@ -9,6 +9,7 @@ the link from coming up in clear.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
 from iosgen.lint_rules.config import Config, Line, interface_key
@@ -92,3 +93,57 @@ def _pptp_interfaces(config: Config) -> list[Line]:
         if vpdn and key not in l2tp_dialers:
             wanted.setdefault(key, iface)
     return sorted(wanted.values(), key=lambda line: line.number)
+
+
+def check_server_pool(config: Config) -> Iterator[Hit]:
+    """A PPTP server's pool outside the subnet of the interface its Virtual-Template borrows.
+
+    With the pool inside the LAN (`ip unnumbered FastEthernet0/1`, pool in its /24)
+    remote users are LAN hosts: the router answers ARP for them, and what covers the
+    LAN (NAT ACL, filters, routes at the peers) covers them. Outside it, IOS accepts the
+    config but the pool is a subnet of its own that nothing else knows.
+    """
+    pools = {
+        line.words[3]: line
+        for line, _m in config.matching(r"^ip local pool \S+ \S+", top_only=True)
+    }
+    for group in _pptp_groups(config):
+        if not group.has_child(r"^accept-dialin$"):
+            continue
+        for child in group.descendants():
+            words = child.words
+            if len(words) != 2 or words[0] != "virtual-template" or not words[1].isdigit():
+                continue
+            template = config.interfaces.get(f"virtual-template{words[1]}")
+            if template is not None:
+                yield from _pool_outside(config, template, pools)
+
+
+def _pool_outside(config: Config, template: Line, pools: dict[str, Line]) -> Iterator[Hit]:
+    borrowed = next(
+        (c.words[2:3] for c in template.children if c.words[:2] == ["ip", "unnumbered"]), []
+    )
+    peer = next(
+        (c.words for c in template.children if c.words[:4] == ["peer", "default", "ip", "address"]),
+        [],
+    )
+    key = interface_key(borrowed[0]) if borrowed else None
+    lan = config.interfaces.get(key) if key else None
+    if lan is None or peer[4:5] != ["pool"] or len(peer) < 6 or peer[5] not in pools:
+        return
+    address = next((c.words[2:4] for c in lan.children if c.words[:2] == ["ip", "address"]), [])
+    try:
+        subnet = ipaddress.IPv4Interface("/".join(address)).network if len(address) == 2 else None
+        pool = pools[peer[5]]
+        ends = [ipaddress.IPv4Address(w) for w in pool.words[4:6]]
+    except ValueError:
+        return
+    if subnet is None or not ends or all(end in subnet for end in ends):
+        return
+    yield Hit(
+        "IOS503",
+        pool.number,
+        f"`{pool.text}` is outside {subnet} of `{lan.text}` (borrowed by `{template.text}`): "
+        "remote users get a subnet of their own, which the LAN's NAT ACL, filters and the "
+        "tunnel peers' routes do not cover; take the pool from the LAN",
+    )

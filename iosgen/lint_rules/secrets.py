@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from iosgen.iosconfig import mask_urls
+
 # Group `type` is the IOS encryption type (0 clear, 5 md5, 7 reversible), group `value`
 # the secret. Order matters: the first pattern that matches a span wins.
 SECRET_PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -55,4 +57,4 @@ def redact(text: str) -> str:
         out.append("<redacted>")
         pos = end
     out.append(text[pos:])
-    return "".join(out)
+    return mask_urls("".join(out))

@@ -2,7 +2,7 @@
 
 Codes never change meaning once published: a retired rule keeps its code
 unused. IOS1xx undefined references, IOS2xx unused objects, IOS3xx NAT
-structure, IOS4xx security, IOS5xx platform notes; SITE4xx are the PPTP/MPPE
+structure, IOS4xx security, IOS5xx platform and design notes; SITE4xx are the PPTP/MPPE
 checks made from the site model when there is no IOS config to read.
 """
 
@@ -50,8 +50,10 @@ RULES: tuple[Rule, ...] = (
     Rule("IOS407", "warning", "no `ip ssh version 2`: SSH accepts version 1"),
     Rule("IOS408", "warning", "clear-text password and no `service password-encryption`"),
     Rule("IOS409", "warning", "privilege-15 user with `password` instead of `secret`"),
+    Rule("IOS410", "error", "`aaa authentication login ... none` first: logins need no password"),
     Rule("IOS501", "info", "PPTP client group without `service internal`"),
     Rule("IOS502", "info", "`ip name-server` with `no ip domain lookup`: never used"),
+    Rule("IOS503", "warning", "PPTP-server pool outside the subnet of the interface it borrows"),
     Rule("SITE401", "warning", "PPTP tunnel: MS-CHAPv2 and MPPE (RC4) are broken; use IPsec"),
     Rule("SITE402", "warning", "MPPE is not required: the tunnel may come up unencrypted"),
     Rule("SITE403", "warning", "PPTP tunnel without MPPE: traffic in clear"),

@@ -307,3 +307,21 @@ def test_an_unknown_host_key_has_its_reason_and_hint_in_every_format(
     reason = reasons.pop()
     assert reason.startswith("SSH host key of 127.0.0.1:") and "is not known (SHA256:" in reason
     assert reason.endswith("; check the fingerprint, then run again with --accept-new-host-key")
+
+
+def test_a_config_nested_3000_levels_is_a_located_error(
+    inventory_dir: Path, tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.cfg"
+    deep.write_text("".join(" " * i + f"interface Loopback{i}\n" for i in range(3000)))
+    result = run("diff", inventory_dir / "sites" / "plovdiv.yaml", "--running", deep)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"{deep}:33:33: nested more than 32 levels deep: not a config IOS prints"
+    ]
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "R-ITD.cfg").write_text(deep.read_text())
+    audit = run("audit", "--host", "R-ITD", "-i", inventory_dir, "--from", saved)
+    assert audit.exit_code == 2
+    assert "R-ITD.cfg:33:33: nested more than 32 levels deep" in audit.output

@@ -7,6 +7,7 @@ import pytest
 from iosgen.audit import audit_text
 from iosgen.compare import SecretBook, compare
 from iosgen.iosconfig import parse
+from iosgen.passwords import type7_encode
 from iosgen.redact import redact
 from tests.audit.anchors import NETOPS_CLEAR, base
 
@@ -202,3 +203,23 @@ def test_fast_path_agrees_with_the_full_comparison() -> None:
     assert significant_lines(running) == significant_lines(base())
     assert compare(parse(base()), parse(running), BOOK).drift == Drift()
     assert audit_text("R-ITD", base(), running, BOOK).drift == Drift()
+
+
+def test_a_reencoded_or_redacted_secret_is_not_also_cosmetic() -> None:
+    """Issue 9 item 12: the secret's words differ, its spacing does not."""
+    reencoded = base().replace("0123035155", type7_encode("Pe5n", 13))
+    assert buckets(base(), reencoded) == {
+        "real": [],
+        "cosmetic": [],
+        "secret_only": [
+            "= interface Dialer2 > ppp chap password 7 <redacted> (same secret, another encoding)"
+        ],
+    }
+    saved = buckets(base(), redact(base()))
+    assert saved["real"] == [] and saved["cosmetic"] == []
+    assert saved["secret_only"]
+    # a secret line that is really indented otherwise still says so
+    moved = reencoded.replace(" ppp chap password", " ppp chap  password")
+    assert buckets(base(), moved)["cosmetic"] == [
+        "~ interface Dialer2 (1 line spaced or indented otherwise)"
+    ]

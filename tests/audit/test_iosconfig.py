@@ -63,6 +63,14 @@ SECRET_LINES = [
     ("interface Dialer2", "ppp pap sent-username plovdiv password 7 0822455D0A16", "7"),
     ("vpdn-group 2", "l2tp tunnel password 7 0822455D0A16", "7"),
     ("line vty 0 4", "password 7 0822455D0A16", "7"),
+    # Out of place (a flattened or shuffled config): still what the line is.
+    (None, "ppp chap password 7 0123035155", "7"),
+    (None, "password 7 0822455D0A16", "7"),
+    ("line vty 0 4", "ppp chap password 7 0123035155", "7"),
+    ("archive", "username ivan password 7 060F192042030D1C0818", "7"),
+    (None, "key-string 7 0822455D0A16", "7"),
+    # No row of its own: any `password` word still guards its value.
+    ("vpdn-group 1", "ppp pptp client password 7 0822455D0A16", "7"),
 ]
 
 
@@ -83,9 +91,11 @@ def test_secret_fields(parent: str | None, text: str, encoding: str) -> None:
 @pytest.mark.parametrize(
     ("parent", "text"),
     [
-        (None, "ppp chap password 7 0123035155"),  # only valid under an interface
         ("interface Dialer2", "description password 7 is not a secret"),
         (None, "no username ivan"),
+        (None, "key chain OSPF"),
+        (None, "crypto key generate rsa modulus 1024"),
+        (None, "service password-encryption"),
         ("line vty 0 4", "transport input ssh"),
     ],
 )

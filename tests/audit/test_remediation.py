@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from iosgen.audit import AuditResult, audit_text
@@ -326,3 +328,56 @@ def test_aaa_lines_go_before_aaa_new_model_and_come_after_it() -> None:
     assert off[-1] == "no aaa new-model", off
     on = fix(with_aaa, without).remediation.lines()
     assert on.index("aaa new-model") < on.index("aaa authentication login default local"), on
+
+
+# --- issue 9 item 11: "no X" defaults are not reversed ---------------------------------------
+
+
+def _fix(intended: str, running: str) -> tuple[list[str], list[str]]:
+    from iosgen.compare import compare
+    from iosgen.iosconfig import parse
+    from iosgen.remediation import remediate
+
+    c = compare(parse(intended), parse(running))
+    return remediate(c.intended, c.running).lines(), c.drift.as_dict()["real"]
+
+
+def test_http_server_keeps_no_secure_server(sites: dict[str, Any]) -> None:
+    from iosgen.render import render
+
+    old = sites["R-ITD"]
+    services = old.services.model_copy(update={"http_server": True})
+    text = render(old.model_copy(update={"services": services})).text
+    assert "ip http server\nno ip http secure-server\n" in text
+    assert "no ip http server" not in text
+
+
+def test_a_no_x_line_is_never_undone_into_x_unless_intended() -> None:
+    base_ = "hostname R\nip http server\n"
+    assert _fix(base_, base_ + "no ip http secure-server\n") == (
+        [],
+        ["- no ip http secure-server"],
+    )
+    wanted = base_ + "ip http secure-server\n"
+    assert _fix(wanted, base_ + "no ip http secure-server\n")[0] == ["ip http secure-server"]
+    # a default IOS does not print is what leaving `no X` out asks for
+    assert _fix("hostname R\n", "hostname R\nno cdp run\n")[0] == ["cdp run"]
+    port = "interface FastEthernet0/1\n ip address 192.168.10.1 255.255.255.0\n"
+    assert _fix(port, port + " no ip proxy-arp\n")[0] == []
+
+
+def test_no_shutdown_in_a_saved_config_is_no_drift() -> None:
+    port = "interface FastEthernet0/1\n ip address 192.168.10.1 255.255.255.0\n"
+    assert _fix(port, port + " no shutdown\n") == ([], [])
+    # and `shutdown` there is real
+    assert _fix(port, port + " shutdown\n")[0] == ["interface FastEthernet0/1", " no shutdown"]
+
+
+def test_duplex_and_speed_auto_are_hidden_defaults() -> None:
+    auto = "interface FastEthernet0/0\n ip address dhcp\n duplex auto\n speed auto\n"
+    bare = "interface FastEthernet0/0\n ip address dhcp\n"
+    assert _fix(auto, bare) == ([], [])
+    assert _fix(bare, auto) == ([], [])
+    full = "interface FastEthernet0/0\n ip address dhcp\n duplex full\n speed 100\n"
+    assert _fix(auto, full)[0] == ["interface FastEthernet0/0", " no duplex full", " no speed 100"]
+    assert _fix(full, bare)[0] == ["interface FastEthernet0/0", " duplex full", " speed 100"]

@@ -288,3 +288,48 @@ def test_addresses_swapped_between_ports_converge(
     lan = " ip address 192.168.20.1 255.255.255.0"
     running = want.replace(wan, "@WAN@").replace(lan, wan).replace("@WAN@", lan)
     _converges_and_rolls_back(sim, sites["R-VARNA"], want, running)
+
+
+def test_http_server_site_converges_without_turning_https_on(
+    sim: Any, sites: dict[str, Site]
+) -> None:
+    """Issue 9 item 11: the build keeps `no ip http secure-server`; the push never types it on."""
+    from iosgen.render import render
+
+    host = "R-ITD"
+    old = sites[host]
+    site = old.model_copy(
+        update={"services": old.services.model_copy(update={"http_server": True})}
+    )
+    want = render(site).text
+    router = sim.router(host)
+    drifted = want.replace(" mtu 1460", " mtu 1400")
+    assert router.set_running(drifted) == []
+    book = secret_book(site)
+    with _session(sim, site) as dev:
+        result = audit_text(host, want, dev.running_config(), book)
+        assert result.remediation.lines() == ["interface Dialer2", " mtu 1460"]
+        dev.send_config(result.remediation.lines(show_secrets=True))
+        after = dev.running_config()
+    assert audit_text(host, want, after, book).status == "in_sync"
+    assert "no ip http secure-server" in after and "ip http server" in after
+
+
+def test_saved_no_shutdown_and_missing_auto_lines_are_in_sync_on_the_router(
+    sim: Any, sites: dict[str, Site], intended: dict[str, str]
+) -> None:
+    """A saved config with ` no shutdown` and without ` duplex auto` / ` speed auto` is no drift,
+    and the router printing its own lines is no drift either."""
+    host = "R-ITD"
+    want = intended[host]
+    saved = want.replace(" duplex auto\n speed auto\n", " no shutdown\n")
+    assert saved != want
+    book = secret_book(sites[host])
+    result = audit_text(host, want, saved, book)
+    assert (result.status, result.remediation.lines()) == ("in_sync", [])
+    router = sim.router(host)
+    assert router.set_running(saved) == []
+    with _session(sim, sites[host]) as dev:
+        printed = dev.running_config()
+    assert " no shutdown" not in printed  # IOS never prints it
+    assert audit_text(host, want, printed, book).status == "in_sync"

@@ -218,3 +218,38 @@ def test_every_example_site_lints_clean_of_errors_and_secrets(path: Path) -> Non
     runs_pptp = "pptp_clients" in path.read_text() or "pptp_server" in path.read_text()
     assert any(f["code"] in {"IOS401", "SITE401"} for f in report["findings"]) == runs_pptp
     assert [s for s in example_secrets() if s in out + err] == []
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"hostname R\n\x00\x01\x02ELF", ":2:1: binary data (a NUL byte)"),
+        (bytes(range(128, 256)) * 20, ":1:1: binary data (not UTF-8 text)"),
+    ],
+    ids=["nul", "not-utf8"],
+)
+def test_binary_input_is_refused(tmp_path: Path, data: bytes, where: str) -> None:
+    target = tmp_path / "image.cfg"
+    target.write_bytes(data)
+    code, out, err = run(str(target))
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [f"{target}{where}: not an IOS config"]
+
+
+def test_a_banner_in_another_charset_is_still_a_config(tmp_path: Path) -> None:
+    target = tmp_path / "r.cfg"
+    golden = (ROOT / "golden" / "R-ITD.cfg").read_bytes()
+    banner = b"banner motd ^C\xc4\xee\xe1\xf0\xe5 \xe4\xee\xf8\xeb\xe8^C\n"  # cp1251
+    target.write_bytes(golden.replace(b"line con 0", banner + b"line con 0"))
+    assert run(str(target))[0] == 0
+
+
+@pytest.mark.parametrize("text", ["}\nhostname R\n", "hostname R\n}\n", "hostname R\n {\n"])
+def test_a_brace_line_is_no_traceback(tmp_path: Path, text: str) -> None:
+    target = tmp_path / "r.cfg"
+    target.write_text(text)
+    code, out, err = run(str(target))
+    assert code == 0, err
+    assert "Traceback" not in out + err
+    assert "IOS407" in out

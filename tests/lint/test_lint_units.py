@@ -121,3 +121,18 @@ def test_interface_definitions_in_every_spelling() -> None:
         "interface Virtual-Template1\n"
     )
     assert list(config.interfaces) == ["dialer2", "fastethernet0/0.10", "virtual-template1"]
+
+
+def test_site_with_aaa_login_none_is_a_lint_error() -> None:
+    """`aaa: {login: none}` renders `aaa authentication login default none`: IOS410, error."""
+    from pathlib import Path
+
+    from iosgen.inventory import load_files, load_resolver
+    from iosgen.lint import lint_site
+
+    path = Path(__file__).resolve().parents[2] / "inventory" / "sites" / "plovdiv.yaml"
+    site = load_files([path], load_resolver(None)).sites[0]
+    open_site = site.model_copy(update={"aaa": site.aaa.model_copy(update={"login": "none"})})
+    findings = lint_site(open_site, path)
+    assert [(f.code, f.severity) for f in findings if f.code == "IOS410"] == [("IOS410", "error")]
+    assert "IOS410" not in {f.code for f in lint_site(site, path)}
