@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from iosgen.compare import Drift, SecretBook, compare
-from iosgen.iosconfig import parse, significant_lines
+from iosgen.compare import Drift, SecretBook, compare, factory_ports
+from iosgen.iosconfig import IosConfig, parse, significant_lines
 from iosgen.model import Site
 from iosgen.remediation import Remediation, remediate
 
@@ -47,6 +47,10 @@ def secret_book(site: Site) -> SecretBook:
     return SecretBook(clear)
 
 
+def with_factory_ports(config: IosConfig, other: IosConfig) -> IosConfig:
+    return IosConfig(config.lines + factory_ports(config.lines, other.lines))
+
+
 def audit_text(
     host: str,
     intended: str,
@@ -71,7 +75,8 @@ def audit_text(
         "drift",
         drift,
         remediate(comparison.intended, comparison.running),
-        remediate(comparison.running, comparison.intended),
+        # back to running: a port only the model names goes back to its factory state
+        remediate(with_factory_ports(comparison.running, comparison.intended), comparison.intended),
     )
 
 

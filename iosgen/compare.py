@@ -30,6 +30,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from iosgen.ifnames import is_physical_port
 from iosgen.iosconfig import IosConfig, Line, mask_line, secret_field, secret_key
 from iosgen.passwords import md5_crypt_verify
 
@@ -74,18 +75,6 @@ HIDDEN_DEFAULTS: frozenset[tuple[str | None, str]] = frozenset(
         ("line", "exec"),
         ("line", "exec-timeout 10 0"),  # the default: IOS never prints it
     }
-)
-
-
-# Physical ports exist whatever the config says (`% Removal of physical interfaces is not
-# permitted`): one the intended config does not mention is compared as a port in its
-# factory state, ` no ip address` / ` shutdown`: what the model does not use stays off
-# (never `no shutdown` on a spare WIC/HWIC port).
-PHYSICAL_PORTS: tuple[str, ...] = (
-    "interface FastEthernet",
-    "interface GigabitEthernet",
-    "interface Ethernet",
-    "interface Serial",
 )
 
 
@@ -374,6 +363,23 @@ def _acl_order(intended: Sequence[Line], running: Sequence[Line], acc: _Acc) -> 
             )
 
 
+def factory_ports(lines: Sequence[Line], other: Sequence[Line]) -> tuple[Line, ...]:
+    """The physical ports of `other` that `lines` does not name, in their factory state.
+
+    Physical ports exist whatever the config says (`% Removal of physical interfaces is
+    not permitted`): one a config does not mention is compared as ` shutdown` (and IOS's
+    hidden ` no ip address`), so what the model does not use stays off, never `no
+    interface ATM0/0` and never `no shutdown` on a spare WIC/HWIC port. Subinterfaces
+    (`ATM0/0.32`) are not ports: they are removed like any other section.
+    """
+    named = {line.text for line in lines}
+    return tuple(
+        Line(line.text, (Line("shutdown"),))
+        for line in other
+        if is_physical_port(line.text) and line.text not in named
+    )
+
+
 def compare(intended: IosConfig, running: IosConfig, book: SecretBook | None = None) -> Comparison:
     """Drift of `running` from `intended`, and both configs aligned for remediation."""
     book = book or SecretBook()
@@ -384,7 +390,7 @@ def compare(intended: IosConfig, running: IosConfig, book: SecretBook | None = N
     want += tuple(
         Line(line.text, (Line("shutdown"),))
         for line in have
-        if line.text.startswith(PHYSICAL_PORTS) and line.text not in named
+        if is_physical_port(line.text) and line.text not in named
     )
     aligned = _compare(want, have, (), None, False, book, acc)
     _acl_order(want, aligned, acc)

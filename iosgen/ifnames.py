@@ -64,3 +64,19 @@ def interface_sort_key(name: str) -> tuple[int, str, tuple[int, ...]]:
     rank = 0 if kind in {"Loopback", "Tunnel"} else 1 if kind in IOS_PHYSICAL_TYPES else 2
     order = IOS_INTERFACE_TYPES.index(kind) if kind in IOS_INTERFACE_TYPES else 99
     return (rank, f"{order:02d}{kind}", numbers)
+
+
+def is_physical_port(line: str) -> bool:
+    """Is this `interface ...` line a port the hardware has (which IOS will not remove)?
+
+    >>> is_physical_port("interface ATM0/0")
+    True
+    >>> is_physical_port("interface ATM0/0.32 point-to-point")  # a subinterface: removable
+    False
+    >>> is_physical_port("interface Dialer2")
+    False
+    """
+    words = line.split()
+    if len(words) < 2 or words[0] != "interface" or "." in words[1]:
+        return False
+    return interface_type(words[1]) in IOS_PHYSICAL_TYPES

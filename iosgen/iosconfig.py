@@ -39,6 +39,10 @@ VOLATILE_PREFIXES: tuple[str, ...] = (
 # `! NVRAM config last updated at ...`, `! Default PPTP VPDN group`.
 COMMENT = "!"
 END = "end"
+# A capture pasted from a terminal keeps its prompts: `R1#sh run` above the config,
+# `Router#` after `end`, `R1(config)#` in a config saved as typed. No IOS command starts
+# with a word glued to `#` or `>`, so such a line is the prompt, not config.
+_PROMPT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,62}(?:\([a-z0-9\-]+\))?[#>]")
 
 # A banner runs from `banner motd ^C` to the next line holding the delimiter `^C`.
 _BANNER_RE = re.compile(r"^banner (?P<kind>\S+) (?P<delim>\^C|\S)(?P<rest>.*)$")
@@ -100,7 +104,12 @@ def significant_lines(text: str) -> list[str]:
 
 
 def _is_volatile(stripped: str) -> bool:
-    return stripped[0] == COMMENT or stripped == END or stripped.startswith(VOLATILE_PREFIXES)
+    return (
+        stripped[0] == COMMENT
+        or stripped == END
+        or stripped.startswith(VOLATILE_PREFIXES)
+        or _PROMPT_RE.match(stripped) is not None
+    )
 
 
 # Clauses IOS keeps as lists of values, in the order they were typed: `match ip
