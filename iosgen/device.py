@@ -215,7 +215,8 @@ def _redacting_log(path: Path, hide: tuple[str, ...]) -> Any:
 
     class _Log(SessionLog):
         def __init__(self) -> None:
-            super().__init__(file_name=str(path), no_log={})
+            # append: a push that reconnects to roll back keeps the lines it sent first
+            super().__init__(file_name=str(path), file_mode="append", no_log={})
             self._pending = ""
 
         def _redact(self, text: str) -> str:

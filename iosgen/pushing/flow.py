@@ -335,7 +335,12 @@ def _reload_refusal(run: _Run, device: Device, reason: str) -> PushOutcome | Non
     """`reload in N` returns to the startup config: refuse unless it equals the running."""
     assert run.base is not None
     startup = device.startup_config()
-    if startup is not None and run.engine.same(startup, run.base):
+    if startup is not None and (
+        run.engine.same(startup, run.base)
+        # after the archive-first step (a router whose image refused `time N`, though
+        # the model's image has it): a reload returns to the config from before that step
+        or (run.archive_first and run.before is not None and run.engine.same(startup, run.before))
+    ):
         return None
     what = "there is no startup config" if startup is None else "it differs from the running one"
     if run.replace_ok:
@@ -384,7 +389,7 @@ def _from_rollback_point(
             refused = _reload_refusal(run, device, "the router refused it")
             if refused is not None:
                 if run.archive_first:
-                    return _rollback(run, device, None, refused.message, exc.answer)
+                    return _undo_archive_first(run, device, refused.message, exc.answer)
                 _delete_quietly(device, run.rollback_file)
                 return refused
     if run.net is Net.RELOAD:
@@ -424,6 +429,28 @@ def _from_rollback_point(
             inflight = lines[done] if done < len(lines) else None
             return _rollback(run, device, inflight, why(exc), "")
     return _verify_and_commit(run, device, len(run.masked_lines))
+
+
+def _undo_archive_first(run: _Run, device: Device, why_text: str, answer: str) -> PushOutcome:
+    """No safety net after the archive step: take the block out again (`no archive`,
+    the one section it added) rather than `configure replace`, which a router that
+    refused `time N` may not have at all; verify the config from before the push."""
+    try:
+        device.send_config(["no archive"], on_line=run.recorder([None], None))
+        now = device.running_config()
+    except DeviceError:
+        return _rollback(run, device, None, why_text, answer)
+    if run.before is None or not run.engine.same(run.before, now):
+        return _rollback(run, device, None, why_text, answer)
+    run.after = now
+    _delete_quietly(device, run.rollback_file)
+    return run.outcome(
+        Status.ABORTED,
+        Final.OLD,
+        f"{why_text}; the archive block typed first was taken out again (`no archive`) "
+        "and the config from before the push verified",
+        ios_answer=run.mask(answer) if answer else None,
+    )
 
 
 def exc_sent(run: _Run, lines: list[str]) -> int:

@@ -92,6 +92,19 @@ def test_dropped_session_rolls_back_to_old(bench: Bench, itd: Site) -> None:
     assert "OLD" in outcome.where()
 
 
+def test_session_log_keeps_the_lines_sent_before_a_reconnect(bench: Bench, itd: Site) -> None:
+    """The rollback's new session appends: the lines IOS took before the drop stay."""
+    logs = bench.tmp / "logs-drop"
+    bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "drop-after", "5")])
+    options = forced(bench, revert_minutes=0, session_log_dir=logs)
+    outcome = push_host(itd, bench.target, options)
+    assert outcome.status is Status.ROLLED_BACK, outcome.message
+    text = (logs / "R-ITD.log").read_text(encoding="utf-8")
+    first = outcome.sent[0].line
+    assert first in text and "configure replace" in text
+    assert text.index(first) < text.index("configure replace")
+
+
 def test_rejected_line_rolls_back_with_ios_answer(bench: Bench, itd: Site) -> None:
     before = bench.router.running_config()
     bench.fleet.set_faults("R-ITD", [Fault("R-ITD", "reject", r"^ip route ")])

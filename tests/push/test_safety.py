@@ -226,6 +226,34 @@ def test_timer_refused_by_the_router_falls_back_to_reload_in(kit: Kit, itd: Site
     assert not router.reload_pending and not router.rollback_pending
 
 
+def test_a_router_older_than_its_model_says_gets_its_archive_block_undone(
+    kit: Kit, itd: Site
+) -> None:
+    """The model says 12.4(25d) (the default), the router runs 12.2(15)T: `time N` is
+    refused after the archive-first step; unsaved, the block comes out again (OLD)."""
+    site = _as(itd, "R-OLD")  # the model's image, not the router's
+    router = kit.fleet.router("R-OLD")
+    before = router.running_config()
+    outcome = push_host(site, kit.target("R-OLD"), kit.options)
+    assert outcome.status is Status.ABORTED, outcome.message
+    assert outcome.final is Final.OLD
+    assert "taken out again (`no archive`)" in outcome.message
+    assert body(router.running_config()) == body(before)
+    assert not any(name.startswith("iosgen-rollback-") for name in router.flash_files())
+
+
+def test_a_router_older_than_its_model_says_pushes_under_reload_in_when_saved(
+    kit: Kit, itd: Site
+) -> None:
+    site = _as(itd, "R-OLD")
+    kit.save("R-OLD")
+    outcome = push_host(site, kit.target("R-OLD"), kit.options)
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert outcome.safety_net == "reload in"
+    assert not kit.fleet.router("R-OLD").reload_pending
+    assert audit_site(site, kit.fleet.router("R-OLD").running_config()).status == "in_sync"
+
+
 def test_no_timer_asked_sends_no_archive_step(kit: Kit, itd: Site) -> None:
     outcome = push_host(
         itd, kit.target("R-ITD"), dataclasses.replace(kit.options, revert_minutes=0)
