@@ -64,6 +64,7 @@ def write_atomic(path: Path, content: str, mode: int = 0o644) -> None:
     Errors name `path`, never the temporary file (a name the user never gave)."""
     if path.is_dir():
         raise UsageError(f"{path} is a directory, not a file")
+    _refuse_special(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -79,6 +80,13 @@ def write_atomic(path: Path, content: str, mode: int = 0o644) -> None:
         raise
 
 
+def _refuse_special(path: Path) -> None:
+    """A device, FIFO or socket is never replaced: the rename would swap `/dev/null`
+    (as root) for a config file."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise UsageError(f"{path} exists and is not a regular file: nothing written")
+
+
 def _paths(build: Build, target: Path) -> list[Path]:
     if build.platform == "ios":
         return [target]
@@ -90,6 +98,7 @@ def check_target(build: Build, target: Path) -> None:
     for path in _paths(build, target):
         if path.is_dir():
             raise UsageError(f"{path} is a directory, not a file")
+        _refuse_special(path)
         for parent in path.parents:
             if parent.exists():
                 if not parent.is_dir():

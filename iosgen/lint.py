@@ -193,11 +193,21 @@ def lint_path(path: Path, secrets_file: Path | None = None) -> LintReport:
 
         inventory = load_files([path], load_resolver(secrets_file, site_file=path))
         return LintReport(str(path), lint_site(inventory.sites[0], path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror}")]) from None
-    return LintReport(str(path), lint_config(_config_text(data, str(path)), str(path)))
+    return LintReport(str(path), lint_config(read_config_file(path), str(path)))
+
+
+# A running config of a branch router is tens of kilobytes; a 5,000-route-map test
+# config about 300 KB. Past this, the input is not a config.
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+
+
+def read_config_file(path: Path) -> str:
+    """An IOS config file's text: a regular file (never a FIFO or device, which would
+    hang), not binary, bounded in size; anything else is an InputError at its file."""
+    from iosgen.yamlsource import read_regular_bytes
+
+    data = read_regular_bytes(path, str(path), MAX_CONFIG_BYTES, "an IOS config file")
+    return _config_text(data, str(path))
 
 
 def _config_text(data: bytes, file: str) -> str:

@@ -42,6 +42,9 @@ _QUOTE_WORD = (
 )
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 _OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
+# Other YAML 1.1 integer spellings PyYAML turns into another number's digits: 0x1F
+# (31), 0b101 (5), 1_000 (1000), +12 (12). As a secret that is a different password.
+_OTHER_INT = re.compile(r"^[-+]?0[xXbB]|_|^\+")
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,30 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     if problems:
         raise InputError(problems)
     return data, source
+
+
+def read_regular_bytes(path: Path, name: str, limit: int, what: str) -> bytes:
+    """A regular file's bytes, refused before reading if it is a FIFO, device, folder
+    or socket (`what` says what was expected), or longer than `limit`."""
+
+    def refuse(message: str) -> InputError:
+        return InputError([Problem(name, 1, 1, "", message)])
+
+    try:
+        kind = _file_kind(os.stat(path).st_mode)
+        if kind:
+            raise refuse(f"not a regular file ({kind}); give {what}")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise refuse(f"cannot read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        kind = _file_kind(os.fstat(handle.fileno()).st_mode)
+        if kind:
+            raise refuse(f"not a regular file ({kind}); give {what}")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise refuse(f"larger than {limit} bytes; not {what}")
+    return data
 
 
 def read_text_file(path: Path, name: str, limit: int = MAX_BYTES) -> str:
@@ -327,6 +354,11 @@ def _scalar_quirk(node: Any) -> str:
             return (
                 "YAML 1.1 reads an unquoted number with a leading 0 as octal (010 is 8): "
                 "write it without the 0, or quote it ('010')"
+            )
+        if tag == _INT and _OTHER_INT.search(value):
+            return (
+                "YAML 1.1 reads an unquoted 0x1F, 0b101, 1_000 or +12 as another number "
+                "(31, 5, 1000, 12): write the plain decimal number, or quote it"
             )
     return ""
 

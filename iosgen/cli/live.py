@@ -177,9 +177,11 @@ def diff(
         assert host is not None
         site = load_inventory(inventory, secrets).find(host)
     if running is not None:
-        if not running.is_file():
+        if not running.exists():
             raise UsageError(f"no such running config: {running}")
-        text = running.read_text(encoding="utf-8", errors="replace")
+        from iosgen.lint import read_config_file
+
+        text = read_config_file(running)
     else:
         options = device_options(known_hosts, accept_new_host_key)
         from iosgen.fleet_audit import fetch_job

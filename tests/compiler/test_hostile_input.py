@@ -146,3 +146,49 @@ def test_dialer_12_on_ios_is_refused_but_builds_on_linux(tmp_path: Path) -> None
     linux.write_text(text.replace("groups: [branch]\n", ""))
     result = iosgen("build", str(linux), "-o", str(tmp_path / "tree"))
     assert result.returncode == 0, result.stderr
+
+
+# -- found by review: configs from FIFOs and devices, special targets, other integers ----
+
+
+@pytest.mark.parametrize("command", ["lint", "diff"])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_config_that_is_a_fifo_or_device_is_refused_unread(
+    tmp_path: Path, command: str, kind: str
+) -> None:
+    path = tmp_path / "running.cfg"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    site = tmp_path / "site.yaml"
+    site.write_text(good_site().replace("groups: [branch]\n", ""))
+    args = [str(path)] if command == "lint" else [str(site), "--running", str(path)]
+    what = "a FIFO" if kind == "fifo" else "a device"
+    refused(iosgen(command, *args), f"{path}:1:1: not a regular file ({what})")
+
+
+def test_diff_refuses_a_binary_running_config(tmp_path: Path) -> None:
+    path = tmp_path / "running.cfg"
+    path.write_bytes(b"hostname R1\n\x00\x01\x02")
+    site = tmp_path / "site.yaml"
+    site.write_text(good_site().replace("groups: [branch]\n", ""))
+    refused(iosgen("diff", str(site), "--running", str(path)), "binary data (a NUL byte)")
+
+
+def test_build_never_replaces_a_device_or_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.cfg"
+    os.mkfifo(fifo)
+    (tmp_path / "site.yaml").write_text(good_site().replace("groups: [branch]\n", ""))
+    result = iosgen("build", str(tmp_path / "site.yaml"), "-o", str(fifo))
+    refused(result, "exists and is not a regular file: nothing written")
+    assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("spelling", ["0x1F", "0b101", "1_000", "+12"])
+def test_integers_yaml_would_respell_are_refused(tmp_path: Path, spelling: str) -> None:
+    text = good_site().replace("groups: [branch]\n", "")
+    text = text.replace("${IOSGEN_TEST_CHAP}", spelling, 1)
+    assert spelling in text
+    (tmp_path / "site.yaml").write_text(text)
+    refused(iosgen("build", str(tmp_path / "site.yaml")), "YAML 1.1 reads an unquoted 0x1F")
