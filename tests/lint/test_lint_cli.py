@@ -91,7 +91,7 @@ def test_missing_file_is_exit_2(tmp_path: Path, name: str) -> None:
 
 def test_folder_and_empty_config_are_exit_2(tmp_path: Path) -> None:
     code, _, err = run(str(tmp_path))
-    assert code == 2 and "cannot read" in err
+    assert code == 2 and "not a regular file (a folder)" in err
     empty = tmp_path / "empty.cfg"
     empty.write_text("!\n\n!\n")
     code, _, err = run(str(empty))
