@@ -768,9 +768,12 @@ def interface_problems(site: Site) -> Iterator[tuple[Path, str]]:
         elif "." in name:
             # IOS takes no address on a subinterface before `encapsulation dot1Q N`, and
             # refuses duplex/speed there; the model has no VLAN tag to give it yet
-            yield key, (
-                f"{name} is a subinterface: it needs `encapsulation dot1Q VLAN`, which the "
-                "site model does not express yet; use a physical port or a Vlan interface"
+            yield (
+                key,
+                (
+                    f"{name} is a subinterface: it needs `encapsulation dot1Q VLAN`, which the "
+                    "site model does not express yet; use a physical port or a Vlan interface"
+                ),
             )
         elif name in dialers:
             tunnel, number = dialers[name]
