@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iosgen.errors import InputError, Problem
+from iosgen.iosfacts import PROMPT
 from iosgen.passwords import is_type7, type7_decode
 from iosgen.secret import MASK
 
@@ -41,8 +42,8 @@ COMMENT = "!"
 END = "end"
 # A capture pasted from a terminal keeps its prompts: `R1#sh run` above the config,
 # `Router#` after `end`, `R1(config)#` in a config saved as typed. No IOS command starts
-# with a word glued to `#` or `>`, so such a line is the prompt, not config.
-_PROMPT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,62}(?:\([a-z0-9\-]+\))?[#>]")
+# with a word glued to `#` or `>`, so such a line is the prompt (iosfacts.PROMPT), not config.
+_PROMPT_RE = re.compile("^" + PROMPT)
 
 # A banner runs from `banner motd ^C` to the next line holding the delimiter `^C`.
 _BANNER_RE = re.compile(r"^banner (?P<kind>\S+) (?P<delim>\^C|\S)(?P<rest>.*)$")

@@ -13,9 +13,8 @@ from typing import Final
 
 # `R-ITD#`, `R-ITD>`, `R-ITD(config-if)#`: the last line of output when IOS waits for
 # a command. IOS cuts long hostnames in config prompts, so any name is accepted.
-PROMPT_RE: Final = re.compile(
-    r"(?:^|\n)(?P<host>[A-Za-z][\w.\-]*)(?:\((?P<mode>[\w\-]+)\))?(?P<end>[#>]) ?$"
-)
+PROMPT: Final = r"(?P<host>[A-Za-z][\w.\-]*)(?:\((?P<mode>[\w\-]+)\))?(?P<end>[#>])"
+PROMPT_RE: Final = re.compile(r"(?:^|\n)" + PROMPT + r" ?$")
 
 # A question IOS waits on: `Destination filename [startup-config]? `,
 # `Delete flash:x.cfg? [confirm]`, `... delete all entries? [no]: `, `Password: `.

@@ -120,30 +120,7 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
 
 def read_regular_bytes(path: Path, name: str, limit: int, what: str) -> bytes:
     """A regular file's bytes, refused before reading if it is a FIFO, device, folder
-    or socket (`what` says what was expected), or longer than `limit`."""
-
-    def refuse(message: str) -> InputError:
-        return InputError([Problem(name, 1, 1, "", message)])
-
-    try:
-        kind = _file_kind(os.stat(path).st_mode)
-        if kind:
-            raise refuse(f"not a regular file ({kind}); give {what}")
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise refuse(f"cannot read: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        kind = _file_kind(os.fstat(handle.fileno()).st_mode)
-        if kind:
-            raise refuse(f"not a regular file ({kind}); give {what}")
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise refuse(f"larger than {limit} bytes; not {what}")
-    return data
-
-
-def read_text_file(path: Path, name: str, limit: int = MAX_BYTES) -> str:
-    """A regular file's UTF-8 text, refused before reading if it is anything else.
+    or socket (`what` says what was expected), or longer than `limit`.
 
     `stat` first, then open without blocking and check the opened file again, so
     a FIFO swapped in between cannot make the open wait for a writer.
@@ -155,21 +132,27 @@ def read_text_file(path: Path, name: str, limit: int = MAX_BYTES) -> str:
     try:
         kind = _file_kind(os.stat(path).st_mode)
         if kind:
-            raise refuse(f"not a regular file ({kind}); give a YAML file")
+            raise refuse(f"not a regular file ({kind}); give {what}")
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise refuse(f"cannot read: {exc.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
         kind = _file_kind(os.fstat(handle.fileno()).st_mode)
         if kind:
-            raise refuse(f"not a regular file ({kind}); give a YAML file")
+            raise refuse(f"not a regular file ({kind}); give {what}")
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise refuse(f"larger than {limit} bytes; a site or secrets file is a few kilobytes")
+        raise refuse(f"larger than {limit} bytes: too big for {what}")
+    return data
+
+
+def read_text_file(path: Path, name: str, limit: int = MAX_BYTES) -> str:
+    """A regular file's UTF-8 text (`read_regular_bytes`), for site and secrets files."""
+    data = read_regular_bytes(path, name, limit, "a YAML file")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise refuse("not UTF-8 text") from None
+        raise InputError([Problem(name, 1, 1, "", "not UTF-8 text")]) from None
 
 
 def _file_kind(mode: int) -> str:
