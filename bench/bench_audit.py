@@ -33,7 +33,7 @@ TEMPLATES = ("plovdiv.yaml", "ruse.yaml", "varna.yaml")
 
 
 def demo_env() -> None:
-    from iosgen.secret import read_env_file
+    from iosgen.model.secret import read_env_file
 
     os.environ.update(read_env_file(ROOT / "inventory" / "example.env"))
 
@@ -74,8 +74,8 @@ DRIFTS = (
 
 def saved_configs(inventory: Path, folder: Path) -> dict[str, str]:
     """Each site's build as the router prints it; every third with some drift."""
-    from iosgen.inventory import load_inventory
-    from iosgen.render import render
+    from iosgen.build.ios import render
+    from iosgen.model.inventory import load_inventory
 
     rng = random.Random(4)
     folder.mkdir(parents=True)
@@ -140,9 +140,9 @@ def bench_live(
 
     from typer.testing import CliRunner
 
+    from iosgen.build.ios import render
     from iosgen.cli import app
-    from iosgen.inventory import load_inventory
-    from iosgen.render import render
+    from iosgen.model.inventory import load_inventory
     from iosgen.sim import RouterSpec
 
     sites = {s.hostname: s for s in load_inventory(inventory).sites}

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def example_env() -> dict[str, str]:
-    from iosgen.secret import read_env_file
+    from iosgen.model.secret import read_env_file
 
     return {**os.environ, **read_env_file(ROOT / "inventory" / "example.env")}
 
@@ -83,9 +83,9 @@ def generated_site(i: int) -> dict[str, Any]:
 
 
 def many_sites(count: int) -> tuple[float, int]:
-    from iosgen.inventory import load_resolver
-    from iosgen.model import Site, site_problems
-    from iosgen.render import render
+    from iosgen.build.ios import render
+    from iosgen.model.inventory import load_resolver
+    from iosgen.model.site import Site, site_problems
 
     resolver = load_resolver(None)
     data = [generated_site(i) for i in range(count)]

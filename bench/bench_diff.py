@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def intended_and_book() -> tuple[str, object]:
-    from iosgen.audit import secret_book
-    from iosgen.inventory import load_files, load_resolver
-    from iosgen.render import render
-    from iosgen.secret import read_env_file
+    from iosgen.build.ios import render
+    from iosgen.diff.audit import secret_book
+    from iosgen.model.inventory import load_files, load_resolver
+    from iosgen.model.secret import read_env_file
 
     os.environ.update(read_env_file(ROOT / "inventory" / "example.env"))
     site = load_files([ROOT / "inventory" / "sites" / "plovdiv.yaml"], load_resolver(None)).sites[0]
@@ -47,7 +47,7 @@ def running_with(intended: str, count: int) -> str:
 
 
 def median_time(intended: str, running: str, book: object, repeat: int) -> float:
-    from iosgen.audit import audit_text
+    from iosgen.diff.audit import audit_text
 
     times = []
     for _ in range(repeat):

@@ -33,7 +33,7 @@ LINES = 30
 
 
 def load_env() -> dict[str, str]:
-    from iosgen.secret import read_env_file
+    from iosgen.model.secret import read_env_file
 
     env = read_env_file(ROOT / "inventory" / "example.env")
     os.environ.update(env)
@@ -42,8 +42,8 @@ def load_env() -> dict[str, str]:
 
 def sites(count: int):  # type: ignore[no-untyped-def]
     """(start site, target site) pairs: the target adds 30 static routes to R-ITD."""
-    from iosgen.inventory import load_files, load_resolver
-    from iosgen.model import Route
+    from iosgen.model.inventory import load_files, load_resolver
+    from iosgen.model.site import Route
 
     base = load_files([ROOT / "inventory" / "sites" / "plovdiv.yaml"], load_resolver(None))
     itd = base.sites[0]
@@ -60,7 +60,7 @@ def sites(count: int):  # type: ignore[no-untyped-def]
 
 
 def specs(pairs, env):  # type: ignore[no-untyped-def]
-    from iosgen.render import render
+    from iosgen.build.ios import render
     from iosgen.sim import RouterSpec
 
     return [
@@ -95,11 +95,11 @@ def bare_netmiko(target, lines: list[str]) -> float:  # type: ignore[no-untyped-
 
 
 def one_router(runs: int, env: dict[str, str], tmp: Path) -> tuple[list[float], list[float], int]:
-    from iosgen.device import DeviceOptions
+    from iosgen.build.ios import render
+    from iosgen.device.session import DeviceOptions
+    from iosgen.model.targets import read_targets_file
     from iosgen.push import PushOptions, Status, push_host
-    from iosgen.render import render
     from iosgen.sim import SimFleet
-    from iosgen.targets import read_targets_file
 
     ((start, site),) = sites(1)
     options = PushOptions(
@@ -145,10 +145,10 @@ def fleet_push(
     import multiprocessing
     from collections import Counter
 
-    from iosgen.device import DeviceOptions
+    from iosgen.device.session import DeviceOptions
+    from iosgen.model.targets import read_targets_file
     from iosgen.push import PushOptions, push_fleet
     from iosgen.sim import SimFleet
-    from iosgen.targets import read_targets_file
 
     pairs = sites(count)
     options = PushOptions(

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def load_env() -> dict[str, str]:
-    from iosgen.secret import read_env_file
+    from iosgen.model.secret import read_env_file
 
     env = read_env_file(ROOT / "inventory" / "example.env")
     os.environ.update(env)
@@ -70,14 +70,14 @@ def _routes(site: Any, rng: random.Random) -> Any:
 
 
 def _route(net: str, hop: str) -> Any:
-    from iosgen.model import Route
+    from iosgen.model.site import Route
 
     return Route(network=IPv4Network(net), next_hop=IPv4Address(hop))
 
 
 def _user(site: Any, rng: random.Random) -> Any:
-    from iosgen.model import User
-    from iosgen.secret import Secret
+    from iosgen.model.secret import Secret
+    from iosgen.model.site import User
 
     name = rng.choice(["auditor", "backup", "noc"])
     user = User(privilege=rng.choice([1, 15]), secret=Secret(f"{name}-pw-{rng.randrange(99)}"))
@@ -120,7 +120,7 @@ FAULT_KINDS = (
     *("delay-ms", "nat-in-use", "bad-password", "new-host-key"),
     *("slow-drop", "nat-reject", "cut-off"),
     # a stop signal (SIGTERM, SIGHUP, SIGINT) after N lines, raised as the signal handler of
-    # iosgen.pushing.signals raises it; another push holding the router's lock
+    # iosgen.push.signals raises it; another push holding the router's lock
     *("signal", "lock-held", "changed-under"),
 )
 REJECTS = (
@@ -234,18 +234,18 @@ class Campaign:
 def run_campaign(
     trials: int, seed: int, routers: int, tmp: Path, workers: int | None = None
 ) -> Campaign:
-    from iosgen.audit import audit_site
-    from iosgen.device import DeviceOptions
-    from iosgen.fleet import run_fleet
-    from iosgen.inventory import load_files, load_resolver
+    from iosgen.build.ios import render
+    from iosgen.device.session import DeviceOptions
+    from iosgen.diff.audit import audit_site
+    from iosgen.fleet.runner import run_fleet
+    from iosgen.model.inventory import load_files, load_resolver
+    from iosgen.model.targets import read_targets_file
     from iosgen.push import Final, PushOptions, Status, push_host
-    from iosgen.pushing.engine import AuditEngine
-    from iosgen.pushing.flow import send_form
-    from iosgen.pushing.lock import host_lock
-    from iosgen.pushing.signals import Stopped
-    from iosgen.render import render
+    from iosgen.push.engine import AuditEngine
+    from iosgen.push.flow import send_form
+    from iosgen.push.lock import host_lock
+    from iosgen.push.signals import Stopped
     from iosgen.sim import Fault, RouterSpec, SimFleet
-    from iosgen.targets import read_targets_file
 
     env = load_env()
     base = load_files([ROOT / "inventory" / "sites" / "plovdiv.yaml"], load_resolver(None))
@@ -449,7 +449,7 @@ def run_injections(trials: int, seed: int, tmp: Path) -> InjectionResult:
     import yaml
 
     from iosgen.errors import InputError
-    from iosgen.inventory import load_files, load_resolver
+    from iosgen.model.inventory import load_files, load_resolver
 
     load_env()
     rng = random.Random(seed)

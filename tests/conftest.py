@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.secret import read_env_file
+from iosgen.model.secret import read_env_file
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = ROOT / "inventory"

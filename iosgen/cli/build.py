@@ -35,7 +35,7 @@ def build(
 ) -> None:
     """Print (or write) the whole intended config of a site, or of every site with --all."""
     from iosgen.build import build_site, check_target, write_build
-    from iosgen.inventory import load_files, load_inventory, load_resolver
+    from iosgen.model.inventory import load_files, load_inventory, load_resolver
 
     if all_sites:
         if output is None:
@@ -98,8 +98,8 @@ def check(
 ) -> None:
     """Build every site and compare it with golden/ (exit 1 if any differs or has no site)."""
     from iosgen.build import build_site
-    from iosgen.golden import check_build, orphans, remove_orphan
-    from iosgen.inventory import load_inventory
+    from iosgen.build.golden import check_build, orphans, remove_orphan
+    from iosgen.model.inventory import load_inventory
 
     inv = load_inventory(inventory, secrets)
     builds = [build_site(site) for site in inv.sites]
@@ -141,8 +141,8 @@ def schema(
     ] = "site",
 ) -> None:
     """Print the JSON Schema of a site file (or of defaults.yaml, a group file), for editors."""
-    from iosgen.schema import KINDS
-    from iosgen.schema import schema as file_schema
+    from iosgen.model.schema import KINDS
+    from iosgen.model.schema import schema as file_schema
 
     for known in KINDS:
         if kind == known:

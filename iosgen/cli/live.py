@@ -32,7 +32,7 @@ from iosgen.cli.options import (
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, UsageError
 
 if TYPE_CHECKING:
-    from iosgen.audit import AuditResult
+    from iosgen.diff.audit import AuditResult
 
 
 def _exit_code(results: Sequence[AuditResult]) -> int:
@@ -98,7 +98,7 @@ def junit(results: Sequence[AuditResult], show_secrets: bool = False) -> str:
         errors=str(sum(r.status == "unreachable" for r in results)),
     )
     for r in results:
-        case = ET.SubElement(suite, "testcase", classname="iosgen.audit", name=r.host)
+        case = ET.SubElement(suite, "testcase", classname="iosgen.diff.audit", name=r.host)
         if r.status == "drift":
             failure = ET.SubElement(case, "failure", message=f"{len(r.drift.real)} real drift")
             failure.text = "\n".join(_details(r, show_secrets))
@@ -159,8 +159,8 @@ def diff(
     known_hosts: KnownHostsOpt = None,
 ) -> None:
     """Semantic diff of one router against its site, and the remediation commands."""
-    from iosgen.audit import audit_site
-    from iosgen.inventory import load_files, load_inventory, load_resolver
+    from iosgen.diff.audit import audit_site
+    from iosgen.model.inventory import load_files, load_inventory, load_resolver
 
     fmt = _format(fmt)
     if fmt == "junit":
@@ -184,7 +184,7 @@ def diff(
         text = read_config_file(running)
     else:
         options = device_options(known_hosts, accept_new_host_key)
-        from iosgen.fleet_audit import fetch_job
+        from iosgen.fleet.audit import fetch_job
 
         text = fetch_job([site], targets, options)(site)
     result = audit_site(site, text, str(running) if running is not None else None)
@@ -220,12 +220,12 @@ def audit(
         import os
 
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        from iosgen.fleet_audit import audit_saved
+        from iosgen.fleet.audit import audit_saved
 
         results = audit_saved(sites, from_dir, min(workers, cores) if len(sites) > 50 else 1)
     else:
         options = device_options(known_hosts, accept_new_host_key)
-        from iosgen.fleet_audit import audit_live
+        from iosgen.fleet.audit import audit_live
 
         results = audit_live(sites, targets, options, workers)
     _emit(results, fmt, show_secrets, one=False)
@@ -250,9 +250,9 @@ def backup(
 ) -> None:
     """Save each router's `show running-config` as DIR/<hostname>.cfg, secrets redacted."""
     from iosgen.build import write_atomic
-    from iosgen.fleet import run_fleet
-    from iosgen.fleet_audit import fetch_job
-    from iosgen.redact import redact
+    from iosgen.fleet.audit import fetch_job
+    from iosgen.fleet.runner import run_fleet
+    from iosgen.ios.secrets import redact
 
     sites = select_sites(inventory, secrets, host, None, all_sites)
     fetch = fetch_job(sites, targets, device_options(known_hosts, accept_new_host_key))

@@ -11,8 +11,8 @@ import typer
 from iosgen.errors import UsageError
 
 if TYPE_CHECKING:
-    from iosgen.device import DeviceOptions
-    from iosgen.model import Site
+    from iosgen.device.session import DeviceOptions
+    from iosgen.model.site import Site
 
 InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory folder.")]
 SecretsOpt = Annotated[
@@ -47,7 +47,7 @@ WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Parallel sess
 
 
 def device_options(known_hosts: Path | None, accept: bool) -> DeviceOptions:
-    from iosgen.device import DEFAULT_KNOWN_HOSTS, DeviceOptions
+    from iosgen.device.session import DEFAULT_KNOWN_HOSTS, DeviceOptions
 
     return DeviceOptions(known_hosts=known_hosts or DEFAULT_KNOWN_HOSTS, accept_new_host_key=accept)
 
@@ -59,7 +59,7 @@ def select_sites(
     group: str | None,
     all_sites: bool,
 ) -> list[Site]:
-    from iosgen.inventory import load_inventory
+    from iosgen.model.inventory import load_inventory
 
     given = [
         name

@@ -126,7 +126,7 @@ def push(
 ) -> None:
     """Push the model to routers: safely, verified, rolled back on any failure."""
     from iosgen.push import PushOptions
-    from iosgen.pushing.signals import exit_status, stop_signals
+    from iosgen.push.signals import exit_status, stop_signals
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt}: expected text or json")
@@ -163,9 +163,9 @@ def _run(
     fmt: str,
 ) -> int:
     """Plan, confirm, push, report; returns the exit code."""
+    from iosgen.model.targets import resolve_targets
     from iosgen.push import Status, exit_code, plan_fleet, push_fleet
-    from iosgen.pushing.signals import received
-    from iosgen.targets import resolve_targets
+    from iosgen.push.signals import received
 
     dry_run, force = options.dry_run, options.force
     sites = select_sites(inventory, secrets, host, group, all_sites)
@@ -236,7 +236,7 @@ def _refused(plan: PushOutcome) -> PushOutcome:
     from dataclasses import replace
 
     from iosgen.push import Status
-    from iosgen.pushing.flow import refusal_message
+    from iosgen.push.flow import refusal_message
 
     return replace(plan, status=Status.REFUSED, message=refusal_message(len(plan.refusals)))
 

@@ -53,7 +53,7 @@ def sim(
     """Serve one simulated Cisco router (the site's hardware, IOS 12.4) per site on 127.0.0.1."""
     import warnings
 
-    from iosgen.inventory import load_inventory
+    from iosgen.model.inventory import load_inventory
     from iosgen.sim import Fault, RouterSpec, SimFleet
 
     try:  # asyncssh warns that finite-field DH is old: that is the point of 12.4's SSH
@@ -117,7 +117,7 @@ def _initial_config(initial: str, site: object) -> str | None:
     if initial == "bare":
         return None
     if initial == "intended":
-        from iosgen.render import render_site
+        from iosgen.build.ios import render_site
 
         return render_site(site)  # type: ignore[arg-type]
     path = Path(initial)

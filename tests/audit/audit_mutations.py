@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from iosgen.iosconfig import IosConfig, Line, parse, render_lines
-from iosgen.passwords import is_type7, type7_decode, type7_encode
+from iosgen.ios.config import IosConfig, Line, parse, render_lines
+from iosgen.ios.passwords import is_type7, type7_decode, type7_encode
 
 HOSTS = ("R-ITD", "R-RUSE", "R-VARNA")
 

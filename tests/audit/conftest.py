@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.inventory import load_files, site_files
-from iosgen.model import Site
-from iosgen.render import render
-from iosgen.secret import SecretResolver, read_env_file
+from iosgen.build.ios import render
+from iosgen.model.inventory import load_files, site_files
+from iosgen.model.secret import SecretResolver, read_env_file
+from iosgen.model.site import Site
 
 ROOT = Path(__file__).resolve().parents[2]
 IOS_SITE_FILES = ("plovdiv.yaml", "ruse.yaml", "varna.yaml")

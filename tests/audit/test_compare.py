@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from iosgen.audit import audit_text
-from iosgen.compare import SecretBook, compare
-from iosgen.iosconfig import parse
-from iosgen.passwords import type7_encode
-from iosgen.redact import redact
+from iosgen.diff.audit import audit_text
+from iosgen.diff.compare import SecretBook, compare
+from iosgen.ios.config import parse
+from iosgen.ios.passwords import type7_encode
+from iosgen.ios.secrets import redact
 from tests.audit.anchors import NETOPS_CLEAR, base
 
 BOOK = SecretBook({"username netops": NETOPS_CLEAR})
@@ -149,7 +149,7 @@ def test_remediation_repr_is_masked() -> None:
 
 
 def test_enable_secret_is_verified_against_the_model() -> None:
-    from iosgen.passwords import md5_crypt
+    from iosgen.ios.passwords import md5_crypt
 
     intended = base().replace(
         "hostname R-ITD\n", f"hostname R-ITD\nenable secret 5 {md5_crypt('en', 'Nqw3')}\n"
@@ -196,8 +196,8 @@ def test_route_map_content_follows_its_sequence_number() -> None:
 
 def test_fast_path_agrees_with_the_full_comparison() -> None:
     """Equal significant lines (the common in-sync case) mean no drift in any bucket."""
-    from iosgen.compare import Drift
-    from iosgen.iosconfig import significant_lines
+    from iosgen.diff.compare import Drift
+    from iosgen.ios.config import significant_lines
 
     running = HEADER + base().replace("\n!\n", "\n!\n!\n") + "\n\n"
     assert significant_lines(running) == significant_lines(base())

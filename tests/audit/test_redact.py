@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iosgen.redact import redact
+from iosgen.ios.secrets import redact
 from tests.audit.anchors import base
 
 CONFIG = """\

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from iosgen.audit import AuditResult, audit_text
-from iosgen.compare import SecretBook
-from iosgen.iosconfig import parse
-from iosgen.passwords import type7_encode
-from iosgen.remediation import remediate
+from iosgen.diff.audit import AuditResult, audit_text
+from iosgen.diff.compare import SecretBook
+from iosgen.diff.remediation import remediate
+from iosgen.ios.config import parse
+from iosgen.ios.passwords import type7_encode
 from tests.audit.anchors import CHAP_CLEAR, NETOPS_CLEAR, base, without_block
 
 BOOK = SecretBook({"username netops": NETOPS_CLEAR})
@@ -334,16 +334,16 @@ def test_aaa_lines_go_before_aaa_new_model_and_come_after_it() -> None:
 
 
 def _fix(intended: str, running: str) -> tuple[list[str], list[str]]:
-    from iosgen.compare import compare
-    from iosgen.iosconfig import parse
-    from iosgen.remediation import remediate
+    from iosgen.diff.compare import compare
+    from iosgen.diff.remediation import remediate
+    from iosgen.ios.config import parse
 
     c = compare(parse(intended), parse(running))
     return remediate(c.intended, c.running).lines(), c.drift.as_dict()["real"]
 
 
 def test_http_server_keeps_no_secure_server(sites: dict[str, Any]) -> None:
-    from iosgen.render import render
+    from iosgen.build.ios import render
 
     old = sites["R-ITD"]
     services = old.services.model_copy(update={"http_server": True})

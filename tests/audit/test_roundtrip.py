@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from iosgen.audit import audit_text, secret_book
-from iosgen.device import Device, DeviceOptions
-from iosgen.model import Site
-from iosgen.targets import resolve_targets
+from iosgen.device.session import Device, DeviceOptions
+from iosgen.diff.audit import audit_text, secret_book
+from iosgen.model.site import Site
+from iosgen.model.targets import resolve_targets
 from tests.audit.audit_mutations import HOSTS, KINDS, mutate
 
 DRIFTING_PER_SITE = 70  # three sites: 210 mutations with real drift
@@ -259,7 +259,7 @@ def test_user_switching_between_password_and_secret_converges(
     sim: Any, sites: dict[str, Site], intended: dict[str, str]
 ) -> None:
     """IOS refuses `username u secret ...` while u has a `password`: u is removed first."""
-    from iosgen.passwords import type7_encode
+    from iosgen.ios.passwords import type7_encode
 
     want = intended["R-RUSE"]
     old = next(line for line in want.splitlines() if line.startswith("username auditor "))
@@ -294,7 +294,7 @@ def test_http_server_site_converges_without_turning_https_on(
     sim: Any, sites: dict[str, Site]
 ) -> None:
     """Issue 9 item 11: the build keeps `no ip http secure-server`; the push never types it on."""
-    from iosgen.render import render
+    from iosgen.build.ios import render
 
     host = "R-ITD"
     old = sites[host]

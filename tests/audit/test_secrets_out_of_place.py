@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from iosgen.cli import app
-from iosgen.iosconfig import mask_line, parse
-from iosgen.passwords import type7_decode
-from iosgen.redact import redact, redact_line
+from iosgen.ios.config import mask_line, parse
+from iosgen.ios.passwords import type7_decode
+from iosgen.ios.secrets import redact, redact_line
 from tests.conftest import GOLDEN
 
 GOLDEN_ITD = (GOLDEN / "R-ITD.cfg").read_text()
@@ -156,6 +156,6 @@ def test_url_credentials_in_a_diff_and_in_lint(inventory_dir: Path, tmp_path: Pa
     assert result.exit_code == 1
     assert "ftp://backup:<redacted>@192.0.2.9/x" in result.output
     assert "Fl4shB4ck" not in result.output
-    from iosgen.lint_rules.secrets import redact as lint_redact
+    from iosgen.lint.checks.secrets import redact as lint_redact
 
     assert lint_redact("path ftp://backup:Fl4shB4ck@h/x") == "path ftp://backup:<redacted>@h/x"

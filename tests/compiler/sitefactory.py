@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 
 from iosgen.errors import InputError, Problem
-from iosgen.inventory import load_site
-from iosgen.model import Site
-from iosgen.secret import SecretResolver
+from iosgen.model.inventory import load_site
+from iosgen.model.secret import SecretResolver
+from iosgen.model.site import Site
 
 IOS_SITE: dict[str, Any] = {
     "hostname": "R-INJ",

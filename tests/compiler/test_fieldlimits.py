@@ -1,6 +1,6 @@
 """Every free-text field at its limit and one past it, and the shapes IOS or pppd refuse.
 
-The rules are the rows of iosgen.fieldlimits; each case goes through the real
+The rules are the rows of iosgen.ios.limits; each case goes through the real
 loader (YAML file, merge, validation), so a refusal is a located problem at the
 field's key, and a secret's problem never shows the secret.
 """
@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from iosgen import fieldlimits
-from iosgen.passwords import type7_encode
+from iosgen.ios import limits as fieldlimits
+from iosgen.ios.passwords import type7_encode
 from tests.compiler.sitefactory import (
     IOS_SITE,
     LINUX_SITE,

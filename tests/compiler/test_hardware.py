@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from iosgen import hardware
 from iosgen.cli import app
-from iosgen.hardware import Image, parse_image, ports_of
-from iosgen.ifnames import canonical_ios_name
+from iosgen.ios import hardware
+from iosgen.ios.hardware import Image, parse_image, ports_of
+from iosgen.ios.names import canonical_ios_name
 
 SITE = """\
 hostname: R-HW

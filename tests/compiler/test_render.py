@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.inventory import load_inventory, load_site
-from iosgen.model import Site
-from iosgen.passwords import md5_crypt_verify, type7_decode
-from iosgen.render import render
+from iosgen.build.ios import render
+from iosgen.ios.passwords import md5_crypt_verify, type7_decode
+from iosgen.model.inventory import load_inventory, load_site
+from iosgen.model.site import Site
 from tests.conftest import GOLDEN, INVENTORY
 
 PLOVDIV = INVENTORY / "sites" / "plovdiv.yaml"

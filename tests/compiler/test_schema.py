@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from iosgen.cli import app
-from iosgen.schema import KINDS, SchemaKind, schema
-from iosgen.yamlsource import load_yaml
+from iosgen.model.schema import KINDS, SchemaKind, schema
+from iosgen.model.yamlsource import load_yaml
 from tests.conftest import INVENTORY
 
 BAD = Path(__file__).parent / "bad" / "sites"

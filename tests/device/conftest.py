@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from iosgen.model.targets import Target, read_targets_file
 from iosgen.sim import RouterSpec, SimFleet
-from iosgen.targets import Target, read_targets_file
 
 PASSWORD = "device-pw-4417"  # also in test_device_sim.py
 ENABLE = "device-en-9051"

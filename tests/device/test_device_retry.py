@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.device import Device, DeviceOptions, _connect_reason
+from iosgen.device.session import Device, DeviceOptions, _connect_reason
 from iosgen.errors import DeviceError
-from iosgen.secret import Secret
-from iosgen.targets import Target
+from iosgen.model.secret import Secret
+from iosgen.model.targets import Target
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.device import (
+from iosgen.device.session import (
     AuthError,
     CommandError,
     ConfigLineError,
@@ -16,9 +16,9 @@ from iosgen.device import (
     HostKeyError,
     SessionLost,
 )
-from iosgen.secret import Secret
+from iosgen.model.secret import Secret
+from iosgen.model.targets import Target
 from iosgen.sim import Fault, SimFleet
-from iosgen.targets import Target
 
 # the sim's account for R-DEV (tests/device/conftest.py)
 PASSWORD = "device-pw-4417"

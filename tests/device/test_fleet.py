@@ -7,7 +7,7 @@ import threading
 import time
 
 from iosgen.errors import DeviceError
-from iosgen.fleet import Interrupted, run_fleet
+from iosgen.fleet.runner import Interrupted, run_fleet
 
 
 def test_every_host_gets_a_result_in_order() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from iosgen.errors import InputError
-from iosgen.targets import read_targets_file
+from iosgen.model.targets import read_targets_file
 
 
 def test_reads_entries_by_lower_case_hostname(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from iosgen.errors import UsageError
-from iosgen.inventory import load_inventory
-from iosgen.targets import resolve_targets
+from iosgen.model.inventory import load_inventory
+from iosgen.model.targets import resolve_targets
 from tests.conftest import INVENTORY
 
 
@@ -36,7 +36,7 @@ def test_missing_host_in_targets_file_is_a_usage_error(tmp_path: Path) -> None:
 )
 def test_bad_targets_entry_is_located_input_error(entry: str, message: str, tmp_path: Path) -> None:
     from iosgen.errors import InputError
-    from iosgen.targets import read_targets_file
+    from iosgen.model.targets import read_targets_file
 
     targets = tmp_path / "targets.yaml"
     targets.write_text(f"R-ITD: {entry}\n")

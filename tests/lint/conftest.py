@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.secret import read_env_file
+from iosgen.model.secret import read_env_file
 
 EXAMPLE_ENV = Path(__file__).resolve().parents[2] / "inventory" / "example.env"
 

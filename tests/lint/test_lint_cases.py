@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from iosgen.lint import RULES, lint_config
-from iosgen.lint_rules.secrets import secret_fields
+from iosgen.lint.checks.secrets import secret_fields
 
 CASES = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES.glob("*.cfg"))

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from iosgen.build.ios import render
 from iosgen.cli import app
-from iosgen.inventory import load_files, load_resolver
-from iosgen.lint_rules.secrets import secret_fields
-from iosgen.render import render
-from iosgen.secret import read_env_file
+from iosgen.lint.checks.secrets import secret_fields
+from iosgen.model.inventory import load_files, load_resolver
+from iosgen.model.secret import read_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SITES = ROOT / "inventory" / "sites"
@@ -163,9 +163,9 @@ pptp_clients:
 def test_linux_site_uses_the_linux_linter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import types
 
-    fake = types.ModuleType("iosgen.linux.lint")
+    fake = types.ModuleType("iosgen.lint.checks.linux")
     fake.linux_findings = lambda site: [("SITE401", "WARNING", "pptp_clients.sofia: weak")]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "iosgen.linux.lint", fake)
+    monkeypatch.setitem(sys.modules, "iosgen.lint.checks.linux", fake)
     site = tmp_path / "box.yaml"
     site.write_text(LINUX_SITE)
     code, out, _ = run(str(site))
@@ -176,7 +176,7 @@ def test_linux_site_uses_the_linux_linter(tmp_path: Path, monkeypatch: pytest.Mo
 def test_linux_site_without_linux_linter_checks_the_model(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "iosgen.linux.lint", None)  # import raises ImportError
+    monkeypatch.setitem(sys.modules, "iosgen.lint.checks.linux", None)  # import raises ImportError
     site = tmp_path / "box.yaml"
     site.write_text(LINUX_SITE)
     code, out, err = run(str(site))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.inventory import load_files, load_resolver
 from iosgen.lint import RULES, lint_config
-from iosgen.lint_rules.config import interface_key, read_config
-from iosgen.lint_rules.secrets import redact, secret_fields
-from iosgen.lint_rules.site import site_hits
+from iosgen.lint.checks.config import interface_key, read_config
+from iosgen.lint.checks.secrets import redact, secret_fields
+from iosgen.lint.checks.site import site_hits
+from iosgen.model.inventory import load_files, load_resolver
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,8 +127,8 @@ def test_site_with_aaa_login_none_is_a_lint_error() -> None:
     """`aaa: {login: none}` renders `aaa authentication login default none`: IOS410, error."""
     from pathlib import Path
 
-    from iosgen.inventory import load_files, load_resolver
     from iosgen.lint import lint_site
+    from iosgen.model.inventory import load_files, load_resolver
 
     path = Path(__file__).resolve().parents[2] / "inventory" / "sites" / "plovdiv.yaml"
     site = load_files([path], load_resolver(None)).sites[0]

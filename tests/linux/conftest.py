@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from iosgen.build import Build, build_site, write_build
-from iosgen.inventory import load_files, load_resolver
-from iosgen.model import Site
+from iosgen.model.inventory import load_files, load_resolver
+from iosgen.model.site import Site
 from tests.conftest import INVENTORY
 
 # The example Linux sites wait here, not in inventory/sites/, until the loader

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from iosgen.build import build_site
+from iosgen.build.linux import render_linux
+from iosgen.build.linux.chapsecrets import pppd_quote, secret_problem
 from iosgen.errors import RenderError
-from iosgen.linux import render_linux
-from iosgen.linux.chapsecrets import pppd_quote, secret_problem
-from iosgen.linux.lint import linux_findings
-from iosgen.model import Site
-from iosgen.secret import Secret
+from iosgen.lint.checks.linux import linux_findings
+from iosgen.model.secret import Secret
+from iosgen.model.site import Site
 from tests.conftest import GOLDEN
 from tests.linux.conftest import LINUX_SITE_FILES, VARIANTS, load_linux_site, site_from_yaml
 
@@ -86,7 +86,7 @@ def test_site_without_tunnels_has_no_peers_units_or_inittab(tmp_path: Path) -> N
 
 
 def test_ios_site_is_refused() -> None:
-    from iosgen.inventory import load_site
+    from iosgen.model.inventory import load_site
     from tests.conftest import INVENTORY
 
     site = load_site(INVENTORY / "sites" / "plovdiv.yaml")

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from iosgen.build import Build
-from iosgen.linux.chapsecrets import pppd_quote
-from iosgen.model import Site
+from iosgen.build.linux.chapsecrets import pppd_quote
+from iosgen.model.site import Site
 from tests.linux.conftest import SITE_NAMES, require, run
 
 pytestmark = pytest.mark.parametrize("linux_site", SITE_NAMES, indirect=True)

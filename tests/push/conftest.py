@@ -12,12 +12,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from pushkit import ENV, SITE_FILE, Bench, spec
 
-from iosgen.device import DeviceOptions
-from iosgen.inventory import load_files, load_resolver
-from iosgen.model import Site
+from iosgen.device.session import DeviceOptions
+from iosgen.model.inventory import load_files, load_resolver
+from iosgen.model.site import Site
+from iosgen.model.targets import read_targets_file
 from iosgen.push import PushOptions
 from iosgen.sim import SimFleet
-from iosgen.targets import read_targets_file
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,10 @@ import dataclasses
 import re
 from pathlib import Path
 
+from iosgen.model.secret import read_env_file
+from iosgen.model.targets import Target
 from iosgen.push import PushOptions
-from iosgen.secret import read_env_file
 from iosgen.sim import RouterSpec, SimFleet
-from iosgen.targets import Target
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_FILE = ROOT / "inventory" / "example.env"

@@ -8,11 +8,11 @@ from typing import Any
 
 from pushkit import SECRETS, Bench, leaks
 
-from iosgen.audit import audit_site
-from iosgen.model import Site
+from iosgen.build.ios import render
+from iosgen.diff.audit import audit_site
+from iosgen.model.site import Site
 from iosgen.push import Final, PushOptions, Status, push_host
-from iosgen.pushing.engine import body
-from iosgen.render import render
+from iosgen.push.engine import body
 from iosgen.sim import Fault
 
 
@@ -149,7 +149,7 @@ def test_changed_host_key_is_refused(bench: Bench, itd: Site) -> None:
 
 
 def test_wrong_enable_secret_is_a_clear_error(bench: Bench, itd: Site) -> None:
-    from iosgen.secret import Secret
+    from iosgen.model.secret import Secret
 
     target = dataclasses.replace(bench.target, enable_secret=Secret("not-the-secret"))
     outcome = push_host(itd, target, forced(bench))
@@ -416,7 +416,7 @@ def test_nat_mapping_retyped_while_in_use_is_removed_first(bench: Bench, itd: Si
 
 
 def test_ctrl_c_while_verifying_rolls_back_and_says_so(bench: Bench, itd: Site) -> None:
-    from iosgen.pushing.engine import AuditEngine
+    from iosgen.push.engine import AuditEngine
 
     class InterruptedWhileVerifying(AuditEngine):
         def drift(self, site: Site, intended: str, running: str) -> tuple[str, ...]:

@@ -7,10 +7,10 @@ from ipaddress import IPv4Network
 import pytest
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
-from iosgen.iosfacts import answer_lines, at_prompt, failure_in, open_dialog
-from iosgen.model import Site
+from iosgen.ios.dialogs import answer_lines, at_prompt, failure_in, open_dialog
+from iosgen.ios.secrets import redact_line
+from iosgen.model.site import Site
 from iosgen.push import Final, PushOutcome, Status, exit_code, management_findings, send_form
-from iosgen.redact import redact_line
 
 
 @pytest.mark.parametrize(

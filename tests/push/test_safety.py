@@ -21,13 +21,15 @@ from typing import Any
 import pytest
 from pushkit import ENV, ROOT
 
-from iosgen.audit import audit_site
-from iosgen.device import CommandError, Device, DeviceOptions
-from iosgen.model import Site
+from iosgen.build.ios import render
+from iosgen.device.session import CommandError, Device, DeviceOptions
+from iosgen.diff.audit import audit_site
+from iosgen.model.site import Site
+from iosgen.model.targets import Target, read_targets_file
 from iosgen.push import Final, PushOptions, PushOutcome, Status, push_host
-from iosgen.pushing.engine import AuditEngine, body
-from iosgen.pushing.lock import host_lock
-from iosgen.pushing.safetynet import (
+from iosgen.push.engine import AuditEngine, body
+from iosgen.push.lock import host_lock
+from iosgen.push.safetynet import (
     CONFIG_REPLACE,
     CONFIRMED_CHANGE,
     Net,
@@ -35,9 +37,7 @@ from iosgen.pushing.safetynet import (
     parse_image,
     safety_net,
 )
-from iosgen.render import render
 from iosgen.sim import Fault, RouterSpec, SimFleet
-from iosgen.targets import Target, read_targets_file
 
 OLD_IMAGE = "12.2(15)T"  # before Configuration Replace (12.3(7)T)
 T_IMAGE = "12.4(24)T"  # Rollback Confirmed Change (12.4(20)T) too
@@ -310,7 +310,7 @@ def test_a_lock_held_by_another_process_is_named_and_refused_at_once(kit: Kit, i
             sys.executable,
             "-c",
             "import sys, time; from pathlib import Path; "
-            "from iosgen.pushing.lock import host_lock\n"
+            "from iosgen.push.lock import host_lock\n"
             "with host_lock(Path(sys.argv[1]), 'R-ITD', 'iosgen push --host R-ITD'):\n"
             "    print('held', flush=True); time.sleep(30)",
             str(kit.tmp / "locks"),

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from pushkit import ENV, ROOT
 
-from iosgen.audit import audit_site
-from iosgen.model import Site
-from iosgen.pushing.engine import AuditEngine, body
-from iosgen.render import render
+from iosgen.build.ios import render
+from iosgen.diff.audit import audit_site
+from iosgen.model.site import Site
+from iosgen.push.engine import AuditEngine, body
 from iosgen.sim import Fault, RouterSpec, SimFleet
 
 IOSGEN = ROOT / ".venv" / "bin" / "iosgen"
@@ -164,7 +164,7 @@ def test_sigkill_mid_push_heals_by_the_routers_own_timer(
 def test_cli_push_while_another_holds_the_lock_exits_1_at_once(
     fleet: SimFleet, tmp_path: Path
 ) -> None:
-    from iosgen.pushing.lock import host_lock
+    from iosgen.push.lock import host_lock
 
     router = fleet.router("R-ITD")
     fleet.set_faults("R-ITD", [])

@@ -18,7 +18,7 @@ from sim_helpers import body, connect, typed
 from typer.testing import CliRunner
 
 from iosgen.cli import app
-from iosgen.secret import read_env_file
+from iosgen.model.secret import read_env_file
 from iosgen.sim import RouterSpec, SimFleet
 from iosgen.sim.router import Router
 

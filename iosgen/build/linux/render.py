@@ -1,0 +1,67 @@
+"""Lay a `LinuxView` out as the box's file tree with Jinja2 (StrictUndefined).
+
+Paths are relative to the root of the target system (`etc/ppp/...`); modes are
+the ones the tools insist on: pppd refuses nothing, but a world-readable
+chap-secrets gives the tunnel password to every local user (0600), and pppd
+runs the ip-up/ip-down scripts only when they are executable (0755).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from iosgen.build.linux.facts import IPTABLES_RULES_PATH, OPTIONS_PPTP, OPTIONS_PPTP_PATH, PPPD
+from iosgen.build.linux.view import LinuxView
+from iosgen.build.templating import render_template
+
+if TYPE_CHECKING:
+    from iosgen.build import BuiltFile
+
+MODE_FILE = 0o644
+MODE_SECRET = 0o600
+MODE_SCRIPT = 0o755
+
+
+def _render(template: str, **values: object) -> str:
+    return render_template(f"linux/{template}", "linux-pppd", **values)
+
+
+def render_tree(view: LinuxView) -> list[BuiltFile]:
+    """Every file of the box, in a stable order (peers and units by tunnel name)."""
+    from iosgen.build import BuiltFile
+
+    common = {"v": view, "pppd": PPPD, "options_path": OPTIONS_PPTP_PATH}
+    files = [
+        BuiltFile(
+            "etc/ppp/options.pptp", _render("options.pptp.j2", options=OPTIONS_PPTP, **common)
+        ),
+        BuiltFile("etc/ppp/chap-secrets", _render("chap-secrets.j2", **common), MODE_SECRET),
+    ]
+    tunnels = sorted(view.tunnels, key=lambda t: t.name)
+    files += [
+        BuiltFile(f"etc/ppp/peers/{t.name}", _render("peer.j2", t=t, **common)) for t in tunnels
+    ]
+    for event, up in (("ip-up", True), ("ip-down", False)):
+        files.append(
+            BuiltFile(
+                f"etc/ppp/{event}.d/iosgen",
+                _render("hook.sh.j2", event=event, up=up, **common),
+                MODE_SCRIPT,
+            )
+        )
+        files.append(
+            BuiltFile(
+                f"etc/ppp/{event}", _render("wrapper.sh.j2", event=event, **common), MODE_SCRIPT
+            )
+        )
+    files += [
+        BuiltFile(IPTABLES_RULES_PATH, _render("rules.v4.j2", **common)),
+        BuiltFile("etc/sysctl.d/90-iosgen.conf", _render("sysctl.conf.j2", **common)),
+    ]
+    files += [
+        BuiltFile(f"etc/systemd/system/pptp-{t.name}.service", _render("service.j2", t=t, **common))
+        for t in tunnels
+    ]
+    if tunnels:
+        files.append(BuiltFile("etc/inittab.iosgen", _render("inittab.j2", **common)))
+    return sorted(files, key=lambda f: f.path)

@@ -1,0 +1,759 @@
+"""One SSH session to an IOS router: the only module that talks to netmiko and paramiko.
+
+netmiko opens the session (login, `terminal width 511`, `terminal length 0`);
+after that every command is written and its answer read here, against the
+IOS facts in `iosgen.ios.dialogs`: the prompt, the error markers and the
+dialogues IOS opens (`Destination filename [...]? `, the NAT
+`Dynamic mapping in use ... [no]: `, the `Save?` of a `reload`). Reading
+waits on the channel itself (select), not on sleeps, and a line that opens an
+unknown dialogue fails at once instead of hanging until a timeout.
+
+Host keys are pinned (a known-hosts file, or the key a targets file names);
+enable mode is entered without netmiko's 10 s wait on a wrong secret; the
+session log, when asked for, is redacted line by line. netmiko's and
+paramiko's exceptions become `DeviceError`s naming the host.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import hashlib
+import re
+import select
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
+
+from iosgen.errors import DeviceError
+from iosgen.ios.dialogs import (
+    DIALOGS,
+    ENABLE_REFUSED_RE,
+    RELOAD_DIALOGS,
+    Dialog,
+    answer_lines,
+    at_prompt,
+    failure_in,
+    open_dialog,
+)
+from iosgen.ios.secrets import redact_line
+from iosgen.model.targets import Target
+
+DEFAULT_KNOWN_HOSTS = Path.home() / ".iosgen" / "known_hosts"
+
+
+class HostKeyError(DeviceError):
+    """The router's SSH host key is unknown (and not accepted) or has changed."""
+
+
+class AuthError(DeviceError):
+    """Login or enable was refused."""
+
+
+class SessionLost(DeviceError):
+    """The SSH session ended (or stopped answering) in the middle of a command."""
+
+
+class ConfigLineError(DeviceError):
+    """IOS refused a config line, or answered it with a dialogue iosgen does not know.
+
+    `answer` is exactly what IOS printed after the echo of the line.
+    """
+
+    exit_code = 1
+
+    def __init__(
+        self, host: str, line: str, answer: str, sent: int, question: bool = False
+    ) -> None:
+        # the message is printed: the line's secret, if it has one, is not
+        first = answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
+        shown = redact_line(line.strip())
+        if question:
+            message = f"IOS asked a question iosgen has no answer for after {shown!r}: {first}"
+        else:
+            message = f"IOS refused {shown!r}: {first}"
+        super().__init__(host, message)
+        self.line = line
+        self.answer = answer
+        self.sent = sent  # lines IOS accepted before this one
+
+
+class CommandError(DeviceError):
+    """An exec command (copy, delete, configure replace, ...) failed; `answer` is IOS's."""
+
+    exit_code = 1
+
+    def __init__(self, host: str, command: str, answer: str) -> None:
+        first = answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
+        super().__init__(host, f"{command!r} failed: {first}")
+        self.command = command
+        self.answer = answer
+
+
+class LineAnswer(NamedTuple):
+    """One config line and IOS's answer to it; `note` says how a dialogue was answered."""
+
+    line: str
+    answer: str
+    note: str = ""
+
+
+class _TransientConnectError(DeviceError):
+    """An SSH handshake that failed in a way worth one more try."""
+
+
+@dataclass(frozen=True)
+class DeviceOptions:
+    known_hosts: Path | None = field(default_factory=lambda: DEFAULT_KNOWN_HOSTS)
+    accept_new_host_key: bool = False
+    conn_timeout: float = 5.0
+    auth_timeout: float = 5.0
+    read_timeout: float = 30.0
+    session_log: Path | None = None
+    # Extra values to hide in the session log (the revealed secrets of the site).
+    hide: tuple[str, ...] = ()
+    # A failed SSH handshake (a busy router, a lost packet) is tried again this many
+    # times; a refused login or a host-key problem never is.
+    connect_retries: int = 1
+
+
+def _host_key_name(host: str, port: int) -> str:
+    return host if port == 22 else f"[{host}]:{port}"
+
+
+def fingerprint(key: Any) -> str:
+    digest = hashlib.sha256(key.asbytes()).digest()
+    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+
+
+@dataclass
+class _KeyCheck:
+    """What the host-key check saw; netmiko turns paramiko's exceptions into timeouts."""
+
+    accept: bool
+    new_key: Any = None
+    unknown_key: Any = None
+    changed_key: Any = None
+
+
+def _connection_class() -> Any:
+    """netmiko's IOS driver with our host keys and a fast close (loaded lazily: heavy)."""
+    import logging
+
+    import paramiko
+
+    # paramiko's transport thread logs "Socket exception: Broken pipe" when a router
+    # drops the session; with no handler Python prints that on stderr. The drop is
+    # reported as a SessionLost where it matters.
+    logging.getLogger("paramiko").addHandler(logging.NullHandler())
+    from netmiko.cisco.cisco_ios import CiscoIosSSH
+
+    class _Policy(paramiko.MissingHostKeyPolicy):  # type: ignore[misc]
+        def __init__(self, check: _KeyCheck) -> None:
+            self.check = check
+
+        def missing_host_key(self, client: Any, hostname: str, key: Any) -> None:
+            if not self.check.accept:
+                self.check.unknown_key = key
+                raise paramiko.SSHException(f"unknown host key {fingerprint(key)}")
+            self.check.new_key = key
+            client.get_host_keys().add(hostname, key.get_name(), key)
+
+    class _Client(paramiko.SSHClient):  # type: ignore[misc]
+        def __init__(self, check: _KeyCheck) -> None:
+            super().__init__()
+            self.check = check
+
+        def connect(self, *args: Any, **kwargs: Any) -> None:
+            try:
+                super().connect(*args, **kwargs)
+            except paramiko.BadHostKeyException as exc:
+                self.check.changed_key = exc.key
+                raise
+
+    class PinnedIosSSH(CiscoIosSSH):
+        """Builds its paramiko client from our pinned keys instead of ~/.ssh."""
+
+        def __init__(self, *args: Any, iosgen_keys: Any, iosgen_check: _KeyCheck, **kw: Any):
+            self._iosgen_keys = iosgen_keys
+            self._iosgen_check = iosgen_check
+            super().__init__(*args, **kw)
+
+        def _build_ssh_client(self) -> Any:
+            client = _Client(self._iosgen_check)
+            for hostname, keys in self._iosgen_keys.items():
+                for key_type, key in keys.items():
+                    client.get_host_keys().add(hostname, key_type, key)
+            client.set_missing_host_key_policy(_Policy(self._iosgen_check))
+            return client
+
+        def _try_session_preparation(self, force_data: bool = True) -> None:
+            try:
+                _prepare_session(self, self.host, float(self.conn_timeout) + 5.0)
+            except Exception:
+                self.disconnect()
+                raise
+
+        def cleanup(self, command: str = "exit") -> None:
+            # netmiko checks the mode first (a round trip); iosgen always leaves
+            # config mode itself, so `exit` ends the exec session at once.
+            with contextlib.suppress(Exception):
+                self.write_channel(command + self.RETURN)
+
+    return PinnedIosSSH
+
+
+def _redacting_log(path: Path, hide: tuple[str, ...]) -> Any:
+    """A netmiko SessionLog that writes whole lines, each passed through `redact_line`."""
+    from netmiko.session_log import SessionLog
+
+    from iosgen.ios.secrets import redact_line
+
+    class _Log(SessionLog):
+        def __init__(self) -> None:
+            # append: a push that reconnects to roll back keeps the lines it sent first
+            super().__init__(file_name=str(path), file_mode="append", no_log={})
+            self._pending = ""
+
+        def _redact(self, text: str) -> str:
+            return "\n".join(redact_line(line, hide) for line in text.split("\n"))
+
+        def write(self, data: str) -> None:
+            self._pending += data
+            head, sep, tail = self._pending.rpartition("\n")
+            if sep and self.session_log is not None:
+                self._write(self._redact(head + sep))
+                self._pending = tail
+
+        def close(self) -> None:
+            if self._pending and self.session_log is not None:
+                self._write(self._redact(self._pending))
+            self._pending = ""
+            super().close()
+
+    return _Log()
+
+
+class Device:
+    """A context manager around one SSH session in enable mode."""
+
+    def __init__(self, target: Target, options: DeviceOptions | None = None) -> None:
+        self.target = target
+        self.options = options or DeviceOptions()
+        self.conn: Any = None
+        self.local_address: str | None = None  # our address, as the router sees it
+        self._last_raw = ""  # the last command's output as printed, prompt included
+
+    @property
+    def name(self) -> str:
+        return self.target.hostname
+
+    # -- connection -----------------------------------------------------------------
+
+    def _host_keys(self) -> Any:
+        import paramiko
+
+        keys = paramiko.HostKeys()
+        known = self.options.known_hosts
+        if known is not None and known.exists():
+            keys.load(str(known))
+        if self.target.host_key:
+            key_type, _, blob = self.target.host_key.strip().partition(" ")
+            entry = paramiko.hostkeys.HostKeyEntry.from_line(
+                f"{_host_key_name(self.target.host, self.target.port)} {key_type} {blob.split()[0]}"
+            )
+            if entry is not None:
+                for name in entry.hostnames:
+                    # The targets file is the authority for this address: it replaces
+                    # whatever an older known-hosts entry said.
+                    keys.pop(name, None)
+                    keys.add(name, entry.key.get_name(), entry.key)
+        return keys
+
+    def _remember_key(self, key: Any) -> None:
+        import paramiko
+
+        known = self.options.known_hosts
+        if known is None:
+            return
+        known.parent.mkdir(parents=True, exist_ok=True)
+        keys = paramiko.HostKeys()
+        if known.exists():
+            keys.load(str(known))
+        keys.add(_host_key_name(self.target.host, self.target.port), key.get_name(), key)
+        keys.save(str(known))
+
+    def connect(self) -> Device:
+        for attempt in range(self.options.connect_retries + 1):
+            try:
+                return self._connect_once()
+            except _TransientConnectError:
+                if attempt == self.options.connect_retries:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _connect_once(self) -> Device:
+        from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
+
+        conn_class = _connection_class()
+        check = _KeyCheck(self.options.accept_new_host_key)
+        t = self.target
+        hide = tuple(
+            v for v in (t.password.reveal(), t.enable_secret and t.enable_secret.reveal()) if v
+        ) + tuple(self.options.hide)
+        log = _redacting_log(self.options.session_log, hide) if self.options.session_log else None
+        try:
+            self.conn = conn_class(
+                host=t.host,
+                port=t.port,
+                username=t.username,
+                password=t.password.reveal(),
+                secret=t.enable_secret.reveal() if t.enable_secret else "",
+                conn_timeout=self.options.conn_timeout,
+                auth_timeout=self.options.auth_timeout,
+                banner_timeout=self.options.conn_timeout,
+                fast_cli=True,
+                use_keys=False,
+                allow_agent=False,
+                session_log=log,
+                iosgen_keys=self._host_keys(),
+                iosgen_check=check,
+            )
+        except NetmikoAuthenticationException:
+            raise AuthError(self.name, f"login as {t.username!r} was refused") from None
+        except NetmikoTimeoutException as exc:
+            if check.changed_key is not None:
+                raise HostKeyError(
+                    self.name,
+                    f"SSH host key of {t.host}:{t.port} has CHANGED "
+                    f"(now {fingerprint(check.changed_key)}): refusing to connect",
+                    "if the router was really replaced, remove its old key from the known-hosts "
+                    "file (or the targets file) and check the new one",
+                ) from None
+            if check.unknown_key is not None:
+                raise HostKeyError(
+                    self.name,
+                    f"SSH host key of {t.host}:{t.port} is not known "
+                    f"({fingerprint(check.unknown_key)})",
+                    "check the fingerprint, then run again with --accept-new-host-key",
+                ) from None
+            raise _TransientConnectError(self.name, self._unreachable(exc)) from None
+        except (OSError, EOFError, ValueError) as exc:
+            raise _TransientConnectError(self.name, self._unreachable(exc)) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith(("netmiko", "paramiko")):
+                raise _TransientConnectError(self.name, self._unreachable(exc)) from None
+            raise
+        if check.new_key is not None:
+            self._remember_key(check.new_key)
+        with contextlib.suppress(Exception):
+            self.local_address = str(self.conn.remote_conn.get_transport().sock.getsockname()[0])
+        self._enable()
+        return self
+
+    def _unreachable(self, exc: BaseException) -> str:
+        """`unreachable at HOST:PORT: REASON`, the reason found under netmiko's wrapper.
+
+        netmiko replaces paramiko's and the socket's exceptions by its own, whose text
+        is a checklist ("TCP connection to device failed. Common causes...") or a
+        header with the cause on a later line; the real cause is in the chain.
+        """
+        t = self.target
+        return (
+            f"unreachable at {t.host}:{t.port}: {_connect_reason(exc, self.options.conn_timeout)}"
+        )
+
+    def _enable(self) -> None:
+        """Enter enable mode; a wrong secret is an error at once, not a 10 s timeout."""
+        if getattr(self.conn, "iosgen_mode", None) == "exec":
+            return  # privilege 15 at login: `R-ITD#`
+        if self.target.enable_secret is None:
+            self.close()
+            raise AuthError(self.name, "not in enable mode and no enable secret given")
+        self._write("enable")
+        out = self._read(_enable_answered, 10.0, "enable")
+        if "assword:" in out:
+            # the secret is not echoed: IOS answers with the prompt, or asks again
+            self._write(self.target.enable_secret.reveal())
+            out = self._read(
+                lambda buf: (
+                    at_prompt(buf) is not None
+                    or "assword:" in buf
+                    or ENABLE_REFUSED_RE.search(buf) is not None
+                ),
+                10.0,
+                "enable",
+            )
+        if at_prompt(out) != "exec":
+            # IOS asks up to three times; the session is dropped instead.
+            self.close()
+            raise AuthError(
+                self.name,
+                "the enable secret was refused",
+                "check enable_secret in the inventory (or `secret` in the targets file)",
+            )
+
+    def close(self) -> None:
+        if self.conn is not None:
+            # A dead session is already closed; nothing to report.
+            with contextlib.suppress(Exception):
+                self.conn.disconnect()
+            self.conn = None
+
+    @property
+    def alive(self) -> bool:
+        if self.conn is None:
+            return False
+        chan = self.conn.remote_conn
+        return bool(chan is not None and not chan.closed and chan.get_transport().is_active())
+
+    def __enter__(self) -> Device:
+        return self.connect()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- the channel ----------------------------------------------------------------
+
+    def _write(self, text: str) -> None:
+        # netmiko's session log records what the router sends, not what is typed
+        # (record_writes is off), so an enable secret typed here never reaches it.
+        if not self.alive:
+            raise SessionLost(self.name, "the SSH session is closed")
+        try:
+            self.conn.write_channel(text + self.conn.RETURN)
+        except (OSError, EOFError) as exc:
+            raise SessionLost(self.name, f"session lost: {_short(exc)}") from None
+
+    def _read(self, done: Callable[[str], bool], timeout: float, what: str) -> str:
+        """Read until `done(output)`; wakes on the channel's own readiness, never sleeps."""
+        if self.conn is None:
+            raise SessionLost(self.name, "the SSH session is closed")
+        return _read_until(self.conn, done, timeout, self.name, what)
+
+    def _converse(
+        self, text: str, dialogs: tuple[Dialog, ...], timeout: float, log: bool = True
+    ) -> tuple[str, str, list[str]]:
+        """Send one line; answer known dialogues; return (answer, final mode, notes).
+
+        The answer is everything IOS printed after the echo of `text`, up to the
+        prompt. An unknown dialogue ends the exchange with mode "dialog".
+        """
+        self._write(text)
+        echo = text.strip()
+        notes: list[str] = []
+        transcript = ""
+        while True:
+            out = self._read(
+                functools.partial(_answered, echo=echo),
+                timeout,
+                repr(redact_line(echo, self.options.hide)) if log else "a secret",
+            )
+            rest = _after_echo(out, echo) or ""
+            mode = at_prompt(rest)
+            if mode is not None:
+                transcript += rest
+                self._last_raw = transcript
+                return answer_lines(transcript), mode, notes
+            question = open_dialog(rest) or ""
+            known = next((d for d in dialogs if d.pattern.search(question)), None)
+            transcript += rest
+            if known is None:
+                # A question iosgen has no answer for (`Save? [yes/no]:` of a `reload`,
+                # say). Any reply could be the wrong one, and Ctrl-C is not honoured by
+                # every dialogue; IOS abandons a dialogue when its vty session ends, so
+                # the session is dropped and the caller reconnects to roll back.
+                self.close()
+                return answer_lines(transcript), "dialog", notes
+            if known.note:
+                notes.append(known.note)
+            echo = known.reply
+            self._write(known.reply)
+            if not known.reply:
+                echo = ""
+
+    # -- exec commands ----------------------------------------------------------------
+
+    def command(self, command: str, read_timeout: float | None = None) -> str:
+        """Run an exec command, answering the known dialogues; return its output."""
+        answer, mode, _notes = self._converse(
+            command, DIALOGS, read_timeout or self.options.read_timeout
+        )
+        if mode == "dialog":
+            raise CommandError(self.name, command, answer)
+        return answer
+
+    def checked(self, command: str, read_timeout: float | None = None) -> str:
+        """`command`, and any `%` error line in its output is a `CommandError`."""
+        out = self.command(command, read_timeout)
+        if failure_in(out):
+            raise CommandError(self.name, command, out)
+        return out
+
+    def running_config(self) -> str:
+        """`show running-config` as IOS prints it, blank lines kept, without the prompt."""
+        self.command("show running-config")
+        lines = self._last_raw.replace("\r", "").split("\n")
+        if lines and at_prompt("\n" + lines[-1]) is not None:
+            lines = lines[:-1]
+        text = "\n".join(lines)
+        return text[1:] if text.startswith("\n") else text
+
+    def startup_config(self) -> str | None:
+        """`show startup-config` without its `Using N out of M bytes` line; None if none."""
+        out = self.command("show startup-config")
+        if "startup-config is not present" in out or failure_in(out):
+            return None
+        lines = out.split("\n")
+        if lines and lines[0].startswith("Using "):
+            lines = lines[1:]
+        return "\n".join(lines)
+
+    def copy_running_to(self, filename: str) -> str:
+        """`copy running-config flash:NAME` (the `Destination filename` dialogue answered)."""
+        return self.checked(f"copy running-config flash:{filename}")
+
+    def delete_file(self, filename: str) -> str:
+        return self.checked(f"delete flash:{filename}")
+
+    def flash_files(self) -> list[str]:
+        out = self.command("dir flash:")
+        return re.findall(r"^\s*\d+\s+\S+\s+\d+.*?\s(\S+)\s*$", out, flags=re.M)
+
+    def configure_replace(self, filename: str, minutes: int | None = None) -> str:
+        """`configure replace flash:NAME force [time MIN]`: the router's own rollback."""
+        command = f"configure replace flash:{filename} force"
+        if minutes:
+            command += f" time {minutes}"
+        out = self.checked(command, read_timeout=max(self.options.read_timeout, 120.0))
+        return out
+
+    def configure_confirm(self) -> str:
+        # A refused confirm leaves the revert timer running: it must not pass unseen.
+        return self.checked("configure confirm")
+
+    def reload_in(self, minutes: int) -> list[str]:
+        """`reload in N`: the dead-man switch (`Save?` answered `no`, then confirmed).
+
+        Returns the notes of the dialogues answered."""
+        answer, mode, notes = self._converse(
+            f"reload in {minutes}", RELOAD_DIALOGS, self.options.read_timeout
+        )
+        if mode == "dialog" or failure_in(answer):
+            raise CommandError(self.name, f"reload in {minutes}", answer)
+        return notes
+
+    def reload_cancel(self) -> str:
+        return self.checked("reload cancel")
+
+    def reload_now(self) -> None:
+        """`reload` (`Save?` answered `no`): back to the startup config; the session ends."""
+        try:
+            answer, mode, _notes = self._converse("reload", RELOAD_DIALOGS, 10.0)
+        except SessionLost:
+            self.close()
+            return
+        if mode == "dialog" or failure_in(answer):
+            raise CommandError(self.name, "reload", answer)
+        # the prompt came back before the session dropped: wait for the drop
+        with contextlib.suppress(DeviceError):
+            self._read(lambda _buf: False, 10.0, "reload")
+        self.close()
+
+    def write_memory(self) -> str:
+        out = self.checked("write memory", read_timeout=max(self.options.read_timeout, 100.0))
+        return out
+
+    # -- config mode ----------------------------------------------------------------
+
+    def send_config(
+        self,
+        lines: list[str],
+        on_line: Callable[[LineAnswer], None] | None = None,
+    ) -> list[LineAnswer]:
+        """Send lines in config mode, checking IOS's answer to every one.
+
+        A line IOS refuses (`% Invalid input ...`), or one that opens a dialogue
+        iosgen does not know, raises `ConfigLineError` with IOS's exact answer;
+        the lines before it are applied. Config mode is left before returning or
+        raising, if the session is still up.
+        """
+        answers: list[LineAnswer] = []
+        timeout = self.options.read_timeout
+        _answer, mode, _ = self._converse("configure terminal", (), timeout)
+        if not mode.startswith("config"):
+            raise CommandError(self.name, "configure terminal", _answer)
+        try:
+            for index, line in enumerate(lines):
+                answer, mode, notes = self._converse(line, DIALOGS, timeout)
+                item = LineAnswer(line, answer, "; ".join(notes))
+                answers.append(item)
+                if on_line is not None:
+                    on_line(item)
+                if mode == "dialog" or failure_in(answer) or not mode.startswith("config"):
+                    raise ConfigLineError(self.name, line, answer, index, mode == "dialog")
+        finally:
+            if self.alive:
+                with contextlib.suppress(DeviceError):
+                    self._converse("end", (), timeout)
+        return answers
+
+
+def _read_until(
+    conn: Any, done: Callable[[str], bool], timeout: float, host: str, what: str
+) -> str:
+    """Read netmiko's channel until `done(output)`, waiting on the channel (select)."""
+    chan = conn.remote_conn
+    buf = ""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if chan.recv_ready():
+                buf += str(conn.read_channel())
+                if done(buf):
+                    return buf
+                continue
+            if chan.closed or chan.eof_received or not chan.get_transport().is_active():
+                raise SessionLost(host, f"session closed by the router during {what}")
+        except (OSError, EOFError) as exc:
+            raise SessionLost(host, f"session lost during {what}: {_short(exc)}") from None
+        if done(buf):
+            return buf
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise SessionLost(host, f"no answer within {timeout:.0f} s during {what}", _tail(buf))
+        select.select([chan], [], [], min(remaining, 0.5))
+
+
+def _prepare_session(conn: Any, host: str, timeout: float) -> None:
+    """What netmiko's IOS session preparation does, without its fixed sleeps (~0.17 s).
+
+    Waits for the prompt IOS prints after login, then `terminal width 511` and
+    `terminal length 0` (no `--More--` paging), and keeps the base prompt netmiko
+    wants: the hostname, cut to 16 characters as IOS cuts it in config prompts.
+    Nothing is typed before the answer to the previous line is read in full (no
+    bare Enter "to see the prompt"): an answer left unread would be taken for the
+    answer to the next line.
+    """
+    _read_until(conn, lambda b: at_prompt(b) is not None, timeout, host, "login")
+    for command in ("terminal width 511", "terminal length 0"):
+        conn.write_channel(command + conn.RETURN)
+        out = _read_until(conn, functools.partial(_answered, echo=command), timeout, host, command)
+    prompt = out.replace("\r", "").rstrip().split("\n")[-1].strip()
+    conn.base_prompt = prompt[:-1][:16]
+    conn.iosgen_mode = at_prompt(out)
+
+
+def _enable_answered(buf: str) -> bool:
+    """`enable` echoed, then `Password: ` (or a prompt: no secret is set)."""
+    rest = _after_echo(buf, "enable")
+    return rest is not None and ("assword:" in rest or at_prompt(rest) is not None)
+
+
+def _answered(buf: str, echo: str) -> bool:
+    """IOS has echoed the line and now waits: at a prompt, or on a question."""
+    rest = _after_echo(buf, echo)
+    return rest is not None and (at_prompt(rest) is not None or open_dialog(rest) is not None)
+
+
+def _after_echo(buf: str, echo: str) -> str | None:
+    """The output after the echo of the line just typed, or None while it has not come."""
+    if not echo:
+        return buf
+    index = buf.find(echo)
+    return None if index < 0 else buf[index + len(echo) :]
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what it was raised from or during, outermost first; the
+    per-address errors of paramiko's NoValidConnectionsError included."""
+    out: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if any(current is seen for seen in out) or len(out) > 20:
+            continue
+        out.append(current)
+        errors = getattr(current, "errors", None)
+        if isinstance(errors, dict):
+            todo += [e for e in errors.values() if isinstance(e, BaseException)]
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return out
+
+
+def _connect_reason(exc: BaseException, timeout: float) -> str:
+    """One short reason for a failed connection: refused, timed out, no route, no name,
+    closed before SSH started, SSH negotiation failed."""
+    import errno
+    import socket
+
+    causes = _causes(exc)
+    texts = [str(c) for c in causes]
+    for cause in causes:
+        if isinstance(cause, socket.gaierror):
+            return f"the host name does not resolve ({cause.strerror or cause})"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused (nothing listens on that port)"
+        if isinstance(cause, OSError) and cause.errno in {errno.EHOSTUNREACH, errno.ENETUNREACH}:
+            return f"no route to the host ({cause.strerror})"
+    if any("Error reading SSH protocol banner" in text for text in texts):
+        if any(isinstance(c, EOFError | ConnectionResetError) for c in causes):
+            return "closed before the SSH greeting (a busy router, or not an SSH server)"
+        return f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
+    if any("No existing session" in text for text in texts):
+        # paramiko's transport was not up when its timeout ran out (the same silent
+        # server gives this or the banner error, as the two timers race)
+        return f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
+    for cause in causes:
+        if isinstance(cause, TimeoutError):
+            return f"no answer within {timeout:g} s (connection timed out)"
+        if isinstance(cause, ConnectionResetError):
+            return "the connection was reset during the SSH handshake"
+        if isinstance(cause, EOFError):
+            return "the connection was closed during the SSH handshake"
+    for cause in causes:
+        if type(cause).__module__.startswith("paramiko") and str(cause).strip():
+            # "Incompatible ssh peer (no acceptable kex algorithm)", ...
+            return f"SSH negotiation failed: {_short(cause)}"
+    for cause in reversed(causes):
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror[0].lower() + cause.strerror[1:]
+    return _short(causes[-1])
+
+
+def _tail(buf: str) -> str:
+    """The last line the router printed, for the error hint: it may be a config line
+    with a secret (` ppp chap password 7 ...`), so it is redacted like a log line."""
+    from iosgen.ios.secrets import redact_line
+
+    lines = [line for line in buf.splitlines() if line.strip()]
+    return f"last output: {redact_line(lines[-1])[-120:]!r}" if lines else "no output at all"
+
+
+def _short(exc: BaseException) -> str:
+    text = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return text[0] if text else type(exc).__name__
+
+
+__all__ = [
+    "DEFAULT_KNOWN_HOSTS",
+    "AuthError",
+    "CommandError",
+    "ConfigLineError",
+    "Device",
+    "DeviceOptions",
+    "HostKeyError",
+    "LineAnswer",
+    "SessionLost",
+    "fingerprint",
+]

@@ -1,0 +1,91 @@
+"""The per-host audit job: intended site and running text in, a frozen `AuditResult` out.
+
+Pure: no I/O. The CLI and the fleet runner feed it a running config (saved or
+fetched) and render its result; the push code reuses its remediation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from iosgen.diff.compare import Drift, SecretBook, compare, factory_ports
+from iosgen.diff.remediation import Remediation, remediate
+from iosgen.ios.config import IosConfig, parse, significant_lines
+from iosgen.model.site import Site
+
+Status = Literal["in_sync", "drift", "unreachable"]
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """One host's audit. Remediation and rollback hold secrets: render them masked."""
+
+    host: str
+    status: Status
+    drift: Drift = field(default_factory=Drift)
+    remediation: Remediation = field(default_factory=Remediation, repr=False)
+    rollback: Remediation = field(default_factory=Remediation, repr=False)
+    error: str | None = None
+
+    def to_json(self, show_secrets: bool = False) -> dict[str, Any]:
+        """The issue's shape: host, status, remediation, rollback, drift buckets."""
+        return {
+            "host": self.host,
+            "status": self.status,
+            "remediation": self.remediation.lines(show_secrets),
+            "rollback": self.rollback.lines(show_secrets),
+            "drift": self.drift.as_dict(show_secrets),
+        }
+
+
+def secret_book(site: Site) -> SecretBook:
+    """The model's clear text for every hashed secret the router shows (`secret 5`)."""
+    clear = {f"username {name}": user.secret.reveal() for name, user in site.login_users.items()}
+    if site.management.enable_secret is not None:
+        clear["enable"] = site.management.enable_secret.reveal()
+    return SecretBook(clear)
+
+
+def with_factory_ports(config: IosConfig, other: IosConfig) -> IosConfig:
+    return IosConfig(config.lines + factory_ports(config.lines, other.lines))
+
+
+def audit_text(
+    host: str,
+    intended: str,
+    running: str,
+    book: SecretBook | None = None,
+    source: str | None = None,
+) -> AuditResult:
+    """Compare two config texts; remediation takes running to intended, rollback back.
+
+    `source` names the running config in an error (its file, else the host).
+    """
+    if significant_lines(intended) == significant_lines(running):
+        return AuditResult(host, "in_sync")
+    comparison = compare(
+        parse(intended, f"{host} (intended)"), parse(running, source or host), book
+    )
+    drift = comparison.drift
+    if drift.in_sync:
+        return AuditResult(host, "in_sync", drift)
+    return AuditResult(
+        host,
+        "drift",
+        drift,
+        remediate(comparison.intended, comparison.running),
+        # back to running: a port only the model names goes back to its factory state
+        remediate(with_factory_ports(comparison.running, comparison.intended), comparison.intended),
+    )
+
+
+def audit_site(site: Site, running: str, source: str | None = None) -> AuditResult:
+    """Audit a router's running config against its site's intended build."""
+    from iosgen.build.ios import render
+
+    return audit_text(site.hostname, render(site).text, running, secret_book(site), source)
+
+
+def unreachable(host: str, message: str) -> AuditResult:
+    return AuditResult(host, "unreachable", error=message)

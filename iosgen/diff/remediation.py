@@ -1,0 +1,733 @@
+"""The commands that take a running config to an intended one, in an order IOS survives.
+
+hier_config 3's IOS driver does the tree difference; iosgen's own rules fix what
+it gets wrong on this router (design/lessons.md):
+
+- a numbered ACL that differs in any entry, or only in order, is rewritten:
+  `no access-list 10`, then every intended entry in order, because
+  `no access-list 10 permit 192.168.10.0 0.0.0.255` deletes all of list 10 on IOS
+  and a new entry is always appended at the end; a named ACL likewise;
+- single-value commands (`ppp chap password`, `description`, `ip address`, `mtu`,
+  `ppp encrypt mppe`, ...) are replaced by typing the new value, never negated
+  first, so a live tunnel does not flap;
+- dependency order: every command that creates or changes an object runs before
+  every command that deletes one; among them, an object is created before what
+  references it (`access-list 101` before `match ip address 101`, the route-map
+  before `ip nat inside source route-map VPN ...`, the pool before
+  `peer default ip address pool`), and a reference is removed before its object
+  (`no ip nat inside source ... interface Dialer2 overload` before
+  `no interface Dialer2`);
+- in a route-map entry the new `match` is added before the old one is removed,
+  so the entry never matches everything;
+- a removal is typed in the short form IOS wants (`no username ivan`,
+  `no ppp chap password`), without the secret IOS does not need;
+- a physical port cannot be removed (`% Removal of physical interfaces is not
+  permitted`): compare.py gives the intended side an empty port, so its lines
+  are negated instead.
+
+The rollback is the same computation from intended back to running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import ipaddress
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from iosgen.diff.compare import HIDDEN_DEFAULTS, numbered_acl, ordered_section
+from iosgen.ios.config import IosConfig, Line, list_clause, mask_line
+
+# --- IOS facts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SingleValue:
+    """A command that holds one value: typing a new one replaces the old (no negation).
+
+    parent: the first word of the parent line (None: global); pattern: a regex
+    whose match (or groups) is the command's identity.
+    """
+
+    parent: str | None
+    pattern: str
+
+
+SINGLE_VALUE: tuple[SingleValue, ...] = (
+    SingleValue(None, r"^hostname "),
+    SingleValue(None, r"^banner (\S+) "),  # banner motd ^C...^C: typing a new one replaces it
+    SingleValue(None, r"^enable secret "),
+    SingleValue(None, r"^enable password "),
+    SingleValue(None, r"^username (\S+) (?!autocommand )"),  # username ivan password 7 ...
+    SingleValue(None, r"^(username \S+ autocommand) "),  # a user's attribute: its own line
+    SingleValue(None, r"^ip domain name "),
+    SingleValue(None, r"^ip ssh version "),
+    SingleValue(None, r"^aaa session-id "),
+    SingleValue(None, r"^(aaa authentication \S+ \S+) "),
+    SingleValue(None, r"^(aaa authorization \S+ \S+) "),
+    SingleValue(None, r"^(dialer-list \d+ protocol ip) "),
+    # ip nat inside source route-map VPN interface Dialer2 overload: one per name
+    SingleValue(None, r"^(ip nat inside source (?:route-map|list) \S+) "),
+    SingleValue(None, r"^(snmp-server community \S+)"),
+    SingleValue(None, r"^snmp-server location "),
+    SingleValue(None, r"^snmp-server contact "),
+    SingleValue(None, r"^logging buffered"),
+    SingleValue(None, r"^logging trap "),
+    SingleValue(None, r"^logging console"),
+    SingleValue(None, r"^scheduler allocate "),
+    SingleValue(None, r"^clock timezone "),
+    SingleValue(None, r"^(service timestamps \S+) "),
+    # interface Dialer2
+    SingleValue("interface", r"^description "),
+    SingleValue("interface", r"^mtu "),
+    # `ip address`, `ip address dhcp`, `ip address negotiated`, `ip unnumbered X`: one slot
+    SingleValue("interface", r"^ip (?=address |unnumbered )"),
+    SingleValue("interface", r"^ip dhcp client client-id "),
+    SingleValue("interface", r"^ip nat (?=inside$|outside$)"),
+    SingleValue("interface", r"^ip tcp adjust-mss "),
+    SingleValue("interface", r"^encapsulation "),
+    SingleValue("interface", r"^dialer idle-timeout "),
+    SingleValue("interface", r"^dialer string "),
+    SingleValue("interface", r"^dialer pool "),
+    SingleValue("interface", r"^dialer-group "),
+    SingleValue("interface", r"^peer default ip address "),
+    SingleValue("interface", r"^ppp pfc local "),
+    SingleValue("interface", r"^ppp pfc remote "),
+    SingleValue("interface", r"^ppp encrypt mppe "),
+    SingleValue("interface", r"^ppp authentication "),
+    SingleValue("interface", r"^ppp chap hostname "),
+    SingleValue("interface", r"^ppp chap password "),
+    SingleValue("interface", r"^duplex "),
+    SingleValue("interface", r"^speed "),
+    # vpdn-group 2 / request-dialin
+    SingleValue("vpdn-group", r"^initiate-to "),
+    SingleValue("vpdn-group", r"^description "),
+    SingleValue("vpdn-group", r"^source-ip "),
+    SingleValue("vpdn-group", r"^local name "),
+    SingleValue("request-dialin", r"^protocol "),
+    SingleValue("request-dialin", r"^(?:rotary-group|pool-member) "),
+    SingleValue("accept-dialin", r"^protocol "),
+    SingleValue("accept-dialin", r"^virtual-template "),
+    # line vty 0 4
+    SingleValue("line", r"^exec-timeout "),
+    SingleValue("line", r"^password "),
+    SingleValue("line", r"^transport input "),
+    SingleValue("line", r"^transport output "),
+    SingleValue("line", r"^privilege level "),
+    SingleValue("line", r"^login(?: |$)"),
+    # archive
+    SingleValue("archive", r"^path "),
+    SingleValue("archive", r"^maximum "),
+    SingleValue("archive", r"^time-period "),
+    SingleValue("route-map", r"^description "),
+    SingleValue("route-map", r"^set ip next-hop "),
+    SingleValue("route-map", r"^set interface "),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ShortNegation:
+    """How IOS wants a removal typed: `no username ivan`, not the whole secret-bearing line."""
+
+    parent: str | None
+    keep: str  # a regex; its match, after "no ", is the whole negation
+
+
+SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
+    ShortNegation(None, r"^username \S+ autocommand"),
+    ShortNegation(None, r"^username \S+"),
+    ShortNegation(None, r"^enable (?:secret|password)"),
+    ShortNegation(None, r"^snmp-server community \S+"),
+    ShortNegation(None, r"^access-list \d+"),
+    ShortNegation(None, r"^banner \S+"),
+    ShortNegation(None, r"^(?:tacacs|radius)-server key"),
+    ShortNegation("interface", r"^description"),
+    ShortNegation("interface", r"^ip address(?= )"),
+    ShortNegation("interface", r"^ppp chap password"),
+    ShortNegation("interface", r"^ppp pap sent-username"),
+    ShortNegation("interface", r"^l2tp tunnel password"),
+    ShortNegation("vpdn-group", r"^l2tp tunnel password"),
+    ShortNegation("vpdn-group", r"^description"),
+    ShortNegation("line", r"^password"),
+    ShortNegation("line", r"^exec-timeout"),
+    ShortNegation("route-map", r"^description"),
+)
+
+# Route-map match clauses hold lists (`match ip address 10 101`, iosconfig.LIST_VALUED):
+# a value typed joins the list, `no match ip address 10` takes one value out. So a
+# changed clause is typed as the values to add, then the values to take out: the
+# entry never has an empty clause, i.e. never matches everything.
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRule:
+    """A line that names an object: its kind, a regex for the name, how the name is spelt."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    template: str = "{}"
+    many: bool = False  # `match ip address 10 101` names two
+
+
+def _rule(kind: str, pattern: str, template: str = "{}", many: bool = False) -> ObjectRule:
+    return ObjectRule(kind, re.compile(pattern), template, many)
+
+
+# Lines that create an object (global lines and section headers).
+DEFINES: tuple[ObjectRule, ...] = (
+    _rule("acl", r"^access-list (\S+) "),
+    _rule("acl", r"^ip access-list \S+ (\S+)$"),
+    _rule("route-map", r"^route-map (\S+)"),
+    _rule("interface", r"^interface (\S+)$"),
+    _rule("pool", r"^ip local pool (\S+)"),
+    _rule("dialer-list", r"^dialer-list (\d+) "),
+    # `aaa new-model` opens every other `aaa ...` command: IOS refuses them without it
+    _rule("aaa", r"^(aaa) new-model$"),
+)
+
+# Lines that refer to an object, at any depth.
+REFERENCES: tuple[ObjectRule, ...] = (
+    _rule("acl", r"^match ip address (.+)$", many=True),
+    _rule("interface", r"^match interface (.+)$", many=True),
+    _rule("route-map", r"^ip nat \S+ source route-map (\S+)"),
+    _rule("acl", r"^ip nat \S+ source list (\S+)"),
+    _rule("interface", r"^ip nat \S+ source .* interface (\S+)"),
+    _rule("interface", r"^ip route \S+ \S+ ([A-Za-z]\S*)"),
+    _rule("pool", r"^peer default ip address pool (\S+)"),
+    _rule("interface", r"^ip unnumbered (\S+)"),
+    _rule("dialer-list", r"^dialer-group (\d+)"),
+    _rule("interface", r"^virtual-template (\d+)$", "Virtual-Template{}"),
+    _rule("interface", r"^rotary-group (\d+)$", "Dialer{}"),
+    _rule("acl", r"^access-class (\S+) "),
+    _rule("acl", r"^ip access-group (\S+) "),
+    _rule("acl", r"^dialer-list \d+ protocol ip list (\d+)"),
+    _rule("aaa", r"^(aaa) (?!new-model$)"),
+)
+
+Obj = tuple[str, str]
+
+
+def _objects(text: str, rules: Sequence[ObjectRule]) -> set[Obj]:
+    out: set[Obj] = set()
+    for rule in rules:
+        m = rule.pattern.match(text)
+        if m:
+            names = m.group(1).split() if rule.many else [m.group(1)]
+            out.update((rule.kind, rule.template.format(n)) for n in names)
+    return out
+
+
+# --- hier_config, tuned ---------------------------------------------------------------------
+
+
+def _scope(parent: str | None) -> str | None:
+    return parent.split(" ", 1)[0] if parent else None
+
+
+@cache
+def driver() -> Any:
+    """hier_config's IOS driver with iosgen's single-value commands and 1-space indents.
+
+    Its post-load callbacks are dropped: they renumber named-ACL entries 10, 20, ...
+    (wrong unless the router's numbers are those) and delete remarks.
+    """
+    from hier_config.models import IdempotentCommandsRule, MatchRule
+    from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
+
+    base = HConfigDriverCiscoIOS()
+    extra = []
+    for sv in SINGLE_VALUE:
+        parent_rule = (MatchRule(startswith=f"{sv.parent} "),) if sv.parent else ()
+        parent_rules: tuple[MatchRule, ...] = parent_rule
+        if sv.parent in {"request-dialin", "accept-dialin"}:
+            parent_rules = (MatchRule(startswith="vpdn-group "), MatchRule(equals=sv.parent))
+        extra.append(
+            IdempotentCommandsRule(match_rules=(*parent_rules, MatchRule(re_search=sv.pattern)))
+        )
+    base.rules = base.rules.model_copy(
+        update={
+            "indentation": 1,
+            "post_load_callbacks": [],
+            "per_line_sub": [],
+            "idempotent_commands": [*base.rules.idempotent_commands, *extra],
+        }
+    )
+    return base
+
+
+def _hconfig(lines: Iterable[Line]) -> Any:
+    """An HConfig of the lines; a line repeated in one section is kept once.
+
+    (hier_config raises DuplicateChildError on a repeated child; IOS stores the
+    line once anyway.) Numbered-ACL lines and ordered sections are left out:
+    iosgen rewrites them itself.
+    """
+    from hier_config import HConfig
+
+    root = HConfig(driver())
+
+    def add(parent: Any, items: Iterable[Line]) -> None:
+        for line in items:
+            node = parent.add_child(line.text, return_if_present=True)
+            if line.children:
+                add(node, line.children)
+
+    add(root, (ln for ln in lines if not _rewritten(ln.text)))
+    return root
+
+
+def _rewritten(text: str) -> bool:
+    return numbered_acl(text) is not None or ordered_section(text)
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Command:
+    """One line to type, with its depth and its parent's text (for masking); repr masked."""
+
+    text: str
+    depth: int = 0
+    parent: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Command({mask_line(self.text, self.parent)!r})"
+
+    def render(self, show_secrets: bool = False) -> list[str]:
+        text = self.text if show_secrets else mask_line(self.text, self.parent)
+        if "\n" in text:  # a banner is typed as the lines it prints
+            return text.split("\n")
+        return [" " * self.depth + text]
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    """The commands in the order to type them."""
+
+    commands: tuple[Command, ...] = ()
+
+    def lines(self, show_secrets: bool = False) -> list[str]:
+        return [line for c in self.commands for line in c.render(show_secrets)]
+
+    def __bool__(self) -> bool:
+        return bool(self.commands)
+
+
+@dataclass
+class _Step:
+    commands: list[Command]
+    positive: bool
+    defines: set[Obj]
+    deletes: set[Obj]
+    refs: set[Obj]
+    derefs: set[Obj]
+
+
+def _negation(text: str, parent: str | None) -> str:
+    """`no <text>`, shortened where IOS wants the short form; `no X` becomes `X`."""
+    if text.startswith("no "):
+        return text[3:]
+    scope = _scope(parent)
+    for rule in SHORT_NEGATIONS:
+        if rule.parent == scope and (m := re.match(rule.keep, text)):
+            return f"no {m.group(0)}"
+    return f"no {text}"
+
+
+def _may_undo(text: str, parent: str | None) -> bool:
+    """Whether a running line may be taken away; `no X` only where X is the known default.
+
+    Taking `no X` away types `X`. That is right for a default IOS does not print
+    (`no cdp run` -> `cdp run`, compare.HIDDEN_DEFAULTS), where the intended config
+    means X by leaving it out; anywhere else a missing `no X` in the intended config
+    is no request for X (`no ip http secure-server` dropped by a template would turn
+    the HTTPS server on): the line stays, reported as drift, and nothing is typed.
+    An intended X is typed as its own line.
+    """
+    if not text.startswith("no "):
+        return True
+    return (_scope(parent), text[3:]) in HIDDEN_DEFAULTS
+
+
+def _unwanted_undo(
+    text: str, running: Line | None, intended: Line | None, parent: str | None
+) -> bool:
+    """`X` computed only to undo a running `no X` the intended config does not ask to undo."""
+    if running is None or f"no {text}" not in _children(running):
+        return False
+    if intended is not None and text in _children(intended):
+        return False
+    return not _may_undo(f"no {text}", parent)
+
+
+def _all_refs(line: Line) -> set[Obj]:
+    out = _objects(line.text, REFERENCES)
+    for child in line.children:
+        out |= _all_refs(child)
+    return out
+
+
+def _section_commands(
+    delta: Any,
+    running: Line | None,
+    depth: int,
+    parent: str | None,
+    step: _Step,
+    intended: Line | None = None,
+) -> None:
+    """Commands for one delta section's children, list clauses merged, refs collected."""
+    handled, list_commands = _list_changes(delta, running, parent)
+    for child in delta.children:
+        if child.text in handled or _unwanted_undo(child.text, running, intended, parent):
+            continue
+        text = child.text
+        run_child = _find(running, text)
+        if run_child is not None:  # a negation of a running line (hier_config typed `no ` + it)
+            if not _may_undo(run_child.text, parent):
+                continue
+            text = _negation(run_child.text, parent)
+            step.derefs |= _all_refs(run_child)
+        else:
+            step.refs |= _objects(text, REFERENCES)
+        step.commands.append(Command(text, depth, parent))
+        if child.children:
+            sub = _find_section(running, child.text)
+            want = _find_section(intended, child.text)
+            _section_commands(child, sub, depth + 1, child.text, step, want)
+    for command in list_commands:
+        if command.startswith("no "):
+            step.derefs |= _objects(command[3:], REFERENCES)
+        else:
+            step.refs |= _objects(command, REFERENCES)
+        step.commands.append(Command(command, depth, parent))
+
+
+def _list_changes(
+    delta: Any, running: Line | None, parent: str | None
+) -> tuple[set[str], list[str]]:
+    """The delta lines that are list clauses, and the commands that replace them.
+
+    hier_config sees `match ip address 10 20` against `match ip address 10` as one
+    line out and one in; IOS needs the values to add (`match ip address 20`), then
+    the values to take out, or `no match ip address` when the clause goes whole.
+    """
+    want: dict[str, list[str]] = {}
+    handled: set[str] = set()
+    for child in delta.children:
+        negated = child.text.startswith("no ")
+        clause = list_clause(child.text[3:] if negated else child.text, parent)
+        if clause is None:
+            continue
+        handled.add(child.text)
+        if not negated:
+            want.setdefault(clause[0], []).extend(clause[1])
+    have: dict[str, list[str]] = {}
+    for line in running.children if running is not None else ():
+        clause = list_clause(line.text, parent)
+        if clause is not None:
+            have.setdefault(clause[0], []).extend(clause[1])
+    prefixes = {c[0] for t in handled if (c := list_clause(t.removeprefix("no "), parent))}
+    adds: list[str] = []
+    removes: list[str] = []
+    for prefix in sorted(prefixes):
+        wanted, had = want.get(prefix), have.get(prefix, [])
+        if wanted is None:  # the clause goes whole
+            removes.append(f"no {prefix.rstrip()}")
+            continue
+        if new := [v for v in wanted if v not in had]:
+            adds.append(prefix + " ".join(new))
+        if old := [v for v in had if v not in wanted]:
+            removes.append(f"no {prefix}{' '.join(old)}")
+    return handled, adds + removes
+
+
+# Top-level sections removed without hier_config (see _steps).
+_PLAIN_REMOVALS: tuple[str, ...] = ("route-map ", "interface ", "ip route ", "ip prefix-list ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Removal:
+    """A delta line made here: `no <running line>`, with no children."""
+
+    text: str
+    children: tuple[()] = ()
+
+
+# The children of a Line by text, per remediate() call and thread: a lookup per delta
+# line must not scan the section (10,000 route-maps).
+_LOCAL = threading.local()
+
+
+def _children(section: Line) -> dict[str, Line]:
+    cache: dict[int, tuple[Line, dict[str, Line]]] | None = getattr(_LOCAL, "index", None)
+    if cache is None:
+        return {c.text: c for c in reversed(section.children)}
+    hit = cache.get(id(section))
+    if hit is None or hit[0] is not section:
+        hit = (section, {c.text: c for c in reversed(section.children)})  # first one wins
+        cache[id(section)] = hit
+    return hit[1]
+
+
+def _find(running: Line | None, delta_text: str) -> Line | None:
+    """The running line a delta line negates (`no <its text>`), if it is one."""
+    if running is None or not delta_text.startswith("no "):
+        return None
+    return _children(running).get(delta_text[3:])
+
+
+def _find_section(running: Line | None, text: str) -> Line | None:
+    if running is None:
+        return None
+    return _children(running).get(text)
+
+
+def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]:
+    """Numbered and named ACLs whose entries differ in any way: rewritten whole."""
+    steps: list[_Step] = []
+
+    def numbered(lines: Sequence[Line]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for line in lines:
+            if (n := numbered_acl(line.text)) is not None:
+                out[n].append(line.text)
+        return out
+
+    want, have = numbered(intended), numbered(running)
+    for number in [*want, *(n for n in have if n not in want)]:
+        entries, got = want.get(number, []), have.get(number, [])
+        if entries == got:
+            continue
+        obj = ("acl", number)
+        if not entries:
+            steps.append(
+                _Step([Command(f"no access-list {number}")], False, set(), {obj}, set(), set())
+            )
+            continue
+        commands = [Command(f"no access-list {number}")] if got else []
+        commands += [Command(e) for e in entries]
+        steps.append(_Step(commands, True, {obj}, set(), set(), set()))
+
+    want_named = {ln.text: ln for ln in intended if ordered_section(ln.text)}
+    have_named = {ln.text: ln for ln in running if ordered_section(ln.text)}
+    for text, line in want_named.items():
+        old = have_named.get(text)
+        if old is not None and old.children == line.children:
+            continue
+        commands = [Command(f"no {text}")] if old is not None else []
+        commands.append(Command(text))
+        commands += [Command(c.text, 1, text) for c in line.children]
+        steps.append(_Step(commands, True, _objects(text, DEFINES), set(), set(), set()))
+    for text in have_named:
+        if text not in want_named:
+            steps.append(
+                _Step([Command(f"no {text}")], False, set(), _objects(text, DEFINES), set(), set())
+            )
+    return steps
+
+
+def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
+    # Sections equal on both sides (most of them) cannot add to the delta: leave them
+    # out of hier_config, whose trees cost more to build than the whole comparison.
+    have = {ln.text: ln for ln in running.lines}
+    same = {ln.text for ln in intended.lines if have.get(ln.text) == ln}
+    # Sections only on the router that no intended line can replace (a route-map, an
+    # interface, a static route) are plain removals: computed here, because hier_config
+    # rebuilds its delta's index on each negation, quadratic in their number.
+    wanted = {ln.text for ln in intended.lines}
+    gone = {
+        ln.text
+        for ln in running.lines
+        if ln.text not in wanted and ln.text.startswith(_PLAIN_REMOVALS)
+    }
+    delta = _hconfig(
+        ln for ln in running.lines if ln.text not in same and ln.text not in gone
+    ).config_to_get_to(_hconfig(ln for ln in intended.lines if ln.text not in same))
+    run_root = Line("", running.lines)
+    want_root = Line("", intended.lines)
+    steps = _release_subnets(intended.lines, running.lines)
+    steps += _acl_steps(intended.lines, running.lines)
+    order = {ln.text: i for i, ln in enumerate(running.lines)}
+    negations: list[tuple[int, Any]] = [(order[t], _Removal(f"no {t}")) for t in gone]
+    rest: list[Any] = []
+    for child in delta.children:
+        run_line = _find(run_root, child.text)
+        if run_line is not None:
+            negations.append((order.get(run_line.text, -1), child))
+        else:
+            rest.append(child)
+    # hier_config lists its negations first, in the router's order: so do these
+    for child in [c for _i, c in sorted(negations, key=lambda x: x[0])] + rest:
+        run_line = _find(run_root, child.text)
+        if run_line is not None and not _may_undo(run_line.text, None):
+            continue
+        if _unwanted_undo(child.text, run_root, want_root, None):
+            continue
+        if run_line is not None:
+            deletes = _objects(run_line.text, DEFINES)
+            text = _negation(run_line.text, None)
+            positive = run_line.text.startswith("no ")  # `no cdp run` removed = `cdp run` typed
+            commands = [Command(text)]
+            if re.match(r"username \S+$", text[3:]):  # IOS drops the user's attributes too
+                user = text[3:] + " autocommand "
+                commands += [Command(ln.text) for ln in intended.lines if ln.text.startswith(user)]
+            steps.append(_Step(commands, positive, set(), deletes, set(), _all_refs(run_line)))
+            continue
+        step = _Step(
+            [*_clear_first(child.text, running.lines), Command(child.text)],
+            True,
+            _objects(child.text, DEFINES),
+            set(),
+            _objects(child.text, REFERENCES),
+            set(),
+        )
+        if child.children:
+            _section_commands(
+                child,
+                _find_section(run_root, child.text),
+                1,
+                child.text,
+                step,
+                _find_section(want_root, child.text),
+            )
+            if step.commands[-1].text == child.text and _find_section(run_root, child.text):
+                continue  # every change inside was left out (above): nothing to enter
+        steps.append(step)
+    # An object is only deleted if the intended config has none of that name left
+    # (`no route-map VPN permit 20` while `route-map VPN permit 10` stays deletes nothing).
+    kept: set[Obj] = set()
+    for line in intended.lines:
+        kept |= _objects(line.text, DEFINES)
+    for step in steps:
+        step.deletes -= kept
+    return steps
+
+
+_USER_KINDS = frozenset({"password", "secret"})
+
+
+def _user_kind(words: Sequence[str]) -> str | None:
+    return next((w for w in words[2:] if w in _USER_KINDS), None)
+
+
+def _clear_first(text: str, running: Sequence[Line]) -> list[Command]:
+    """`no username ivan` before `username ivan secret ...` when ivan had a `password`.
+
+    IOS keeps one kind per user and refuses the other ("Can not have both a user
+    password and a user secret") until the user is removed.
+    """
+    words = text.split(" ")
+    if words[0] != "username" or len(words) < 3:
+        return []
+    for line in running:
+        old = line.text.split(" ")
+        if old[:2] == words[:2] and _user_kind(old) not in (None, _user_kind(words)):
+            return [Command(f"no username {words[1]}")]
+    return []
+
+
+def _subnets(lines: Sequence[Line]) -> dict[str, ipaddress.IPv4Network]:
+    """The subnet of each interface with a static `ip address A M`."""
+    out: dict[str, ipaddress.IPv4Network] = {}
+    for line in lines:
+        if not line.text.startswith("interface "):
+            continue
+        for child in line.children:
+            words = child.text.split(" ")
+            if len(words) == 4 and words[:2] == ["ip", "address"]:
+                with contextlib.suppress(ValueError):
+                    out[line.text] = ipaddress.IPv4Interface(f"{words[2]}/{words[3]}").network
+    return out
+
+
+def _release_subnets(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]:
+    """`no ip address` first on a port whose subnet another port is about to take.
+
+    IOS refuses an address in a subnet another interface has (`% 203.0.113.4 overlaps
+    with FastEthernet0/1`), so when addresses move between ports (a WAN/LAN swap) the
+    port giving a subnet up is cleared before the other one is addressed.
+    """
+    want, have = _subnets(intended), _subnets(running)
+    steps: list[_Step] = []
+    for port, net in want.items():
+        if have.get(port) == net:
+            continue
+        for other, old in have.items():
+            if other != port and old.overlaps(net) and want.get(other) != old:
+                steps.append(
+                    _Step(
+                        [Command(other), Command("no ip address", 1, other)],
+                        True,
+                        set(),
+                        set(),
+                        set(),
+                        set(),
+                    )
+                )
+    return steps
+
+
+def _order(steps: list[_Step]) -> list[_Step]:
+    """Creations first, then deletions; within each, dependency order, else as computed.
+
+    A step waits for the steps that define what it references and for those that drop
+    a reference to what it deletes. Among the steps free to go, the earliest computed
+    goes first; in a cycle, the earliest not yet placed. Linear in steps and objects.
+    """
+    out: list[_Step] = []
+    for phase in ([s for s in steps if s.positive], [s for s in steps if not s.positive]):
+        definers: dict[Obj, list[int]] = defaultdict(list)
+        dereferers: dict[Obj, list[int]] = defaultdict(list)
+        for i, step in enumerate(phase):
+            for obj in step.defines:
+                definers[obj].append(i)
+            for obj in step.derefs:
+                dereferers[obj].append(i)
+        waits: list[set[int]] = []
+        for b, step in enumerate(phase):
+            before = {a for obj in step.refs for a in definers.get(obj, ())}
+            before |= {a for obj in step.deletes for a in dereferers.get(obj, ())}
+            before.discard(b)
+            waits.append(before)
+        then: list[list[int]] = [[] for _ in phase]
+        for b, before in enumerate(waits):
+            for a in before:
+                then[a].append(b)
+        pending = [len(w) for w in waits]
+        ready = [i for i, n in enumerate(pending) if n == 0]
+        heapq.heapify(ready)
+        done = [False] * len(phase)
+        next_undone = 0
+        for _ in range(len(phase)):
+            while ready and done[ready[0]]:
+                heapq.heappop(ready)
+            if ready:
+                pick = heapq.heappop(ready)
+            else:  # a cycle: keep the computed order for the rest
+                while done[next_undone]:
+                    next_undone += 1
+                pick = next_undone
+            done[pick] = True
+            out.append(phase[pick])
+            for b in then[pick]:
+                pending[b] -= 1
+                if pending[b] == 0 and not done[b]:
+                    heapq.heappush(ready, b)
+    return out
+
+
+def remediate(intended: IosConfig, running: IosConfig) -> Remediation:
+    """Commands that take `running` to `intended` (both aligned by compare.compare)."""
+    _LOCAL.index = {}
+    try:
+        steps = _order(_steps(intended, running))
+    finally:
+        _LOCAL.index = None
+    return Remediation(tuple(c for s in steps for c in s.commands))

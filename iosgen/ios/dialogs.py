@@ -1,0 +1,114 @@
+"""What IOS 12.4 prints while it is being configured, as data: prompts, failures, dialogues.
+
+Observations from ios-reference §5 and §6 (netmiko's captures, Cisco's
+Configuration Replace guide) and the simulator's facts; `iosgen.device.session` reads
+every answer against these and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+# `R-ITD#`, `R-ITD>`, `R-ITD(config-if)#`: the last line of output when IOS waits for
+# a command. IOS cuts long hostnames in config prompts, so any name is accepted.
+PROMPT: Final = r"(?P<host>[A-Za-z][\w.\-]*)(?:\((?P<mode>[\w\-]+)\))?(?P<end>[#>])"
+PROMPT_RE: Final = re.compile(r"(?:^|\n)" + PROMPT + r" ?$")
+
+# A question IOS waits on: `Destination filename [startup-config]? `,
+# `Delete flash:x.cfg? [confirm]`, `... delete all entries? [no]: `, `Password: `.
+# `[OK]` (the end of `write memory`) is not one: a question has `?` or `:` with it.
+DIALOG_RE: Final = re.compile(
+    r"(?:^|\n)(?P<question>[^\n]*(?:\?\s*\[[^\]\n]*\]|\[[^\]\n]*\]\s*[?:]|[Pp]assword:))\s*$"
+)
+
+# Every line of IOS's answer that starts with `%` is a refusal:
+#   % Invalid input detected at '^' marker.   (and the caret line above it)
+#   % Incomplete command.
+#   % Ambiguous command:  "ip nat"
+#   %Error opening flash:x.cfg (File not found)
+# Syslog messages, should the terminal monitor be on, start with a timestamp
+# (`*Mar  1 00:01:02.345: %SYS-5-CONFIG_I: ...`) and are not answers.
+FAILURE_RE: Final = re.compile(r"^\s*%", re.M)
+
+# `enable` with a wrong secret: IOS asks `Password: ` up to three times, then
+# prints `% Bad secrets` and stays in user mode.
+ENABLE_REFUSED_RE: Final = re.compile(r"% (?:Bad secrets|Access denied|No password set)")
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A question IOS asks in the middle of a command, and iosgen's reply to it."""
+
+    pattern: re.Pattern[str]
+    reply: str  # "" is Enter: take IOS's bracketed default
+    note: str = ""  # said in the output and the history when this dialogue was answered
+
+
+DIALOGS: Final[tuple[Dialog, ...]] = (
+    # copy running-config flash:NAME -> `Destination filename [NAME]? `
+    Dialog(re.compile(r"Destination filename \[[^\]]*\]\?"), ""),
+    # an iosgen rollback file left by an earlier run of the same second
+    Dialog(re.compile(r"Do you want to over ?write\? \[confirm\]"), ""),
+    # delete flash:NAME -> `Delete filename [NAME]? ` then `Delete flash:NAME? [confirm]`
+    Dialog(re.compile(r"Delete filename \[[^\]]*\]\?"), ""),
+    Dialog(re.compile(r"Delete \S+\? \[confirm\]"), ""),
+    # `no ip nat inside source ...` while the mapping has live translations. The
+    # default `[no]` keeps the line (and the push would be half done): answer yes.
+    Dialog(
+        re.compile(r"Dynamic mapping in use, do you want to delete all entries\? \[no\]:"),
+        "yes",
+        "IOS asked 'Dynamic mapping in use, do you want to delete all entries? [no]:' "
+        "and iosgen answered 'yes': the live NAT translations of that mapping were deleted",
+    ),
+)
+
+# `reload` and `reload in N` on 12.4 (ios-reference §5): with unsaved changes IOS first
+# asks `System configuration has been modified. Save? [yes/no]: `; iosgen answers `no`
+# (the reload is there to return to the saved config), then Enter to the confirm.
+RELOAD_DIALOGS: Final[tuple[Dialog, ...]] = (
+    Dialog(
+        re.compile(r"System configuration has been modified\. Save\? \[yes/no\]:"),
+        "no",
+        "IOS asked 'System configuration has been modified. Save? [yes/no]:' and iosgen "
+        "answered 'no': a reload returns to the startup config",
+    ),
+    Dialog(re.compile(r"Proceed with reload\? \[confirm\]"), ""),
+)
+
+# `no ip nat inside source ...` (a dynamic mapping being removed) opens the
+# `Dynamic mapping in use` question while that mapping has translations (Cisco Tech
+# Note 13779); iosgen never empties the whole table (`clear ip nat translation *`).
+NAT_MAPPING_RE: Final = re.compile(r"^\s*no ip nat inside source\b")
+# A dynamic mapping is one per route-map / list name: typing it with another interface
+# replaces it, and IOS refuses that while it has translations.
+NAT_DYNAMIC_RE: Final = re.compile(r"^ip nat inside source (?:route-map|list) (\S+) ")
+
+
+def at_prompt(output: str) -> str | None:
+    """The mode IOS waits in at the end of `output` ("exec", "user", "config-if"...), or None."""
+    match = PROMPT_RE.search(output)
+    if match is None:
+        return None
+    if match["mode"]:
+        return match["mode"]
+    return "exec" if match["end"] == "#" else "user"
+
+
+def open_dialog(output: str) -> str | None:
+    """The question IOS waits on at the end of `output`, or None."""
+    match = DIALOG_RE.search(output)
+    return match["question"].strip() if match else None
+
+
+def answer_lines(transcript: str) -> str:
+    """IOS's answer without the prompt it ends with (and without blank lines)."""
+    lines = transcript.replace("\r", "").split("\n")
+    if lines and PROMPT_RE.search("\n" + lines[-1]):
+        lines = lines[:-1]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def failure_in(answer: str) -> bool:
+    return FAILURE_RE.search(answer) is not None

@@ -1,0 +1,428 @@
+"""The inventory: find site files, deep-merge defaults and groups, validate into `Site`s.
+
+Layout: `ROOT/defaults.yaml`, `ROOT/groups/<group>.yaml`, `ROOT/sites/*.yaml`.
+A site file is merged over its groups (in the order listed) over the defaults.
+Every problem of every file is collected and reported at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from iosgen.errors import InputError, Problem, UsageError
+from iosgen.ios import hardware
+from iosgen.model.secret import SecretResolver
+from iosgen.model.site import (
+    INTERFACE_IOS_ONLY_KEYS,
+    IOS_ONLY_KEYS,
+    TUNNEL_IOS_ONLY_KEYS,
+    Site,
+    canonical_interface_name,
+    interface_problems,
+    site_problems,
+)
+from iosgen.model.yamlsource import KeyPath, Position, SourceMap, load_yaml
+
+
+@dataclass(frozen=True)
+class LoadedSite:
+    site: Site
+    file: Path
+
+
+@dataclass
+class Inventory:
+    root: Path | None
+    loaded: list[LoadedSite] = field(default_factory=list)
+
+    @property
+    def sites(self) -> list[Site]:
+        return [entry.site for entry in self.loaded]
+
+    def find(self, hostname: str) -> Site:
+        """A site by hostname, case-insensitively."""
+        for entry in self.loaded:
+            if entry.site.hostname.lower() == hostname.lower():
+                return entry.site
+        known = ", ".join(s.hostname for s in self.sites) or "none"
+        raise UsageError(f"no site with hostname {hostname!r} (known: {known})")
+
+    def file_of(self, site: Site) -> Path:
+        return next(e.file for e in self.loaded if e.site is site)
+
+    def group(self, name: str) -> list[Site]:
+        members = [s for s in self.sites if name in s.groups]
+        if not members:
+            raise UsageError(f"no site is in group {name!r}")
+        return members
+
+
+# --- secrets ----------------------------------------------------------------------------
+
+
+def load_resolver(
+    secrets_file: Path | None, *, inventory: Path | None = None, site_file: Path | None = None
+) -> SecretResolver:
+    """The resolver for `${ENV}` and `secret:NAME`.
+
+    The secrets file is `--secrets FILE` (which must exist), else `<inventory>/secrets.yaml`
+    if it exists, the inventory being the folder above a site file's `sites/` (where its
+    defaults and groups come from), else `inventory` (`-i`, default `./inventory`).
+    A missing secret's error names the file that was read, or where none was found.
+    """
+    if secrets_file is not None:
+        if not secrets_file.exists():
+            raise InputError([Problem(str(secrets_file), 1, 1, "", "secrets file not found")])
+        path = secrets_file
+    else:
+        root = inventory_root_of(site_file) if site_file is not None else None
+        path = (root or inventory or Path("inventory")) / "secrets.yaml"
+        if not path.exists():
+            looked = _display(path)
+            return SecretResolver(
+                secrets_file=f"{looked} (no such file; --secrets FILE names another)"
+            )
+    data, _source = load_yaml(path, _display(path))
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or not all(isinstance(v, str | int) for v in data.values()):
+        raise InputError(
+            [Problem(_display(path), 1, 1, "", "expected a mapping of secret names to strings")]
+        )
+    return SecretResolver(secrets={k: str(v) for k, v in data.items()}, secrets_file=_display(path))
+
+
+# --- merging ----------------------------------------------------------------------------
+
+
+def _deep_merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            merged[key] = _deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+        return merged
+    return copy.deepcopy(over)
+
+
+def inventory_root_of(site_file: Path) -> Path | None:
+    """`ROOT/sites/x.yaml` -> ROOT, when ROOT looks like an inventory."""
+    parent = site_file.resolve().parent
+    if parent.name == "sites":
+        return parent.parent
+    return None
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+SharedLayers = dict[Path, tuple[Any, SourceMap]]
+
+
+def _shared(path: Path, cache: SharedLayers | None) -> tuple[Any, SourceMap]:
+    """defaults.yaml and group files, parsed once per inventory load (never mutated)."""
+    if cache is None:
+        return load_yaml(path, _display(path))
+    if path not in cache:
+        cache[path] = load_yaml(path, _display(path))
+    return cache[path]
+
+
+def _layers(
+    root: Path | None, site_file: Path, cache: SharedLayers | None = None
+) -> tuple[Any, SourceMap, list[Problem]]:
+    """Defaults, groups and the site itself merged, with each key's position."""
+    problems: list[Problem] = []
+    site_data, site_map = load_yaml(site_file, _display(site_file))
+    if site_data is None:
+        site_data = {}
+    if not isinstance(site_data, dict):
+        pos = site_map.values[()]
+        raise InputError([Problem(pos.file, 1, 1, "", "a site file is a mapping of keys")])
+    merged: Any = {}
+    source = SourceMap()
+    layers: list[tuple[Any, SourceMap]] = []
+    if root is not None and (root / "defaults.yaml").exists():
+        layers.append(_shared(root / "defaults.yaml", cache))
+    groups = site_data.get("groups", [])
+    if isinstance(groups, list):
+        for index, group in enumerate(groups):
+            group_file = (root / "groups" / f"{group}.yaml") if root else None
+            if group_file is None or not group_file.exists():
+                pos = site_map.locate(("groups", index)) or site_map.values[()]
+                problems.append(
+                    Problem(
+                        pos.file, pos.line, pos.column, f"groups.{index}", f"no group {group!r}"
+                    )
+                )
+                continue
+            layers.append(_shared(group_file, cache))
+    layers.append((site_data, site_map))
+    for data, layer_map in layers:
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            pos = layer_map.values[()]
+            problems.append(Problem(pos.file, 1, 1, "", "expected a mapping of keys"))
+            continue
+        merged = _deep_merge(merged, data)
+        source.overlay(layer_map)
+    # The root position is the site file's, whatever the layers were.
+    source.values[()] = site_map.values[()]
+    return merged, source, problems
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _canonicalise(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath, str]]:
+    """Canonical interface names; keys that the site's platform does not take."""
+    problems: list[tuple[KeyPath, str]] = []
+    platform = data.get("platform", "ios")
+    interfaces = data.get("interfaces")
+    if isinstance(interfaces, dict):
+        renamed: dict[str, Any] = {}
+        for name, body in interfaces.items():
+            canonical = canonical_interface_name(str(platform), name)
+            if canonical is None:
+                expected = (
+                    "eth0, eth1, ..." if platform == "linux-pppd" else "FastEthernet0/0, Fa0/1, ..."
+                )
+                message = f"{name!r} is not an interface name on {platform} ({expected})"
+                if not name.isascii():
+                    message = (
+                        f"{name!r} is not an interface name on {platform}: it has a non-ASCII "
+                        f"character (interface numbers are the digits 0-9; {_ports_hint(data)})"
+                    )
+                problems.append((("interfaces", name), message))
+                canonical = name
+            if canonical in renamed:
+                problems.append((("interfaces", name), f"{name!r} names {canonical} a second time"))
+                continue
+            if canonical != name:
+                source.rename(("interfaces", name), ("interfaces", canonical))
+            renamed[canonical] = body
+        data["interfaces"] = renamed
+    if platform == "linux-pppd":
+        site_file = source.values[()].file
+
+        def typed_here(path: KeyPath) -> bool:
+            """Defaults and groups serve both platforms: only the site's own keys are wrong."""
+            pos = source.keys.get(path)
+            return pos is None or pos.file == site_file
+
+        def reject(container: dict[str, Any], path: KeyPath, message: str) -> None:
+            if typed_here(path):
+                problems.append((path, message))
+            else:
+                del container[str(path[-1])]
+
+        for key_path, what in IOS_ONLY_KEYS.items():
+            if key_path[0] in data:
+                reject(data, key_path, f"{what} is IOS-only; platform is linux-pppd")
+        for name, body in _mapping(data.get("interfaces")).items():
+            for key in INTERFACE_IOS_ONLY_KEYS:
+                if isinstance(body, dict) and key in body:
+                    path: KeyPath = ("interfaces", name, key)
+                    reject(body, path, f"{key} is IOS-only; platform is linux-pppd")
+        for name, body in _mapping(data.get("pptp_clients")).items():
+            for key in TUNNEL_IOS_ONLY_KEYS:
+                if isinstance(body, dict) and key in body:
+                    path = ("pptp_clients", name, key)
+                    reject(body, path, f"{key} is IOS-only; platform is linux-pppd")
+        if "pptp_server" in data:
+            reject(data, ("pptp_server",), "the PPTP server is IOS-only; platform is linux-pppd")
+    return problems
+
+
+def _ports_hint(data: dict[str, Any]) -> str:
+    """What the router of this (not yet validated) site has, for a message."""
+    if data.get("platform", "ios") != "ios":
+        return "eth0, eth1, ..."
+    hw = _mapping(data.get("hardware"))
+    modules = _mapping(hw.get("modules"))
+    model = hw.get("model", "2801")
+    ports = hardware.ports_of(str(model), {str(k): str(v) for k, v in modules.items()})
+    return f"this router has {ports.describe()}" if ports else "FastEthernet0/0, Fa0/1, ..."
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A section as a mapping; anything else (`pptp_clients: true`) is left to validation."""
+    return value if isinstance(value, dict) else {}
+
+
+def _all_field_names(model: type[BaseModel], seen: set[str] | None = None) -> set[str]:
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(name)
+        annotation = info.annotation
+        for candidate in (*getattr(annotation, "__args__", ()), annotation):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                names |= _all_field_names(candidate)
+    return names
+
+
+_VOCABULARY = sorted(_all_field_names(Site))
+
+
+# Keys whose values are secrets, or mappings holding them: an error there never
+# shows the input (pydantic's `input` is the raw value, often the secret itself).
+_SECRET_KEYS = frozenset({"password", "enable_secret", "secret", "chap_password"})
+
+
+def _may_show_input(loc: tuple[Any, ...], value: Any) -> bool:
+    """Whether the rejected value can be quoted back: a scalar, outside any secret."""
+    if not isinstance(value, str | int | float | bool) and value is not None:
+        return False  # a list or mapping may hold a secret anywhere inside
+    keys = [str(p) for p in loc]
+    if any(k in _SECRET_KEYS for k in keys):
+        return False
+    # `users.NAME` (a secret typed where the user's section was due) and
+    # `pptp_server.users.NAME` (the secret itself).
+    return not (len(keys) >= 2 and keys[-2] == "users")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "null" if value is None else type(value).__name__
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, _VOCABULARY, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown key {key!r}{hint}"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if kind == "value_error":
+        return message  # our own validators' words: they never quote a secret
+    value = error.get("input")
+    if kind == "string_pattern_mismatch" and _may_show_input(loc, value):
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        if "a-z][a-z0-9" in pattern:
+            return f"{value!r} is not an AAA method list (e.g. 'local line')"
+        if "0-9.\\-:" in pattern:
+            return f"{value!r} is not an address or host name"
+        return f"{value!r} does not match {pattern}"
+    text = f"{message[0].lower()}{message[1:]}"
+    # A scalar where a section was due may be a secret typed one level too high.
+    section = kind in {"model_type", "model_attributes_type", "dict_type"}
+    if section:
+        return f"expected a mapping of keys, got {_kind(value)} (not shown: it may hold a secret)"
+    if _may_show_input(loc, value):
+        return f"{value!r}: {text}"
+    return f"{text} (got {_kind(value)}; not shown: it may hold a secret)"
+
+
+def _problem(source: SourceMap, path: KeyPath, message: str, prefer_key: bool = False) -> Problem:
+    pos = source.locate(path, prefer_key) or source.values[()]
+    # A key holding a newline must not split the message into two lines.
+    dotted = ".".join(str(p) if str(p).isprintable() else repr(str(p)) for p in path)
+    return Problem(pos.file, pos.line, pos.column, dotted, message)
+
+
+def validate_site_data(
+    data: dict[str, Any], source: SourceMap, resolver: SecretResolver
+) -> tuple[Site | None, list[Problem]]:
+    """Validate merged data into a Site; every problem, located."""
+    problems = [_problem(source, p, m, prefer_key=True) for p, m in _canonicalise(data, source)]
+    try:
+        site = Site.model_validate(data, context={"resolver": resolver})
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+            missing_or_extra = error["type"] in {"extra_forbidden"}
+            problems.append(_problem(source, loc, _message(dict(error)), missing_or_extra))
+        return None, problems
+    problems += [_problem(source, p, m, prefer_key=True) for p, m in interface_problems(site)]
+    problems += [_problem(source, p, m) for p, m in site_problems(site)]
+    return (None if problems else site), problems
+
+
+def load_site(path: Path, resolver: SecretResolver | None = None) -> Site:
+    """One site file (merged over its inventory's defaults and groups)."""
+    if not path.exists():
+        raise UsageError(f"no such site file: {path}")
+    resolver = resolver or load_resolver(None, site_file=path)
+    data, source, problems = _layers(inventory_root_of(path), path)
+    site, more = validate_site_data(data, source, resolver)
+    problems += more
+    if problems or site is None:
+        raise InputError(problems)
+    return site
+
+
+def site_files(root: Path) -> list[Path]:
+    sites_dir = root / "sites"
+    if not sites_dir.is_dir():
+        raise UsageError(f"{root} is not an inventory (no sites/ folder)")
+    return sorted(p for p in sites_dir.iterdir() if p.suffix in {".yaml", ".yml"})
+
+
+def load_inventory(root: Path, secrets_file: Path | None = None) -> Inventory:
+    """Every site of the inventory; all problems of all files at once."""
+    resolver = load_resolver(secrets_file, inventory=root)
+    return load_files(site_files(root), resolver, root)
+
+
+def load_files(
+    files: Iterable[Path], resolver: SecretResolver, root: Path | None = None
+) -> Inventory:
+    inventory = Inventory(root)
+    shared: SharedLayers = {}
+    problems: list[Problem] = []
+    seen: dict[str, tuple[Path, Position | None]] = {}
+    for path in files:
+        try:
+            data, source, layer_problems = _layers(root or inventory_root_of(path), path, shared)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        site, more = validate_site_data(data, source, resolver)
+        problems += layer_problems + more
+        if site is None:
+            continue
+        key = site.hostname.lower()
+        if key in seen:
+            pos = source.locate(("hostname",))
+            assert pos is not None
+            problems.append(
+                Problem(
+                    pos.file,
+                    pos.line,
+                    pos.column,
+                    "hostname",
+                    f"hostname {site.hostname!r} is also the hostname of {_display(seen[key][0])}",
+                )
+            )
+            continue
+        seen[key] = (path, source.locate(("hostname",)))
+        inventory.loaded.append(LoadedSite(site, path))
+    if problems:
+        raise InputError(problems)
+    return inventory
