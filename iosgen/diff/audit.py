@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from iosgen.diff.compare import Drift, SecretBook, compare, factory_ports
 from iosgen.diff.remediation import Remediation, remediate
-from iosgen.ios.config import IosConfig, parse, significant_lines
+from iosgen.errors import InputError, Problem
+from iosgen.ios.config import ConfigNestingError, IosConfig, parse, significant_lines
 from iosgen.model.site import Site
 
 Status = Literal["in_sync", "drift", "unreachable"]
@@ -51,6 +52,14 @@ def with_factory_ports(config: IosConfig, other: IosConfig) -> IosConfig:
     return IosConfig(config.lines + factory_ports(config.lines, other.lines))
 
 
+def parse_config(text: str, source: str) -> IosConfig:
+    """`ios.config.parse`, its refusal turned into the located InputError every stage raises."""
+    try:
+        return parse(text, source)
+    except ConfigNestingError as exc:
+        raise InputError([Problem(exc.source, exc.line, exc.column, "", exc.message)]) from exc
+
+
 def audit_text(
     host: str,
     intended: str,
@@ -65,7 +74,7 @@ def audit_text(
     if significant_lines(intended) == significant_lines(running):
         return AuditResult(host, "in_sync")
     comparison = compare(
-        parse(intended, f"{host} (intended)"), parse(running, source or host), book
+        parse_config(intended, f"{host} (intended)"), parse_config(running, source or host), book
     )
     drift = comparison.drift
     if drift.in_sync:

@@ -30,9 +30,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from iosgen.ios.config import IosConfig, Line, mask_line, secret_field, secret_key
+from iosgen.ios.config import IosConfig, Line
 from iosgen.ios.names import is_physical_port
 from iosgen.ios.passwords import md5_crypt_verify
+from iosgen.ios.secrets import mask_line, secret_field, secret_key
 
 # --- IOS facts -------------------------------------------------------------------------
 

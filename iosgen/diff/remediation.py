@@ -42,7 +42,8 @@ from functools import cache
 from typing import Any
 
 from iosgen.diff.compare import HIDDEN_DEFAULTS, numbered_acl, ordered_section
-from iosgen.ios.config import IosConfig, Line, list_clause, mask_line
+from iosgen.ios.config import IosConfig, Line, list_clause
+from iosgen.ios.secrets import mask_line
 
 # --- IOS facts -------------------------------------------------------------------------
 
@@ -159,7 +160,7 @@ SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
     ShortNegation("route-map", r"^description"),
 )
 
-# Route-map match clauses hold lists (`match ip address 10 101`, iosconfig.LIST_VALUED):
+# Route-map match clauses hold lists (`match ip address 10 101`, ios.lines.LIST_VALUED):
 # a value typed joins the list, `no match ip address 10` takes one value out. So a
 # changed clause is typed as the values to add, then the values to take out: the
 # entry never has an empty clause, i.e. never matches everything.

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iosgen.ios.passwords import is_type7, type7_decode
+from iosgen.ios.secrets import MASK as MASK  # one mask for every path that shows a secret
 
-MASK = "<redacted>"
 # fullmatch, never `$`: `$` also matches before a trailing newline, which would
 # let `7 <hex>\n` or `${NAME}\n` through with the newline silently dropped.
 _ENV_RE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")

@@ -81,12 +81,13 @@ class AuditEngine:
     def remediate(self, site: Site, intended: str, running: str) -> Remediation:
         # compare + remediate, as `audit_text` does, without the rollback it also
         # computes: push rolls back with `configure replace`, not with lines.
-        from iosgen.diff.audit import secret_book
+        from iosgen.diff.audit import parse_config, secret_book
         from iosgen.diff.compare import compare
         from iosgen.diff.remediation import remediate
-        from iosgen.ios.config import parse
 
-        comparison = compare(parse(intended), parse(running), secret_book(site))
+        comparison = compare(
+            parse_config(intended, "intended"), parse_config(running, "running"), secret_book(site)
+        )
         if comparison.drift.in_sync:
             return Remediation(())
         plan = remediate(comparison.intended, comparison.running)
@@ -117,6 +118,6 @@ class AuditEngine:
         return hide_values(redact(config), hide)
 
     def mask_line(self, line: str, parent: str | None) -> str:
-        from iosgen.ios.config import mask_line
+        from iosgen.ios.secrets import mask_line
 
         return mask_line(line, parent)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from iosgen.ios.config import Line, mask_line, parse, secret_field, secret_key
+from iosgen.ios.config import Line, parse
+from iosgen.ios.secrets import mask_line, secret_field, secret_key
 
 
 def test_hierarchy_by_indentation_and_single_spaces() -> None:

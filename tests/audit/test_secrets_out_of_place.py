@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from iosgen.cli import app
-from iosgen.ios.config import mask_line, parse
+from iosgen.ios.config import parse
 from iosgen.ios.passwords import type7_decode
-from iosgen.ios.secrets import redact, redact_line
+from iosgen.ios.secrets import mask_line, redact, redact_line
 from tests.conftest import GOLDEN
 
 GOLDEN_ITD = (GOLDEN / "R-ITD.cfg").read_text()

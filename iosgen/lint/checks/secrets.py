@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from iosgen.ios.config import mask_urls
+from iosgen.ios.secrets import mask_urls
 
 # Group `type` is the IOS encryption type (0 clear, 5 md5, 7 reversible), group `value`
 # the secret. Order matters: the first pattern that matches a span wins.
