@@ -100,6 +100,10 @@ AUTOMATIC_LINES: tuple[AutomaticLine, ...] = (
     AutomaticLine("interface ", "ip virtual-reassembly", when=("ip nat inside", "ip nat outside")),
     # An unused port prints ` no ip address`; typing `ip address ...` simply replaces it.
     AutomaticLine("interface ", "no ip address"),
+    # An ADSL port (HWIC-1ADSL, WIC-1ADSL) prints these untyped, spare or not:
+    # interface ATM0/0/0 / no ip address / no atm ilmi-keepalive / dsl operating-mode auto
+    AutomaticLine("interface ATM", "no atm ilmi-keepalive"),
+    AutomaticLine("interface ATM", "dsl operating-mode auto"),
 )
 
 
