@@ -54,6 +54,8 @@ HIDDEN_DEFAULTS: frozenset[tuple[str | None, str]] = frozenset(
         ("interface", "speed auto"),
         ("interface", "cdp enable"),
         ("interface", "keepalive"),
+        # on by default, printed only when off: interface Null0 / no ip unreachables
+        ("interface", "ip unreachables"),
         (None, "cdp run"),
         (None, "ip domain lookup"),
         ("line", "exec"),
