@@ -8,16 +8,19 @@ matched by meaning, not by text:
   (IOS re-salts type 7 on every write), so they are *secret-only*: not drift;
 - a type-5 hash by checking the model's clear text against the router's hash,
   salt and all (`username netops ... secret 5 $1$Jw63$...`), never by its text;
-- what IOS never prints (`no shutdown`) is dropped from the intended side, and
-  what IOS adds by itself (`ip virtual-reassembly` beside `ip nat inside`,
-  `duplex auto` / `speed auto` on a FastEthernet port, `no ip address`) is not
-  drift on the running side;
+- what IOS never prints (`no shutdown`) is dropped from both sides, and what
+  IOS adds by itself (`ip virtual-reassembly` beside `ip nat inside`, `no ip
+  address` on an unused port) is not drift on the running side (both tables
+  are ios.lines);
 - order matters only where IOS evaluates in order: the entries of a numbered
   ACL (`access-list 10 permit ...`, first match wins) and of a named ACL. Any
   other reordering is *cosmetic*. Route-map entries are ordered by their
   sequence number (`route-map VPN permit 10`), which is part of their text; the
   match clauses inside one entry are all evaluated together, so their order is
-  free.
+  free;
+- a port the intended config does not name is compared at its factory state
+  (` shutdown`), and `interface Null0` as an empty section: neither can be
+  removed (ios.names); a subinterface can, and is.
 
 The result also carries both configs *aligned*: automatic lines removed, and
 each secret-only line of the running config rewritten to the intended text, so
@@ -57,7 +60,7 @@ __all__ = [
     "ordered_section",
 ]
 
-# --- IOS facts -------------------------------------------------------------------------
+# --- where order is meaning ------------------------------------------------------------
 
 
 def numbered_acl(text: str) -> str | None:
