@@ -1,8 +1,13 @@
 """Golden checks: each site's build against `golden/`, compared hierarchy-aware.
 
-IOS configs are compared as sequences of lines with their parents (through
-ciscoconfparse), ignoring `!` separators and blank lines; a difference also
-gets a unified text diff. Linux file trees are compared file by file.
+A golden file pins the text the build prints, byte for byte. When it differs, the
+difference is cosmetic if the two texts are the same config to IOS
+(`ios.config.same_config`: only `!` separators, blanks, the header differ) or if
+they hold the same lines under the same parents (read with ciscoconfparse through
+`ios.ciscoparse`); otherwise it is listed line by line. Unlike the audit, golden
+does not forgive reordering or the lines IOS adds itself: a build that prints them
+otherwise has changed. Every difference also gets a unified text diff. Linux file
+trees are compared file by file.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iosgen.build import Build, golden_path, write_atomic, write_build
+from iosgen.ios.config import same_config
 from iosgen.model.secret import MASK
 
 
@@ -77,6 +83,8 @@ def _compare_text(
         )
     )
     if name.endswith(".cfg"):
+        if same_config(want, have):
+            return GoldenResult(hostname, golden, "cosmetic", (), text_diff)
         semantic = tuple(
             line
             for line in difflib.unified_diff(

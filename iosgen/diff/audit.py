@@ -12,7 +12,7 @@ from typing import Any, Literal
 from iosgen.diff.compare import Drift, SecretBook, compare, factory_ports
 from iosgen.diff.remediation import Remediation, remediate
 from iosgen.errors import InputError, Problem
-from iosgen.ios.config import ConfigNestingError, IosConfig, parse, significant_lines
+from iosgen.ios.config import ConfigNestingError, IosConfig, parse, same_config
 from iosgen.model.site import Site
 
 Status = Literal["in_sync", "drift", "unreachable"]
@@ -49,6 +49,7 @@ def secret_book(site: Site) -> SecretBook:
 
 
 def with_factory_ports(config: IosConfig, other: IosConfig) -> IosConfig:
+    """`config` plus, at factory state, the ports (and Null0) only `other` names."""
     return IosConfig(config.lines + factory_ports(config.lines, other.lines))
 
 
@@ -71,7 +72,7 @@ def audit_text(
 
     `source` names the running config in an error (its file, else the host).
     """
-    if significant_lines(intended) == significant_lines(running):
+    if same_config(intended, running):
         return AuditResult(host, "in_sync")
     comparison = compare(
         parse_config(intended, f"{host} (intended)"), parse_config(running, source or host), book
@@ -87,6 +88,20 @@ def audit_text(
         # back to running: a port only the model names goes back to its factory state
         remediate(with_factory_ports(comparison.running, comparison.intended), comparison.intended),
     )
+
+
+def in_sync(a: str, b: str, book: SecretBook | None = None) -> bool:
+    """The one definition of "the same config": no real drift between the two texts.
+
+    The textual test first (`ios.config.same_config`: only the header, `!` lines and
+    blanks differ), then the tree compare, which also forgives what IOS forgives (a
+    re-salted type 7, the lines it adds itself, order where order means nothing).
+    """
+    if same_config(a, b):
+        return True
+    return compare(
+        parse_config(a, "first config"), parse_config(b, "second config"), book
+    ).drift.in_sync
 
 
 def audit_site(site: Site, running: str, source: str | None = None) -> AuditResult:

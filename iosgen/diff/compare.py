@@ -8,16 +8,19 @@ matched by meaning, not by text:
   (IOS re-salts type 7 on every write), so they are *secret-only*: not drift;
 - a type-5 hash by checking the model's clear text against the router's hash,
   salt and all (`username netops ... secret 5 $1$Jw63$...`), never by its text;
-- what IOS never prints (`no shutdown`) is dropped from the intended side, and
-  what IOS adds by itself (`ip virtual-reassembly` beside `ip nat inside`,
-  `duplex auto` / `speed auto` on a FastEthernet port, `no ip address`) is not
-  drift on the running side;
+- what IOS never prints (`no shutdown`) is dropped from both sides, and what
+  IOS adds by itself (`ip virtual-reassembly` beside `ip nat inside`, `no ip
+  address` on an unused port) is not drift on the running side (both tables
+  are ios.lines);
 - order matters only where IOS evaluates in order: the entries of a numbered
   ACL (`access-list 10 permit ...`, first match wins) and of a named ACL. Any
   other reordering is *cosmetic*. Route-map entries are ordered by their
   sequence number (`route-map VPN permit 10`), which is part of their text; the
   match clauses inside one entry are all evaluated together, so their order is
-  free.
+  free;
+- a port the intended config does not name is compared at its factory state
+  (` shutdown`), and `interface Null0` as an empty section: neither can be
+  removed (ios.names); a subinterface can, and is.
 
 The result also carries both configs *aligned*: automatic lines removed, and
 each secret-only line of the running config rewritten to the intended text, so
@@ -31,52 +34,33 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from iosgen.ios.config import IosConfig, Line
-from iosgen.ios.names import is_physical_port
+from iosgen.ios.lines import (
+    AUTOMATIC_LINES,
+    HIDDEN_DEFAULTS,
+    AutomaticLine,
+    is_automatic,
+    is_hidden_default,
+)
+from iosgen.ios.names import factory_state
 from iosgen.ios.passwords import md5_crypt_verify
 from iosgen.ios.secrets import mask_line, secret_field, secret_key
 
-# --- IOS facts -------------------------------------------------------------------------
+# The line facts live in ios.lines; these names stay importable from here.
+__all__ = [
+    "AUTOMATIC_LINES",
+    "HIDDEN_DEFAULTS",
+    "AutomaticLine",
+    "Comparison",
+    "Drift",
+    "DriftItem",
+    "SecretBook",
+    "compare",
+    "factory_ports",
+    "numbered_acl",
+    "ordered_section",
+]
 
-
-@dataclass(frozen=True, slots=True)
-class AutomaticLine:
-    """A line IOS prints by itself under a parent (by the parent's first words).
-
-    It is not drift when the intended section lacks it, if the intended section
-    has one of `when` (empty: always) and none of `unless`.
-    """
-
-    parent: str
-    text: str
-    when: tuple[str, ...] = ()
-    unless: tuple[str, ...] = ()
-
-
-AUTOMATIC_LINES: tuple[AutomaticLine, ...] = (
-    # interface FastEthernet0/1 / ip nat inside / ip virtual-reassembly  (12.3(8)T+ adds it)
-    AutomaticLine("interface ", "ip virtual-reassembly", when=("ip nat inside", "ip nat outside")),
-    # An unused port prints ` no ip address`; typing `ip address ...` simply replaces it.
-    AutomaticLine("interface ", "no ip address"),
-)
-
-# Lines in their default state: dropped from both sides, so that a config that has
-# them and one that has not compare equal. IOS never prints most of them; ` duplex
-# auto` / ` speed auto` it prints on a 2801 FastEthernet port, and a saved config may
-# hold ` no shutdown` (typed into a file, or from another platform): each says what the
-# port does with the line left out. (parent's first word or None for global, line)
-HIDDEN_DEFAULTS: frozenset[tuple[str | None, str]] = frozenset(
-    {
-        ("interface", "no shutdown"),
-        ("interface", "duplex auto"),
-        ("interface", "speed auto"),
-        ("interface", "cdp enable"),
-        ("interface", "keepalive"),
-        (None, "cdp run"),
-        (None, "ip domain lookup"),
-        ("line", "exec"),
-        ("line", "exec-timeout 10 0"),  # the default: IOS never prints it
-    }
-)
+# --- where order is meaning ------------------------------------------------------------
 
 
 def numbered_acl(text: str) -> str | None:
@@ -199,30 +183,10 @@ def _loose_key(key: str) -> str:
     return re.sub(r"\x00\S*", _MASKED, key)
 
 
-def _is_hidden_default(text: str, parent: str | None) -> bool:
-    scope = parent.split(" ", 1)[0] if parent else None
-    return (scope, text) in HIDDEN_DEFAULTS
-
-
-def _is_automatic(text: str, parent: str | None, intended: Sequence[Line]) -> bool:
-    if parent is None:
-        return False
-    for rule in AUTOMATIC_LINES:
-        if rule.text != text or not parent.startswith(rule.parent):
-            continue
-        has = [s.text for s in intended]
-        if rule.when and not any(t.startswith(rule.when) for t in has):
-            continue
-        if rule.unless and any(t.startswith(rule.unless) for t in has):
-            continue
-        return True
-    return False
-
-
 def _drop_hidden(lines: Sequence[Line], parent: str | None) -> tuple[Line, ...]:
     out = []
     for line in lines:
-        if _is_hidden_default(line.text, parent):
+        if is_hidden_default(line.text, parent):
             continue
         if line.children:
             line = Line(line.text, _drop_hidden(line.children, line.text), line.raw)
@@ -250,6 +214,22 @@ def _compare(
 ) -> tuple[Line, ...]:
     """Compare two sibling lists; return the running siblings aligned to the intended."""
     # Exact text first (the common case, and no secret work), then by meaning.
+    match, taken, rest = _match_text(intended, running)
+    dropped: set[int] = set()
+    if rest:
+        dropped = _match_meaning(intended, running, rest, match, taken, path, parent, book, acc)
+    for i, line in enumerate(intended):
+        if i not in taken:
+            acc.real.append(_item("+", path, line, parent))
+    aligned, formatting = _align(intended, running, match, dropped, path, book, acc)
+    _order_notes(path or ("global",), match, formatting, ordered, acc)
+    return aligned
+
+
+def _match_text(
+    intended: Sequence[Line], running: Sequence[Line]
+) -> tuple[dict[int, int], set[int], list[int]]:
+    """Running lines matched by their exact text: (running -> intended, taken, the rest)."""
     by_text: dict[str, list[int]] = {}
     for i, line in enumerate(intended):
         by_text.setdefault(line.text, []).append(i)
@@ -264,42 +244,67 @@ def _compare(
             taken.add(i)
         else:
             rest.append(r)
-    dropped: set[int] = set()
-    if rest:
-        free = [i for i in range(len(intended)) if i not in taken]
-        by_key: dict[str, list[int]] = {}
-        by_loose: dict[str, list[int]] = {}
-        for i in free:
-            key = _key(intended[i].text, parent, book)
-            by_key.setdefault(key, []).append(i)
-            if "\x00" in key:
-                by_loose.setdefault(_loose_key(key), []).append(i)
-        for r in rest:
-            line = running[r]
-            key = _key(line.text, parent, book)
-            slots = by_key.get(key)
-            if not slots and _MASKED in key:
-                slots = by_loose.get(_loose_key(key))
-            while slots and slots[0] in taken:  # matched already through the other map
-                slots.pop(0)
-            if slots:
-                i = slots.pop(0)
-                match[r] = i
-                taken.add(i)
-                note = (
-                    "redacted in the saved config, not compared"
-                    if _MASKED in key
-                    else "same secret, another encoding"
-                )
-                acc.secret_only.append(DriftItem("=", path, line.text, note, parent))
-            elif _is_automatic(line.text, parent, intended):
-                dropped.add(r)
-            else:
-                acc.real.append(_item("-", path, line, parent))
-    for i, line in enumerate(intended):
-        if i not in taken:
-            acc.real.append(_item("+", path, line, parent))
+    return match, taken, rest
 
+
+def _match_meaning(
+    intended: Sequence[Line],
+    running: Sequence[Line],
+    rest: Sequence[int],
+    match: dict[int, int],
+    taken: set[int],
+    path: tuple[str, ...],
+    parent: str | None,
+    book: SecretBook,
+    acc: _Acc,
+) -> set[int]:
+    """Match the `rest` by meaning (a secret by its value); return the automatic ones."""
+    by_key: dict[str, list[int]] = {}
+    by_loose: dict[str, list[int]] = {}
+    for i in range(len(intended)):
+        if i in taken:
+            continue
+        key = _key(intended[i].text, parent, book)
+        by_key.setdefault(key, []).append(i)
+        if "\x00" in key:
+            by_loose.setdefault(_loose_key(key), []).append(i)
+    dropped: set[int] = set()
+    for r in rest:
+        line = running[r]
+        key = _key(line.text, parent, book)
+        slots = by_key.get(key)
+        if not slots and _MASKED in key:
+            slots = by_loose.get(_loose_key(key))
+        while slots and slots[0] in taken:  # matched already through the other map
+            slots.pop(0)
+        if slots:
+            i = slots.pop(0)
+            match[r] = i
+            taken.add(i)
+            note = (
+                "redacted in the saved config, not compared"
+                if _MASKED in key
+                else "same secret, another encoding"
+            )
+            acc.secret_only.append(DriftItem("=", path, line.text, note, parent))
+        elif is_automatic(line.text, parent, (s.text for s in intended)):
+            dropped.add(r)
+        else:
+            acc.real.append(_item("-", path, line, parent))
+    return dropped
+
+
+def _align(
+    intended: Sequence[Line],
+    running: Sequence[Line],
+    match: Mapping[int, int],
+    dropped: set[int],
+    path: tuple[str, ...],
+    book: SecretBook,
+    acc: _Acc,
+) -> tuple[tuple[Line, ...], int]:
+    """The running lines in intended text, compared one level down; and how many are spaced
+    otherwise than their intended line."""
     aligned: list[Line] = []
     formatting = 0
     for r, line in enumerate(running):
@@ -323,8 +328,13 @@ def _compare(
                 acc,
             )
         aligned.append(Line(want.text, children, line.raw))
+    return tuple(aligned), formatting
 
-    where = path or ("global",)
+
+def _order_notes(
+    where: tuple[str, ...], match: Mapping[int, int], formatting: int, ordered: bool, acc: _Acc
+) -> None:
+    """Spacing is cosmetic; order is real drift only where IOS evaluates in order."""
     if formatting:
         note = f"{formatting} line{'s' if formatting > 1 else ''} spaced or indented otherwise"
         acc.cosmetic.append(DriftItem("~", where, "", note))
@@ -334,7 +344,6 @@ def _compare(
             acc.real.append(DriftItem("~", where, "", "entries in another order"))
         else:
             acc.cosmetic.append(DriftItem("~", where, "", "lines in another order"))
-    return tuple(aligned)
 
 
 def _layout(raw: str) -> tuple[str, bool]:
@@ -365,20 +374,26 @@ def _acl_order(intended: Sequence[Line], running: Sequence[Line], acc: _Acc) -> 
 
 
 def factory_ports(lines: Sequence[Line], other: Sequence[Line]) -> tuple[Line, ...]:
-    """The physical ports of `other` that `lines` does not name, in their factory state.
+    """The sections of `other` that cannot be removed and `lines` does not name, at their
+    factory state (ios.names.factory_state).
 
     Physical ports exist whatever the config says (`% Removal of physical interfaces is
-    not permitted`): one a config does not mention is compared as ` shutdown` (and IOS's
-    hidden ` no ip address`), so what the model does not use stays off, never `no
-    interface ATM0/0` and never `no shutdown` on a spare WIC/HWIC port. Subinterfaces
-    (`ATM0/0.32`) are not ports: they are removed like any other section.
+    not permitted`): one a config does not mention (a spare `BRI0/0/0`, `ATM0/0/0`,
+    `Serial0/1/0`) is compared as ` shutdown` (and IOS's hidden ` no ip address`), so
+    what the model does not use stays off, never `no interface ATM0/0/0` and never `no
+    shutdown` on a spare WIC/HWIC port. `interface Null0` exists on every router: it is
+    compared as an empty section, never removed. Subinterfaces (`ATM0/0/0.1`,
+    `FastEthernet0/0.50`) are not ports: they are removed like any other section.
     """
     named = {line.text for line in lines}
-    return tuple(
-        Line(line.text, (Line("shutdown"),))
-        for line in other
-        if is_physical_port(line.text) and line.text not in named
-    )
+    out: list[Line] = []
+    for line in other:
+        if line.text in named:
+            continue
+        factory = factory_state(line.text)
+        if factory is not None:
+            out.append(Line(line.text, tuple(Line(text) for text in factory)))
+    return tuple(out)
 
 
 def compare(intended: IosConfig, running: IosConfig, book: SecretBook | None = None) -> Comparison:
@@ -387,12 +402,7 @@ def compare(intended: IosConfig, running: IosConfig, book: SecretBook | None = N
     acc = _Acc()
     want = _drop_hidden(intended.lines, None)
     have = _drop_hidden(running.lines, None)
-    named = {line.text for line in want}
-    want += tuple(
-        Line(line.text, (Line("shutdown"),))
-        for line in have
-        if is_physical_port(line.text) and line.text not in named
-    )
+    want += factory_ports(want, have)
     aligned = _compare(want, have, (), None, False, book, acc)
     _acl_order(want, aligned, acc)
     # A global reorder that only moves ACL entries of one list is real (above), not cosmetic.

@@ -90,6 +90,21 @@ def significant_lines(text: str) -> list[str]:
     return out
 
 
+def same_config(a: str, b: str) -> bool:
+    r"""The cheap, textual half of "the same config": True means no drift at all.
+
+    Only what IOS prints that is not configuration may differ (the header, `!`
+    lines, `end`, blank lines, trailing blanks). False says nothing yet: the tree
+    compare (`diff.audit.in_sync`) decides, as every caller that needs the answer does.
+
+    >>> same_config("Building configuration...\n!\nhostname R1\nend\n", "hostname R1  \n")
+    True
+    >>> same_config("hostname R1\n", "hostname R2\n")
+    False
+    """
+    return a == b or significant_lines(a) == significant_lines(b)
+
+
 def _is_volatile(stripped: str) -> bool:
     return (
         stripped[0] == COMMENT

@@ -10,17 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from iosgen.ios.config import significant_lines
 from iosgen.ios.secrets import hide_values
 from iosgen.model.site import Site
-
-# Lines IOS prints at the top of `show running-config` that change on every write.
-_VOLATILE = (
-    "Building configuration",
-    "Current configuration",
-    "! Last configuration change",
-    "! NVRAM config last updated",
-    "! No configuration change since last restart",
-)
 
 
 @dataclass(frozen=True)
@@ -50,17 +42,12 @@ class Engine(Protocol):
 
 
 def body(config: str) -> list[str]:
-    """The config lines without IOS's volatile header lines, blank lines or `end`;
-    a run of `!` separators counts as one (IOS prints one more after a change notice)."""
-    out: list[str] = []
-    for line in config.replace("\r", "").split("\n"):
-        text = line.rstrip()
-        if not text or text == "end" or text.startswith(_VOLATILE):
-            continue
-        if text == "!" and out and out[-1] == "!":
-            continue
-        out.append(text)
-    return out
+    """The config lines that mean something: no volatile header, `!` lines, blanks or `end`.
+
+    The textual half of "the same config" (`ios.config.significant_lines`), kept under
+    this name for the push tests that compare two captures line by line.
+    """
+    return significant_lines(config)
 
 
 def site_secrets(site: Site) -> tuple[str, ...]:
@@ -105,11 +92,9 @@ class AuditEngine:
         return tuple(item.render() for item in result.drift.real)
 
     def same(self, before: str, now: str) -> bool:
-        if body(before) == body(now):
-            return True
-        from iosgen.diff.audit import audit_text
+        from iosgen.diff.audit import in_sync
 
-        return audit_text("", before, now).status == "in_sync"
+        return in_sync(before, now)
 
     def redact(self, config: str, site: Site | None) -> str:
         from iosgen.ios.secrets import redact

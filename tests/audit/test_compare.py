@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from iosgen.diff.audit import audit_text
@@ -223,3 +225,136 @@ def test_a_reencoded_or_redacted_secret_is_not_also_cosmetic() -> None:
     assert buckets(base(), moved)["cosmetic"] == [
         "~ interface Dialer2 (1 line spaced or indented otherwise)"
     ]
+
+
+# --- interfaces the model does not name (ios.names) ----------------------------------------
+
+
+def _with_section(text: str, section: str) -> str:
+    """`section` (an `interface ...` block) printed before `interface Dialer2`."""
+    return text.replace("!\ninterface Dialer2\n", f"!\n{section}!\ninterface Dialer2\n", 1)
+
+
+@pytest.mark.parametrize(
+    ("section", "remediation", "rollback"),
+    [
+        (
+            "interface BRI0/0/0\n description spare\n no ip address\n",
+            ["interface BRI0/0/0", " no description", " shutdown"],
+            ["interface BRI0/0/0", " no shutdown", " description spare"],
+        ),
+        (
+            # IOS prints the two ATM lines itself: only `shutdown` is missing
+            "interface ATM0/0/0\n no ip address\n no atm ilmi-keepalive\n"
+            " dsl operating-mode auto\n",
+            ["interface ATM0/0/0", " shutdown"],
+            ["interface ATM0/0/0", " no shutdown"],
+        ),
+        (
+            "interface Serial0/1/0\n ip address 10.1.1.1 255.255.255.252\n",
+            ["interface Serial0/1/0", " no ip address", " shutdown"],
+            ["interface Serial0/1/0", " no shutdown", " ip address 10.1.1.1 255.255.255.252"],
+        ),
+    ],
+    ids=["BRI", "ATM", "Serial"],
+)
+def test_a_spare_port_goes_to_factory_state_never_no_interface(
+    section: str, remediation: list[str], rollback: list[str]
+) -> None:
+    """`no interface BRI0/0/0` is refused (`% Removal of physical interfaces is not
+    permitted`) and the push would roll back: the port is shut and emptied instead."""
+    result = audit_text("R-ITD", base(), _with_section(base(), section), BOOK)
+    assert result.status == "drift"
+    assert result.remediation.lines(show_secrets=True) == remediation
+    assert result.rollback.lines(show_secrets=True) == rollback
+
+
+def test_a_spare_port_already_shut_is_in_sync() -> None:
+    running = _with_section(base(), "interface BRI0/0/0\n no ip address\n shutdown\n")
+    assert audit_text("R-ITD", base(), running, BOOK).status == "in_sync"
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "interface FastEthernet0/0.50\n encapsulation dot1Q 50\n"
+        " ip address 10.5.0.1 255.255.255.0\n",
+        "interface ATM0/0/0.1 point-to-point\n pvc 8/35\n",
+    ],
+    ids=["FastEthernet0/0.50", "ATM0/0/0.1"],
+)
+def test_a_subinterface_the_model_does_not_name_is_removed(section: str) -> None:
+    head = section.split("\n", 1)[0]
+    result = audit_text("R-ITD", base(), _with_section(base(), section), BOOK)
+    assert result.remediation.lines(show_secrets=True) == [f"no {head}"]
+    assert result.rollback.lines(show_secrets=True) == section.rstrip("\n").split("\n")
+
+
+@pytest.mark.parametrize(
+    ("section", "remediation", "rollback"),
+    [
+        ("interface Null0\n", [], []),
+        # `ip unreachables` is the default IOS does not print: typed to undo the `no`
+        (
+            "interface Null0\n no ip unreachables\n",
+            ["interface Null0", " ip unreachables"],
+            ["interface Null0", " no ip unreachables"],
+        ),
+    ],
+    ids=["bare", "configured"],
+)
+def test_null0_is_never_removed(section: str, remediation: list[str], rollback: list[str]) -> None:
+    """Null0 exists on every router (`ip route ... Null0`): compared as an empty section."""
+    result = audit_text("R-ITD", base(), _with_section(base(), section), BOOK)
+    assert result.remediation.lines(show_secrets=True) == remediation
+    assert result.rollback.lines(show_secrets=True) == rollback
+
+
+def test_spare_ports_converge_on_the_router(
+    tmp_path_factory: pytest.TempPathFactory, sites: dict[str, Any], intended: dict[str, str]
+) -> None:
+    """Over SSH on a 2801 with an HWIC-ADSL-B/ST and an HWIC-2T: spare ports the model does
+    not name, configured by hand, are shut in one push and come back with the rollback
+    (the simulator refuses `no interface BRI0/0/0` as IOS does: send_config would raise)."""
+    from iosgen.device.session import Device, DeviceOptions
+    from iosgen.diff.audit import secret_book
+    from iosgen.model.targets import resolve_targets
+    from iosgen.sim import RouterSpec, SimFleet
+
+    host = "R-ITD"
+    site = sites[host]
+    mgmt = site.management
+    spec = RouterSpec(
+        hostname=host,
+        username=mgmt.username,
+        password=mgmt.password.reveal(),
+        enable_secret=mgmt.enable_secret.reveal() if mgmt.enable_secret else None,
+        initial_config=intended[host],
+        modules=(("0/0", "HWIC-ADSL-B/ST"), ("0/1", "HWIC-2T")),
+    )
+    book = secret_book(site)
+    with SimFleet([spec], state_dir=tmp_path_factory.mktemp("sim-ports")) as fleet:
+        router = fleet.router(host)
+        target = resolve_targets([site], fleet.targets_file)[host]
+        with Device(target, DeviceOptions(known_hosts=None)) as dev:
+            dev.send_config(
+                [
+                    "interface BRI0/0/0",
+                    " description spare",
+                    "interface ATM0/0/0",
+                    " no shutdown",
+                    "interface Serial0/1/0",
+                    " ip address 10.1.1.1 255.255.255.252",
+                ]
+            )
+            before = dev.running_config()
+            result = audit_text(host, intended[host], before, book)
+            assert result.status == "drift"
+            lines = result.remediation.lines(show_secrets=True)
+            assert not [ln for ln in lines if ln.startswith("no interface")], lines
+            dev.send_config(lines)
+            after = audit_text(host, intended[host], dev.running_config(), book)
+            assert after.status == "in_sync", after.drift.as_dict()
+            dev.send_config(result.rollback.lines(show_secrets=True))
+            back = audit_text(host, before, router.running_config(), book)
+            assert back.status == "in_sync", back.drift.as_dict()

@@ -13,26 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from iosgen.ios.names import IOS_INTERFACE_TYPES
-
-# Interface types beyond the ones iosgen renders: a hand-written config may name them.
-_EXTRA_TYPES: tuple[str, ...] = (
-    "Null",
-    "Virtual-Access",
-    "Async",
-    "Group-Async",
-    "Multilink",
-    "Port-channel",
-    "BVI",
-    "Cellular",
-    "Virtual-PPP",
-    "NVI",
-)
-_ALL_TYPES = IOS_INTERFACE_TYPES + _EXTRA_TYPES
-# Interfaces that exist without an `interface` line: `ip route 0.0.0.0 0.0.0.0 Null0`,
-# and the Virtual-Access clones IOS makes from a Virtual-Template at dial-in.
-_BUILTIN_TYPES = frozenset({"null", "virtual-access"})
-_IFNAME_RE = re.compile(r"^(?P<type>[A-Za-z][A-Za-z\-]*?)\s*(?P<num>\d+(?:[/:.]\d+)*)$")
+from iosgen.ios.names import canonical_name, exists_implicitly
 
 # An interface name as it may appear in a command: `Dialer2`, `FastEthernet0/0`, `Dialer 2`.
 IFNAME = r"[A-Za-z][A-Za-z\-]*\s?\d+(?:[/:.]\d+)*"
@@ -40,19 +21,13 @@ IFNAME = r"[A-Za-z][A-Za-z\-]*\s?\d+(?:[/:.]\d+)*"
 
 def interface_key(name: str) -> str | None:
     """`Fa0/1`, `fastethernet0/1`, `Dialer 2` -> a comparable key; None if not an interface."""
-    match = _IFNAME_RE.match(name.strip())
-    if not match:
-        return None
-    typed = match["type"].lower()
-    exact = [t for t in _ALL_TYPES if t.lower() == typed]
-    candidates = exact or [t for t in _ALL_TYPES if t.lower().startswith(typed)]
-    if len(candidates) != 1:
-        return None
-    return f"{candidates[0].lower()}{match['num']}"
+    canonical = canonical_name(name.strip())
+    return canonical.lower() if canonical is not None else None
 
 
 def is_builtin_interface(key: str) -> bool:
-    return any(key.startswith(kind) for kind in _BUILTIN_TYPES)
+    """`null0`, `virtual-access1`: exists without an `interface` line (ios.names)."""
+    return exists_implicitly(key)
 
 
 @dataclass(eq=False)
