@@ -54,6 +54,7 @@ def sim(
     import warnings
 
     from iosgen.model.inventory import load_inventory
+    from iosgen.model.platform import Platform
     from iosgen.sim import Fault, RouterSpec, SimFleet
 
     try:  # asyncssh warns that finite-field DH is old: that is the point of 12.4's SSH
@@ -68,8 +69,9 @@ def sim(
     except Exception as exc:  # ValueError, re.error
         raise UsageError(f"--fault: {exc}") from None
     inv = load_inventory(inventory, secrets)
-    sites = [inv.find(h) for h in host] if host else [s for s in inv.sites if s.platform == "ios"]
-    sites = [s for s in sites if s.platform == "ios"]
+    # the simulator is an IOS router: a linux-pppd site has nothing to simulate
+    sites = [inv.find(h) for h in host] if host else inv.sites
+    sites = [s for s in sites if s.platform == Platform.IOS]
     if not sites:
         raise UsageError("no IOS site to simulate", hint="check --inventory and --host")
     if initial not in ("bare", "intended") and Path(initial).is_file() and len(sites) > 1:
