@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from iosgen.build.files import MODE_SECRET, BuiltFile
+from iosgen.build.files import MODE_SECRET, BuiltFile, mask_tokens
 from iosgen.build.ios import render
 from iosgen.build.linux import render_linux
 from iosgen.errors import UsageError
@@ -39,9 +39,7 @@ class Build:
         return self.files[0] if self.builder.single_file else None
 
     def masked(self, text: str) -> str:
-        for token, mask in self.secret_tokens.items():
-            text = text.replace(f" {token}\n", f" {mask}\n")
-        return text
+        return mask_tokens(text, self.secret_tokens)
 
 
 Renderer = Callable[[Site], tuple[list[BuiltFile], dict[str, str]]]

@@ -22,4 +22,19 @@ class BuiltFile:
     mode: int = MODE_FILE
 
 
-__all__ = ["MODE_FILE", "MODE_SCRIPT", "MODE_SECRET", "BuiltFile"]
+def mask_tokens(text: str, tokens: dict[str, str]) -> str:
+    """`text` with each secret token that ends a line replaced by its mask.
+
+    Only a token between a space and the end of its line is replaced (` ppp chap
+    password 7 0822455D0A16` becomes ` ppp chap password 7 <redacted>`), never the same
+    characters inside another word.
+
+    >>> mask_tokens(" ppp chap password 7 0822\\n", {"7 0822": "7 <redacted>"})
+    ' ppp chap password 7 <redacted>\\n'
+    """
+    for token, mask in tokens.items():
+        text = text.replace(f" {token}\n", f" {mask}\n")
+    return text
+
+
+__all__ = ["MODE_FILE", "MODE_SCRIPT", "MODE_SECRET", "BuiltFile", "mask_tokens"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
 
+from iosgen.build.files import mask_tokens
 from iosgen.build.templating import render_template
 from iosgen.errors import RenderError
 from iosgen.ios.names import interface_sort_key, interface_type
@@ -349,10 +350,7 @@ class RenderedConfig:
     secret_tokens: dict[str, str]
 
     def masked(self) -> str:
-        out = self.text
-        for token, mask in self.secret_tokens.items():
-            out = out.replace(f" {token}\n", f" {mask}\n")
-        return out
+        return mask_tokens(self.text, self.secret_tokens)
 
 
 def render(site: Site) -> RenderedConfig:

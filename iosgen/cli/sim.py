@@ -6,12 +6,15 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from iosgen.cli.app import app, guarded
 from iosgen.errors import UsageError
+
+if TYPE_CHECKING:
+    from iosgen.model.site import Site
 
 
 @app.command("sim")
@@ -115,15 +118,15 @@ def sim(
             print("stopped", file=sys.stderr)
 
 
-def _initial_config(initial: str, site: object) -> str | None:
+def _initial_config(initial: str, site: Site) -> str | None:
     if initial == "bare":
         return None
     if initial == "intended":
         from iosgen.build.ios import render_site
 
-        return render_site(site)  # type: ignore[arg-type]
+        return render_site(site)
     path = Path(initial)
-    hostname = str(getattr(site, "hostname", ""))
+    hostname = site.hostname
     if path.is_dir():
         path = path / f"{hostname}.cfg"
     if not path.is_file():

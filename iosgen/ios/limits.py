@@ -235,6 +235,13 @@ def secret_problem(rule: SecretRule, plain: str, *, pppd: bool = False) -> str |
     pppd from chap-secrets), or None.
 
     The answer never contains the secret, a part of it or its length.
+
+    >>> secret_problem(CHAP_SECRET, "why?")
+    "contains '?', which the IOS prompt takes as a request for help"
+    >>> secret_problem(CHAP_SECRET, "why?", pppd=True) is None
+    True
+    >>> secret_problem(CHAP_SECRET, "@/etc/key", pppd=True)
+    "starts with '@/', which pppd takes as the name of a file holding the secret"
     """
     if plain == "":
         return "is empty"
