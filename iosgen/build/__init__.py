@@ -1,61 +1,98 @@
-"""One site's build on its platform: a set of files (one IOS config, or a Linux file tree)."""
+"""One site's build on its platform: a set of files (one IOS config, or a Linux file tree).
+
+`PLATFORMS` says, per `Platform`, how a site is built and where its build goes:
+one file (`golden/R-ITD.cfg`, `-o out/R-ITD.cfg`) or a folder of files
+(`golden/plovdiv-gw/etc/ppp/...`), and what `iosgen lint` reads of it.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from iosgen.errors import UsageError
-from iosgen.model.site import Site
+from iosgen.build.files import MODE_SECRET, BuiltFile, mask_tokens
 from iosgen.build.ios import render
-
-
-@dataclass(frozen=True)
-class BuiltFile:
-    path: str  # relative, POSIX separators
-    content: str
-    mode: int = 0o644
+from iosgen.build.linux import render_linux
+from iosgen.errors import UsageError
+from iosgen.model.platform import Platform
+from iosgen.model.site import Site
 
 
 @dataclass(frozen=True)
 class Build:
     hostname: str
-    platform: str
+    platform: Platform
     files: tuple[BuiltFile, ...]
     secret_tokens: dict[str, str] = field(default_factory=dict)
 
     @property
+    def builder(self) -> PlatformBuilder:
+        return PLATFORMS[self.platform]
+
+    @property
     def single(self) -> BuiltFile | None:
         """The IOS config, where the build is one file."""
-        return self.files[0] if self.platform == "ios" else None
+        return self.files[0] if self.builder.single_file else None
 
     def masked(self, text: str) -> str:
-        for token, mask in self.secret_tokens.items():
-            text = text.replace(f" {token}\n", f" {mask}\n")
-        return text
+        return mask_tokens(text, self.secret_tokens)
+
+
+Renderer = Callable[[Site], tuple[list[BuiltFile], dict[str, str]]]
+# What `iosgen lint` reads of a site: its built IOS config ("config"), or, where the
+# build is no IOS config, the site model itself ("model": the SITE4xx checks).
+LintSource = Literal["config", "model"]
+
+
+@dataclass(frozen=True)
+class PlatformBuilder:
+    """How one platform builds a site, and where that build is written."""
+
+    platform: Platform
+    render: Renderer  # the files (paths relative to the build) and the masking tokens
+    single_file: bool  # one file written as the target itself, else a tree below a folder
+    lint: LintSource
+
+    def build(self, site: Site) -> Build:
+        files, tokens = self.render(site)
+        return Build(site.hostname, self.platform, tuple(files), tokens)
+
+    def path_in(self, folder: Path, build: Build) -> Path:
+        """Where the build goes inside `folder`: `folder/R-ITD.cfg` or `folder/HOST/`."""
+        return folder / (build.files[0].path if self.single_file else build.hostname)
+
+    def paths(self, build: Build, target: Path) -> list[Path]:
+        """The files written when the build goes to `target`."""
+        if self.single_file:
+            return [target]
+        return [target / item.path for item in build.files]
+
+
+def _render_ios(site: Site) -> tuple[list[BuiltFile], dict[str, str]]:
+    rendered = render(site)
+    # type-7 and md5 secrets inside: readable by the owner only
+    return [BuiltFile(f"{site.hostname}.cfg", rendered.text, MODE_SECRET)], rendered.secret_tokens
+
+
+PLATFORMS: dict[Platform, PlatformBuilder] = {
+    Platform.IOS: PlatformBuilder(Platform.IOS, _render_ios, single_file=True, lint="config"),
+    Platform.LINUX_PPPD: PlatformBuilder(
+        Platform.LINUX_PPPD, render_linux, single_file=False, lint="model"
+    ),
+}
 
 
 def build_site(site: Site) -> Build:
-    if site.platform == "linux-pppd":
-        from iosgen.build.linux import render_linux
-
-        files, tokens = render_linux(site)
-        return Build(site.hostname, site.platform, tuple(files), tokens)
-    rendered = render(site)
-    return Build(
-        site.hostname,
-        site.platform,
-        # type-7 and md5 secrets inside: readable by the owner only
-        (BuiltFile(f"{site.hostname}.cfg", rendered.text, 0o600),),
-        rendered.secret_tokens,
-    )
+    return PLATFORMS[site.platform].build(site)
 
 
 def golden_path(root: Path, build: Build) -> Path:
     """`golden/R-ITD.cfg` for one-file builds, `golden/HOST/` for trees."""
-    return root / build.files[0].path if build.platform == "ios" else root / build.hostname
+    return build.builder.path_in(root, build)
 
 
 def write_atomic(path: Path, content: str, mode: int = 0o644) -> None:
@@ -87,15 +124,9 @@ def _refuse_special(path: Path) -> None:
         raise UsageError(f"{path} exists and is not a regular file: nothing written")
 
 
-def _paths(build: Build, target: Path) -> list[Path]:
-    if build.platform == "ios":
-        return [target]
-    return [target / item.path for item in build.files]
-
-
 def check_target(build: Build, target: Path) -> None:
     """Refuse, before anything is written, a target that a folder or file is in the way of."""
-    for path in _paths(build, target):
+    for path in build.builder.paths(build, target):
         if path.is_dir():
             raise UsageError(f"{path} is a directory, not a file")
         _refuse_special(path)
@@ -109,12 +140,22 @@ def check_target(build: Build, target: Path) -> None:
 def write_build(build: Build, target: Path) -> list[Path]:
     """One-file builds go to `target` itself; trees below the folder `target`."""
     check_target(build, target)
-    if build.platform == "ios":
-        write_atomic(target, build.files[0].content, build.files[0].mode)
-        return [target]
-    written = []
-    for item in build.files:
-        path = target / item.path
+    written = build.builder.paths(build, target)
+    for item, path in zip(build.files, written, strict=True):
         write_atomic(path, item.content, item.mode)
-        written.append(path)
     return written
+
+
+__all__ = [
+    "PLATFORMS",
+    "Build",
+    "BuiltFile",
+    "LintSource",
+    "Platform",
+    "PlatformBuilder",
+    "build_site",
+    "check_target",
+    "golden_path",
+    "write_atomic",
+    "write_build",
+]

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
 
+from iosgen.build.files import mask_tokens
+from iosgen.build.templating import render_template
 from iosgen.errors import RenderError
 from iosgen.ios.names import interface_sort_key, interface_type
-from iosgen.model.site import Site
 from iosgen.ios.passwords import derived_salt_md5, derived_salt_type7, md5_crypt, type7_encode
+from iosgen.model.platform import Platform
 from iosgen.model.secret import MASK, Secret
-from iosgen.build.templating import render_template
+from iosgen.model.site import Site
 
 
 @dataclass(frozen=True)
@@ -76,80 +78,26 @@ class _SecretEncoder:
         return f"5 {md5_crypt(secret.reveal(), salt)}"
 
 
-def _interface_lines(site: Site, secrets: _SecretEncoder) -> list[IosInterface]:
-    nat_inside = site.internet_nat or any(c.nat for c in site.pptp_clients.values())
-    wan_name, _ = site.wan
-    out: list[IosInterface] = []
-    for name, iface in site.interfaces.items():
-        lines: list[str] = []
-        if iface.description:
-            lines.append(f"description {iface.description}")
-        if iface.mtu:
-            lines.append(f"mtu {iface.mtu}")
-        if iface.ipv4 == "dhcp":
-            if iface.dhcp_client_id:
-                lines.append(f"ip dhcp client client-id ascii {iface.dhcp_client_id}")
-            lines.append("ip address dhcp")
-        elif isinstance(iface.ipv4, IPv4Interface):
-            lines.append(f"ip address {iface.ipv4.ip} {iface.ipv4.netmask}")
-        nat = None
-        if name == wan_name and site.internet_nat:
-            nat = "outside"
-        elif iface.role == "lan" and nat_inside:
-            nat = "inside"
-        if nat:
-            # IOS adds `ip virtual-reassembly` itself whenever NAT is enabled (12.3(8)T+).
-            lines += [f"ip nat {nat}", "ip virtual-reassembly"]
-        if interface_type(name) in {"FastEthernet", "GigabitEthernet"}:
-            lines += ["duplex auto", "speed auto"]
-        out.append(IosInterface(name, tuple(lines)))
-
-    for tname, client in site.pptp_clients.items():
-        lines = [f"mtu {client.mtu}", "ip address negotiated"]
-        if client.nat:
-            lines += ["ip nat outside", "ip virtual-reassembly"]
-        lines.append("encapsulation ppp")
-        if client.tcp_mss is not None:
-            lines.append(f"ip tcp adjust-mss {client.tcp_mss}")
-        lines += [
-            "dialer in-band",
-            "dialer idle-timeout 0",
-            f"dialer string {client.dialer_string}",
-            "dialer vpdn",
-            f"dialer-group {client.dialer}",
-            "no cdp enable",
-            "ppp pfc local request",
-            "ppp pfc remote apply",
-        ]
-        if client.mppe != "none":
-            lines.append(
-                f"ppp encrypt mppe {client.mppe}" + (" required" if client.mppe_required else "")
-            )
-        lines.append(f"ppp chap hostname {client.chap_hostname}")
-        password = secrets.reversible(client.chap_password, "pptp_clients", tname, "chap_password")
-        lines.append(f"ppp chap password {password}")
-        out.append(IosInterface(f"Dialer{client.dialer}", tuple(lines)))
-
-    server = site.pptp_server
-    if server is not None:
-        lan_name = site.lans[0][0]
-        lines = [f"ip unnumbered {lan_name}"]
-        if site.internet_nat:
-            lines += ["ip nat inside", "ip virtual-reassembly"]
-        lines += [
-            f"peer default ip address pool {server.pool_name}",
-            "no keepalive",
-            f"ppp encrypt mppe {server.mppe}" + (" required" if server.mppe_required else ""),
-            "ppp authentication ms-chap ms-chap-v2",
-        ]
-        out.append(IosInterface(f"Virtual-Template{server.virtual_template}", tuple(lines)))
-    return sorted(out, key=lambda i: interface_sort_key(i.name))
+# --- header.j2 ----------------------------------------------------------------------
 
 
-def ios_view(site: Site) -> IosView:
-    secrets = _SecretEncoder(site)
-    mgmt = site.management
+def _service_internal(site: Site) -> bool:
+    """`service internal`: the hidden PPTP client of a router dialling out needs it."""
+    return bool(site.pptp_clients)
 
+
+def _enable_secret(site: Site, secrets: _SecretEncoder) -> str | None:
+    """`enable secret 5 $1$...`, when the site gives one."""
+    secret = site.management.enable_secret
+    return secrets.hashed(secret, "enable") if secret else None
+
+
+# --- vpdn.j2 ------------------------------------------------------------------------
+
+
+def _vpdn_groups(site: Site) -> tuple[dict[str, object], ...]:
+    """`vpdn-group 2` / ` request-dialin` per tunnel, `vpdn-group 1` / ` accept-dialin` for the
+    server, in number order as IOS prints them."""
     groups: list[dict[str, object]] = [
         {"number": c.dialer, "kind": "request", "server": str(c.server)}
         for c in site.pptp_clients.values()
@@ -162,8 +110,14 @@ def ios_view(site: Site) -> IosView:
                 "template": site.pptp_server.virtual_template,
             }
         )
-    groups.sort(key=lambda g: int(str(g["number"])))
+    return tuple(sorted(groups, key=lambda g: int(str(g["number"]))))
 
+
+# --- users.j2 -----------------------------------------------------------------------
+
+
+def _usernames(site: Site, secrets: _SecretEncoder) -> tuple[str, ...]:
+    """`username netops privilege 15 secret 5 ...` and the VPN accounts, by user name."""
     usernames: list[tuple[str, str]] = []
     for name, user in site.login_users.items():
         # Level 1 is the default and IOS does not print it.
@@ -180,78 +134,209 @@ def ios_view(site: Site) -> IosView:
             usernames.append((name, f"username {name} privilege 0 password {password}"))
             usernames.append((name, f"username {name} autocommand exit"))
     usernames.sort(key=lambda u: u[0])  # stable: a user's own line before its attribute
+    return tuple(line for _, line in usernames)
 
+
+# --- interfaces.j2 ------------------------------------------------------------------
+
+
+def _nat_side(site: Site, name: str) -> str | None:
+    """`ip nat outside` on the WAN (Internet NAT), `ip nat inside` on the LANs (any NAT)."""
+    wan_name, _ = site.wan
+    if name == wan_name and site.internet_nat:
+        return "outside"
+    nat_inside = site.internet_nat or any(c.nat for c in site.pptp_clients.values())
+    if site.interfaces[name].role == "lan" and nat_inside:
+        return "inside"
+    return None
+
+
+def _address_lines(site: Site, name: str) -> list[str]:
+    iface = site.interfaces[name]
+    if iface.ipv4 == "dhcp":
+        client_id = iface.dhcp_client_id
+        # the client-id goes before `ip address dhcp`, as IOS prints it
+        first = [f"ip dhcp client client-id ascii {client_id}"] if client_id else []
+        return [*first, "ip address dhcp"]
+    if isinstance(iface.ipv4, IPv4Interface):
+        return [f"ip address {iface.ipv4.ip} {iface.ipv4.netmask}"]
+    return []
+
+
+def _physical(site: Site, name: str) -> IosInterface:
+    """A port of the site file: `interface FastEthernet0/1`."""
+    iface = site.interfaces[name]
+    lines: list[str] = []
+    if iface.description:
+        lines.append(f"description {iface.description}")
+    if iface.mtu:
+        lines.append(f"mtu {iface.mtu}")
+    lines += _address_lines(site, name)
+    nat = _nat_side(site, name)
+    if nat:
+        # IOS adds `ip virtual-reassembly` itself whenever NAT is enabled (12.3(8)T+).
+        lines += [f"ip nat {nat}", "ip virtual-reassembly"]
+    if interface_type(name) in {"FastEthernet", "GigabitEthernet"}:
+        lines += ["duplex auto", "speed auto"]
+    return IosInterface(name, tuple(lines))
+
+
+def _mppe(mode: str, required: bool) -> str:
+    return f"ppp encrypt mppe {mode}" + (" required" if required else "")
+
+
+def _dialer(site: Site, tname: str, secrets: _SecretEncoder) -> IosInterface:
+    """The tunnel's `interface Dialer2`: PPP over the `vpdn-group 2` PPTP session."""
+    client = site.pptp_clients[tname]
+    lines = [f"mtu {client.mtu}", "ip address negotiated"]
+    if client.nat:
+        lines += ["ip nat outside", "ip virtual-reassembly"]
+    lines.append("encapsulation ppp")
+    if client.tcp_mss is not None:
+        lines.append(f"ip tcp adjust-mss {client.tcp_mss}")
+    lines += [
+        "dialer in-band",
+        "dialer idle-timeout 0",
+        f"dialer string {client.dialer_string}",
+        "dialer vpdn",
+        f"dialer-group {client.dialer}",
+        "no cdp enable",
+        "ppp pfc local request",
+        "ppp pfc remote apply",
+    ]
+    if client.mppe != "none":
+        lines.append(_mppe(client.mppe, client.mppe_required))
+    lines.append(f"ppp chap hostname {client.chap_hostname}")
+    password = secrets.reversible(client.chap_password, "pptp_clients", tname, "chap_password")
+    lines.append(f"ppp chap password {password}")
+    return IosInterface(f"Dialer{client.dialer}", tuple(lines))
+
+
+def _virtual_template(site: Site) -> IosInterface | None:
+    """The PPTP server's `interface Virtual-Template1`, unnumbered on the first LAN."""
+    server = site.pptp_server
+    if server is None:
+        return None
+    lan_name = site.lans[0][0]
+    lines = [f"ip unnumbered {lan_name}"]
+    if site.internet_nat:
+        lines += ["ip nat inside", "ip virtual-reassembly"]
+    lines += [
+        f"peer default ip address pool {server.pool_name}",
+        "no keepalive",
+        _mppe(server.mppe, server.mppe_required),
+        "ppp authentication ms-chap ms-chap-v2",
+    ]
+    return IosInterface(f"Virtual-Template{server.virtual_template}", tuple(lines))
+
+
+def _interfaces(site: Site, secrets: _SecretEncoder) -> tuple[IosInterface, ...]:
+    """Every interface, in the order IOS prints them (by type, then number)."""
+    out = [_physical(site, name) for name in site.interfaces]
+    out += [_dialer(site, tname, secrets) for tname in site.pptp_clients]
+    template = _virtual_template(site)
+    if template is not None:
+        out.append(template)
+    return tuple(sorted(out, key=lambda i: interface_sort_key(i.name)))
+
+
+# --- routing.j2 ---------------------------------------------------------------------
+
+
+def _pool(site: Site) -> str | None:
+    if site.pptp_server is None:
+        return None
+    start, end = site.pptp_server.pool
+    return f"ip local pool {site.pptp_server.pool_name} {start} {end}"
+
+
+def _route(net: IPv4Network, target: str) -> tuple[int, int, str]:
+    """A route with its sort key: IOS prints static routes by network, then prefix length."""
+    line = f"ip route {net.network_address} {_mask(net)} {target}"
+    return int(net.network_address), net.prefixlen, line
+
+
+def _routes(site: Site) -> tuple[str, ...]:
+    """The default route to the WAN gateway, the site's routes, each tunnel's remote networks."""
+    _, wan = site.wan
     routes: list[tuple[int, int, str]] = []
-    wan_name, wan = site.wan
     if wan.gateway is not None:
         routes.append((0, 0, f"ip route 0.0.0.0 0.0.0.0 {wan.gateway}"))
-    for route in site.routes:
-        net = route.network
-        routes.append(
-            (
-                int(net.network_address),
-                net.prefixlen,
-                f"ip route {net.network_address} {_mask(net)} {route.next_hop}",
-            )
-        )
-    for client in site.pptp_clients.values():
-        for net in client.remote_networks:
-            routes.append(
-                (
-                    int(net.network_address),
-                    net.prefixlen,
-                    f"ip route {net.network_address} {_mask(net)} Dialer{client.dialer}",
-                )
-            )
-    routes.sort()
+    routes += [_route(r.network, str(r.next_hop)) for r in site.routes]
+    routes += [
+        _route(net, f"Dialer{client.dialer}")
+        for client in site.pptp_clients.values()
+        for net in client.remote_networks
+    ]
+    return tuple(line for *_, line in sorted(routes))
 
-    route_maps: list[tuple[str, tuple[str, ...]]] = []
-    nat_lines: list[str] = []
-    if site.internet_nat:
-        route_maps.append(
-            ("INTERNET", (f"match ip address {site.nat_acl}", f"match interface {wan_name}"))
-        )
-    for tname, client in site.pptp_clients.items():
-        if client.nat:
-            dialer = f"Dialer{client.dialer}"
-            route_maps.append(
-                (
-                    site.tunnel_route_map(tname),
-                    (f"match ip address {site.nat_acl}", f"match interface {dialer}"),
-                )
-            )
-    route_maps.sort()
+
+def _nat_lines(route_maps: tuple[RouteMap, ...]) -> tuple[str, ...]:
+    """`ip nat inside source route-map VPN interface Dialer2 overload`, one per route-map."""
+    lines = []
     for rm_name, matches in route_maps:
         target = matches[1].removeprefix("match interface ")
-        nat_lines.append(f"ip nat inside source route-map {rm_name} interface {target} overload")
+        lines.append(f"ip nat inside source route-map {rm_name} interface {target} overload")
+    return tuple(lines)
 
-    acl_lines = (
-        [
-            f"access-list {site.nat_acl} permit {n.network_address} {_wildcard(n)}"
-            for n in site.lan_networks
-        ]
-        if route_maps
-        else []
+
+# --- acl-routemap.j2 ----------------------------------------------------------------
+
+RouteMap = tuple[str, tuple[str, ...]]  # name, its ` match` lines
+
+
+def _route_maps(site: Site) -> tuple[RouteMap, ...]:
+    """One NAT route-map per way out: `INTERNET` (the WAN) and each NAT-ed tunnel's, by name."""
+    wan_name, _ = site.wan
+    outs: list[tuple[str, str]] = [("INTERNET", wan_name)] if site.internet_nat else []
+    outs += [
+        (site.tunnel_route_map(tname), f"Dialer{client.dialer}")
+        for tname, client in site.pptp_clients.items()
+        if client.nat
+    ]
+    return tuple(
+        sorted(
+            (name, (f"match ip address {site.nat_acl}", f"match interface {out}"))
+            for name, out in outs
+        )
     )
-    pool = None
-    if site.pptp_server is not None:
-        start, end = site.pptp_server.pool
-        pool = f"ip local pool {site.pptp_server.pool_name} {start} {end}"
 
-    interfaces = _interface_lines(site, secrets)
+
+def _acl_lines(site: Site, route_maps: tuple[RouteMap, ...]) -> tuple[str, ...]:
+    """`access-list 10 permit 192.168.10.0 0.0.0.255`: the LANs the route-maps translate."""
+    if not route_maps:
+        return ()
+    return tuple(
+        f"access-list {site.nat_acl} permit {n.network_address} {_wildcard(n)}"
+        for n in site.lan_networks
+    )
+
+
+def _dialer_lists(site: Site) -> tuple[int, ...]:
+    """`dialer-list 2 protocol ip permit` for each tunnel's ` dialer-group 2`."""
+    return tuple(sorted(c.dialer for c in site.pptp_clients.values()))
+
+
+def ios_view(site: Site) -> IosView:
+    """The values of every template section, one function each (in the order of
+    running-config.j2; users before interfaces keeps the masking tokens in order)."""
+    secrets = _SecretEncoder(site)
+    usernames = _usernames(site, secrets)
+    interfaces = _interfaces(site, secrets)
+    route_maps = _route_maps(site)
     return IosView(
         site=site,
-        service_internal=bool(site.pptp_clients),
-        enable_secret=secrets.hashed(mgmt.enable_secret, "enable") if mgmt.enable_secret else None,
-        vpdn_groups=tuple(groups),
-        usernames=tuple(line for _, line in usernames),
-        interfaces=tuple(interfaces),
-        pool=pool,
-        routes=tuple(r[2] for r in routes),
-        nat_lines=tuple(nat_lines),
-        acl_lines=tuple(acl_lines),
-        dialer_lists=tuple(sorted(c.dialer for c in site.pptp_clients.values())),
-        route_maps=tuple(route_maps),
+        service_internal=_service_internal(site),
+        enable_secret=_enable_secret(site, secrets),
+        vpdn_groups=_vpdn_groups(site),
+        usernames=usernames,
+        interfaces=interfaces,
+        pool=_pool(site),
+        routes=_routes(site),
+        nat_lines=_nat_lines(route_maps),
+        acl_lines=_acl_lines(site, route_maps),
+        dialer_lists=_dialer_lists(site),
+        route_maps=route_maps,
         secrets=secrets.revealed,
     )
 
@@ -265,14 +350,11 @@ class RenderedConfig:
     secret_tokens: dict[str, str]
 
     def masked(self) -> str:
-        out = self.text
-        for token, mask in self.secret_tokens.items():
-            out = out.replace(f" {token}\n", f" {mask}\n")
-        return out
+        return mask_tokens(self.text, self.secret_tokens)
 
 
 def render(site: Site) -> RenderedConfig:
-    if site.platform != "ios":
+    if site.platform != Platform.IOS:
         raise RenderError(f"{site.hostname}: platform {site.platform} does not build an IOS config")
     view = ios_view(site)
     text = render_template("ios/running-config.j2", site.hostname, v=view, site=site)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from iosgen.cli.app import app, guarded
 from iosgen.cli.options import InventoryOpt, SecretsOpt
 from iosgen.errors import EXIT_FINDINGS, UsageError
+
+if TYPE_CHECKING:
+    from iosgen.model.site import Site
 
 
 @app.command()
@@ -34,7 +37,7 @@ def build(
     ] = False,
 ) -> None:
     """Print (or write) the whole intended config of a site, or of every site with --all."""
-    from iosgen.build import build_site, check_target, write_build
+    from iosgen.build import build_site, write_build
     from iosgen.model.inventory import load_files, load_inventory, load_resolver
 
     if all_sites:
@@ -42,27 +45,18 @@ def build(
             raise UsageError("build --all needs -o DIR")
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} is a file; build --all writes into a folder")
-        inv = load_inventory(inventory, secrets)
-        builds = [build_site(site) for site in inv.sites]  # all rendered before any write
-        targets = [
-            output / result.files[0].path if result.platform == "ios" else output / result.hostname
-            for result in builds
-        ]
-        for result, target in zip(builds, targets, strict=True):
-            check_target(result, target)  # every target, before the first write
-        for result, target in zip(builds, targets, strict=True):
-            write_build(result, target)
-        print(f"built {len(builds)} sites into {output}", file=sys.stderr)
+        _build_all(load_inventory(inventory, secrets).sites, output)
         return
     if site_file is None:
         raise UsageError("give a site file, or --all -o DIR")
     inv = load_files([site_file], load_resolver(secrets, inventory=inventory, site_file=site_file))
     result = build_site(inv.sites[0])
+    single = result.builder.single_file
     if output is not None:
-        if result.platform == "ios" and output.is_dir():
+        if single and output.is_dir():
             # like `cp FILE DIR` and `build --all -o DIR`: the config goes in as HOSTNAME.cfg
-            output = output / result.files[0].path
-        elif result.platform != "ios" and output.exists() and not output.is_dir():
+            output = result.builder.path_in(output, result)
+        elif not single and output.exists() and not output.is_dir():
             raise UsageError(f"{output} is a file; a {result.platform} build is a folder")
         for path in write_build(result, output):
             print(f"wrote {path}", file=sys.stderr)
@@ -71,13 +65,27 @@ def build(
     for item in result.files:
         text = item.content if show_secrets else result.masked(item.content)
         masked = masked or text != item.content
-        if result.platform != "ios":
+        if not single:
             sys.stdout.write(f"==> {item.path} (mode {item.mode:04o}) <==\n")
         sys.stdout.write(text)
     if masked:
         print(
             "note: secrets masked; --show-secrets prints them, -o FILE writes them", file=sys.stderr
         )
+
+
+def _build_all(sites: list[Site], output: Path) -> None:
+    """Every site into the folder `output`: all built, then every target checked, then
+    written, so that a bad site or a blocked path leaves nothing half-written."""
+    from iosgen.build import build_site, check_target, write_build
+
+    builds = [build_site(site) for site in sites]
+    targets = [result.builder.path_in(output, result) for result in builds]
+    for result, target in zip(builds, targets, strict=True):
+        check_target(result, target)
+    for result, target in zip(builds, targets, strict=True):
+        write_build(result, target)
+    print(f"built {len(builds)} sites into {output}", file=sys.stderr)
 
 
 @app.command()

@@ -85,4 +85,7 @@ def select_sites(
         sites = inv.group(group)
     else:
         sites = inv.sites
-    return [s for s in sites if s.platform == "ios"]
+    from iosgen.model.platform import Platform
+
+    # push, audit and backup speak IOS over SSH: a linux-pppd box is not theirs
+    return [s for s in sites if s.platform == Platform.IOS]

@@ -6,12 +6,15 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from iosgen.cli.app import app, guarded
 from iosgen.errors import UsageError
+
+if TYPE_CHECKING:
+    from iosgen.model.site import Site
 
 
 @app.command("sim")
@@ -54,6 +57,7 @@ def sim(
     import warnings
 
     from iosgen.model.inventory import load_inventory
+    from iosgen.model.platform import Platform
     from iosgen.sim import Fault, RouterSpec, SimFleet
 
     try:  # asyncssh warns that finite-field DH is old: that is the point of 12.4's SSH
@@ -68,8 +72,9 @@ def sim(
     except Exception as exc:  # ValueError, re.error
         raise UsageError(f"--fault: {exc}") from None
     inv = load_inventory(inventory, secrets)
-    sites = [inv.find(h) for h in host] if host else [s for s in inv.sites if s.platform == "ios"]
-    sites = [s for s in sites if s.platform == "ios"]
+    # the simulator is an IOS router: a linux-pppd site has nothing to simulate
+    sites = [inv.find(h) for h in host] if host else inv.sites
+    sites = [s for s in sites if s.platform == Platform.IOS]
     if not sites:
         raise UsageError("no IOS site to simulate", hint="check --inventory and --host")
     if initial not in ("bare", "intended") and Path(initial).is_file() and len(sites) > 1:
@@ -113,15 +118,15 @@ def sim(
             print("stopped", file=sys.stderr)
 
 
-def _initial_config(initial: str, site: object) -> str | None:
+def _initial_config(initial: str, site: Site) -> str | None:
     if initial == "bare":
         return None
     if initial == "intended":
         from iosgen.build.ios import render_site
 
-        return render_site(site)  # type: ignore[arg-type]
+        return render_site(site)
     path = Path(initial)
-    hostname = str(getattr(site, "hostname", ""))
+    hostname = site.hostname
     if path.is_dir():
         path = path / f"{hostname}.cfg"
     if not path.is_file():

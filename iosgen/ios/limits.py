@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final, Literal
-
-PlatformName = Literal["ios", "linux-pppd"]
+from typing import Final
 
 
 @dataclass(frozen=True)
@@ -232,10 +230,18 @@ CHAP_SECRET = SecretRule(
 SECRET_RULES: Final = (LOGIN_SECRET, ENABLE_SECRET, USER_SECRET, PPTP_USER_SECRET, CHAP_SECRET)
 
 
-def secret_problem(rule: SecretRule, plain: str, platform: PlatformName) -> str | None:
-    """Why this secret cannot be typed at the IOS prompt (or read back by pppd), or None.
+def secret_problem(rule: SecretRule, plain: str, *, pppd: bool = False) -> str | None:
+    """Why this secret cannot be typed at the IOS prompt (or, with `pppd`, read back by
+    pppd from chap-secrets), or None.
 
     The answer never contains the secret, a part of it or its length.
+
+    >>> secret_problem(CHAP_SECRET, "why?")
+    "contains '?', which the IOS prompt takes as a request for help"
+    >>> secret_problem(CHAP_SECRET, "why?", pppd=True) is None
+    True
+    >>> secret_problem(CHAP_SECRET, "@/etc/key", pppd=True)
+    "starts with '@/', which pppd takes as the name of a file holding the secret"
     """
     if plain == "":
         return "is empty"
@@ -251,15 +257,15 @@ def secret_problem(rule: SecretRule, plain: str, platform: PlatformName) -> str 
         return "contains a non-ASCII character (IOS and MS-CHAP take ASCII only)"
     if plain[0] == " " or plain[-1] == " ":
         return "starts or ends with a space (IOS drops a leading space; a trailing one is lost)"
-    if platform == "ios":
-        limit = rule.max_ios
-        if "?" in plain:
-            return "contains '?', which the IOS prompt takes as a request for help"
-    else:
+    if pppd:
         limit = rule.max_pppd
         if plain.startswith("@/"):
             return "starts with '@/', which pppd takes as the name of a file holding the secret"
+    else:
+        limit = rule.max_ios
+        if "?" in plain:
+            return "contains '?', which the IOS prompt takes as a request for help"
     if limit is not None and len(plain) > limit:
-        taker = "IOS" if platform == "ios" else "pppd"
+        taker = "pppd" if pppd else "IOS"
         return f"is longer than the {limit} characters {taker} takes here"
     return None

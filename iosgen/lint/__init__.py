@@ -128,12 +128,14 @@ def lint_config(text: str, file: str, config: str | None = None) -> tuple[Findin
 
 
 def lint_site(site: Site, site_file: Path) -> tuple[Finding, ...]:
-    """An IOS site: lint its rendered config. A Linux site: the Linux linter, or the model."""
-    file = str(site_file)
-    if site.platform == "ios":
-        from iosgen.build.ios import render
+    """An IOS site: lint its built config. A Linux site: the Linux linter, or the model."""
+    from iosgen.build import PLATFORMS
 
-        return lint_config(render(site).text, file, f"{site.hostname}.cfg")
+    file = str(site_file)
+    builder = PLATFORMS[site.platform]
+    if builder.lint == "config":
+        config = builder.build(site).files[0]
+        return lint_config(config.content, file, config.path)
     linux = _linux_findings()
     if linux is not None:
         found = [(code, _severity(severity), message) for code, severity, message in linux(site)]

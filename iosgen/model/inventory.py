@@ -18,6 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from iosgen.errors import InputError, Problem, UsageError
 from iosgen.ios import hardware
+from iosgen.model.checks import interface_problems, site_problems
+from iosgen.model.platform import Platform
 from iosgen.model.secret import SecretResolver
 from iosgen.model.site import (
     INTERFACE_IOS_ONLY_KEYS,
@@ -25,8 +27,6 @@ from iosgen.model.site import (
     TUNNEL_IOS_ONLY_KEYS,
     Site,
     canonical_interface_name,
-    interface_problems,
-    site_problems,
 )
 from iosgen.model.yamlsource import KeyPath, Position, SourceMap, load_yaml
 
@@ -187,67 +187,82 @@ def _layers(
 
 def _canonicalise(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath, str]]:
     """Canonical interface names; keys that the site's platform does not take."""
-    problems: list[tuple[KeyPath, str]] = []
-    platform = data.get("platform", "ios")
+    platform = data.get("platform", Platform.IOS)
+    problems = _canonical_interfaces(data, source, str(platform))
+    if platform == Platform.LINUX_PPPD:
+        problems += _ios_only_keys(data, source)
+    return problems
+
+
+def _canonical_interfaces(
+    data: dict[str, Any], source: SourceMap, platform: str
+) -> list[tuple[KeyPath, str]]:
+    """`Fa0/1` becomes `FastEthernet0/1` (the key's position moves with it)."""
     interfaces = data.get("interfaces")
-    if isinstance(interfaces, dict):
-        renamed: dict[str, Any] = {}
-        for name, body in interfaces.items():
-            canonical = canonical_interface_name(str(platform), name)
-            if canonical is None:
-                expected = (
-                    "eth0, eth1, ..." if platform == "linux-pppd" else "FastEthernet0/0, Fa0/1, ..."
-                )
-                message = f"{name!r} is not an interface name on {platform} ({expected})"
-                if not name.isascii():
-                    message = (
-                        f"{name!r} is not an interface name on {platform}: it has a non-ASCII "
-                        f"character (interface numbers are the digits 0-9; {_ports_hint(data)})"
-                    )
-                problems.append((("interfaces", name), message))
-                canonical = name
-            if canonical in renamed:
-                problems.append((("interfaces", name), f"{name!r} names {canonical} a second time"))
-                continue
-            if canonical != name:
-                source.rename(("interfaces", name), ("interfaces", canonical))
-            renamed[canonical] = body
-        data["interfaces"] = renamed
-    if platform == "linux-pppd":
-        site_file = source.values[()].file
+    if not isinstance(interfaces, dict):
+        return []
+    problems: list[tuple[KeyPath, str]] = []
+    renamed: dict[str, Any] = {}
+    for name, body in interfaces.items():
+        canonical = canonical_interface_name(platform, name)
+        if canonical is None:
+            problems.append((("interfaces", name), _not_a_name(data, platform, name)))
+            canonical = name
+        if canonical in renamed:
+            problems.append((("interfaces", name), f"{name!r} names {canonical} a second time"))
+            continue
+        if canonical != name:
+            source.rename(("interfaces", name), ("interfaces", canonical))
+        renamed[canonical] = body
+    data["interfaces"] = renamed
+    return problems
 
-        def typed_here(path: KeyPath) -> bool:
-            """Defaults and groups serve both platforms: only the site's own keys are wrong."""
-            pos = source.keys.get(path)
-            return pos is None or pos.file == site_file
 
-        def reject(container: dict[str, Any], path: KeyPath, message: str) -> None:
-            if typed_here(path):
-                problems.append((path, message))
-            else:
-                del container[str(path[-1])]
+def _not_a_name(data: dict[str, Any], platform: str, name: str) -> str:
+    if not name.isascii():
+        return (
+            f"{name!r} is not an interface name on {platform}: it has a non-ASCII "
+            f"character (interface numbers are the digits 0-9; {_ports_hint(data)})"
+        )
+    expected = (
+        "eth0, eth1, ..." if platform == Platform.LINUX_PPPD else "FastEthernet0/0, Fa0/1, ..."
+    )
+    return f"{name!r} is not an interface name on {platform} ({expected})"
 
-        for key_path, what in IOS_ONLY_KEYS.items():
-            if key_path[0] in data:
-                reject(data, key_path, f"{what} is IOS-only; platform is linux-pppd")
-        for name, body in _mapping(data.get("interfaces")).items():
-            for key in INTERFACE_IOS_ONLY_KEYS:
+
+def _ios_only_keys(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath, str]]:
+    """The IOS-only keys of a linux-pppd site: an error where the site file types them;
+    dropped where they come from defaults or groups, which serve both platforms."""
+    problems: list[tuple[KeyPath, str]] = []
+    site_file = source.values[()].file
+
+    def reject(container: dict[str, Any], path: KeyPath, what: str) -> None:
+        pos = source.keys.get(path)
+        if pos is None or pos.file == site_file:
+            problems.append((path, f"{what} is IOS-only; platform is linux-pppd"))
+        else:
+            del container[str(path[-1])]
+
+    for key_path, what in IOS_ONLY_KEYS.items():
+        if key_path[0] in data:
+            reject(data, key_path, what)
+    sections = (
+        ("interfaces", INTERFACE_IOS_ONLY_KEYS),
+        ("pptp_clients", TUNNEL_IOS_ONLY_KEYS),
+    )
+    for section, keys in sections:
+        for name, body in _mapping(data.get(section)).items():
+            for key in keys:
                 if isinstance(body, dict) and key in body:
-                    path: KeyPath = ("interfaces", name, key)
-                    reject(body, path, f"{key} is IOS-only; platform is linux-pppd")
-        for name, body in _mapping(data.get("pptp_clients")).items():
-            for key in TUNNEL_IOS_ONLY_KEYS:
-                if isinstance(body, dict) and key in body:
-                    path = ("pptp_clients", name, key)
-                    reject(body, path, f"{key} is IOS-only; platform is linux-pppd")
-        if "pptp_server" in data:
-            reject(data, ("pptp_server",), "the PPTP server is IOS-only; platform is linux-pppd")
+                    reject(body, (section, name, key), key)
+    if "pptp_server" in data:
+        reject(data, ("pptp_server",), "the PPTP server")
     return problems
 
 
 def _ports_hint(data: dict[str, Any]) -> str:
     """What the router of this (not yet validated) site has, for a message."""
-    if data.get("platform", "ios") != "ios":
+    if data.get("platform", Platform.IOS) != Platform.IOS:
         return "eth0, eth1, ..."
     hw = _mapping(data.get("hardware"))
     modules = _mapping(hw.get("modules"))

@@ -21,6 +21,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Literal
 
+from iosgen.model.platform import Platform
+
 SchemaKind = Literal["site", "defaults", "group"]
 KINDS: tuple[SchemaKind, ...] = ("site", "defaults", "group")
 
@@ -170,7 +172,10 @@ def _linux_forbids(
     then["properties"]["interfaces"] = {"additionalProperties": without(interface_keys)}
     then["properties"]["pptp_clients"] = {"additionalProperties": without(tunnel_keys)}
     return {
-        "if": {"properties": {"platform": {"const": "linux-pppd"}}, "required": ["platform"]},
+        "if": {
+            "properties": {"platform": {"const": Platform.LINUX_PPPD.value}},
+            "required": ["platform"],
+        },
         "then": then,
     }
 

@@ -1,18 +1,18 @@
 """The Linux pppd/pptp platform (`platform: linux-pppd`): a site becomes a file tree.
 
-`view` derives the values, `render` lays them out; `lint` holds the site-model
-checks for `iosgen lint`. `render_linux` is the door `iosgen.build` uses.
+`view` derives the values, `render` lays them out; the site-model checks for
+`iosgen lint` are iosgen.lint.checks.linux. `render_linux` is the door `iosgen.build` uses.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from iosgen.build.files import BuiltFile
 from iosgen.build.linux.render import render_tree
 from iosgen.build.linux.view import linux_view
 
 if TYPE_CHECKING:
-    from iosgen.build import BuiltFile
     from iosgen.model.site import Site
 
 

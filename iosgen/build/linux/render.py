@@ -8,28 +8,21 @@ runs the ip-up/ip-down scripts only when they are executable (0755).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from iosgen.build.files import MODE_FILE, MODE_SCRIPT, MODE_SECRET, BuiltFile
 from iosgen.build.linux.facts import IPTABLES_RULES_PATH, OPTIONS_PPTP, OPTIONS_PPTP_PATH, PPPD
 from iosgen.build.linux.view import LinuxView
 from iosgen.build.templating import render_template
+from iosgen.model.platform import Platform
 
-if TYPE_CHECKING:
-    from iosgen.build import BuiltFile
-
-MODE_FILE = 0o644
-MODE_SECRET = 0o600
-MODE_SCRIPT = 0o755
+__all__ = ["MODE_FILE", "MODE_SCRIPT", "MODE_SECRET", "render_tree"]
 
 
 def _render(template: str, **values: object) -> str:
-    return render_template(f"linux/{template}", "linux-pppd", **values)
+    return render_template(f"linux/{template}", Platform.LINUX_PPPD, **values)
 
 
 def render_tree(view: LinuxView) -> list[BuiltFile]:
     """Every file of the box, in a stable order (peers and units by tunnel name)."""
-    from iosgen.build import BuiltFile
-
     common = {"v": view, "pppd": PPPD, "options_path": OPTIONS_PPTP_PATH}
     files = [
         BuiltFile(

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from iosgen.errors import RenderError
 from iosgen.build.linux.chapsecrets import is_plain_word, pppd_quote, secret_problem
 from iosgen.build.linux.facts import HOLDOFF_SECONDS, INITTAB_ID_MAX, MPPE_OPTIONS
-from iosgen.model.site import Site
+from iosgen.errors import RenderError
+from iosgen.model.platform import Platform
 from iosgen.model.secret import MASK
+from iosgen.model.site import Site
 
 HookKind = Literal["route", "nat"]
 
@@ -77,7 +78,7 @@ def _inittab_id(dialer: int) -> str:
 
 
 def linux_view(site: Site) -> LinuxView:
-    if site.platform != "linux-pppd":
+    if site.platform != Platform.LINUX_PPPD:
         raise RenderError(f"{site.hostname}: platform {site.platform} does not build a Linux tree")
     wan_name, _ = site.wan
     lans = tuple(str(net) for net in site.lan_networks)

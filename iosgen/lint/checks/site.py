@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iosgen.lint.hit import Hit
+from iosgen.model.platform import Platform
 from iosgen.model.site import Site
 
 _BROKEN = (
@@ -20,7 +21,7 @@ _BROKEN = (
 
 def site_hits(site: Site) -> Iterator[Hit]:
     # pppd's MPPE options refuse the link without MPPE (README.MPPE): never optional there.
-    optional_mppe = site.platform != "linux-pppd"
+    optional_mppe = site.platform != Platform.LINUX_PPPD
     for name, client in site.pptp_clients.items():
         key = f"pptp_clients.{name}"
         yield Hit("SITE401", 0, f"{key}: {_BROKEN}; move this tunnel to IPsec")
