@@ -216,8 +216,10 @@ FREE_TEXT = frozenset({"description", "remark", "alias"})
 def _leads(spec: SecretSpec, words: Sequence[str]) -> bool:
     if words[0] != spec.keyword:
         return False
-    # `key chain OSPF` and a chain's `key 1` are no `key 7 ...` of a tacacs server
-    return not (words[0] == "key" and (words[1:2] == ["chain"] or len(words) == 2))
+    # `key chain OSPF` and a chain's `key 1` (a number: its key id) are no `key 7 ...` of a
+    # tacacs server nor the `key S3cret` of an isakmp client group
+    key_id = len(words) == 2 and words[1].isdigit()
+    return not (words[0] == "key" and (words[1:2] == ["chain"] or key_id))
 
 
 # The last net: any `password` or `secret` word followed by a value, wherever the line
