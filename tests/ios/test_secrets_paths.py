@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.device.session import _redacting_log
+from iosgen.device.session import ConfigLineError, _redacting_log, _tail
 from iosgen.ios.secrets import MASK, hide_values, mask_line, redact, redact_line, redact_text
 from iosgen.lint import lint_config
 from iosgen.lint.checks.secrets import redact as lint_redact
@@ -120,6 +120,9 @@ CASES = {
         "0822455D0A16",
         "7",
     ),
+    "standby-plain": Case(
+        ("interface FastEthernet0/1",), "standby authentication S3cretHsrp", "S3cretHsrp", ""
+    ),
     "standby-text": Case(
         ("interface FastEthernet0/1",),
         "standby 1 authentication text S3cretHsrp",
@@ -199,6 +202,17 @@ def test_session_log(case: Case, tmp_path: Path) -> None:
     written = path.read_text(encoding="utf-8")
     assert case.secret not in written
     assert f"R-ITD(config-if)#{case.masked}" in written
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_device_error_messages(case: Case) -> None:
+    """A refused line and the last output of a failed read quote the line masked."""
+    error = ConfigLineError("R-ITD", f" {case.line}\n", "% Invalid input detected", 3)
+    assert case.secret not in str(error)
+    assert repr(case.masked) in str(error)
+    tail = _tail(f"R-ITD(config)#\r\nR-ITD(config-if)#{case.line}\r\n")
+    assert case.secret not in tail
+    assert tail == f"last output: {f'R-ITD(config-if)#{case.masked}'[-120:]!r}"
 
 
 NOT_SECRETS = {
