@@ -10,7 +10,7 @@ The same rows serve every path that shows a config or a line:
 - `mask_line` masks one line whose parent is known (diff, remediation);
 - `redact_line` masks one line that lost its section (the session log, device
   error messages, push history), as `secret_field` reads a line out of place;
-- lint's secret findings (`iosgen.lint.checks.secrets`) read `secret_span`.
+- lint's secret findings (`iosgen.lint.checks.secrets`) read `secret_spans`.
 
 The value becomes `<redacted>`; the type digit stays, so the reader still
 sees which encoding the router used. Banner bodies are left alone.
@@ -97,6 +97,16 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
             ("priv", 0),
         ),
     ),
+    # snmp-server user NETOPS V3RO v3 auth sha S3cretAuth priv aes 128 S3cretPriv: two secrets
+    # (12.4 keeps SNMPv3 users out of the running config, but the typed line has them)
+    SecretSpec(None, ("snmp-server", "user"), "auth", typed=False, skip=(("md5", 0), ("sha", 0))),
+    SecretSpec(
+        None,
+        ("snmp-server", "user"),
+        "priv",
+        typed=False,
+        skip=(("des", 0), ("des56", 0), ("3des", 0), ("aes", 1)),
+    ),
     # tacacs-server key 7 ...  /  tacacs-server host 192.0.2.7 key 7 ...  /  radius-server key 7 ...
     SecretSpec(None, ("tacacs-server",), "key"),
     SecretSpec(None, ("radius-server",), "key"),
@@ -177,6 +187,7 @@ def secret_field(text: str, parent: str | None) -> SecretField | None:
     column 0, or lines out of place) still holds its secret: when no row of its own
     sub-mode matches, the rows of every other sub-mode are tried, then any
     `password`/`secret` keyword. What the line is decides, not where it stands.
+    The first field of `secret_fields`: the one a line compares by.
 
     >>> found = secret_field("ntp authentication-key 1 md5 0822455D0A16 7", None)
     >>> (found.value_index, found.type_index)
@@ -184,28 +195,40 @@ def secret_field(text: str, parent: str | None) -> SecretField | None:
     >>> secret_field("password 7 0822455D0A16", "interface Dialer2").value_index  # out of place
     2
     """
-    return _field(text.split(" "), parent.split(" ", 1)[0] if parent else None)
+    found = secret_fields(text, parent)
+    return found[0] if found else None
 
 
-def _field(words: Sequence[str], scope: str | None) -> SecretField | None:
+def secret_fields(text: str, parent: str | None) -> tuple[SecretField, ...]:
+    """Every secret field of a line, read like `secret_field`: most lines have one,
+    `snmp-server user ... auth sha A priv aes 128 P` has two."""
+    return _fields(text.split(" "), _scope(parent))
+
+
+def _scope(parent: str | None) -> str | None:
+    return parent.split(" ", 1)[0] if parent else None
+
+
+def _fields(words: Sequence[str], scope: str | None) -> tuple[SecretField, ...]:
     if words and words[0] == "no":  # `no snmp-server community s3cret` still names it
-        inner = _field(words[1:], scope)
-        if inner is None:
-            return None
-        type_index = None if inner.type_index is None else inner.type_index + 1
-        return SecretField(inner.value_index + 1, type_index, inner.spec)
+        return tuple(
+            SecretField(
+                f.value_index + 1, None if f.type_index is None else f.type_index + 1, f.spec
+            )
+            for f in _fields(words[1:], scope)
+        )
     if not words:
-        return None
-    found = _spec_field(words, lambda spec: spec.parent == scope)
-    if found is None:
+        return ()
+    found = _spec_fields(words, lambda spec: spec.parent == scope)
+    if not found:
         # Out of place: a row of another sub-mode, if the line starts like it (`password 7
         # X` of a `line vty`, `key-string 7 X` of a key chain: their keyword comes first).
-        found = _spec_field(
+        found = _spec_fields(
             words,
             lambda spec: spec.parent != scope and (bool(spec.lead) or _leads(spec, words)),
         )
-    if found is None and words[0] not in FREE_TEXT:
-        found = _spec_field(words, lambda spec: True, _ANY_SPECS)
+    if not found and words[0] not in FREE_TEXT:
+        found = _spec_fields(words, lambda spec: True, _ANY_SPECS)
     return found
 
 
@@ -230,17 +253,19 @@ _ANY_SPECS: tuple[SecretSpec, ...] = (
 )
 
 
-def _spec_field(
+def _spec_fields(
     words: Sequence[str],
     wanted: Callable[[SecretSpec], bool],
     specs: Sequence[SecretSpec] = SECRET_SPECS,
-) -> SecretField | None:
+) -> tuple[SecretField, ...]:
+    """The fields of every wanted row that matches, in table order, one per value word."""
+    found: list[SecretField] = []
     for spec in specs:
         if wanted(spec) and tuple(words[: len(spec.lead)]) == spec.lead:
-            found = _value_of(spec, words)
-            if found is not None:
-                return found
-    return None
+            field = _value_of(spec, words)
+            if field is not None and all(f.value_index != field.value_index for f in found):
+                found.append(field)
+    return tuple(found)
 
 
 def _value_of(spec: SecretSpec, words: Sequence[str]) -> SecretField | None:
@@ -292,7 +317,7 @@ _PROMPT_HEAD_RE: Final = re.compile(PROMPT)
 
 @dataclass(frozen=True, slots=True)
 class SecretSpan:
-    """Where the secret of a line as typed sits: characters `start:end` of the line.
+    """Where a secret of a line as typed sits: characters `start:end` of the line.
 
     head: the line up to the secret, without the type digit when it comes first
     (`username admin privilege 15 password`); encoding: the type digit or "".
@@ -304,14 +329,13 @@ class SecretSpan:
     head: str
 
 
-def secret_span(line: str, parent: str | None = None) -> SecretSpan | None:
-    """The secret of `line` as typed (any spacing, a prompt before it), read like
-    `secret_field` reads it under `parent` (None: out of place).
+def secret_spans(line: str, parent: str | None = None) -> tuple[SecretSpan, ...]:
+    """The secrets of `line` as typed (any spacing, a prompt before it), left to right,
+    read like `secret_field` reads the line under `parent` (None: out of place).
 
     >>> line = "R-ITD(config)#ntp authentication-key 1 md5 0822455D0A16 7"
-    >>> span = secret_span(line)
-    >>> line[span.start : span.end], span.encoding, span.head
-    ('0822455D0A16', '7', 'R-ITD(config)#ntp authentication-key 1 md5')
+    >>> [(line[s.start : s.end], s.encoding, s.head) for s in secret_spans(line)]
+    [('0822455D0A16', '7', 'R-ITD(config)#ntp authentication-key 1 md5')]
     """
     spans = [m.span() for m in _WORD_RE.finditer(line)]
     if spans and (prompt := _PROMPT_HEAD_RE.match(line, spans[0][0])):
@@ -320,14 +344,20 @@ def secret_span(line: str, parent: str | None = None) -> SecretSpan | None:
         else:
             spans[0] = (prompt.end(), spans[0][1])
     words = [line[s:e] for s, e in spans]
-    found = _field(words, parent.split(" ", 1)[0] if parent else None)
-    if found is None:
-        return None
-    start, end = spans[found.value_index]
-    cut = start
-    if found.type_index is not None and found.type_index < found.value_index:
-        cut = spans[found.type_index][0]
-    return SecretSpan(start, end, found.encoding(words), line[:cut].rstrip())
+    out: list[SecretSpan] = []
+    for found in _fields(words, _scope(parent)):
+        start, end = spans[found.value_index]
+        cut = start
+        if found.type_index is not None and found.type_index < found.value_index:
+            cut = spans[found.type_index][0]
+        out.append(SecretSpan(start, end, found.encoding(words), line[:cut].rstrip()))
+    return tuple(sorted(out, key=lambda span: span.start))
+
+
+def _masked(line: str, spans: Iterable[SecretSpan]) -> str:
+    for span in sorted(spans, key=lambda span: span.start, reverse=True):
+        line = line[: span.start] + MASK + line[span.end :]
+    return line
 
 
 # A URL with credentials: `archive path ftp://backup:s3cret@192.0.2.9/$h`, `copy
@@ -353,15 +383,15 @@ def mask_line(text: str, parent: str | None) -> str:
     'snmp-server host 192.0.2.5 version 2c <redacted>'
     >>> mask_line("ntp authentication-key 1 md5 0822455D0A16 7", None)
     'ntp authentication-key 1 md5 <redacted> 7'
+    >>> mask_line("snmp-server user OPS V3 v3 auth sha S3cretA priv aes 128 S3cretP", None)
+    'snmp-server user OPS V3 v3 auth sha <redacted> priv aes 128 <redacted>'
     >>> mask_line("description password 7 is prose", "interface Dialer2")
     'description password 7 is prose'
     """
     text = mask_urls(text)
-    field = secret_field(text, parent)
-    if field is None:
-        return text
     words = text.split(" ")
-    words[field.value_index] = MASK
+    for field in secret_fields(text, parent):
+        words[field.value_index] = MASK
     return " ".join(words)
 
 
@@ -431,10 +461,7 @@ def redact_line(line: str, hide: Iterable[str] = ()) -> str:
     'Password: '
     """
     line = mask_urls(line)
-    span = secret_span(line)
-    if span is not None:
-        line = line[: span.start] + MASK + line[span.end :]
-    return hide_values(line, hide)
+    return hide_values(_masked(line, secret_spans(line)), hide)
 
 
 def redact_text(text: str, hide: Iterable[str] = ()) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from iosgen.ios.secrets import redact_line, secret_span
+from iosgen.ios.secrets import redact_line, secret_spans
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,13 @@ class SecretField:
 
 
 def secret_fields(text: str, parent: str | None = None) -> Iterator[SecretField]:
-    """The secret of the line (at most one), located in `text` as given.
+    """The secrets of the line, left to right, located in `text` as given.
 
     >>> line = "username op privilege 1 password 7 044B0A151C36435C0D"
     >>> [(f.keyword, f.type, line[f.start : f.end]) for f in secret_fields(line)]
     [('username op privilege 1 password', '7', '044B0A151C36435C0D')]
     """
-    span = secret_span(text, parent)
-    if span is not None:
+    for span in secret_spans(text, parent):
         yield SecretField(span.head, span.encoding or None, span.start, span.end)
 
 
