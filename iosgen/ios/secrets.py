@@ -153,6 +153,8 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     SecretSpec("crypto", ("pre-shared-key",), "key", typed=False),
     # crypto isakmp client configuration group EZVPN /  key 6 <aes>  (or the clear key)
     SecretSpec("crypto", (), "key", digits=_WITH_AES),
+    # dot11 ssid BRANCH /  wpa-psk ascii 7 0822455D0A16   (an ISR's access point)
+    SecretSpec("dot11", (), "wpa-psk", skip=(("ascii", 0), ("hex", 0))),
     # tacacs server HQ /  key 7 0822455D0A16   (and radius server X)
     SecretSpec("tacacs", (), "key"),
     SecretSpec("radius", (), "key"),

@@ -102,6 +102,7 @@ CASES = {
         "0822455D0A16",
         "7",
     ),
+    "wpa-psk": Case(("dot11 ssid BRANCH",), "wpa-psk ascii 7 0822455D0A16", "0822455D0A16", "7"),
     "tacacs-server-block-key": Case(
         ("tacacs server HQ",), "key 7 0822455D0A16", "0822455D0A16", "7"
     ),
