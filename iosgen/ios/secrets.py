@@ -1,9 +1,17 @@
-"""Redact the secrets of a config by what each line is, keeping everything else byte for byte.
+"""Where each IOS command keeps its secret, once, and every way iosgen masks it.
 
-A line's secret is found by parsing it (`secret_field` below: the command,
-its sub-mode, the keyword, the optional type digit), not by a list of
+A line's secret is found by parsing it against one table, `SECRET_SPECS` (the
+command, its sub-mode, the keyword, the optional type digit), not by a list of
 patterns, so `ppp pap sent-username plovdiv password 7 0822455D0A16` and
 `l2tp tunnel password 7 ...` are caught like `username ... secret 5 ...`.
+The same rows serve every path that shows a config or a line:
+
+- `redact` masks a whole config, each line read under its parent section;
+- `mask_line` masks one line whose parent is known (diff, remediation);
+- `redact_line` masks one line that lost its section (the session log, device
+  error messages, push history), as `secret_field` reads a line out of place;
+- lint's secret findings (`iosgen.lint.checks.secrets`) read `secret_spans`.
+
 The value becomes `<redacted>`; the type digit stays, so the reader still
 sees which encoding the router used. Banner bodies are left alone.
 """
@@ -15,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from iosgen.ios.dialogs import PROMPT
 from iosgen.ios.passwords import is_type7, type7_decode
 
 # What every secret value is replaced with wherever a config or a line is shown.
@@ -22,7 +31,12 @@ MASK = "<redacted>"
 
 # --- secrets as fields of a line ------------------------------------------------------------
 
+# The type digit IOS writes before a value: 0 clear, 5 md5-crypt, 7 reversible (Vigenère
+# with a fixed key), 8/9 PBKDF2/scrypt on later releases.
 ENCODING_DIGITS = frozenset({"0", "5", "7", "8", "9"})
+# Type 6 is AES (`password encryption aes`): pre-shared keys take it, not passwords.
+#   crypto isakmp key 6 RHZE[JACMUI\bcbTdELISAAB address 203.0.113.10
+_WITH_AES = ENCODING_DIGITS | {"6"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,16 +45,28 @@ class SecretSpec:
 
     parent: the sub-mode the command lives in, by the first word of its parent line
     (`interface`, `line`, ...); None for a global command. lead: the words the
-    command starts with. typed: whether IOS puts a type digit (0/5/7) before the value.
+    command starts with. keyword: the word before the secret, anywhere after the lead;
+    "" when the value is positional (`args` words after the lead, then the optional
+    clauses of `skip`). typed: whether IOS may put a type digit (one of `digits`)
+    before the value; `type_after`: it puts it after (`ntp authentication-key`).
+    skip: optional clauses, in IOS's order, that may stand before the value, each as
+    (word, how many arguments it takes). not_values: words that stand where the value
+    would and mean the line keeps no secret there.
     """
 
     parent: str | None
     lead: tuple[str, ...]
     keyword: str
     typed: bool = True
+    digits: frozenset[str] = ENCODING_DIGITS
+    type_after: bool = False
+    args: int = 0
+    skip: tuple[tuple[str, int], ...] = ()
+    not_values: frozenset[str] = frozenset()
 
 
-# Each row is a real IOS line shape; comments show one as IOS prints it.
+# Each row is a real IOS line shape; comments show one as IOS prints it. Order matters
+# within a sub-mode: the first row whose lead and keyword match wins.
 SECRET_SPECS: tuple[SecretSpec, ...] = (
     # username netops privilege 15 secret 5 $1$Jw63$K/0bbUC1dcBONvGTC6o/i.
     SecretSpec(None, ("username",), "secret"),
@@ -52,11 +78,40 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     SecretSpec(None, ("enable",), "password"),
     # snmp-server community public RO
     SecretSpec(None, ("snmp-server",), "community", typed=False),
-    # tacacs-server key 7 ...  /  radius-server key 7 ...
+    # snmp-server host 192.0.2.5 [vrf V] [informs|traps] [version 1|2c|3 [auth|noauth|priv]]
+    #   COMMUNITY [udp-port 162] ...: the community has no keyword, it follows the clauses
+    # snmp-server host 192.0.2.5 traps version 2c S3cretCommunity
+    SecretSpec(
+        None,
+        ("snmp-server", "host"),
+        "",
+        typed=False,
+        args=1,
+        skip=(
+            ("vrf", 1),
+            ("informs", 0),
+            ("traps", 0),
+            ("version", 1),
+            ("auth", 0),
+            ("noauth", 0),
+            ("priv", 0),
+        ),
+    ),
+    # snmp-server user NETOPS V3RO v3 auth sha S3cretAuth priv aes 128 S3cretPriv: two secrets
+    # (12.4 keeps SNMPv3 users out of the running config, but the typed line has them)
+    SecretSpec(None, ("snmp-server", "user"), "auth", typed=False, skip=(("md5", 0), ("sha", 0))),
+    SecretSpec(
+        None,
+        ("snmp-server", "user"),
+        "priv",
+        typed=False,
+        skip=(("des", 0), ("des56", 0), ("3des", 0), ("aes", 1)),
+    ),
+    # tacacs-server key 7 ...  /  tacacs-server host 192.0.2.7 key 7 ...  /  radius-server key 7 ...
     SecretSpec(None, ("tacacs-server",), "key"),
     SecretSpec(None, ("radius-server",), "key"),
-    # crypto isakmp key SECRET address 203.0.113.10
-    SecretSpec(None, ("crypto", "isakmp"), "key"),
+    # crypto isakmp key S3cretPsk address 203.0.113.10  /  crypto isakmp key 6 <aes> address ...
+    SecretSpec(None, ("crypto", "isakmp"), "key", digits=_WITH_AES),
     # interface Dialer2 /  ppp chap password 7 0123035155
     SecretSpec("interface", ("ppp", "chap"), "password"),
     # interface Dialer2 /  ppp pap sent-username plovdiv password 7 0822455D0A16
@@ -70,8 +125,8 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     SecretSpec("line", (), "password"),
     # Lines a branch router may carry beyond iosgen's model, so that backups, diffs and
     # history never print them in clear:
-    # ntp authentication-key 1 md5 0822455D0A16 7
-    SecretSpec(None, ("ntp", "authentication-key"), "md5", typed=False),
+    # ntp authentication-key 1 md5 0822455D0A16 7   (the type digit follows the key)
+    SecretSpec(None, ("ntp", "authentication-key"), "md5", type_after=True),
     # ip ftp password 7 0822455D0A16
     SecretSpec(None, ("ip", "ftp"), "password"),
     # vtp password s3cret
@@ -82,10 +137,24 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     SecretSpec("key", (), "key-string"),
     # interface FastEthernet0/1 /  standby 1 authentication md5 key-string 7 0822455D0A16
     SecretSpec("interface", ("standby",), "key-string"),
+    # interface FastEthernet0/1 /  standby 1 authentication text S3cretHsrp  (`text` optional;
+    # `standby 1 authentication md5 key-chain HSRP` names a key chain, no secret)
+    SecretSpec(
+        "interface",
+        ("standby",),
+        "authentication",
+        typed=False,
+        skip=(("text", 0),),
+        not_values=frozenset({"md5"}),
+    ),
     # interface Serial0/0 /  ip ospf message-digest-key 1 md5 7 0822455D0A16
     SecretSpec("interface", ("ip", "ospf", "message-digest-key"), "md5"),
     # crypto keyring BRANCH /  pre-shared-key address 203.0.113.10 key s3cret
     SecretSpec("crypto", ("pre-shared-key",), "key", typed=False),
+    # crypto isakmp client configuration group EZVPN /  key 6 <aes>  (or the clear key)
+    SecretSpec("crypto", (), "key", digits=_WITH_AES),
+    # dot11 ssid BRANCH /  wpa-psk ascii 7 0822455D0A16   (an ISR's access point)
+    SecretSpec("dot11", (), "wpa-psk", skip=(("ascii", 0), ("hex", 0))),
     # tacacs server HQ /  key 7 0822455D0A16   (and radius server X)
     SecretSpec("tacacs", (), "key"),
     SecretSpec("radius", (), "key"),
@@ -101,7 +170,7 @@ class SecretField:
     spec: SecretSpec
 
     def encoding(self, words: Sequence[str]) -> str:
-        """ "0", "5", "7" (as typed), or "" where the command takes no type digit."""
+        """ "0", "5", "7" (as typed), or "" where the line gives no type digit."""
         return words[self.type_index] if self.type_index is not None else ""
 
     def identity(self, words: Sequence[str]) -> str:
@@ -120,31 +189,48 @@ def secret_field(text: str, parent: str | None) -> SecretField | None:
     column 0, or lines out of place) still holds its secret: when no row of its own
     sub-mode matches, the rows of every other sub-mode are tried, then any
     `password`/`secret` keyword. What the line is decides, not where it stands.
+    The first field of `secret_fields`: the one a line compares by.
+
+    >>> found = secret_field("ntp authentication-key 1 md5 0822455D0A16 7", None)
+    >>> (found.value_index, found.type_index)
+    (4, 5)
+    >>> secret_field("password 7 0822455D0A16", "interface Dialer2").value_index  # out of place
+    2
     """
-    words = text.split(" ")
+    found = secret_fields(text, parent)
+    return found[0] if found else None
+
+
+def secret_fields(text: str, parent: str | None) -> tuple[SecretField, ...]:
+    """Every secret field of a line, read like `secret_field`: most lines have one,
+    `snmp-server user ... auth sha A priv aes 128 P` has two."""
+    return _fields(text.split(" "), _scope(parent))
+
+
+def _scope(parent: str | None) -> str | None:
+    return parent.split(" ", 1)[0] if parent else None
+
+
+def _fields(words: Sequence[str], scope: str | None) -> tuple[SecretField, ...]:
     if words and words[0] == "no":  # `no snmp-server community s3cret` still names it
-        inner = secret_field(text[3:], parent)
-        if inner is None:
-            return None
-        type_index = None if inner.type_index is None else inner.type_index + 1
-        return SecretField(inner.value_index + 1, type_index, inner.spec)
-    scope = parent.split(" ", 1)[0] if parent else None
-    if words[:2] == ["snmp-server", "host"]:
-        return _snmp_host_community(words)
-    found = _spec_field(words, lambda spec: spec.parent == scope and spec not in _ANY_SPECS)
-    if found is None:
+        return tuple(
+            SecretField(
+                f.value_index + 1, None if f.type_index is None else f.type_index + 1, f.spec
+            )
+            for f in _fields(words[1:], scope)
+        )
+    if not words:
+        return ()
+    found = _spec_fields(words, lambda spec: spec.parent == scope)
+    if not found:
         # Out of place: a row of another sub-mode, if the line starts like it (`password 7
         # X` of a `line vty`, `key-string 7 X` of a key chain: their keyword comes first).
-        found = _spec_field(
+        found = _spec_fields(
             words,
-            lambda spec: (
-                spec.parent != scope
-                and spec not in _ANY_SPECS
-                and (bool(spec.lead) or _leads(spec, words))
-            ),
+            lambda spec: spec.parent != scope and (bool(spec.lead) or _leads(spec, words)),
         )
-    if found is None and words[0] not in FREE_TEXT:
-        found = _spec_field(words, lambda spec: spec in _ANY_SPECS)
+    if not found and words[0] not in FREE_TEXT:
+        found = _spec_fields(words, lambda spec: True, _ANY_SPECS)
     return found
 
 
@@ -153,10 +239,12 @@ FREE_TEXT = frozenset({"description", "remark", "alias"})
 
 
 def _leads(spec: SecretSpec, words: Sequence[str]) -> bool:
-    if not words or words[0] != spec.keyword:
+    if words[0] != spec.keyword:
         return False
-    # `key chain OSPF` and a chain's `key 1` are no `key 7 ...` of a tacacs server
-    return not (words[0] == "key" and (words[1:2] == ["chain"] or len(words) == 2))
+    # `key chain OSPF` and a chain's `key 1` (a number: its key id) are no `key 7 ...` of a
+    # tacacs server nor the `key S3cret` of an isakmp client group
+    key_id = len(words) == 2 and words[1].isdigit()
+    return not (words[0] == "key" and (words[1:2] == ["chain"] or key_id))
 
 
 # The last net: any `password` or `secret` word followed by a value, wherever the line
@@ -167,36 +255,41 @@ _ANY_SPECS: tuple[SecretSpec, ...] = (
 )
 
 
-def _spec_field(words: Sequence[str], wanted: Callable[[SecretSpec], bool]) -> SecretField | None:
-    for spec in (*SECRET_SPECS, *_ANY_SPECS):
-        if not wanted(spec) or tuple(words[: len(spec.lead)]) != spec.lead:
-            continue
+def _spec_fields(
+    words: Sequence[str],
+    wanted: Callable[[SecretSpec], bool],
+    specs: Sequence[SecretSpec] = SECRET_SPECS,
+) -> tuple[SecretField, ...]:
+    """The fields of every wanted row that matches, in table order, one per value word."""
+    found: list[SecretField] = []
+    for spec in specs:
+        if wanted(spec) and tuple(words[: len(spec.lead)]) == spec.lead:
+            field = _value_of(spec, words)
+            if field is not None and all(f.value_index != field.value_index for f in found):
+                found.append(field)
+    return tuple(found)
+
+
+def _value_of(spec: SecretSpec, words: Sequence[str]) -> SecretField | None:
+    """Where `spec` puts the value in `words` (which start with its lead), if anywhere."""
+    if spec.keyword:
         try:
-            k = words.index(spec.keyword, len(spec.lead))
+            v = words.index(spec.keyword, len(spec.lead)) + 1
         except ValueError:
-            continue
-        v = k + 1
-        if v >= len(words):
-            continue
-        if spec.typed and words[v] in ENCODING_DIGITS and v + 1 < len(words):
-            return SecretField(v + 1, v, spec)
-        return SecretField(v, None, spec)
-    return None
-
-
-_SNMP_HOST_SPEC = SecretSpec(None, ("snmp-server", "host"), "", typed=False)
-
-
-def _snmp_host_community(words: Sequence[str]) -> SecretField | None:
-    """snmp-server host 192.0.2.5 [informs|traps] [version 1|2c|3 [auth|noauth|priv]] COMMUNITY"""
-    i = 3
-    if i < len(words) and words[i] in ("informs", "traps"):
-        i += 1
-    if i + 1 < len(words) and words[i] == "version":
-        i += 2
-        if words[i - 1] == "3" and i < len(words) and words[i] in ("auth", "noauth", "priv"):
-            i += 1
-    return SecretField(i, None, _SNMP_HOST_SPEC) if i < len(words) else None
+            return None
+    else:
+        v = len(spec.lead) + spec.args
+    for word, arguments in spec.skip:  # IOS's order; each clause at most once
+        if v < len(words) and words[v] == word:
+            v += 1 + arguments
+    if v >= len(words) or words[v] in spec.not_values:
+        return None
+    if spec.typed and spec.type_after:
+        after = v + 1 < len(words) and words[v + 1] in spec.digits
+        return SecretField(v, v + 1 if after else None, spec)
+    if spec.typed and words[v] in spec.digits and v + 1 < len(words):
+        return SecretField(v + 1, v, spec)
+    return SecretField(v, None, spec)
 
 
 def secret_key(words: Sequence[str], field: SecretField) -> tuple[str, str]:
@@ -217,6 +310,58 @@ def secret_key(words: Sequence[str], field: SecretField) -> tuple[str, str]:
     return ("clear", value)
 
 
+# --- the secret of a line as typed ------------------------------------------------------------
+
+_WORD_RE: Final = re.compile(r"\S+")
+# A session log line is the prompt with the echo glued to it: `R-ITD(config-if)#ppp chap ...`
+_PROMPT_HEAD_RE: Final = re.compile(PROMPT)
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSpan:
+    """Where a secret of a line as typed sits: characters `start:end` of the line.
+
+    head: the line up to the secret, without the type digit when it comes first
+    (`username admin privilege 15 password`); encoding: the type digit or "".
+    """
+
+    start: int
+    end: int
+    encoding: str
+    head: str
+
+
+def secret_spans(line: str, parent: str | None = None) -> tuple[SecretSpan, ...]:
+    """The secrets of `line` as typed (any spacing, a prompt before it), left to right,
+    read like `secret_field` reads the line under `parent` (None: out of place).
+
+    >>> line = "R-ITD(config)#ntp authentication-key 1 md5 0822455D0A16 7"
+    >>> [(line[s.start : s.end], s.encoding, s.head) for s in secret_spans(line)]
+    [('0822455D0A16', '7', 'R-ITD(config)#ntp authentication-key 1 md5')]
+    """
+    spans = [m.span() for m in _WORD_RE.finditer(line)]
+    if spans and (prompt := _PROMPT_HEAD_RE.match(line, spans[0][0])):
+        if prompt.end() == spans[0][1]:
+            spans = spans[1:]  # `R-ITD# show running-config`: the prompt is a word
+        else:
+            spans[0] = (prompt.end(), spans[0][1])
+    words = [line[s:e] for s, e in spans]
+    out: list[SecretSpan] = []
+    for found in _fields(words, _scope(parent)):
+        start, end = spans[found.value_index]
+        cut = start
+        if found.type_index is not None and found.type_index < found.value_index:
+            cut = spans[found.type_index][0]
+        out.append(SecretSpan(start, end, found.encoding(words), line[:cut].rstrip()))
+    return tuple(sorted(out, key=lambda span: span.start))
+
+
+def _masked(line: str, spans: Iterable[SecretSpan]) -> str:
+    for span in sorted(spans, key=lambda span: span.start, reverse=True):
+        line = line[: span.start] + MASK + line[span.end :]
+    return line
+
+
 # A URL with credentials: `archive path ftp://backup:s3cret@192.0.2.9/$h`, `copy
 # scp://u:p@h/f flash:`. The password is what sits between `user:` and `@`.
 URL_CREDENTIALS = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]+@")
@@ -230,13 +375,25 @@ def mask_urls(text: str) -> str:
 
 
 def mask_line(text: str, parent: str | None) -> str:
-    """The line with its secret value replaced by `<redacted>` (the type digit stays)."""
+    """The line with its secret value replaced by `<redacted>` (the type digit stays).
+
+    `text` is one line as `iosgen.ios.config` keeps it (no indentation, single spaces).
+
+    >>> mask_line("ppp chap password 7 0123035155", "interface Dialer2")
+    'ppp chap password 7 <redacted>'
+    >>> mask_line("snmp-server host 192.0.2.5 version 2c S3cretCommunity", None)
+    'snmp-server host 192.0.2.5 version 2c <redacted>'
+    >>> mask_line("ntp authentication-key 1 md5 0822455D0A16 7", None)
+    'ntp authentication-key 1 md5 <redacted> 7'
+    >>> mask_line("snmp-server user OPS V3 v3 auth sha S3cretA priv aes 128 S3cretP", None)
+    'snmp-server user OPS V3 v3 auth sha <redacted> priv aes 128 <redacted>'
+    >>> mask_line("description password 7 is prose", "interface Dialer2")
+    'description password 7 is prose'
+    """
     text = mask_urls(text)
-    field = secret_field(text, parent)
-    if field is None:
-        return text
     words = text.split(" ")
-    words[field.value_index] = MASK
+    for field in secret_fields(text, parent):
+        words[field.value_index] = MASK
     return " ".join(words)
 
 
@@ -279,19 +436,10 @@ def redact(text: str) -> str:
 
 
 # --- single lines without their section (session logs, history) ---------------------------
-# A session log line has lost its parent, so the parsed field above can miss it; this
-# safety net masks the word after any secret keyword (and its type digit), e.g.
-#      ppp pap sent-username plovdiv password 7 0822455D0A16
-# and the literal values the caller knows (the site's revealed secrets).
-
-# keyword, optional encryption type, the secret itself
-_SECRET_FIELD_RE: Final = re.compile(
-    r"(?P<key>\b(?:password|secret|community|key-string|key)\s+)(?P<type>[0-9]\s+)?(?P<value>\S+)"
-)
 
 
 def hide_values(text: str, hide: Iterable[str]) -> str:
-    """`text` with every literal secret value masked."""
+    """`text` with every literal secret value masked (the site's revealed secrets)."""
     for value in sorted(hide, key=len, reverse=True):
         if value and len(value) >= 3:
             text = text.replace(value, MASK)
@@ -299,10 +447,26 @@ def hide_values(text: str, hide: Iterable[str]) -> str:
 
 
 def redact_line(line: str, hide: Iterable[str] = ()) -> str:
-    out = _SECRET_FIELD_RE.sub(lambda m: f"{m['key']}{m['type'] or ''}{MASK}", mask_urls(line))
-    return hide_values(out, hide)
+    """One line that lost its section, its secret masked, every other byte kept.
+
+    The line is read out of place (`secret_field` with no parent: its own rows, every
+    sub-mode's rows, then any `password`/`secret`), after the prompt a session log
+    glues to it; then URL passwords and the literal values of `hide` are masked.
+
+    >>> redact_line(" ppp chap password 7 0123035155")
+    ' ppp chap password 7 <redacted>'
+    >>> redact_line("R-ITD(config)#snmp-server host 192.0.2.5 version 2c S3cretCommunity")
+    'R-ITD(config)#snmp-server host 192.0.2.5 version 2c <redacted>'
+    >>> redact_line("ntp authentication-key 1 md5 0822455D0A16 7")
+    'ntp authentication-key 1 md5 <redacted> 7'
+    >>> redact_line("Password: ")
+    'Password: '
+    """
+    line = mask_urls(line)
+    return hide_values(_masked(line, secret_spans(line)), hide)
 
 
 def redact_text(text: str, hide: Iterable[str] = ()) -> str:
+    """Every line of `text` through `redact_line` (a session log, an error message)."""
     values = tuple(hide)
     return "\n".join(redact_line(line, values) for line in text.split("\n"))

@@ -159,3 +159,42 @@ def test_url_credentials_in_a_diff_and_in_lint(inventory_dir: Path, tmp_path: Pa
     from iosgen.lint.checks.secrets import redact as lint_redact
 
     assert lint_redact("path ftp://backup:Fl4shB4ck@h/x") == "path ftp://backup:<redacted>@h/x"
+
+
+# The two shapes the regex copies got wrong: the community of `snmp-server host` (no
+# keyword before it) and the ntp key (its type digit follows it, `md5` is no secret).
+BEYOND_THE_MODEL = {
+    "snmp-server host 192.0.2.5 version 2c S3cretCommunity": "S3cretCommunity",
+    "snmp-server host 192.0.2.6 traps version 2c S3cretTraps": "S3cretTraps",
+    "ntp authentication-key 1 md5 0822455D0A16 7": "0822455D0A16",
+}
+
+
+@pytest.mark.parametrize("layout", ["in-place", "flattened"])
+def test_snmp_host_and_ntp_key_in_diff_audit_and_lint(
+    layout: str, inventory_dir: Path, tmp_path: Path
+) -> None:
+    base = flattened() if layout == "flattened" else GOLDEN_ITD
+    extra = "\n".join(BEYOND_THE_MODEL) + "\n"
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    running = saved / "R-ITD.cfg"
+    running.write_text(base.replace("\nend", "\n" + extra + "end", 1))
+    site = inventory_dir / "sites" / "plovdiv.yaml"
+    outputs = [
+        run("diff", site, "--running", running, "--format", fmt).output for fmt in ("text", "json")
+    ]
+    outputs += [
+        run(
+            "audit", "--host", "R-ITD", "-i", inventory_dir, "--from", saved, "--format", fmt
+        ).output
+        for fmt in ("text", "json")
+    ]
+    outputs += [run("lint", running, "--format", fmt).output for fmt in ("text", "json")]
+    for out in outputs:
+        assert [s for s in BEYOND_THE_MODEL.values() if s in out] == [], out
+    text = outputs[0]
+    assert "snmp-server host 192.0.2.5 version 2c <redacted>" in text
+    assert "ntp authentication-key 1 md5 <redacted> 7" in text
+    assert "IOS404" in outputs[4]  # the ntp key is type 7: reported, masked
+    assert "ntp authentication-key 1 md5 <redacted> 7" in outputs[4]

@@ -1,30 +1,18 @@
 """Secrets in config lines: find them by what the line is, and hide their values.
 
-A message that quotes a config line which can carry a secret quotes
-`redact(line)`, never the line: lint reports get pasted into tickets and chats.
+Where a command keeps its secret is `iosgen.ios.secrets.SECRET_SPECS`, the table
+backups, diffs and session logs mask with; lint reads a line the way the session
+log does (`redact_line`: out of place, its own rows first). A message that quotes
+a config line which can carry a secret quotes `redact(line)`, never the line:
+lint reports get pasted into tickets and chats.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from iosgen.ios.secrets import mask_urls
-
-# Group `type` is the IOS encryption type (0 clear, 5 md5, 7 reversible), group `value`
-# the secret. Order matters: the first pattern that matches a span wins.
-SECRET_PATTERNS: tuple[re.Pattern[str], ...] = (
-    # ntp authentication-key 1 md5 0822455D0A16 7   (the type comes after the value)
-    re.compile(r"\bauthentication-key \d+ md5 (?P<value>\S+)(?: (?P<type>\d))?$"),
-    # ip ospf message-digest-key 1 md5 7 0822455D0A16
-    re.compile(r"\bmd5 (?:(?P<type>\d) )?(?P<value>\S+)"),
-    # username u password 7 0822455D0A16 / ppp chap password 0 x / enable secret 5 $1$...
-    re.compile(r"\b(?:password|secret|key-string) (?:(?P<type>\d) )?(?P<value>\S+)"),
-    # tacacs-server key 7 ... / crypto isakmp key x address y; not `key chain X`, not `key 1`
-    re.compile(r"(?<![-\w])key (?!chain )(?!\d+$)(?:(?P<type>\d) )?(?P<value>\S+)"),
-    re.compile(r"^snmp-server community (?P<value>\S+)"),
-)
+from iosgen.ios.secrets import redact_line, secret_spans
 
 
 @dataclass(frozen=True)
@@ -35,26 +23,17 @@ class SecretField:
     end: int
 
 
-def secret_fields(text: str) -> Iterator[SecretField]:
-    taken: list[tuple[int, int]] = []
-    for pattern in SECRET_PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span("value")
-            if any(s < end and start < e for s, e in taken):
-                continue
-            taken.append((start, end))
-            kind = match.groupdict().get("type")
-            cut = match.start("type") if kind and match.start("type") < start else start
-            yield SecretField(text[:cut].rstrip(), kind, start, end)
+def secret_fields(text: str, parent: str | None = None) -> Iterator[SecretField]:
+    """The secrets of the line, left to right, located in `text` as given.
+
+    >>> line = "username op privilege 1 password 7 044B0A151C36435C0D"
+    >>> [(f.keyword, f.type, line[f.start : f.end]) for f in secret_fields(line)]
+    [('username op privilege 1 password', '7', '044B0A151C36435C0D')]
+    """
+    for span in secret_spans(text, parent):
+        yield SecretField(span.head, span.encoding or None, span.start, span.end)
 
 
 def redact(text: str) -> str:
-    """The line with every secret value replaced by `<redacted>`."""
-    spans = sorted((f.start, f.end) for f in secret_fields(text))
-    out, pos = [], 0
-    for start, end in spans:
-        out.append(text[pos:start])
-        out.append("<redacted>")
-        pos = end
-    out.append(text[pos:])
-    return mask_urls("".join(out))
+    """The line with its secret value (and any URL password) replaced by `<redacted>`."""
+    return redact_line(text)
