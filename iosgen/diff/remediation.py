@@ -38,7 +38,6 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from iosgen.diff.compare import HIDDEN_DEFAULTS, numbered_acl, ordered_section
@@ -47,118 +46,6 @@ from iosgen.ios.secrets import mask_line
 
 # --- IOS facts -------------------------------------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class SingleValue:
-    """A command that holds one value: typing a new one replaces the old (no negation).
-
-    parent: the first word of the parent line (None: global); pattern: a regex
-    whose match (or groups) is the command's identity.
-    """
-
-    parent: str | None
-    pattern: str
-
-
-SINGLE_VALUE: tuple[SingleValue, ...] = (
-    SingleValue(None, r"^hostname "),
-    SingleValue(None, r"^banner (\S+) "),  # banner motd ^C...^C: typing a new one replaces it
-    SingleValue(None, r"^enable secret "),
-    SingleValue(None, r"^enable password "),
-    SingleValue(None, r"^username (\S+) (?!autocommand )"),  # username ivan password 7 ...
-    SingleValue(None, r"^(username \S+ autocommand) "),  # a user's attribute: its own line
-    SingleValue(None, r"^ip domain name "),
-    SingleValue(None, r"^ip ssh version "),
-    SingleValue(None, r"^aaa session-id "),
-    SingleValue(None, r"^(aaa authentication \S+ \S+) "),
-    SingleValue(None, r"^(aaa authorization \S+ \S+) "),
-    SingleValue(None, r"^(dialer-list \d+ protocol ip) "),
-    # ip nat inside source route-map VPN interface Dialer2 overload: one per name
-    SingleValue(None, r"^(ip nat inside source (?:route-map|list) \S+) "),
-    SingleValue(None, r"^(snmp-server community \S+)"),
-    SingleValue(None, r"^snmp-server location "),
-    SingleValue(None, r"^snmp-server contact "),
-    SingleValue(None, r"^logging buffered"),
-    SingleValue(None, r"^logging trap "),
-    SingleValue(None, r"^logging console"),
-    SingleValue(None, r"^scheduler allocate "),
-    SingleValue(None, r"^clock timezone "),
-    SingleValue(None, r"^(service timestamps \S+) "),
-    # interface Dialer2
-    SingleValue("interface", r"^description "),
-    SingleValue("interface", r"^mtu "),
-    # `ip address`, `ip address dhcp`, `ip address negotiated`, `ip unnumbered X`: one slot
-    SingleValue("interface", r"^ip (?=address |unnumbered )"),
-    SingleValue("interface", r"^ip dhcp client client-id "),
-    SingleValue("interface", r"^ip nat (?=inside$|outside$)"),
-    SingleValue("interface", r"^ip tcp adjust-mss "),
-    SingleValue("interface", r"^encapsulation "),
-    SingleValue("interface", r"^dialer idle-timeout "),
-    SingleValue("interface", r"^dialer string "),
-    SingleValue("interface", r"^dialer pool "),
-    SingleValue("interface", r"^dialer-group "),
-    SingleValue("interface", r"^peer default ip address "),
-    SingleValue("interface", r"^ppp pfc local "),
-    SingleValue("interface", r"^ppp pfc remote "),
-    SingleValue("interface", r"^ppp encrypt mppe "),
-    SingleValue("interface", r"^ppp authentication "),
-    SingleValue("interface", r"^ppp chap hostname "),
-    SingleValue("interface", r"^ppp chap password "),
-    SingleValue("interface", r"^duplex "),
-    SingleValue("interface", r"^speed "),
-    # vpdn-group 2 / request-dialin
-    SingleValue("vpdn-group", r"^initiate-to "),
-    SingleValue("vpdn-group", r"^description "),
-    SingleValue("vpdn-group", r"^source-ip "),
-    SingleValue("vpdn-group", r"^local name "),
-    SingleValue("request-dialin", r"^protocol "),
-    SingleValue("request-dialin", r"^(?:rotary-group|pool-member) "),
-    SingleValue("accept-dialin", r"^protocol "),
-    SingleValue("accept-dialin", r"^virtual-template "),
-    # line vty 0 4
-    SingleValue("line", r"^exec-timeout "),
-    SingleValue("line", r"^password "),
-    SingleValue("line", r"^transport input "),
-    SingleValue("line", r"^transport output "),
-    SingleValue("line", r"^privilege level "),
-    SingleValue("line", r"^login(?: |$)"),
-    # archive
-    SingleValue("archive", r"^path "),
-    SingleValue("archive", r"^maximum "),
-    SingleValue("archive", r"^time-period "),
-    SingleValue("route-map", r"^description "),
-    SingleValue("route-map", r"^set ip next-hop "),
-    SingleValue("route-map", r"^set interface "),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ShortNegation:
-    """How IOS wants a removal typed: `no username ivan`, not the whole secret-bearing line."""
-
-    parent: str | None
-    keep: str  # a regex; its match, after "no ", is the whole negation
-
-
-SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
-    ShortNegation(None, r"^username \S+ autocommand"),
-    ShortNegation(None, r"^username \S+"),
-    ShortNegation(None, r"^enable (?:secret|password)"),
-    ShortNegation(None, r"^snmp-server community \S+"),
-    ShortNegation(None, r"^access-list \d+"),
-    ShortNegation(None, r"^banner \S+"),
-    ShortNegation(None, r"^(?:tacacs|radius)-server key"),
-    ShortNegation("interface", r"^description"),
-    ShortNegation("interface", r"^ip address(?= )"),
-    ShortNegation("interface", r"^ppp chap password"),
-    ShortNegation("interface", r"^ppp pap sent-username"),
-    ShortNegation("interface", r"^l2tp tunnel password"),
-    ShortNegation("vpdn-group", r"^l2tp tunnel password"),
-    ShortNegation("vpdn-group", r"^description"),
-    ShortNegation("line", r"^password"),
-    ShortNegation("line", r"^exec-timeout"),
-    ShortNegation("route-map", r"^description"),
-)
 
 # Route-map match clauses hold lists (`match ip address 10 101`, ios.lines.LIST_VALUED):
 # a value typed joins the list, `no match ip address 10` takes one value out. So a
@@ -231,37 +118,6 @@ def _scope(parent: str | None) -> str | None:
     return parent.split(" ", 1)[0] if parent else None
 
 
-@cache
-def driver() -> Any:
-    """hier_config's IOS driver with iosgen's single-value commands and 1-space indents.
-
-    Its post-load callbacks are dropped: they renumber named-ACL entries 10, 20, ...
-    (wrong unless the router's numbers are those) and delete remarks.
-    """
-    from hier_config.models import IdempotentCommandsRule, MatchRule
-    from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
-
-    base = HConfigDriverCiscoIOS()
-    extra = []
-    for sv in SINGLE_VALUE:
-        parent_rule = (MatchRule(startswith=f"{sv.parent} "),) if sv.parent else ()
-        parent_rules: tuple[MatchRule, ...] = parent_rule
-        if sv.parent in {"request-dialin", "accept-dialin"}:
-            parent_rules = (MatchRule(startswith="vpdn-group "), MatchRule(equals=sv.parent))
-        extra.append(
-            IdempotentCommandsRule(match_rules=(*parent_rules, MatchRule(re_search=sv.pattern)))
-        )
-    base.rules = base.rules.model_copy(
-        update={
-            "indentation": 1,
-            "post_load_callbacks": [],
-            "per_line_sub": [],
-            "idempotent_commands": [*base.rules.idempotent_commands, *extra],
-        }
-    )
-    return base
-
-
 def _hconfig(lines: Iterable[Line]) -> Any:
     """An HConfig of the lines; a line repeated in one section is kept once.
 
@@ -270,6 +126,8 @@ def _hconfig(lines: Iterable[Line]) -> Any:
     iosgen rewrites them itself.
     """
     from hier_config import HConfig
+
+    from iosgen.ios.driver import driver
 
     root = HConfig(driver())
 
@@ -332,14 +190,10 @@ class _Step:
 
 
 def _negation(text: str, parent: str | None) -> str:
-    """`no <text>`, shortened where IOS wants the short form; `no X` becomes `X`."""
-    if text.startswith("no "):
-        return text[3:]
-    scope = _scope(parent)
-    for rule in SHORT_NEGATIONS:
-        if rule.parent == scope and (m := re.match(rule.keep, text)):
-            return f"no {m.group(0)}"
-    return f"no {text}"
+    """`no <text>`, shortened where IOS wants the short form (ios.driver); `no X` is `X`."""
+    from iosgen.ios.driver import negation
+
+    return negation(text, (parent,) if parent else ())
 
 
 def _may_undo(text: str, parent: str | None) -> bool:
@@ -461,27 +315,48 @@ class _Removal:
     children: tuple[()] = ()
 
 
-# The children of a Line by text, per remediate() call and thread: a lookup per delta
-# line must not scan the section (10,000 route-maps).
+# The children of a Line by text and by how hier_config types their removal, per
+# remediate() call and thread: a lookup per delta line must not scan the section
+# (10,000 route-maps).
 _LOCAL = threading.local()
 
 
-def _children(section: Line) -> dict[str, Line]:
-    cache: dict[int, tuple[Line, dict[str, Line]]] | None = getattr(_LOCAL, "index", None)
+@dataclass(frozen=True, slots=True)
+class _Index:
+    section: Line
+    by_text: dict[str, Line]
+    by_negation: dict[str, Line]
+
+
+def _build_index(section: Line) -> _Index:
+    children = list(reversed(section.children))  # the first one of a text wins
+    parent = section.text or None
+    return _Index(
+        section,
+        {c.text: c for c in children},
+        {_negation(c.text, parent): c for c in children if not c.text.startswith("no ")},
+    )
+
+
+def _index(section: Line) -> _Index:
+    cache: dict[int, _Index] | None = getattr(_LOCAL, "index", None)
     if cache is None:
-        return {c.text: c for c in reversed(section.children)}
+        return _build_index(section)
     hit = cache.get(id(section))
-    if hit is None or hit[0] is not section:
-        hit = (section, {c.text: c for c in reversed(section.children)})  # first one wins
-        cache[id(section)] = hit
-    return hit[1]
+    if hit is None or hit.section is not section:
+        hit = cache[id(section)] = _build_index(section)
+    return hit
+
+
+def _children(section: Line) -> dict[str, Line]:
+    return _index(section).by_text
 
 
 def _find(running: Line | None, delta_text: str) -> Line | None:
-    """The running line a delta line negates (`no <its text>`), if it is one."""
+    """The running line a delta line negates (hier_config typed ios.driver.negation of it)."""
     if running is None or not delta_text.startswith("no "):
         return None
-    return _children(running).get(delta_text[3:])
+    return _index(running).by_negation.get(delta_text)
 
 
 def _find_section(running: Line | None, text: str) -> Line | None:
