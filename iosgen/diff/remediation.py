@@ -42,73 +42,16 @@ from typing import Any
 
 from iosgen.diff.compare import HIDDEN_DEFAULTS, numbered_acl, ordered_section
 from iosgen.ios.config import IosConfig, Line, list_clause
+from iosgen.ios.objects import Obj, defined, referenced
 from iosgen.ios.secrets import mask_line
 
-# --- IOS facts -------------------------------------------------------------------------
-
+# --- IOS facts: the tables are in ios/ (driver: single values and short negations; objects:
+# what defines and names an object) -------------------------------------------------------
 
 # Route-map match clauses hold lists (`match ip address 10 101`, ios.lines.LIST_VALUED):
 # a value typed joins the list, `no match ip address 10` takes one value out. So a
 # changed clause is typed as the values to add, then the values to take out: the
 # entry never has an empty clause, i.e. never matches everything.
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectRule:
-    """A line that names an object: its kind, a regex for the name, how the name is spelt."""
-
-    kind: str
-    pattern: re.Pattern[str]
-    template: str = "{}"
-    many: bool = False  # `match ip address 10 101` names two
-
-
-def _rule(kind: str, pattern: str, template: str = "{}", many: bool = False) -> ObjectRule:
-    return ObjectRule(kind, re.compile(pattern), template, many)
-
-
-# Lines that create an object (global lines and section headers).
-DEFINES: tuple[ObjectRule, ...] = (
-    _rule("acl", r"^access-list (\S+) "),
-    _rule("acl", r"^ip access-list \S+ (\S+)$"),
-    _rule("route-map", r"^route-map (\S+)"),
-    _rule("interface", r"^interface (\S+)$"),
-    _rule("pool", r"^ip local pool (\S+)"),
-    _rule("dialer-list", r"^dialer-list (\d+) "),
-    # `aaa new-model` opens every other `aaa ...` command: IOS refuses them without it
-    _rule("aaa", r"^(aaa) new-model$"),
-)
-
-# Lines that refer to an object, at any depth.
-REFERENCES: tuple[ObjectRule, ...] = (
-    _rule("acl", r"^match ip address (.+)$", many=True),
-    _rule("interface", r"^match interface (.+)$", many=True),
-    _rule("route-map", r"^ip nat \S+ source route-map (\S+)"),
-    _rule("acl", r"^ip nat \S+ source list (\S+)"),
-    _rule("interface", r"^ip nat \S+ source .* interface (\S+)"),
-    _rule("interface", r"^ip route \S+ \S+ ([A-Za-z]\S*)"),
-    _rule("pool", r"^peer default ip address pool (\S+)"),
-    _rule("interface", r"^ip unnumbered (\S+)"),
-    _rule("dialer-list", r"^dialer-group (\d+)"),
-    _rule("interface", r"^virtual-template (\d+)$", "Virtual-Template{}"),
-    _rule("interface", r"^rotary-group (\d+)$", "Dialer{}"),
-    _rule("acl", r"^access-class (\S+) "),
-    _rule("acl", r"^ip access-group (\S+) "),
-    _rule("acl", r"^dialer-list \d+ protocol ip list (\d+)"),
-    _rule("aaa", r"^(aaa) (?!new-model$)"),
-)
-
-Obj = tuple[str, str]
-
-
-def _objects(text: str, rules: Sequence[ObjectRule]) -> set[Obj]:
-    out: set[Obj] = set()
-    for rule in rules:
-        m = rule.pattern.match(text)
-        if m:
-            names = m.group(1).split() if rule.many else [m.group(1)]
-            out.update((rule.kind, rule.template.format(n)) for n in names)
-    return out
 
 
 # --- hier_config, tuned ---------------------------------------------------------------------
@@ -223,7 +166,7 @@ def _unwanted_undo(
 
 
 def _all_refs(line: Line) -> set[Obj]:
-    out = _objects(line.text, REFERENCES)
+    out = referenced(line.text)
     for child in line.children:
         out |= _all_refs(child)
     return out
@@ -250,7 +193,7 @@ def _section_commands(
             text = _negation(run_child.text, parent)
             step.derefs |= _all_refs(run_child)
         else:
-            step.refs |= _objects(text, REFERENCES)
+            step.refs |= referenced(text)
         step.commands.append(Command(text, depth, parent))
         if child.children:
             sub = _find_section(running, child.text)
@@ -258,9 +201,9 @@ def _section_commands(
             _section_commands(child, sub, depth + 1, child.text, step, want)
     for command in list_commands:
         if command.startswith("no "):
-            step.derefs |= _objects(command[3:], REFERENCES)
+            step.derefs |= referenced(command[3:])
         else:
-            step.refs |= _objects(command, REFERENCES)
+            step.refs |= referenced(command)
         step.commands.append(Command(command, depth, parent))
 
 
@@ -400,12 +343,10 @@ def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]
         commands = [Command(f"no {text}")] if old is not None else []
         commands.append(Command(text))
         commands += [Command(c.text, 1, text) for c in line.children]
-        steps.append(_Step(commands, True, _objects(text, DEFINES), set(), set(), set()))
+        steps.append(_Step(commands, True, defined(text), set(), set(), set()))
     for text in have_named:
         if text not in want_named:
-            steps.append(
-                _Step([Command(f"no {text}")], False, set(), _objects(text, DEFINES), set(), set())
-            )
+            steps.append(_Step([Command(f"no {text}")], False, set(), defined(text), set(), set()))
     return steps
 
 
@@ -447,7 +388,7 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
         if _unwanted_undo(child.text, run_root, want_root, None):
             continue
         if run_line is not None:
-            deletes = _objects(run_line.text, DEFINES)
+            deletes = defined(run_line.text)
             text = _negation(run_line.text, None)
             positive = run_line.text.startswith("no ")  # `no cdp run` removed = `cdp run` typed
             commands = [Command(text)]
@@ -459,9 +400,9 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
         step = _Step(
             [*_clear_first(child.text, running.lines), Command(child.text)],
             True,
-            _objects(child.text, DEFINES),
+            defined(child.text),
             set(),
-            _objects(child.text, REFERENCES),
+            referenced(child.text),
             set(),
         )
         if child.children:
@@ -480,7 +421,7 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
     # (`no route-map VPN permit 20` while `route-map VPN permit 10` stays deletes nothing).
     kept: set[Obj] = set()
     for line in intended.lines:
-        kept |= _objects(line.text, DEFINES)
+        kept |= defined(line.text)
     for step in steps:
         step.deletes -= kept
     return steps
