@@ -127,7 +127,7 @@ REFERENCES: tuple[Reference, ...] = (
         r"^rotary-group (?P<names>\d+)$",
         r"^vpdn-group ",
         "Dialer{}",
-        needs=r"^dialer in-band$",
+        needs="dialer in-band",
         code="IOS106",
     ),
     # vpdn-group 1 / accept-dialin / protocol pptp / virtual-template 1
@@ -206,4 +206,25 @@ def referenced(text: str) -> set[Obj]:
         if m := regex.match(text):
             words = m["names"].split() if ref.many else [m["names"].strip()]
             out.update((ref.kind, ref.target.format(w)) for w in words)
+    return out
+
+
+def references_in(text: str, top: str | None) -> list[tuple[Reference, str]]:
+    """The references a line makes where it sits: under the global line `top` (None: it
+    is a global line), with the name of each object it names.
+
+    >>> [(r.kind, n) for r, n in references_in("virtual-template 1", "vpdn-group 1")]
+    [('interface', 'Virtual-Template1')]
+    >>> references_in("virtual-template 1", None)
+    []
+    """
+    out: list[tuple[Reference, str]] = []
+    for ref, regex in _referrers():
+        if (ref.under is None) != (top is None):
+            continue
+        if top is not None and ref.under is not None and not re.match(ref.under, top):
+            continue
+        if m := regex.match(text):
+            words = m["names"].split() if ref.many else [m["names"].strip()]
+            out.extend((ref, ref.target.format(w)) for w in words)
     return out
