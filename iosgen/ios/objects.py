@@ -72,6 +72,21 @@ KINDS: tuple[Kind, ...] = (
     Kind("interface", (r"^interface (?P<name>\S+)(?: point-to-point| multipoint)?$",)),
     # `aaa new-model` opens every other `aaa ...` command: IOS refuses them without it
     Kind("aaa", (r"^(?P<name>aaa) new-model$",)),
+    # aaa authentication login VTY local: a line naming a list IOS does not have warns
+    # `AAA: Warning: authentication list "VTY" is not defined for LOGIN.`
+    Kind("aaa-login", (r"^aaa authentication login (?P<name>\S+) ",)),
+    Kind("aaa-ppp", (r"^aaa authentication ppp (?P<name>\S+) ",)),
+    Kind("aaa-exec", (r"^aaa authorization exec (?P<name>\S+) ",)),
+    # ip nat pool PUBLIC 203.0.113.10 203.0.113.14 netmask 255.255.255.248
+    Kind("nat-pool", (r"^ip nat pool (?P<name>\S+) ",)),
+    # class-map match-any VOICE / policy-map QOS
+    Kind("class-map", (r"^class-map (?:match-any |match-all )?(?P<name>\S+)$",)),
+    Kind("policy-map", (r"^policy-map (?P<name>\S+)$",)),
+    # crypto map VPN 10 ipsec-isakmp; crypto ipsec transform-set TS esp-aes esp-sha-hmac
+    Kind("crypto-map", (r"^crypto map (?P<name>\S+) \d+ ",)),
+    Kind("transform-set", (r"^crypto ipsec transform-set (?P<name>\S+) ",)),
+    # key chain OSPF-KEYS
+    Kind("key-chain", (r"^key chain (?P<name>\S+)$",)),
 )
 
 
@@ -94,6 +109,9 @@ class Reference:
     needs: str | None = None
     code: str | None = None
 
+
+# ppp authentication ms-chap-v2 chap callin PPTP: the methods, then a list name or none
+_PPP_METHODS = r"(?:pap|chap|ms-chap|ms-chap-v2|eap|callin)"
 
 REFERENCES: tuple[Reference, ...] = (
     # route-map INTERNET permit 10 / match ip address 10
@@ -163,6 +181,34 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("acl", r"^snmp-server community \S+ (?:view \S+ )?(?:RO|RW|ro|rw) (?P<names>\S+)"),
     # aaa authentication login default local: needs `aaa new-model`
     Reference("aaa", r"^(?P<names>aaa) (?!new-model$)"),
+    # line vty 0 4 / login authentication VTY / authorization exec VTY
+    Reference("aaa-login", r"^login authentication (?P<names>\S+)$", r"^line "),
+    Reference("aaa-exec", r"^authorization exec (?P<names>\S+)$", r"^line "),
+    # interface Virtual-Template1 / ppp authentication ms-chap-v2 PPTP
+    Reference(
+        "aaa-ppp",
+        rf"^ppp authentication (?:{_PPP_METHODS} )+(?:callin )?(?P<names>(?!{_PPP_METHODS}$)\S+)$",
+        r"^interface ",
+    ),
+    # ip nat inside source list 10 pool PUBLIC overload
+    Reference(
+        "nat-pool", r"^ip nat (?:inside|outside) source (?:list|route-map) \S+ pool (?P<names>\S+)"
+    ),
+    # policy-map QOS / class VOICE; interface Dialer1 / service-policy output QOS
+    Reference("class-map", r"^class (?P<names>(?!class-default$)\S+)$", r"^policy-map "),
+    Reference("policy-map", r"^service-policy (?:input|output) (?P<names>\S+)$", r"^interface "),
+    # class-map match-any VOICE / match access-group 101 (or `name VOICE-ACL`)
+    Reference("acl", r"^match access-group (?:name )?(?P<names>\S+)$", r"^class-map "),
+    # interface FastEthernet0/0 / crypto map VPN; crypto map VPN 10 / match address 110
+    Reference("crypto-map", r"^crypto map (?P<names>\S+)$", r"^interface "),
+    Reference("acl", r"^match address (?P<names>\S+)$", r"^crypto map "),
+    Reference("transform-set", r"^set transform-set (?P<names>.+)$", r"^crypto map ", many=True),
+    # interface FastEthernet0/1 / ip ospf authentication key-chain OSPF-KEYS (and eigrp's)
+    Reference(
+        "key-chain",
+        r"^ip (?:ospf )?authentication key-chain (?:eigrp \d+ )?(?P<names>\S+)$",
+        r"^interface ",
+    ),
 )
 
 Obj = tuple[str, str]  # (kind, name): ("acl", "101"), ("interface", "Dialer2")
