@@ -65,8 +65,7 @@ def _hconfig(lines: Iterable[Line]) -> Any:
     """An HConfig of the lines; a line repeated in one section is kept once.
 
     (hier_config raises DuplicateChildError on a repeated child; IOS stores the
-    line once anyway.) Numbered-ACL lines and ordered sections are left out:
-    iosgen rewrites them itself.
+    line once anyway.) Numbered-ACL lines are left out: iosgen rewrites them itself.
     """
     from hier_config import HConfig
 
@@ -80,12 +79,8 @@ def _hconfig(lines: Iterable[Line]) -> Any:
             if line.children:
                 add(node, line.children)
 
-    add(root, (ln for ln in lines if not _rewritten(ln.text)))
+    add(root, (ln for ln in lines if numbered_acl(ln.text) is None))
     return root
-
-
-def _rewritten(text: str) -> bool:
-    return numbered_acl(text) is not None or ordered_section(text)
 
 
 # --- steps ---------------------------------------------------------------------------------
@@ -186,7 +181,7 @@ def _section_commands(
         if child.text in handled or _unwanted_undo(child.text, running, intended, parent):
             continue
         text = child.text
-        run_child = _find(running, text)
+        run_child = _find(running, text, intended)
         if run_child is not None:  # a negation of a running line (hier_config typed `no ` + it)
             if not _may_undo(run_child.text, parent):
                 continue
@@ -268,17 +263,17 @@ _LOCAL = threading.local()
 class _Index:
     section: Line
     by_text: dict[str, Line]
-    by_negation: dict[str, Line]
+    by_negation: dict[str, list[Line]]
 
 
 def _build_index(section: Line) -> _Index:
-    children = list(reversed(section.children))  # the first one of a text wins
+    by_negation: dict[str, list[Line]] = defaultdict(list)
     parent = section.text or None
-    return _Index(
-        section,
-        {c.text: c for c in children},
-        {_negation(c.text, parent): c for c in children if not c.text.startswith("no ")},
-    )
+    for child in section.children:
+        if not child.text.startswith("no "):
+            by_negation[_negation(child.text, parent)].append(child)
+    # the first one of a text wins
+    return _Index(section, {c.text: c for c in reversed(section.children)}, by_negation)
 
 
 def _index(section: Line) -> _Index:
@@ -295,11 +290,19 @@ def _children(section: Line) -> dict[str, Line]:
     return _index(section).by_text
 
 
-def _find(running: Line | None, delta_text: str) -> Line | None:
-    """The running line a delta line negates (hier_config typed ios.driver.negation of it)."""
+def _find(running: Line | None, delta_text: str, intended: Line | None) -> Line | None:
+    """The running line a delta line negates (hier_config typed ios.driver.negation of it).
+
+    Two lines may share a short negation (`username ivan ...` twice): the one negated is
+    one the intended section does not have.
+    """
     if running is None or not delta_text.startswith("no "):
         return None
-    return _index(running).by_negation.get(delta_text)
+    lines = _index(running).by_negation.get(delta_text, ())
+    if len(lines) > 1 and intended is not None:
+        wanted = _children(intended)
+        lines = [ln for ln in lines if ln.text not in wanted] or lines
+    return lines[0] if lines else None
 
 
 def _find_section(running: Line | None, text: str) -> Line | None:
@@ -309,7 +312,8 @@ def _find_section(running: Line | None, text: str) -> Line | None:
 
 
 def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]:
-    """Numbered and named ACLs whose entries differ in any way: rewritten whole."""
+    """Numbered ACLs whose entries differ in any way: rewritten whole (hier_config would
+    negate the one entry, and `no access-list 10 permit ...` deletes all of list 10)."""
     steps: list[_Step] = []
 
     def numbered(lines: Sequence[Line]) -> dict[str, list[str]]:
@@ -334,18 +338,30 @@ def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]
         commands += [Command(e) for e in entries]
         steps.append(_Step(commands, True, {obj}, set(), set(), set()))
 
-    want_named = {ln.text: ln for ln in intended if ordered_section(ln.text)}
-    have_named = {ln.text: ln for ln in running if ordered_section(ln.text)}
-    for text, line in want_named.items():
-        old = have_named.get(text)
-        if old is not None and old.children == line.children:
+    return steps
+
+
+def _named_acl_steps(
+    named: Sequence[Any], intended: Sequence[Line], running: Sequence[Line]
+) -> list[_Step]:
+    """Named ACLs as hier_config's sectional overwrite (ios.driver) gives them: whole.
+
+    The delta holds `no ip access-list standard MGMT` and the whole new section for
+    a changed one; one step types both, the removal first, so the list is never
+    deleted after it is written. Rewrites go in the intended order, removals after.
+    """
+    rewrite = {c.text: c for c in named if not c.text.startswith("no ")}
+    dropped = {c.text[3:] for c in named if c.text.startswith("no ")}
+    steps: list[_Step] = []
+    for text in dict.fromkeys(ln.text for ln in intended if ordered_section(ln.text)):
+        if (section := rewrite.get(text)) is None:
             continue
-        commands = [Command(f"no {text}")] if old is not None else []
+        commands = [Command(f"no {text}")] if text in dropped else []
         commands.append(Command(text))
-        commands += [Command(c.text, 1, text) for c in line.children]
+        commands += [Command(c.text, 1, text) for c in section.children]
         steps.append(_Step(commands, True, defined(text), set(), set(), set()))
-    for text in have_named:
-        if text not in want_named:
+    for text in dict.fromkeys(ln.text for ln in running if ordered_section(ln.text)):
+        if text in dropped and text not in rewrite:
             steps.append(_Step([Command(f"no {text}")], False, set(), defined(text), set(), set()))
     return steps
 
@@ -371,18 +387,22 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
     want_root = Line("", intended.lines)
     steps = _release_subnets(intended.lines, running.lines)
     steps += _acl_steps(intended.lines, running.lines)
+    named = [c for c in delta.children if ordered_section(c.text.removeprefix("no "))]
+    steps += _named_acl_steps(named, intended.lines, running.lines)
     order = {ln.text: i for i, ln in enumerate(running.lines)}
     negations: list[tuple[int, Any]] = [(order[t], _Removal(f"no {t}")) for t in gone]
     rest: list[Any] = []
     for child in delta.children:
-        run_line = _find(run_root, child.text)
+        if ordered_section(child.text.removeprefix("no ")):
+            continue
+        run_line = _find(run_root, child.text, want_root)
         if run_line is not None:
             negations.append((order.get(run_line.text, -1), child))
         else:
             rest.append(child)
     # hier_config lists its negations first, in the router's order: so do these
     for child in [c for _i, c in sorted(negations, key=lambda x: x[0])] + rest:
-        run_line = _find(run_root, child.text)
+        run_line = _find(run_root, child.text, want_root)
         if run_line is not None and not _may_undo(run_line.text, None):
             continue
         if _unwanted_undo(child.text, run_root, want_root, None):

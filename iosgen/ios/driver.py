@@ -11,9 +11,11 @@ its habits break a push and two facts are missing:
 - `SINGLE_VALUE`: a command that holds one value is replaced by typing the new value,
   never negated first (`ppp chap password` negated first drops a live tunnel);
 - `SHORT_NEGATIONS`: a removal typed the short way IOS wants, without the secret
-  (`no username ivan`, not `no username ivan password 7 0822455D0A16`).
+  (`no username ivan`, not `no username ivan password 7 0822455D0A16`);
+- `REWRITTEN_WHOLE`: a named ACL that differs in any entry, or only in their order, is
+  removed and typed again whole.
 
-What hier_config cannot express (numbered and named ACLs rewritten whole, the order
+What hier_config cannot express (numbered ACLs rewritten whole, the order
 objects are created and deleted in, list clauses, subnet release) is in
 diff/remediation.py.
 """
@@ -24,7 +26,12 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from hier_config.models import IdempotentCommandsRule, MatchRule, NegationSubRule
+from hier_config.models import (
+    IdempotentCommandsRule,
+    MatchRule,
+    NegationSubRule,
+    SectionalOverwriteRule,
+)
 from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
 from hier_config.platforms.driver_base import HConfigDriverRules
 
@@ -148,6 +155,16 @@ SHORT_NEGATIONS: tuple[NegationSubRule, ...] = (
 )
 
 
+# Sections IOS evaluates top-down whose entries carry no sequence numbers on 12.4: one
+# entry more, less or moved is typed as the whole section again, after
+# `no ip access-list standard MGMT` (a new entry is always appended at the end).
+ORDERED_SECTIONS: tuple[str, ...] = ("ip access-list ", "ipv6 access-list ")
+
+REWRITTEN_WHOLE: tuple[SectionalOverwriteRule, ...] = (
+    SectionalOverwriteRule(match_rules=(MatchRule(startswith=ORDERED_SECTIONS),)),
+)
+
+
 class HConfigDriverIOS124(HConfigDriverCiscoIOS):
     """IOS 12.4 on an ISR 2801: iosgen's rules as hier_config data (1-space indents)."""
 
@@ -160,6 +177,7 @@ class HConfigDriverIOS124(HConfigDriverCiscoIOS):
                 "post_load_callbacks": [],
                 "per_line_sub": [],
                 "negation_sub": [*base.negation_sub, *SHORT_NEGATIONS],
+                "sectional_overwrite": [*base.sectional_overwrite, *REWRITTEN_WHOLE],
                 "idempotent_commands": [*base.idempotent_commands, *SINGLE_VALUE],
             }
         )
