@@ -206,8 +206,15 @@ def _is_match(rule: MatchRule, text: str) -> bool:
     return rule.re_search is None or re.search(rule.re_search, text) is not None
 
 
-def _lineage_match(rules: Sequence[MatchRule], path: Sequence[str]) -> bool:
-    return len(rules) == len(path) and all(map(_is_match, rules, path))
+@cache
+def _short_rules() -> dict[int, tuple[tuple[NegationSubRule, re.Pattern[str]], ...]]:
+    """SHORT_NEGATIONS by depth, each with its line's regex compiled (25,000 lines)."""
+    out: dict[int, list[tuple[NegationSubRule, re.Pattern[str]]]] = {}
+    for rule in SHORT_NEGATIONS:
+        line = rule.match_rules[-1]
+        assert line.re_search is not None and line.startswith is None  # as _short makes them
+        out.setdefault(len(rule.match_rules), []).append((rule, re.compile(line.re_search)))
+    return {depth: tuple(rules) for depth, rules in out.items()}
 
 
 def negation(text: str, parents: Sequence[str] = ()) -> str:
@@ -227,8 +234,7 @@ def negation(text: str, parents: Sequence[str] = ()) -> str:
     """
     if text.startswith("no "):
         return text[3:]
-    path = [*parents, text]
-    for rule in SHORT_NEGATIONS:
-        if _lineage_match(rule.match_rules, path):
+    for rule, regex in _short_rules().get(len(parents) + 1, ()):
+        if regex.search(text) and all(map(_is_match, rule.match_rules, parents)):
             return re.sub(rule.search, rule.replace, f"no {text}")
     return f"no {text}"

@@ -22,6 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 # An interface name as a command writes it: `Dialer2`, `FastEthernet0/0`, `Dialer 2`.
 IFNAME = r"[A-Za-z][A-Za-z\-]*\s?\d+(?:[/:.]\d+)*"
@@ -214,14 +217,42 @@ REFERENCES: tuple[Reference, ...] = (
 Obj = tuple[str, str]  # (kind, name): ("acl", "101"), ("interface", "Dialer2")
 
 
-@cache
-def _definers() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((k.name, re.compile(p)) for k in KINDS for p in k.defines)
+# Every pattern starts with a literal command word (`^match `, `^(?P<name>aaa) `): lines
+# are only tried against the patterns of their own first word (10,000 route-maps).
+_FIRST_WORD = re.compile(r"\^(?:\(\?P<\w+>)?([A-Za-z][A-Za-z-]*)")
+
+
+def first_word(pattern: str) -> str:
+    """The command word a table pattern starts with.
+
+    >>> first_word(r"^ip nat (?:inside|outside) source list (?P<names>\\S+)")
+    'ip'
+    """
+    m = _FIRST_WORD.match(pattern)
+    if m is None:
+        raise ValueError(f"pattern without a leading command word: {pattern}")
+    return m[1]
+
+
+def _by_word(items: list[tuple[str, _T]]) -> dict[str, tuple[tuple[_T, re.Pattern[str]], ...]]:
+    out: dict[str, list[tuple[_T, re.Pattern[str]]]] = {}
+    for pattern, item in items:
+        out.setdefault(first_word(pattern), []).append((item, re.compile(pattern)))
+    return {word: tuple(found) for word, found in out.items()}
 
 
 @cache
-def _referrers() -> tuple[tuple[Reference, re.Pattern[str]], ...]:
-    return tuple((r, re.compile(r.pattern)) for r in REFERENCES)
+def _definers() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    return _by_word([(p, k.name) for k in KINDS for p in k.defines])
+
+
+@cache
+def _referrers() -> dict[str, tuple[tuple[Reference, re.Pattern[str]], ...]]:
+    return _by_word([(r.pattern, r) for r in REFERENCES])
+
+
+def _word(text: str) -> str:
+    return text.split(" ", 1)[0]
 
 
 def defined(text: str) -> set[Obj]:
@@ -232,7 +263,8 @@ def defined(text: str) -> set[Obj]:
     >>> sorted(defined("interface Dialer2"))
     [('interface', 'Dialer2')]
     """
-    return {(kind, m["name"]) for kind, regex in _definers() if (m := regex.match(text))}
+    rules = _definers().get(_word(text), ())
+    return {(kind, m["name"]) for kind, regex in rules if (m := regex.match(text))}
 
 
 def referenced(text: str) -> set[Obj]:
@@ -248,7 +280,7 @@ def referenced(text: str) -> set[Obj]:
     [('acl', '10')]
     """
     out: set[Obj] = set()
-    for ref, regex in _referrers():
+    for ref, regex in _referrers().get(_word(text), ()):
         if m := regex.match(text):
             words = m["names"].split() if ref.many else [m["names"].strip()]
             out.update((ref.kind, ref.target.format(w)) for w in words)
@@ -265,7 +297,7 @@ def references_in(text: str, top: str | None) -> list[tuple[Reference, str]]:
     []
     """
     out: list[tuple[Reference, str]] = []
-    for ref, regex in _referrers():
+    for ref, regex in _referrers().get(_word(text), ()):
         if (ref.under is None) != (top is None):
             continue
         if top is not None and ref.under is not None and not re.match(ref.under, top):
