@@ -1,15 +1,15 @@
 """The commands that take a running config to an intended one, in an order IOS survives.
 
-hier_config 3's IOS driver does the tree difference; iosgen's own rules fix what
-it gets wrong on this router (design/lessons.md):
+hier_config 3 does the tree difference with ios.driver.HConfigDriverIOS124 (single-value
+commands, short negations, named ACLs rewritten whole, as hier_config rules); the step
+order reads ios.objects (what defines and names an object). What hier_config cannot
+express is here (design/lessons.md):
 
 - a numbered ACL that differs in any entry, or only in order, is rewritten:
   `no access-list 10`, then every intended entry in order, because
   `no access-list 10 permit 192.168.10.0 0.0.0.255` deletes all of list 10 on IOS
-  and a new entry is always appended at the end; a named ACL likewise;
-- single-value commands (`ppp chap password`, `description`, `ip address`, `mtu`,
-  `ppp encrypt mppe`, ...) are replaced by typing the new value, never negated
-  first, so a live tunnel does not flap;
+  and a new entry is always appended at the end (a named ACL likewise, from
+  hier_config's sectional overwrite, typed here as one step: removal, then the list);
 - dependency order: every command that creates or changes an object runs before
   every command that deletes one; among them, an object is created before what
   references it (`access-list 101` before `match ip address 101`, the route-map
@@ -19,8 +19,8 @@ it gets wrong on this router (design/lessons.md):
   `no interface Dialer2`);
 - in a route-map entry the new `match` is added before the old one is removed,
   so the entry never matches everything;
-- a removal is typed in the short form IOS wants (`no username ivan`,
-  `no ppp chap password`), without the secret IOS does not need;
+- a delta line negating a running line is matched back to it by the short form
+  hier_config typed (`no username ivan`), so its step knows what it deletes;
 - a physical port cannot be removed (`% Removal of physical interfaces is not
   permitted`): compare.py gives the intended side an empty port, so its lines
   are negated instead.

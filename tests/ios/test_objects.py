@@ -8,7 +8,15 @@ import pytest
 
 from iosgen.diff.remediation import remediate
 from iosgen.ios.config import parse
-from iosgen.ios.objects import KINDS, REFERENCES, Obj, defined, referenced, references_in
+from iosgen.ios.objects import (
+    KINDS,
+    REFERENCES,
+    Obj,
+    defined,
+    first_word,
+    referenced,
+    references_in,
+)
 from iosgen.lint import RULES, lint_config
 
 
@@ -83,6 +91,7 @@ def test_the_table_is_consistent() -> None:
     assert codes <= {rule.code for rule in RULES}
     for pattern in [r.pattern for r in REFERENCES] + [p for k in KINDS for p in k.defines]:
         assert re.compile(pattern).groupindex.keys() & {"name", "names"}, pattern
+        assert first_word(pattern)  # lines are matched by their first word
 
 
 def test_a_reference_counts_only_in_its_section() -> None:
