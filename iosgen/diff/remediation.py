@@ -1,15 +1,15 @@
 """The commands that take a running config to an intended one, in an order IOS survives.
 
-hier_config 3's IOS driver does the tree difference; iosgen's own rules fix what
-it gets wrong on this router (design/lessons.md):
+hier_config 3 does the tree difference with ios.driver.HConfigDriverIOS124 (single-value
+commands, short negations, named ACLs rewritten whole, as hier_config rules); the step
+order reads ios.objects (what defines and names an object). What hier_config cannot
+express is here (design/lessons.md):
 
 - a numbered ACL that differs in any entry, or only in order, is rewritten:
   `no access-list 10`, then every intended entry in order, because
   `no access-list 10 permit 192.168.10.0 0.0.0.255` deletes all of list 10 on IOS
-  and a new entry is always appended at the end; a named ACL likewise;
-- single-value commands (`ppp chap password`, `description`, `ip address`, `mtu`,
-  `ppp encrypt mppe`, ...) are replaced by typing the new value, never negated
-  first, so a live tunnel does not flap;
+  and a new entry is always appended at the end (a named ACL likewise, from
+  hier_config's sectional overwrite, typed here as one step: removal, then the list);
 - dependency order: every command that creates or changes an object runs before
   every command that deletes one; among them, an object is created before what
   references it (`access-list 101` before `match ip address 101`, the route-map
@@ -19,8 +19,8 @@ it gets wrong on this router (design/lessons.md):
   `no interface Dialer2`);
 - in a route-map entry the new `match` is added before the old one is removed,
   so the entry never matches everything;
-- a removal is typed in the short form IOS wants (`no username ivan`,
-  `no ppp chap password`), without the secret IOS does not need;
+- a delta line negating a running line is matched back to it by the short form
+  hier_config typed (`no username ivan`), so its step knows what it deletes;
 - a physical port cannot be removed (`% Removal of physical interfaces is not
   permitted`): compare.py gives the intended side an empty port, so its lines
   are negated instead.
@@ -38,190 +38,20 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from iosgen.diff.compare import HIDDEN_DEFAULTS, numbered_acl, ordered_section
 from iosgen.ios.config import IosConfig, Line, list_clause
+from iosgen.ios.objects import Obj, defined, referenced
 from iosgen.ios.secrets import mask_line
 
-# --- IOS facts -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SingleValue:
-    """A command that holds one value: typing a new one replaces the old (no negation).
-
-    parent: the first word of the parent line (None: global); pattern: a regex
-    whose match (or groups) is the command's identity.
-    """
-
-    parent: str | None
-    pattern: str
-
-
-SINGLE_VALUE: tuple[SingleValue, ...] = (
-    SingleValue(None, r"^hostname "),
-    SingleValue(None, r"^banner (\S+) "),  # banner motd ^C...^C: typing a new one replaces it
-    SingleValue(None, r"^enable secret "),
-    SingleValue(None, r"^enable password "),
-    SingleValue(None, r"^username (\S+) (?!autocommand )"),  # username ivan password 7 ...
-    SingleValue(None, r"^(username \S+ autocommand) "),  # a user's attribute: its own line
-    SingleValue(None, r"^ip domain name "),
-    SingleValue(None, r"^ip ssh version "),
-    SingleValue(None, r"^aaa session-id "),
-    SingleValue(None, r"^(aaa authentication \S+ \S+) "),
-    SingleValue(None, r"^(aaa authorization \S+ \S+) "),
-    SingleValue(None, r"^(dialer-list \d+ protocol ip) "),
-    # ip nat inside source route-map VPN interface Dialer2 overload: one per name
-    SingleValue(None, r"^(ip nat inside source (?:route-map|list) \S+) "),
-    SingleValue(None, r"^(snmp-server community \S+)"),
-    SingleValue(None, r"^snmp-server location "),
-    SingleValue(None, r"^snmp-server contact "),
-    SingleValue(None, r"^logging buffered"),
-    SingleValue(None, r"^logging trap "),
-    SingleValue(None, r"^logging console"),
-    SingleValue(None, r"^scheduler allocate "),
-    SingleValue(None, r"^clock timezone "),
-    SingleValue(None, r"^(service timestamps \S+) "),
-    # interface Dialer2
-    SingleValue("interface", r"^description "),
-    SingleValue("interface", r"^mtu "),
-    # `ip address`, `ip address dhcp`, `ip address negotiated`, `ip unnumbered X`: one slot
-    SingleValue("interface", r"^ip (?=address |unnumbered )"),
-    SingleValue("interface", r"^ip dhcp client client-id "),
-    SingleValue("interface", r"^ip nat (?=inside$|outside$)"),
-    SingleValue("interface", r"^ip tcp adjust-mss "),
-    SingleValue("interface", r"^encapsulation "),
-    SingleValue("interface", r"^dialer idle-timeout "),
-    SingleValue("interface", r"^dialer string "),
-    SingleValue("interface", r"^dialer pool "),
-    SingleValue("interface", r"^dialer-group "),
-    SingleValue("interface", r"^peer default ip address "),
-    SingleValue("interface", r"^ppp pfc local "),
-    SingleValue("interface", r"^ppp pfc remote "),
-    SingleValue("interface", r"^ppp encrypt mppe "),
-    SingleValue("interface", r"^ppp authentication "),
-    SingleValue("interface", r"^ppp chap hostname "),
-    SingleValue("interface", r"^ppp chap password "),
-    SingleValue("interface", r"^duplex "),
-    SingleValue("interface", r"^speed "),
-    # vpdn-group 2 / request-dialin
-    SingleValue("vpdn-group", r"^initiate-to "),
-    SingleValue("vpdn-group", r"^description "),
-    SingleValue("vpdn-group", r"^source-ip "),
-    SingleValue("vpdn-group", r"^local name "),
-    SingleValue("request-dialin", r"^protocol "),
-    SingleValue("request-dialin", r"^(?:rotary-group|pool-member) "),
-    SingleValue("accept-dialin", r"^protocol "),
-    SingleValue("accept-dialin", r"^virtual-template "),
-    # line vty 0 4
-    SingleValue("line", r"^exec-timeout "),
-    SingleValue("line", r"^password "),
-    SingleValue("line", r"^transport input "),
-    SingleValue("line", r"^transport output "),
-    SingleValue("line", r"^privilege level "),
-    SingleValue("line", r"^login(?: |$)"),
-    # archive
-    SingleValue("archive", r"^path "),
-    SingleValue("archive", r"^maximum "),
-    SingleValue("archive", r"^time-period "),
-    SingleValue("route-map", r"^description "),
-    SingleValue("route-map", r"^set ip next-hop "),
-    SingleValue("route-map", r"^set interface "),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ShortNegation:
-    """How IOS wants a removal typed: `no username ivan`, not the whole secret-bearing line."""
-
-    parent: str | None
-    keep: str  # a regex; its match, after "no ", is the whole negation
-
-
-SHORT_NEGATIONS: tuple[ShortNegation, ...] = (
-    ShortNegation(None, r"^username \S+ autocommand"),
-    ShortNegation(None, r"^username \S+"),
-    ShortNegation(None, r"^enable (?:secret|password)"),
-    ShortNegation(None, r"^snmp-server community \S+"),
-    ShortNegation(None, r"^access-list \d+"),
-    ShortNegation(None, r"^banner \S+"),
-    ShortNegation(None, r"^(?:tacacs|radius)-server key"),
-    ShortNegation("interface", r"^description"),
-    ShortNegation("interface", r"^ip address(?= )"),
-    ShortNegation("interface", r"^ppp chap password"),
-    ShortNegation("interface", r"^ppp pap sent-username"),
-    ShortNegation("interface", r"^l2tp tunnel password"),
-    ShortNegation("vpdn-group", r"^l2tp tunnel password"),
-    ShortNegation("vpdn-group", r"^description"),
-    ShortNegation("line", r"^password"),
-    ShortNegation("line", r"^exec-timeout"),
-    ShortNegation("route-map", r"^description"),
-)
+# --- IOS facts: the tables are in ios/ (driver: single values and short negations; objects:
+# what defines and names an object) -------------------------------------------------------
 
 # Route-map match clauses hold lists (`match ip address 10 101`, ios.lines.LIST_VALUED):
 # a value typed joins the list, `no match ip address 10` takes one value out. So a
 # changed clause is typed as the values to add, then the values to take out: the
 # entry never has an empty clause, i.e. never matches everything.
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectRule:
-    """A line that names an object: its kind, a regex for the name, how the name is spelt."""
-
-    kind: str
-    pattern: re.Pattern[str]
-    template: str = "{}"
-    many: bool = False  # `match ip address 10 101` names two
-
-
-def _rule(kind: str, pattern: str, template: str = "{}", many: bool = False) -> ObjectRule:
-    return ObjectRule(kind, re.compile(pattern), template, many)
-
-
-# Lines that create an object (global lines and section headers).
-DEFINES: tuple[ObjectRule, ...] = (
-    _rule("acl", r"^access-list (\S+) "),
-    _rule("acl", r"^ip access-list \S+ (\S+)$"),
-    _rule("route-map", r"^route-map (\S+)"),
-    _rule("interface", r"^interface (\S+)$"),
-    _rule("pool", r"^ip local pool (\S+)"),
-    _rule("dialer-list", r"^dialer-list (\d+) "),
-    # `aaa new-model` opens every other `aaa ...` command: IOS refuses them without it
-    _rule("aaa", r"^(aaa) new-model$"),
-)
-
-# Lines that refer to an object, at any depth.
-REFERENCES: tuple[ObjectRule, ...] = (
-    _rule("acl", r"^match ip address (.+)$", many=True),
-    _rule("interface", r"^match interface (.+)$", many=True),
-    _rule("route-map", r"^ip nat \S+ source route-map (\S+)"),
-    _rule("acl", r"^ip nat \S+ source list (\S+)"),
-    _rule("interface", r"^ip nat \S+ source .* interface (\S+)"),
-    _rule("interface", r"^ip route \S+ \S+ ([A-Za-z]\S*)"),
-    _rule("pool", r"^peer default ip address pool (\S+)"),
-    _rule("interface", r"^ip unnumbered (\S+)"),
-    _rule("dialer-list", r"^dialer-group (\d+)"),
-    _rule("interface", r"^virtual-template (\d+)$", "Virtual-Template{}"),
-    _rule("interface", r"^rotary-group (\d+)$", "Dialer{}"),
-    _rule("acl", r"^access-class (\S+) "),
-    _rule("acl", r"^ip access-group (\S+) "),
-    _rule("acl", r"^dialer-list \d+ protocol ip list (\d+)"),
-    _rule("aaa", r"^(aaa) (?!new-model$)"),
-)
-
-Obj = tuple[str, str]
-
-
-def _objects(text: str, rules: Sequence[ObjectRule]) -> set[Obj]:
-    out: set[Obj] = set()
-    for rule in rules:
-        m = rule.pattern.match(text)
-        if m:
-            names = m.group(1).split() if rule.many else [m.group(1)]
-            out.update((rule.kind, rule.template.format(n)) for n in names)
-    return out
 
 
 # --- hier_config, tuned ---------------------------------------------------------------------
@@ -231,45 +61,15 @@ def _scope(parent: str | None) -> str | None:
     return parent.split(" ", 1)[0] if parent else None
 
 
-@cache
-def driver() -> Any:
-    """hier_config's IOS driver with iosgen's single-value commands and 1-space indents.
-
-    Its post-load callbacks are dropped: they renumber named-ACL entries 10, 20, ...
-    (wrong unless the router's numbers are those) and delete remarks.
-    """
-    from hier_config.models import IdempotentCommandsRule, MatchRule
-    from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
-
-    base = HConfigDriverCiscoIOS()
-    extra = []
-    for sv in SINGLE_VALUE:
-        parent_rule = (MatchRule(startswith=f"{sv.parent} "),) if sv.parent else ()
-        parent_rules: tuple[MatchRule, ...] = parent_rule
-        if sv.parent in {"request-dialin", "accept-dialin"}:
-            parent_rules = (MatchRule(startswith="vpdn-group "), MatchRule(equals=sv.parent))
-        extra.append(
-            IdempotentCommandsRule(match_rules=(*parent_rules, MatchRule(re_search=sv.pattern)))
-        )
-    base.rules = base.rules.model_copy(
-        update={
-            "indentation": 1,
-            "post_load_callbacks": [],
-            "per_line_sub": [],
-            "idempotent_commands": [*base.rules.idempotent_commands, *extra],
-        }
-    )
-    return base
-
-
 def _hconfig(lines: Iterable[Line]) -> Any:
     """An HConfig of the lines; a line repeated in one section is kept once.
 
     (hier_config raises DuplicateChildError on a repeated child; IOS stores the
-    line once anyway.) Numbered-ACL lines and ordered sections are left out:
-    iosgen rewrites them itself.
+    line once anyway.) Numbered-ACL lines are left out: iosgen rewrites them itself.
     """
     from hier_config import HConfig
+
+    from iosgen.ios.driver import driver
 
     root = HConfig(driver())
 
@@ -279,12 +79,8 @@ def _hconfig(lines: Iterable[Line]) -> Any:
             if line.children:
                 add(node, line.children)
 
-    add(root, (ln for ln in lines if not _rewritten(ln.text)))
+    add(root, (ln for ln in lines if numbered_acl(ln.text) is None))
     return root
-
-
-def _rewritten(text: str) -> bool:
-    return numbered_acl(text) is not None or ordered_section(text)
 
 
 # --- steps ---------------------------------------------------------------------------------
@@ -332,14 +128,10 @@ class _Step:
 
 
 def _negation(text: str, parent: str | None) -> str:
-    """`no <text>`, shortened where IOS wants the short form; `no X` becomes `X`."""
-    if text.startswith("no "):
-        return text[3:]
-    scope = _scope(parent)
-    for rule in SHORT_NEGATIONS:
-        if rule.parent == scope and (m := re.match(rule.keep, text)):
-            return f"no {m.group(0)}"
-    return f"no {text}"
+    """`no <text>`, shortened where IOS wants the short form (ios.driver); `no X` is `X`."""
+    from iosgen.ios.driver import negation
+
+    return negation(text, (parent,) if parent else ())
 
 
 def _may_undo(text: str, parent: str | None) -> bool:
@@ -369,7 +161,7 @@ def _unwanted_undo(
 
 
 def _all_refs(line: Line) -> set[Obj]:
-    out = _objects(line.text, REFERENCES)
+    out = referenced(line.text)
     for child in line.children:
         out |= _all_refs(child)
     return out
@@ -389,14 +181,14 @@ def _section_commands(
         if child.text in handled or _unwanted_undo(child.text, running, intended, parent):
             continue
         text = child.text
-        run_child = _find(running, text)
+        run_child = _find(running, text, intended)
         if run_child is not None:  # a negation of a running line (hier_config typed `no ` + it)
             if not _may_undo(run_child.text, parent):
                 continue
             text = _negation(run_child.text, parent)
             step.derefs |= _all_refs(run_child)
         else:
-            step.refs |= _objects(text, REFERENCES)
+            step.refs |= referenced(text)
         step.commands.append(Command(text, depth, parent))
         if child.children:
             sub = _find_section(running, child.text)
@@ -404,9 +196,9 @@ def _section_commands(
             _section_commands(child, sub, depth + 1, child.text, step, want)
     for command in list_commands:
         if command.startswith("no "):
-            step.derefs |= _objects(command[3:], REFERENCES)
+            step.derefs |= referenced(command[3:])
         else:
-            step.refs |= _objects(command, REFERENCES)
+            step.refs |= referenced(command)
         step.commands.append(Command(command, depth, parent))
 
 
@@ -461,27 +253,56 @@ class _Removal:
     children: tuple[()] = ()
 
 
-# The children of a Line by text, per remediate() call and thread: a lookup per delta
-# line must not scan the section (10,000 route-maps).
+# The children of a Line by text and by how hier_config types their removal, per
+# remediate() call and thread: a lookup per delta line must not scan the section
+# (10,000 route-maps).
 _LOCAL = threading.local()
 
 
-def _children(section: Line) -> dict[str, Line]:
-    cache: dict[int, tuple[Line, dict[str, Line]]] | None = getattr(_LOCAL, "index", None)
+@dataclass(frozen=True, slots=True)
+class _Index:
+    section: Line
+    by_text: dict[str, Line]
+    by_negation: dict[str, list[Line]]
+
+
+def _build_index(section: Line) -> _Index:
+    by_negation: dict[str, list[Line]] = defaultdict(list)
+    parent = section.text or None
+    for child in section.children:
+        if not child.text.startswith("no "):
+            by_negation[_negation(child.text, parent)].append(child)
+    # the first one of a text wins
+    return _Index(section, {c.text: c for c in reversed(section.children)}, by_negation)
+
+
+def _index(section: Line) -> _Index:
+    cache: dict[int, _Index] | None = getattr(_LOCAL, "index", None)
     if cache is None:
-        return {c.text: c for c in reversed(section.children)}
+        return _build_index(section)
     hit = cache.get(id(section))
-    if hit is None or hit[0] is not section:
-        hit = (section, {c.text: c for c in reversed(section.children)})  # first one wins
-        cache[id(section)] = hit
-    return hit[1]
+    if hit is None or hit.section is not section:
+        hit = cache[id(section)] = _build_index(section)
+    return hit
 
 
-def _find(running: Line | None, delta_text: str) -> Line | None:
-    """The running line a delta line negates (`no <its text>`), if it is one."""
+def _children(section: Line) -> dict[str, Line]:
+    return _index(section).by_text
+
+
+def _find(running: Line | None, delta_text: str, intended: Line | None) -> Line | None:
+    """The running line a delta line negates (hier_config typed ios.driver.negation of it).
+
+    Two lines may share a short negation (`username ivan ...` twice): the one negated is
+    one the intended section does not have.
+    """
     if running is None or not delta_text.startswith("no "):
         return None
-    return _children(running).get(delta_text[3:])
+    lines = _index(running).by_negation.get(delta_text, ())
+    if len(lines) > 1 and intended is not None:
+        wanted = _children(intended)
+        lines = [ln for ln in lines if ln.text not in wanted] or lines
+    return lines[0] if lines else None
 
 
 def _find_section(running: Line | None, text: str) -> Line | None:
@@ -491,7 +312,8 @@ def _find_section(running: Line | None, text: str) -> Line | None:
 
 
 def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]:
-    """Numbered and named ACLs whose entries differ in any way: rewritten whole."""
+    """Numbered ACLs whose entries differ in any way: rewritten whole (hier_config would
+    negate the one entry, and `no access-list 10 permit ...` deletes all of list 10)."""
     steps: list[_Step] = []
 
     def numbered(lines: Sequence[Line]) -> dict[str, list[str]]:
@@ -516,21 +338,31 @@ def _acl_steps(intended: Sequence[Line], running: Sequence[Line]) -> list[_Step]
         commands += [Command(e) for e in entries]
         steps.append(_Step(commands, True, {obj}, set(), set(), set()))
 
-    want_named = {ln.text: ln for ln in intended if ordered_section(ln.text)}
-    have_named = {ln.text: ln for ln in running if ordered_section(ln.text)}
-    for text, line in want_named.items():
-        old = have_named.get(text)
-        if old is not None and old.children == line.children:
+    return steps
+
+
+def _named_acl_steps(
+    named: Sequence[Any], intended: Sequence[Line], running: Sequence[Line]
+) -> list[_Step]:
+    """Named ACLs as hier_config's sectional overwrite (ios.driver) gives them: whole.
+
+    The delta holds `no ip access-list standard MGMT` and the whole new section for
+    a changed one; one step types both, the removal first, so the list is never
+    deleted after it is written. Rewrites go in the intended order, removals after.
+    """
+    rewrite = {c.text: c for c in named if not c.text.startswith("no ")}
+    dropped = {c.text[3:] for c in named if c.text.startswith("no ")}
+    steps: list[_Step] = []
+    for text in dict.fromkeys(ln.text for ln in intended if ordered_section(ln.text)):
+        if (section := rewrite.get(text)) is None:
             continue
-        commands = [Command(f"no {text}")] if old is not None else []
+        commands = [Command(f"no {text}")] if text in dropped else []
         commands.append(Command(text))
-        commands += [Command(c.text, 1, text) for c in line.children]
-        steps.append(_Step(commands, True, _objects(text, DEFINES), set(), set(), set()))
-    for text in have_named:
-        if text not in want_named:
-            steps.append(
-                _Step([Command(f"no {text}")], False, set(), _objects(text, DEFINES), set(), set())
-            )
+        commands += [Command(c.text, 1, text) for c in section.children]
+        steps.append(_Step(commands, True, defined(text), set(), set(), set()))
+    for text in dict.fromkeys(ln.text for ln in running if ordered_section(ln.text)):
+        if text in dropped and text not in rewrite:
+            steps.append(_Step([Command(f"no {text}")], False, set(), defined(text), set(), set()))
     return steps
 
 
@@ -555,24 +387,28 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
     want_root = Line("", intended.lines)
     steps = _release_subnets(intended.lines, running.lines)
     steps += _acl_steps(intended.lines, running.lines)
+    named = [c for c in delta.children if ordered_section(c.text.removeprefix("no "))]
+    steps += _named_acl_steps(named, intended.lines, running.lines)
     order = {ln.text: i for i, ln in enumerate(running.lines)}
     negations: list[tuple[int, Any]] = [(order[t], _Removal(f"no {t}")) for t in gone]
     rest: list[Any] = []
     for child in delta.children:
-        run_line = _find(run_root, child.text)
+        if ordered_section(child.text.removeprefix("no ")):
+            continue
+        run_line = _find(run_root, child.text, want_root)
         if run_line is not None:
             negations.append((order.get(run_line.text, -1), child))
         else:
             rest.append(child)
     # hier_config lists its negations first, in the router's order: so do these
     for child in [c for _i, c in sorted(negations, key=lambda x: x[0])] + rest:
-        run_line = _find(run_root, child.text)
+        run_line = _find(run_root, child.text, want_root)
         if run_line is not None and not _may_undo(run_line.text, None):
             continue
         if _unwanted_undo(child.text, run_root, want_root, None):
             continue
         if run_line is not None:
-            deletes = _objects(run_line.text, DEFINES)
+            deletes = defined(run_line.text)
             text = _negation(run_line.text, None)
             positive = run_line.text.startswith("no ")  # `no cdp run` removed = `cdp run` typed
             commands = [Command(text)]
@@ -584,9 +420,9 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
         step = _Step(
             [*_clear_first(child.text, running.lines), Command(child.text)],
             True,
-            _objects(child.text, DEFINES),
+            defined(child.text),
             set(),
-            _objects(child.text, REFERENCES),
+            referenced(child.text),
             set(),
         )
         if child.children:
@@ -605,7 +441,7 @@ def _steps(intended: IosConfig, running: IosConfig) -> list[_Step]:
     # (`no route-map VPN permit 20` while `route-map VPN permit 10` stays deletes nothing).
     kept: set[Obj] = set()
     for line in intended.lines:
-        kept |= _objects(line.text, DEFINES)
+        kept |= defined(line.text)
     for step in steps:
         step.deletes -= kept
     return steps

@@ -138,46 +138,63 @@ class Config:
         if cmd.kind == "enter":
             return self._enter(cmd, words, m.negated, stack, container)
         if cmd.kind == "toggle":
-            self._remove(container, lambda ln: ln.cmd is cmd)
-            state = not m.negated
-            if state != cmd.default:
-                container.append(Line(cmd, words, not state))
-            if cmd.action == "pwenc" and state:
-                self._encrypt_all()
-            if cmd.action == "aaa" and state and self.value("aaa", "session-id") is None:
-                session = _cmd("config", "aaa session-id {common|unique}")
-                self.root.append(Line(session, ["aaa", "session-id", "common"]))
-            return Outcome()
+            return self._apply_toggle(cmd, words, m.negated, container)
         if cmd.kind == "acl":
-            ident = tuple(words[:2])
-            if m.negated:
-                self._remove(container, lambda ln: tuple(ln.words[:2]) == ident)
-                return Outcome()
-            words = _normalise_acl(words)
-            if not any(ln.words == words for ln in container):
-                container.append(Line(cmd, words))
-            return Outcome()
+            return self._apply_acl(cmd, words, m.negated, container)
         if cmd.kind == "list":
             return self._apply_list(cmd, words, m.negated, container)
         # "set" / "multi"
         if m.negated:
-            if cmd.kind == "multi":
-                n = len(words)
-                self._remove(container, lambda ln: ln.cmd.kind == "multi" and ln.words[:n] == words)
-            else:
-                ident = cmd.identity(words)
-                n = len(words)
-                self._remove(
-                    container,
-                    lambda ln: (
-                        ln.identity() == ident
-                        or (m.partial and not cmd.slot and ln.words[:n] == words)
-                    ),
-                )
-            if cmd.action == "vpdn_protocol":
-                # Removing the tunnel protocol removes what depends on it (VPDN cmd ref).
-                self._remove(container, lambda ln: ln.cmd.action == "needs_protocol")
+            return self._apply_negated(m, words, container)
+        return self._apply_set(cmd, words, stack, container)
+
+    def _apply_toggle(
+        self, cmd: Cmd, words: list[str], negated: bool, container: list[Line]
+    ) -> Outcome:
+        self._remove(container, lambda ln: ln.cmd is cmd)
+        state = not negated
+        if state != cmd.default:
+            container.append(Line(cmd, words, not state))
+        if cmd.action == "pwenc" and state:
+            self._encrypt_all()
+        if cmd.action == "aaa" and state and self.value("aaa", "session-id") is None:
+            session = _cmd("config", "aaa session-id {common|unique}")
+            self.root.append(Line(session, ["aaa", "session-id", "common"]))
+        return Outcome()
+
+    def _apply_acl(
+        self, cmd: Cmd, words: list[str], negated: bool, container: list[Line]
+    ) -> Outcome:
+        ident = tuple(words[:2])
+        if negated:
+            self._remove(container, lambda ln: tuple(ln.words[:2]) == ident)
             return Outcome()
+        words = _normalise_acl(words)
+        if not any(ln.words == words for ln in container):
+            container.append(Line(cmd, words))
+        return Outcome()
+
+    def _apply_negated(self, m: Match, words: list[str], container: list[Line]) -> Outcome:
+        cmd = m.cmd
+        n = len(words)
+        if cmd.kind == "multi":
+            self._remove(container, lambda ln: ln.cmd.kind == "multi" and ln.words[:n] == words)
+        else:
+            ident = cmd.identity(words)
+            self._remove(
+                container,
+                lambda ln: (
+                    ln.identity() == ident or (m.partial and not cmd.slot and ln.words[:n] == words)
+                ),
+            )
+        if cmd.action == "vpdn_protocol":
+            # Removing the tunnel protocol removes what depends on it (VPDN cmd ref).
+            self._remove(container, lambda ln: ln.cmd.action == "needs_protocol")
+        return Outcome()
+
+    def _apply_set(
+        self, cmd: Cmd, words: list[str], stack: list[Line], container: list[Line]
+    ) -> Outcome:
         if cmd.action == "needs_protocol" and not any(
             ln.cmd.action == "vpdn_protocol" for ln in container
         ):
@@ -196,27 +213,31 @@ class Config:
             return Outcome()
         if words[0] == "username" and words[2:4] == ["privilege", "1"]:
             words = [*words[:2], *words[4:]]  # level 1 is the default: NVGEN leaves it out
-        if cmd.kind == "multi":
-            if not any(ln.words == words for ln in container):
-                container.append(Line(cmd, words))
-        else:
-            line = Line(cmd, words)
-            ident = line.identity()
-            # IOS changes an existing entry in place (a user's new secret keeps its spot).
-            for n, old in enumerate(container):
-                if old.identity() == ident:
-                    line.seq = old.seq
-                    container[n] = line
-                    self._remove(container, lambda ln: ln is not line and ln.identity() == ident)
-                    break
-            else:
-                container.append(line)
+        self._store(cmd, words, container)
         if cmd.action == "ipnat" and not any(
             ln.words == ["ip", "virtual-reassembly"] for ln in container
         ):
             vr = _cmd("config-if", "ip virtual-reassembly")
             container.append(Line(vr, ["ip", "virtual-reassembly"]))
         return Outcome()
+
+    def _store(self, cmd: Cmd, words: list[str], container: list[Line]) -> None:
+        """Add the line; a "set" line takes the place of the one with its identity."""
+        if cmd.kind == "multi":
+            if not any(ln.words == words for ln in container):
+                container.append(Line(cmd, words))
+            return
+        line = Line(cmd, words)
+        ident = line.identity()
+        # IOS changes an existing entry in place (a user's new secret keeps its spot).
+        for n, old in enumerate(container):
+            if old.identity() == ident:
+                line.seq = old.seq
+                container[n] = line
+                self._remove(container, lambda ln: ln is not line and ln.identity() == ident)
+                break
+        else:
+            container.append(line)
 
     def _subnet_clash(self, words: list[str], here: Line) -> str | None:
         """`ip address A M` whose subnet another interface already has: refused."""

@@ -381,3 +381,44 @@ def test_duplex_and_speed_auto_are_hidden_defaults() -> None:
     full = "interface FastEthernet0/0\n ip address dhcp\n duplex full\n speed 100\n"
     assert _fix(auto, full)[0] == ["interface FastEthernet0/0", " no duplex full", " no speed 100"]
     assert _fix(full, bare)[0] == ["interface FastEthernet0/0", " duplex full", " speed 100"]
+
+
+MGMT = "ip access-list standard MGMT\n permit 192.0.2.10\n permit 192.0.2.20\n!\n"
+
+
+@pytest.mark.parametrize(
+    ("running_acl", "expected"),
+    [
+        (
+            "ip access-list standard MGMT\n permit 192.0.2.20\n permit 192.0.2.10\n!\n",
+            [
+                "no ip access-list standard MGMT",
+                "ip access-list standard MGMT",
+                " permit 192.0.2.10",
+                " permit 192.0.2.20",
+            ],
+        ),
+        ("", ["ip access-list standard MGMT", " permit 192.0.2.10", " permit 192.0.2.20"]),
+    ],
+    ids=["reordered", "missing"],
+)
+def test_named_acl_is_rewritten_whole_by_hier_config(running_acl: str, expected: list[str]) -> None:
+    """ios.driver.REWRITTEN_WHOLE: a sectional overwrite, the removal typed first."""
+    intended = base().replace("line vty", MGMT + "line vty")
+    running = base().replace("line vty", running_acl + "line vty")
+    assert fix(intended, running).remediation.lines() == expected
+
+
+def test_named_acl_only_on_the_router_is_removed_after_its_references() -> None:
+    """`no ip access-list standard MGMT` waits for ` no access-class MGMT in` on the vtys."""
+    running = base().replace("line vty 0 4\n", MGMT + "line vty 0 4\n access-class MGMT in\n")
+    lines = fix(base(), running).remediation.lines()
+    assert before(lines, " no access-class MGMT in", "no ip access-list standard MGMT"), lines
+
+
+def test_snmp_community_acl_is_deleted_after_the_community() -> None:
+    """ios.objects: `snmp-server community public RO 20` names ACL 20 (it was not seen)."""
+    acl = "access-list 20 permit 192.0.2.10\n"
+    running = base().replace("line vty", acl + "snmp-server community public RO 20\nline vty")
+    lines = fix(base(), running).remediation.lines()
+    assert before(lines, "no snmp-server community <redacted>", "no access-list 20"), lines

@@ -12,8 +12,18 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
+from iosgen.ios.objects import references_in
 from iosgen.lint.checks.config import Config, Line, interface_key
 from iosgen.lint.hit import Hit
+
+
+def _group_interfaces(config: Config, group: Line) -> Iterator[str]:
+    """Keys of the interfaces a vpdn-group names (`rotary-group 2`, `virtual-template 1`)."""
+    for child in group.descendants():
+        for ref, name in references_in(child.text, group.text):
+            key = interface_key(name)
+            if ref.kind == "interface" and key is not None and key in config.interfaces:
+                yield key
 
 
 def _pptp_groups(config: Config) -> list[Line]:
@@ -76,17 +86,10 @@ def _pptp_interfaces(config: Config) -> list[Line]:
     wanted: dict[str, Line] = {}
     for group, _m in config.matching(r"^vpdn-group ", top_only=True):
         pptp = group.has_child(r"^protocol pptp$")
-        for child in group.descendants():
-            words = child.words
-            if len(words) != 2 or not words[1].isdigit():
-                continue
-            name = {"rotary-group": "Dialer", "virtual-template": "Virtual-Template"}.get(words[0])
-            key = interface_key(f"{name}{words[1]}") if name else None
-            if key is None or key not in config.interfaces:
-                continue
+        for key in _group_interfaces(config, group):
             if pptp:
                 wanted.setdefault(key, config.interfaces[key])
-            elif name == "Dialer":
+            elif key.startswith("dialer"):
                 l2tp_dialers.add(key)
     for key, iface in config.interfaces.items():
         vpdn = key.startswith("dialer") and iface.has_child(r"^dialer vpdn$")
@@ -110,13 +113,9 @@ def check_server_pool(config: Config) -> Iterator[Hit]:
     for group in _pptp_groups(config):
         if not group.has_child(r"^accept-dialin$"):
             continue
-        for child in group.descendants():
-            words = child.words
-            if len(words) != 2 or words[0] != "virtual-template" or not words[1].isdigit():
-                continue
-            template = config.interfaces.get(f"virtual-template{words[1]}")
-            if template is not None:
-                yield from _pool_outside(config, template, pools)
+        for key in _group_interfaces(config, group):
+            if key.startswith("virtual-template"):
+                yield from _pool_outside(config, config.interfaces[key], pools)
 
 
 def _pool_outside(config: Config, template: Line, pools: dict[str, Line]) -> Iterator[Hit]:
