@@ -103,7 +103,7 @@ def check_build(
     golden = golden_path(root, build)
     if update:
         return _update(build, golden)
-    if build.platform == "ios":
+    if build.builder.single_file:
         if not golden.exists():
             return GoldenResult(build.hostname, golden, "missing")
         have = build.files[0].content
@@ -132,7 +132,7 @@ def check_build(
 
 def _update(build: Build, golden: Path) -> GoldenResult:
     """Rewrite only the golden files whose text changes; drop files a tree no longer has."""
-    if build.platform == "ios":
+    if build.builder.single_file:
         item = build.files[0]
         if golden.is_file() and golden.read_text() == item.content:
             return GoldenResult(build.hostname, golden, "unchanged")
