@@ -37,6 +37,7 @@ from iosgen.ios.config import IosConfig, Line
 from iosgen.ios.lines import (
     AUTOMATIC_LINES,
     HIDDEN_DEFAULTS,
+    ORDERED_SECTIONS,
     AutomaticLine,
     is_automatic,
     is_hidden_default,
@@ -72,7 +73,7 @@ def numbered_acl(text: str) -> str | None:
 
 def ordered_section(text: str) -> bool:
     """A section whose children IOS evaluates in order: `ip access-list standard NAME`."""
-    return text.startswith(("ip access-list ", "ipv6 access-list "))
+    return text.startswith(ORDERED_SECTIONS)
 
 
 # --- results ---------------------------------------------------------------------------

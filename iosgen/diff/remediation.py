@@ -40,8 +40,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from iosgen.diff.compare import HIDDEN_DEFAULTS, numbered_acl, ordered_section
+from iosgen.diff.compare import numbered_acl, ordered_section
 from iosgen.ios.config import IosConfig, Line, list_clause
+from iosgen.ios.lines import HIDDEN_DEFAULTS
 from iosgen.ios.objects import Obj, defined, referenced
 from iosgen.ios.secrets import mask_line
 
@@ -138,7 +139,7 @@ def _may_undo(text: str, parent: str | None) -> bool:
     """Whether a running line may be taken away; `no X` only where X is the known default.
 
     Taking `no X` away types `X`. That is right for a default IOS does not print
-    (`no cdp run` -> `cdp run`, compare.HIDDEN_DEFAULTS), where the intended config
+    (`no cdp run` -> `cdp run`, ios.lines.HIDDEN_DEFAULTS), where the intended config
     means X by leaving it out; anywhere else a missing `no X` in the intended config
     is no request for X (`no ip http secure-server` dropped by a template would turn
     the HTTPS server on): the line stays, reported as drift, and nothing is typed.

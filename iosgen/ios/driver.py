@@ -35,6 +35,8 @@ from hier_config.models import (
 from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
 from hier_config.platforms.driver_base import HConfigDriverRules
 
+from iosgen.ios.lines import ORDERED_SECTIONS
+
 # The sub-modes below a `vpdn-group`: their lines sit two levels deep.
 _VPDN_SUBMODES = frozenset({"request-dialin", "accept-dialin"})
 
@@ -154,11 +156,6 @@ SHORT_NEGATIONS: tuple[NegationSubRule, ...] = (
     _short("route-map", r"description"),
 )
 
-
-# Sections IOS evaluates top-down whose entries carry no sequence numbers on 12.4: one
-# entry more, less or moved is typed as the whole section again, after
-# `no ip access-list standard MGMT` (a new entry is always appended at the end).
-ORDERED_SECTIONS: tuple[str, ...] = ("ip access-list ", "ipv6 access-list ")
 
 REWRITTEN_WHOLE: tuple[SectionalOverwriteRule, ...] = (
     SectionalOverwriteRule(match_rules=(MatchRule(startswith=ORDERED_SECTIONS),)),

@@ -36,8 +36,10 @@ HEADER_COMMENTS: tuple[str, ...] = (
 # address 10` then `match ip address 20` print as `match ip address 10 20`, and
 # the order means nothing (any value matches). Parsed with their values sorted, so
 # two routers that got them in another order compare equal.
+# The longer prefix comes first: ` match ip address prefix-list LAN WAN` lists prefix-list
+# names, and read as `match ip address ` it would sort into `LAN WAN prefix-list`.
 LIST_VALUED: dict[str, tuple[str, ...]] = {
-    "route-map": ("match ip address ", "match interface "),
+    "route-map": ("match ip address prefix-list ", "match ip address ", "match interface "),
 }
 
 
@@ -130,3 +132,9 @@ def is_automatic(text: str, parent: str | None, intended: Iterable[str]) -> bool
             continue
         return True
     return False
+
+
+# Sections IOS evaluates top-down whose entries carry no sequence numbers on 12.4: one
+# entry more, less or moved is typed as the whole section again, after
+# `no ip access-list standard MGMT` (a new entry is always appended at the end).
+ORDERED_SECTIONS: tuple[str, ...] = ("ip access-list ", "ipv6 access-list ")

@@ -159,16 +159,11 @@ RUNNING = "hostname R\n!\naaa new-model\n!\nline vty 0 4\n transport input ssh\n
             "access-list 101 permit tcp any any eq 22",
             "interface FastEthernet0/1",
         ),
-        pytest.param(
+        (
             RUNNING + "!\nroute-map LAN permit 10\n match ip address prefix-list LAN\n!\n"
             "ip prefix-list LAN seq 5 permit 192.168.10.0/24\n",
             "ip prefix-list LAN seq 5 permit 192.168.10.0/24",
             "route-map LAN permit 10",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ios.lines.LIST_VALUED reads `prefix-list LAN` as two list values and "
-                "ios.config sorts them: ` match ip address LAN prefix-list`",
-            ),
         ),
     ],
     ids=["aaa-login-list", "class-map", "interface-acl", "prefix-list"],

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iosgen.ios.names import canonical_name, exists_implicitly
+from iosgen.ios.objects import IFNAME as IFNAME
 
 # An interface name as it may appear in a command: `Dialer2`, `FastEthernet0/0`, `Dialer 2`.
-IFNAME = r"[A-Za-z][A-Za-z\-]*\s?\d+(?:[/:.]\d+)*"
 
 
 def interface_key(name: str) -> str | None:
