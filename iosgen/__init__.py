@@ -25,7 +25,7 @@ _WHERE: dict[str, str] = {
     "Inventory": "iosgen.model.inventory",
     "load_inventory": "iosgen.model.inventory",
     "Site": "iosgen.model.site",
-    "Platform": "iosgen.model.site",  # arriving (helper "model"): not in __all__ yet
+    "Platform": "iosgen.model.platform",  # arriving (helper "model"): not in __all__ yet
     # build/: Site -> Build
     "Build": "iosgen.build",
     "BuiltFile": "iosgen.build",
