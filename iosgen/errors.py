@@ -127,3 +127,9 @@ class CommandError(DeviceError):
         super().__init__(host, f"{command!r} failed: {_first_line(answer)}")
         self.command = command
         self.answer = answer
+
+
+class CommitError(DeviceError):
+    """The lines were accepted, but the router does not run the candidate afterwards."""
+
+    exit_code = EXIT_FINDINGS

@@ -262,7 +262,7 @@ def _from_rollback_point(
             return run.outcome(Status.ABORTED, Final.OLD, f"{message}; nothing sent")
 
     # -- send ------------------------------------------------------------------------------
-    typed = _nat_retyped(send_form(remediation_lines), run.base, run.notes)
+    typed = nat_retyped(send_form(remediation_lines), run.base, run.notes)
     lines = [text for text, _ in typed]
     parents = [parent for _, parent in typed]
     run.touched = True
@@ -541,7 +541,7 @@ def _archive_block(config: str) -> list[str]:
     return out
 
 
-def _nat_retyped(
+def nat_retyped(
     typed: list[tuple[str, str | None]], before: str | None, notes: list[str]
 ) -> list[tuple[str, str | None]]:
     """A dynamic NAT mapping re-typed with other words: `no <old mapping>` first.
@@ -579,6 +579,7 @@ __all__ = [
     "PushRun",
     "apply_plan",
     "delete_quietly",
+    "nat_retyped",
     "rollback",
     "send_form",
     "stamp",

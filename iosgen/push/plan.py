@@ -212,8 +212,8 @@ class Confirmation:
 
     @property
     def held(self) -> list[PushOutcome]:
-        """Reported as they are, never sent."""
-        return [*self.refused, *self.settled]
+        """Reported, never sent: the refused ones as the push would report them."""
+        return [*(as_refused(p) for p in self.refused), *self.settled]
 
     @property
     def expected(self) -> dict[str, tuple[str, ...]]:
