@@ -218,6 +218,22 @@ class IOS124Driver:
         if self._reload:
             dev.reload_cancel()
             self._reload = False
+        if self._before is not None and not _same(self._before, dev.running_config()):
+            raise CommitError(
+                self.target.hostname,
+                f"after `configure replace flash:{self.rollback_file} force` the config "
+                "still differs from the one before the commit",
+            )
+
+
+def _same(before: str, now: str) -> bool:
+    """The same config, the volatile header (`! Last configuration change ...`) aside."""
+    from iosgen.diff.audit import audit_text
+    from iosgen.ios.config import significant_lines
+
+    if significant_lines(before) == significant_lines(now):
+        return True
+    return audit_text("", before, now).status == "in_sync"
 
 
 __all__ = ["ROLLBACK_PREFIX", "Candidate", "IOS124Driver"]
