@@ -12,7 +12,11 @@ from iosgen.errors import DeviceError
 from iosgen.ios.config import significant_lines
 from iosgen.model.targets import Target
 
-MERGE = "interface FastEthernet0/1\n description driver test\nusername bob privilege 1 password 0 hunter2"
+MERGE = (
+    "interface FastEthernet0/1\n"
+    " description driver test\n"
+    "username bob privilege 1 password 0 hunter2"  # the secret compare_config masks
+)
 
 
 @pytest.fixture
