@@ -83,6 +83,7 @@ class PushPlan:
     net: Net = Net.NONE
     replace_ok: bool = True  # the image has `configure replace` (else: rollback by reload)
     archive_first: bool = False  # the archive block goes alone first, so `time N` works
+    image: str = ""  # the model's IOS image, `12.4(25d)`: it chose the net
 
     @property
     def in_sync(self) -> bool:
@@ -114,7 +115,7 @@ class PushPlan:
     @property
     def reload_reason(self) -> str:
         if not self.replace_ok:
-            return "image has no `configure replace`"
+            return f"image {self.image} has no `configure replace`"
         return "the model has no `archive` / `path`, which `time N` needs"
 
 
@@ -195,6 +196,7 @@ def plan_push(
         net=net,
         replace_ok=can_replace(site.hardware.image),
         archive_first=archive_first,
+        image=site.hardware.image,
     )
 
 

@@ -157,3 +157,12 @@ def test_as_refused_says_how_many_lines() -> None:
     refused = as_refused(outcome("B", Status.PLANNED, ("a", "b")))
     assert dataclasses.astuple(refused)[1:3] == (Status.REFUSED, Final.OLD)
     assert refused.message == refusal_message(2)
+
+
+def test_an_image_without_configure_replace_rolls_back_by_reload(itd: Site) -> None:
+    old = itd.model_copy(
+        update={"hardware": itd.hardware.model_copy(update={"image": "12.2(15)T"})}
+    )
+    p = plan(old, without_lan_description(old))
+    assert (p.net, p.replace_ok, p.needs_reload_check) == (Net.RELOAD, False, True)
+    assert p.reload_reason == "image 12.2(15)T has no `configure replace`"
