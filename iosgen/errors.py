@@ -73,3 +73,63 @@ class DeviceError(IosgenError):
     def __init__(self, host: str, message: str, hint: str | None = None) -> None:
         super().__init__(f"{host}: {message}", hint)
         self.host = host
+
+
+class HostKeyError(DeviceError):
+    """The router's SSH host key is unknown (and not accepted) or has changed."""
+
+
+class AuthError(DeviceError):
+    """Login or enable was refused."""
+
+
+class SessionLost(DeviceError):
+    """The SSH session ended (or stopped answering) in the middle of a command."""
+
+
+def _first_line(answer: str) -> str:
+    """The line of IOS's answer worth printing: the last one (`% Invalid input ...`)."""
+    return answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
+
+
+class ConfigLineError(DeviceError):
+    """IOS refused a config line, or answered it with a dialogue iosgen does not know.
+
+    `answer` is exactly what IOS printed after the echo of the line.
+    """
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(
+        self, host: str, line: str, answer: str, sent: int, question: bool = False
+    ) -> None:
+        # the message is printed: the line's secret, if it has one, is not
+        from iosgen.ios.secrets import redact_line
+
+        first = _first_line(answer)
+        shown = redact_line(line.strip())
+        if question:
+            message = f"IOS asked a question iosgen has no answer for after {shown!r}: {first}"
+        else:
+            message = f"IOS refused {shown!r}: {first}"
+        super().__init__(host, message)
+        self.line = line
+        self.answer = answer
+        self.sent = sent  # lines IOS accepted before this one
+
+
+class CommandError(DeviceError):
+    """An exec command (copy, delete, configure replace, ...) failed; `answer` is IOS's."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, host: str, command: str, answer: str) -> None:
+        super().__init__(host, f"{command!r} failed: {_first_line(answer)}")
+        self.command = command
+        self.answer = answer
+
+
+class CommitError(DeviceError):
+    """The lines were accepted, but the router does not run the candidate afterwards."""
+
+    exit_code = EXIT_FINDINGS

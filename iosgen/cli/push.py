@@ -38,12 +38,9 @@ def _say(text: str) -> None:
 
 
 def _plan_lines(outcome: PushOutcome) -> list[str]:
-    out = [f"{outcome.host}: {len(outcome.lines)} line(s) to send"]
-    out += [f"  {line}" for line in outcome.lines]
-    if outcome.refusals:
-        out.append("  on the management path (refused without --force):")
-        out += [f"    {r}" for r in outcome.refusals]
-    return out
+    from iosgen.push.plan import plan_lines
+
+    return plan_lines(outcome)
 
 
 def _details(outcome: PushOutcome) -> list[str]:
@@ -164,7 +161,8 @@ def _run(
 ) -> int:
     """Plan, confirm, push, report; returns the exit code."""
     from iosgen.model.targets import resolve_targets
-    from iosgen.push import Status, exit_code, plan_fleet, push_fleet
+    from iosgen.push import exit_code, plan_fleet, push_fleet
+    from iosgen.push.plan import confirmation, ordered
     from iosgen.push.signals import received
 
     dry_run, force = options.dry_run, options.force
@@ -183,39 +181,25 @@ def _run(
     # hosts the plan already settled (refused, in sync, unreachable): reported, never sent
     held: list[PushOutcome] = []
     if dry_run or not yes:
-        plans = plan_fleet(jobs, options, workers=workers)
-        todo = [p for p in plans if p.status is Status.PLANNED and (force or not p.refusals)]
-        if dry_run or not todo or received():
-            if not dry_run:
-                plans = [_refused(p) if p.status is Status.PLANNED else p for p in plans]
+        asked = confirmation(plan_fleet(jobs, options, workers=workers), force)
+        if dry_run or not asked.todo or received():
+            plans = list(asked.plans) if dry_run else asked.without_question()
             _emit(plans, fmt, plan=dry_run)
             return exit_code(plans)
         if text:
-            _print(
-                "\n".join(
-                    line
-                    for p in plans
-                    for line in (_plan_lines(p) if p.status is Status.PLANNED else _details(p))
-                )
-            )
-        refused = [_refused(p) for p in plans if p.status is Status.PLANNED and p not in todo]
-        if refused:
-            _say(f"refused without --force: {', '.join(p.host for p in refused)}")
-        held = refused + [p for p in plans if p.status is not Status.PLANNED]
-        try:
-            ok = typer.confirm(f"Push to {len(todo)} router(s)?", default=False, err=True)
-        except (typer.Abort, KeyboardInterrupt, OSError):
-            ok = False
-        if not ok:
+            _print("\n".join(line for p in asked.plans for line in _shown(p)))
+        if asked.refused:
+            _say(f"refused without --force: {', '.join(p.host for p in asked.refused)}")
+        held = asked.held
+        if not _confirmed(len(asked.todo)):
             _say("not confirmed: nothing sent")
             return EXIT_FINDINGS
-        expected = {p.host: p.lines for p in todo}
+        expected = asked.expected
         jobs = [j for j in jobs if j[0].hostname in expected]
     outcomes = push_fleet(
         jobs, options, workers=workers, canary=canary, expected=expected, on_done=done
     )
-    order = {site.hostname: i for i, site in enumerate(sites)}
-    outcomes = sorted([*outcomes, *held], key=lambda o: order.get(o.host, len(order)))
+    outcomes = ordered([*outcomes, *held], sites)
     _emit(outcomes, fmt, plan=False)
     return exit_code(outcomes)
 
@@ -231,14 +215,18 @@ def _print(text: str) -> None:
             os.dup2(devnull, sys.stdout.fileno())
 
 
-def _refused(plan: PushOutcome) -> PushOutcome:
-    """A planned push with lines on the management path, as the push would report it."""
-    from dataclasses import replace
-
+def _shown(outcome: PushOutcome) -> list[str]:
+    """A plan before the question: its lines if planned, else what settled it."""
     from iosgen.push import Status
-    from iosgen.push.flow import refusal_message
 
-    return replace(plan, status=Status.REFUSED, message=refusal_message(len(plan.refusals)))
+    return _plan_lines(outcome) if outcome.status is Status.PLANNED else _details(outcome)
+
+
+def _confirmed(count: int) -> bool:
+    try:
+        return typer.confirm(f"Push to {count} router(s)?", default=False, err=True)
+    except (typer.Abort, KeyboardInterrupt, OSError):
+        return False
 
 
 def _emit(outcomes: Sequence[PushOutcome], fmt: str, plan: bool) -> None:

@@ -16,10 +16,8 @@ paramiko's exceptions become `DeviceError`s naming the host.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import functools
-import hashlib
 import re
 import select
 import time
@@ -29,7 +27,23 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from iosgen.errors import DeviceError
+from iosgen.device.hostkeys import (
+    DEFAULT_KNOWN_HOSTS,
+    KeyCheck,
+    connection_class,
+    fingerprint,
+    host_keys,
+    remember_key,
+)
+from iosgen.device.sessionlog import redacting_log
+from iosgen.errors import (
+    AuthError,
+    CommandError,
+    ConfigLineError,
+    DeviceError,
+    HostKeyError,
+    SessionLost,
+)
 from iosgen.ios.dialogs import (
     DIALOGS,
     ENABLE_REFUSED_RE,
@@ -42,56 +56,6 @@ from iosgen.ios.dialogs import (
 )
 from iosgen.ios.secrets import redact_line
 from iosgen.model.targets import Target
-
-DEFAULT_KNOWN_HOSTS = Path.home() / ".iosgen" / "known_hosts"
-
-
-class HostKeyError(DeviceError):
-    """The router's SSH host key is unknown (and not accepted) or has changed."""
-
-
-class AuthError(DeviceError):
-    """Login or enable was refused."""
-
-
-class SessionLost(DeviceError):
-    """The SSH session ended (or stopped answering) in the middle of a command."""
-
-
-class ConfigLineError(DeviceError):
-    """IOS refused a config line, or answered it with a dialogue iosgen does not know.
-
-    `answer` is exactly what IOS printed after the echo of the line.
-    """
-
-    exit_code = 1
-
-    def __init__(
-        self, host: str, line: str, answer: str, sent: int, question: bool = False
-    ) -> None:
-        # the message is printed: the line's secret, if it has one, is not
-        first = answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
-        shown = redact_line(line.strip())
-        if question:
-            message = f"IOS asked a question iosgen has no answer for after {shown!r}: {first}"
-        else:
-            message = f"IOS refused {shown!r}: {first}"
-        super().__init__(host, message)
-        self.line = line
-        self.answer = answer
-        self.sent = sent  # lines IOS accepted before this one
-
-
-class CommandError(DeviceError):
-    """An exec command (copy, delete, configure replace, ...) failed; `answer` is IOS's."""
-
-    exit_code = 1
-
-    def __init__(self, host: str, command: str, answer: str) -> None:
-        first = answer.strip().splitlines()[-1] if answer.strip() else "(no answer)"
-        super().__init__(host, f"{command!r} failed: {first}")
-        self.command = command
-        self.answer = answer
 
 
 class LineAnswer(NamedTuple):
@@ -121,123 +85,6 @@ class DeviceOptions:
     connect_retries: int = 1
 
 
-def _host_key_name(host: str, port: int) -> str:
-    return host if port == 22 else f"[{host}]:{port}"
-
-
-def fingerprint(key: Any) -> str:
-    digest = hashlib.sha256(key.asbytes()).digest()
-    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
-
-
-@dataclass
-class _KeyCheck:
-    """What the host-key check saw; netmiko turns paramiko's exceptions into timeouts."""
-
-    accept: bool
-    new_key: Any = None
-    unknown_key: Any = None
-    changed_key: Any = None
-
-
-def _connection_class() -> Any:
-    """netmiko's IOS driver with our host keys and a fast close (loaded lazily: heavy)."""
-    import logging
-
-    import paramiko
-
-    # paramiko's transport thread logs "Socket exception: Broken pipe" when a router
-    # drops the session; with no handler Python prints that on stderr. The drop is
-    # reported as a SessionLost where it matters.
-    logging.getLogger("paramiko").addHandler(logging.NullHandler())
-    from netmiko.cisco.cisco_ios import CiscoIosSSH
-
-    class _Policy(paramiko.MissingHostKeyPolicy):  # type: ignore[misc]
-        def __init__(self, check: _KeyCheck) -> None:
-            self.check = check
-
-        def missing_host_key(self, client: Any, hostname: str, key: Any) -> None:
-            if not self.check.accept:
-                self.check.unknown_key = key
-                raise paramiko.SSHException(f"unknown host key {fingerprint(key)}")
-            self.check.new_key = key
-            client.get_host_keys().add(hostname, key.get_name(), key)
-
-    class _Client(paramiko.SSHClient):  # type: ignore[misc]
-        def __init__(self, check: _KeyCheck) -> None:
-            super().__init__()
-            self.check = check
-
-        def connect(self, *args: Any, **kwargs: Any) -> None:
-            try:
-                super().connect(*args, **kwargs)
-            except paramiko.BadHostKeyException as exc:
-                self.check.changed_key = exc.key
-                raise
-
-    class PinnedIosSSH(CiscoIosSSH):
-        """Builds its paramiko client from our pinned keys instead of ~/.ssh."""
-
-        def __init__(self, *args: Any, iosgen_keys: Any, iosgen_check: _KeyCheck, **kw: Any):
-            self._iosgen_keys = iosgen_keys
-            self._iosgen_check = iosgen_check
-            super().__init__(*args, **kw)
-
-        def _build_ssh_client(self) -> Any:
-            client = _Client(self._iosgen_check)
-            for hostname, keys in self._iosgen_keys.items():
-                for key_type, key in keys.items():
-                    client.get_host_keys().add(hostname, key_type, key)
-            client.set_missing_host_key_policy(_Policy(self._iosgen_check))
-            return client
-
-        def _try_session_preparation(self, force_data: bool = True) -> None:
-            try:
-                _prepare_session(self, self.host, float(self.conn_timeout) + 5.0)
-            except Exception:
-                self.disconnect()
-                raise
-
-        def cleanup(self, command: str = "exit") -> None:
-            # netmiko checks the mode first (a round trip); iosgen always leaves
-            # config mode itself, so `exit` ends the exec session at once.
-            with contextlib.suppress(Exception):
-                self.write_channel(command + self.RETURN)
-
-    return PinnedIosSSH
-
-
-def _redacting_log(path: Path, hide: tuple[str, ...]) -> Any:
-    """A netmiko SessionLog that writes whole lines, each passed through `redact_line`."""
-    from netmiko.session_log import SessionLog
-
-    from iosgen.ios.secrets import redact_line
-
-    class _Log(SessionLog):
-        def __init__(self) -> None:
-            # append: a push that reconnects to roll back keeps the lines it sent first
-            super().__init__(file_name=str(path), file_mode="append", no_log={})
-            self._pending = ""
-
-        def _redact(self, text: str) -> str:
-            return "\n".join(redact_line(line, hide) for line in text.split("\n"))
-
-        def write(self, data: str) -> None:
-            self._pending += data
-            head, sep, tail = self._pending.rpartition("\n")
-            if sep and self.session_log is not None:
-                self._write(self._redact(head + sep))
-                self._pending = tail
-
-        def close(self) -> None:
-            if self._pending and self.session_log is not None:
-                self._write(self._redact(self._pending))
-            self._pending = ""
-            super().close()
-
-    return _Log()
-
-
 class Device:
     """A context manager around one SSH session in enable mode."""
 
@@ -254,39 +101,6 @@ class Device:
 
     # -- connection -----------------------------------------------------------------
 
-    def _host_keys(self) -> Any:
-        import paramiko
-
-        keys = paramiko.HostKeys()
-        known = self.options.known_hosts
-        if known is not None and known.exists():
-            keys.load(str(known))
-        if self.target.host_key:
-            key_type, _, blob = self.target.host_key.strip().partition(" ")
-            entry = paramiko.hostkeys.HostKeyEntry.from_line(
-                f"{_host_key_name(self.target.host, self.target.port)} {key_type} {blob.split()[0]}"
-            )
-            if entry is not None:
-                for name in entry.hostnames:
-                    # The targets file is the authority for this address: it replaces
-                    # whatever an older known-hosts entry said.
-                    keys.pop(name, None)
-                    keys.add(name, entry.key.get_name(), entry.key)
-        return keys
-
-    def _remember_key(self, key: Any) -> None:
-        import paramiko
-
-        known = self.options.known_hosts
-        if known is None:
-            return
-        known.parent.mkdir(parents=True, exist_ok=True)
-        keys = paramiko.HostKeys()
-        if known.exists():
-            keys.load(str(known))
-        keys.add(_host_key_name(self.target.host, self.target.port), key.get_name(), key)
-        keys.save(str(known))
-
     def connect(self) -> Device:
         for attempt in range(self.options.connect_retries + 1):
             try:
@@ -300,13 +114,13 @@ class Device:
     def _connect_once(self) -> Device:
         from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
 
-        conn_class = _connection_class()
-        check = _KeyCheck(self.options.accept_new_host_key)
+        conn_class = connection_class(_prepare_session)
+        check = KeyCheck(self.options.accept_new_host_key)
         t = self.target
         hide = tuple(
             v for v in (t.password.reveal(), t.enable_secret and t.enable_secret.reveal()) if v
         ) + tuple(self.options.hide)
-        log = _redacting_log(self.options.session_log, hide) if self.options.session_log else None
+        log = redacting_log(self.options.session_log, hide) if self.options.session_log else None
         try:
             self.conn = conn_class(
                 host=t.host,
@@ -321,7 +135,7 @@ class Device:
                 use_keys=False,
                 allow_agent=False,
                 session_log=log,
-                iosgen_keys=self._host_keys(),
+                iosgen_keys=host_keys(t, self.options.known_hosts),
                 iosgen_check=check,
             )
         except NetmikoAuthenticationException:
@@ -350,7 +164,7 @@ class Device:
                 raise _TransientConnectError(self.name, self._unreachable(exc)) from None
             raise
         if check.new_key is not None:
-            self._remember_key(check.new_key)
+            remember_key(t, self.options.known_hosts, check.new_key)
         with contextlib.suppress(Exception):
             self.local_address = str(self.conn.remote_conn.get_transport().sock.getsockname()[0])
         self._enable()
@@ -691,36 +505,57 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return out
 
 
-def _connect_reason(exc: BaseException, timeout: float) -> str:
-    """One short reason for a failed connection: refused, timed out, no route, no name,
-    closed before SSH started, SSH negotiation failed."""
+def _socket_reason(cause: BaseException) -> str | None:
+    """A socket error that says it all: no such name, refused, no route."""
     import errno
     import socket
 
-    causes = _causes(exc)
+    if isinstance(cause, socket.gaierror):
+        return f"the host name does not resolve ({cause.strerror or cause})"
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused (nothing listens on that port)"
+    if isinstance(cause, OSError) and cause.errno in {errno.EHOSTUNREACH, errno.ENETUNREACH}:
+        return f"no route to the host ({cause.strerror})"
+    return None
+
+
+def _handshake_reason(causes: list[BaseException], timeout: float) -> str | None:
+    """paramiko's texts for a server that accepted TCP but never spoke SSH."""
     texts = [str(c) for c in causes]
-    for cause in causes:
-        if isinstance(cause, socket.gaierror):
-            return f"the host name does not resolve ({cause.strerror or cause})"
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused (nothing listens on that port)"
-        if isinstance(cause, OSError) and cause.errno in {errno.EHOSTUNREACH, errno.ENETUNREACH}:
-            return f"no route to the host ({cause.strerror})"
+    silent = f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
     if any("Error reading SSH protocol banner" in text for text in texts):
         if any(isinstance(c, EOFError | ConnectionResetError) for c in causes):
             return "closed before the SSH greeting (a busy router, or not an SSH server)"
-        return f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
+        return silent
     if any("No existing session" in text for text in texts):
         # paramiko's transport was not up when its timeout ran out (the same silent
         # server gives this or the banner error, as the two timers race)
-        return f"no SSH handshake within {timeout:g} s (a busy router, or not an SSH server)"
-    for cause in causes:
-        if isinstance(cause, TimeoutError):
-            return f"no answer within {timeout:g} s (connection timed out)"
-        if isinstance(cause, ConnectionResetError):
-            return "the connection was reset during the SSH handshake"
-        if isinstance(cause, EOFError):
-            return "the connection was closed during the SSH handshake"
+        return silent
+    return None
+
+
+def _dropped_reason(cause: BaseException, timeout: float) -> str | None:
+    """A connection that timed out, or was reset or closed during the handshake."""
+    if isinstance(cause, TimeoutError):
+        return f"no answer within {timeout:g} s (connection timed out)"
+    if isinstance(cause, ConnectionResetError):
+        return "the connection was reset during the SSH handshake"
+    if isinstance(cause, EOFError):
+        return "the connection was closed during the SSH handshake"
+    return None
+
+
+def _connect_reason(exc: BaseException, timeout: float) -> str:
+    """One short reason for a failed connection: refused, timed out, no route, no name,
+    closed before SSH started, SSH negotiation failed (most telling first)."""
+    causes = _causes(exc)
+    found = next((r for c in causes if (r := _socket_reason(c)) is not None), None)
+    found = found or _handshake_reason(causes, timeout)
+    found = found or next(
+        (r for c in causes if (r := _dropped_reason(c, timeout)) is not None), None
+    )
+    if found is not None:
+        return found
     for cause in causes:
         if type(cause).__module__.startswith("paramiko") and str(cause).strip():
             # "Incompatible ssh peer (no acceptable kex algorithm)", ...
@@ -745,14 +580,17 @@ def _short(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+# The exceptions live in iosgen.errors; the names stay importable from here.
 __all__ = [
     "DEFAULT_KNOWN_HOSTS",
     "AuthError",
     "CommandError",
     "ConfigLineError",
     "Device",
+    "DeviceError",
     "DeviceOptions",
     "HostKeyError",
+    "KeyCheck",
     "LineAnswer",
     "SessionLost",
     "fingerprint",

@@ -1,7 +1,8 @@
 """`iosgen push`: safe, verified, lockout-proof push of the model to one router or a fleet.
 
 The public face of `iosgen.push`: plan and push one host (`push_host`),
-many (`push_fleet`, `plan_fleet`), and the frozen results they return.
+many (`push_fleet`, `plan_fleet`), the pure plan (`plan_push` -> `PushPlan`) and
+the frozen results they return.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from iosgen.push.flow import DEFAULT_REVERT_MINUTES, PushOptions, push_host, sen
 from iosgen.push.guard import Finding, management_findings
 from iosgen.push.lock import LockHeld, host_lock
 from iosgen.push.outcome import Final, PushOutcome, Sent, Status, exit_code
+from iosgen.push.plan import PushPlan, plan_push
 from iosgen.push.safetynet import Net, safety_net
 from iosgen.push.signals import Stopped, stop_signals
 
@@ -25,6 +27,7 @@ __all__ = [
     "Net",
     "PushOptions",
     "PushOutcome",
+    "PushPlan",
     "Remediation",
     "Sent",
     "Status",
@@ -33,6 +36,7 @@ __all__ = [
     "host_lock",
     "management_findings",
     "plan_fleet",
+    "plan_push",
     "push_fleet",
     "push_host",
     "safety_net",

@@ -85,6 +85,111 @@ def _route_covers(text: str, addresses: Sequence[ipaddress.IPv4Address]) -> bool
     return any(a in net for a in addresses)
 
 
+@dataclass(frozen=True)
+class ManagementPath:
+    """What carries iosgen's session to the router, from the model and the endpoints."""
+
+    wan: str  # canonical name of the WAN interface
+    accounts: frozenset[str]  # the management account, and the one iosgen logs in as
+    addresses: tuple[ipaddress.IPv4Address, ...]
+    ports: frozenset[str]  # interfaces the session may cross (the WAN, endpoint subnets)
+    # tunnels whose remote networks hold an endpoint: name -> (Dialer number, words)
+    tunnels: tuple[tuple[str, int, tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, site: Site, endpoints: Iterable[str | None], login: str | None) -> ManagementPath:
+        wan_key, _ = site.wan
+        wan = canonical_interface_name("ios", wan_key) or wan_key
+        addresses = tuple(_addresses(endpoints))
+        ports = {wan} | {
+            canonical_interface_name("ios", name) or name
+            for name, iface in site.interfaces.items()
+            if isinstance(iface.ipv4, ipaddress.IPv4Interface)
+            and any(a in iface.ipv4.network for a in addresses)
+        }
+        tunnels = []
+        for name, client in site.pptp_clients.items():
+            if not any(a in net for a in addresses for net in client.remote_networks):
+                continue
+            # `interface Dialer2`, `vpdn-group 2`, `dialer-list 2 protocol ip permit`,
+            # `route-map VPN permit 10`: the sections that make tunnel 2
+            words = [
+                f"interface Dialer{client.dialer}",
+                f"vpdn-group {client.dialer}",
+                f"dialer-list {client.dialer} ",
+            ]
+            if client.nat:
+                words.append(f"route-map {site.tunnel_route_map(name)} ")
+            tunnels.append((name, client.dialer, tuple(words)))
+        accounts = frozenset({site.management.username, *([login] if login else [])})
+        return cls(wan, accounts, addresses, frozenset(ports), tuple(tunnels))
+
+
+# Sub-mode lines of a path interface that can cut the session:
+#   interface FastEthernet0/0
+#    ip address dhcp client-id FastEthernet0/0
+_PORT_LINES = ("ip address", "ip nat", "shutdown", "ip dhcp client", "ip access-group")
+# Top-level sections iosgen logs in through: `line vty 0 4`, `ip ssh version 2`,
+# `aaa authentication login default local`, `crypto key generate rsa ...`.
+_LOGIN_SECTIONS = (
+    ("line vty", "the vty lines iosgen logs in through"),
+    ("ip ssh", "SSH / AAA, which iosgen logs in through"),
+    ("aaa ", "SSH / AAA, which iosgen logs in through"),
+    ("crypto key", "SSH / AAA, which iosgen logs in through"),
+)
+
+
+def _port_reason(path: ManagementPath, parents: tuple[str, ...], top: str, line: str) -> str | None:
+    port = top.removeprefix("interface ")
+    if not top.startswith("interface ") or port not in path.ports:
+        return None
+    kind = "WAN interface" if port == path.wan else "interface iosgen reaches it through,"
+    if not parents:
+        return f"the {kind} {port} itself"
+    if line.startswith(_PORT_LINES):
+        return f"the address, NAT or filter of the {kind} {port}"
+    return None
+
+
+def _global_reason(path: ManagementPath, top: str, line: str) -> str | None:
+    """NAT out of the WAN, the default route, a route to an endpoint, login and account."""
+    wan = path.wan
+    if line.startswith("ip nat ") and line.endswith(
+        (f"interface {wan} overload", f"interface {wan}")
+    ):
+        return f"the NAT of the WAN interface {wan}"
+    if line.startswith("ip route 0.0.0.0 0.0.0.0"):
+        return "the default route"
+    if _route_covers(line, path.addresses):
+        return "a static route toward the management endpoints"
+    reason = next((why for word, why in _LOGIN_SECTIONS if top.startswith(word)), None)
+    if reason is not None:
+        return reason
+    user = top.split(" ")[1:2]
+    if top.startswith("username ") and user and user[0] in path.accounts:
+        return f"the management account {user[0]!r}"
+    return None
+
+
+def _tunnel_reason(path: ManagementPath, top: str, line: str) -> str | None:
+    for name, dialer_number, words in path.tunnels:
+        dialer = f"Dialer{dialer_number}"
+        if any(top == word.strip() or top.startswith(word) for word in words) or (
+            line.startswith(("ip route ", "ip nat "))
+            and (line.endswith(f" {dialer}") or f"interface {dialer} " in line)
+        ):
+            return f"tunnel {name!r} ({dialer}), through which the management address is reached"
+    return None
+
+
+def _reason(path: ManagementPath, parents: tuple[str, ...], top: str, line: str) -> str | None:
+    """Why one line (its top section `top`, both without `no `) is on the path, if it is."""
+    on_port = top.startswith("interface ") and top.removeprefix("interface ") in path.ports
+    # inside a path interface only its own rules apply (`description` is harmless)
+    found = _port_reason(path, parents, top, line) if on_port else _global_reason(path, top, line)
+    return found or _tunnel_reason(path, top, line)
+
+
 def management_findings(
     site: Site,
     lines: Sequence[str],
@@ -96,84 +201,16 @@ def management_findings(
     endpoints: the router's address as iosgen reaches it and iosgen's own address as
     the router sees it; login: the account iosgen is logged in as.
     """
-    wan_key, _ = site.wan
-    wan = canonical_interface_name("ios", wan_key) or wan_key
-    accounts = {site.management.username, *([login] if login else [])}
-    addresses = _addresses(endpoints)
-    # Interfaces whose subnet holds an endpoint carry the session like the WAN does.
-    path_ports = {wan} | {
-        canonical_interface_name("ios", name) or name
-        for name, iface in site.interfaces.items()
-        if isinstance(iface.ipv4, ipaddress.IPv4Interface)
-        and any(a in iface.ipv4.network for a in addresses)
-    }
-    on_path = {
-        name: client
-        for name, client in site.pptp_clients.items()
-        if any(a in net for a in addresses for net in client.remote_networks)
-    }
-    tunnel_words: list[tuple[str, str]] = []  # (prefix or word, tunnel name)
-    for name, client in on_path.items():
-        tunnel_words.append((f"interface Dialer{client.dialer}", name))
-        tunnel_words.append((f"vpdn-group {client.dialer}", name))
-        tunnel_words.append((f"dialer-list {client.dialer} ", name))
-        if client.nat:
-            tunnel_words.append((f"route-map {site.tunnel_route_map(name)} ", name))
-
+    path = ManagementPath.of(site, endpoints, login)
     out: list[Finding] = []
     items = list(walk(lines))
     for index, (parents, text) in enumerate(items):
         following = items[index + 1][0] if index + 1 < len(items) else ()
         if len(following) > len(parents):
             continue  # a section header typed to reach its changed lines: they are judged
-
-        top = parents[0] if parents else text
-        top_positive = _positive(top)
-        positive = _positive(text)
-        reason = None
-        port = top_positive.removeprefix("interface ")
-        if top_positive.startswith("interface ") and port in path_ports:
-            kind = "WAN interface" if port == wan else "interface iosgen reaches it through,"
-            if not parents:
-                reason = f"the {kind} {port} itself"
-            elif positive.startswith(
-                ("ip address", "ip nat", "shutdown", "ip dhcp client", "ip access-group")
-            ):
-                reason = f"the address, NAT or filter of the {kind} {port}"
-        elif positive.startswith("ip nat ") and positive.endswith(
-            (f"interface {wan} overload", f"interface {wan}")
-        ):
-            reason = f"the NAT of the WAN interface {wan}"
-        elif positive.startswith("ip route 0.0.0.0 0.0.0.0"):
-            reason = "the default route"
-        elif _route_covers(positive, addresses):
-            reason = "a static route toward the management endpoints"
-        elif top_positive.startswith("line vty"):
-            reason = "the vty lines iosgen logs in through"
-        elif top_positive.startswith(("ip ssh", "aaa ", "crypto key")):
-            reason = "SSH / AAA, which iosgen logs in through"
-        elif (
-            (user := top_positive.split(" ")[1:2])
-            and top_positive.startswith("username ")
-            and user[0] in accounts
-        ):
-            reason = f"the management account {user[0]!r}"
-        if reason is None:
-            for name, client in on_path.items():
-                dialer = f"Dialer{client.dialer}"
-                if any(
-                    top_positive == word.strip() or top_positive.startswith(word)
-                    for word, tunnel in tunnel_words
-                    if tunnel == name
-                ) or (
-                    positive.startswith(("ip route ", "ip nat "))
-                    and (positive.endswith(f" {dialer}") or f"interface {dialer} " in positive)
-                ):
-                    reason = (
-                        f"tunnel {name!r} ({dialer}), through which the management address "
-                        "is reached"
-                    )
-                    break
+        top = _positive(parents[0] if parents else text)
+        line = _positive(text)
+        reason = _reason(path, parents, top, line)
         if reason is not None:
             out.append(Finding(parents, text, reason))
     return tuple(out)
