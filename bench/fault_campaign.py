@@ -231,16 +231,32 @@ class Campaign:
         return Counter(f"{t.status} -> {t.final}" for t in self.trials)
 
 
+def _judge(engine: Any, new: Any, before: str, now: str, outcome: Any) -> tuple[bool, bool, bool]:
+    """(the router holds the new config, the old one, the outcome claimed what is not)."""
+    from iosgen.diff.audit import audit_site
+    from iosgen.push import Final
+
+    is_new = audit_site(new, now).status == "in_sync"
+    is_old = engine.same(before, now) or (
+        outcome.archive_first
+        and engine.same(before, _without_archive(now))
+        and bool(_archive_lines(now))
+    )
+    wrong = (outcome.final is Final.NEW and not is_new) or (
+        outcome.final is Final.OLD and not is_old
+    )
+    return is_new, is_old, wrong
+
+
 def run_campaign(
     trials: int, seed: int, routers: int, tmp: Path, workers: int | None = None
 ) -> Campaign:
     from iosgen.build.ios import render
     from iosgen.device.session import DeviceOptions
-    from iosgen.diff.audit import audit_site
     from iosgen.fleet.runner import run_fleet
     from iosgen.model.inventory import load_files, load_resolver
     from iosgen.model.targets import read_targets_file
-    from iosgen.push import Final, PushOptions, Status, push_host
+    from iosgen.push import PushOptions, Status, push_host
     from iosgen.push.engine import AuditEngine
     from iosgen.push.flow import send_form
     from iosgen.push.lock import host_lock
@@ -287,15 +303,10 @@ def run_campaign(
             revert = trial_rng.choice([None, None, 0, 3])
             # the first push of a bare router types the archive block on its own first
             first = len(send_form(tuple(_archive_lines(render(new).text)))) if bare else 0
-            if injection.cut_after is not None:
-                # being cut off can only end well with the router's own timer, armed
-                # after the archive step
-                revert = 3
-                injection = dataclasses.replace(injection, cut_after=injection.cut_after + first)
-            if injection.signal_after is not None:
-                injection = dataclasses.replace(
-                    injection, signal_after=injection.signal_after + first
-                )
+            # being cut off can only end well with the router's own timer, armed after
+            # the archive step
+            revert = 3 if injection.cut_after is not None else revert
+            injection = _shifted(injection, first)
             options = PushOptions(
                 force=True,
                 revert_minutes=revert,
@@ -347,16 +358,7 @@ def run_campaign(
             fleet.set_faults(host, [])
             if router.rollback_pending:
                 router.expire_rollback_timer()
-            now = router.running_config()
-            is_new = audit_site(new, now).status == "in_sync"
-            is_old = engine.same(before, now) or (
-                outcome.archive_first
-                and engine.same(before, _without_archive(now))
-                and bool(_archive_lines(now))
-            )
-            wrong = (outcome.final is Final.NEW and not is_new) or (
-                outcome.final is Final.OLD and not is_old
-            )
+            is_new, is_old, wrong = _judge(engine, new, before, router.running_config(), outcome)
             mutations = f"old[{','.join(old_names) or '-'}]{' bare' if bare else ''} "
             mutations += f"new[{','.join(new_names) or '-'}]"
             return Trial(
@@ -387,13 +389,26 @@ def run_campaign(
             workers=workers or routers,
             progress=False,
         )
+    return Campaign(_collected(results), time.perf_counter() - started)
+
+
+def _collected(results: Any) -> list[Trial]:
     out: list[Trial] = []
     for result in results:
         if result.value is None:
             raise RuntimeError(f"campaign worker failed: {result.error}")
         out.extend(result.value)
     out.sort(key=lambda t: t.number)
-    return Campaign(out, time.perf_counter() - started)
+    return out
+
+
+def _shifted(injection: Any, first: int) -> Any:
+    """The injection's line counts moved past the `first` lines the archive step types."""
+    if injection.cut_after is not None:
+        injection = dataclasses.replace(injection, cut_after=injection.cut_after + first)
+    if injection.signal_after is not None:
+        injection = dataclasses.replace(injection, signal_after=injection.signal_after + first)
+    return injection
 
 
 # --- injection: hostile values in a site file never reach a router ---------------------

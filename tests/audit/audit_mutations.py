@@ -130,78 +130,100 @@ def mutate(intended: str, rng: random.Random, kind: str | None = None) -> Mutati
         return _mutate(intended, rng, "extra")
 
 
+Lines = tuple[Line, ...]
+Path_ = tuple[int, ...]
+
+
 def _mutate(intended: str, rng: random.Random, kind: str) -> Mutation:
     cfg = parse(intended)
-    lines = cfg.lines
     if kind == "combo":
         text, details = intended, list[str]()
         for _ in range(rng.randint(2, 3)):
             m = mutate(text, rng)
             text, details = m.running, [*details, f"{m.kind}: {m.detail}"]
         return Mutation("combo", "; ".join(details), text)
-    paths = [p for p in _paths(cfg) if not _protected(lines, p)]
-    if kind == "missing":
-        leaves = [p for p in paths if not _get(lines, p).children]
-        path = rng.choice(leaves)
-        detail = _get(lines, path).text
-        lines = _edit(lines, path, [])
-    elif kind == "block":
-        blocks = [p for p in paths if _get(lines, p).children]
-        path = rng.choice(blocks)
-        detail = _get(lines, path).text
-        lines = _edit(lines, path, [])
-    elif kind == "extra":
-        n = rng.randint(1, 250)
-        ifaces = [p for p in paths if len(p) == 1 and _get(lines, p).text.startswith("interface ")]
-        if rng.random() < 0.3 and ifaces:
-            path = rng.choice(ifaces)
-            line = _get(lines, path)
-            extra = rng.choice(FOREIGN_INTERFACE).format(n=n)
-            detail = f"{line.text} > {extra}"
-            lines = _edit(lines, path, [Line(line.text, (*line.children, Line(extra)))])
-        else:
-            extra = rng.choice(FOREIGN_GLOBAL).format(n=n)
-            detail = extra
-            at = rng.randint(0, len(lines))
-            lines = (*lines[:at], *parse(extra).lines, *lines[at:])
-    elif kind == "changed":
-        options: list[tuple[tuple[int, ...], Callable[[str, random.Random], str]]] = []
-        for p in paths:
-            text = _get(lines, p).text
-            for prefix, change in CHANGES:
-                if re.match(prefix, text):
-                    options.append((p, change))
-        path, change = rng.choice(options)
-        old = _get(lines, path)
-        new = change(old.text, rng)
-        detail = f"{old.text} -> {new}"
-        lines = _edit(lines, path, [Line(new, old.children)])
-    elif kind == "reordered":
-        acl = [p for p in paths if len(p) == 1 and _get(lines, p).text.startswith("access-list ")]
-        first = acl[0]
-        entries = [_get(lines, p) for p in acl]
-        added = Line(entries[0].text.split(" permit ")[0] + " permit 10.77.0.0 0.0.255.255")
-        shuffled = [*entries, added]
-        while [e.text for e in shuffled[: len(entries)]] == [e.text for e in entries]:
-            rng.shuffle(shuffled)
-        detail = " | ".join(e.text for e in shuffled)
-        rest = tuple(ln for ln in lines if not ln.text.startswith("access-list "))
-        lines = (*rest[: first[0]], *shuffled, *rest[first[0] :])
-    else:  # secret: the same password under another type-7 salt
-        secrets: list[tuple[tuple[int, ...], int]] = []
-        for p in paths:
-            words = _get(lines, p).text.split(" ")
-            for i, w in enumerate(words[:-1]):
-                if w == "7" and is_type7(words[i + 1]):
-                    secrets.append((p, i + 1))
-        path, index = rng.choice(secrets)
-        old = _get(lines, path)
-        words = old.text.split(" ")
-        salt = (int(words[index][:2]) + rng.randint(1, 15)) % 16
-        words[index] = type7_encode(type7_decode(words[index]), salt)
-        detail = f"{old.text.split(' 7 ')[0]} re-salted"
-        lines = _edit(lines, path, [Line(" ".join(words), old.children)])
+    paths = [p for p in _paths(cfg) if not _protected(cfg.lines, p)]
+    lines, detail = _KINDS[kind](cfg.lines, paths, rng)
     return Mutation(kind, detail, "\n".join(render_lines(lines)) + "\nend\n")
+
+
+def _missing(lines: Lines, paths: list[Path_], rng: random.Random) -> tuple[Lines, str]:
+    leaves = [p for p in paths if not _get(lines, p).children]
+    path = rng.choice(leaves)
+    return _edit(lines, path, []), _get(lines, path).text
+
+
+def _block(lines: Lines, paths: list[Path_], rng: random.Random) -> tuple[Lines, str]:
+    blocks = [p for p in paths if _get(lines, p).children]
+    path = rng.choice(blocks)
+    return _edit(lines, path, []), _get(lines, path).text
+
+
+def _extra(lines: Lines, paths: list[Path_], rng: random.Random) -> tuple[Lines, str]:
+    n = rng.randint(1, 250)
+    ifaces = [p for p in paths if len(p) == 1 and _get(lines, p).text.startswith("interface ")]
+    if rng.random() < 0.3 and ifaces:
+        path = rng.choice(ifaces)
+        line = _get(lines, path)
+        extra = rng.choice(FOREIGN_INTERFACE).format(n=n)
+        return _edit(lines, path, [Line(line.text, (*line.children, Line(extra)))]), (
+            f"{line.text} > {extra}"
+        )
+    extra = rng.choice(FOREIGN_GLOBAL).format(n=n)
+    at = rng.randint(0, len(lines))
+    return (*lines[:at], *parse(extra).lines, *lines[at:]), extra
+
+
+def _changed(lines: Lines, paths: list[Path_], rng: random.Random) -> tuple[Lines, str]:
+    options: list[tuple[Path_, Callable[[str, random.Random], str]]] = []
+    for p in paths:
+        text = _get(lines, p).text
+        for prefix, change in CHANGES:
+            if re.match(prefix, text):
+                options.append((p, change))
+    path, change = rng.choice(options)
+    old = _get(lines, path)
+    new = change(old.text, rng)
+    return _edit(lines, path, [Line(new, old.children)]), f"{old.text} -> {new}"
+
+
+def _reordered(lines: Lines, paths: list[Path_], rng: random.Random) -> tuple[Lines, str]:
+    acl = [p for p in paths if len(p) == 1 and _get(lines, p).text.startswith("access-list ")]
+    first = acl[0]
+    entries = [_get(lines, p) for p in acl]
+    added = Line(entries[0].text.split(" permit ")[0] + " permit 10.77.0.0 0.0.255.255")
+    shuffled = [*entries, added]
+    while [e.text for e in shuffled[: len(entries)]] == [e.text for e in entries]:
+        rng.shuffle(shuffled)
+    rest = tuple(ln for ln in lines if not ln.text.startswith("access-list "))
+    return (*rest[: first[0]], *shuffled, *rest[first[0] :]), " | ".join(e.text for e in shuffled)
+
+
+def _secret(lines: Lines, paths: list[Path_], rng: random.Random) -> tuple[Lines, str]:
+    """The same password under another type-7 salt."""
+    secrets: list[tuple[Path_, int]] = []
+    for p in paths:
+        words = _get(lines, p).text.split(" ")
+        for i, w in enumerate(words[:-1]):
+            if w == "7" and is_type7(words[i + 1]):
+                secrets.append((p, i + 1))
+    path, index = rng.choice(secrets)
+    old = _get(lines, path)
+    words = old.text.split(" ")
+    salt = (int(words[index][:2]) + rng.randint(1, 15)) % 16
+    words[index] = type7_encode(type7_decode(words[index]), salt)
+    detail = f"{old.text.split(' 7 ')[0]} re-salted"
+    return _edit(lines, path, [Line(" ".join(words), old.children)]), detail
+
+
+_KINDS: dict[str, Callable[[Lines, list[Path_], random.Random], tuple[Lines, str]]] = {
+    "missing": _missing,
+    "block": _block,
+    "extra": _extra,
+    "changed": _changed,
+    "reordered": _reordered,
+    "secret": _secret,
+}
 
 
 def mutations(intended: str, count: int, seed: int) -> list[Mutation]:
