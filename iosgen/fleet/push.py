@@ -13,21 +13,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from iosgen.errors import DeviceError, IosgenError
 from iosgen.fleet.runner import HostResult, Interrupted, Results, Verdict, noop, run_fleet
-from iosgen.model.site import Site
-from iosgen.model.targets import Target
-from iosgen.push.engine import Engine
-from iosgen.push.flow import PushOptions, push_host
-from iosgen.push.outcome import Final, PushOutcome, Status
 
-Job = tuple[Site, Target]
+if TYPE_CHECKING:
+    # iosgen.push re-exports push_fleet from here: importing it at the top would make
+    # `import iosgen.fleet.push` (before iosgen.push) a circular import
+    from iosgen.model.site import Site
+    from iosgen.model.targets import Target
+    from iosgen.push.engine import Engine
+    from iosgen.push.flow import PushOptions
+    from iosgen.push.outcome import PushOutcome
+
+    Job = tuple[Site, Target]
 
 
 def verdict(outcome: PushOutcome) -> Verdict:
     """A push's outcome as a fleet verdict: pushed is changed, not ok is failed,
     unreachable is a device error (exit 3)."""
+    from iosgen.push.outcome import Status
+
     error = (
         DeviceError(outcome.host, outcome.message) if outcome.status is Status.UNREACHABLE else None
     )
@@ -36,6 +43,8 @@ def verdict(outcome: PushOutcome) -> Verdict:
 
 def _filled(result: HostResult[PushOutcome]) -> HostResult[PushOutcome]:
     """Every host gets an outcome, also the ones whose job never ran or raised."""
+    from iosgen.push.outcome import Final, PushOutcome, Status
+
     if result.value is not None:
         return result
     if isinstance(result.error, Interrupted):
@@ -56,6 +65,8 @@ def _filled(result: HostResult[PushOutcome]) -> HostResult[PushOutcome]:
 
 
 def _skipped(site: Site, why: str) -> HostResult[PushOutcome]:
+    from iosgen.push.outcome import Final, PushOutcome, Status
+
     outcome = PushOutcome(site.hostname, Status.SKIPPED, Final.OLD, why)
     return HostResult(site.hostname, outcome, failed=True)
 
@@ -72,6 +83,7 @@ def push_results(
     on_done: Callable[[HostResult[PushOutcome]], None] = noop,
 ) -> Results[PushOutcome]:
     """Results in the order of `jobs`; `on_done` also hears of canary-skipped hosts."""
+    from iosgen.push.flow import push_host
 
     def job(item: Job) -> PushOutcome:
         site, target = item
@@ -139,6 +151,8 @@ def push_fleet(
 ) -> list[PushOutcome]:
     """Outcomes in the order of `jobs` (`push_results` as a list). `progress` is
     ignored: the bar is the caller's now (`iosgen.cli.progress`)."""
+    from iosgen.push.outcome import Status
+
     del progress
     tell = on_done
 
