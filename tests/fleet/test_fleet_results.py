@@ -14,9 +14,9 @@ from iosgen.push.outcome import Final, PushOutcome, Status
 OK = HostResult("r1", 1)
 DRIFT = HostResult("r2", 2, failed=True)  # audit/diff/verify: drift is a failed host
 CHANGED = HostResult("r3", 3, changed=True)  # push: pushed and kept
-DOWN = HostResult("r4", None, DeviceError("r4", "connection refused"), failed=True)
-STOPPED = HostResult("r5", None, Interrupted("r5"), failed=True)
-BUG = HostResult("r6", None, IosgenError("r6: internal error"), failed=True)
+DOWN: HostResult[int] = HostResult("r4", None, DeviceError("r4", "connection refused"), failed=True)
+STOPPED: HostResult[int] = HostResult("r5", None, Interrupted("r5"), failed=True)
+BUG: HostResult[int] = HostResult("r6", None, IosgenError("r6: internal error"), failed=True)
 
 
 @pytest.mark.parametrize(
@@ -101,5 +101,7 @@ def test_a_push_outcome_as_a_fleet_result(
     status: Status, changed: bool, failed: bool, code: int
 ) -> None:
     v = verdict(PushOutcome("r1", status, Final.OLD, "why"))
-    host = HostResult("r1", None, v.error, v.changed, v.failed or v.error is not None)
+    host: HostResult[PushOutcome] = HostResult(
+        "r1", None, v.error, v.changed, v.failed or v.error is not None
+    )
     assert (host.changed, host.failed, exit_code([host])) == (changed, failed, code)
