@@ -11,7 +11,7 @@ runs as a plain list of outcomes, for the callers written before it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,19 @@ def verdict(outcome: PushOutcome) -> Verdict:
         DeviceError(outcome.host, outcome.message) if outcome.status is Status.UNREACHABLE else None
     )
     return Verdict(changed=outcome.status is Status.PUSHED, failed=not outcome.ok, error=error)
+
+
+def as_results(outcomes: Iterable[PushOutcome]) -> Results[PushOutcome]:
+    """Outcomes gathered by hand (planned, refused and pushed hosts merged, as `iosgen
+    push` reports them) as fleet results: their `exit_code` is the one rule."""
+    results: Results[PushOutcome] = Results()
+    for outcome in outcomes:
+        v = verdict(outcome)
+        failed = v.failed or v.error is not None
+        results.append(
+            HostResult(outcome.host, outcome, v.error, v.changed, failed, outcome.seconds)
+        )
+    return results
 
 
 def _filled(result: HostResult[PushOutcome]) -> HostResult[PushOutcome]:

@@ -7,9 +7,10 @@ import pytest
 from iosgen.diff.audit import AuditResult, unreachable
 from iosgen.errors import DeviceError, IosgenError
 from iosgen.fleet.audit import audited
-from iosgen.fleet.push import verdict
+from iosgen.fleet.push import as_results, verdict
 from iosgen.fleet.runner import HostResult, Interrupted, Results, exit_code
 from iosgen.push.outcome import Final, PushOutcome, Status
+from iosgen.push.outcome import exit_code as push_exit_code
 
 OK = HostResult("r1", 1)
 DRIFT = HostResult("r2", 2, failed=True)  # audit/diff/verify: drift is a failed host
@@ -105,3 +106,24 @@ def test_a_push_outcome_as_a_fleet_result(
         "r1", None, v.error, v.changed, v.failed or v.error is not None
     )
     assert (host.changed, host.failed, exit_code([host])) == (changed, failed, code)
+
+
+@pytest.mark.parametrize(
+    "statuses",
+    [
+        (Status.PUSHED, Status.IN_SYNC),
+        (Status.PLANNED, Status.REFUSED),
+        (Status.SKIPPED, Status.PUSHED),
+        (Status.UNREACHABLE, Status.FAILED, Status.PUSHED),
+        tuple(Status),
+    ],
+    ids=["pushed", "refused", "skipped", "unreachable", "every-status"],
+)
+def test_merged_push_outcomes_follow_the_one_rule(statuses: tuple[Status, ...]) -> None:
+    """`iosgen push` merges planned, refused and pushed outcomes: as results they exit
+    as push's own exit_code did (the copy the rule replaces)."""
+    outcomes = [PushOutcome(f"r{i}", s, Final.OLD) for i, s in enumerate(statuses)]
+    results = as_results(outcomes)
+    assert results.values() == outcomes
+    assert results.exit_code == push_exit_code(outcomes)
+    assert [r.changed for r in results] == [s is Status.PUSHED for s in statuses]
