@@ -31,6 +31,7 @@ class ProgressBar:
 
     def __enter__(self) -> ProgressBar:
         if self.show:
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
             self._bar = Progress(
@@ -38,6 +39,8 @@ class ProgressBar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
+                # stderr: stdout may be JSON going to a file while stderr is the terminal
+                console=Console(stderr=True),
                 transient=True,  # gone when the report prints
             )
             self._bar.start()
