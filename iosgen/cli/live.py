@@ -29,18 +29,11 @@ from iosgen.cli.options import (
     device_options,
     select_sites,
 )
-from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, UsageError
+from iosgen.errors import UsageError
 
 if TYPE_CHECKING:
     from iosgen.diff.audit import AuditResult
-
-
-def _exit_code(results: Sequence[AuditResult]) -> int:
-    if any(r.status == "unreachable" for r in results):
-        return EXIT_UNREACHABLE
-    if any(r.status == "drift" for r in results):
-        return EXIT_FINDINGS
-    return EXIT_OK
+    from iosgen.fleet.runner import Results
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -187,9 +180,12 @@ def diff(
         from iosgen.fleet.audit import fetch_job
 
         text = fetch_job([site], targets, options)(site)
+    from iosgen.fleet.audit import audited
+    from iosgen.fleet.runner import Results
+
     result = audit_site(site, text, str(running) if running is not None else None)
     _emit([result], fmt, show_secrets, one=True)
-    raise typer.Exit(_exit_code([result]))
+    raise typer.Exit(Results([audited(result)]).exit_code)
 
 
 @app.command()
@@ -214,6 +210,7 @@ def audit(
     """Drift of one router, a group or the fleet; exit 0 in sync, 1 drift, 3 unreachable."""
     fmt = _format(fmt)
     sites = select_sites(inventory, secrets, host, group, all_sites)
+    results: Results[AuditResult]
     if from_dir is not None:
         if not from_dir.is_dir():
             raise UsageError(f"--from {from_dir}: no such folder")
@@ -225,11 +222,13 @@ def audit(
         results = audit_saved(sites, from_dir, min(workers, cores) if len(sites) > 50 else 1)
     else:
         options = device_options(known_hosts, accept_new_host_key)
+        from iosgen.cli.progress import ProgressBar
         from iosgen.fleet.audit import audit_live
 
-        results = audit_live(sites, targets, options, workers)
-    _emit(results, fmt, show_secrets, one=False)
-    raise typer.Exit(_exit_code(results))
+        with ProgressBar("audit", len(sites)) as bar:
+            results = audit_live(sites, targets, options, workers, on_done=bar.on_done)
+    _emit(results.values(), fmt, show_secrets, one=False)
+    raise typer.Exit(results.exit_code)
 
 
 @app.command()
@@ -249,22 +248,25 @@ def backup(
     known_hosts: KnownHostsOpt = None,
 ) -> None:
     """Save each router's `show running-config` as DIR/<hostname>.cfg, secrets redacted."""
-    from iosgen.build import write_atomic
-    from iosgen.fleet.audit import fetch_job
-    from iosgen.fleet.runner import run_fleet
-    from iosgen.ios.secrets import redact
+    from iosgen.cli.progress import ProgressBar
+    from iosgen.fleet.backup import backup_fleet
 
     sites = select_sites(inventory, secrets, host, None, all_sites)
-    fetch = fetch_job(sites, targets, device_options(known_hosts, accept_new_host_key))
-    results = run_fleet(sites, fetch, key=lambda s: s.hostname, workers=workers, label="backup")
-    failed = 0
+    options = device_options(known_hosts, accept_new_host_key)
+    with ProgressBar("backup", len(sites)) as bar:
+        results = backup_fleet(
+            sites,
+            output,
+            targets,
+            options,
+            show_secrets=show_secrets,
+            workers=workers,
+            on_done=bar.on_done,
+        )
     for r in results:
-        if r.value is None:
-            failed += 1
+        if r.value is not None:
+            print(f"saved {r.value}")
+        else:
             for line in r.error.lines() if r.error else [f"error: {r.host}: failed"]:
                 print(line, file=sys.stderr)
-            continue
-        path = output / f"{r.host}.cfg"
-        write_atomic(path, r.value if show_secrets else redact(r.value), 0o600)
-        print(f"saved {path}")
-    raise typer.Exit(EXIT_UNREACHABLE if failed else EXIT_OK)
+    raise typer.Exit(results.exit_code)

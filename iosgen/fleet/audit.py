@@ -1,20 +1,37 @@
 """Audit many routers: from saved configs (in worker processes) or live (a session each).
 
-The per-host work is `iosgen.audit.audit_site`; this module only gets the
-running configs and spreads the work. One host's failure is that host's
-`unreachable` result, never the run's end.
+The per-host work is `iosgen.diff.audit.audit_site`; this module only gets the
+running configs, spreads the work and gives each host a `HostResult` whose
+value is always an `AuditResult` (an `unreachable` one when the config could
+not be had). One host's failure is that host's result, never the run's end.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from iosgen.errors import DeviceError
+from iosgen.fleet.runner import HostResult, Results, Verdict, noop, reason, run_fleet
 
 if TYPE_CHECKING:
     from iosgen.device.session import DeviceOptions
     from iosgen.diff.audit import AuditResult
     from iosgen.model.site import Site
+
+
+def audited(result: AuditResult, seconds: float = 0.0) -> HostResult[AuditResult]:
+    """One audit as a fleet result: drift is failed, `unreachable` is a device error."""
+    error = DeviceError(result.host, result.error or "unreachable")
+    return HostResult(
+        result.host,
+        result,
+        error if result.status == "unreachable" else None,
+        failed=result.status != "in_sync",
+        seconds=seconds,
+    )
 
 
 def fetch_job(
@@ -37,10 +54,11 @@ def fetch_job(
     return fetch
 
 
-def audit_saved(sites: Sequence[Site], folder: Path, workers: int = 1) -> list[AuditResult]:
+def audit_saved(sites: Sequence[Site], folder: Path, workers: int = 1) -> Results[AuditResult]:
     """Audit every site against `<folder>/<hostname>.cfg` (as `backup` writes them).
 
-    With workers > 1 the sites are shared with forked worker processes by index
+    A missing or unreadable file is that host's `unreachable` result. With
+    workers > 1 the sites are shared with forked worker processes by index
     (pickling 1,000 site models costs more than auditing them).
     """
     import multiprocessing
@@ -54,38 +72,50 @@ def audit_saved(sites: Sequence[Site], folder: Path, workers: int = 1) -> list[A
             chunk = max(1, len(sites) // (workers * 4))
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                return list(pool.map(_audit_shared, range(len(sites)), chunksize=chunk))
+                return Results(pool.map(_audit_shared, range(len(sites)), chunksize=chunk))
         finally:
             _SHARED = None
-    return [_audit_saved_one(site, folder) for site in sites]
+    return Results(_audit_saved_one(site, folder) for site in sites)
 
 
 _SHARED: tuple[Sequence[Site], Path] | None = None
 
 
-def _audit_shared(index: int) -> AuditResult:
+def _audit_shared(index: int) -> HostResult[AuditResult]:
     assert _SHARED is not None
     sites, folder = _SHARED
     return _audit_saved_one(sites[index], folder)
 
 
-def _audit_saved_one(site: Site, folder: Path) -> AuditResult:
+def _audit_saved_one(site: Site, folder: Path) -> HostResult[AuditResult]:
     from iosgen.diff.audit import audit_site, unreachable
 
+    start = time.perf_counter()
     path = folder / f"{site.hostname}.cfg"
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        return unreachable(site.hostname, f"no saved config {path}: {exc.strerror}")
-    return audit_site(site, text, str(path))
+        result = unreachable(site.hostname, f"no saved config {path}: {exc.strerror}")
+    else:
+        result = audit_site(site, text, str(path))
+    return audited(result, time.perf_counter() - start)
 
 
 def audit_live(
-    sites: Sequence[Site], targets_file: Path | None, options: DeviceOptions, workers: int
-) -> list[AuditResult]:
-    """Fetch and audit every site's router, `workers` sessions at a time."""
+    sites: Sequence[Site],
+    targets_file: Path | None,
+    options: DeviceOptions,
+    workers: int,
+    *,
+    on_start: Callable[[str], None] = noop,
+    on_done: Callable[[HostResult[AuditResult]], None] = noop,
+) -> Results[AuditResult]:
+    """Fetch and audit every site's router, `workers` sessions at a time.
+
+    A host whose job raised (unreachable, refused login, Ctrl-C) keeps its error
+    and gets an `unreachable` AuditResult as its value, carrying the reason.
+    """
     from iosgen.diff.audit import audit_site, unreachable
-    from iosgen.fleet.runner import reason, run_fleet
 
     fetch = fetch_job(sites, targets_file, options)
     results = run_fleet(
@@ -93,11 +123,23 @@ def audit_live(
         lambda site: audit_site(site, fetch(site)),
         key=lambda site: site.hostname,
         workers=workers,
-        label="audit",
+        judge=lambda result: _verdict(audited(result)),
+        on_start=on_start,
+        on_done=on_done,
     )
-    return [
-        r.value
+    return Results(
+        r
         if r.value is not None
-        else unreachable(r.host, reason(r.error) if r.error else "failed")
+        else HostResult(
+            r.host,
+            unreachable(r.host, reason(r.error) if r.error else "failed"),
+            r.error,
+            failed=True,
+            seconds=r.seconds,
+        )
         for r in results
-    ]
+    )
+
+
+def _verdict(result: HostResult[AuditResult]) -> Verdict:
+    return Verdict(result.changed, result.failed, result.error)

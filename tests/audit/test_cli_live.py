@@ -213,6 +213,27 @@ def test_unreachable_router_does_not_stop_the_fleet(
     assert data["R-ITD"]["status"] == data["R-VARNA"]["status"] == "in_sync"
 
 
+def test_backup_saves_the_reachable_routers_and_exits_3(
+    fresh: Any, inventory_dir: Path, tmp_path: Path
+) -> None:
+    targets = Path(fresh.targets_file).read_text()
+    port = fresh.targets["R-RUSE"].port
+    broken = tmp_path / "targets.yaml"
+    broken.write_text(targets.replace(f"port: {port}", f"port: {_closed_port()}"))
+    out = tmp_path / "bk"
+    result = run(
+        "backup", "--all", "-o", out, "-i", inventory_dir, "--targets", broken,
+        "--known-hosts", tmp_path / "kh",
+    )  # fmt: skip
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"saved {out / 'R-ITD.cfg'}",
+        f"saved {out / 'R-VARNA.cfg'}",
+    ]
+    assert result.stderr.startswith("error: R-RUSE: ")
+    assert sorted(p.name for p in out.iterdir()) == ["R-ITD.cfg", "R-VARNA.cfg"]
+
+
 def test_unknown_host_key_is_refused_unless_accepted(
     fresh: Any, inventory_dir: Path, tmp_path: Path
 ) -> None:
