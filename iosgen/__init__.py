@@ -25,7 +25,7 @@ _WHERE: dict[str, str] = {
     "Inventory": "iosgen.model.inventory",
     "load_inventory": "iosgen.model.inventory",
     "Site": "iosgen.model.site",
-    "Platform": "iosgen.model.platform",  # arriving (helper "model"): not in __all__ yet
+    "Platform": "iosgen.model.platform",
     # build/: Site -> Build
     "Build": "iosgen.build",
     "BuiltFile": "iosgen.build",
@@ -39,16 +39,16 @@ _WHERE: dict[str, str] = {
     "audit_text": "iosgen.diff.audit",
     # device/: one router over SSH
     "Device": "iosgen.device.session",
-    "IOS124Driver": "iosgen.device.driver",  # arriving (helper "push"): not in __all__ yet
+    "IOS124Driver": "iosgen.device.driver",
     # push/: plan, apply, verify
     "PushOptions": "iosgen.push",
     "PushOutcome": "iosgen.push.outcome",
     "push_host": "iosgen.push",
-    "PushPlan": "iosgen.push.plan",  # arriving (helper "push"): not in __all__ yet
-    "plan_push": "iosgen.push.plan",  # arriving (helper "push"): not in __all__ yet
+    "PushPlan": "iosgen.push.plan",
+    "plan_push": "iosgen.push.plan",
     # fleet/: many hosts, one result shape
     "HostResult": "iosgen.fleet.runner",
-    "Results": "iosgen.fleet.runner",  # arriving (helper "fleet"): not in __all__ yet
+    "Results": "iosgen.fleet.runner",
     # errors: one root, one exit code each (2 bad input, 3 unreachable)
     "IosgenError": "iosgen.errors",
     "InputError": "iosgen.errors",
@@ -56,36 +56,40 @@ _WHERE: dict[str, str] = {
     "RenderError": "iosgen.errors",
     "DeviceError": "iosgen.errors",
     "Problem": "iosgen.errors",
-    # the device errors move to iosgen.errors (helper "push"); device.session re-exports them
-    "AuthError": "iosgen.device.session",
-    "CommandError": "iosgen.device.session",
-    "ConfigLineError": "iosgen.device.session",
-    "HostKeyError": "iosgen.device.session",
-    "SessionLost": "iosgen.device.session",
+    "AuthError": "iosgen.errors",
+    "CommandError": "iosgen.errors",
+    "CommitError": "iosgen.errors",
+    "ConfigLineError": "iosgen.errors",
+    "HostKeyError": "iosgen.errors",
+    "SessionLost": "iosgen.errors",
     "Interrupted": "iosgen.fleet.runner",
 }
 
-# The names that resolve today; every one is in _WHERE. Names marked "arriving" above
-# join this list (and tests/test_public_api.py's pin) when their branch is merged.
+# Every public name; tests/test_public_api.py pins this list.
 __all__ = [
     "AuditResult",
     "AuthError",
     "Build",
     "BuiltFile",
     "CommandError",
+    "CommitError",
     "ConfigLineError",
     "Device",
     "DeviceError",
     "HostKeyError",
     "HostResult",
+    "IOS124Driver",
     "InputError",
     "Interrupted",
     "Inventory",
     "IosgenError",
+    "Platform",
     "Problem",
     "PushOptions",
     "PushOutcome",
+    "PushPlan",
     "RenderError",
+    "Results",
     "SessionLost",
     "Site",
     "UsageError",
@@ -95,34 +99,37 @@ __all__ = [
     "lint_config",
     "lint_site",
     "load_inventory",
+    "plan_push",
     "push_host",
 ]
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time `__getattr__` does the import
     from iosgen.build import Build, BuiltFile, build_site
-    from iosgen.device.session import (
-        AuthError,
-        CommandError,
-        ConfigLineError,
-        Device,
-        HostKeyError,
-        SessionLost,
-    )
+    from iosgen.device.driver import IOS124Driver
+    from iosgen.device.session import Device
     from iosgen.diff.audit import AuditResult, audit_site, audit_text
     from iosgen.errors import (
+        AuthError,
+        CommandError,
+        CommitError,
+        ConfigLineError,
         DeviceError,
+        HostKeyError,
         InputError,
         IosgenError,
         Problem,
         RenderError,
+        SessionLost,
         UsageError,
     )
-    from iosgen.fleet.runner import HostResult, Interrupted
+    from iosgen.fleet.runner import HostResult, Interrupted, Results
     from iosgen.lint import lint_config, lint_site
     from iosgen.model.inventory import Inventory, load_inventory
+    from iosgen.model.platform import Platform
     from iosgen.model.site import Site
     from iosgen.push import PushOptions, push_host
     from iosgen.push.outcome import PushOutcome
+    from iosgen.push.plan import PushPlan, plan_push
 
 
 def __getattr__(name: str) -> object:

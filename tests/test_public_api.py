@@ -23,19 +23,24 @@ PINNED = [
     "Build",
     "BuiltFile",
     "CommandError",
+    "CommitError",
     "ConfigLineError",
     "Device",
     "DeviceError",
     "HostKeyError",
     "HostResult",
+    "IOS124Driver",
     "InputError",
     "Interrupted",
     "Inventory",
     "IosgenError",
+    "Platform",
     "Problem",
     "PushOptions",
     "PushOutcome",
+    "PushPlan",
     "RenderError",
+    "Results",
     "SessionLost",
     "Site",
     "UsageError",
@@ -45,6 +50,7 @@ PINNED = [
     "lint_config",
     "lint_site",
     "load_inventory",
+    "plan_push",
     "push_host",
 ]
 
@@ -150,4 +156,5 @@ def test_readme_example_runs(
         "warning IOS402",
         "warning IOS404",
     ]
-    assert out[3:] == ["drift", "interface FastEthernet0/1", " description local LAN"]
+    assert out[3:6] == ["drift", "interface FastEthernet0/1", " description local LAN"]
+    assert out[6:] == ["False ('interface FastEthernet0/1', ' description local LAN')"]

@@ -7,13 +7,16 @@ fetched) and render its result; the push code reuses its remediation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from iosgen.diff.compare import Drift, SecretBook, compare, factory_ports
 from iosgen.diff.remediation import Remediation, remediate
-from iosgen.errors import InputError, Problem
+from iosgen.errors import InputError, Problem, UsageError
 from iosgen.ios.config import ConfigNestingError, IosConfig, parse, same_config
 from iosgen.model.site import Site
+
+if TYPE_CHECKING:
+    from iosgen.build import Build
 
 Status = Literal["in_sync", "drift", "unreachable"]
 
@@ -104,11 +107,27 @@ def in_sync(a: str, b: str, book: SecretBook | None = None) -> bool:
     ).drift.in_sync
 
 
-def audit_site(site: Site, running: str, source: str | None = None) -> AuditResult:
-    """Audit a router's running config against its site's intended build."""
-    from iosgen.build.ios import render
+def audit_site(
+    site: Site, running: str, source: str | None = None, *, build: Build | None = None
+) -> AuditResult:
+    """Audit a router's running config against its site's intended build.
 
-    return audit_text(site.hostname, render(site).text, running, secret_book(site), source)
+    `build`: the site's build if the caller has made it (the site is not rendered again).
+    """
+    return audit_text(
+        site.hostname, intended_config(site, build), running, secret_book(site), source
+    )
+
+
+def intended_config(site: Site, build: Build | None = None) -> str:
+    """The IOS config a router must run: the build's one file, built here if not given."""
+    if build is None:
+        from iosgen.build import build_site
+
+        build = build_site(site)
+    if build.single is None or build.hostname != site.hostname:
+        raise UsageError(f"{site.hostname}: the build given is not this IOS site's config")
+    return build.single.content
 
 
 def unreachable(host: str, message: str) -> AuditResult:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from iosgen.device.session import Device
 from iosgen.errors import DeviceError
@@ -40,6 +41,9 @@ from iosgen.push.plan import (
 )
 from iosgen.push.signals import shielded, why
 
+if TYPE_CHECKING:
+    from iosgen.build import Build
+
 
 def push_host(
     site: Site,
@@ -49,19 +53,22 @@ def push_host(
     engine: Engine | None = None,
     expected: tuple[str, ...] | None = None,
     on_line: Callable[[str, Sent], None] | None = None,
+    build: Build | None = None,
 ) -> PushOutcome:
     """Push `site` to the router at `target`; never raises for a router's failure.
+
+    `build`: the site's build if the caller has made it (the site is not rendered again).
 
     `expected`: the masked lines the operator confirmed; if the router's running
     config changed since, the plan differs and the push is refused. A push (not a
     dry run) holds the router's lock on this machine from the plan to the record.
     """
-    from iosgen.build.ios import render
+    from iosgen.diff.audit import intended_config
 
     options = options or PushOptions()
     engine = engine or AuditEngine()
     run = PushRun(site, target, options, engine)
-    run.intended = render(site).text
+    run.intended = intended_config(site, build)
     if options.dry_run or options.lock_dir is None:
         return _push_host(run, expected, on_line)
     try:
