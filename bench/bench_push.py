@@ -146,8 +146,9 @@ def fleet_push(
     from collections import Counter
 
     from iosgen.device.session import DeviceOptions
+    from iosgen.fleet.push import push_fleet
     from iosgen.model.targets import read_targets_file
-    from iosgen.push import PushOptions, push_fleet
+    from iosgen.push import PushOptions
     from iosgen.sim import SimFleet
 
     pairs = sites(count)
@@ -162,7 +163,7 @@ def fleet_push(
         targets = read_targets_file(targets_file)
         jobs = [(site, targets[site.hostname.lower()]) for _, site in pairs]
         t0 = time.perf_counter()
-        outcomes = push_fleet(jobs, options, workers=workers, progress=False)
+        outcomes = push_fleet(jobs, options, workers=workers)
         return time.perf_counter() - t0, dict(Counter(o.status.value for o in outcomes))
 
     if not separate:

@@ -387,7 +387,6 @@ def run_campaign(
             series,
             key=lambda items: str(items[0][1]),
             workers=workers or routers,
-            progress=False,
         )
     return Campaign(_collected(results), time.perf_counter() - started)
 

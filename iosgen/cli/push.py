@@ -160,8 +160,11 @@ def _run(
     fmt: str,
 ) -> int:
     """Plan, confirm, push, report; returns the exit code."""
+    from iosgen.cli.progress import ProgressBar
+    from iosgen.fleet.push import as_results, plan_fleet, push_results
+    from iosgen.fleet.runner import HostResult
     from iosgen.model.targets import resolve_targets
-    from iosgen.push import exit_code, plan_fleet, push_fleet
+    from iosgen.push import Status
     from iosgen.push.plan import confirmation, ordered
     from iosgen.push.signals import received
 
@@ -185,7 +188,7 @@ def _run(
         if dry_run or not asked.todo or received():
             plans = list(asked.plans) if dry_run else asked.without_question()
             _emit(plans, fmt, plan=dry_run)
-            return exit_code(plans)
+            return as_results(plans).exit_code
         if text:
             _print("\n".join(line for p in asked.plans for line in _shown(p)))
         if asked.refused:
@@ -196,12 +199,27 @@ def _run(
             return EXIT_FINDINGS
         expected = asked.expected
         jobs = [j for j in jobs if j[0].hostname in expected]
-    outcomes = push_fleet(
-        jobs, options, workers=workers, canary=canary, expected=expected, on_done=done
-    )
+    with ProgressBar("push", len(jobs)) as bar:
+
+        def finished(result: HostResult[PushOutcome]) -> None:
+            bar.on_done(result)
+            # a host push_host answered for (not skipped by a canary or Ctrl-C, no bug)
+            ran = result.error is None or result.unreachable
+            if ran and result.value is not None and result.value.status is not Status.SKIPPED:
+                done(result.value)
+
+        outcomes = push_results(
+            jobs,
+            options,
+            workers=workers,
+            canary=canary,
+            expected=expected,
+            on_start=bar.on_start,
+            on_done=finished,
+        ).values()
     outcomes = ordered([*outcomes, *held], sites)
     _emit(outcomes, fmt, plan=False)
-    return exit_code(outcomes)
+    return as_results(outcomes).exit_code
 
 
 def _print(text: str) -> None:
@@ -230,10 +248,14 @@ def _confirmed(count: int) -> bool:
 
 
 def _emit(outcomes: Sequence[PushOutcome], fmt: str, plan: bool) -> None:
-    from iosgen.push import Status, exit_code
+    from iosgen.fleet.push import as_results
+    from iosgen.push import Status
 
     if fmt == "json":
-        data = {"hosts": [o.as_dict() for o in outcomes], "exit_code": exit_code(list(outcomes))}
+        data = {
+            "hosts": [o.as_dict() for o in outcomes],
+            "exit_code": as_results(outcomes).exit_code,
+        }
         _print(json.dumps(data, indent=2))
         return
     for o in outcomes:

@@ -159,14 +159,11 @@ def push_fleet(
     canary: int = 0,
     engine: Engine | None = None,
     expected: dict[str, tuple[str, ...]] | None = None,
-    progress: bool | None = None,
     on_done: Callable[[PushOutcome], None] | None = None,
 ) -> list[PushOutcome]:
-    """Outcomes in the order of `jobs` (`push_results` as a list). `progress` is
-    ignored: the bar is the caller's now (`iosgen.cli.progress`)."""
+    """Outcomes in the order of `jobs` (`push_results` as a list)."""
     from iosgen.push.outcome import Status
 
-    del progress
     tell = on_done
 
     def done(result: HostResult[PushOutcome]) -> None:
@@ -200,8 +197,6 @@ def plan_fleet(
     *,
     workers: int = 20,
     engine: Engine | None = None,
-    progress: bool | None = None,
 ) -> list[PushOutcome]:
-    """The dry run of every host (`plan_results` as a list); `progress` is ignored."""
-    del progress
+    """The dry run of every host (`plan_results` as a list)."""
     return _outcomes(plan_results(jobs, options, workers=workers, engine=engine))

@@ -148,7 +148,6 @@ def run_fleet(
     judge: Callable[[R], Verdict] = _fine,
     on_start: Callable[[str], None] = noop,
     on_done: Callable[[HostResult[R]], None] = noop,
-    progress: bool | None = None,
 ) -> Results[R]:
     """Results in the order of `items`.
 
@@ -157,9 +156,7 @@ def run_fleet(
     a host's job starts, `on_done(result)` once per host when its result is known,
     including the hosts a Ctrl-C kept from starting. The callbacks are never
     called concurrently (a lock), from whichever thread ran the host.
-    `progress` is ignored: kept so that callers from before the callbacks still run.
     """
-    del progress
     lock = threading.Lock()
 
     def started(host: str) -> None:

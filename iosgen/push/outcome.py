@@ -7,8 +7,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
-
 
 class Status(StrEnum):
     PUSHED = "pushed"
@@ -106,12 +104,3 @@ class PushOutcome:
             "seconds": round(self.seconds, 3),
             "history": str(self.history) if self.history else None,
         }
-
-
-def exit_code(outcomes: list[PushOutcome]) -> int:
-    """0 all pushed or in sync; 1 any refused or rolled back; 3 any unreachable."""
-    if any(o.status is Status.UNREACHABLE for o in outcomes):
-        return EXIT_UNREACHABLE
-    if any(not o.ok for o in outcomes):
-        return EXIT_FINDINGS
-    return EXIT_OK

@@ -10,7 +10,6 @@ from iosgen.fleet.audit import audited
 from iosgen.fleet.push import as_results, verdict
 from iosgen.fleet.runner import HostResult, Interrupted, Results, exit_code
 from iosgen.push.outcome import Final, PushOutcome, Status
-from iosgen.push.outcome import exit_code as push_exit_code
 
 OK = HostResult("r1", 1)
 DRIFT = HostResult("r2", 2, failed=True)  # audit/diff/verify: drift is a failed host
@@ -121,9 +120,17 @@ def test_a_push_outcome_as_a_fleet_result(
 )
 def test_merged_push_outcomes_follow_the_one_rule(statuses: tuple[Status, ...]) -> None:
     """`iosgen push` merges planned, refused and pushed outcomes: as results they exit
-    as push's own exit_code did (the copy the rule replaces)."""
+    as push's own rule did before it was replaced: 3 if any unreachable, else 1 if
+    any host is not ok (refused, rolled back, failed), else 0."""
     outcomes = [PushOutcome(f"r{i}", s, Final.OLD) for i, s in enumerate(statuses)]
     results = as_results(outcomes)
     assert results.values() == outcomes
-    assert results.exit_code == push_exit_code(outcomes)
+    old_rule = (
+        3
+        if any(o.status is Status.UNREACHABLE for o in outcomes)
+        else 1
+        if any(not o.ok for o in outcomes)
+        else 0
+    )
+    assert results.exit_code == old_rule
     assert [r.changed for r in results] == [s is Status.PUSHED for s in statuses]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from iosgen.device.session import ConfigLineError, _redacting_log, _tail
+from iosgen.device.session import ConfigLineError, _tail
+from iosgen.device.sessionlog import redacting_log
 from iosgen.ios.secrets import MASK, hide_values, mask_line, redact, redact_line, redact_text
 from iosgen.lint import lint_config
 from iosgen.lint.checks.secrets import redact as lint_redact
@@ -210,7 +211,7 @@ def test_lint_findings_quote_no_secret(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_session_log(case: Case, tmp_path: Path) -> None:
     path = tmp_path / "session.log"
-    log = _redacting_log(path, ())
+    log = redacting_log(path, ())
     log.open()
     # netmiko hands the log the echo in pieces; a secret split across writes is still masked
     text = f"R-ITD(config-if)#{case.line}\r\nR-ITD(config-if)#"

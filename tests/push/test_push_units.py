@@ -7,10 +7,11 @@ from ipaddress import IPv4Network
 import pytest
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE
+from iosgen.fleet.push import as_results
 from iosgen.ios.dialogs import answer_lines, at_prompt, failure_in, open_dialog
 from iosgen.ios.secrets import redact_line
 from iosgen.model.site import Site
-from iosgen.push import Final, PushOutcome, Status, exit_code, management_findings, send_form
+from iosgen.push import Final, PushOutcome, Status, management_findings, send_form
 
 
 @pytest.mark.parametrize(
@@ -137,10 +138,10 @@ def test_exit_codes() -> None:
     def o(status: Status) -> PushOutcome:
         return PushOutcome("R", status, Final.OLD)
 
-    assert exit_code([o(Status.PUSHED), o(Status.IN_SYNC)]) == EXIT_OK
-    assert exit_code([o(Status.PUSHED), o(Status.ROLLED_BACK)]) == EXIT_FINDINGS
-    assert exit_code([o(Status.REFUSED)]) == EXIT_FINDINGS
-    assert exit_code([o(Status.SKIPPED), o(Status.UNREACHABLE)]) == EXIT_UNREACHABLE
+    assert as_results([o(Status.PUSHED), o(Status.IN_SYNC)]).exit_code == EXIT_OK
+    assert as_results([o(Status.PUSHED), o(Status.ROLLED_BACK)]).exit_code == EXIT_FINDINGS
+    assert as_results([o(Status.REFUSED)]).exit_code == EXIT_FINDINGS
+    assert as_results([o(Status.SKIPPED), o(Status.UNREACHABLE)]).exit_code == EXIT_UNREACHABLE
 
 
 @pytest.mark.parametrize(
