@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
-CONTRACTS = ["sim-independent", "cli-on-top", "ios-pure", "offline-stages"]
+CONTRACTS = ["sim-independent", "cli-on-top", "ios-pure", "offline-stages", "pipeline-layers"]
 
 
 def _lint_imports(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -57,6 +57,11 @@ PLANTED = [
     ("offline-stages", "iosgen/lint/_planted.py", "from iosgen.push.flow import push_host"),
     # a lazy import inside a function counts too (that is how the CLI keeps start-up fast)
     ("ios-pure", "iosgen/ios/_planted.py", "def f() -> None:\n    import iosgen.errors"),
+    # upwards: the session layer reaching for the push that drives it, a model needing a build
+    ("pipeline-layers", "iosgen/device/_planted.py", "from iosgen.push.plan import plan_push"),
+    ("pipeline-layers", "iosgen/model/_planted.py", "from iosgen.build import build_site"),
+    # diff and lint are siblings: neither imports the other
+    ("pipeline-layers", "iosgen/diff/_planted.py", "from iosgen.lint import lint_config"),
 ]
 
 
@@ -81,6 +86,9 @@ def package_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "build-device",
         "lint-push-device",
         "ios-lazy",
+        "device-push",
+        "model-build",
+        "diff-lint",
     ],
 )
 def test_a_planted_import_breaks_its_contract(

@@ -122,7 +122,7 @@ class IOS124Driver:
         """(clear, masked) lines that take `running` to the candidate."""
         from iosgen.diff.audit import audit_text, secret_book
         from iosgen.ios.secrets import mask_line
-        from iosgen.push.guard import walk
+        from iosgen.ios.typed import walk
 
         if self.candidate is None:
             return (), ()
@@ -153,9 +153,8 @@ class IOS124Driver:
     def commit_config(self, revert_in: int | None = None) -> None:
         """Save a rollback point, arm the safety net (revert_in minutes), type the lines,
         verify. Without revert_in the new config is saved at once."""
-        from iosgen.push.apply import nat_retyped, send_form
-        from iosgen.push.plan import has_archive_path
-        from iosgen.push.safetynet import can_replace
+        from iosgen.ios.safetynet import can_replace
+        from iosgen.ios.typed import has_archive_path, nat_retyped, send_form
 
         dev = self._dev
         running = dev.running_config()
@@ -228,12 +227,9 @@ class IOS124Driver:
 
 def _same(before: str, now: str) -> bool:
     """The same config, the volatile header (`! Last configuration change ...`) aside."""
-    from iosgen.diff.audit import audit_text
-    from iosgen.ios.config import significant_lines
+    from iosgen.diff.audit import in_sync
 
-    if significant_lines(before) == significant_lines(now):
-        return True
-    return audit_text("", before, now).status == "in_sync"
+    return in_sync(before, now)
 
 
 __all__ = ["ROLLBACK_PREFIX", "Candidate", "IOS124Driver"]

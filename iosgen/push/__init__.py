@@ -7,13 +7,13 @@ the frozen results they return.
 
 from __future__ import annotations
 
+from iosgen.ios.safetynet import Net, safety_net
 from iosgen.push.engine import AuditEngine, Engine, Remediation
 from iosgen.push.flow import DEFAULT_REVERT_MINUTES, PushOptions, push_host, send_form
 from iosgen.push.guard import Finding, management_findings
 from iosgen.push.lock import LockHeld, host_lock
 from iosgen.push.outcome import Final, PushOutcome, Sent, Status
 from iosgen.push.plan import PushPlan, plan_push
-from iosgen.push.safetynet import Net, safety_net
 from iosgen.push.signals import Stopped, stop_signals
 
 __all__ = [

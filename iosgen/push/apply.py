@@ -25,11 +25,12 @@ from iosgen.device.session import (
     LineAnswer,
 )
 from iosgen.errors import DeviceError
-from iosgen.ios.dialogs import NAT_DYNAMIC_RE
+from iosgen.ios.safetynet import Net
+from iosgen.ios.typed import nat_retyped as nat_retyped
+from iosgen.ios.typed import send_form as send_form
 from iosgen.model.site import Site
 from iosgen.model.targets import Target
 from iosgen.push.engine import Engine, site_secrets
-from iosgen.push.guard import walk
 from iosgen.push.outcome import Final, PushOutcome, Sent, Status
 from iosgen.push.plan import (
     DEFAULT_REVERT_MINUTES,
@@ -37,7 +38,6 @@ from iosgen.push.plan import (
     PushPlan,
     has_archive_path,
 )
-from iosgen.push.safetynet import Net
 from iosgen.push.signals import shielded, why
 
 ROLLBACK_PREFIX = "iosgen-rollback-"
@@ -45,32 +45,6 @@ ROLLBACK_PREFIX = "iosgen-rollback-"
 
 def stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-
-
-def send_form(lines: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """The remediation as typed: (stripped line, the line whose sub-mode it is in),
-    `exit` where a sub-mode ends.
-
-    IOS would fall back to the parent mode by itself for most lines, but not for
-    a line that also parses in the sub-mode; typing `exit` makes the mode explicit.
-    """
-    out: list[tuple[str, str | None]] = []
-    items = list(walk(lines))
-    depth = 0  # the sub-mode depth IOS is in
-    for index, (parents, text) in enumerate(items):
-        want = len(parents)
-        if text == "exit":
-            depth = max(0, depth - 1)
-            out.append((text, parents[-1] if parents else None))
-            continue
-        while depth > want:
-            depth -= 1
-            out.append(("exit", None))
-        out.append((text, parents[-1] if parents else None))
-        following = items[index + 1][0] if index + 1 < len(items) else ()
-        if len(following) > want:  # the next line is typed inside this one
-            depth = want + 1
-    return out
 
 
 class PushRun:
@@ -538,38 +512,6 @@ def _archive_block(config: str) -> list[str]:
             out.append(line.rstrip())
         elif out:
             break
-    return out
-
-
-def nat_retyped(
-    typed: list[tuple[str, str | None]], before: str | None, notes: list[str]
-) -> list[tuple[str, str | None]]:
-    """A dynamic NAT mapping re-typed with other words: `no <old mapping>` first.
-
-    IOS refuses to change a mapping that has translations; removing it asks
-    `Dynamic mapping in use, do you want to delete all entries? [no]:`, which iosgen
-    answers `yes` (only that mapping's translations go), then the new one is typed.
-    """
-    if before is None:
-        return typed
-    have = {
-        m[1]: line.strip()
-        for line in before.splitlines()
-        if (m := NAT_DYNAMIC_RE.match(line.strip()))
-    }
-    removed = {text[3:] for text, parent in typed if parent is None and text.startswith("no ")}
-    out: list[tuple[str, str | None]] = []
-    for text, parent in typed:
-        m = NAT_DYNAMIC_RE.match(text) if parent is None else None
-        old = have.get(m[1]) if m else None
-        if old is not None and old != text and old not in removed:
-            out.append((f"no {old}", None))
-            removed.add(old)
-            notes.append(
-                f"NAT mapping {m[1] if m else ''} re-typed: `no {old}` is sent first (IOS "
-                "refuses to change a mapping in use), then the new one"
-            )
-        out.append((text, parent))
     return out
 
 

@@ -15,9 +15,10 @@ reaches the router, even if the push would have fixed it three lines later.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from iosgen.ios.typed import walk as walk
 from iosgen.model.site import Site, canonical_interface_name
 
 
@@ -38,21 +39,6 @@ class Finding:
         """`line: reason`, the line passed through `mask(text, parent)` first."""
         parent = self.parents[-1] if self.parents else None
         return f"{' > '.join((*self.parents, mask(self.text, parent)))}: {self.reason}"
-
-
-def walk(lines: Sequence[str]) -> Iterator[tuple[tuple[str, ...], str]]:
-    """(parents, text) for every line; sub-mode lines are indented one space per level."""
-    stack: list[tuple[int, str]] = []
-    for raw in lines:
-        text = raw.strip()
-        if not text or text == "!":
-            continue
-        depth = len(raw) - len(raw.lstrip(" "))
-        while stack and stack[-1][0] >= depth:
-            stack.pop()
-        parents = tuple(t for _, t in stack)
-        yield parents, text
-        stack.append((depth, text))
 
 
 def _addresses(endpoints: Iterable[str | None]) -> list[ipaddress.IPv4Address]:

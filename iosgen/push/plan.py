@@ -5,7 +5,7 @@ and returns a frozen `PushPlan`; nothing here talks to a router, so every
 decision is unit-tested without one. `iosgen.push.apply` then only carries the
 plan out: rollback point, safety net, the lines, verify, confirm or roll back.
 
-The safety net comes from the model's image (`iosgen.push.safetynet`):
+The safety net comes from the model's image (`iosgen.ios.safetynet`):
 
 - `configure replace flash:iosgen-rollback-TS.cfg force time 5` where the image
   has it, which needs an archive path in the running config:
@@ -26,11 +26,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from iosgen.device.session import DeviceOptions
+from iosgen.ios.safetynet import Net, can_replace, safety_net
+from iosgen.ios.typed import has_archive_path as has_archive_path
 from iosgen.model.site import Site
 from iosgen.push.engine import AuditEngine, Engine
 from iosgen.push.guard import Finding, management_findings
 from iosgen.push.outcome import Final, PushOutcome, Status
-from iosgen.push.safetynet import Net, can_replace, safety_net
 
 DEFAULT_REVERT_MINUTES = 5
 
@@ -117,25 +118,6 @@ class PushPlan:
         if not self.replace_ok:
             return f"image {self.image} has no `configure replace`"
         return "the model has no `archive` / `path`, which `time N` needs"
-
-
-def has_archive_path(config: str) -> bool:
-    """Whether a config has `archive` with a ` path` line (`time N` needs one).
-
-    >>> has_archive_path("archive\\n path flash:archive\\n!")
-    True
-    >>> has_archive_path("archive\\n log config\\n!\\nip cef")
-    False
-    """
-    in_archive = False
-    for line in config.split("\n"):
-        if line.startswith("archive"):
-            in_archive = True
-        elif in_archive and line.startswith(" path "):
-            return True
-        elif line and not line.startswith(" "):
-            in_archive = False
-    return False
 
 
 def revert_minutes(options: PushOptions) -> int | None:

@@ -8,6 +8,7 @@ import pytest
 from pushkit import leaks
 
 from iosgen.build.ios import render
+from iosgen.ios.safetynet import Net
 from iosgen.model.site import Site
 from iosgen.push.guard import management_findings
 from iosgen.push.outcome import Final, PushOutcome, Status
@@ -19,7 +20,6 @@ from iosgen.push.plan import (
     plan_push,
     refusal_message,
 )
-from iosgen.push.safetynet import Net
 
 ARCHIVE = "archive\n path flash:R-ITD-cfg\n!\n"
 

@@ -24,12 +24,7 @@ from pushkit import ENV, ROOT
 from iosgen.build.ios import render
 from iosgen.device.session import CommandError, Device, DeviceOptions
 from iosgen.diff.audit import audit_site
-from iosgen.model.site import Site
-from iosgen.model.targets import Target, read_targets_file
-from iosgen.push import Final, PushOptions, PushOutcome, Status, push_host
-from iosgen.push.engine import AuditEngine, body
-from iosgen.push.lock import host_lock
-from iosgen.push.safetynet import (
+from iosgen.ios.safetynet import (
     CONFIG_REPLACE,
     CONFIRMED_CHANGE,
     Net,
@@ -37,6 +32,11 @@ from iosgen.push.safetynet import (
     parse_image,
     safety_net,
 )
+from iosgen.model.site import Site
+from iosgen.model.targets import Target, read_targets_file
+from iosgen.push import Final, PushOptions, PushOutcome, Status, push_host
+from iosgen.push.engine import AuditEngine, body
+from iosgen.push.lock import host_lock
 from iosgen.sim import Fault, RouterSpec, SimFleet
 
 OLD_IMAGE = "12.2(15)T"  # before Configuration Replace (12.3(7)T)
