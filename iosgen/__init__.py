@@ -62,7 +62,7 @@ _WHERE: dict[str, str] = {
     "ConfigLineError": "iosgen.errors",
     "HostKeyError": "iosgen.errors",
     "SessionLost": "iosgen.errors",
-    "Interrupted": "iosgen.fleet.runner",
+    "Interrupted": "iosgen.errors",
 }
 
 # Every public name; tests/test_public_api.py pins this list.
@@ -116,13 +116,14 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time `__getattr__` does t
         DeviceError,
         HostKeyError,
         InputError,
+        Interrupted,
         IosgenError,
         Problem,
         RenderError,
         SessionLost,
         UsageError,
     )
-    from iosgen.fleet.runner import HostResult, Interrupted, Results
+    from iosgen.fleet.runner import HostResult, Results
     from iosgen.lint import lint_config, lint_site
     from iosgen.model.inventory import Inventory, load_inventory
     from iosgen.model.platform import Platform

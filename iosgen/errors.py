@@ -133,3 +133,13 @@ class CommitError(DeviceError):
     """The lines were accepted, but the router does not run the candidate afterwards."""
 
     exit_code = EXIT_FINDINGS
+
+
+class Interrupted(IosgenError):
+    """The run was interrupted (Ctrl-C) before this host's job started: it was not touched."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"{host}: not run: interrupted")
+        self.host = host

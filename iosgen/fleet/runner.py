@@ -20,19 +20,10 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, DeviceError, IosgenError
+from iosgen.errors import Interrupted as Interrupted  # re-exported: fleet's own error
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class Interrupted(IosgenError):
-    """The run was interrupted (Ctrl-C) before this host's job started: it was not touched."""
-
-    exit_code = EXIT_FINDINGS
-
-    def __init__(self, host: str) -> None:
-        super().__init__(f"{host}: not run: interrupted")
-        self.host = host
 
 
 @dataclass(frozen=True)
