@@ -16,7 +16,6 @@ from typing import Literal
 
 from iosgen.build.files import MODE_SECRET, BuiltFile, mask_tokens
 from iosgen.build.ios import render
-from iosgen.build.linux import render_linux
 from iosgen.errors import UsageError
 from iosgen.model.platform import Platform
 from iosgen.model.site import Site
@@ -78,10 +77,17 @@ def _render_ios(site: Site) -> tuple[list[BuiltFile], dict[str, str]]:
     return [BuiltFile(f"{site.hostname}.cfg", rendered.text, MODE_SECRET)], rendered.secret_tokens
 
 
+def _render_linux(site: Site) -> tuple[list[BuiltFile], dict[str, str]]:
+    # imported here: an IOS build (the common case) never loads the Linux renderer
+    from iosgen.build.linux import render_linux
+
+    return render_linux(site)
+
+
 PLATFORMS: dict[Platform, PlatformBuilder] = {
     Platform.IOS: PlatformBuilder(Platform.IOS, _render_ios, single_file=True, lint="config"),
     Platform.LINUX_PPPD: PlatformBuilder(
-        Platform.LINUX_PPPD, render_linux, single_file=False, lint="model"
+        Platform.LINUX_PPPD, _render_linux, single_file=False, lint="model"
     ),
 }
 

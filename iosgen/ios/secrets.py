@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from iosgen.ios.dialogs import PROMPT
+from iosgen.ios.mask import MASK as MASK
 from iosgen.ios.passwords import is_type7, type7_decode
-
-# What every secret value is replaced with wherever a config or a line is shown.
-MASK = "<redacted>"
 
 # --- secrets as fields of a line ------------------------------------------------------------
 

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iosgen.ios.mask import MASK as MASK  # one mask for every path that shows a secret
 from iosgen.ios.passwords import is_type7, type7_decode
-from iosgen.ios.secrets import MASK as MASK  # one mask for every path that shows a secret
 
 # fullmatch, never `$`: `$` also matches before a trailing newline, which would
 # let `7 <hex>\n` or `${NAME}\n` through with the newline silently dropped.
