@@ -32,7 +32,7 @@ END = "end"
 _PROMPT_RE = re.compile("^" + PROMPT)
 
 # A banner runs from `banner motd ^C` to the next line holding the delimiter `^C`.
-_BANNER_RE = re.compile(r"^banner (?P<kind>\S+) (?P<delim>\^C|\S)(?P<rest>.*)$")
+BANNER_RE = re.compile(r"^banner (?P<kind>\S+) (?P<delim>\^C|\S)(?P<rest>.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +169,7 @@ def parse(text: str, source: str = "running config") -> IosConfig:
         if not stripped or _is_volatile(stripped):
             continue
         indent = len(raw) - len(raw.lstrip())
-        banner = _BANNER_RE.match(stripped) if stripped.startswith("banner ") else None
+        banner = BANNER_RE.match(stripped) if stripped.startswith("banner ") else None
         if indent == 0 and banner:
             body, i = _read_banner(banner, raw_lines, i)
             node: _Node = [body, 0, [], body]

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from iosgen.ios.config import BANNER_RE
 from iosgen.ios.dialogs import PROMPT
 from iosgen.ios.mask import MASK as MASK
 from iosgen.ios.passwords import is_type7, type7_decode
@@ -395,9 +396,6 @@ def mask_line(text: str, parent: str | None) -> str:
     return " ".join(words)
 
 
-_BANNER_RE = re.compile(r"^banner \S+ (?P<delim>\^C|\S)(?P<rest>.*)$")
-
-
 def redact(text: str) -> str:
     """The config with every secret value replaced by `<redacted>`."""
     out: list[str] = []
@@ -417,7 +415,7 @@ def redact(text: str) -> str:
         indent = len(body) - len(body.lstrip())
         while parents and parents[-1][0] >= indent:
             parents.pop()
-        if indent == 0 and (banner := _BANNER_RE.match(stripped)):
+        if indent == 0 and (banner := BANNER_RE.match(stripped)):
             if banner["delim"] not in banner["rest"]:
                 banner_end = banner["delim"]
             out.append(raw)
