@@ -108,9 +108,12 @@ def sim(
         raise UsageError(str(exc)) from None
     with fleet:
         _print_table(fleet, initial, faults)
+        from iosgen.ios.secrets import redact_line
+
         for name in fleet.targets:
             for error in fleet.router(name).load_errors:
-                print(f"warning: {name}: initial config line refused: {error}", file=sys.stderr)
+                shown = redact_line(error)  # a refused `ppp pap ... password 0 X` keeps X hidden
+                print(f"warning: {name}: initial config line refused: {shown}", file=sys.stderr)
         print(f"targets written to {targets}; Ctrl-C to stop", file=sys.stderr)
         try:
             threading.Event().wait()

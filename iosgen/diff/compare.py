@@ -42,7 +42,7 @@ from iosgen.ios.lines import (
     is_automatic,
     is_hidden_default,
 )
-from iosgen.ios.names import factory_state
+from iosgen.ios.names import factory_state, is_removable
 from iosgen.ios.passwords import md5_crypt_verify
 from iosgen.ios.secrets import mask_line, secret_field, secret_key
 
@@ -394,6 +394,9 @@ def factory_ports(lines: Sequence[Line], other: Sequence[Line]) -> tuple[Line, .
         factory = factory_state(line.text)
         if factory is not None:
             out.append(Line(line.text, tuple(Line(text) for text in factory)))
+        elif line.text.startswith("interface ") and not is_removable(line.text):
+            # a type ios.names does not know: left exactly as it is, never removed
+            out.append(line)
     return tuple(out)
 
 

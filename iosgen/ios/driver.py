@@ -58,8 +58,9 @@ def _one(parent: str | None, pattern: str) -> IdempotentCommandsRule:
 SINGLE_VALUE: tuple[IdempotentCommandsRule, ...] = (
     _one(None, r"^hostname "),
     _one(None, r"^banner (\S+) "),  # banner motd ^C...^C: typing a new one replaces it
-    _one(None, r"^enable secret "),
-    _one(None, r"^enable password "),
+    # enable secret 5 $1$...  /  enable secret level 7 5 $1$...: one value per level
+    _one(None, r"^(enable secret(?: level \d+)?) "),
+    _one(None, r"^(enable password(?: level \d+)?) "),
     _one(None, r"^username (\S+) (?!autocommand )"),  # username ivan password 7 ...
     _one(None, r"^(username \S+ autocommand) "),  # a user's attribute: its own line
     _one(None, r"^ip domain name "),
@@ -139,7 +140,7 @@ def _short(parent: str | None, keep: str) -> NegationSubRule:
 SHORT_NEGATIONS: tuple[NegationSubRule, ...] = (
     _short(None, r"username \S+ autocommand"),
     _short(None, r"username \S+"),  # no username ivan
-    _short(None, r"enable (?:secret|password)"),
+    _short(None, r"enable (?:secret|password)(?: level \d+)?"),  # no enable secret level 7
     _short(None, r"snmp-server community \S+"),
     _short(None, r"access-list \d+"),  # deletes the whole list anyway
     _short(None, r"banner \S+"),

@@ -72,6 +72,10 @@ INTERFACE_TYPES: tuple[InterfaceType, ...] = (
     InterfaceType("Cellular", "Ce", Kind.PORT),  # interface Cellular0/0/0 (HWIC-3G)
     InterfaceType("Dot11Radio", "Do", Kind.PORT),  # interface Dot11Radio0 (871W)
     InterfaceType("Wlan-GigabitEthernet", "Wl", Kind.PORT),  # embedded AP's internal port
+    # interface Embedded-Service-Engine0/0: the 2900/3900 ISR G2's internal service port
+    InterfaceType("Embedded-Service-Engine", "Em", Kind.PORT),
+    # interface Integrated-Service-Engine1/0: an NM-CUE / NME module's port
+    InterfaceType("Integrated-Service-Engine", "In", Kind.PORT),
 )
 _RENDERED = 11
 _BY_NAME = {t.name.lower(): t for t in INTERFACE_TYPES}
@@ -210,9 +214,16 @@ def is_removable(line: str) -> bool:
     (True, True)
     >>> is_removable("interface BRI0/0/0"), is_removable("interface Null0")
     (False, False)
+    >>> is_removable("interface Embedded-Service-Engine0/0")  # unknown: maybe hardware
+    False
     """
     name = _section_name(line)
-    return name is not None and kind_of(name) in (Kind.LOGICAL, None)
+    if name is None:
+        return False
+    kind = kind_of(name)
+    # A type this table does not know (`Embedded-Service-Engine0/0` of a 2900, a module's
+    # port) may be hardware that IOS refuses to remove: only its subinterfaces go.
+    return kind is Kind.LOGICAL or (kind is None and "." in name)
 
 
 # What a section that cannot be removed is reset to when the config does not name it:

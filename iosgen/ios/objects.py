@@ -178,6 +178,11 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("acl", r"^access-class (?P<names>\S+) (?:in|out)", r"^line ", code="IOS112"),
     # dialer-list 1 protocol ip list 101
     Reference("acl", r"^dialer-list \d+ protocol ip list (?P<names>\d+)"),
+    # ip inspect name FW http java-list 11: CBAC lets Java applets only from ACL 11's hosts
+    Reference("acl", r"^ip inspect name \S+ http (?:.* )?java-list (?P<names>\S+)"),
+    # ip wccp web-cache redirect-list 120 [group-list 10]: which traffic is redirected
+    Reference("acl", r"^ip wccp \S+ (?:.* )?redirect-list (?P<names>\S+)"),
+    Reference("acl", r"^ip wccp \S+ (?:.* )?group-list (?P<names>\S+)"),
     # ntp access-group peer 10: the ACL is `10`, not `peer`
     Reference("acl", r"^ntp access-group (?:peer|query-only|serve|serve-only) (?P<names>\S+)"),
     # snmp-server community public RO 10

@@ -71,10 +71,10 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     SecretSpec(None, ("username",), "secret"),
     # username ivan password 7 060F192042030D1C0818
     SecretSpec(None, ("username",), "password"),
-    # enable secret 5 $1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0
-    SecretSpec(None, ("enable",), "secret"),
-    # enable password 7 00071A150754
-    SecretSpec(None, ("enable",), "password"),
+    # enable secret 5 $1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0  /  enable secret level 7 5 $1$...
+    SecretSpec(None, ("enable",), "secret", skip=(("level", 1),)),
+    # enable password 7 00071A150754  /  enable password level 15 S3cret
+    SecretSpec(None, ("enable",), "password", skip=(("level", 1),)),
     # snmp-server community public RO
     SecretSpec(None, ("snmp-server",), "community", typed=False),
     # snmp-server host 192.0.2.5 [vrf V] [informs|traps] [version 1|2c|3 [auth|noauth|priv]]
@@ -154,6 +154,30 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     SecretSpec("crypto", (), "key", digits=_WITH_AES),
     # dot11 ssid BRANCH /  wpa-psk ascii 7 0822455D0A16   (an ISR's access point)
     SecretSpec("dot11", (), "wpa-psk", skip=(("ascii", 0), ("hex", 0))),
+    # aaa group server radius BRANCH /  server-private 192.0.2.7 key 7 0822455D0A16
+    SecretSpec("aaa", ("server-private",), "key"),
+    # aaa pod server server-key S3cret   (RADIUS packet of disconnect)
+    SecretSpec(None, ("aaa", "pod", "server"), "server-key"),
+    # interface FastEthernet0/1 /  vrrp 1 authentication text S3cret  (md5 key-string below)
+    #   and the same for GLBP: glbp 1 authentication text S3cret
+    *(
+        SecretSpec(
+            "interface",
+            (protocol,),
+            "authentication",
+            typed=False,
+            skip=(("text", 0),),
+            not_values=frozenset({"md5"}),
+        )
+        for protocol in ("vrrp", "glbp")
+    ),
+    # interface FastEthernet0/1 /  vrrp 1 authentication md5 key-string 7 0822455D0A16
+    SecretSpec("interface", ("vrrp",), "key-string"),
+    SecretSpec("interface", ("glbp",), "key-string"),
+    # interface Tunnel0 /  ip nhrp authentication S3cret   (DMVPN)
+    SecretSpec("interface", ("ip", "nhrp"), "authentication", typed=False),
+    # interface Dot11Radio0 /  encryption vlan 1 key 1 size 128bit 7 0822455D0A16 transmit-key
+    SecretSpec("interface", ("encryption",), "size", skip=(("40bit", 0), ("128bit", 0))),
     # tacacs server HQ /  key 7 0822455D0A16   (and radius server X)
     SecretSpec("tacacs", (), "key"),
     SecretSpec("radius", (), "key"),
@@ -261,11 +285,17 @@ def _spec_fields(
 ) -> tuple[SecretField, ...]:
     """The fields of every wanted row that matches, in table order, one per value word."""
     found: list[SecretField] = []
+    taken: set[int] = set()  # words already a value or a type digit of a found field
     for spec in specs:
         if wanted(spec) and tuple(words[: len(spec.lead)]) == spec.lead:
             field = _value_of(spec, words)
-            if field is not None and all(f.value_index != field.value_index for f in found):
+            # `key 6 X` out of place: the isakmp group row reads 6 as the type digit; a
+            # later row that takes the 6 as a value (a tacacs server's `key`) is not read
+            if field is not None and field.value_index not in taken:
                 found.append(field)
+                taken.add(field.value_index)
+                if field.type_index is not None:
+                    taken.add(field.type_index)
     return tuple(found)
 
 

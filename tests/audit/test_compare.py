@@ -358,3 +358,25 @@ def test_spare_ports_converge_on_the_router(
             dev.send_config(result.rollback.lines(show_secrets=True))
             back = audit_text(host, before, router.running_config(), book)
             assert back.status == "in_sync", back.drift.as_dict()
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "interface Embedded-Service-Engine0/0\n no ip address\n shutdown",
+        "interface Integrated-Service-Engine1/0\n no ip address\n shutdown",
+        # a type no table of iosgen knows: maybe hardware, so never `no interface`
+        "interface Wlan-Controller1/0\n no ip address",
+    ],
+    ids=["embedded-service-engine", "integrated-service-engine", "unknown-type"],
+)
+def test_a_service_module_port_is_never_removed(section: str) -> None:
+    """`no interface Embedded-Service-Engine0/0` is refused: `% Removal of physical
+    interfaces is not permitted` (a 2901's running config, tests/realconfigs)."""
+    from iosgen.diff.audit import audit_text
+
+    intended = "hostname R\n!\ninterface FastEthernet0/0\n ip address 192.0.2.1 255.255.255.0\n"
+    running = intended + "!\n" + section + "\n"
+    result = audit_text("R", intended, running)
+    lines = result.remediation.lines() if result.remediation is not None else []
+    assert not any(line.startswith("no interface") for line in lines), lines

@@ -95,3 +95,15 @@ def test_hier_config_uses_the_rules(intended: str, expected: list[str]) -> None:
     remediation = get_hconfig(ios, RUNNING).config_to_get_to(get_hconfig(ios, intended))
     lines = [line for line in remediation.all_children_sorted() if line]
     assert [line.cisco_style_text() for line in lines] == expected
+
+
+def test_an_enable_secret_of_another_level_is_removed_by_its_level() -> None:
+    """`no enable secret` removes the level-15 secret the model keeps; IOS removes a
+    level-7 one with `no enable secret level 7`."""
+    from iosgen.diff.remediation import remediate
+    from iosgen.ios.config import parse
+
+    intended = "hostname R\nenable secret 5 $1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0\n"
+    running = intended + "enable secret level 7 5 $1$abcd$T1y1T.ZFJRpArE6vQc8ls0\n"
+    lines = remediate(parse(intended), parse(running)).lines(show_secrets=True)
+    assert lines == ["no enable secret level 7"], lines

@@ -177,3 +177,21 @@ def test_remediation_defines_before_it_references(intended: str, first: str, the
     removed = remediate(parse(RUNNING), parse(intended)).lines()
     undefine = "no access-list 101" if first.startswith("access-list ") else f"no {first}"
     assert removed.index(f"no {then}") < removed.index(undefine), removed
+
+
+@pytest.mark.parametrize(
+    ("line", "acl"),
+    [
+        ("ip inspect name FW http java-list 11", "11"),
+        ("ip inspect name FW http java-list 11 alert on timeout 300", "11"),
+        ("ip wccp web-cache redirect-list 120", "120"),
+        ("ip wccp web-cache redirect-list 120 group-list 10", "10"),
+    ],
+    ids=["java-list", "java-list-options", "wccp-redirect", "wccp-group"],
+)
+def test_cbac_and_wccp_use_their_acls(line: str, acl: str) -> None:
+    """An ACL used only by `ip inspect ... java-list` (2600xm-ccp-pppoa-cbac.cfg) or by
+    WCCP is used: lint does not call it unused, remediation removes it after the line."""
+    from iosgen.ios.objects import referenced
+
+    assert any(name == acl for _kind, name in referenced(line)), sorted(referenced(line))

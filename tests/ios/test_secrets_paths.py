@@ -67,6 +67,43 @@ CASES = {
     "enable-secret-5": Case(
         (), "enable secret 5 $1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0", "$1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0", "5"
     ),
+    "enable-secret-level": Case(
+        (),
+        "enable secret level 7 5 $1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0",
+        "$1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0",
+        "5",
+    ),
+    "enable-password-level": Case(
+        (), "enable password level 15 S3cretLevelPw", "S3cretLevelPw", ""
+    ),
+    "aaa-server-private": Case(
+        ("aaa group server radius BRANCH",),
+        "server-private 192.0.2.7 key 7 0822455D0A16",
+        "0822455D0A16",
+        "7",
+    ),
+    "aaa-pod-server-key": Case((), "aaa pod server server-key S3cretPod", "S3cretPod", ""),
+    "vrrp-text": Case(
+        ("interface FastEthernet0/1",), "vrrp 1 authentication text S3cretVrrp", "S3cretVrrp", ""
+    ),
+    "glbp-text": Case(
+        ("interface FastEthernet0/1",), "glbp 1 authentication text S3cretGlbp", "S3cretGlbp", ""
+    ),
+    "vrrp-md5-key-string": Case(
+        ("interface FastEthernet0/1",),
+        "vrrp 1 authentication md5 key-string 7 0822455D0A16",
+        "0822455D0A16",
+        "7",
+    ),
+    "nhrp-authentication": Case(
+        ("interface Tunnel0",), "ip nhrp authentication S3cretNhrp", "S3cretNhrp", ""
+    ),
+    "wep-key": Case(
+        ("interface Dot11Radio0",),
+        "encryption vlan 1 key 1 size 128bit 7 0822455D0A16 transmit-key",
+        "0822455D0A16",
+        "7",
+    ),
     "ppp-chap-password-7": Case(
         ("interface Dialer2",), "ppp chap password 7 0123035155", "0123035155", "7"
     ),
@@ -263,3 +300,19 @@ def test_hide_values_masks_the_sites_literal_secrets() -> None:
     line = "R-ITD#ping 192.0.2.1 source Pe5n-literal"
     assert redact_line(line, ["Pe5n-literal", "ab"]) == f"R-ITD#ping 192.0.2.1 source {MASK}"
     assert hide_values("ab Pe5n", ["ab"]) == "ab Pe5n"  # too short to be a secret's text
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("key 6 RHZE[JACMUI", f"key 6 {MASK}"),
+        ("key 7 0822455D0A16", f"key 7 {MASK}"),
+        ("key S3cretGroupKey", f"key {MASK}"),
+    ],
+    ids=["type-6", "type-7", "clear"],
+)
+def test_a_bare_key_line_keeps_its_type_digit(line: str, masked: str) -> None:
+    """Out of place, two rows read `key 6 X` (an isakmp group's and a tacacs server's):
+    the digit the first reads as the type is not masked as a value by the second."""
+    assert redact_line(line) == masked
+    assert mask_line(line, None) == masked
