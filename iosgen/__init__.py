@@ -25,6 +25,9 @@ _WHERE: dict[str, str] = {
     "Inventory": "iosgen.model.inventory",
     "load_inventory": "iosgen.model.inventory",
     "Site": "iosgen.model.site",
+    "Target": "iosgen.model.targets",
+    "target_of": "iosgen.model.targets",
+    "resolve_targets": "iosgen.model.targets",
     "Platform": "iosgen.model.platform",
     # build/: Site -> Build
     "Build": "iosgen.build",
@@ -39,6 +42,7 @@ _WHERE: dict[str, str] = {
     "audit_text": "iosgen.diff.audit",
     # device/: one router over SSH
     "Device": "iosgen.device.session",
+    "DeviceOptions": "iosgen.device.session",
     "IOS124Driver": "iosgen.device.driver",
     # push/: plan, apply, verify
     "PushOptions": "iosgen.push",
@@ -76,6 +80,7 @@ __all__ = [
     "ConfigLineError",
     "Device",
     "DeviceError",
+    "DeviceOptions",
     "HostKeyError",
     "HostResult",
     "IOS124Driver",
@@ -92,6 +97,7 @@ __all__ = [
     "Results",
     "SessionLost",
     "Site",
+    "Target",
     "UsageError",
     "audit_site",
     "audit_text",
@@ -101,12 +107,14 @@ __all__ = [
     "load_inventory",
     "plan_push",
     "push_host",
+    "resolve_targets",
+    "target_of",
 ]
 
 if TYPE_CHECKING:  # what mypy and editors see; at run time `__getattr__` does the import
     from iosgen.build import Build, BuiltFile, build_site
     from iosgen.device.driver import IOS124Driver
-    from iosgen.device.session import Device
+    from iosgen.device.session import Device, DeviceOptions
     from iosgen.diff.audit import AuditResult, audit_site, audit_text
     from iosgen.errors import (
         AuthError,
@@ -128,6 +136,7 @@ if TYPE_CHECKING:  # what mypy and editors see; at run time `__getattr__` does t
     from iosgen.model.inventory import Inventory, load_inventory
     from iosgen.model.platform import Platform
     from iosgen.model.site import Site
+    from iosgen.model.targets import Target, resolve_targets, target_of
     from iosgen.push import PushOptions, push_host
     from iosgen.push.outcome import PushOutcome
     from iosgen.push.plan import PushPlan, plan_push

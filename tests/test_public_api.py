@@ -27,6 +27,7 @@ PINNED = [
     "ConfigLineError",
     "Device",
     "DeviceError",
+    "DeviceOptions",
     "HostKeyError",
     "HostResult",
     "IOS124Driver",
@@ -43,6 +44,7 @@ PINNED = [
     "Results",
     "SessionLost",
     "Site",
+    "Target",
     "UsageError",
     "audit_site",
     "audit_text",
@@ -52,6 +54,8 @@ PINNED = [
     "load_inventory",
     "plan_push",
     "push_host",
+    "resolve_targets",
+    "target_of",
 ]
 
 # What `import iosgen` and `iosgen build` must never load: the SSH stack (netmiko,

@@ -5,7 +5,7 @@ iosgen's push already sends:
 
 ==========================  =====================================================
 open / close                the SSH session (`Device`), or one given already open
-get_config                  `show running-config`
+get_config                  `show running-config` / `show startup-config` (NAPALM's dict)
 load_replace_candidate      the whole intended config; compare = iosgen's remediation
 load_merge_candidate        lines to add; compare = those lines (secrets masked)
 compare_config              the remediation text, secrets masked; "" when in sync
@@ -105,8 +105,30 @@ class IOS124Driver:
 
     # -- candidate --------------------------------------------------------------------
 
-    def get_config(self) -> str:
-        """`show running-config`, as IOS prints it."""
+    def get_config(
+        self, retrieve: str = "all", full: bool = False, sanitized: bool = False
+    ) -> dict[str, str]:
+        """NAPALM's shape: {"running", "startup", "candidate"}, each as IOS prints it ("" for
+        what was not retrieved, or no candidate loaded); `sanitized` masks every secret.
+        `full` (NAPALM: defaults included) is accepted; IOS 12.4's `show running-config
+        all` is not what iosgen compares, so the text is the same."""
+        if retrieve not in ("all", "running", "startup", "candidate"):
+            raise ValueError(f"retrieve: all, running, startup or candidate, not {retrieve!r}")
+        del full
+        out = {"running": "", "startup": "", "candidate": ""}
+        if retrieve in ("all", "running"):
+            out["running"] = self._running()
+        if retrieve in ("all", "startup"):
+            out["startup"] = self._dev.startup_config() or ""
+        if retrieve in ("all", "candidate") and self.candidate is not None:
+            out["candidate"] = self.candidate.config
+        if sanitized:
+            from iosgen.ios.secrets import redact
+
+            out = {key: redact(text) for key, text in out.items()}
+        return out
+
+    def _running(self) -> str:
         return self._dev.running_config()
 
     def load_replace_candidate(self, config: str) -> None:
@@ -145,7 +167,7 @@ class IOS124Driver:
 
     def compare_config(self) -> str:
         """The lines a commit would type, secrets masked; "" when in sync (or no candidate)."""
-        _clear, masked = self._lines(self.get_config())
+        _clear, masked = self._lines(self._running())
         return "\n".join(masked)
 
     # -- commit -----------------------------------------------------------------------
