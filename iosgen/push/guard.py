@@ -14,11 +14,14 @@ reaches the router, even if the push would have fixed it three lines later.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from iosgen.ios.config import parse
 from iosgen.ios.typed import walk as walk
+from iosgen.model.platform import Platform
 from iosgen.model.site import Site, canonical_interface_name
 
 
@@ -81,14 +84,16 @@ class ManagementPath:
     ports: frozenset[str]  # interfaces the session may cross (the WAN, endpoint subnets)
     # tunnels whose remote networks hold an endpoint: name -> (Dialer number, words)
     tunnels: tuple[tuple[str, int, tuple[str, ...]], ...]
+    # ACLs that filter the session: name -> where (`interface Dialer1 in`, `the vty lines`)
+    filters: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, site: Site, endpoints: Iterable[str | None], login: str | None) -> ManagementPath:
         wan_key, _ = site.wan
-        wan = canonical_interface_name("ios", wan_key) or wan_key
+        wan = canonical_interface_name(Platform.IOS, wan_key) or wan_key
         addresses = tuple(_addresses(endpoints))
         ports = {wan} | {
-            canonical_interface_name("ios", name) or name
+            canonical_interface_name(Platform.IOS, name) or name
             for name, iface in site.interfaces.items()
             if isinstance(iface.ipv4, ipaddress.IPv4Interface)
             and any(a in iface.ipv4.network for a in addresses)
@@ -123,6 +128,52 @@ _LOGIN_SECTIONS = (
     ("aaa ", "SSH / AAA, which iosgen logs in through"),
     ("crypto key", "SSH / AAA, which iosgen logs in through"),
 )
+
+
+def path_filters(path: ManagementPath, configs: Iterable[str]) -> dict[str, str]:
+    """The ACLs that filter the session in any of `configs` (running, intended), and where.
+
+    An ACL applied on a path interface (` ip access-group WANIN in` under the WAN) or to
+    the vty lines (` access-class 23 in`) decides whether iosgen's next packet passes:
+    IOS 12.4 types a rewritten ACL entry by entry, and between `no ip access-list
+    extended WANIN` and its last entry the implicit `deny any` of a partial list (or an
+    early `deny`) can cut the session.
+    """
+    found: dict[str, str] = {}
+    for text in configs:
+        for line in parse(text, "config").lines:
+            words = line.text.split(" ")
+            if words[0] == "interface" and len(words) == 2:
+                port = canonical_interface_name(Platform.IOS, words[1]) or words[1]
+                if port not in path.ports:
+                    continue
+                for child in line.children:
+                    cw = child.text.split(" ")
+                    if cw[:2] == ["ip", "access-group"] and len(cw) >= 4:
+                        found.setdefault(cw[2], f"interface {port} {cw[3]}")
+            elif words[:2] == ["line", "vty"]:
+                for child in line.children:
+                    cw = child.text.split(" ")
+                    if cw[0] == "access-class" and len(cw) >= 3:
+                        found.setdefault(cw[1], "the vty lines iosgen logs in through")
+    return found
+
+
+def _acl_of(top: str) -> str | None:
+    """The ACL a line defines: `access-list 23 permit ...` -> 23, `ip access-list
+    extended WANIN` -> WANIN."""
+    words = top.split(" ")
+    if words[0] == "access-list" and len(words) >= 2:
+        return words[1]
+    if words[:2] == ["ip", "access-list"] and len(words) >= 4:
+        return words[3]
+    return None
+
+
+def _filter_reason(path: ManagementPath, top: str) -> str | None:
+    acl = _acl_of(top)
+    where = path.filters.get(acl) if acl is not None else None
+    return f"ACL {acl}, which filters {where}" if where is not None else None
 
 
 def _port_reason(path: ManagementPath, parents: tuple[str, ...], top: str, line: str) -> str | None:
@@ -173,7 +224,7 @@ def _reason(path: ManagementPath, parents: tuple[str, ...], top: str, line: str)
     on_port = top.startswith("interface ") and top.removeprefix("interface ") in path.ports
     # inside a path interface only its own rules apply (`description` is harmless)
     found = _port_reason(path, parents, top, line) if on_port else _global_reason(path, top, line)
-    return found or _tunnel_reason(path, top, line)
+    return found or _filter_reason(path, top) or _tunnel_reason(path, top, line)
 
 
 def management_findings(
@@ -181,13 +232,16 @@ def management_findings(
     lines: Sequence[str],
     endpoints: Iterable[str | None],
     login: str | None = None,
+    configs: Iterable[str] = (),
 ) -> tuple[Finding, ...]:
     """The lines that can cut the management path, each with its reason.
 
     endpoints: the router's address as iosgen reaches it and iosgen's own address as
-    the router sees it; login: the account iosgen is logged in as.
+    the router sees it; login: the account iosgen is logged in as; configs: the running
+    and intended configs, where the ACLs that filter the path are read (`path_filters`).
     """
     path = ManagementPath.of(site, endpoints, login)
+    path = dataclasses.replace(path, filters=path_filters(path, configs))
     out: list[Finding] = []
     items = list(walk(lines))
     for index, (parents, text) in enumerate(items):

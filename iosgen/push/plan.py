@@ -162,7 +162,9 @@ def plan_push(
     masked = remediation.masked or remediation.lines
     if not remediation.lines:
         return PushPlan(site.hostname, (), (), dry_run=options.dry_run)
-    findings = management_findings(site, remediation.lines, endpoints, login=login)
+    findings = management_findings(
+        site, remediation.lines, endpoints, login=login, configs=(running, intended)
+    )
     revert = revert_minutes(options)
     net, archive_first = choose_net(site.hardware.image, revert, running, intended)
     return PushPlan(

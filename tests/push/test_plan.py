@@ -166,3 +166,45 @@ def test_an_image_without_configure_replace_rolls_back_by_reload(itd: Site) -> N
     p = plan(old, without_lan_description(old))
     assert (p.net, p.replace_ok, p.needs_reload_check) == (Net.RELOAD, False, True)
     assert p.reload_reason == "image 12.2(15)T has no `configure replace`"
+
+
+FILTERED = (
+    "interface FastEthernet0/0\n ip access-group WANIN in\n!\n"
+    "line vty 0 4\n access-class 23 in\n!\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (
+            (
+                "no ip access-list extended WANIN",
+                "ip access-list extended WANIN",
+                " deny ip any any",
+            ),
+            "ACL WANIN, which filters interface FastEthernet0/0 in",
+        ),
+        (
+            ("ip access-list extended WANIN", " permit tcp any any eq 22"),
+            "ACL WANIN, which filters interface FastEthernet0/0 in",
+        ),
+        (("no access-list 23", "access-list 23 permit 10.10.0.0 0.0.255.255"), None),
+    ],
+    ids=["named-rewritten", "named-entry-added", "vty-acl"],
+)
+def test_an_acl_that_filters_the_session_is_on_the_management_path(
+    itd: Site, lines: tuple[str, ...], reason: str | None
+) -> None:
+    """Between `no ip access-list extended WANIN` and its last entry the partial list's
+    implicit deny can drop iosgen's session: refused without --force."""
+    found = management_findings(itd, lines, (itd.management.host, None), configs=(FILTERED,))
+    want = reason or "ACL 23, which filters the vty lines iosgen logs in through"
+    assert found, lines
+    assert {f.reason for f in found} == {want}
+
+
+def test_an_acl_that_filters_nothing_on_the_path_is_not(itd: Site) -> None:
+    lines = ("no access-list 10", "access-list 10 permit 192.168.99.0 0.0.0.255")
+    found = management_findings(itd, lines, (itd.management.host, None), configs=(FILTERED,))
+    assert found == ()
