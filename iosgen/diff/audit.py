@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from iosgen.diff.compare import Drift, SecretBook, compare, factory_ports
 from iosgen.diff.remediation import Remediation, remediate
 from iosgen.errors import InputError, Problem, UsageError
-from iosgen.ios.config import ConfigNestingError, IosConfig, parse, same_config
+from iosgen.ios.config import ConfigNestingError, IosConfig, canonical_headers, parse, same_config
 from iosgen.model.site import Site
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def with_factory_ports(config: IosConfig, other: IosConfig) -> IosConfig:
 def parse_config(text: str, source: str) -> IosConfig:
     """`ios.config.parse`, its refusal turned into the located InputError every stage raises."""
     try:
-        return parse(text, source)
+        return canonical_headers(parse(text, source))
     except ConfigNestingError as exc:
         raise InputError([Problem(exc.source, exc.line, exc.column, "", exc.message)]) from exc
 

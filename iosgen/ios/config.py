@@ -21,6 +21,7 @@ from typing import Any
 
 from iosgen.ios.dialogs import PROMPT
 from iosgen.ios.lines import LIST_VALUED, VOLATILE_PREFIXES
+from iosgen.ios.names import canonical_name
 
 # `!` starts a comment line: separators, `! Last configuration change at ...`,
 # `! NVRAM config last updated at ...`, `! Default PPTP VPDN group`.
@@ -213,3 +214,31 @@ def _read_banner(match: re.Match[str], raw_lines: Sequence[str], i: int) -> tupl
         body.append(raw)
     text = "\n".join(body)
     return f"{head}\n{text}\n{delim}" if text else f"{head}\n{delim}", i
+
+
+def canonical_headers(config: IosConfig) -> IosConfig:
+    """The config with each `interface` header named as `show running-config` prints it.
+
+    IOS never prints `interface Fa0/1`, but a config saved as typed may hold it; compared
+    as typed it would be a second port beside `interface FastEthernet0/1`, and the
+    remediation would shut the very port it configures.
+
+    >>> canonical_headers(parse("interface Fa0/1\\n description LAN")).render()
+    ['interface FastEthernet0/1', ' description LAN']
+    """
+    return IosConfig(tuple(_canonical_header(line) for line in config.lines))
+
+
+def _canonical_header(line: Line) -> Line:
+    if not line.text.startswith("interface "):
+        return line
+    rest = line.text[len("interface ") :]
+    name = canonical_name(rest)
+    if name is None:  # `interface Fa0/0.1 point-to-point`: the name, then a keyword
+        first, _, tail = rest.partition(" ")
+        name = canonical_name(first)
+        if name is None:
+            return line
+        name = f"{name} {tail}" if tail else name
+    text = f"interface {name}"
+    return line if text == line.text else Line(text, line.children, line.raw)

@@ -380,3 +380,21 @@ def test_a_service_module_port_is_never_removed(section: str) -> None:
     result = audit_text("R", intended, running)
     lines = result.remediation.lines() if result.remediation is not None else []
     assert not any(line.startswith("no interface") for line in lines), lines
+
+
+def test_an_abbreviated_interface_header_is_the_same_port() -> None:
+    """A config saved as typed (`interface Fa0/1`) names the port IOS prints as
+    `interface FastEthernet0/1`: in sync, not a second port to shut (found by review)."""
+    from iosgen.diff.audit import audit_text
+
+    intended = (
+        "hostname R\n!\ninterface FastEthernet0/1\n description LAN\n"
+        " ip address 192.168.10.1 255.255.255.0\n"
+    )
+    running = intended.replace("interface FastEthernet0/1", "interface Fa0/1")
+    assert audit_text("R", intended, running).status == "in_sync"
+    moved = running.replace("192.168.10.1", "192.168.10.2")
+    result = audit_text("R", intended, moved)
+    assert result.remediation is not None
+    lines = result.remediation.lines()
+    assert lines == ["interface FastEthernet0/1", " ip address 192.168.10.1 255.255.255.0"], lines
