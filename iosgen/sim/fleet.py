@@ -71,6 +71,11 @@ class RouterHandle:
         with self._router.lock:
             return list(self._router.load_errors)
 
+    @property
+    def held_lines(self) -> list[str]:
+        """Lines the running config holds without understanding them (`parent > child`)."""
+        return self._router.held_lines
+
     def expire_rollback_timer(self) -> bool:
         """Fire a pending `configure replace ... time N` rollback now (False if none)."""
         return self._router.expire_rollback_timer()
