@@ -76,6 +76,10 @@ class RouterHandle:
         """Lines the running config holds without understanding them (`parent > child`)."""
         return self._router.held_lines
 
+    @property
+    def held_count(self) -> int:
+        return self._router.held_count
+
     def expire_rollback_timer(self) -> bool:
         """Fire a pending `configure replace ... time N` rollback now (False if none)."""
         return self._router.expire_rollback_timer()
