@@ -105,7 +105,14 @@ class Config:
         self.root.append(Line(vty, ["line", "vty", "0", "4"], False, []))
 
     def clone(self) -> Config:
-        return copy.deepcopy(self)
+        # Commands and the hardware are shared, not copied: lines are matched to their
+        # command by identity (`ln.cmd is cmd`, HELD), before and after a rollback.
+        memo: dict[int, object] = {id(self.hw): self.hw, id(HELD): HELD}
+        for line in self.walk():
+            memo[id(line.cmd)] = line.cmd
+            if isinstance(line.anchor, Cmd):
+                memo[id(line.anchor)] = line.anchor
+        return copy.deepcopy(self, memo)
 
     # ---- queries ----------------------------------------------------------------------
     def walk(self) -> Iterator[Line]:

@@ -195,8 +195,9 @@ class _Loader:
     children, not tried in the section before it.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, indented: bool = True) -> None:
         self.config = config
+        self.indented = indented  # False: a flat text, where the margin tells nothing
         self.session = ConfigMode(config)
         self.errors: list[str] = []
         self.open: list[tuple[int, Line]] = []  # held lines taking children: (indent, line)
@@ -243,7 +244,7 @@ class _Loader:
 
     def _hold(self, text: str, indent: int) -> None:
         session = self.session
-        if indent == 0 or not session.stack:
+        if (indent == 0 and self.indented) or not session.stack:
             # a global line: its own section; the mode goes back to global config
             held = self.config.hold(text, self.config.root, self.anchor)
             self.anchor = held
@@ -269,7 +270,10 @@ def load_text(config: Config, text: str) -> list[str]:
     know is among them, and is also held verbatim (`Config.held()`). Header lines of
     `show running-config` / `show startup-config` and `!` comments are skipped.
     """
-    loader = _Loader(config)
-    for raw in text.replace("\r\n", "\n").split("\n"):
+    lines = text.replace("\r\n", "\n").split("\n")
+    # A text with no indented line (a flattened paste): an unknown line stays in the
+    # block open before it, as typed.
+    loader = _Loader(config, any(ln[:1] == " " and ln.strip() for ln in lines))
+    for raw in lines:
         loader.line(raw)
     return loader.errors

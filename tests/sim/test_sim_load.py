@@ -183,6 +183,35 @@ def test_a_held_line_survives_save_and_reload() -> None:
     assert router.held_count == len(router.running.held()) > 0
 
 
+def test_a_flat_text_keeps_an_unknown_line_in_the_open_block() -> None:
+    cfg = Config()
+    load_text(cfg, "interface Loopback1\nwidget on\nip address 192.0.2.1 255.255.255.0\n")
+    assert "interface Loopback1\n ip address 192.0.2.1 255.255.255.0\n widget on\n" in body(cfg)
+
+
+def test_a_clone_keeps_held_lines_and_commands() -> None:
+    cfg = Config()
+    load_text(cfg, LOADED + "no ip domain lookup\n")
+    copy = cfg.clone()
+    assert copy.held() == cfg.held()
+    assert body(copy) == body(cfg)
+    assert copy.remove_held(["line", "33", "48"], copy.root)
+    assert "line 33 48" not in body(copy) and "line 33 48" in body(cfg)
+    typed(["ip domain lookup"], copy)  # a toggle found by its command after the copy
+    assert "no ip domain lookup" not in body(copy)
+
+
+def test_a_rollback_brings_held_lines_back() -> None:
+    router = boot(LOADED)
+    before = body(router.running)
+    router.arm_rollback(5, router.running.clone())
+    router.set_running("hostname X1\n")
+    assert router.held_count == 0
+    assert router.expire_rollback_timer()
+    assert body(router.running) == before
+    assert router.held_count > 0
+
+
 # ---- typed input -------------------------------------------------------------------------
 
 
