@@ -612,6 +612,8 @@ class _Followers:
             if id(ln) not in self.done:
                 self.done.add(id(ln))
                 out.extend(_render_held(ln, 0))
+                if ln.children:
+                    out.append("!")  # a block, closed as NVGEN closes one
                 self.after(ln, out)
 
     def section_end(self, section: str, out: list[str]) -> None:

@@ -146,7 +146,8 @@ class ConfigMode:
         out = self.config.apply(m, self.stack)
         if out.stack is not None and out.mode is not None:
             self.stack, self.mode = out.stack, out.mode
-        return LineResult(output=out.message + "\n" if out.message else "")
+        # a message from the config is a refusal (`% ... overlaps with ...`): not stored
+        return LineResult(output=out.message + "\n" if out.message else "", error=bool(out.message))
 
     def _crypto_key(self, m: Match) -> LineResult:
         # The key lives outside the config (private-config): nothing is stored.

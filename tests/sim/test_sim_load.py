@@ -175,6 +175,16 @@ def test_no_removes_a_held_child_in_its_block() -> None:
     assert "widget" not in body(cfg)
 
 
+def test_refused_lines_are_the_errors_not_held() -> None:
+    text = LOADED + "interface Loopback1\n ip address 10.0.0.2 255.255.255.0\n"
+    router = boot(text)
+    assert any(e.startswith("widget on: %") for e in router.load_errors)
+    assert router.refused_lines == [
+        e for e in router.load_errors if e.startswith("ip address 10.0.0.2")
+    ]
+    assert len(router.refused_lines) == 1  # the subnet of FastEthernet0/0: refused, not held
+
+
 def test_a_held_line_survives_save_and_reload() -> None:
     router = boot(LOADED)
     router.save("netops")
