@@ -43,6 +43,11 @@ class Line:
     negated: bool = False
     children: list[Line] | None = None
     seq: int = field(default_factory=lambda: next(_SEQ))
+    # a held line (HELD): the global line it followed in the loaded text (None: the top;
+    # a Cmd: a line printed but not stored, a default toggle or `boot-end-marker`)
+    anchor: Line | Cmd | None = None
+    # a `line vty A B` typed across stored ranges: the stored blocks it stands for
+    group: list[Line] | None = None
 
     @property
     def text(self) -> str:
@@ -59,6 +64,20 @@ def _cmd(mode: str, syntax: str) -> Cmd:
         if c.mode == mode and c.syntax == syntax:
             return c
     raise KeyError(syntax)
+
+
+# A line of a loaded config the grammar does not know: held verbatim (words = [text]),
+# with its indented children, printed back where it was (docs/simulator.md, Loading).
+HELD = Cmd(mode="", syntax="<held>", kind="held", section="held")
+
+# The vty line groups a 2801 keeps apart in NVGEN: `line vty 0 15` prints as
+# `line vty 0 4` / `line vty 5 15` (Manning, Acing the CCNA Exam vol. 2, 5.3.2: "running
+# configurations may display them as groups 0-4 and 5-15"; pastebin.com/1Kqkstdn shows
+# `line vty 0 4` and `line vty 5 15` with the same children).
+VTY_GROUPS: tuple[tuple[int, int], ...] = ((0, 4), (5, 15))
+VTY_DEFAULT = (0, 4)  # the lines a 2801 has before `line vty 5 15` is configured
+# `transport input all`: the protocols IOS 12.4 lets in (cmd ref: all = "all protocols")
+TRANSPORT_ALL: frozenset[str] = frozenset({"telnet", "ssh", "rlogin"})
 
 
 @dataclass
@@ -86,7 +105,14 @@ class Config:
         self.root.append(Line(vty, ["line", "vty", "0", "4"], False, []))
 
     def clone(self) -> Config:
-        return copy.deepcopy(self)
+        # Commands and the hardware are shared, not copied: lines are matched to their
+        # command by identity (`ln.cmd is cmd`, HELD), before and after a rollback.
+        memo: dict[int, object] = {id(self.hw): self.hw, id(HELD): HELD}
+        for line in self.walk():
+            memo[id(line.cmd)] = line.cmd
+            if isinstance(line.anchor, Cmd):
+                memo[id(line.anchor)] = line.anchor
+        return copy.deepcopy(self, memo)
 
     # ---- queries ----------------------------------------------------------------------
     def walk(self) -> Iterator[Line]:
@@ -129,6 +155,10 @@ class Config:
 
     # ---- applying a parsed line ---------------------------------------------------------
     def apply(self, m: Match, stack: list[Line]) -> Outcome:
+        if stack and stack[-1].group is not None:
+            # `line vty 0 15`: the line goes to each stored range it covers
+            outcomes = [self.apply(m, [*stack[:-1], member]) for member in stack[-1].group]
+            return next((o for o in outcomes if o.message), Outcome())
         cmd = m.cmd
         words = list(m.words)
         container = stack[-1].children if stack else self.root
@@ -292,6 +322,8 @@ class Config:
     def _enter(
         self, cmd: Cmd, words: list[str], negated: bool, stack: list[Line], container: list[Line]
     ) -> Outcome:
+        if words[:2] == ["line", "vty"]:
+            return self._enter_vty(cmd, words, negated)
         if cmd.action == "route_map":
             action = "permit"
             seq = "10"
@@ -323,6 +355,112 @@ class Config:
         container.append(probe)
         return Outcome(stack=[*stack, probe], mode=cmd.enters)
 
+    # ---- vty line ranges ---------------------------------------------------------------------
+    def _vty_blocks(self) -> list[Line]:
+        return sorted(
+            (ln for ln in self.root if ln.words[:2] == ["line", "vty"] and ln.children is not None),
+            key=lambda ln: int(ln.words[2]),
+        )
+
+    def _enter_vty(self, cmd: Cmd, words: list[str], negated: bool) -> Outcome:
+        lo = int(words[2])
+        hi = int(words[3]) if len(words) > 3 else lo
+        if negated or hi < lo:
+            return Outcome()  # the lines stay (12.4 keeps vty 0 4; `no line vty` not modelled)
+        self._vty_merge()
+        members: list[Line] = []
+        for glo, ghi in VTY_GROUPS:
+            a, b = max(lo, glo), min(hi, ghi)
+            if a <= b:
+                members += self._vty_cover(cmd, a, b)
+        proxy = Line(cmd, words, False, [], group=members)
+        return Outcome(stack=[proxy], mode=cmd.enters)
+
+    def _vty_cover(self, cmd: Cmd, lo: int, hi: int) -> list[Line]:
+        """Stored blocks exactly covering vty lo..hi (one default group): split or made."""
+        for cut in (lo, hi + 1):
+            for block in self._vty_blocks():
+                a, b = _vty_range(block)
+                if a < cut <= b:
+                    self._vty_split(block, cut)
+                    break
+        covered = [blk for blk in self._vty_blocks() if lo <= _vty_range(blk)[0] <= hi]
+        have = {n for blk in covered for n in range(_vty_range(blk)[0], _vty_range(blk)[1] + 1)}
+        missing = [n for n in range(lo, hi + 1) if n not in have]
+        if missing:  # lines not there yet (5-15 on a 2801): made with the default settings
+            block = Line(cmd, _vty_words(missing[0], missing[-1]), False, [])
+            self.root.append(block)
+            covered.append(block)
+        return covered
+
+    def _vty_split(self, block: Line, cut: int) -> None:
+        a, b = _vty_range(block)
+        block.words = _vty_words(a, cut - 1)
+        rest = Line(block.cmd, _vty_words(cut, b), False, copy.deepcopy(block.children))
+        at = next(n for n, ln in enumerate(self.root) if ln is block)
+        self.root.insert(at + 1, rest)
+
+    def _vty_merge(self) -> None:
+        """Join neighbouring ranges of one default group whose settings are the same
+        (at the next `line vty`: a session's open range keeps its blocks meanwhile)."""
+        merged = _vty_merged(self._vty_blocks())
+        keep = {id(ln) for ln in merged}
+        self.root[:] = [ln for ln in self.root if id(ln) in keep or ln.words[:2] != ["line", "vty"]]
+
+    def vty_transports(self) -> dict[int, frozenset[str]]:
+        """Per vty line that exists, the protocols `transport input` lets in.
+
+        No `transport input` line: all (IOS 12.4's vty default); `none`: nothing.
+        """
+        out: dict[int, frozenset[str]] = {}
+        for block in self._vty_blocks():
+            allowed = TRANSPORT_ALL
+            for ln in block.children or []:
+                if ln.words[:2] == ["transport", "input"] and not ln.negated:
+                    allowed = _transports(ln.words[2:])
+            a, b = _vty_range(block)
+            for n in range(a, b + 1):
+                out[n] = allowed
+        return out
+
+    def vty_allows(self, protocol: str) -> bool:
+        """Whether any vty line lets `protocol` ("ssh", "telnet") log in."""
+        return any(protocol in allowed for allowed in self.vty_transports().values())
+
+    # ---- held lines (loaded, not understood) -----------------------------------------------------
+    def hold(self, text: str, container: list[Line], anchor: Line | Cmd | None) -> Line:
+        """Keep a loaded line the grammar does not know, verbatim, in `container`."""
+        line = Line(HELD, [text], False, [], anchor=anchor)
+        container.append(line)
+        return line
+
+    def held(self) -> list[str]:
+        """Every held line, as `parent > child` paths, in the order they were loaded."""
+        out: list[tuple[int, str]] = []
+
+        def visit(lines: list[Line], path: str) -> None:
+            for ln in lines:
+                here = f"{path}{ln.text}"
+                if ln.cmd is HELD:
+                    out.append((ln.seq, here))
+                visit(ln.children or [], here + " > ")
+
+        visit(self.root, "")
+        return [text for _, text in sorted(out)]
+
+    def remove_held(self, words: list[str], container: list[Line]) -> bool:
+        """`no <held line>`: removes it (and its children) from the block or the top."""
+        want = " ".join(words)
+        for where in (container, self.root):
+            for ln in where:
+                if ln.cmd is HELD and " ".join(ln.text.split()) == want:
+                    for other in where:  # what followed it now follows what it followed
+                        if other.anchor is ln:
+                            other.anchor = ln.anchor
+                    where[:] = [x for x in where if x is not ln]
+                    return True
+        return False
+
     @staticmethod
     def _remove(container: list[Line], pred: Callable[[Line], bool]) -> int:
         keep = [ln for ln in container if not pred(ln)]
@@ -349,39 +487,64 @@ class Config:
         by_section: dict[str, list[Line]] = {}
         for line in self.root:
             by_section.setdefault(line.cmd.section, []).append(line)
+        held = _Followers(by_section.get("held", []))
         out: list[str] = []
         for section in LAYOUT:
             if section == "!":
                 out.append("!")
             elif section == "end":
+                held.rest(out)
                 out.append("end")
             elif section == "version":
                 out.append("version 12.4")
+                held.after(None, out)
             elif section == "hostname":
                 out.append(f"hostname {self.hostname}")
+                held.after(self.value("hostname"), out)
             elif section == "boot":
                 out.append("boot-start-marker")
-                out.extend(ln.text for ln in by_section.get("boot", []) if ln.words[0] == "boot")
+                for ln in by_section.get("boot", []):
+                    if ln.words[0] == "boot":
+                        out.append(ln.text)
+                        held.after(ln, out)
                 out.append("boot-end-marker")
             elif section.endswith("*"):
                 for block in sorted(by_section.get(section, []), key=_sort_key):
                     out.extend(self._render_block(block, 0))
                     out.append("!")
+                    held.after(block, out)
             else:
-                lines = [ln for ln in by_section.get(section, []) if ln.cmd.kind != "noop"]
-                lines += self._default_toggles(self.root, "config", section)
-                if section == "scheduler" and not lines:
-                    out.append("scheduler allocate 20000 1000")
-                if section == "line":
-                    for block in sorted(lines, key=_sort_key):
-                        out.extend(self._render_block(block, 0))
-                    continue
-                ordered = sorted(lines, key=_sort_key)
-                if section == "username":
-                    ordered = _by_user(ordered)
-                for ln in ordered:
-                    out.extend(ln.text.split("\n"))
+                self._render_flat(section, by_section.get(section, []), held, out)
+            held.section_end(section, out)
         return out
+
+    def _render_flat(
+        self, section: str, stored: list[Line], held: _Followers, out: list[str]
+    ) -> None:
+        lines = [ln for ln in stored if ln.cmd.kind != "noop"]
+        lines += self._default_toggles(self.root, "config", section)
+        if section == "scheduler" and not lines:
+            out.append("scheduler allocate 20000 1000")
+        if section == "line":
+            vty = [copy.copy(ln) for ln in lines if ln.words[:2] == ["line", "vty"]]
+            others = [ln for ln in lines if ln.words[:2] != ["line", "vty"]]
+            stored_vty = [ln for ln in lines if ln.words[:2] == ["line", "vty"]]
+            for block in sorted(others + _vty_merged(sorted(vty, key=_vty_range)), key=_sort_key):
+                out.extend(self._render_block(block, 0))
+                if block.words[:2] != ["line", "vty"]:
+                    held.after(block, out)
+                    continue
+                lo, hi = _vty_range(block)
+                for orig in stored_vty:
+                    if lo <= _vty_range(orig)[0] <= hi:
+                        held.after(orig, out)
+            return
+        ordered = sorted(lines, key=_sort_key)
+        if section == "username":
+            ordered = _by_user(ordered)
+        for ln in ordered:
+            out.extend(ln.text.split("\n"))
+            held.after(ln, out)
 
     def _default_toggles(self, container: list[Line], mode: str, section: str) -> list[Line]:
         extra = []
@@ -420,14 +583,94 @@ class Config:
                 ):
                     if not any(ln.words[0] == word for ln in children):
                         children.append(Line(_cmd("config-if", syntax), [word, "auto"], seq=-1))
-        for child in sorted(children, key=_sort_key):
-            if child.words == ["no"]:
+        known = [ln for ln in children if ln.cmd is not HELD]
+        held = [ln for ln in children if ln.cmd is HELD]
+        for child in sorted(known, key=_sort_key) + held:
+            if child.cmd is HELD:
+                out.extend(_render_held(child, depth + 1))
+            elif child.words == ["no"]:
                 out.append(pad + " no ip address")
             elif child.children is not None:
                 out.extend(self._render_block(child, depth + 1))
             else:
                 out.append(pad + " " + child.text)
         return out
+
+
+class _Followers:
+    """Held global lines, printed after the line they followed when loaded."""
+
+    def __init__(self, held: list[Line]) -> None:
+        self.by_anchor: dict[int, list[Line]] = {}
+        for ln in held:
+            self.by_anchor.setdefault(id(ln.anchor), []).append(ln)
+        self.done: set[int] = set()
+        self.all = held
+
+    def after(self, line: Line | Cmd | None, out: list[str]) -> None:
+        for ln in self.by_anchor.get(id(line), []):
+            if id(ln) not in self.done:
+                self.done.add(id(ln))
+                out.extend(_render_held(ln, 0))
+                if ln.children:
+                    out.append("!")  # a block, closed as NVGEN closes one
+                self.after(ln, out)
+
+    def section_end(self, section: str, out: list[str]) -> None:
+        """Those that followed a line printed but not stored (`version`, `ip cef`,
+        `boot-end-marker`): after that line's section."""
+        for ln in self.all:
+            if isinstance(ln.anchor, Cmd) and ln.anchor.section == section:
+                self.after(ln.anchor, out)
+
+    def rest(self, out: list[str]) -> None:
+        """Those whose anchor is no longer printed (removed): before `end`."""
+        for ln in self.all:
+            if id(ln) not in self.done:
+                self.done.add(id(ln))
+                out.extend(_render_held(ln, 0))
+
+
+def _render_held(line: Line, depth: int) -> list[str]:
+    out = [" " * depth + line.text]
+    for child in line.children or []:
+        out.extend(_render_held(child, depth + 1))
+    return out
+
+
+def _vty_range(block: Line) -> tuple[int, int]:
+    w = block.words
+    return int(w[2]), int(w[3]) if len(w) > 3 else int(w[2])
+
+
+def _vty_words(lo: int, hi: int) -> list[str]:
+    return ["line", "vty", str(lo)] + ([str(hi)] if hi != lo else [])
+
+
+def _vty_merged(blocks: list[Line]) -> list[Line]:
+    """The ranges as NVGEN prints them: neighbours of one default group with the same
+    settings joined (the first block of a run is kept, its words widened)."""
+    out: list[Line] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if prev is not None:
+            (a, b), (c, d) = _vty_range(prev), _vty_range(block)
+            same_group = any(g[0] <= a and d <= g[1] for g in VTY_GROUPS)
+            if b + 1 == c and same_group and _settings(prev) == _settings(block):
+                prev.words = _vty_words(a, d)
+                continue
+        out.append(block)
+    return out
+
+
+def _settings(block: Line) -> list[str]:
+    return sorted(ln.text for ln in block.children or [])
+
+
+def _transports(words: list[str]) -> frozenset[str]:
+    if "all" in words:
+        return TRANSPORT_ALL
+    return frozenset(w for w in words if w != "none")
 
 
 def _interface_sort(line: Line) -> tuple[int, int, tuple[int, ...], str]:

@@ -23,7 +23,7 @@ from iosgen.sim.facts import (
     NAT_CANNOT_CHANGE,
     RSA_KEYS,
 )
-from iosgen.sim.grammar import Failure, Match, on_hardware
+from iosgen.sim.grammar import Cmd, Failure, Match, on_hardware
 
 
 def mode_depth(mode: str) -> int:
@@ -53,6 +53,8 @@ class LineResult:
     do_offset: int = 0
     nat_removal: Match | None = None  # a `no ip nat inside source` waiting for the dialog
     error: bool = False
+    unknown: bool = False  # the grammar knows it in no mode (a loaded config holds it)
+    cmd: Cmd | None = None  # the command the line was
 
 
 class ConfigMode:
@@ -77,7 +79,9 @@ class ConfigMode:
     def _feed(self, line: str, prompt: str) -> LineResult:
         if self._banner is not None:
             return self._banner_line(line)
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("!"):
+            # IOS: a line starting with `!` is a comment, in any config mode (facts below)
             return LineResult()
         chain = [self.mode]
         while chain[-1] in MODE_PARENT:
@@ -92,13 +96,20 @@ class ConfigMode:
                 if mode != self.mode:
                     self.mode = mode
                     self.stack = self.stack[: mode_depth(mode)]
-                return self._run(r, line)
+                result = self._run(r, line)
+                result.cmd = r.cmd
+                return result
             failures.append(r)
+        words = stripped.split()
+        if words[0] == "no" and len(words) > 1:
+            container = _children(self.stack[-1]) if self.stack else self.config.root
+            if self.config.remove_held(words[1:], container):
+                return LineResult()
         best = failures[0]
         for f in failures[1:]:
             if f.pos > best.pos and best.kind == "invalid":
                 best = f
-        return LineResult(output=error_text(best, line, prompt), error=True)
+        return LineResult(output=error_text(best, line, prompt), error=True, unknown=True)
 
     def _run(self, m: Match, line: str) -> LineResult:
         action = m.cmd.action
@@ -135,7 +146,8 @@ class ConfigMode:
         out = self.config.apply(m, self.stack)
         if out.stack is not None and out.mode is not None:
             self.stack, self.mode = out.stack, out.mode
-        return LineResult(output=out.message + "\n" if out.message else "")
+        # a message from the config is a refusal (`% ... overlaps with ...`): not stored
+        return LineResult(output=out.message + "\n" if out.message else "", error=bool(out.message))
 
     def _crypto_key(self, m: Match) -> LineResult:
         # The key lives outside the config (private-config): nothing is stored.
@@ -170,29 +182,99 @@ class ConfigMode:
         return LineResult()
 
 
-def load_text(config: Config, text: str) -> list[str]:
-    """Type a config text into `config` (as `copy flash:X running-config` does).
+# Lines of a saved or captured config that are not commands: skipped when loading.
+# "Building configuration..." / "Current configuration : 1234 bytes" (show running-config),
+# "Using 1234 out of 196600 bytes" (show startup-config).
+_NOT_COMMANDS = ("Building configuration", "Current configuration", "Using ")
 
-    Returns the lines IOS refused, each with its error. Header lines of `show
-    running-config` / `show startup-config` and `!` comments are skipped.
+
+class _Loader:
+    """Loads a config text as the router holds it (boot, `copy`, `configure replace`).
+
+    Lines are typed in (so fall-through to parent modes works as IOS's), but a line the
+    grammar does not know is held verbatim, and the lines indented below it are its
+    children, not tried in the section before it.
     """
-    session = ConfigMode(config)
-    errors: list[str] = []
-    for raw in text.replace("\r\n", "\n").split("\n"):
+
+    def __init__(self, config: Config, indented: bool = True) -> None:
+        self.config = config
+        self.indented = indented  # False: a flat text, where the margin tells nothing
+        self.session = ConfigMode(config)
+        self.errors: list[str] = []
+        self.open: list[tuple[int, Line]] = []  # held lines taking children: (indent, line)
+        self.anchor: Line | Cmd | None = None  # the global line the next held one follows
+
+    def line(self, raw: str) -> None:
         line = raw.rstrip()
-        if not session.in_banner:
-            stripped = line.strip()
-            if (
-                not stripped
-                or stripped.startswith("!")
-                or stripped == "end"
-                or stripped.startswith(("Building configuration", "Current configuration"))
-                or stripped.startswith("Using ")
-            ):
-                continue
+        session = self.session
+        if session.in_banner:
+            session.feed(line, "")
+            return
+        stripped = line.strip()
+        if not stripped or stripped.startswith("!") or stripped == "end":
+            return
+        if stripped.startswith(_NOT_COMMANDS):
+            return
+        indent = len(line) - len(line.lstrip())
+        while self.open and self.open[-1][0] >= indent:
+            self.open.pop()
+        if self.open:  # a child of a held line: held with it
+            child = self.config.hold(stripped, _children(self.open[-1][1]), None)
+            self.open.append((indent, child))
+            return
+        root = self.config.root
+        before = {id(ln) for ln in root}
         result = session.feed(line, "")
+        if result.unknown:
+            self._hold(stripped, indent)
+            self.errors.append(f"{stripped}: {result.output.strip().splitlines()[-1]}")
+            return
         if result.error:
-            errors.append(f"{line.strip()}: {result.output.strip().splitlines()[-1]}")
+            self.errors.append(f"{stripped}: {result.output.strip().splitlines()[-1]}")
         if result.exit_config:
             session.mode, session.stack = "config", []
-    return errors
+        if session.stack:
+            top = session.stack[0]
+            self.anchor = top.group[-1] if top.group else top
+        else:  # the global line it made or replaced (in place: `hostname X`)
+            made = [ln for ln in root if id(ln) not in before]
+            if made:
+                self.anchor = made[0]  # `aaa new-model`, not the session-id it brings
+            elif result.cmd is not None and result.cmd.kind in ("toggle", "noop"):
+                self.anchor = result.cmd  # printed by default, not stored: `ip cef`
+
+    def _hold(self, text: str, indent: int) -> None:
+        session = self.session
+        if (indent == 0 and self.indented) or not session.stack:
+            # a global line: its own section; the mode goes back to global config
+            held = self.config.hold(text, self.config.root, self.anchor)
+            self.anchor = held
+            session.mode, session.stack = "config", []
+        else:
+            top = session.stack[-1]
+            group = top.group if top.group is not None else [top]
+            held = self.config.hold(text, _children(group[0]), None)
+            for other in group[1:]:  # a range typed as `line vty 0 15`: each block has it
+                self.config.hold(text, _children(other), None)
+        self.open.append((indent, held))
+
+
+def _children(block: Line) -> list[Line]:
+    assert block.children is not None
+    return block.children
+
+
+def load_text(config: Config, text: str) -> list[str]:
+    """Load a config text into `config` (boot, `copy flash:X running-config`, replace).
+
+    Returns the lines IOS refused, each with its error: a line the grammar does not
+    know is among them, and is also held verbatim (`Config.held()`). Header lines of
+    `show running-config` / `show startup-config` and `!` comments are skipped.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    # A text with no indented line (a flattened paste): an unknown line stays in the
+    # block open before it, as typed.
+    loader = _Loader(config, any(ln[:1] == " " and ln.strip() for ln in lines))
+    for raw in lines:
+        loader.line(raw)
+    return loader.errors

@@ -71,6 +71,20 @@ class RouterHandle:
         with self._router.lock:
             return list(self._router.load_errors)
 
+    @property
+    def held_lines(self) -> list[str]:
+        """Lines the running config holds without understanding them (`parent > child`)."""
+        return self._router.held_lines
+
+    @property
+    def held_count(self) -> int:
+        return self._router.held_count
+
+    @property
+    def refused_lines(self) -> list[str]:
+        """`load_errors` less the held lines: what the config refused though known."""
+        return self._router.refused_lines
+
     def expire_rollback_timer(self) -> bool:
         """Fire a pending `configure replace ... time N` rollback now (False if none)."""
         return self._router.expire_rollback_timer()

@@ -98,6 +98,30 @@ class Router:
     def hostname(self) -> str:
         return self.running.hostname
 
+    @property
+    def held_lines(self) -> list[str]:
+        """The lines the running config holds without understanding them (loaded, not
+        known to the grammar), as `parent > child` paths in config order."""
+        with self.lock:
+            return self.running.held()
+
+    @property
+    def held_count(self) -> int:
+        return len(self.held_lines)
+
+    @property
+    def refused_lines(self) -> list[str]:
+        """The last boot's `load_errors` that are not held: lines the grammar knows but
+        the config refused (`% ... overlaps with ...`), each with IOS's error."""
+        with self.lock:
+            held = {path.rsplit(" > ", 1)[-1] for path in self.running.held()}
+            return [e for e in self.load_errors if e.split(": %", 1)[0] not in held]
+
+    def vty_allows(self, protocol: str) -> bool:
+        """Whether any vty line's `transport input` lets `protocol` ("ssh") log in."""
+        with self.lock:
+            return self.running.vty_allows(protocol)
+
     def boot(self) -> None:
         """Power on: the startup config if saved, else the spec's initial config."""
         text = self.startup
