@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +15,7 @@ from iosgen.errors import UsageError
 
 if TYPE_CHECKING:
     from iosgen.model.site import Site
+    from iosgen.sim.fleet import RouterHandle
 
 
 @app.command("sim")
@@ -111,9 +112,7 @@ def sim(
         from iosgen.ios.secrets import redact_line
 
         for name in fleet.targets:
-            for error in fleet.router(name).load_errors:
-                shown = redact_line(error)  # a refused `ppp pap ... password 0 X` keeps X hidden
-                print(f"warning: {name}: initial config line refused: {shown}", file=sys.stderr)
+            _report_load(name, fleet.router(name), redact_line)
         print(f"targets written to {targets}; Ctrl-C to stop", file=sys.stderr)
         try:
             threading.Event().wait()
@@ -181,3 +180,19 @@ def _fingerprint(public_key: str) -> str:
 
     blob = base64.b64decode(public_key.split()[1])
     return base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")[:16]
+
+
+def _report_load(name: str, router: RouterHandle, redact_line: Callable[[str], str]) -> None:
+    """What a router did not take from its initial config, secrets masked: the lines it
+    refused, and the lines it holds verbatim without understanding them."""
+    for error in router.refused_lines:
+        shown = redact_line(error)  # a refused `ppp pap ... password 0 X` keeps X hidden
+        print(f"warning: {name}: initial config line refused: {shown}", file=sys.stderr)
+    if router.held_count:
+        first = "; ".join(redact_line(line) for line in router.held_lines[:3])
+        more = " ..." if router.held_count > 3 else ""
+        print(
+            f"note: {name}: {router.held_count} line(s) held without understanding them "
+            f"(kept verbatim, printed back in place): {first}{more}",
+            file=sys.stderr,
+        )

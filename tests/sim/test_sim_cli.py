@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 from sim_helpers import ERRORS
 
@@ -128,3 +129,27 @@ def test_one_initial_file_for_many_routers_is_refused(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "one config file for" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_initial_config_report_names_refused_and_held_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`iosgen sim --initial FILE` says what the router did not take: the lines it refused
+    and those it holds verbatim without understanding them, secrets masked."""
+    from iosgen.cli.sim import _report_load
+    from iosgen.ios.secrets import redact_line
+    from iosgen.sim.fleet import RouterHandle
+    from iosgen.sim.router import Router, RouterSpec
+
+    text = (
+        "hostname R\n!\nvoice service voip\n allow-connections h323 to sip\n!\n"
+        "router frobnicate 1\n snmp-community S3cretHeld\n!\n"
+        "interface FastEthernet0/1\n ip address 192.168.10.1 255.255.255.0\n!\nend\n"
+    )
+    router = RouterHandle(Router(RouterSpec("R", "netops", "pw", initial_config=text)))
+    assert router.held_count >= 2, router.held_lines
+    _report_load("R", router, redact_line)
+    err = capsys.readouterr().err
+    assert f"note: R: {router.held_count} line(s) held without understanding them" in err
+    assert "voice service voip" in err
+    assert "initial config line refused" not in err  # held lines are not refused
