@@ -16,10 +16,38 @@ from iosgen.sim.grammar import Cmd, Grammar
 
 _ACL_ADDR = "{<ip> [<ip>]|host <ip>|any}"
 _EXT_ADDR = "{<ip> <ip>|host <ip>|any}"
-_PORT = "[{eq|gt|lt|neq} <word>]"
 _AAA_METHOD = "{local|line|none|enable|if-authenticated|local-case|group <word>}"
 _AAA_METHODS = f"{_AAA_METHOD} [{_AAA_METHOD} [{_AAA_METHOD}]]"
 _PPP_AUTH = "{chap|pap|ms-chap|ms-chap-v2|eap}"
+# IP protocols an extended entry names (docs/simulator-grammar.md, "ACL entries"):
+# `permit esp any any`, `deny igmp any any`, `permit gre host A host B`.
+_IP_PROTO = "{ip|gre|esp|ahp|igmp|ospf|pim|eigrp|ipinip|nos|pcp|<0-255>}"
+# ICMP message names of `permit icmp any any unreachable` (12.4 command reference).
+_ICMP_TYPES = (
+    "administratively-prohibited|alternate-address|conversion-error|dod-host-prohibited|"
+    "dod-net-prohibited|echo|echo-reply|general-parameter-problem|host-isolated|"
+    "host-precedence-unreachable|host-redirect|host-tos-redirect|host-tos-unreachable|"
+    "host-unknown|host-unreachable|information-reply|information-request|mask-reply|"
+    "mask-request|mobile-redirect|net-redirect|net-tos-redirect|net-tos-unreachable|"
+    "net-unreachable|network-unknown|no-room-for-option|option-missing|packet-too-big|"
+    "parameter-problem|port-unreachable|precedence-unreachable|protocol-unreachable|"
+    "reassembly-timeout|redirect|router-advertisement|router-solicitation|source-quench|"
+    "source-route-failed|time-exceeded|timestamp-reply|timestamp-request|traceroute|"
+    "ttl-exceeded|unreachable"
+)
+_ICMP = f"[{{{_ICMP_TYPES}|<0-255> [<0-255>]}}]"
+# `log` takes an optional cookie word (`permit tcp any any eq 22 log SSH`).
+_LOG = "[{log|log-input} [<word>]]"
+_PORTS = "[{eq|gt|lt|neq} <word>|range <word> <word>]"
+# The entry bodies, after `access-list N` (numbered) or in the named sub-mode.
+_STD_RESTS = (f"{_ACL_ADDR} [log]",)
+_EXT_RESTS = (
+    f"{_IP_PROTO} {_EXT_ADDR} {_EXT_ADDR} [fragments] {_LOG}",
+    f"icmp {_EXT_ADDR} {_EXT_ADDR} {_ICMP} {_LOG}",
+    f"{{tcp|udp}} {_EXT_ADDR} {_PORTS} {_EXT_ADDR} {_PORTS} [established] {_LOG}",
+)
+_EXT_BODIES = tuple(f"{{permit|deny}} {rest}" for rest in _EXT_RESTS)
+_SEQ = "<1-2147483647>"
 
 
 def _table() -> list[Cmd]:
@@ -129,12 +157,36 @@ def _table() -> list[Cmd]:
     add(g, "aaa session-id {common|unique}", key=2, section="aaa-session")
     add(g, "clock timezone <word> <-23-23> [<0-59>]", key=2, section="clock")
     add(g, "ip cef", kind="toggle", off=True, section="ip-cef", default=True)
+    # `ip dhcp excluded-address 172.16.1.1 172.16.1.50`, then the pools, after `ip cef`
+    add(g, "ip dhcp excluded-address <ip> [<ip>]", kind="multi", section="ip-dhcp-excluded")
+    add(g, "ip dhcp pool <word>", kind="enter", enters="dhcp-config", section="ip-dhcp-pool*")
     add(g, "ip domain lookup", kind="toggle", on=False, off=True, section="ip-domain", default=True)
     add(g, "ip domain name <word>", key=3, section="ip-domain")
     # pre-12.3 spellings IOS still accepts and prints in the new form
     add(g, "ip domain-lookup", kind="action", action="alias", alias="ip domain lookup")
     add(g, "ip domain-name <word>", kind="action", action="alias", alias="ip domain name")
     add(g, "ip name-server <ip>", kind="multi", section="ip-domain")
+    # CBAC, after the name servers: the global timers, then each rule of each name
+    # (`ip inspect name EXT_OUT ftp alert on audit-trail off`) as typed.
+    add(g, "ip inspect alert-off", kind="toggle", section="ip-inspect")
+    add(g, "ip inspect audit-trail", kind="toggle", section="ip-inspect")
+    add(g, "ip inspect max-incomplete {low|high} <1-2147483647>", key=4, section="ip-inspect")
+    add(g, "ip inspect one-minute {low|high} <1-2147483647>", key=4, section="ip-inspect")
+    add(g, "ip inspect dns-timeout <1-2147483>", key=3, section="ip-inspect")
+    add(
+        g,
+        "ip inspect tcp {idle-time|finwait-time|synwait-time} <1-2147483>",
+        key=4,
+        section="ip-inspect",
+    )
+    add(
+        g,
+        "ip inspect tcp max-incomplete host <1-250> [block-time <0-35791>]",
+        key=5,
+        section="ip-inspect",
+    )
+    add(g, "ip inspect udp idle-time <1-2147483>", key=4, section="ip-inspect")
+    add(g, "ip inspect name <word> <word> [<line>]", key=5, nokey=4, section="ip-inspect")
     add(g, "multilink bundle-name authenticated", kind="toggle", section="multilink", default=True)
     add(g, "vpdn enable", kind="toggle", section="vpdn-enable")
     add(g, "vpdn-group <word>", kind="enter", enters="config-vpdn", section="vpdn-group*")
@@ -161,6 +213,50 @@ def _table() -> list[Cmd]:
     add(g, "ip ssh version {1|2}", key=3, section="ip-ssh")
     add(g, "ip ssh time-out <1-120>", key=3, section="ip-ssh")
     add(g, "ip ssh authentication-retries <0-5>", key=3, section="ip-ssh")
+    # IPsec, before the interfaces (12.4 NVGEN: isakmp policies, keys, transform-sets,
+    # crypto maps).
+    add(
+        g,
+        "crypto isakmp policy <1-10000>",
+        kind="enter",
+        enters="config-isakmp",
+        section="crypto-isakmp-policy*",
+    )
+    add(
+        g,
+        "crypto isakmp key [{0|6}] <word> address <ip> [<ip>] [no-xauth]",
+        kind="multi",
+        section="crypto-isakmp-key",
+        nokey=4,
+    )
+    transform = (
+        "{ah-md5-hmac|ah-sha-hmac|esp-des|esp-3des|esp-aes [{128|192|256}]|esp-null|"
+        "esp-md5-hmac|esp-sha-hmac|comp-lzs}"
+    )
+    add(
+        g,
+        f"crypto ipsec transform-set <word> {transform} [{transform} [{transform}]]",
+        kind="enter",
+        enters="cfg-crypto-trans",
+        section="crypto-ipsec*",
+        key=4,
+    )
+    add(
+        g,
+        "crypto map <word> <1-65535> [{ipsec-isakmp|ipsec-manual}]",
+        kind="enter",
+        enters="config-crypto-map",
+        section="crypto-map*",
+        key=4,
+    )
+    # PPPoE server/client profile (`bba-group pppoe global`), before the interfaces
+    add(
+        g,
+        "bba-group pppoe {global|<word>}",
+        kind="enter",
+        enters="config-bba-group",
+        section="bba-group*",
+    )
     add(g, "interface <if>", kind="enter", enters="config-if", section="interface*", key=2)
     # A pool is a set of ranges: the same name again adds a range (each prints on its
     # own line); `no ip local pool NAME` drops them all, `... NAME LOW HIGH` just one.
@@ -180,8 +276,26 @@ def _table() -> list[Cmd]:
         section="ip-route",
         nokey=4,
     )
+    # a discard route (`ip route 172.16.255.254 255.255.255.255 Null0`) and the
+    # 12.4 default route learnt from a DHCP server (`ip route 0.0.0.0 0.0.0.0 dhcp`)
+    add(g, "ip route <ip> <ip> Null0 [<1-255>] [permanent]", kind="multi", section="ip-route")
+    add(g, "ip route <ip> <ip> dhcp [<1-255>]", kind="multi", section="ip-route", nokey=4)
     add(g, "ip http server", kind="toggle", off=True, section="ip-http")
     add(g, "ip http secure-server", kind="toggle", off=True, section="ip-http")
+    # the pools and the timeouts print before the mappings (2600xm-ccp-pppoa-154.cfg)
+    add(
+        g,
+        "ip nat pool <word> <ip> <ip> {netmask <ip>|prefix-length <1-32>}",
+        key=4,
+        section="ip-nat-pool",
+    )
+    add(
+        g,
+        "ip nat translation {timeout|tcp-timeout|udp-timeout|dns-timeout|icmp-timeout|"
+        "finrst-timeout|syn-timeout} {<0-536870>|never}",
+        key=4,
+        section="ip-nat-translation",
+    )
     add(
         g,
         "ip nat inside source route-map <word> interface <if> overload",
@@ -192,7 +306,7 @@ def _table() -> list[Cmd]:
     )
     add(
         g,
-        "ip nat inside source list {<1-199>|<word>} interface <if> overload",
+        "ip nat inside source list {<1-199>|<word>} interface <if> [overload]",
         key=6,  # one dynamic mapping per route-map / list name: typing it again replaces it
         section="ip-nat",
         nokey=4,
@@ -200,7 +314,32 @@ def _table() -> list[Cmd]:
     )
     add(
         g,
-        "ip nat inside source static <ip> <ip>",
+        "ip nat inside source list {<1-199>|<word>} pool <word> [overload]",
+        key=6,
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
+    # port forwards: `ip nat inside source static tcp 172.16.1.5 22 interface Dialer1 1415`
+    add(
+        g,
+        "ip nat inside source static {tcp|udp} <ip> <1-65535> <ip> <1-65535> [extendable]",
+        kind="multi",
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
+    add(
+        g,
+        "ip nat inside source static {tcp|udp} <ip> <1-65535> interface <if> <1-65535>",
+        kind="multi",
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
+    add(
+        g,
+        "ip nat inside source static <ip> <ip> [extendable]",
         kind="multi",
         section="ip-nat",
         nokey=4,
@@ -224,21 +363,23 @@ def _table() -> list[Cmd]:
         section="access-list",
     )
     add(g, "access-list <100-199> remark <line>", kind="acl", key=2, section="access-list")
+    for body in _EXT_BODIES:
+        add(g, f"access-list <100-199> {body}", kind="acl", key=2, section="access-list")
+    # Named lists (`ip access-list extended NAME`): blocks with their own sub-mode,
+    # printed after the numbered lists' neighbours (`ip nat`), standard ones first.
     add(
         g,
-        f"access-list <100-199> {{permit|deny}} {{ip|gre|icmp|<0-255>}} {_EXT_ADDR} "
-        f"{_EXT_ADDR} [log]",
-        kind="acl",
-        key=2,
-        section="access-list",
+        "ip access-list standard <word>",
+        kind="enter",
+        enters="config-std-nacl",
+        section="ip-acl-standard*",
     )
     add(
         g,
-        f"access-list <100-199> {{permit|deny}} {{tcp|udp}} {_EXT_ADDR} {_PORT} "
-        f"{_EXT_ADDR} {_PORT} [established] [log]",
-        kind="acl",
-        key=2,
-        section="access-list",
+        "ip access-list extended <word>",
+        kind="enter",
+        enters="config-ext-nacl",
+        section="ip-acl-extended*",
     )
     add(
         g,
@@ -259,6 +400,14 @@ def _table() -> list[Cmd]:
     add(g, "snmp-server community <word> [{RO|RW}] [<1-99>]", key=3, section="snmp")
     add(g, "snmp-server location <line>", key=2, section="snmp")
     add(g, "snmp-server contact <line>", key=2, section="snmp")
+    # `snmp-server host 172.16.1.5 version 2c COMMUNITY [notification types]`
+    add(
+        g,
+        "snmp-server host <ip> [{traps|informs}] [version {1|2c}] <word> [<line>]",
+        kind="multi",
+        section="snmp",
+        nokey=3,
+    )
     add(
         g,
         "crypto key generate rsa [general-keys] [modulus <360-2048>]",
@@ -282,11 +431,21 @@ def _table() -> list[Cmd]:
     add(i, "ip dhcp client client-id <if>", key=4, slot="dhcp-client-id")
     add(i, "ip address <ip> <ip>", slot="ipaddr", key=2)
     add(i, "ip address dhcp", slot="ipaddr", key=2)
+    # 12.4: `ip address dhcp client-id FastEthernet0/0` (the client-id on the same line)
+    add(i, "ip address dhcp client-id <if> [hostname <word>]", slot="ipaddr", key=2)
     add(i, "ip address negotiated", slot="ipaddr", key=2)
     add(i, "ip unnumbered <if>", slot="ipaddr", key=2)
+    add(i, "ip helper-address <ip>", kind="multi")
     add(i, "ip access-group {<1-199>|<word>} {in|out}", key=4)
+    # on by default; only `no ip redirects` ... prints (2600xm-ccp-pppoa-cbac.cfg)
+    add(i, "ip redirects", kind="toggle", on=False, off=True, default=True)
+    add(i, "ip unreachables", kind="toggle", on=False, off=True, default=True)
+    add(i, "ip proxy-arp", kind="toggle", on=False, off=True, default=True)
+    add(i, "ip mtu <68-18000>", key=2)
     add(i, "ip nat {inside|outside}", slot="ipnat", key=2, action="ipnat")
+    add(i, "ip inspect <word> {in|out}", kind="multi", nokey=3)
     add(i, "ip virtual-reassembly", key=2)
+    add(i, "ip policy route-map <word>", key=3)
     # NVGEN prints `encapsulation` before `ip tcp adjust-mss` (ios-reference §2.3)
     add(i, "encapsulation {ppp|hdlc}", key=1)
     add(i, "ip tcp adjust-mss <500-1460>", key=3)
@@ -295,24 +454,38 @@ def _table() -> list[Cmd]:
     add(i, "dialer string <word>", key=2)
     add(i, "dialer vpdn", key=2)
     add(i, "dialer pool <1-255>", key=2)
+    add(i, "dialer pool-member <1-255>", key=2)
     add(i, "dialer persistent", key=2)
     add(i, "dialer-group <1-10>", key=1)
     add(i, "cdp enable", kind="toggle", on=False, off=True, default=True)
     add(i, "peer default ip address pool <word>", key=4)
+    add(i, "peer neighbor-route", kind="toggle", on=False, off=True, default=True)
     add(i, "keepalive", kind="toggle", on=False, off=True, default=True)
     add(i, "ppp pfc local {request|forbid}", key=3)
     add(i, "ppp pfc remote {apply|reject|ignore}", key=3)
     add(i, "ppp encrypt mppe {auto|40|128} [{passive|required}] [stateful]", key=3)
     add(
         i,
-        f"ppp authentication {_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH}]]] [callin]",
+        f"ppp authentication {_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH}]]] [callin] "
+        "[one-time] [optional]",
         key=2,
     )
     add(i, "ppp chap hostname <word>", key=3)
     add(i, "ppp chap password [{0|7}] <word>", key=3, pw="zero")
+    add(i, "ppp chap refuse [callin]", key=3)
+    add(i, "ppp ms-chap refuse [callin]", key=3)
+    add(i, "ppp eap refuse [callin]", key=3)
+    add(i, "ppp pap sent-username <word> password [{0|7}] <word>", key=2, pw="zero")
+    add(i, "ppp ipcp dns request [accept]", key=3)
+    add(i, "ppp ipcp route default", key=3)
     add(i, "shutdown", kind="toggle")
     add(i, "duplex {auto|full|half}", key=1)
     add(i, "speed {10|100|auto}", key=1)
+    # the PPPoE client on the Ethernet port, after `speed` (871/877 captures)
+    add(i, "pppoe enable [group <word>]", key=2)
+    add(i, "pppoe-client dial-pool-number <1-255>", key=1)
+    add(i, "service-policy {input|output} <word>", key=2)
+    add(i, "crypto map <word>", key=2)
 
     # ---- vpdn-group and its subgroups ---------------------------------------------------
     v = "config-vpdn"
@@ -323,6 +496,7 @@ def _table() -> list[Cmd]:
     add(v, "initiate-to ip <ip> [limit <1-65535>] [priority <1-65535>]", key=1)
     add(v, "source-ip <ip>", key=1)
     add(v, "local name <word>", key=2)
+    add(v, "l2tp tunnel password [{0|7}] <word>", key=3, pw="bare")
     for sub in ("config-vpdn-req-in", "config-vpdn-acc-in"):
         add(sub, "exit", kind="action", action="exit")
         add(sub, "protocol {pptp|l2tp|pppoe|any}", key=1, action="vpdn_protocol")
@@ -346,6 +520,9 @@ def _table() -> list[Cmd]:
     # ---- line ---------------------------------------------------------------------------
     ln = "config-line"
     add(ln, "exit", kind="action", action="exit")
+    # `access-class 23 in` prints first in a line block (2811-feup-gnu-rtr3.cfg)
+    add(ln, "access-class {<1-199>|<word>} in [vrf-also]", slot="access-class-in")
+    add(ln, "access-class {<1-199>|<word>} out", slot="access-class-out")
     add(ln, "exec-timeout <0-35791> [<0-2147483>]", key=1)
     add(ln, "privilege level <0-15>", key=2)
     add(ln, "password [{0|7}] <word>", key=1, pw="bare")
@@ -374,12 +551,79 @@ def _table() -> list[Cmd]:
 
     add("config-cp", "exit", kind="action", action="exit")
 
+    # ---- named access lists: entries with or without a sequence number ---------------------
+    # `10 permit any` is the entry `permit any` (12.4 NVGEN prints no sequence numbers).
+    for nacl, rests in (("config-std-nacl", _STD_RESTS), ("config-ext-nacl", _EXT_RESTS)):
+        add(nacl, "exit", kind="action", action="exit")
+        add(nacl, "remark <line>", kind="multi")
+        for rest in rests:
+            add(nacl, f"{{permit|deny}} {rest}", kind="multi")
+        seq = {"remark": ("<line>",), "permit": rests, "deny": rests}
+        for word, tails in seq.items():
+            for tail in tails:
+                add(
+                    nacl,
+                    f"{_SEQ} {word} {tail}",
+                    kind="action",
+                    action="alias",
+                    alias=word,
+                    nokey=2,
+                )
+
+    # ---- ip dhcp pool (prompt `(dhcp-config)#`) -----------------------------------------
+    d = "dhcp-config"
+    add(d, "exit", kind="action", action="exit")
+    add(d, "network <ip> [<ip>]", key=1)
+    add(d, "default-router <ip> [<ip> [<ip>]]", key=1)
+    add(d, "domain-name <word>", key=1)
+    add(d, "dns-server <ip> [<ip> [<ip>]]", key=1)
+    add(d, "lease {<0-365> [<0-23> [<0-59>]]|infinite}", key=1)
+
+    # ---- crypto isakmp policy / transform-set / crypto map ------------------------------
+    k = "config-isakmp"
+    add(k, "exit", kind="action", action="exit")
+    add(k, "encr {des|3des|aes [{128|192|256}]}", key=1)
+    add(k, "hash {sha|md5}", key=1)
+    add(k, "authentication {pre-share|rsa-sig|rsa-encr}", key=1)
+    add(k, "group {1|2|5}", key=1)
+    add(k, "lifetime <60-86400>", key=1)
+    t = "cfg-crypto-trans"
+    add(t, "exit", kind="action", action="exit")
+    add(t, "mode {tunnel|transport}", key=1)
+    cm = "config-crypto-map"
+    add(cm, "exit", kind="action", action="exit")
+    add(cm, "description <line>", key=1)
+    add(cm, "set peer <ip>", kind="multi")
+    add(cm, "set security-association lifetime {seconds|kilobytes} <1-2147483647>", key=4)
+    add(cm, "set transform-set <word> [<word> [<word>]]", key=2)
+    add(cm, "set pfs [{group1|group2|group5}]", key=2)
+    add(cm, "match address {<100-199>|<word>}", key=2)
+
+    # ---- bba-group pppoe ----------------------------------------------------------------
+    b = "config-bba-group"
+    add(b, "exit", kind="action", action="exit")
+    add(b, "virtual-template <1-1000>", key=1)
+    add(b, "sessions per-mac limit <1-65535>", key=3)
+
     ranks: dict[str, int] = {}
+    shared: dict[str, int] = {}
     out = []
     for cmd in c:
         ranks[cmd.mode] = ranks.get(cmd.mode, 0) + 1
-        out.append(replace(cmd, rank=ranks[cmd.mode]))
+        group = _RANK_GROUPS.get(cmd.section or cmd.mode)
+        rank = shared.setdefault(group, ranks[cmd.mode]) if group else ranks[cmd.mode]
+        out.append(replace(cmd, rank=rank))
     return out
+
+
+# Commands that print in one sequence whatever their syntax: the static routes sorted
+# by prefix (`ip route 0.0.0.0 0.0.0.0 Dialer1 250` before `ip route 172.16.255.254
+# 255.255.255.255 Null0`), and a named list's entries and remarks in the order typed.
+_RANK_GROUPS: dict[str, str] = {
+    "ip-route": "ip-route",
+    "config-std-nacl": "nacl",
+    "config-ext-nacl": "nacl",
+}
 
 
 CONFIG_MODES = (
@@ -393,6 +637,13 @@ CONFIG_MODES = (
     "config-archive",
     "config-archive-log-cfg",
     "config-cp",
+    "config-std-nacl",
+    "config-ext-nacl",
+    "dhcp-config",
+    "config-isakmp",
+    "cfg-crypto-trans",
+    "config-crypto-map",
+    "config-bba-group",
 )
 
 
