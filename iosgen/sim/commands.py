@@ -213,6 +213,26 @@ def _table() -> list[Cmd]:
     add(g, "ip ssh version {1|2}", key=3, section="ip-ssh")
     add(g, "ip ssh time-out <1-120>", key=3, section="ip-ssh")
     add(g, "ip ssh authentication-retries <0-5>", key=3, section="ip-ssh")
+    # QoS (MQC), after `ip ssh` and before the crypto blocks (2600xm-ccp-pppoa-cbac.cfg:
+    # `class-map match-all IP_PREC_HIGH`, `policy-map EXTERNAL_CBWFQ` / ` class ...`).
+    add(
+        g,
+        "class-map {match-all|match-any} <word>",
+        kind="enter",
+        enters="config-cmap",
+        section="class-map*",
+        key=0,
+    )
+    # `class-map NAME` is `class-map match-all NAME`, the default IOS prints
+    add(
+        g,
+        "class-map <word>",
+        kind="action",
+        action="alias",
+        alias="class-map match-all",
+        nokey=1,
+    )
+    add(g, "policy-map <word>", kind="enter", enters="config-pmap", section="policy-map*")
     # IPsec, before the interfaces (12.4 NVGEN: isakmp policies, keys, transform-sets,
     # crypto maps).
     add(
@@ -258,6 +278,21 @@ def _table() -> list[Cmd]:
         section="bba-group*",
     )
     add(g, "interface <if>", kind="enter", enters="config-if", section="interface*", key=2)
+    # routing processes print after the interfaces, before `ip forward-protocol`
+    add(
+        g,
+        "router ospf <1-65535>",
+        kind="enter",
+        enters="config-router-ospf",
+        section="router*",
+    )
+    add(
+        g,
+        "router eigrp <1-65535>",
+        kind="enter",
+        enters="config-router-eigrp",
+        section="router*",
+    )
     # A pool is a set of ranges: the same name again adds a range (each prints on its
     # own line); `no ip local pool NAME` drops them all, `... NAME LOW HIGH` just one.
     add(g, "ip local pool <word> <ip> [<ip>]", kind="multi", section="ip-local-pool")
@@ -427,6 +462,7 @@ def _table() -> list[Cmd]:
     add(i, "exit", kind="action", action="exit")
     add(i, "description <line>", key=1)
     add(i, "mtu <64-18000>", key=1)
+    add(i, "bandwidth <1-10000000>", key=1)
     add(i, "ip dhcp client client-id ascii <word>", key=4, slot="dhcp-client-id")
     add(i, "ip dhcp client client-id <if>", key=4, slot="dhcp-client-id")
     add(i, "ip address <ip> <ip>", slot="ipaddr", key=2)
@@ -449,6 +485,7 @@ def _table() -> list[Cmd]:
     # NVGEN prints `encapsulation` before `ip tcp adjust-mss` (ios-reference §2.3)
     add(i, "encapsulation {ppp|hdlc}", key=1)
     add(i, "ip tcp adjust-mss <500-1460>", key=3)
+    add(i, "load-interval <30-600>", key=1)
     add(i, "dialer in-band", key=2)
     add(i, "dialer idle-timeout <0-2147483> [either]", key=2)
     add(i, "dialer string <word>", key=2)
@@ -484,6 +521,7 @@ def _table() -> list[Cmd]:
     # the PPPoE client on the Ethernet port, after `speed` (871/877 captures)
     add(i, "pppoe enable [group <word>]", key=2)
     add(i, "pppoe-client dial-pool-number <1-255>", key=1)
+    add(i, "max-reserved-bandwidth <1-100>", key=1)
     add(i, "service-policy {input|output} <word>", key=2)
     add(i, "crypto map <word>", key=2)
 
@@ -570,6 +608,73 @@ def _table() -> list[Cmd]:
                     nokey=2,
                 )
 
+    # ---- class-map / policy-map / class / police (MQC) ---------------------------------
+    cmap = "config-cmap"
+    add(cmap, "exit", kind="action", action="exit")
+    add(cmap, "description <line>", key=1)
+    add(cmap, "match any", kind="multi")
+    add(cmap, "match access-group {<1-2699>|name <word>}", kind="multi")
+    add(cmap, "match protocol <word>", kind="multi")
+    add(cmap, "match ip precedence <0-7> [<0-7> [<0-7> [<0-7>]]]", kind="multi")
+    add(cmap, "match ip dscp <word> [<word> [<word> [<word>]]]", kind="multi")
+    add(cmap, "match input-interface <if>", kind="multi")
+    pmap = "config-pmap"
+    add(pmap, "exit", kind="action", action="exit")
+    add(pmap, "description <line>", key=1)
+    add(pmap, "class <word>", kind="enter", enters="config-pmap-c")
+    pc = "config-pmap-c"
+    add(pc, "exit", kind="action", action="exit")
+    add(pc, "set {ip dscp|ip precedence|dscp|precedence} <word>", key=0)
+    add(pc, "bandwidth {<8-2000000>|percent <1-100>|remaining percent <1-100>}", key=1)
+    add(pc, "priority {<8-2000000>|percent <1-100>} [<32-2000000>]", key=1)
+    add(pc, "shape {average|peak} <8000-154400000> [<32-154400000>] [<0-154400000>]", key=2)
+    add(
+        pc,
+        "police cir {<8000-200000000>|percent <1-100>} [bc <1000-51200000>]",
+        kind="enter",
+        enters="config-pmap-c-police",
+        key=1,
+    )
+    add(pc, "queue-limit <1-4096> [packets]", key=1)
+    add(pc, "fair-queue [<16-4096>]", key=1)
+    add(pc, "random-detect [dscp-based|prec-based]", key=1)
+    add(pc, "service-policy <word>", key=1)
+    pol = "config-pmap-c-police"
+    add(pol, "exit", kind="action", action="exit")
+    add(pol, "conform-action {transmit|drop|set-dscp-transmit <word>}", key=1)
+    add(pol, "exceed-action {transmit|drop|set-dscp-transmit <word>}", key=1)
+    add(pol, "violate-action {transmit|drop|set-dscp-transmit <word>}", key=1)
+
+    # ---- router ospf / eigrp (prompt `(config-router)#`) --------------------------------
+    o = "config-router-ospf"
+    add(o, "exit", kind="action", action="exit")
+    add(o, "router-id <ip>", key=1)
+    # 12.4 adds it to every new process and prints it (captures); 15.1 stopped printing it
+    add(o, "log-adjacency-changes", kind="toggle", off=True, default=True)
+    add(o, "auto-cost reference-bandwidth <1-4294967>", key=2)
+    add(o, "timers throttle spf <1-600000> <1-600000> <1-600000>", key=3)
+    add(o, "redistribute {connected|static} [metric <0-16777214>] [subnets]", key=2)
+    add(o, "passive-interface {default|<if>}", kind="multi")
+    add(o, "network <ip> <ip> area {<0-4294967295>|<ip>}", kind="multi", nokey=3)
+    add(
+        o,
+        "default-information originate [always] [metric <0-16777214>] [metric-type {1|2}]",
+        key=2,
+    )
+    e = "config-router-eigrp"
+    add(e, "exit", kind="action", action="exit")
+    add(
+        e,
+        "redistribute {connected|static} "
+        "[metric <1-4294967295> <0-4294967295> <0-255> <1-255> <1-65535>]",
+        key=2,
+    )
+    add(e, "passive-interface {default|<if>}", kind="multi")
+    add(e, "network <ip> [<ip>]", kind="multi", nokey=2)
+    # 12.4: on by default, `no auto-summary` prints
+    add(e, "auto-summary", kind="toggle", on=False, off=True, default=True)
+    add(e, "eigrp router-id <ip>", key=2)
+
     # ---- ip dhcp pool (prompt `(dhcp-config)#`) -----------------------------------------
     d = "dhcp-config"
     add(d, "exit", kind="action", action="exit")
@@ -644,6 +749,12 @@ CONFIG_MODES = (
     "cfg-crypto-trans",
     "config-crypto-map",
     "config-bba-group",
+    "config-cmap",
+    "config-pmap",
+    "config-pmap-c",
+    "config-pmap-c-police",
+    "config-router-ospf",
+    "config-router-eigrp",
 )
 
 

@@ -53,6 +53,12 @@ MODE_PROMPTS: Final[dict[str, str]] = {
     "cfg-crypto-trans": "(cfg-crypto-trans)#",
     "config-crypto-map": "(config-crypto-map)#",
     "config-bba-group": "(config-bba-group)#",
+    "config-cmap": "(config-cmap)#",
+    "config-pmap": "(config-pmap)#",
+    "config-pmap-c": "(config-pmap-c)#",
+    "config-pmap-c-police": "(config-pmap-c-police)#",
+    "config-router-ospf": "(config-router)#",
+    "config-router-eigrp": "(config-router)#",
 }
 
 # config sub-mode -> its parent (a command unknown in a sub-mode is tried in the parents)
@@ -73,6 +79,12 @@ MODE_PARENT: Final[dict[str, str]] = {
     "cfg-crypto-trans": "config",
     "config-crypto-map": "config",
     "config-bba-group": "config",
+    "config-cmap": "config",
+    "config-pmap": "config",
+    "config-pmap-c": "config-pmap",
+    "config-pmap-c-police": "config-pmap-c",
+    "config-router-ospf": "config",
+    "config-router-eigrp": "config",
 }
 
 # --- dialogues (ios-reference §5, §6) ----------------------------------------------------
@@ -282,6 +294,8 @@ LAYOUT: Final[tuple[str, ...]] = (
     "archive*",
     "!",
     "ip-ssh",
+    "class-map*",
+    "policy-map*",
     "crypto-isakmp-policy*",
     "crypto-isakmp-key",
     "crypto-ipsec*",
@@ -291,6 +305,7 @@ LAYOUT: Final[tuple[str, ...]] = (
     "!",
     "!",
     "interface*",
+    "router*",
     "ip-local-pool",
     "ip-forward",
     "ip-route",
