@@ -106,6 +106,12 @@ def _table() -> list[Cmd]:
     add(g, "exit", kind="action", action="exit")
     add(g, "do <line>", kind="action", action="do")
     add(g, "version <word>", kind="noop", section="version")
+    # 2600xm-ccp-pppoa-cbac.cfg lines 5-8: `service nagle`, `no service pad`,
+    # `service tcp-keepalives-in|out`, before the timestamps; pad is on by default.
+    add(g, "service nagle", kind="toggle", section="service")
+    add(g, "service pad", kind="toggle", on=False, off=True, default=True, section="service")
+    add(g, "service tcp-keepalives-in", kind="toggle", section="service")
+    add(g, "service tcp-keepalives-out", kind="toggle", section="service")
     add(
         g,
         "service timestamps {debug|log} [datetime [msec] [localtime] [show-timezone] [year]]",
@@ -156,10 +162,16 @@ def _table() -> list[Cmd]:
     )
     add(g, "aaa session-id {common|unique}", key=2, section="aaa-session")
     add(g, "clock timezone <word> <-23-23> [<0-59>]", key=2, section="clock")
+    # on by default; `no ip source-route`, `no ip gratuitous-arps` print before `ip cef`
+    # (cbac lines 42-43)
+    add(g, "ip source-route", kind="toggle", on=False, off=True, default=True, section="ip-src")
+    add(g, "ip gratuitous-arps", kind="toggle", on=False, off=True, default=True, section="ip-src")
     add(g, "ip cef", kind="toggle", off=True, section="ip-cef", default=True)
     # `ip dhcp excluded-address 172.16.1.1 172.16.1.50`, then the pools, after `ip cef`
     add(g, "ip dhcp excluded-address <ip> [<ip>]", kind="multi", section="ip-dhcp-excluded")
     add(g, "ip dhcp pool <word>", kind="enter", enters="dhcp-config", section="ip-dhcp-pool*")
+    # `no ip bootp server` after the pools (cbac line 61)
+    add(g, "ip bootp server", kind="toggle", on=False, off=True, default=True, section="ip-bootp")
     add(g, "ip domain lookup", kind="toggle", on=False, off=True, section="ip-domain", default=True)
     add(g, "ip domain name <word>", key=3, section="ip-domain")
     # pre-12.3 spellings IOS still accepts and prints in the new form
@@ -210,6 +222,13 @@ def _table() -> list[Cmd]:
     # only the attribute.
     add(g, "username <word> autocommand <line>", key=3, nokey=2, section="username")
     add(g, "archive", kind="enter", enters="config-archive", section="archive*")
+    # TCP stack tuning, before `ip ssh` (cbac lines 139-144, in this order)
+    add(g, "ip tcp selective-ack", kind="toggle", section="ip-tcp")
+    add(g, "ip tcp timestamp", kind="toggle", section="ip-tcp")
+    add(g, "ip tcp window-size <68-1073741823>", key=3, section="ip-tcp")
+    add(g, "ip tcp queuemax <5-50>", key=3, section="ip-tcp")
+    add(g, "ip tcp synwait-time <5-300>", key=3, section="ip-tcp")
+    add(g, "ip tcp path-mtu-discovery [age-timer {<10-30>|infinite}]", key=3, section="ip-tcp")
     add(g, "ip ssh version {1|2}", key=3, section="ip-ssh")
     add(g, "ip ssh time-out <1-120>", key=3, section="ip-ssh")
     add(g, "ip ssh authentication-retries <0-5>", key=3, section="ip-ssh")
@@ -316,7 +335,16 @@ def _table() -> list[Cmd]:
     add(g, "ip route <ip> <ip> Null0 [<1-255>] [permanent]", kind="multi", section="ip-route")
     add(g, "ip route <ip> <ip> dhcp [<1-255>]", kind="multi", section="ip-route", nokey=4)
     add(g, "ip http server", kind="toggle", off=True, section="ip-http")
+    # cbac lines 287-291: server, access-class, authentication, secure-server, timeout
+    add(g, "ip http access-class <1-99>", key=3, section="ip-http")
+    add(g, "ip http authentication {local|enable|aaa}", key=3, section="ip-http")
     add(g, "ip http secure-server", kind="toggle", off=True, section="ip-http")
+    add(
+        g,
+        "ip http timeout-policy idle <1-600> life <1-86400> requests <1-86400>",
+        key=3,
+        section="ip-http",
+    )
     # the pools and the timeouts print before the mappings (2600xm-ccp-pppoa-154.cfg)
     add(
         g,
@@ -380,6 +408,9 @@ def _table() -> list[Cmd]:
         nokey=4,
         action="nat",
     )
+    # `logging facility local6`, `logging source-interface Loopback0` before the hosts
+    add(g, "logging facility <word>", key=2, section="logging-host")
+    add(g, "logging source-interface <if>", key=2, section="logging-host")
     add(g, "logging <ip>", kind="multi", section="logging-host")
     add(g, "logging host <ip>", kind="multi", section="logging-host", action="logging_host")
     add(
@@ -435,6 +466,12 @@ def _table() -> list[Cmd]:
     add(g, "snmp-server community <word> [{RO|RW}] [<1-99>]", key=3, section="snmp")
     add(g, "snmp-server location <line>", key=2, section="snmp")
     add(g, "snmp-server contact <line>", key=2, section="snmp")
+    # 2600xm-ccp-nm-fe.cfg lines 251-264: community, ifindex persist, trap link ietf,
+    # trap-source, enable traps (one line per group, as typed), host
+    add(g, "snmp-server ifindex persist", kind="toggle", section="snmp")
+    add(g, "snmp-server trap link ietf", kind="toggle", section="snmp")
+    add(g, "snmp-server trap-source <if>", key=2, section="snmp")
+    add(g, "snmp-server enable traps [<line>]", kind="multi", section="snmp")
     # `snmp-server host 172.16.1.5 version 2c COMMUNITY [notification types]`
     add(
         g,
@@ -455,7 +492,15 @@ def _table() -> list[Cmd]:
     add(g, "line aux 0", kind="enter", enters="config-line", section="line")
     add(g, "line vty <0-15> [<0-15>]", kind="enter", enters="config-line", section="line")
     add(g, "scheduler allocate <400-60000> <100-4000>", key=2, section="scheduler")
-    add(g, "ntp server <ip> [prefer]", key=3, section="ntp")
+    # cbac lines 449-451: `ntp clock-period`, `ntp master`, then the servers
+    add(g, "ntp clock-period <0-4294967295>", key=2, section="ntp")
+    add(g, "ntp master [<1-15>]", key=2, section="ntp")
+    add(
+        g,
+        "ntp server <ip> [minpoll <4-17>] [maxpoll <4-17>] [source <if>] [prefer]",
+        key=3,
+        section="ntp",
+    )
 
     # ---- interface ----------------------------------------------------------------------
     i = "config-if"
@@ -562,15 +607,23 @@ def _table() -> list[Cmd]:
     add(ln, "access-class {<1-199>|<word>} in [vrf-also]", slot="access-class-in")
     add(ln, "access-class {<1-199>|<word>} out", slot="access-class-out")
     add(ln, "exec-timeout <0-35791> [<0-2147483>]", key=1)
+    add(ln, "logout-warning <0-4294967>", key=1)
     add(ln, "privilege level <0-15>", key=2)
     add(ln, "password [{0|7}] <word>", key=1, pw="bare")
     add(ln, "logging synchronous", key=2)
+    add(ln, "authorization exec {default|<word>}", key=2)
     add(ln, "login", slot="login")
     add(ln, "login local", slot="login")
     add(ln, "login authentication <word>", slot="login")
     add(ln, "exec", kind="toggle", on=False, off=True, default=True)
+    # cbac lines 423-447: exec prompt, history, transport preferred, then input/output
+    add(ln, "exec prompt timestamp", key=2)
+    add(ln, "history size <0-256>", key=2)
+    add(ln, "transport preferred {none|ssh|telnet|all}", key=2)
     add(ln, "transport input {ssh|telnet|all|none} [{ssh|telnet}]", key=2)
     add(ln, "transport output {ssh|telnet|all|none} [{ssh|telnet}]", key=2)
+    add(ln, "stopbits {1|1.5|2}", key=1)
+    add(ln, "flowcontrol {hardware|software|none}", key=1)
 
     # ---- archive ------------------------------------------------------------------------
     a = "config-archive"

@@ -288,6 +288,27 @@ FAMILIES = [
         ],
     ),
     (
+        "line-tuning-in-nvgen-order",
+        [
+            "line vty 0 4",
+            "transport input telnet ssh",
+            "transport preferred none",
+            "history size 200",
+            "exec prompt timestamp",
+            "logout-warning 30",
+            "exec-timeout 15 0",
+        ],
+        [
+            "line vty 0 4",
+            " exec-timeout 15 0",
+            " logout-warning 30",
+            " exec prompt timestamp",
+            " history size 200",
+            " transport preferred none",
+            " transport input telnet ssh",
+        ],
+    ),
+    (
         "vty-access-class-first",
         ["line vty 0 4", "transport input ssh", "access-class 23 in"],
         ["line vty 0 4", " access-class 23 in", " transport input ssh"],
@@ -335,6 +356,76 @@ def test_global_line_is_stored_as_typed(line: str) -> None:
     text, outputs = run([line])
     assert outputs == [""]
     assert line in text.splitlines()
+
+
+def test_hardening_lines_in_nvgen_order() -> None:
+    # 2600xm-ccp-pppoa-cbac.cfg: service lines before the timestamps, `no ip
+    # source-route` before `ip cef`, `no ip bootp server` after the DHCP pools, the TCP
+    # tuning before `ip ssh`, http, logging, snmp and ntp each in their own order.
+    text, outputs = run(
+        [
+            "ntp server 192.0.2.1 minpoll 10",
+            "ntp master",
+            "ntp clock-period 17208943",
+            "snmp-server enable traps tty",
+            "snmp-server trap-source FastEthernet0/0",
+            "snmp-server ifindex persist",
+            "snmp-server community c RO",
+            "logging 192.0.2.7",
+            "logging source-interface FastEthernet0/0",
+            "logging facility local6",
+            "ip http authentication local",
+            "ip http access-class 99",
+            "ip http server",
+            "ip ssh time-out 30",
+            "ip tcp path-mtu-discovery",
+            "ip tcp synwait-time 10",
+            "ip tcp selective-ack",
+            "no ip bootp server",
+            "ip dhcp pool LAN",
+            "exit",
+            "no ip gratuitous-arps",
+            "no ip source-route",
+            "service timestamps log datetime msec",
+            "service tcp-keepalives-out",
+            "service tcp-keepalives-in",
+            "no service pad",
+            "service nagle",
+        ]
+    )
+    assert [o for o in outputs if o] == []
+    expected = [
+        "service nagle",
+        "no service pad",
+        "service tcp-keepalives-in",
+        "service tcp-keepalives-out",
+        "service timestamps log datetime msec",
+        "no ip source-route",
+        "no ip gratuitous-arps",
+        "ip cef",
+        "ip dhcp pool LAN",
+        "no ip bootp server",
+        "ip tcp selective-ack",
+        "ip tcp synwait-time 10",
+        "ip tcp path-mtu-discovery",
+        "ip ssh time-out 30",
+        "ip http server",
+        "ip http access-class 99",
+        "ip http authentication local",
+        "no ip http secure-server",
+        "logging facility local6",
+        "logging source-interface FastEthernet0/0",
+        "logging 192.0.2.7",
+        "snmp-server community c RO",
+        "snmp-server ifindex persist",
+        "snmp-server trap-source FastEthernet0/0",
+        "snmp-server enable traps tty",
+        "ntp clock-period 17208943",
+        "ntp master",
+        "ntp server 192.0.2.1 minpoll 10",
+    ]
+    lines = [ln for ln in text.splitlines() if ln in expected]
+    assert lines == expected
 
 
 def test_global_sections_in_nvgen_order() -> None:
@@ -436,6 +527,16 @@ NEGATIONS = [
         " class C",
     ),
     (
+        "service-pad-back-on",
+        ["no service pad", "service pad"],
+        "no service pad",
+    ),
+    (
+        "source-route-back-on",
+        ["no ip source-route", "ip source-route"],
+        "no ip source-route",
+    ),
+    (
         "peer-neighbor-route-back",
         ["interface Dialer1", "no peer neighbor-route", "peer neighbor-route"],
         " no peer neighbor-route",
@@ -488,21 +589,21 @@ def test_bad_line_is_refused_and_the_mode_stays(mode: str, line: str) -> None:
 
 # Lines each file still has refused by the bare 2801 (down from the count before the
 # grammar: 181, 365, 274, 11, 15, 35, 63, 33, 11, 14, 27, 36 = 1065 in all). What is
-# left is other features (IPv6, HSRP, SLA, ip tcp, snmp-server enable ...) and the
+# left is other features (IPv6, HSRP, IP SLA, WCCP, voice ...) and the
 # hardware the file's router has and a 2801 does not.
 CEILINGS = {
-    "2600xm-ccp-nm-fe.cfg": 82,
-    "2600xm-ccp-pppoa-154.cfg": 176,
-    "2600xm-ccp-pppoa-cbac.cfg": 92,
-    "2811-feup-gnu-rtr3.cfg": 7,
-    "2811-oxidized-r3.cfg": 15,
-    "2901-luisced-router1.cfg": 35,
-    "2901-oxidized-r1.cfg": 22,
-    "3725-avani8-nm16esw.cfg": 33,
-    "3725-rcprojecto-r1.cfg": 10,
-    "7200-tin-subif.cfg": 13,
-    "881-oxidized-r2.cfg": 25,
-    "881-oxidized-wan.cfg": 34,
+    "2600xm-ccp-nm-fe.cfg": 39,
+    "2600xm-ccp-pppoa-154.cfg": 131,
+    "2600xm-ccp-pppoa-cbac.cfg": 49,
+    "2811-feup-gnu-rtr3.cfg": 3,
+    "2811-oxidized-r3.cfg": 14,
+    "2901-luisced-router1.cfg": 33,
+    "2901-oxidized-r1.cfg": 19,
+    "3725-avani8-nm16esw.cfg": 32,
+    "3725-rcprojecto-r1.cfg": 9,
+    "7200-tin-subif.cfg": 9,
+    "881-oxidized-r2.cfg": 23,
+    "881-oxidized-wan.cfg": 31,
 }
 
 
