@@ -128,6 +128,15 @@ def _table() -> list[Cmd]:
     add(g, "boot-start-marker", kind="noop", section="boot")
     add(g, "boot system flash <word>", kind="multi", section="boot")
     add(g, "boot-end-marker", kind="noop", section="boot")
+    # after boot-end-marker, before the logging lines (cbac lines 19-20)
+    add(g, "security passwords min-length <0-16>", key=3, section="security")
+    add(
+        g,
+        "security authentication failure rate <2-1024> [log]",
+        key=3,
+        section="security",
+    )
+    add(g, "logging snmp-authfail", kind="toggle", section="logging-global")
     add(
         g,
         "logging buffered [<4096-2147483647>] [{debugging|informational|notifications|"
@@ -135,6 +144,7 @@ def _table() -> list[Cmd]:
         key=2,
         section="logging-global",
     )
+    add(g, "logging rate-limit <1-10000>", key=2, section="logging-global")
     add(
         g,
         "logging console [{debugging|informational|notifications|warnings|errors|critical|"
@@ -162,6 +172,7 @@ def _table() -> list[Cmd]:
     )
     add(g, "aaa session-id {common|unique}", key=2, section="aaa-session")
     add(g, "clock timezone <word> <-23-23> [<0-59>]", key=2, section="clock")
+    add(g, "clock summer-time <word> {recurring|date} [<line>]", key=2, section="clock")
     # on by default; `no ip source-route`, `no ip gratuitous-arps` print before `ip cef`
     # (cbac lines 42-43)
     add(g, "ip source-route", kind="toggle", on=False, off=True, default=True, section="ip-src")
@@ -222,6 +233,15 @@ def _table() -> list[Cmd]:
     # only the attribute.
     add(g, "username <word> autocommand <line>", key=3, nokey=2, section="username")
     add(g, "archive", kind="enter", enters="config-archive", section="archive*")
+    # login protection (cbac line 109; on-failure/on-success: 2901-oxidized-r1.cfg)
+    add(
+        g,
+        "login block-for <1-65535> attempts <1-65535> within <1-65535>",
+        key=2,
+        section="login-global",
+    )
+    add(g, "login on-failure log [every <1-65535>]", key=2, section="login-global")
+    add(g, "login on-success log [every <1-65535>]", key=2, section="login-global")
     # TCP stack tuning, before `ip ssh` (cbac lines 139-144, in this order)
     add(g, "ip tcp selective-ack", kind="toggle", section="ip-tcp")
     add(g, "ip tcp timestamp", kind="toggle", section="ip-tcp")
@@ -229,6 +249,9 @@ def _table() -> list[Cmd]:
     add(g, "ip tcp queuemax <5-50>", key=3, section="ip-tcp")
     add(g, "ip tcp synwait-time <5-300>", key=3, section="ip-tcp")
     add(g, "ip tcp path-mtu-discovery [age-timer {<10-30>|infinite}]", key=3, section="ip-tcp")
+    add(g, "ip telnet tos <word>", key=3, section="ip-tcp")
+    add(g, "ip ftp username <word>", key=3, section="ip-tcp")
+    add(g, "ip ftp password [{0|7}] <word>", key=3, section="ip-tcp", pw="bare")
     add(g, "ip ssh version {1|2}", key=3, section="ip-ssh")
     add(g, "ip ssh time-out <1-120>", key=3, section="ip-ssh")
     add(g, "ip ssh authentication-retries <0-5>", key=3, section="ip-ssh")
@@ -472,6 +495,15 @@ def _table() -> list[Cmd]:
     add(g, "snmp-server trap link ietf", kind="toggle", section="snmp")
     add(g, "snmp-server trap-source <if>", key=2, section="snmp")
     add(g, "snmp-server enable traps [<line>]", kind="multi", section="snmp")
+    add(
+        g,
+        "cdp log mismatch duplex",
+        kind="toggle",
+        on=False,
+        off=True,
+        default=True,
+        section="cdp-log",
+    )
     # `snmp-server host 172.16.1.5 version 2c COMMUNITY [notification types]`
     add(
         g,
@@ -526,6 +558,7 @@ def _table() -> list[Cmd]:
     add(i, "ip nat {inside|outside}", slot="ipnat", key=2, action="ipnat")
     add(i, "ip inspect <word> {in|out}", kind="multi", nokey=3)
     add(i, "ip virtual-reassembly", key=2)
+    add(i, "ip flow {ingress|egress}", kind="multi")
     add(i, "ip policy route-map <word>", key=3)
     # NVGEN prints `encapsulation` before `ip tcp adjust-mss` (ios-reference §2.3)
     add(i, "encapsulation {ppp|hdlc}", key=1)
@@ -563,11 +596,17 @@ def _table() -> list[Cmd]:
     add(i, "shutdown", kind="toggle")
     add(i, "duplex {auto|full|half}", key=1)
     add(i, "speed {10|100|auto}", key=1)
+    # on by default; `no cdp log mismatch duplex` prints after speed/duplex
+    # (2600xm-ccp-nm-fe.cfg lines 157-160), and globally after snmp (line 265)
+    add(i, "cdp log mismatch duplex", kind="toggle", on=False, off=True, default=True)
     # the PPPoE client on the Ethernet port, after `speed` (871/877 captures)
     add(i, "pppoe enable [group <word>]", key=2)
     add(i, "pppoe-client dial-pool-number <1-255>", key=1)
     add(i, "max-reserved-bandwidth <1-100>", key=1)
     add(i, "service-policy {input|output} <word>", key=2)
+    # last in the block (cbac Dialer1: `hold-queue 500 out`)
+    add(i, "hold-queue <0-4096> in", slot="hold-in")
+    add(i, "hold-queue <0-4096> out", slot="hold-out")
     add(i, "crypto map <word>", key=2)
 
     # ---- vpdn-group and its subgroups ---------------------------------------------------
