@@ -15,6 +15,7 @@ from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode
 from iosgen.sim.facts import MODE_PROMPTS
 from iosgen.sim.router import Router, RouterSpec
+from iosgen.sim.secrets import type7_decode
 
 REALCONFIGS = Path(__file__).resolve().parents[1] / "realconfigs"
 
@@ -327,6 +328,28 @@ FAMILIES = [
             " hold-queue 100 in",
             " hold-queue 100 out",
         ],
+    ),
+    (
+        "wan-dhcp-client-pbr-crypto",
+        [
+            "interface FastEthernet0/1",
+            "crypto map CM",
+            "ip policy route-map PBR",
+            "ip address dhcp client-id FastEthernet0/1",
+        ],
+        [
+            "interface FastEthernet0/1",
+            " ip address dhcp client-id FastEthernet0/1",
+            " ip policy route-map PBR",
+            " duplex auto",
+            " speed auto",
+            " crypto map CM",
+        ],
+    ),
+    (
+        "l2tp-tunnel-password-in-vpdn-group",
+        ["vpdn-group L2TP", "l2tp tunnel password s3cret"],
+        ["vpdn-group L2TP", " l2tp tunnel password s3cret"],
     ),
     (
         "vty-access-class-first",
@@ -651,3 +674,22 @@ def test_realconfig_refusals_do_not_grow(name: str) -> None:
     router = Router(RouterSpec("R", "netops", "pw", initial_config=text))
     refused = list(router.load_errors)
     assert len(refused) <= CEILINGS[name], "\n".join(refused)
+
+
+SECRETS = [
+    ("ppp-pap", ["interface Dialer1", "ppp pap sent-username u password s3cret"], 5),
+    ("l2tp-tunnel", ["vpdn-group L2TP", "l2tp tunnel password s3cret"], 3),
+    ("ip-ftp", ["ip ftp password s3cret"], 3),
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "at"), [(x[1], x[2]) for x in SECRETS], ids=[x[0] for x in SECRETS]
+)
+def test_new_passwords_become_type_7(lines: list[str], at: int) -> None:
+    text, outputs = run(["service password-encryption", *lines])
+    assert [o for o in outputs if o] == []
+    words = next(ln.split() for ln in text.splitlines() if "password 7 " in ln)
+    assert words[at] == "7"
+    assert type7_decode(words[at + 1]) == "s3cret"
+    assert "s3cret" not in text
