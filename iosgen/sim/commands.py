@@ -129,13 +129,13 @@ def _table() -> list[Cmd]:
     add(g, "boot system flash <word>", kind="multi", section="boot")
     add(g, "boot-end-marker", kind="noop", section="boot")
     # after boot-end-marker, before the logging lines (cbac lines 19-20)
-    add(g, "security passwords min-length <0-16>", key=3, section="security")
     add(
         g,
         "security authentication failure rate <2-1024> [log]",
         key=3,
         section="security",
     )
+    add(g, "security passwords min-length <0-16>", key=3, section="security")
     add(g, "logging snmp-authfail", kind="toggle", section="logging-global")
     add(
         g,
