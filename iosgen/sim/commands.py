@@ -16,10 +16,38 @@ from iosgen.sim.grammar import Cmd, Grammar
 
 _ACL_ADDR = "{<ip> [<ip>]|host <ip>|any}"
 _EXT_ADDR = "{<ip> <ip>|host <ip>|any}"
-_PORT = "[{eq|gt|lt|neq} <word>]"
 _AAA_METHOD = "{local|line|none|enable|if-authenticated|local-case|group <word>}"
 _AAA_METHODS = f"{_AAA_METHOD} [{_AAA_METHOD} [{_AAA_METHOD}]]"
 _PPP_AUTH = "{chap|pap|ms-chap|ms-chap-v2|eap}"
+# IP protocols an extended entry names (docs/simulator-grammar.md, "ACL entries"):
+# `permit esp any any`, `deny igmp any any`, `permit gre host A host B`.
+_IP_PROTO = "{ip|gre|esp|ahp|igmp|ospf|pim|eigrp|ipinip|nos|pcp|<0-255>}"
+# ICMP message names of `permit icmp any any unreachable` (12.4 command reference).
+_ICMP_TYPES = (
+    "administratively-prohibited|alternate-address|conversion-error|dod-host-prohibited|"
+    "dod-net-prohibited|echo|echo-reply|general-parameter-problem|host-isolated|"
+    "host-precedence-unreachable|host-redirect|host-tos-redirect|host-tos-unreachable|"
+    "host-unknown|host-unreachable|information-reply|information-request|mask-reply|"
+    "mask-request|mobile-redirect|net-redirect|net-tos-redirect|net-tos-unreachable|"
+    "net-unreachable|network-unknown|no-room-for-option|option-missing|packet-too-big|"
+    "parameter-problem|port-unreachable|precedence-unreachable|protocol-unreachable|"
+    "reassembly-timeout|redirect|router-advertisement|router-solicitation|source-quench|"
+    "source-route-failed|time-exceeded|timestamp-reply|timestamp-request|traceroute|"
+    "ttl-exceeded|unreachable"
+)
+_ICMP = f"[{{{_ICMP_TYPES}|<0-255> [<0-255>]}}]"
+# `log` takes an optional cookie word (`permit tcp any any eq 22 log SSH`).
+_LOG = "[{log|log-input} [<word>]]"
+_PORTS = "[{eq|gt|lt|neq} <word>|range <word> <word>]"
+# The entry bodies, after `access-list N` (numbered) or in the named sub-mode.
+_STD_RESTS = (f"{_ACL_ADDR} [log]",)
+_EXT_RESTS = (
+    f"{_IP_PROTO} {_EXT_ADDR} {_EXT_ADDR} [fragments] {_LOG}",
+    f"icmp {_EXT_ADDR} {_EXT_ADDR} {_ICMP} {_LOG}",
+    f"{{tcp|udp}} {_EXT_ADDR} {_PORTS} {_EXT_ADDR} {_PORTS} [established] {_LOG}",
+)
+_EXT_BODIES = tuple(f"{{permit|deny}} {rest}" for rest in _EXT_RESTS)
+_SEQ = "<1-2147483647>"
 
 
 def _table() -> list[Cmd]:
@@ -78,6 +106,12 @@ def _table() -> list[Cmd]:
     add(g, "exit", kind="action", action="exit")
     add(g, "do <line>", kind="action", action="do")
     add(g, "version <word>", kind="noop", section="version")
+    # 2600xm-ccp-pppoa-cbac.cfg lines 5-8: `service nagle`, `no service pad`,
+    # `service tcp-keepalives-in|out`, before the timestamps; pad is on by default.
+    add(g, "service nagle", kind="toggle", section="service")
+    add(g, "service pad", kind="toggle", on=False, off=True, default=True, section="service")
+    add(g, "service tcp-keepalives-in", kind="toggle", section="service")
+    add(g, "service tcp-keepalives-out", kind="toggle", section="service")
     add(
         g,
         "service timestamps {debug|log} [datetime [msec] [localtime] [show-timezone] [year]]",
@@ -94,6 +128,15 @@ def _table() -> list[Cmd]:
     add(g, "boot-start-marker", kind="noop", section="boot")
     add(g, "boot system flash <word>", kind="multi", section="boot")
     add(g, "boot-end-marker", kind="noop", section="boot")
+    # after boot-end-marker, before the logging lines (cbac lines 19-20)
+    add(
+        g,
+        "security authentication failure rate <2-1024> [log]",
+        key=3,
+        section="security",
+    )
+    add(g, "security passwords min-length <0-16>", key=3, section="security")
+    add(g, "logging snmp-authfail", kind="toggle", section="logging-global")
     add(
         g,
         "logging buffered [<4096-2147483647>] [{debugging|informational|notifications|"
@@ -101,6 +144,7 @@ def _table() -> list[Cmd]:
         key=2,
         section="logging-global",
     )
+    add(g, "logging rate-limit <1-10000>", key=2, section="logging-global")
     add(
         g,
         "logging console [{debugging|informational|notifications|warnings|errors|critical|"
@@ -128,13 +172,44 @@ def _table() -> list[Cmd]:
     )
     add(g, "aaa session-id {common|unique}", key=2, section="aaa-session")
     add(g, "clock timezone <word> <-23-23> [<0-59>]", key=2, section="clock")
+    add(g, "clock summer-time <word> {recurring|date} [<line>]", key=2, section="clock")
+    # on by default; `no ip source-route`, `no ip gratuitous-arps` print before `ip cef`
+    # (cbac lines 42-43)
+    add(g, "ip source-route", kind="toggle", on=False, off=True, default=True, section="ip-src")
+    add(g, "ip gratuitous-arps", kind="toggle", on=False, off=True, default=True, section="ip-src")
     add(g, "ip cef", kind="toggle", off=True, section="ip-cef", default=True)
+    # `ip dhcp excluded-address 172.16.1.1 172.16.1.50`, then the pools, after `ip cef`
+    add(g, "ip dhcp excluded-address <ip> [<ip>]", kind="multi", section="ip-dhcp-excluded")
+    add(g, "ip dhcp pool <word>", kind="enter", enters="dhcp-config", section="ip-dhcp-pool*")
+    # `no ip bootp server` after the pools (cbac line 61)
+    add(g, "ip bootp server", kind="toggle", on=False, off=True, default=True, section="ip-bootp")
     add(g, "ip domain lookup", kind="toggle", on=False, off=True, section="ip-domain", default=True)
     add(g, "ip domain name <word>", key=3, section="ip-domain")
     # pre-12.3 spellings IOS still accepts and prints in the new form
     add(g, "ip domain-lookup", kind="action", action="alias", alias="ip domain lookup")
     add(g, "ip domain-name <word>", kind="action", action="alias", alias="ip domain name")
     add(g, "ip name-server <ip>", kind="multi", section="ip-domain")
+    # CBAC, after the name servers: the global timers, then each rule of each name
+    # (`ip inspect name EXT_OUT ftp alert on audit-trail off`) as typed.
+    add(g, "ip inspect alert-off", kind="toggle", section="ip-inspect")
+    add(g, "ip inspect audit-trail", kind="toggle", section="ip-inspect")
+    add(g, "ip inspect max-incomplete {low|high} <1-2147483647>", key=4, section="ip-inspect")
+    add(g, "ip inspect one-minute {low|high} <1-2147483647>", key=4, section="ip-inspect")
+    add(g, "ip inspect dns-timeout <1-2147483>", key=3, section="ip-inspect")
+    add(
+        g,
+        "ip inspect tcp {idle-time|finwait-time|synwait-time} <1-2147483>",
+        key=4,
+        section="ip-inspect",
+    )
+    add(
+        g,
+        "ip inspect tcp max-incomplete host <1-250> [block-time <0-35791>]",
+        key=5,
+        section="ip-inspect",
+    )
+    add(g, "ip inspect udp idle-time <1-2147483>", key=4, section="ip-inspect")
+    add(g, "ip inspect name <word> <word> [<line>]", key=5, nokey=4, section="ip-inspect")
     add(g, "multilink bundle-name authenticated", kind="toggle", section="multilink", default=True)
     add(g, "vpdn enable", kind="toggle", section="vpdn-enable")
     add(g, "vpdn-group <word>", kind="enter", enters="config-vpdn", section="vpdn-group*")
@@ -158,10 +233,108 @@ def _table() -> list[Cmd]:
     # only the attribute.
     add(g, "username <word> autocommand <line>", key=3, nokey=2, section="username")
     add(g, "archive", kind="enter", enters="config-archive", section="archive*")
+    # login protection (cbac line 109; on-failure/on-success: 2901-oxidized-r1.cfg)
+    add(
+        g,
+        "login block-for <1-65535> attempts <1-65535> within <1-65535>",
+        key=2,
+        section="login-global",
+    )
+    add(g, "login on-failure log [every <1-65535>]", key=2, section="login-global")
+    add(g, "login on-success log [every <1-65535>]", key=2, section="login-global")
+    # TCP stack tuning, before `ip ssh` (cbac lines 139-144, in this order)
+    add(g, "ip tcp selective-ack", kind="toggle", section="ip-tcp")
+    add(g, "ip tcp timestamp", kind="toggle", section="ip-tcp")
+    add(g, "ip tcp window-size <68-1073741823>", key=3, section="ip-tcp")
+    add(g, "ip tcp queuemax <5-50>", key=3, section="ip-tcp")
+    add(g, "ip tcp synwait-time <5-300>", key=3, section="ip-tcp")
+    add(g, "ip tcp path-mtu-discovery [age-timer {<10-30>|infinite}]", key=3, section="ip-tcp")
+    add(g, "ip telnet tos <word>", key=3, section="ip-tcp")
+    add(g, "ip ftp username <word>", key=3, section="ip-tcp")
+    add(g, "ip ftp password [{0|7}] <word>", key=3, section="ip-tcp", pw="bare")
     add(g, "ip ssh version {1|2}", key=3, section="ip-ssh")
     add(g, "ip ssh time-out <1-120>", key=3, section="ip-ssh")
     add(g, "ip ssh authentication-retries <0-5>", key=3, section="ip-ssh")
+    # QoS (MQC), after `ip ssh` and before the crypto blocks (2600xm-ccp-pppoa-cbac.cfg:
+    # `class-map match-all IP_PREC_HIGH`, `policy-map EXTERNAL_CBWFQ` / ` class ...`).
+    add(
+        g,
+        "class-map {match-all|match-any} <word>",
+        kind="enter",
+        enters="config-cmap",
+        section="class-map*",
+        key=0,
+    )
+    # `class-map NAME` is `class-map match-all NAME`, the default IOS prints
+    add(
+        g,
+        "class-map <word>",
+        kind="action",
+        action="alias",
+        alias="class-map match-all",
+        nokey=1,
+    )
+    add(g, "policy-map <word>", kind="enter", enters="config-pmap", section="policy-map*")
+    # IPsec, before the interfaces (12.4 NVGEN: isakmp policies, keys, transform-sets,
+    # crypto maps).
+    add(
+        g,
+        "crypto isakmp policy <1-10000>",
+        kind="enter",
+        enters="config-isakmp",
+        section="crypto-isakmp-policy*",
+    )
+    add(
+        g,
+        "crypto isakmp key [{0|6}] <word> address <ip> [<ip>] [no-xauth]",
+        kind="multi",
+        section="crypto-isakmp-key",
+        nokey=4,
+    )
+    transform = (
+        "{ah-md5-hmac|ah-sha-hmac|esp-des|esp-3des|esp-aes [{128|192|256}]|esp-null|"
+        "esp-md5-hmac|esp-sha-hmac|comp-lzs}"
+    )
+    add(
+        g,
+        f"crypto ipsec transform-set <word> {transform} [{transform} [{transform}]]",
+        kind="enter",
+        enters="cfg-crypto-trans",
+        section="crypto-ipsec*",
+        key=4,
+    )
+    add(
+        g,
+        "crypto map <word> <1-65535> [{ipsec-isakmp|ipsec-manual}]",
+        kind="enter",
+        enters="config-crypto-map",
+        section="crypto-map*",
+        key=4,
+    )
+    # PPPoE server/client profile (`bba-group pppoe global`), before the interfaces
+    add(
+        g,
+        "bba-group pppoe {global|<word>}",
+        kind="enter",
+        enters="config-bba-group",
+        section="bba-group*",
+    )
     add(g, "interface <if>", kind="enter", enters="config-if", section="interface*", key=2)
+    # routing processes print after the interfaces, before `ip forward-protocol`
+    add(
+        g,
+        "router ospf <1-65535>",
+        kind="enter",
+        enters="config-router-ospf",
+        section="router*",
+    )
+    add(
+        g,
+        "router eigrp <1-65535>",
+        kind="enter",
+        enters="config-router-eigrp",
+        section="router*",
+    )
     # A pool is a set of ranges: the same name again adds a range (each prints on its
     # own line); `no ip local pool NAME` drops them all, `... NAME LOW HIGH` just one.
     add(g, "ip local pool <word> <ip> [<ip>]", kind="multi", section="ip-local-pool")
@@ -180,8 +353,35 @@ def _table() -> list[Cmd]:
         section="ip-route",
         nokey=4,
     )
+    # a discard route (`ip route 172.16.255.254 255.255.255.255 Null0`) and the
+    # 12.4 default route learnt from a DHCP server (`ip route 0.0.0.0 0.0.0.0 dhcp`)
+    add(g, "ip route <ip> <ip> Null0 [<1-255>] [permanent]", kind="multi", section="ip-route")
+    add(g, "ip route <ip> <ip> dhcp [<1-255>]", kind="multi", section="ip-route", nokey=4)
     add(g, "ip http server", kind="toggle", off=True, section="ip-http")
+    # cbac lines 287-291: server, access-class, authentication, secure-server, timeout
+    add(g, "ip http access-class <1-99>", key=3, section="ip-http")
+    add(g, "ip http authentication {local|enable|aaa}", key=3, section="ip-http")
     add(g, "ip http secure-server", kind="toggle", off=True, section="ip-http")
+    add(
+        g,
+        "ip http timeout-policy idle <1-600> life <1-86400> requests <1-86400>",
+        key=3,
+        section="ip-http",
+    )
+    # the pools and the timeouts print before the mappings (2600xm-ccp-pppoa-154.cfg)
+    add(
+        g,
+        "ip nat pool <word> <ip> <ip> {netmask <ip>|prefix-length <1-32>}",
+        key=4,
+        section="ip-nat-pool",
+    )
+    add(
+        g,
+        "ip nat translation {timeout|tcp-timeout|udp-timeout|dns-timeout|icmp-timeout|"
+        "finrst-timeout|syn-timeout} {<0-536870>|never}",
+        key=4,
+        section="ip-nat-translation",
+    )
     add(
         g,
         "ip nat inside source route-map <word> interface <if> overload",
@@ -192,7 +392,7 @@ def _table() -> list[Cmd]:
     )
     add(
         g,
-        "ip nat inside source list {<1-199>|<word>} interface <if> overload",
+        "ip nat inside source list {<1-199>|<word>} interface <if> [overload]",
         key=6,  # one dynamic mapping per route-map / list name: typing it again replaces it
         section="ip-nat",
         nokey=4,
@@ -200,12 +400,40 @@ def _table() -> list[Cmd]:
     )
     add(
         g,
-        "ip nat inside source static <ip> <ip>",
+        "ip nat inside source list {<1-199>|<word>} pool <word> [overload]",
+        key=6,
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
+    # port forwards: `ip nat inside source static tcp 172.16.1.5 22 interface Dialer1 1415`
+    add(
+        g,
+        "ip nat inside source static {tcp|udp} <ip> <1-65535> <ip> <1-65535> [extendable]",
         kind="multi",
         section="ip-nat",
         nokey=4,
         action="nat",
     )
+    add(
+        g,
+        "ip nat inside source static {tcp|udp} <ip> <1-65535> interface <if> <1-65535>",
+        kind="multi",
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
+    add(
+        g,
+        "ip nat inside source static <ip> <ip> [extendable]",
+        kind="multi",
+        section="ip-nat",
+        nokey=4,
+        action="nat",
+    )
+    # `logging facility local6`, `logging source-interface Loopback0` before the hosts
+    add(g, "logging facility <word>", key=2, section="logging-host")
+    add(g, "logging source-interface <if>", key=2, section="logging-host")
     add(g, "logging <ip>", kind="multi", section="logging-host")
     add(g, "logging host <ip>", kind="multi", section="logging-host", action="logging_host")
     add(
@@ -224,21 +452,23 @@ def _table() -> list[Cmd]:
         section="access-list",
     )
     add(g, "access-list <100-199> remark <line>", kind="acl", key=2, section="access-list")
+    for body in _EXT_BODIES:
+        add(g, f"access-list <100-199> {body}", kind="acl", key=2, section="access-list")
+    # Named lists (`ip access-list extended NAME`): blocks with their own sub-mode,
+    # printed after the numbered lists' neighbours (`ip nat`), standard ones first.
     add(
         g,
-        f"access-list <100-199> {{permit|deny}} {{ip|gre|icmp|<0-255>}} {_EXT_ADDR} "
-        f"{_EXT_ADDR} [log]",
-        kind="acl",
-        key=2,
-        section="access-list",
+        "ip access-list standard <word>",
+        kind="enter",
+        enters="config-std-nacl",
+        section="ip-acl-standard*",
     )
     add(
         g,
-        f"access-list <100-199> {{permit|deny}} {{tcp|udp}} {_EXT_ADDR} {_PORT} "
-        f"{_EXT_ADDR} {_PORT} [established] [log]",
-        kind="acl",
-        key=2,
-        section="access-list",
+        "ip access-list extended <word>",
+        kind="enter",
+        enters="config-ext-nacl",
+        section="ip-acl-extended*",
     )
     add(
         g,
@@ -259,6 +489,29 @@ def _table() -> list[Cmd]:
     add(g, "snmp-server community <word> [{RO|RW}] [<1-99>]", key=3, section="snmp")
     add(g, "snmp-server location <line>", key=2, section="snmp")
     add(g, "snmp-server contact <line>", key=2, section="snmp")
+    # 2600xm-ccp-nm-fe.cfg lines 251-264: community, ifindex persist, trap link ietf,
+    # trap-source, enable traps (one line per group, as typed), host
+    add(g, "snmp-server ifindex persist", kind="toggle", section="snmp")
+    add(g, "snmp-server trap link ietf", kind="toggle", section="snmp")
+    add(g, "snmp-server trap-source <if>", key=2, section="snmp")
+    add(g, "snmp-server enable traps [<line>]", kind="multi", section="snmp")
+    add(
+        g,
+        "cdp log mismatch duplex",
+        kind="toggle",
+        on=False,
+        off=True,
+        default=True,
+        section="cdp-log",
+    )
+    # `snmp-server host 172.16.1.5 version 2c COMMUNITY [notification types]`
+    add(
+        g,
+        "snmp-server host <ip> [{traps|informs}] [version {1|2c}] <word> [<line>]",
+        kind="multi",
+        section="snmp",
+        nokey=3,
+    )
     add(
         g,
         "crypto key generate rsa [general-keys] [modulus <360-2048>]",
@@ -271,48 +524,90 @@ def _table() -> list[Cmd]:
     add(g, "line aux 0", kind="enter", enters="config-line", section="line")
     add(g, "line vty <0-15> [<0-15>]", kind="enter", enters="config-line", section="line")
     add(g, "scheduler allocate <400-60000> <100-4000>", key=2, section="scheduler")
-    add(g, "ntp server <ip> [prefer]", key=3, section="ntp")
+    # cbac lines 449-451: `ntp clock-period`, `ntp master`, then the servers
+    add(g, "ntp clock-period <0-4294967295>", key=2, section="ntp")
+    add(g, "ntp master [<1-15>]", key=2, section="ntp")
+    add(
+        g,
+        "ntp server <ip> [minpoll <4-17>] [maxpoll <4-17>] [source <if>] [prefer]",
+        key=3,
+        section="ntp",
+    )
 
     # ---- interface ----------------------------------------------------------------------
     i = "config-if"
     add(i, "exit", kind="action", action="exit")
     add(i, "description <line>", key=1)
     add(i, "mtu <64-18000>", key=1)
+    add(i, "bandwidth <1-10000000>", key=1)
     add(i, "ip dhcp client client-id ascii <word>", key=4, slot="dhcp-client-id")
     add(i, "ip dhcp client client-id <if>", key=4, slot="dhcp-client-id")
     add(i, "ip address <ip> <ip>", slot="ipaddr", key=2)
     add(i, "ip address dhcp", slot="ipaddr", key=2)
+    # 12.4: `ip address dhcp client-id FastEthernet0/0` (the client-id on the same line)
+    add(i, "ip address dhcp client-id <if> [hostname <word>]", slot="ipaddr", key=2)
     add(i, "ip address negotiated", slot="ipaddr", key=2)
     add(i, "ip unnumbered <if>", slot="ipaddr", key=2)
+    add(i, "ip helper-address <ip>", kind="multi")
     add(i, "ip access-group {<1-199>|<word>} {in|out}", key=4)
+    # on by default; only `no ip redirects` ... prints (2600xm-ccp-pppoa-cbac.cfg)
+    add(i, "ip redirects", kind="toggle", on=False, off=True, default=True)
+    add(i, "ip unreachables", kind="toggle", on=False, off=True, default=True)
+    add(i, "ip proxy-arp", kind="toggle", on=False, off=True, default=True)
+    add(i, "ip mtu <68-18000>", key=2)
     add(i, "ip nat {inside|outside}", slot="ipnat", key=2, action="ipnat")
+    add(i, "ip inspect <word> {in|out}", kind="multi", nokey=3)
     add(i, "ip virtual-reassembly", key=2)
+    add(i, "ip flow {ingress|egress}", kind="multi")
+    add(i, "ip policy route-map <word>", key=3)
     # NVGEN prints `encapsulation` before `ip tcp adjust-mss` (ios-reference §2.3)
     add(i, "encapsulation {ppp|hdlc}", key=1)
     add(i, "ip tcp adjust-mss <500-1460>", key=3)
+    add(i, "load-interval <30-600>", key=1)
     add(i, "dialer in-band", key=2)
     add(i, "dialer idle-timeout <0-2147483> [either]", key=2)
     add(i, "dialer string <word>", key=2)
     add(i, "dialer vpdn", key=2)
     add(i, "dialer pool <1-255>", key=2)
+    add(i, "dialer pool-member <1-255>", key=2)
     add(i, "dialer persistent", key=2)
     add(i, "dialer-group <1-10>", key=1)
     add(i, "cdp enable", kind="toggle", on=False, off=True, default=True)
     add(i, "peer default ip address pool <word>", key=4)
+    add(i, "peer neighbor-route", kind="toggle", on=False, off=True, default=True)
     add(i, "keepalive", kind="toggle", on=False, off=True, default=True)
     add(i, "ppp pfc local {request|forbid}", key=3)
     add(i, "ppp pfc remote {apply|reject|ignore}", key=3)
     add(i, "ppp encrypt mppe {auto|40|128} [{passive|required}] [stateful]", key=3)
     add(
         i,
-        f"ppp authentication {_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH}]]] [callin]",
+        f"ppp authentication {_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH} [{_PPP_AUTH}]]] [callin] "
+        "[one-time] [optional]",
         key=2,
     )
     add(i, "ppp chap hostname <word>", key=3)
     add(i, "ppp chap password [{0|7}] <word>", key=3, pw="zero")
+    add(i, "ppp chap refuse [callin]", key=3)
+    add(i, "ppp ms-chap refuse [callin]", key=3)
+    add(i, "ppp eap refuse [callin]", key=3)
+    add(i, "ppp pap sent-username <word> password [{0|7}] <word>", key=2, pw="zero")
+    add(i, "ppp ipcp dns request [accept]", key=3)
+    add(i, "ppp ipcp route default", key=3)
     add(i, "shutdown", kind="toggle")
     add(i, "duplex {auto|full|half}", key=1)
     add(i, "speed {10|100|auto}", key=1)
+    # on by default; `no cdp log mismatch duplex` prints after speed/duplex
+    # (2600xm-ccp-nm-fe.cfg lines 157-160), and globally after snmp (line 265)
+    add(i, "cdp log mismatch duplex", kind="toggle", on=False, off=True, default=True)
+    # the PPPoE client on the Ethernet port, after `speed` (871/877 captures)
+    add(i, "pppoe enable [group <word>]", key=2)
+    add(i, "pppoe-client dial-pool-number <1-255>", key=1)
+    add(i, "max-reserved-bandwidth <1-100>", key=1)
+    add(i, "service-policy {input|output} <word>", key=2)
+    # last in the block (cbac Dialer1: `hold-queue 500 out`)
+    add(i, "hold-queue <0-4096> in", slot="hold-in")
+    add(i, "hold-queue <0-4096> out", slot="hold-out")
+    add(i, "crypto map <word>", key=2)
 
     # ---- vpdn-group and its subgroups ---------------------------------------------------
     v = "config-vpdn"
@@ -323,6 +618,7 @@ def _table() -> list[Cmd]:
     add(v, "initiate-to ip <ip> [limit <1-65535>] [priority <1-65535>]", key=1)
     add(v, "source-ip <ip>", key=1)
     add(v, "local name <word>", key=2)
+    add(v, "l2tp tunnel password [{0|7}] <word>", key=3, pw="bare")
     for sub in ("config-vpdn-req-in", "config-vpdn-acc-in"):
         add(sub, "exit", kind="action", action="exit")
         add(sub, "protocol {pptp|l2tp|pppoe|any}", key=1, action="vpdn_protocol")
@@ -346,16 +642,27 @@ def _table() -> list[Cmd]:
     # ---- line ---------------------------------------------------------------------------
     ln = "config-line"
     add(ln, "exit", kind="action", action="exit")
+    # `access-class 23 in` prints first in a line block (2811-feup-gnu-rtr3.cfg)
+    add(ln, "access-class {<1-199>|<word>} in [vrf-also]", slot="access-class-in")
+    add(ln, "access-class {<1-199>|<word>} out", slot="access-class-out")
     add(ln, "exec-timeout <0-35791> [<0-2147483>]", key=1)
+    add(ln, "logout-warning <0-4294967>", key=1)
     add(ln, "privilege level <0-15>", key=2)
     add(ln, "password [{0|7}] <word>", key=1, pw="bare")
     add(ln, "logging synchronous", key=2)
+    add(ln, "authorization exec {default|<word>}", key=2)
     add(ln, "login", slot="login")
     add(ln, "login local", slot="login")
     add(ln, "login authentication <word>", slot="login")
     add(ln, "exec", kind="toggle", on=False, off=True, default=True)
+    # cbac lines 423-447: exec prompt, history, transport preferred, then input/output
+    add(ln, "exec prompt timestamp", key=2)
+    add(ln, "history size <0-256>", key=2)
+    add(ln, "transport preferred {none|ssh|telnet|all}", key=2)
     add(ln, "transport input {ssh|telnet|all|none} [{ssh|telnet}]", key=2)
     add(ln, "transport output {ssh|telnet|all|none} [{ssh|telnet}]", key=2)
+    add(ln, "stopbits {1|1.5|2}", key=1)
+    add(ln, "flowcontrol {hardware|software|none}", key=1)
 
     # ---- archive ------------------------------------------------------------------------
     a = "config-archive"
@@ -374,12 +681,146 @@ def _table() -> list[Cmd]:
 
     add("config-cp", "exit", kind="action", action="exit")
 
+    # ---- named access lists: entries with or without a sequence number ---------------------
+    # `10 permit any` is the entry `permit any` (12.4 NVGEN prints no sequence numbers).
+    for nacl, rests in (("config-std-nacl", _STD_RESTS), ("config-ext-nacl", _EXT_RESTS)):
+        add(nacl, "exit", kind="action", action="exit")
+        add(nacl, "remark <line>", kind="multi")
+        for rest in rests:
+            add(nacl, f"{{permit|deny}} {rest}", kind="multi")
+        seq = {"remark": ("<line>",), "permit": rests, "deny": rests}
+        for word, tails in seq.items():
+            for tail in tails:
+                add(
+                    nacl,
+                    f"{_SEQ} {word} {tail}",
+                    kind="action",
+                    action="alias",
+                    alias=word,
+                    nokey=2,
+                )
+
+    # ---- class-map / policy-map / class / police (MQC) ---------------------------------
+    cmap = "config-cmap"
+    add(cmap, "exit", kind="action", action="exit")
+    add(cmap, "description <line>", key=1)
+    add(cmap, "match any", kind="multi")
+    add(cmap, "match access-group {<1-2699>|name <word>}", kind="multi")
+    add(cmap, "match protocol <word>", kind="multi")
+    add(cmap, "match ip precedence <0-7> [<0-7> [<0-7> [<0-7>]]]", kind="multi")
+    add(cmap, "match ip dscp <word> [<word> [<word> [<word>]]]", kind="multi")
+    add(cmap, "match input-interface <if>", kind="multi")
+    pmap = "config-pmap"
+    add(pmap, "exit", kind="action", action="exit")
+    add(pmap, "description <line>", key=1)
+    add(pmap, "class <word>", kind="enter", enters="config-pmap-c")
+    pc = "config-pmap-c"
+    add(pc, "exit", kind="action", action="exit")
+    add(pc, "set {ip dscp|ip precedence|dscp|precedence} <word>", key=0)
+    add(pc, "bandwidth {<8-2000000>|percent <1-100>|remaining percent <1-100>}", key=1)
+    add(pc, "priority {<8-2000000>|percent <1-100>} [<32-2000000>]", key=1)
+    add(pc, "shape {average|peak} <8000-154400000> [<32-154400000>] [<0-154400000>]", key=2)
+    add(
+        pc,
+        "police cir {<8000-200000000>|percent <1-100>} [bc <1000-51200000>]",
+        kind="enter",
+        enters="config-pmap-c-police",
+        key=1,
+    )
+    add(pc, "queue-limit <1-4096> [packets]", key=1)
+    add(pc, "fair-queue [<16-4096>]", key=1)
+    add(pc, "random-detect [dscp-based|prec-based]", key=1)
+    add(pc, "service-policy <word>", key=1)
+    pol = "config-pmap-c-police"
+    add(pol, "exit", kind="action", action="exit")
+    add(pol, "conform-action {transmit|drop|set-dscp-transmit <word>}", key=1)
+    add(pol, "exceed-action {transmit|drop|set-dscp-transmit <word>}", key=1)
+    add(pol, "violate-action {transmit|drop|set-dscp-transmit <word>}", key=1)
+
+    # ---- router ospf / eigrp (prompt `(config-router)#`) --------------------------------
+    o = "config-router-ospf"
+    add(o, "exit", kind="action", action="exit")
+    add(o, "router-id <ip>", key=1)
+    # 12.4 adds it to every new process and prints it (captures); 15.1 stopped printing it
+    add(o, "log-adjacency-changes", kind="toggle", off=True, default=True)
+    add(o, "auto-cost reference-bandwidth <1-4294967>", key=2)
+    add(o, "timers throttle spf <1-600000> <1-600000> <1-600000>", key=3)
+    add(o, "redistribute {connected|static} [metric <0-16777214>] [subnets]", key=2)
+    add(o, "passive-interface {default|<if>}", kind="multi")
+    add(o, "network <ip> <ip> area {<0-4294967295>|<ip>}", kind="multi", nokey=3)
+    add(
+        o,
+        "default-information originate [always] [metric <0-16777214>] [metric-type {1|2}]",
+        key=2,
+    )
+    e = "config-router-eigrp"
+    add(e, "exit", kind="action", action="exit")
+    add(
+        e,
+        "redistribute {connected|static} "
+        "[metric <1-4294967295> <0-4294967295> <0-255> <1-255> <1-65535>]",
+        key=2,
+    )
+    add(e, "passive-interface {default|<if>}", kind="multi")
+    add(e, "network <ip> [<ip>]", kind="multi", nokey=2)
+    # 12.4: on by default, `no auto-summary` prints
+    add(e, "auto-summary", kind="toggle", on=False, off=True, default=True)
+    add(e, "eigrp router-id <ip>", key=2)
+
+    # ---- ip dhcp pool (prompt `(dhcp-config)#`) -----------------------------------------
+    d = "dhcp-config"
+    add(d, "exit", kind="action", action="exit")
+    add(d, "network <ip> [<ip>]", key=1)
+    add(d, "default-router <ip> [<ip> [<ip>]]", key=1)
+    add(d, "domain-name <word>", key=1)
+    add(d, "dns-server <ip> [<ip> [<ip>]]", key=1)
+    add(d, "lease {<0-365> [<0-23> [<0-59>]]|infinite}", key=1)
+
+    # ---- crypto isakmp policy / transform-set / crypto map ------------------------------
+    k = "config-isakmp"
+    add(k, "exit", kind="action", action="exit")
+    add(k, "encr {des|3des|aes [{128|192|256}]}", key=1)
+    add(k, "hash {sha|md5}", key=1)
+    add(k, "authentication {pre-share|rsa-sig|rsa-encr}", key=1)
+    add(k, "group {1|2|5}", key=1)
+    add(k, "lifetime <60-86400>", key=1)
+    t = "cfg-crypto-trans"
+    add(t, "exit", kind="action", action="exit")
+    add(t, "mode {tunnel|transport}", key=1)
+    cm = "config-crypto-map"
+    add(cm, "exit", kind="action", action="exit")
+    add(cm, "description <line>", key=1)
+    add(cm, "set peer <ip>", kind="multi")
+    add(cm, "set security-association lifetime {seconds|kilobytes} <1-2147483647>", key=4)
+    add(cm, "set transform-set <word> [<word> [<word>]]", key=2)
+    add(cm, "set pfs [{group1|group2|group5}]", key=2)
+    add(cm, "match address {<100-199>|<word>}", key=2)
+
+    # ---- bba-group pppoe ----------------------------------------------------------------
+    b = "config-bba-group"
+    add(b, "exit", kind="action", action="exit")
+    add(b, "virtual-template <1-1000>", key=1)
+    add(b, "sessions per-mac limit <1-65535>", key=3)
+
     ranks: dict[str, int] = {}
+    shared: dict[str, int] = {}
     out = []
     for cmd in c:
         ranks[cmd.mode] = ranks.get(cmd.mode, 0) + 1
-        out.append(replace(cmd, rank=ranks[cmd.mode]))
+        group = _RANK_GROUPS.get(cmd.section or cmd.mode)
+        rank = shared.setdefault(group, ranks[cmd.mode]) if group else ranks[cmd.mode]
+        out.append(replace(cmd, rank=rank))
     return out
+
+
+# Commands that print in one sequence whatever their syntax: the static routes sorted
+# by prefix (`ip route 0.0.0.0 0.0.0.0 Dialer1 250` before `ip route 172.16.255.254
+# 255.255.255.255 Null0`), and a named list's entries and remarks in the order typed.
+_RANK_GROUPS: dict[str, str] = {
+    "ip-route": "ip-route",
+    "config-std-nacl": "nacl",
+    "config-ext-nacl": "nacl",
+}
 
 
 CONFIG_MODES = (
@@ -393,6 +834,19 @@ CONFIG_MODES = (
     "config-archive",
     "config-archive-log-cfg",
     "config-cp",
+    "config-std-nacl",
+    "config-ext-nacl",
+    "dhcp-config",
+    "config-isakmp",
+    "cfg-crypto-trans",
+    "config-crypto-map",
+    "config-bba-group",
+    "config-cmap",
+    "config-pmap",
+    "config-pmap-c",
+    "config-pmap-c-police",
+    "config-router-ospf",
+    "config-router-eigrp",
 )
 
 
