@@ -192,3 +192,11 @@ def test_ssh_refused_when_no_vty_takes_it(state_dir: Any) -> None:
         conn.disconnect()
         with pytest.raises(NetmikoTimeoutException, match="Error reading SSH protocol banner"):
             connect(fleet, "R1", conn_timeout=5, banner_timeout=5)
+
+
+def test_no_prompt_while_a_banner_is_typed() -> None:
+    shell = session()
+    say(shell, "configure terminal\n")
+    assert say(shell, "banner login %\n") == "Enter TEXT message.  End with the character '%'.\n"
+    assert say(shell, "Authorised access only\n") == ""
+    assert say(shell, "%\n") == "R1(config)#"
