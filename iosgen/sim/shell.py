@@ -410,7 +410,7 @@ class Shell:
 
     def _op_traceroute(self, rest: list[Tok], line: str) -> str | None:
         if len(rest) != 1:
-            return None if rest else facts.INCOMPLETE + "\n"
+            return None if rest else facts.INCOMPLETE + "\n\n"
         target = canonical_ip(rest[0].text)
         if target is None:
             return ping.UNRECOGNIZED + "\n"
@@ -419,7 +419,7 @@ class Shell:
     def _op_ping(self, rest: list[Tok], line: str) -> str | None:
         if not rest:
             if self.level < 15:  # the extended dialog is privileged
-                return facts.INCOMPLETE + "\n"
+                return facts.INCOMPLETE + "\n\n"
             dialog = ping.Dialog(self.r.running)
             self._ask_ping(dialog)
             return dialog.first()
@@ -438,7 +438,7 @@ class Shell:
                 None,
             )
             if key is None or i + 1 >= len(rest):
-                return None if key is None else facts.INCOMPLETE + "\n"
+                return None if key is None else facts.INCOMPLETE + "\n\n"
             options[key] = rest[i + 1].text
             i += 2
         numbers = {k: int(v) for k, v in options.items() if k != "source" and v.isdigit()}

@@ -37,6 +37,11 @@ HARDWARE: Final[dict[str, tuple[str, int, int, int, str, bool]]] = {
     "Vlan": ("EtherSVI", 1500, 100000, 10, "ARPA", True),
 }
 
+# a FastEthernet port's media line: "Full-duplex, 100Mb/s, 100BaseTX/FX" once linked,
+# "Auto-duplex, Auto Speed, 100BaseTX/FX" while shut (2801 captures)
+DUPLEX_UP: Final = "  Full-duplex, 100Mb/s, 100BaseTX/FX"
+DUPLEX_SHUT: Final = "  Auto-duplex, Auto Speed, 100BaseTX/FX"
+
 # the counter block IOS prints under an Ethernet port ("0 packets input, 0 bytes" ...)
 COUNTERS: Final = """\
   Last input never, output never, output hang never
@@ -194,6 +199,8 @@ def show_interface(i: Iface, hostname: str) -> str:
     rows.append(f"  Encapsulation {str(encap_text).upper()}, loopback not set")
     if i.kind not in ("Loopback", "Tunnel", "Dialer", "Virtual-Template"):
         rows.append("  Keepalive set (10 sec)")
+    if i.kind == "FastEthernet" and "." not in i.name:
+        rows.append(DUPLEX_SHUT if i.status == SHUT else DUPLEX_UP)
     if has_mac:
         rows.append("  ARP type: ARPA, ARP Timeout 04:00:00")
     return "\n".join(rows) + "\n" + COUNTERS

@@ -200,3 +200,38 @@ def test_no_prompt_while_a_banner_is_typed() -> None:
     assert say(shell, "banner login %\n") == "Enter TEXT message.  End with the character '%'.\n"
     assert say(shell, "Authorised access only\n") == ""
     assert say(shell, "%\n") == "R1(config)#"
+
+
+def test_show_ip_route_variably_subnetted() -> None:
+    config = BRANCH.replace("10.255.0.1 255.255.255.255", "10.255.0.1 255.255.255.255\n").replace(
+        "interface Loopback0\n",
+        "interface Loopback1\n ip address 10.1.1.1 255.255.255.0\ninterface Loopback0\n",
+    )
+    out = say(session(config), "show ip route\n")
+    assert "     10.0.0.0/8 is variably subnetted, 2 subnets, 2 masks\n" in out
+    assert "C       10.1.1.0/24 is directly connected, Loopback1\n" in out
+    assert "C       10.255.0.1/32 is directly connected, Loopback0\n" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("show interfaces | include line protocol", 3),
+        ("sh int | count is up", 2),
+    ],
+    ids=["include", "count"],
+)
+def test_operational_output_takes_pipes(command: str, expected: int) -> None:
+    out = say(session(), command + "\n")
+    if "count" in command:
+        assert out == f"Number of lines which match regexp = {expected}\nR1#"
+    else:
+        assert len(out.splitlines()) - 1 == expected
+
+
+def test_user_mode_ping_has_no_dialog() -> None:
+    config = BRANCH.replace("username netops privilege 15 secret pw", "username netops secret pw")
+    shell = session(config)
+    assert shell.prompt() == "R1>"
+    assert say(shell, "ping\n") == "% Incomplete command.\n\nR1>"
+    assert "!!!!!" in say(shell, "ping 8.8.8.8\n")
