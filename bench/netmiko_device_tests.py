@@ -67,7 +67,8 @@ COMMANDS = {
 }
 
 # Beyond the example (its cisco_ios entry has none, so three config tests skip):
-# what test_config_error_pattern, test_banner and test_global_cmd_verify need.
+# what test_config_error_pattern, test_banner and test_global_cmd_verify need. The two
+# banner tests expect IOS's prompt-less banner dialog (docs/simulator-show.md).
 EXTRAS = {
     "error_pattern": r"% Invalid input",
     "invalid_config": "lggoing buffered 20000",

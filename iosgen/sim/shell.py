@@ -156,10 +156,6 @@ class Shell:
             self._config_done()
         if self.closed or self.pending is not None:
             return text
-        if self.cfg is not None and self.cfg.in_banner:
-            # IOS prints no prompt while it collects a banner's text (after "Enter TEXT
-            # message.  End with the character '^'." and each text line)
-            return text
         return self._paged(text)
 
     # ---- paging (`terminal length N`, default 24) -------------------------------------------

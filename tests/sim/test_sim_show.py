@@ -194,14 +194,6 @@ def test_ssh_refused_when_no_vty_takes_it(state_dir: Any) -> None:
             connect(fleet, "R1", conn_timeout=5, banner_timeout=5)
 
 
-def test_no_prompt_while_a_banner_is_typed() -> None:
-    shell = session()
-    say(shell, "configure terminal\n")
-    assert say(shell, "banner login %\n") == "Enter TEXT message.  End with the character '%'.\n"
-    assert say(shell, "Authorised access only\n") == ""
-    assert say(shell, "%\n") == "R1(config)#"
-
-
 def test_show_ip_route_variably_subnetted() -> None:
     config = BRANCH.replace("10.255.0.1 255.255.255.255", "10.255.0.1 255.255.255.255\n").replace(
         "interface Loopback0\n",
