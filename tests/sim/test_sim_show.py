@@ -10,6 +10,7 @@ from sim_helpers import connect
 
 from iosgen.sim import SimFleet
 from iosgen.sim.router import Router, RouterSpec
+from iosgen.sim.server import vty_accepts
 from iosgen.sim.shell import Shell
 
 BRANCH = """\
@@ -227,3 +228,24 @@ def test_user_mode_ping_has_no_dialog() -> None:
     assert shell.prompt() == "R1>"
     assert say(shell, "ping\n") == "% Incomplete command.\n\nR1>"
     assert "!!!!!" in say(shell, "ping 8.8.8.8\n")
+
+
+@pytest.mark.parametrize(
+    ("vty", "allowed"),
+    [
+        (" transport input ssh", True),
+        (" transport input telnet", False),
+        (" transport input none", False),
+        (" transport input all", True),
+        (" transport input telnet ssh", True),
+        (" login local", True),  # no transport input: 12.4's default, all
+        (" transport input telnet\nline vty 5 15\n transport input ssh", True),
+    ],
+    ids=["ssh", "telnet", "none", "all", "telnet-ssh", "default", "second-range"],
+)
+def test_vty_accepts_ssh(vty: str, allowed: bool) -> None:
+    config = BRANCH.replace(" transport input ssh", vty)
+    assert (
+        vty_accepts(Router(RouterSpec("R1", "netops", "pw", initial_config=config)), "ssh")
+        is allowed
+    )
