@@ -496,6 +496,7 @@ class Shell:
         rows = [facts.NAT_TABLE_HEAD]
         if self.r.nat_active:
             rows.append(facts.NAT_TABLE_ROW)
+        rows += show.static_nat_rows(self.r.running)
         return "\n".join(rows) + "\n"
 
     def _x_dir(self, m: Match) -> str:

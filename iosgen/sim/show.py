@@ -368,3 +368,48 @@ def show_users(user: str, peer: str = "127.0.0.1") -> str:
 
 def show_vpdn() -> str:
     return VPDN_NONE
+
+
+# `show ip nat translations`: a static mapping is always in the table, with no outside
+# side ("--- 203.0.113.5      192.168.1.5        ---                ---"; a port
+# forward "tcp 203.0.113.5:80   192.168.1.5:80     ---                ---")
+NAT_ROW: Final = "{pro:<4}{inside_global:<19}{inside_local:<19}{none:<19}{none}"
+
+
+def _nat_global(config: Config, words: list[str]) -> tuple[str | None, list[str]]:
+    """The inside global address (an address, or `interface IF`'s) and the words after it."""
+    if words[:1] == ["interface"] and len(words) > 1:
+        found = find(config, words[1])
+        ip = str(found.address.ip) if found is not None and found.address is not None else None
+        return ip, words[2:]
+    return (words[0], words[1:]) if words else (None, [])
+
+
+def _nat_row(config: Config, w: list[str]) -> str | None:
+    rest = w[5:]
+    pro = rest.pop(0) if rest[:1] in (["tcp"], ["udp"]) else "---"
+    if pro == "---":
+        if not rest:
+            return None
+        local = rest[0]
+        glob, _ = _nat_global(config, rest[1:])
+    else:
+        if len(rest) < 2:
+            return None
+        local = f"{rest[0]}:{rest[1]}"
+        glob_ip, after = _nat_global(config, rest[2:])
+        glob = f"{glob_ip}:{after[0]}" if glob_ip and after else None
+    if glob is None:
+        return None
+    return NAT_ROW.format(pro=pro, inside_global=glob, inside_local=local, none="---")
+
+
+def static_nat_rows(config: Config) -> list[str]:
+    """The rows of the static `ip nat inside source static` mappings, in config order."""
+    rows = []
+    for ln in config.root:
+        if not ln.negated and ln.words[:5] == ["ip", "nat", "inside", "source", "static"]:
+            row = _nat_row(config, ln.words)
+            if row is not None:
+                rows.append(row)
+    return rows

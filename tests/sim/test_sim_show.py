@@ -249,3 +249,9 @@ def test_vty_accepts_ssh(vty: str, allowed: bool) -> None:
         vty_accepts(Router(RouterSpec("R1", "netops", "pw", initial_config=config)), "ssh")
         is allowed
     )
+
+
+def test_static_nat_in_translations() -> None:
+    config = BRANCH + "ip nat inside source static 192.168.1.10 203.0.113.5\n"
+    out = say(session(config), "show ip nat translations\n")
+    assert out.splitlines()[1] == "--- 203.0.113.5        192.168.1.10       ---                ---"
