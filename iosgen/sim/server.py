@@ -166,6 +166,12 @@ class _Server(asyncssh.SSHServer):
 
     def connection_made(self, conn: Any) -> None:
         self._conn = conn
+        if not vty_accepts(self._router, "ssh"):
+            # No vty line takes SSH (`transport input telnet`): IOS finds no line for
+            # the connection and drops it before the SSH exchange.
+            log.info("%s: no vty line accepts ssh, connection dropped", self._router.hostname)
+            conn.abort()
+            return
         self._live.add(conn)
         _quick_ack(conn)
 
@@ -185,6 +191,31 @@ class _Server(asyncssh.SSHServer):
     def session_requested(self) -> _Session:
         session = _Session(self._router, self._username)
         return session
+
+
+# IOS 12.4's default for `transport input` on the vty lines is `all` (the Cisco IOS
+# Terminal Services Command Reference, "transport input": "Default: all" before 15.x
+# images changed it to none); `transport input telnet` leaves SSH out.
+TRANSPORT_DEFAULT = ("all",)
+
+
+def vty_accepts(router: Router, protocol: str) -> bool:
+    """Whether some vty line lets `protocol` (ssh, telnet) log in."""
+    blocks = [
+        ln
+        for ln in router.running.root
+        if ln.words[:2] == ["line", "vty"] and ln.children is not None
+    ]
+    if not blocks:
+        return True
+    for block in blocks:
+        words: list[str] = list(TRANSPORT_DEFAULT)
+        for ln in block.children or []:
+            if ln.words[:2] == ["transport", "input"] and not ln.negated:
+                words = ln.words[2:]
+        if protocol in words or "all" in words:
+            return True
+    return False
 
 
 def _cancel(handle: object) -> None:

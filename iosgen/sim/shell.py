@@ -12,16 +12,36 @@ import re
 import time
 from collections.abc import Callable
 
-from iosgen.sim import facts
+from iosgen.sim import facts, ping, show
 from iosgen.sim.commands import grammar
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode, error_text, load_text
-from iosgen.sim.grammar import Cmd, Failure, Match, on_hardware, tokenize
+from iosgen.sim.grammar import (
+    Cmd,
+    Failure,
+    Match,
+    Tok,
+    canonical_ip,
+    interface_type,
+    on_hardware,
+    tokenize,
+)
 from iosgen.sim.hardware import image_file
 from iosgen.sim.images import REPLACE, REVERT, image_has
 from iosgen.sim.router import Router
 
 _PIPES = ("begin", "count", "exclude", "include", "section")
+# The operational commands (iosgen/sim/show.py, ping.py): keywords with the shortest
+# abbreviation IOS 12.4 takes for each (`sh int`, `sh ip ro`: "sh in" is ambiguous with
+# `show inventory`, "sh ip r" with `show ip rip`), the handler and the lowest level.
+_OPERATIONAL: tuple[tuple[tuple[tuple[str, int], ...], str, int], ...] = (
+    ((("show", 2), ("interfaces", 3)), "interfaces", 1),
+    ((("show", 2), ("ip", 2), ("route", 2)), "ip_route", 1),
+    ((("show", 2), ("vpdn", 2)), "vpdn", 15),
+    ((("show", 2), ("users", 2)), "users", 1),
+    ((("ping", 2),), "ping", 1),
+    ((("traceroute", 4),), "traceroute", 1),
+)
 _MORE = " --More-- "
 
 
@@ -238,6 +258,13 @@ class Shell:
             return ""
         if isinstance(r, Failure):
             toks = tokenize(left)
+            known = self._operational(toks, left, level, offset, prompt)
+            if known is not None:
+                return (
+                    _pipe(known, right, len(left) + 1 + offset, line, prompt)
+                    if right.strip()
+                    else known
+                )
             if r.kind == "invalid" and r.depth == 0 and len(toks) == 1 and offset == 0:
                 lookup = self.r.running.toggle_state(self.r.running.root, _domain_lookup())
                 msg = facts.UNKNOWN_HOST_LOOKUP if lookup else facts.UNKNOWN_HOST
@@ -328,30 +355,105 @@ class Shell:
 
     def _x_show_ip_int_brief(self, m: Match) -> str:
         rows = [facts.IP_INT_BRIEF_HEADER]
-        for intf in self.r.running.interfaces():
-            ip, method = "unassigned", "unset"
-            shut = False
-            for ln in intf.children or []:
-                w = ln.words
-                if w[:2] == ["ip", "address"]:
-                    if w[2] == "dhcp":
-                        method = "DHCP"
-                    elif w[2] == "negotiated":
-                        method = "IPCP"
-                    else:
-                        ip, method = w[2], "manual"
-                elif w[:2] == ["ip", "unnumbered"]:
-                    method = "unset"
-                elif w == ["shutdown"] and not ln.negated:
-                    shut = True
-            name = intf.words[1]
-            status = facts.STATE_SHUT if shut else facts.STATE_UP
-            dialer = name.startswith("Dialer")
-            proto = (
-                facts.STATE_DOWN if shut else (facts.STATE_SPOOFING if dialer else facts.STATE_UP)
-            )
+        for name, ip, method, status, proto in show.ip_interface_brief(self.r.running):
             rows.append(f"{name:<27}{ip:<16}YES {method:<7}{status:<22}{proto}")
         return "\n".join(rows) + "\n"
+
+    # ---- operational commands (show.py, ping.py) -------------------------------------------
+    def _operational(
+        self, toks: list[Tok], line: str, level: int, offset: int, prompt: str
+    ) -> str | None:
+        """The answer to an operational command the grammar lacks; None: not one."""
+        words = [t.text.lower() for t in toks]
+        for keys, name, lowest in _OPERATIONAL:
+            if len(words) < len(keys) or level < lowest:
+                continue
+            if all(len(w) >= n and k.startswith(w) for w, (k, n) in zip(words, keys, strict=False)):
+                rest = toks[len(keys) :]
+                answer: str | None = getattr(self, "_op_" + name)(rest, line)
+                if answer is None:  # an argument refused: the caret under it
+                    pos = rest[0].start if rest else len(line.rstrip())
+                    return error_text(Failure("invalid", pos + offset), line, prompt)
+                return answer
+        return None
+
+    def _interface_arg(self, toks: list[Tok], line: str) -> str | None:
+        """`fa0/0`, `FastEthernet0/0` or `FastEthernet 0/0` as the running config names it."""
+        text = line[toks[0].start :].strip().replace(" ", "")
+        head = text.rstrip("0123456789/.:")
+        with on_hardware(self.r.running.hw):
+            typ = interface_type(head) if head else None
+        if typ is None:
+            return None
+        name = typ + text[len(head) :]
+        found = show.find(self.r.running, name)
+        return found.name if found is not None else None
+
+    def _op_interfaces(self, rest: list[Tok], line: str) -> str | None:
+        name = self._interface_arg(rest, line) if rest else None
+        if rest and name is None:
+            return None
+        return show.show_interfaces(self.r.running, name)
+
+    def _op_ip_route(self, rest: list[Tok], line: str) -> str | None:
+        return None if rest else show.show_ip_route(self.r.running)
+
+    def _op_vpdn(self, rest: list[Tok], line: str) -> str | None:
+        return None if rest else show.show_vpdn()
+
+    def _op_users(self, rest: list[Tok], line: str) -> str | None:
+        return None if rest else show.show_users(self.user)
+
+    def _op_traceroute(self, rest: list[Tok], line: str) -> str | None:
+        if len(rest) != 1:
+            return None if rest else facts.INCOMPLETE + "\n\n"
+        target = canonical_ip(rest[0].text)
+        if target is None:
+            return ping.UNRECOGNIZED + "\n"
+        return ping.traceroute(self.r.running, target)
+
+    def _op_ping(self, rest: list[Tok], line: str) -> str | None:
+        if not rest:
+            if self.level < 15:  # the extended dialog is privileged
+                return facts.INCOMPLETE + "\n\n"
+            dialog = ping.Dialog(self.r.running)
+            self._ask_ping(dialog)
+            return dialog.first()
+        target = canonical_ip(rest[0].text)
+        if target is None:
+            return ping.UNRECOGNIZED + "\n"
+        options: dict[str, str] = {}
+        i = 1
+        while i < len(rest):
+            key = next(
+                (
+                    k
+                    for k in ("repeat", "size", "timeout", "source")
+                    if k.startswith(rest[i].text.lower())
+                ),
+                None,
+            )
+            if key is None or i + 1 >= len(rest):
+                return None if key is None else facts.INCOMPLETE + "\n\n"
+            options[key] = rest[i + 1].text
+            i += 2
+        numbers = {k: int(v) for k, v in options.items() if k != "source" and v.isdigit()}
+        if len(numbers) != len(options) - ("source" in options):
+            return None
+        source = options.get("source")
+        if source is not None and canonical_ip(source) is None:
+            source = self._interface_arg([t for t in rest if t.text == source], line) or source
+        return ping.run(self.r.running, target, source=source, **numbers)
+
+    def _ask_ping(self, dialog: ping.Dialog) -> None:
+        def answer(text: str) -> str:
+            with self.r.lock:
+                reply, more = dialog.answer(text)
+            if more:
+                self._ask_ping(dialog)
+            return reply
+
+        self.pending = answer
 
     def _x_show_run(self, m: Match) -> str:
         body = self.r.running_text()
@@ -394,6 +496,7 @@ class Shell:
         rows = [facts.NAT_TABLE_HEAD]
         if self.r.nat_active:
             rows.append(facts.NAT_TABLE_ROW)
+        rows += show.static_nat_rows(self.r.running)
         return "\n".join(rows) + "\n"
 
     def _x_dir(self, m: Match) -> str:

@@ -1,0 +1,415 @@
+"""The operational `show` commands, from the running state (docs/simulator-show.md).
+
+The simulated router has no cables: a configured port is up unless `shutdown`
+(then "administratively down"); a subinterface of a shut port is down; a Dialer is
+"up (spoofing)" waiting for a call; a Tunnel's protocol is up only with a source and
+a destination; a Virtual-Template is a template, never up. Counters are zero.
+Routes: connected networks of up interfaces, and static routes whose next hop is
+reachable or whose exit interface is up (`ip route ... dhcp` waits for a lease that
+never comes). Each printed line is IOS 12.4's; the sources are in the docs file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from iosgen.sim.config import Config, Line
+
+# `show interfaces` hardware figures per interface type, from 12.4 captures on an ISR:
+#   "Hardware is MV96340 Ethernet, address is 0019.e8c2.1a40 (bia 0019.e8c2.1a40)"
+#   "MTU 1500 bytes, BW 100000 Kbit, DLY 100 usec,"
+#   "Hardware is Loopback" / "MTU 1514 bytes, BW 8000000 Kbit, DLY 5000 usec,"
+# type -> (hardware, MTU, BW Kbit, DLY usec, encapsulation, has a MAC address)
+HARDWARE: Final[dict[str, tuple[str, int, int, int, str, bool]]] = {
+    "FastEthernet": ("MV96340 Ethernet", 1500, 100000, 100, "ARPA", True),
+    "GigabitEthernet": ("MV96340 Ethernet", 1500, 1000000, 10, "ARPA", True),
+    "Serial": ("GT96K Serial", 1500, 1544, 20000, "HDLC", False),
+    "ATM": ("MPC ATMSAR", 4470, 640, 80, "ATM", False),
+    "BRI": ("PQUICC BRI with U interface", 1500, 64, 20000, "HDLC", False),
+    "Loopback": ("Loopback", 1514, 8000000, 5000, "LOOPBACK", False),
+    "Tunnel": ("Tunnel", 1514, 9, 500000, "TUNNEL", False),
+    "Dialer": ("Unknown", 1500, 56, 20000, "PPP", False),
+    "Virtual-Template": ("Virtual Template interface", 1500, 100000, 100000, "PPP", False),
+    "Vlan": ("EtherSVI", 1500, 100000, 10, "ARPA", True),
+}
+
+# a FastEthernet port's media line: "Full-duplex, 100Mb/s, 100BaseTX/FX" once linked,
+# "Auto-duplex, Auto Speed, 100BaseTX/FX" while shut (2801 captures)
+DUPLEX_UP: Final = "  Full-duplex, 100Mb/s, 100BaseTX/FX"
+DUPLEX_SHUT: Final = "  Auto-duplex, Auto Speed, 100BaseTX/FX"
+
+# the counter block IOS prints under an Ethernet port ("0 packets input, 0 bytes" ...)
+COUNTERS: Final = """\
+  Last input never, output never, output hang never
+  Last clearing of "show interface" counters never
+  Input queue: 0/75/0/0 (size/max/drops/flushes); Total output drops: 0
+  Queueing strategy: fifo
+  Output queue: 0/40 (size/max)
+  5 minute input rate 0 bits/sec, 0 packets/sec
+  5 minute output rate 0 bits/sec, 0 packets/sec
+     0 packets input, 0 bytes, 0 no buffer
+     Received 0 broadcasts, 0 runts, 0 giants, 0 throttles
+     0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored
+     0 packets output, 0 bytes, 0 underruns
+     0 output errors, 0 collisions, 0 interface resets
+     0 unknown protocol drops
+     0 output buffer failures, 0 output buffers swapped out
+"""
+
+# `show ip route` on 12.4 (the legend before 15.0 added "L - local"):
+#   "Codes: C - connected, S - static, R - RIP, M - mobile, B - BGP"
+ROUTE_CODES: Final = """\
+Codes: C - connected, S - static, R - RIP, M - mobile, B - BGP
+       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area
+       N1 - OSPF NSSA external type 1, N2 - OSPF NSSA external type 2
+       E1 - OSPF external type 1, E2 - OSPF external type 2
+       i - IS-IS, su - IS-IS summary, L1 - IS-IS level-1, L2 - IS-IS level-2
+       ia - IS-IS inter area, * - candidate default, U - per-user static route
+       o - ODR, P - periodic downloaded static route
+"""
+GATEWAY_NONE: Final = "Gateway of last resort is not set"
+GATEWAY: Final = "Gateway of last resort is {via} to network 0.0.0.0"
+
+# `show vpdn` with no tunnel up: "%No active L2TP tunnels", "%No active PPTP tunnels"
+VPDN_NONE: Final = "%No active L2TP tunnels\n\n%No active PPTP tunnels\n"
+
+# `show users`: "    Line       User       Host(s)              Idle       Location"
+USERS_HEAD: Final = "    Line       User       Host(s)              Idle       Location"
+USERS_ROW: Final = "*{line:>3} vty 0     {user:<10} idle                 00:00:00 {peer}"
+USERS_IF_HEAD: Final = "  Interface    User               Mode         Idle     Peer Address"
+VTY0_LINE: Final = 2  # 12.4 on an ISR numbers the lines con 0 = 0, aux 0 = 1, vty 0 = 2
+
+UP, DOWN, SHUT, SPOOF = "up", "down", "administratively down", "up (spoofing)"
+
+
+@dataclass(frozen=True)
+class Iface:
+    """One interface's state as `show interfaces` reads it."""
+
+    name: str
+    kind: str
+    status: str
+    protocol: str
+    address: ipaddress.IPv4Interface | None
+    method: str  # show ip interface brief's Method: manual, DHCP, IPCP, unset
+    lines: tuple[tuple[str, ...], ...]
+
+    @property
+    def up(self) -> bool:
+        return self.status.startswith(UP) and self.protocol.startswith(UP)
+
+    def value(self, *words: str) -> tuple[str, ...] | None:
+        n = len(words)
+        for w in self.lines:
+            if w[:n] == words:
+                return w[n:]
+        return None
+
+
+def _kind(name: str) -> str:
+    return re.sub(r"[\d/.:]+$", "", name)
+
+
+def _address(words: list[str]) -> tuple[ipaddress.IPv4Interface | None, str]:
+    if words[2] == "dhcp":
+        return None, "DHCP"
+    if words[2] == "negotiated":
+        return None, "IPCP"
+    try:
+        return ipaddress.IPv4Interface(f"{words[2]}/{words[3]}"), "manual"
+    except (ValueError, IndexError):
+        return None, "unset"
+
+
+def _state(
+    name: str, kind: str, shut: bool, lines: list[list[str]], parent_shut: bool
+) -> tuple[str, str]:
+    if shut:
+        return SHUT, DOWN
+    if parent_shut or kind == "Virtual-Template":
+        return DOWN, DOWN
+    if kind == "Dialer":
+        return SPOOF, SPOOF
+    if kind == "Tunnel":
+        words = {w[1] for w in lines if w[:1] == ["tunnel"] and len(w) > 1}
+        return UP, UP if {"source", "destination"} <= words else DOWN
+    return UP, UP
+
+
+def interfaces(config: Config) -> list[Iface]:
+    """Every interface of the running config with its state, in `show run` order."""
+    blocks = config.interfaces()
+    shut_names = {b.words[1] for b in blocks if _shut(b)}
+    out = []
+    for block in blocks:
+        name = block.words[1]
+        kind = _kind(name)
+        lines = [ln.words for ln in block.children or [] if not ln.negated]
+        address, method = None, "unset"
+        for w in lines:
+            if w[:2] == ["ip", "address"] and len(w) > 2 and "secondary" not in w:
+                address, method = _address(w)
+        parent = name.split(".")[0] if "." in name else None
+        status, proto = _state(name, kind, _shut(block), lines, parent in shut_names)
+        out.append(
+            Iface(name, kind, status, proto, address, method, tuple(tuple(w) for w in lines))
+        )
+    return out
+
+
+def _shut(block: Line) -> bool:
+    return any(ln.words == ["shutdown"] and not ln.negated for ln in block.children or [])
+
+
+def find(config: Config, name: str) -> Iface | None:
+    low = name.lower()
+    for i in interfaces(config):
+        if i.name.lower() == low:
+            return i
+    return None
+
+
+# ---- show interfaces ---------------------------------------------------------------------
+def _mac(hostname: str, name: str) -> str:
+    digest = hashlib.sha256(f"{hostname}/{name.split('.')[0]}".encode()).hexdigest()
+    return f"0019.{digest[:4]}.{digest[4:8]}"
+
+
+def show_interface(i: Iface, hostname: str) -> str:
+    hw, mtu, bw, dly, encap, has_mac = HARDWARE.get(i.kind, HARDWARE["FastEthernet"])
+    rows = [f"{i.name} is {i.status}, line protocol is {i.protocol} "]
+    if has_mac:
+        mac = _mac(hostname, i.name)
+        rows.append(f"  Hardware is {hw}, address is {mac} (bia {mac})")
+    else:
+        rows.append(f"  Hardware is {hw}")
+    desc = i.value("description")
+    if desc is not None:
+        rows.append(f"  Description: {' '.join(desc)}")
+    rows += _address_rows(i)
+    mtu = int(_first(i.value("mtu")) or mtu)
+    bw = int(_first(i.value("bandwidth")) or bw)
+    rows.append(f"  MTU {mtu} bytes, BW {bw} Kbit, DLY {dly} usec, ")
+    rows.append("     reliability 255/255, txload 1/255, rxload 1/255")
+    encap_text = encap if i.value("encapsulation") is None else _first(i.value("encapsulation"))
+    rows.append(f"  Encapsulation {str(encap_text).upper()}, loopback not set")
+    if i.kind not in ("Loopback", "Tunnel", "Dialer", "Virtual-Template"):
+        rows.append("  Keepalive set (10 sec)")
+    if i.kind == "FastEthernet" and "." not in i.name:
+        rows.append(DUPLEX_SHUT if i.status == SHUT else DUPLEX_UP)
+    if has_mac:
+        rows.append("  ARP type: ARPA, ARP Timeout 04:00:00")
+    return "\n".join(rows) + "\n" + COUNTERS
+
+
+def _first(words: tuple[str, ...] | None) -> str | None:
+    return words[0] if words else None
+
+
+def _address_rows(i: Iface) -> list[str]:
+    if i.address is not None:
+        return [f"  Internet address is {i.address.with_prefixlen}"]
+    if i.method == "DHCP":
+        return ["  Internet address will be negotiated using DHCP"]
+    if i.method == "IPCP":
+        return ["  Internet address will be negotiated using IPCP"]
+    via = i.value("ip", "unnumbered")
+    if via is not None:
+        return [f"  Interface is unnumbered. Using address of {via[0]}"]
+    return []
+
+
+def show_interfaces(config: Config, name: str | None) -> str | None:
+    """All interfaces, or the one named (None: no such interface)."""
+    found = interfaces(config)
+    if name is not None:
+        found = [i for i in found if i.name.lower() == name.lower()]
+        if not found:
+            return None
+    return "".join(show_interface(i, config.hostname) for i in found)
+
+
+def ip_interface_brief(config: Config) -> list[tuple[str, str, str, str, str]]:
+    """(interface, IP-Address, Method, Status, Protocol) rows, as the brief prints them."""
+    rows = []
+    for i in interfaces(config):
+        ip = str(i.address.ip) if i.address is not None else "unassigned"
+        status = UP if i.status == SPOOF else i.status
+        rows.append((i.name, ip, i.method, status, i.protocol))
+    return rows
+
+
+# ---- routing ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Route:
+    code: str  # "C", "S", "S*"
+    net: ipaddress.IPv4Network
+    via: str | None  # next hop
+    out: str | None  # exit interface
+    distance: int
+
+
+def _connected(ifaces: list[Iface]) -> list[Route]:
+    return [
+        Route("C", i.address.network, None, i.name, 0)
+        for i in ifaces
+        if i.up and i.address is not None
+    ]
+
+
+def _static_words(config: Config) -> list[list[str]]:
+    return [ln.words for ln in config.root if ln.words[:2] == ["ip", "route"] and not ln.negated]
+
+
+def _lookup(routes: list[Route], addr: ipaddress.IPv4Address) -> Route | None:
+    hits = [r for r in routes if addr in r.net]
+    return max(hits, key=lambda r: (r.net.prefixlen, -r.distance)) if hits else None
+
+
+def _static(words: list[str], ifaces: dict[str, Iface], connected: list[Route]) -> Route | None:
+    try:
+        net = ipaddress.IPv4Network(f"{words[2]}/{words[3]}", strict=False)
+    except (ValueError, IndexError):
+        return None
+    rest = words[4:]
+    via = out = None
+    if rest and rest[0] == "dhcp":
+        return None  # installed when a DHCP lease gives the gateway: none here
+    if (rest and rest[0] in ifaces) or (rest and rest[0].startswith("Null")):
+        out = rest.pop(0)
+    if rest and re.fullmatch(r"\d+\.\d+\.\d+\.\d+", rest[0]):
+        via = rest.pop(0)
+    distance = int(rest[0]) if rest and rest[0].isdigit() else 1
+    if out is not None and not out.startswith("Null") and not ifaces[out].up:
+        return None
+    if out is None and via is not None and _lookup(connected, ipaddress.IPv4Address(via)) is None:
+        return None
+    code = "S*" if net.prefixlen == 0 else "S"
+    return Route(code, net, via, out, distance)
+
+
+def routes(config: Config) -> list[Route]:
+    """The routing table: connected networks, then the static routes that resolve."""
+    ifaces = interfaces(config)
+    by_name = {i.name: i for i in ifaces}
+    table = _connected(ifaces)
+    best: dict[ipaddress.IPv4Network, Route] = {r.net: r for r in table}
+    for words in _static_words(config):
+        r = _static(words, by_name, table)
+        if r is None:
+            continue
+        old = best.get(r.net)
+        if old is None or r.distance < old.distance:
+            best[r.net] = r
+        elif old.distance == r.distance and old.code != "C":
+            table.append(r)  # equal-cost: both kept
+            continue
+    seen = list(best.values())
+    return seen + [r for r in table if r not in seen and r.code != "C"]
+
+
+def route_to(config: Config, dest: str) -> Route | None:
+    try:
+        addr = ipaddress.IPv4Address(dest)
+    except ValueError:
+        return None
+    return _lookup(routes(config), addr)
+
+
+def _classful(net: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+    first = int(net.network_address) >> 24
+    bits = 8 if first < 128 else 16 if first < 192 else 24
+    return ipaddress.IPv4Network((int(net.network_address) >> (32 - bits) << (32 - bits), bits))
+
+
+def _route_text(r: Route, with_len: bool) -> str:
+    net = r.net.with_prefixlen if with_len else str(r.net.network_address)
+    if r.code == "C":
+        return f"{net} is directly connected, {r.out}"
+    tail = f"[{r.distance}/0] via {r.via}" if r.via else f"is directly connected, {r.out}"
+    if r.via and r.out:
+        tail += f", {r.out}"
+    return f"{net} {tail}"
+
+
+def show_ip_route(config: Config) -> str:
+    table = sorted(routes(config), key=lambda r: (r.net.prefixlen == 0, r.net))
+    default = next((r for r in table if r.net.prefixlen == 0), None)
+    gateway = GATEWAY_NONE if default is None else GATEWAY.format(via=default.via or "0.0.0.0")
+    rows = [ROUTE_CODES, gateway, ""]
+    groups: dict[ipaddress.IPv4Network, list[Route]] = {}
+    for r in table:
+        groups.setdefault(_classful(r.net) if r.net.prefixlen else r.net, []).append(r)
+    for major, members in groups.items():
+        if (len(members) == 1 and members[0].net == major) or major.prefixlen == 0:
+            rows += [f"{r.code:<5}{_route_text(r, True)}" for r in members]
+            continue
+        masks = {r.net.prefixlen for r in members}
+        n = len(members)
+        subnets = f"{n} subnets"  # IOS: "1 subnets" too
+        if len(masks) == 1:
+            rows.append(f"     {major.network_address}/{masks.pop()} is subnetted, {subnets}")
+            rows += [f"{r.code:<8}{_route_text(r, False)}" for r in members]
+        else:
+            rows.append(f"     {major} is variably subnetted, {subnets}, {len(masks)} masks")
+            rows += [f"{r.code:<8}{_route_text(r, True)}" for r in members]
+    return "\n".join(rows) + "\n"
+
+
+# ---- the rest --------------------------------------------------------------------------------
+def show_users(user: str, peer: str = "127.0.0.1") -> str:
+    row = USERS_ROW.format(line=VTY0_LINE, user=user, peer=peer)
+    return "\n".join([USERS_HEAD, row, "", USERS_IF_HEAD, ""]) + "\n"
+
+
+def show_vpdn() -> str:
+    return VPDN_NONE
+
+
+# `show ip nat translations`: a static mapping is always in the table, with no outside
+# side ("--- 203.0.113.5      192.168.1.5        ---                ---"; a port
+# forward "tcp 203.0.113.5:80   192.168.1.5:80     ---                ---")
+NAT_ROW: Final = "{pro:<4}{inside_global:<19}{inside_local:<19}{none:<19}{none}"
+
+
+def _nat_global(config: Config, words: list[str]) -> tuple[str | None, list[str]]:
+    """The inside global address (an address, or `interface IF`'s) and the words after it."""
+    if words[:1] == ["interface"] and len(words) > 1:
+        found = find(config, words[1])
+        ip = str(found.address.ip) if found is not None and found.address is not None else None
+        return ip, words[2:]
+    return (words[0], words[1:]) if words else (None, [])
+
+
+def _nat_row(config: Config, w: list[str]) -> str | None:
+    rest = w[5:]
+    pro = rest.pop(0) if rest[:1] in (["tcp"], ["udp"]) else "---"
+    if pro == "---":
+        if not rest:
+            return None
+        local = rest[0]
+        glob, _ = _nat_global(config, rest[1:])
+    else:
+        if len(rest) < 2:
+            return None
+        local = f"{rest[0]}:{rest[1]}"
+        glob_ip, after = _nat_global(config, rest[2:])
+        glob = f"{glob_ip}:{after[0]}" if glob_ip and after else None
+    if glob is None:
+        return None
+    return NAT_ROW.format(pro=pro, inside_global=glob, inside_local=local, none="---")
+
+
+def static_nat_rows(config: Config) -> list[str]:
+    """The rows of the static `ip nat inside source static` mappings, in config order."""
+    rows = []
+    for ln in config.root:
+        if not ln.negated and ln.words[:5] == ["ip", "nat", "inside", "source", "static"]:
+            row = _nat_row(config, ln.words)
+            if row is not None:
+                rows.append(row)
+    return rows
