@@ -21,7 +21,7 @@ MERGE = (
 
 @pytest.fixture
 def driver(target: Target, known: Path) -> IOS124Driver:
-    drv = IOS124Driver(target, DeviceOptions(known_hosts=known, read_timeout=10.0))
+    drv = IOS124Driver(target, DeviceOptions(known_hosts=known, read_timeout=30.0))
     drv.open()
     yield drv  # type: ignore[misc]
     drv.close()
@@ -41,25 +41,25 @@ def test_merge_compare_masks_the_secret(driver: IOS124Driver) -> None:
 
 
 def test_merge_commit_then_rollback_restores_running(driver: IOS124Driver) -> None:
-    before = driver.get_config()["running"]
+    before = driver.get_config(retrieve="running")["running"]
     driver.load_merge_candidate(MERGE)
     driver.commit_config()
     assert not driver.has_pending_commit()
-    assert " description driver test" in driver.get_config()["running"]
+    assert " description driver test" in driver.get_config(retrieve="running")["running"]
     driver.rollback()
-    after = driver.get_config()["running"]
+    after = driver.get_config(retrieve="running")["running"]
     assert " description driver test" not in after
     assert "username bob" not in after
     assert significant_lines(after) == significant_lines(before)
 
 
 def test_replace_reaches_the_candidate_and_compares_clean(driver: IOS124Driver) -> None:
-    running = driver.get_config()["running"]
+    running = driver.get_config(retrieve="running")["running"]
     candidate = running.replace("hostname R-DEV\n", "hostname R-DEV\nip domain name example.net\n")
     driver.load_replace_candidate(candidate)
     assert driver.compare_config() == "ip domain name example.net"
     driver.commit_config()
-    assert "ip domain name example.net" in driver.get_config()["running"]
+    assert "ip domain name example.net" in driver.get_config(retrieve="running")["running"]
     assert driver.compare_config() == ""  # in sync after the commit
 
 
@@ -72,10 +72,10 @@ def test_revert_in_is_pending_until_confirmed_or_rolled_back(
     assert driver.has_pending_commit()
     if finish == "confirm":
         driver.confirm_commit()
-        assert " description pending" in driver.get_config()["running"]
+        assert " description pending" in driver.get_config(retrieve="running")["running"]
     else:
         driver.rollback()
-        assert " description pending" not in driver.get_config()["running"]
+        assert " description pending" not in driver.get_config(retrieve="running")["running"]
     assert not driver.has_pending_commit()
 
 
@@ -83,7 +83,7 @@ def test_a_given_open_session_is_used_and_left_open(target: Target, known: Path)
     with Device(target, DeviceOptions(known_hosts=known)) as dev:
         drv = IOS124Driver(target, device=dev)
         drv.open()
-        assert "hostname R-DEV" in drv.get_config()["running"]
+        assert "hostname R-DEV" in drv.get_config(retrieve="running")["running"]
         drv.close()
         assert dev.alive  # its owner closes it
 
