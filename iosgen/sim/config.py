@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 
 from iosgen.sim.commands import table, toggles
 from iosgen.sim.facts import (
+    CHILD_INDENT,
     DEFAULT_PPTP_GROUP,
     INTERFACE_TYPES,
     LAYOUT,
     NEEDS_PROTOCOL,
+    PADDED_ACTION,
     PHYSICAL_NOT_REMOVABLE,
     SUBNET_OVERLAP,
     USER_PASSWORD_AND_SECRET,
@@ -585,15 +587,19 @@ class Config:
                         children.append(Line(_cmd("config-if", syntax), [word, "auto"], seq=-1))
         known = [ln for ln in children if ln.cmd is not HELD]
         held = [ln for ln in children if ln.cmd is HELD]
+        inner = CHILD_INDENT.get(mode, pad + " ")
+        padded = PADDED_ACTION.get(mode, {})
         for child in sorted(known, key=_sort_key) + held:
             if child.cmd is HELD:
-                out.extend(_render_held(child, depth + 1))
+                out.extend(_render_held(child, len(inner)))
             elif child.words == ["no"]:
-                out.append(pad + " no ip address")
+                out.append(inner + "no ip address")
             elif child.children is not None:
                 out.extend(self._render_block(child, depth + 1))
+            elif not child.negated and child.words[0] in padded:
+                out.append(inner + " ".join([padded[child.words[0]], *child.words[1:]]))
             else:
-                out.append(pad + " " + child.text)
+                out.append(inner + child.text)
         return out
 
 

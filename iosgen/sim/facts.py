@@ -245,6 +245,19 @@ INTERFACE_TYPES: Final[dict[str, int]] = {
     "Vlan": 4,
     "Dialer": 5,
 }
+# NVGEN's indentation of a block's children where it is not one space per level
+# (docs/simulator-grammar.md, "Indentation"), by the block's mode; the absolute pad:
+CHILD_INDENT: Final[dict[str, str]] = {
+    # `ip dhcp pool HOME_LAN` / `   network 172.16.1.0 255.255.255.0` (cbac lines 53-58)
+    "dhcp-config": "   ",
+    # `  police cir percent 10` / `    conform-action transmit` (cbac lines 163-165)
+    "config-pmap-c-police": "    ",
+}
+# Words NVGEN pads to the width of `permit`, by the block's mode:
+# `ip access-list extended BLACKHOLE` / ` deny   ip host 81.7.148.87 any` (nm-fe line 208)
+PADDED_ACTION: Final[dict[str, dict[str, str]]] = {
+    "config-ext-nacl": {"deny": "deny  "},
+}
 # short names IOS prints in `show ip interface brief`: none on 12.4, full names are used.
 
 # --- type 7 (ios-reference §4) ---------------------------------------------------------
