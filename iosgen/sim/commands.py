@@ -682,7 +682,8 @@ def _table() -> list[Cmd]:
     add("config-cp", "exit", kind="action", action="exit")
 
     # ---- named access lists: entries with or without a sequence number ---------------------
-    # `10 permit any` is the entry `permit any` (12.4 NVGEN prints no sequence numbers).
+    # `10 permit any` is the entry `permit any` numbered 10 (12.4 NVGEN prints no numbers;
+    # the number places it: `15 deny ...` between 10 and 20).
     for nacl, rests in (("config-std-nacl", _STD_RESTS), ("config-ext-nacl", _EXT_RESTS)):
         add(nacl, "exit", kind="action", action="exit")
         add(nacl, "remark <line>", kind="multi")
@@ -695,9 +696,8 @@ def _table() -> list[Cmd]:
                     nacl,
                     f"{_SEQ} {word} {tail}",
                     kind="action",
-                    action="alias",
-                    alias=word,
-                    nokey=2,
+                    action="nacl_seq",
+                    nokey=1,  # `no 10` deletes entry 10
                 )
 
     # ---- class-map / policy-map / class / police (MQC) ---------------------------------

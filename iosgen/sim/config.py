@@ -21,8 +21,11 @@ from iosgen.sim.commands import table, toggles
 from iosgen.sim.facts import (
     CHILD_INDENT,
     DEFAULT_PPTP_GROUP,
+    DUPLICATE_SEQUENCE,
     INTERFACE_TYPES,
     LAYOUT,
+    NACL_MODES,
+    NACL_STEP,
     NEEDS_PROTOCOL,
     PADDED_ACTION,
     PHYSICAL_NOT_REMOVABLE,
@@ -50,6 +53,8 @@ class Line:
     anchor: Line | Cmd | None = None
     # a `line vty A B` typed across stored ranges: the stored blocks it stands for
     group: list[Line] | None = None
+    # a named-list entry's sequence number (`15 permit ...`; NVGEN does not print it)
+    number: int | None = None
 
     @property
     def text(self) -> str:
@@ -156,7 +161,9 @@ class Config:
         return None
 
     # ---- applying a parsed line ---------------------------------------------------------
-    def apply(self, m: Match, stack: list[Line]) -> Outcome:
+    def apply(self, m: Match, stack: list[Line], number: int | None = None) -> Outcome:
+        """Apply one parsed line in the block `stack` leads to; `number`: the sequence
+        number a named-list entry was typed with."""
         if stack and stack[-1].group is not None:
             # `line vty 0 15`: the line goes to each stored range it covers
             outcomes = [self.apply(m, [*stack[:-1], member]) for member in stack[-1].group]
@@ -167,6 +174,8 @@ class Config:
         assert container is not None
         if cmd.kind == "noop":
             return Outcome()
+        if cmd.mode in NACL_MODES and cmd.kind == "multi" and not m.negated:
+            return self._apply_entry(cmd, words, container, number)
         if cmd.kind == "enter":
             return self._enter(cmd, words, m.negated, stack, container)
         if cmd.kind == "toggle":
@@ -205,6 +214,26 @@ class Config:
         if not any(ln.words == words for ln in container):
             container.append(Line(cmd, words))
         return Outcome()
+
+    @staticmethod
+    def _apply_entry(
+        cmd: Cmd, words: list[str], container: list[Line], number: int | None
+    ) -> Outcome:
+        """A named-list entry: numbered 10 past the last when typed without a number
+        (a repeat of an entry changes nothing), placed by its number when typed with one."""
+        if number is None:
+            if any(ln.words == words for ln in container):
+                return Outcome()
+            number = max((ln.number or 0 for ln in container), default=0) + NACL_STEP
+        elif any(ln.number == number for ln in container):
+            return Outcome(message=DUPLICATE_SEQUENCE)
+        container.append(Line(cmd, words, number=number))
+        return Outcome()
+
+    def remove_entry(self, number: int, stack: list[Line]) -> None:
+        """`no 15` in a named list: entry 15 goes (nothing if there is none)."""
+        if stack and stack[-1].children is not None:
+            self._remove(stack[-1].children, lambda ln: ln.number == number)
 
     def _apply_negated(self, m: Match, words: list[str], container: list[Line]) -> Outcome:
         cmd = m.cmd
@@ -714,6 +743,8 @@ def _sort_key(line: Line) -> tuple[object, ...]:
     elif section == "access-list":
         sub = (int(w[1]),)
         return (0, sub, line.seq)
+    elif cmd.mode in NACL_MODES:
+        sub = (line.number or 0,)
     elif section in ("route-map*",):
         sub = (w[1], int(w[3]))
     elif section == "line":

@@ -137,6 +137,17 @@ ANSWER_YES_NO: Final = "% Please answer 'yes' or 'no'."
 NEEDS_PROTOCOL: Final = "% Tunnel protocol must be configured first"  # [L] wording
 # `ip address` in a subnet another interface has: refused, the old address stays
 # ("% 192.168.10.0 overlaps with FastEthernet0/1") [H: behaviour; M: wording].
+# A named-list entry typed with a number another entry has: refused, the old one stays
+# ("Statements cannot be overwritten using the same sequence number as an existing
+# statement. The current statement must be deleted first", Cisco CCNA RSE 9.2.2.2) [M];
+# the text as IOS words it [L].
+DUPLICATE_SEQUENCE: Final = "% Duplicate sequence number"
+# The modes of a named list's entries, and the step of an entry typed without a number
+# ("each statement will receive a sequence number with increments of 10: 10, 20, 30",
+# networklessons.com, ACL Sequence Numbers; `R1(config-ext-nacl)#15 deny ip ...` lands
+# between 10 and 20).
+NACL_MODES: Final = frozenset({"config-std-nacl", "config-ext-nacl"})
+NACL_STEP: Final = 10
 SUBNET_OVERLAP: Final = "% {net} overlaps with {iface}"
 # `username u secret x` while `username u password y` exists (or the reverse): IOS keeps
 # one kind per user and refuses the other until `no username u` [M: behaviour; L: wording].

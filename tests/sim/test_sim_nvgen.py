@@ -82,3 +82,74 @@ def test_only_deny_is_padded(lines: list[str], printed: str) -> None:
     cfg, outputs = typed(lines)
     assert not any(outputs)
     assert printed in body(cfg).splitlines()
+
+
+# --- 3. named-list sequence numbers: stored, placed, deleted, never printed ------------------
+
+NACL = "ip access-list extended X"
+
+
+def entries(lines: list[str]) -> tuple[list[str], list[str]]:
+    cfg, outputs = typed([NACL, *lines])
+    return block(body(cfg), NACL)[1:], outputs
+
+
+@pytest.mark.parametrize(
+    ("lines", "printed"),
+    [
+        (
+            ["permit tcp any any eq 22", "permit icmp any any", "15 deny ip any any"],
+            [" permit tcp any any eq 22", " deny   ip any any", " permit icmp any any"],
+        ),
+        (
+            ["30 permit icmp any any", "10 permit tcp any any eq 22", "20 remark middle"],
+            [" permit tcp any any eq 22", " remark middle", " permit icmp any any"],
+        ),
+        (
+            ["permit tcp any any eq 22", "permit icmp any any", "no 10"],
+            [" permit icmp any any"],
+        ),
+        (
+            ["permit tcp any any eq 22", "permit icmp any any", "no 20 permit icmp any any"],
+            [" permit tcp any any eq 22"],
+        ),
+        (
+            ["5 permit icmp any any", "permit tcp any any eq 22", "7 deny ip any any"],
+            [" permit icmp any any", " deny   ip any any", " permit tcp any any eq 22"],
+        ),
+        (["no 10", "permit ip any any"], [" permit ip any any"]),
+    ],
+    ids=[
+        "typed-number-between-defaults",
+        "placed-by-number-not-typing-order",
+        "no-number-deletes-that-entry",
+        "no-number-with-its-entry",
+        "unnumbered-goes-10-past-the-last",
+        "no-missing-number-changes-nothing",
+    ],
+)
+def test_sequence_numbers_place_entries(lines: list[str], printed: list[str]) -> None:
+    got, outputs = entries(lines)
+    assert not any(outputs)
+    assert got == printed
+
+
+def test_a_taken_number_is_refused_and_the_old_entry_stays() -> None:
+    got, outputs = entries(["10 permit icmp any any", "10 deny ip any any"])
+    assert outputs[-1].startswith("% Duplicate sequence number")
+    assert got == [" permit icmp any any"]
+
+
+def test_defaults_step_by_ten_after_a_deletion() -> None:
+    # 10, 20 made; 20 deleted; the next unnumbered entry is 20 again, so `15` sits before it
+    got, outputs = entries(
+        [
+            "permit tcp any any eq 22",
+            "permit icmp any any",
+            "no 20",
+            "permit esp any any",
+            "15 permit gre any any",
+        ]
+    )
+    assert not any(outputs)
+    assert got == [" permit tcp any any eq 22", " permit gre any any", " permit esp any any"]
