@@ -50,6 +50,11 @@ _EXT_BODIES = tuple(f"{{permit|deny}} {rest}" for rest in _EXT_RESTS)
 _SEQ = "<1-2147483647>"
 
 
+# config-if commands a subinterface lacks: the port's own settings and its framing
+# (a FastEthernet subinterface takes `encapsulation dot1Q` only).
+_NOT_ON_SUBIF = frozenset({"duplex", "speed", "encapsulation", "cdp", "hold-queue"})
+
+
 def _table() -> list[Cmd]:
     c: list[Cmd] = []
 
@@ -609,6 +614,17 @@ def _table() -> list[Cmd]:
     add(i, "hold-queue <0-4096> out", slot="hold-out")
     add(i, "crypto map <word>", key=2)
 
+    # ---- subinterface (prompt `(config-subif)#`): the port's IP commands, no duplex/speed,
+    # `encapsulation dot1Q N` after the description (7200-tin-subif.cfg lines 65-70:
+    # `interface FastEthernet0/0.50` / ` encapsulation dot1Q 50` / ` ip address ...`)
+    sub_if = "config-subif"
+    for cmd in [x for x in c if x.mode == i]:
+        if cmd.syntax.split()[0] in _NOT_ON_SUBIF:
+            continue
+        c.append(replace(cmd, mode=sub_if))
+        if cmd.syntax == "description <line>":
+            add(sub_if, "encapsulation dot1Q <1-4094> [native]", key=1)
+
     # ---- vpdn-group and its subgroups ---------------------------------------------------
     v = "config-vpdn"
     add(v, "exit", kind="action", action="exit")
@@ -826,6 +842,7 @@ _RANK_GROUPS: dict[str, str] = {
 CONFIG_MODES = (
     "config",
     "config-if",
+    "config-subif",
     "config-vpdn",
     "config-vpdn-req-in",
     "config-vpdn-acc-in",

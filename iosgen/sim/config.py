@@ -278,7 +278,7 @@ class Config:
         if cmd.action == "ipnat" and not any(
             ln.words == ["ip", "virtual-reassembly"] for ln in container
         ):
-            vr = _cmd("config-if", "ip virtual-reassembly")
+            vr = _cmd(cmd.mode, "ip virtual-reassembly")
             container.append(Line(vr, ["ip", "virtual-reassembly"]))
         return Outcome()
 
@@ -382,9 +382,9 @@ class Config:
             if line.children is not None and line.identity() == ident:
                 if cmd.action == "route_map":
                     line.words = words
-                return Outcome(stack=[*stack, line], mode=cmd.enters)
+                return Outcome(stack=[*stack, line], mode=_enters(cmd, words))
         container.append(probe)
-        return Outcome(stack=[*stack, probe], mode=cmd.enters)
+        return Outcome(stack=[*stack, probe], mode=_enters(cmd, words))
 
     # ---- vty line ranges ---------------------------------------------------------------------
     def _vty_blocks(self) -> list[Line]:
@@ -601,13 +601,15 @@ class Config:
             # IOS's own comment on the default PPTP group (ios-reference §3, [M]).
             out.append(DEFAULT_PPTP_GROUP)
         children = list(block.children or [])
-        mode = block.cmd.enters or ""
+        mode = _enters(block.cmd, block.words) or ""
         children += self._default_toggles(children, mode, "")
-        if mode == "config-if" and block.words[1] not in self.hw.switch_ports:
+        if mode in ("config-if", "config-subif") and block.words[1] not in self.hw.switch_ports:
             # a switch port prints nothing by default: it has no address, no duplex
             if not any(ln.cmd.slot == "ipaddr" for ln in children):
-                children.append(Line(_cmd("config-if", "ip address <ip> <ip>"), ["no"], seq=-1))
-            if block.words[1].startswith(("FastEthernet", "GigabitEthernet")):
+                children.append(Line(_cmd(mode, "ip address <ip> <ip>"), ["no"], seq=-1))
+            if mode == "config-if" and block.words[1].startswith(
+                ("FastEthernet", "GigabitEthernet")
+            ):
                 for word, syntax in (
                     ("duplex", "duplex {auto|full|half}"),
                     ("speed", "speed {10|100|auto}"),
@@ -708,15 +710,24 @@ def _transports(words: list[str]) -> frozenset[str]:
     return frozenset(w for w in words if w != "none")
 
 
-def _interface_sort(line: Line) -> tuple[int, int, tuple[int, ...], str]:
+def _enters(cmd: Cmd, words: list[str]) -> str | None:
+    """The mode a block opens: a subinterface (`interface FastEthernet0/0.50`) its own."""
+    if cmd.enters == "config-if" and "." in words[1]:
+        return "config-subif"
+    return cmd.enters
+
+
+def _interface_sort(line: Line) -> tuple[int, int, tuple[int, ...], int, str]:
     name = line.words[1]
     for typ, rank in INTERFACE_TYPES.items():
         rest = name[len(typ) :]
         if name.startswith(typ) and rest[:1].isdigit():
-            nums = tuple(int(x) for x in rest.split("/"))
-            # physical ports: onboard (fewer parts) first, then slot by slot
-            return rank, len(nums) if rank == 2 else 0, nums, typ
-    return 99, 0, (), name
+            port, _, sub = rest.partition(".")
+            nums = tuple(int(x) for x in port.split("/"))
+            # physical ports: onboard (fewer parts) first, then slot by slot; a
+            # subinterface right after its port, by number
+            return rank, len(nums) if rank == 2 else 0, nums, int(sub) if sub else -1, typ
+    return 99, 0, (), 0, name
 
 
 def _by_user(lines: list[Line]) -> list[Line]:

@@ -37,6 +37,9 @@ MODE_PROMPTS: Final[dict[str, str]] = {
     "exec": "#",
     "config": "(config)#",
     "config-if": "(config-if)#",
+    # `Router(config-subif)#encapsulation dot1Q 10` (Cisco, Configuring Routing Between
+    # VLANs with IEEE 802.1Q Encapsulation) [M]
+    "config-subif": "(config-subif)#",
     "config-vpdn": "(config-vpdn)#",
     "config-vpdn-req-in": "(config-vpdn-req-in)#",
     "config-vpdn-acc-in": "(config-vpdn-acc-in)#",
@@ -64,6 +67,7 @@ MODE_PROMPTS: Final[dict[str, str]] = {
 # config sub-mode -> its parent (a command unknown in a sub-mode is tried in the parents)
 MODE_PARENT: Final[dict[str, str]] = {
     "config-if": "config",
+    "config-subif": "config",
     "config-vpdn": "config",
     "config-vpdn-req-in": "config-vpdn",
     "config-vpdn-acc-in": "config-vpdn",
@@ -256,6 +260,9 @@ INTERFACE_TYPES: Final[dict[str, int]] = {
     "Vlan": 4,
     "Dialer": 5,
 }
+# Subinterface numbers 1-4294967295 (Cisco, Interface and Hardware Component command
+# reference, `interface`: "subinterface-number ... 1 to 4294967295") [M].
+SUBIF_MAX: Final = 4294967295
 # NVGEN's indentation of a block's children where it is not one space per level
 # (docs/simulator-grammar.md, "Indentation"), by the block's mode; the absolute pad:
 CHILD_INDENT: Final[dict[str, str]] = {

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 from sim_helpers import body, typed
 
+from iosgen.sim.config import Config
+from iosgen.sim.configmode import ConfigMode
+from iosgen.sim.facts import MODE_PROMPTS
+
 REALCONFIGS = Path(__file__).resolve().parents[1] / "realconfigs"
 
 
@@ -153,3 +157,62 @@ def test_defaults_step_by_ten_after_a_deletion() -> None:
     )
     assert not any(outputs)
     assert got == [" permit tcp any any eq 22", " permit gre any any", " permit esp any any"]
+
+
+# --- 4. subinterfaces -------------------------------------------------------------------------
+
+
+def test_subinterface_prints_as_the_7200_capture() -> None:
+    want = capture("7200-tin-subif.cfg", "interface FastEthernet0/0.50")
+    cfg, outputs = typed(
+        [
+            "interface FastEthernet0/0.50",
+            "encapsulation dot1Q 50",
+            "ip address 192.168.10.202 255.255.255.252",
+            "ip nat inside",
+        ]
+    )
+    assert not any(outputs)
+    assert block(body(cfg), want[0]) == want
+
+
+def test_subinterface_sorts_right_after_its_port() -> None:
+    cfg, outputs = typed(["interface Fa0/1.5", "interface Fa0/0.50", "interface Fa0/0.7"])
+    assert not any(outputs)
+    heads = [ln for ln in body(cfg).splitlines() if ln.startswith("interface ")]
+    assert heads == [
+        "interface FastEthernet0/0",
+        "interface FastEthernet0/0.7",
+        "interface FastEthernet0/0.50",
+        "interface FastEthernet0/1",
+        "interface FastEthernet0/1.5",
+    ]
+
+
+def test_subinterface_has_its_own_mode_and_prompt() -> None:
+    mode = ConfigMode(Config())
+    mode.feed("interface FastEthernet0/0.50", "R1(config)#")
+    assert MODE_PROMPTS[mode.mode] == "(config-subif)#"
+    assert mode.feed("duplex full", "R1(config-subif)#").error  # no duplex on a subinterface
+    assert not mode.feed("encapsulation dot1Q 50", "R1(config-subif)#").error
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["interface FastEthernet0/0.0", "interface FastEthernet0/3.1", "interface Loopback0.1"],
+    ids=["number-zero", "port-the-router-lacks", "logical-interface"],
+)
+def test_bad_subinterface_is_refused(line: str) -> None:
+    cfg, outputs = typed([line])
+    assert "% Invalid input" in outputs[0]
+    assert "." not in "".join(ln for ln in body(cfg).splitlines() if ln.startswith("interface"))
+
+
+def test_no_interface_removes_the_subinterface_not_the_port() -> None:
+    cfg, outputs = typed(
+        ["interface Fa0/0.50", "encapsulation dot1Q 50", "exit", "no interface Fa0/0.50"]
+    )
+    assert not any(outputs)
+    text = body(cfg)
+    assert "interface FastEthernet0/0.50" not in text
+    assert "interface FastEthernet0/0" in text.splitlines()
