@@ -270,15 +270,9 @@ def _table() -> list[Cmd]:
         section="class-map*",
         key=0,
     )
-    # `class-map NAME` is `class-map match-all NAME`, the default IOS prints
-    add(
-        g,
-        "class-map <word>",
-        kind="action",
-        action="alias",
-        alias="class-map match-all",
-        nokey=1,
-    )
+    # `class-map NAME` re-enters class-map NAME, or makes `class-map match-all NAME`, the
+    # default IOS prints (config.py `_enter`)
+    add(g, "class-map <word>", kind="enter", enters="config-cmap", section="class-map*")
     add(g, "policy-map <word>", kind="enter", enters="config-pmap", section="policy-map*")
     # IPsec, before the interfaces (12.4 NVGEN: isakmp policies, keys, transform-sets,
     # crypto maps).

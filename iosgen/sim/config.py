@@ -63,6 +63,8 @@ class Line:
     def identity(self) -> tuple[str, ...]:
         if self.cmd.action == "route_map":
             return ("route-map", self.words[1], self.words[3])
+        if self.cmd.section == "class-map*":
+            return ("class-map", self.words[-1])  # one class-map per name, any match kind
         return self.cmd.identity(self.words)
 
 
@@ -355,6 +357,7 @@ class Config:
     ) -> Outcome:
         if words[:2] == ["line", "vty"]:
             return self._enter_vty(cmd, words, negated)
+        cmd, words = _block_defaults(cmd, words)
         if cmd.action == "route_map":
             action = "permit"
             seq = "10"
@@ -708,6 +711,21 @@ def _transports(words: list[str]) -> frozenset[str]:
     if "all" in words:
         return TRANSPORT_ALL
     return frozenset(w for w in words if w != "none")
+
+
+def _block_defaults(cmd: Cmd, words: list[str]) -> tuple[Cmd, list[str]]:
+    """A block header as IOS stores it when its default keyword is left out."""
+    if words[:2] == ["crypto", "map"] and len(words) == 4:
+        # `crypto map CM 10` is `crypto map CM 10 ipsec-isakmp` (docs/simulator-grammar.md)
+        return cmd, [*words, "ipsec-isakmp"]
+    if words[0] == "class-map" and len(words) == 2:
+        # `class-map TEST` is `class-map match-all TEST` (cbac line 154) when new
+        return _cmd("config", "class-map {match-all|match-any} <word>"), [
+            "class-map",
+            "match-all",
+            words[1],
+        ]
+    return cmd, words
 
 
 def _enters(cmd: Cmd, words: list[str]) -> str | None:

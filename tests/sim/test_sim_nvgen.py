@@ -216,3 +216,60 @@ def test_no_interface_removes_the_subinterface_not_the_port() -> None:
     text = body(cfg)
     assert "interface FastEthernet0/0.50" not in text
     assert "interface FastEthernet0/0" in text.splitlines()
+
+
+# --- 5. block headers' defaults ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "printed"),
+    [
+        (["crypto map CM 10", "set peer 192.0.2.1"], ["crypto map CM 10 ipsec-isakmp"]),
+        (["crypto map CM 10", "exit", "crypto map CM 10 ipsec-isakmp"], []),
+        (["class-map TEST", "match any"], ["class-map match-all TEST"]),
+        (
+            ["class-map match-any ALL", "match any", "exit", "class-map ALL", "description d"],
+            ["class-map match-any ALL"],
+        ),
+    ],
+    ids=[
+        "crypto-map-stores-ipsec-isakmp",
+        "crypto-map-spelled-out-is-the-same-entry",
+        "new-class-map-is-match-all",
+        "class-map-name-re-enters-match-any",
+    ],
+)
+def test_header_default_keyword(lines: list[str], printed: list[str]) -> None:
+    cfg, outputs = typed(lines)
+    assert not any(outputs)
+    text = body(cfg).splitlines()
+    head = lines[0].split()[0]
+    heads = [ln for ln in text if ln.startswith(head + " ")]
+    if printed:
+        assert heads == printed
+    else:
+        assert heads == ["crypto map CM 10 ipsec-isakmp"]
+
+
+def test_class_map_re_entered_keeps_its_matches() -> None:
+    cfg, outputs = typed(
+        [
+            "class-map match-any ALL",
+            "match protocol http",
+            "exit",
+            "class-map ALL",
+            "match protocol ftp",
+        ]
+    )
+    assert not any(outputs)
+    assert block(body(cfg), "class-map match-any ALL") == [
+        "class-map match-any ALL",
+        " match protocol http",
+        " match protocol ftp",
+    ]
+
+
+def test_no_class_map_by_name_removes_either_kind() -> None:
+    cfg, outputs = typed(["class-map match-any ALL", "match any", "exit", "no class-map ALL"])
+    assert not any(outputs)
+    assert "class-map" not in body(cfg)
