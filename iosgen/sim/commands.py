@@ -50,6 +50,11 @@ _EXT_BODIES = tuple(f"{{permit|deny}} {rest}" for rest in _EXT_RESTS)
 _SEQ = "<1-2147483647>"
 
 
+# config-if commands a subinterface lacks: the port's own settings and its framing
+# (a FastEthernet subinterface takes `encapsulation dot1Q` only).
+_NOT_ON_SUBIF = frozenset({"duplex", "speed", "encapsulation", "cdp", "hold-queue"})
+
+
 def _table() -> list[Cmd]:
     c: list[Cmd] = []
 
@@ -265,15 +270,9 @@ def _table() -> list[Cmd]:
         section="class-map*",
         key=0,
     )
-    # `class-map NAME` is `class-map match-all NAME`, the default IOS prints
-    add(
-        g,
-        "class-map <word>",
-        kind="action",
-        action="alias",
-        alias="class-map match-all",
-        nokey=1,
-    )
+    # `class-map NAME` re-enters class-map NAME, or makes `class-map match-all NAME`, the
+    # default IOS prints (config.py `_enter`)
+    add(g, "class-map <word>", kind="enter", enters="config-cmap", section="class-map*")
     add(g, "policy-map <word>", kind="enter", enters="config-pmap", section="policy-map*")
     # IPsec, before the interfaces (12.4 NVGEN: isakmp policies, keys, transform-sets,
     # crypto maps).
@@ -609,6 +608,17 @@ def _table() -> list[Cmd]:
     add(i, "hold-queue <0-4096> out", slot="hold-out")
     add(i, "crypto map <word>", key=2)
 
+    # ---- subinterface (prompt `(config-subif)#`): the port's IP commands, no duplex/speed,
+    # `encapsulation dot1Q N` after the description (7200-tin-subif.cfg lines 65-70:
+    # `interface FastEthernet0/0.50` / ` encapsulation dot1Q 50` / ` ip address ...`)
+    sub_if = "config-subif"
+    for cmd in [x for x in c if x.mode == i]:
+        if cmd.syntax.split()[0] in _NOT_ON_SUBIF:
+            continue
+        c.append(replace(cmd, mode=sub_if))
+        if cmd.syntax == "description <line>":
+            add(sub_if, "encapsulation dot1Q <1-4094> [native]", key=1)
+
     # ---- vpdn-group and its subgroups ---------------------------------------------------
     v = "config-vpdn"
     add(v, "exit", kind="action", action="exit")
@@ -682,7 +692,8 @@ def _table() -> list[Cmd]:
     add("config-cp", "exit", kind="action", action="exit")
 
     # ---- named access lists: entries with or without a sequence number ---------------------
-    # `10 permit any` is the entry `permit any` (12.4 NVGEN prints no sequence numbers).
+    # `10 permit any` is the entry `permit any` numbered 10 (12.4 NVGEN prints no numbers;
+    # the number places it: `15 deny ...` between 10 and 20).
     for nacl, rests in (("config-std-nacl", _STD_RESTS), ("config-ext-nacl", _EXT_RESTS)):
         add(nacl, "exit", kind="action", action="exit")
         add(nacl, "remark <line>", kind="multi")
@@ -695,9 +706,8 @@ def _table() -> list[Cmd]:
                     nacl,
                     f"{_SEQ} {word} {tail}",
                     kind="action",
-                    action="alias",
-                    alias=word,
-                    nokey=2,
+                    action="nacl_seq",
+                    nokey=1,  # `no 10` deletes entry 10
                 )
 
     # ---- class-map / policy-map / class / police (MQC) ---------------------------------
@@ -826,6 +836,7 @@ _RANK_GROUPS: dict[str, str] = {
 CONFIG_MODES = (
     "config",
     "config-if",
+    "config-subif",
     "config-vpdn",
     "config-vpdn-req-in",
     "config-vpdn-acc-in",

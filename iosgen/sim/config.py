@@ -19,10 +19,15 @@ from dataclasses import dataclass, field
 
 from iosgen.sim.commands import table, toggles
 from iosgen.sim.facts import (
+    CHILD_INDENT,
     DEFAULT_PPTP_GROUP,
+    DUPLICATE_SEQUENCE,
     INTERFACE_TYPES,
     LAYOUT,
+    NACL_MODES,
+    NACL_STEP,
     NEEDS_PROTOCOL,
+    PADDED_ACTION,
     PHYSICAL_NOT_REMOVABLE,
     SUBNET_OVERLAP,
     USER_PASSWORD_AND_SECRET,
@@ -48,6 +53,8 @@ class Line:
     anchor: Line | Cmd | None = None
     # a `line vty A B` typed across stored ranges: the stored blocks it stands for
     group: list[Line] | None = None
+    # a named-list entry's sequence number (`15 permit ...`; NVGEN does not print it)
+    number: int | None = None
 
     @property
     def text(self) -> str:
@@ -56,6 +63,8 @@ class Line:
     def identity(self) -> tuple[str, ...]:
         if self.cmd.action == "route_map":
             return ("route-map", self.words[1], self.words[3])
+        if self.cmd.section == "class-map*":
+            return ("class-map", self.words[-1])  # one class-map per name, any match kind
         return self.cmd.identity(self.words)
 
 
@@ -154,7 +163,9 @@ class Config:
         return None
 
     # ---- applying a parsed line ---------------------------------------------------------
-    def apply(self, m: Match, stack: list[Line]) -> Outcome:
+    def apply(self, m: Match, stack: list[Line], number: int | None = None) -> Outcome:
+        """Apply one parsed line in the block `stack` leads to; `number`: the sequence
+        number a named-list entry was typed with."""
         if stack and stack[-1].group is not None:
             # `line vty 0 15`: the line goes to each stored range it covers
             outcomes = [self.apply(m, [*stack[:-1], member]) for member in stack[-1].group]
@@ -165,6 +176,8 @@ class Config:
         assert container is not None
         if cmd.kind == "noop":
             return Outcome()
+        if cmd.mode in NACL_MODES and cmd.kind == "multi" and not m.negated:
+            return self._apply_entry(cmd, words, container, number)
         if cmd.kind == "enter":
             return self._enter(cmd, words, m.negated, stack, container)
         if cmd.kind == "toggle":
@@ -203,6 +216,26 @@ class Config:
         if not any(ln.words == words for ln in container):
             container.append(Line(cmd, words))
         return Outcome()
+
+    @staticmethod
+    def _apply_entry(
+        cmd: Cmd, words: list[str], container: list[Line], number: int | None
+    ) -> Outcome:
+        """A named-list entry: numbered 10 past the last when typed without a number
+        (a repeat of an entry changes nothing), placed by its number when typed with one."""
+        if number is None:
+            if any(ln.words == words for ln in container):
+                return Outcome()
+            number = max((ln.number or 0 for ln in container), default=0) + NACL_STEP
+        elif any(ln.number == number for ln in container):
+            return Outcome(message=DUPLICATE_SEQUENCE)
+        container.append(Line(cmd, words, number=number))
+        return Outcome()
+
+    def remove_entry(self, number: int, stack: list[Line]) -> None:
+        """`no 15` in a named list: entry 15 goes (nothing if there is none)."""
+        if stack and stack[-1].children is not None:
+            self._remove(stack[-1].children, lambda ln: ln.number == number)
 
     def _apply_negated(self, m: Match, words: list[str], container: list[Line]) -> Outcome:
         cmd = m.cmd
@@ -247,7 +280,7 @@ class Config:
         if cmd.action == "ipnat" and not any(
             ln.words == ["ip", "virtual-reassembly"] for ln in container
         ):
-            vr = _cmd("config-if", "ip virtual-reassembly")
+            vr = _cmd(cmd.mode, "ip virtual-reassembly")
             container.append(Line(vr, ["ip", "virtual-reassembly"]))
         return Outcome()
 
@@ -324,6 +357,7 @@ class Config:
     ) -> Outcome:
         if words[:2] == ["line", "vty"]:
             return self._enter_vty(cmd, words, negated)
+        cmd, words = _block_defaults(cmd, words)
         if cmd.action == "route_map":
             action = "permit"
             seq = "10"
@@ -351,9 +385,9 @@ class Config:
             if line.children is not None and line.identity() == ident:
                 if cmd.action == "route_map":
                     line.words = words
-                return Outcome(stack=[*stack, line], mode=cmd.enters)
+                return Outcome(stack=[*stack, line], mode=_enters(cmd, words))
         container.append(probe)
-        return Outcome(stack=[*stack, probe], mode=cmd.enters)
+        return Outcome(stack=[*stack, probe], mode=_enters(cmd, words))
 
     # ---- vty line ranges ---------------------------------------------------------------------
     def _vty_blocks(self) -> list[Line]:
@@ -570,13 +604,15 @@ class Config:
             # IOS's own comment on the default PPTP group (ios-reference §3, [M]).
             out.append(DEFAULT_PPTP_GROUP)
         children = list(block.children or [])
-        mode = block.cmd.enters or ""
+        mode = _enters(block.cmd, block.words) or ""
         children += self._default_toggles(children, mode, "")
-        if mode == "config-if" and block.words[1] not in self.hw.switch_ports:
+        if mode in ("config-if", "config-subif") and block.words[1] not in self.hw.switch_ports:
             # a switch port prints nothing by default: it has no address, no duplex
             if not any(ln.cmd.slot == "ipaddr" for ln in children):
-                children.append(Line(_cmd("config-if", "ip address <ip> <ip>"), ["no"], seq=-1))
-            if block.words[1].startswith(("FastEthernet", "GigabitEthernet")):
+                children.append(Line(_cmd(mode, "ip address <ip> <ip>"), ["no"], seq=-1))
+            if mode == "config-if" and block.words[1].startswith(
+                ("FastEthernet", "GigabitEthernet")
+            ):
                 for word, syntax in (
                     ("duplex", "duplex {auto|full|half}"),
                     ("speed", "speed {10|100|auto}"),
@@ -585,15 +621,19 @@ class Config:
                         children.append(Line(_cmd("config-if", syntax), [word, "auto"], seq=-1))
         known = [ln for ln in children if ln.cmd is not HELD]
         held = [ln for ln in children if ln.cmd is HELD]
+        inner = CHILD_INDENT.get(mode, pad + " ")
+        padded = PADDED_ACTION.get(mode, {})
         for child in sorted(known, key=_sort_key) + held:
             if child.cmd is HELD:
-                out.extend(_render_held(child, depth + 1))
+                out.extend(_render_held(child, len(inner)))
             elif child.words == ["no"]:
-                out.append(pad + " no ip address")
+                out.append(inner + "no ip address")
             elif child.children is not None:
                 out.extend(self._render_block(child, depth + 1))
+            elif not child.negated and child.words[0] in padded:
+                out.append(inner + " ".join([padded[child.words[0]], *child.words[1:]]))
             else:
-                out.append(pad + " " + child.text)
+                out.append(inner + child.text)
         return out
 
 
@@ -673,15 +713,39 @@ def _transports(words: list[str]) -> frozenset[str]:
     return frozenset(w for w in words if w != "none")
 
 
-def _interface_sort(line: Line) -> tuple[int, int, tuple[int, ...], str]:
+def _block_defaults(cmd: Cmd, words: list[str]) -> tuple[Cmd, list[str]]:
+    """A block header as IOS stores it when its default keyword is left out."""
+    if words[:2] == ["crypto", "map"] and len(words) == 4:
+        # `crypto map CM 10` is `crypto map CM 10 ipsec-isakmp` (docs/simulator-grammar.md)
+        return cmd, [*words, "ipsec-isakmp"]
+    if words[0] == "class-map" and len(words) == 2:
+        # `class-map TEST` is `class-map match-all TEST` (cbac line 154) when new
+        return _cmd("config", "class-map {match-all|match-any} <word>"), [
+            "class-map",
+            "match-all",
+            words[1],
+        ]
+    return cmd, words
+
+
+def _enters(cmd: Cmd, words: list[str]) -> str | None:
+    """The mode a block opens: a subinterface (`interface FastEthernet0/0.50`) its own."""
+    if cmd.enters == "config-if" and "." in words[1]:
+        return "config-subif"
+    return cmd.enters
+
+
+def _interface_sort(line: Line) -> tuple[int, int, tuple[int, ...], int, str]:
     name = line.words[1]
     for typ, rank in INTERFACE_TYPES.items():
         rest = name[len(typ) :]
         if name.startswith(typ) and rest[:1].isdigit():
-            nums = tuple(int(x) for x in rest.split("/"))
-            # physical ports: onboard (fewer parts) first, then slot by slot
-            return rank, len(nums) if rank == 2 else 0, nums, typ
-    return 99, 0, (), name
+            port, _, sub = rest.partition(".")
+            nums = tuple(int(x) for x in port.split("/"))
+            # physical ports: onboard (fewer parts) first, then slot by slot; a
+            # subinterface right after its port, by number
+            return rank, len(nums) if rank == 2 else 0, nums, int(sub) if sub else -1, typ
+    return 99, 0, (), 0, name
 
 
 def _by_user(lines: list[Line]) -> list[Line]:
@@ -708,6 +772,8 @@ def _sort_key(line: Line) -> tuple[object, ...]:
     elif section == "access-list":
         sub = (int(w[1]),)
         return (0, sub, line.seq)
+    elif cmd.mode in NACL_MODES:
+        sub = (line.number or 0,)
     elif section in ("route-map*",):
         sub = (w[1], int(w[3]))
     elif section == "line":

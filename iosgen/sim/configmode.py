@@ -129,6 +129,8 @@ class ConfigMode:
             if isinstance(again, Match):
                 return self._run(again, line)
             return LineResult()
+        if action == "nacl_seq":
+            return self._numbered_entry(m)
         if action == "crypto_key":
             return self._crypto_key(m)
         if action == "do":
@@ -147,6 +149,19 @@ class ConfigMode:
         if out.stack is not None and out.mode is not None:
             self.stack, self.mode = out.stack, out.mode
         # a message from the config is a refusal (`% ... overlaps with ...`): not stored
+        return LineResult(output=out.message + "\n" if out.message else "", error=bool(out.message))
+
+    def _numbered_entry(self, m: Match) -> LineResult:
+        """`15 permit ...` in a named list: the entry placed by its number; `no 15`
+        deletes entry 15 whatever follows the number."""
+        number = int(m.words[0])
+        if m.negated:
+            self.config.remove_entry(number, self.stack)
+            return LineResult()
+        entry = grammar().parse(self.mode, " ".join(m.words[1:]))
+        if not isinstance(entry, Match):
+            return LineResult()
+        out = self.config.apply(entry, self.stack, number)
         return LineResult(output=out.message + "\n" if out.message else "", error=bool(out.message))
 
     def _crypto_key(self, m: Match) -> LineResult:

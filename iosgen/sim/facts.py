@@ -37,6 +37,9 @@ MODE_PROMPTS: Final[dict[str, str]] = {
     "exec": "#",
     "config": "(config)#",
     "config-if": "(config-if)#",
+    # `Router(config-subif)#encapsulation dot1Q 10` (Cisco, Configuring Routing Between
+    # VLANs with IEEE 802.1Q Encapsulation) [M]
+    "config-subif": "(config-subif)#",
     "config-vpdn": "(config-vpdn)#",
     "config-vpdn-req-in": "(config-vpdn-req-in)#",
     "config-vpdn-acc-in": "(config-vpdn-acc-in)#",
@@ -64,6 +67,7 @@ MODE_PROMPTS: Final[dict[str, str]] = {
 # config sub-mode -> its parent (a command unknown in a sub-mode is tried in the parents)
 MODE_PARENT: Final[dict[str, str]] = {
     "config-if": "config",
+    "config-subif": "config",
     "config-vpdn": "config",
     "config-vpdn-req-in": "config-vpdn",
     "config-vpdn-acc-in": "config-vpdn",
@@ -137,6 +141,17 @@ ANSWER_YES_NO: Final = "% Please answer 'yes' or 'no'."
 NEEDS_PROTOCOL: Final = "% Tunnel protocol must be configured first"  # [L] wording
 # `ip address` in a subnet another interface has: refused, the old address stays
 # ("% 192.168.10.0 overlaps with FastEthernet0/1") [H: behaviour; M: wording].
+# A named-list entry typed with a number another entry has: refused, the old one stays
+# ("Statements cannot be overwritten using the same sequence number as an existing
+# statement. The current statement must be deleted first", Cisco CCNA RSE 9.2.2.2) [M];
+# the text as IOS words it [L].
+DUPLICATE_SEQUENCE: Final = "% Duplicate sequence number"
+# The modes of a named list's entries, and the step of an entry typed without a number
+# ("each statement will receive a sequence number with increments of 10: 10, 20, 30",
+# networklessons.com, ACL Sequence Numbers; `R1(config-ext-nacl)#15 deny ip ...` lands
+# between 10 and 20).
+NACL_MODES: Final = frozenset({"config-std-nacl", "config-ext-nacl"})
+NACL_STEP: Final = 10
 SUBNET_OVERLAP: Final = "% {net} overlaps with {iface}"
 # `username u secret x` while `username u password y` exists (or the reverse): IOS keeps
 # one kind per user and refuses the other until `no username u` [M: behaviour; L: wording].
@@ -244,6 +259,22 @@ INTERFACE_TYPES: Final[dict[str, int]] = {
     "Virtual-Template": 3,
     "Vlan": 4,
     "Dialer": 5,
+}
+# Subinterface numbers 1-4294967295 (Cisco, Interface and Hardware Component command
+# reference, `interface`: "subinterface-number ... 1 to 4294967295") [M].
+SUBIF_MAX: Final = 4294967295
+# NVGEN's indentation of a block's children where it is not one space per level
+# (docs/simulator-grammar.md, "Indentation"), by the block's mode; the absolute pad:
+CHILD_INDENT: Final[dict[str, str]] = {
+    # `ip dhcp pool HOME_LAN` / `   network 172.16.1.0 255.255.255.0` (cbac lines 53-58)
+    "dhcp-config": "   ",
+    # `  police cir percent 10` / `    conform-action transmit` (cbac lines 163-165)
+    "config-pmap-c-police": "    ",
+}
+# Words NVGEN pads to the width of `permit`, by the block's mode:
+# `ip access-list extended BLACKHOLE` / ` deny   ip host 81.7.148.87 any` (nm-fe line 208)
+PADDED_ACTION: Final[dict[str, dict[str, str]]] = {
+    "config-ext-nacl": {"deny": "deny  "},
 }
 # short names IOS prints in `show ip interface brief`: none on 12.4, full names are used.
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from iosgen.sim.facts import INTERFACE_TYPES
+from iosgen.sim.facts import INTERFACE_TYPES, SUBIF_MAX
 from iosgen.sim.hardware import DEFAULT, PHYSICAL_TYPES, Hardware
 
 # The hardware of the router whose line is being parsed: interface names depend on it.
@@ -164,7 +164,8 @@ def expand(syntax: str) -> list[list[str]]:
 
 
 _IP = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$")
-_IFNUM = re.compile(r"^[0-9]+(?:/[0-9]+){0,2}$")  # ASCII digits only, as IOS reads them
+# ASCII digits only, as IOS reads them; `.N` a subinterface
+_IFNUM = re.compile(r"^[0-9]+(?:/[0-9]+){0,2}(?:\.[0-9]+)?$")
 _IFNAME = re.compile(r"^([A-Za-z-]+)(\S*)$")
 _PARAM_ORDER = {"<ip>": 0, "<if>": 1, "<url>": 2, "<word>": 8, "<line>": 9}
 
@@ -189,10 +190,16 @@ def interface_type(prefix: str) -> str | None:
 def canonical_interface(typ: str, number: str) -> str | None:
     if not _IFNUM.match(number):
         return None
-    name = f"{typ}{number}"
+    port, dot, sub = number.partition(".")
+    name = f"{typ}{port}"
     if typ in PHYSICAL_TYPES:
-        return name if name in _HARDWARE.get().ports else None
-    if "/" in number:
+        if name not in _HARDWARE.get().ports:
+            return None
+        if not dot:
+            return name
+        # a subinterface of a port the router has: `FastEthernet0/0.50`
+        return f"{name}.{int(sub)}" if 1 <= int(sub) <= SUBIF_MAX else None
+    if "/" in number or dot:
         return None
     n = int(number)
     limit = {"Dialer": 255, "Virtual-Template": 1000, "Vlan": 4094}.get(typ, 2147483647)
@@ -208,7 +215,7 @@ def port_error_at(typ: str, number: str) -> int | None:
         return None
     have = [p[len(typ) :].split("/") for p in _HARDWARE.get().ports if p.startswith(typ)]
     have = [h for h in have if h[0].isdigit()]
-    parts = number.split("/")
+    parts = number.partition(".")[0].split("/")
     pos = 0
     for k in range(len(parts)):
         if not any(h[: k + 1] == parts[: k + 1] for h in have):

@@ -122,7 +122,7 @@ FAMILIES = [
             " permit gre host 203.0.113.2 any",
             " permit udp host 192.0.2.1 eq ntp any",
             " permit tcp any any eq 22 log SSH",
-            " deny ip any any log",
+            " deny   ip any any log",
         ],
     ),
     (
@@ -142,11 +142,11 @@ FAMILIES = [
         ],
         [
             "ip dhcp pool LAN",
-            " network 192.168.1.0 255.255.255.0",
-            " default-router 192.168.1.1",
-            " domain-name example.net",
-            " dns-server 192.168.1.1 192.0.2.53",
-            " lease 2",
+            "   network 192.168.1.0 255.255.255.0",
+            "   default-router 192.168.1.1",
+            "   domain-name example.net",
+            "   dns-server 192.168.1.1 192.0.2.53",
+            "   lease 2",
         ],
     ),
     (
@@ -246,8 +246,8 @@ FAMILIES = [
             " class HIGH",
             "  priority percent 10",
             "  police cir percent 10",
-            "   conform-action transmit",
-            "   exceed-action drop",
+            "    conform-action transmit",
+            "    exceed-action drop",
             " class class-default",
             "  bandwidth percent 40",
             "  queue-limit 100",
@@ -655,18 +655,18 @@ def test_bad_line_is_refused_and_the_mode_stays(mode: str, line: str) -> None:
 # left is other features (IPv6, HSRP, IP SLA, WCCP, voice ...) and the
 # hardware the file's router has and a 2801 does not.
 CEILINGS = {
-    "2600xm-ccp-nm-fe.cfg": 26,
-    "2600xm-ccp-pppoa-154.cfg": 116,
-    "2600xm-ccp-pppoa-cbac.cfg": 34,
+    "2600xm-ccp-nm-fe.cfg": 23,
+    "2600xm-ccp-pppoa-154.cfg": 85,
+    "2600xm-ccp-pppoa-cbac.cfg": 23,
     "2811-feup-gnu-rtr3.cfg": 3,
-    "2811-oxidized-r3.cfg": 14,
-    "2901-luisced-router1.cfg": 33,
-    "2901-oxidized-r1.cfg": 16,
-    "3725-avani8-nm16esw.cfg": 31,
-    "3725-rcprojecto-r1.cfg": 8,
-    "7200-tin-subif.cfg": 8,
-    "881-oxidized-r2.cfg": 20,
-    "881-oxidized-wan.cfg": 24,
+    "2811-oxidized-r3.cfg": 12,
+    "2901-luisced-router1.cfg": 13,
+    "2901-oxidized-r1.cfg": 12,
+    "3725-avani8-nm16esw.cfg": 28,
+    "3725-rcprojecto-r1.cfg": 7,
+    "7200-tin-subif.cfg": 5,
+    "881-oxidized-r2.cfg": 11,
+    "881-oxidized-wan.cfg": 17,
 }
 
 
