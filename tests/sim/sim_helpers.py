@@ -42,3 +42,15 @@ def typed(lines: list[str], config: Config | None = None) -> tuple[Config, list[
 
 def body(cfg: Config) -> str:
     return "\n".join(cfg.render()) + "\n"
+
+
+def block(text: str, head: str) -> list[str]:
+    """The line `head` and its indented children, as printed."""
+    lines = text.splitlines()
+    start = lines.index(head)
+    out = [head]
+    for line in lines[start + 1 :]:
+        if not line.startswith(" "):
+            break
+        out.append(line)
+    return out

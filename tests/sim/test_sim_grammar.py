@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sim_helpers import body, typed
+from sim_helpers import block, body, typed
 
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode
@@ -23,18 +23,6 @@ REALCONFIGS = Path(__file__).resolve().parents[1] / "realconfigs"
 def run(lines: list[str]) -> tuple[str, list[str]]:
     cfg, outputs = typed(lines)
     return body(cfg), outputs
-
-
-def section(text: str, head: str) -> list[str]:
-    """The line `head` and its indented children."""
-    lines = text.splitlines()
-    start = lines.index(head)
-    out = [head]
-    for line in lines[start + 1 :]:
-        if not line.startswith(" "):
-            break
-        out.append(line)
-    return out
 
 
 # --- sub-modes and their prompts ---------------------------------------------------------
@@ -365,7 +353,7 @@ FAMILIES = [
 def test_family_is_accepted_and_printed_in_place(lines: list[str], expected: list[str]) -> None:
     text, outputs = run(lines)
     assert [o for o in outputs if o] == []
-    assert section(text, expected[0]) == expected
+    assert block(text, expected[0]) == expected
 
 
 GLOBAL_LINES = [

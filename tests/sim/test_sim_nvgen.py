@@ -9,25 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sim_helpers import body, typed
+from sim_helpers import block, body, typed
 
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode
 from iosgen.sim.facts import MODE_PROMPTS
 
 REALCONFIGS = Path(__file__).resolve().parents[1] / "realconfigs"
-
-
-def block(text: str, head: str) -> list[str]:
-    """The line `head` and its indented children, as printed."""
-    lines = text.splitlines()
-    start = lines.index(head)
-    out = [head]
-    for line in lines[start + 1 :]:
-        if not line.startswith(" "):
-            break
-        out.append(line)
-    return out
 
 
 def capture(name: str, head: str) -> list[str]:
