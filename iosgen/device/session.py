@@ -53,6 +53,7 @@ from iosgen.ios.dialogs import (
     at_prompt,
     failure_in,
     open_dialog,
+    without_unsolicited,
 )
 from iosgen.ios.secrets import redact_line
 from iosgen.model.targets import Target
@@ -485,7 +486,8 @@ def _after_echo(buf: str, echo: str) -> str | None:
     if not echo:
         return buf
     index = buf.find(echo)
-    return None if index < 0 else buf[index + len(echo) :]
+    # a broadcast after the prompt (`*** --- SHUTDOWN ABORTED ---`) is not the answer
+    return None if index < 0 else without_unsolicited(buf[index + len(echo) :])
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -19,6 +19,28 @@ PROMPT_RE: Final = re.compile(r"(?:^|\n)" + PROMPT + r" ?$")
 # A question IOS waits on: `Destination filename [startup-config]? `,
 # `Delete flash:x.cfg? [confirm]`, `... delete all entries? [no]: `, `Password: `.
 # `[OK]` (the end of `write memory`) is not one: a question has `?` or `:` with it.
+# What IOS prints on its own, a moment after the prompt of the command that caused it:
+# `reload cancel` answers with its prompt, then the broadcast
+#
+#     ***
+#     *** --- SHUTDOWN ABORTED ---
+#     ***
+#
+# so a read can end in it rather than in the prompt. It is taken out of an answer.
+UNSOLICITED_RE: Final = re.compile(
+    r"(?:\r?\n)*\*\*\*\r?\n\*\*\* --- SHUTDOWN ABORTED ---\r?\n\*\*\*(?:\r?\n)?"
+)
+
+
+def without_unsolicited(output: str) -> str:
+    """`output` without the messages IOS broadcasts on its own (`UNSOLICITED_RE`).
+
+    >>> without_unsolicited("R1#\r\n\r\n***\r\n*** --- SHUTDOWN ABORTED ---\r\n***\r\n")
+    'R1#'
+    """
+    return UNSOLICITED_RE.sub("", output) if "SHUTDOWN ABORTED" in output else output
+
+
 DIALOG_RE: Final = re.compile(
     r"(?:^|\n)(?P<question>[^\n]*(?:\?\s*\[[^\]\n]*\]|\[[^\]\n]*\]\s*[?:]|[Pp]assword:))\s*$"
 )
