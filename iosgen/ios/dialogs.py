@@ -35,7 +35,7 @@ UNSOLICITED_RE: Final = re.compile(
 def without_unsolicited(output: str) -> str:
     """`output` without the messages IOS broadcasts on its own (`UNSOLICITED_RE`).
 
-    >>> without_unsolicited("R1#\r\n\r\n***\r\n*** --- SHUTDOWN ABORTED ---\r\n***\r\n")
+    >>> without_unsolicited("R1#\\r\\n\\r\\n***\\r\\n*** --- SHUTDOWN ABORTED ---\\r\\n***\\r\\n")
     'R1#'
     """
     return UNSOLICITED_RE.sub("", output) if "SHUTDOWN ABORTED" in output else output
