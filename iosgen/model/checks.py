@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from iosgen.ios import hardware
@@ -132,11 +132,18 @@ INTERFACE_CHECKS: tuple[InterfaceCheck, ...] = (
 )
 
 
+def _each(
+    site: Site, names: Iterable[str], checks: Sequence[Callable[[Site, str], Iterator[SiteProblem]]]
+) -> Iterator[SiteProblem]:
+    """Every check on every named item, in the order of the site file."""
+    for name in names:
+        for check in checks:
+            yield from check(site, name)
+
+
 def each_interface(site: Site) -> Iterator[SiteProblem]:
     """`INTERFACE_CHECKS` on every interface, in the order of the site file."""
-    for name in site.interfaces:
-        for check in INTERFACE_CHECKS:
-            yield from check(site, name)
+    return _each(site, site.interfaces, INTERFACE_CHECKS)
 
 
 def _lan_overlaps(site: Site) -> Iterator[SiteProblem]:
@@ -372,9 +379,7 @@ TUNNEL_CHECKS: tuple[TunnelCheck, ...] = (
 
 def each_tunnel(site: Site) -> Iterator[SiteProblem]:
     """`TUNNEL_CHECKS` on every PPTP client, in the order of the site file."""
-    for name in site.pptp_clients:
-        for check in TUNNEL_CHECKS:
-            yield from check(site, name)
+    return _each(site, site.pptp_clients, TUNNEL_CHECKS)
 
 
 # --- the PPTP server ----------------------------------------------------------------
