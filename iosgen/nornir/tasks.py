@@ -88,15 +88,17 @@ def _guarded(task: Task, body: Callable[[], Result]) -> Result:
 
 def iosgen_build(task: Task) -> Result:
     """Build the host's site. `result`: the config (IOS) or `{path: content}` (Linux),
-    secrets masked; `build`: the `Build` itself, secrets in clear (to write a file)."""
+    every secret masked (`secret 5` hashes too); `build`: the `Build` itself, secrets in
+    clear (to write a file)."""
 
     def body() -> Result:
         from iosgen.build import build_site
+        from iosgen.ios.secrets import redact
 
         build = build_site(_site(task))
         single = build.single
         shown: str | dict[str, str] = (
-            build.masked(single.content)
+            redact(single.content)
             if single is not None
             else {f.path: build.masked(f.content) for f in build.files}
         )
