@@ -170,3 +170,23 @@ def test_a_host_without_a_site_fails_clearly() -> None:
             "IosgenInventory plugin"
         )
         assert "Traceback" not in str(result)
+
+
+def test_entry_point_registers_the_plugin_and_loads_nothing_heavy() -> None:
+    """Nornir imports every registered inventory plugin on each InitNornir: ours must
+    cost a SimpleInventory user nothing (no iosgen model, pydantic, netmiko or YAML)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from nornir.core.plugins.inventory import InventoryPluginRegister as R\n"
+        "R.auto_register()\n"
+        "print(R.get_plugin('IosgenInventory').__module__)\n"
+        "heavy = ('iosgen.model', 'iosgen.nornir.tasks', 'pydantic', 'netmiko', 'yaml')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines() == ["iosgen.nornir.inventory", "[]"]

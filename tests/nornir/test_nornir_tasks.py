@@ -166,3 +166,20 @@ def test_failing_push_reports_failed_and_leaves_the_router_as_it_was(
     for name in IOS_HOSTS[1:]:
         assert results[name].result.status is Status.PUSHED, results[name].result.message
     assert sorted(nr.data.failed_hosts) == ["R-ITD"]
+
+
+def test_unreachable_router_fails_its_host_with_the_reason(
+    nr: Nornir, routers: SimFleet, push_options: PushOptions
+) -> None:
+    routers.set_faults("R-RUSE", [Fault("R-RUSE", "bad-password")])
+    one = nr.filter(name="R-RUSE")
+    for task in (iosgen_diff, iosgen_audit):
+        result = first(one.run(task=task, on_failed=True))["R-RUSE"]
+        assert result.failed and not result.changed
+        assert isinstance(result.result, str) and "login as 'netops' was refused" in result.result
+        assert "Traceback" not in result.result and leaks(result.result) == []
+    assert result.audit.status == "unreachable"
+    pushed = first(one.run(task=iosgen_push, options=push_options, force=True, on_failed=True))
+    outcome = pushed["R-RUSE"].result
+    assert pushed["R-RUSE"].failed
+    assert outcome.status is Status.UNREACHABLE and outcome.final is Final.OLD
