@@ -64,6 +64,7 @@ def test_diff_live_and_given(nr: Nornir, routers: SimFleet) -> None:
         assert result.diff.splitlines() == result.result.remediation.lines()
         assert "aaa new-model" in result.diff.splitlines()
         assert "<redacted>" in result.diff and leaks(result.diff) == []
+        assert leaks(repr(result.result)) == []  # what print_result shows of it
     # against a given running config: the build itself is in sync
     itd = nr.inventory.hosts["R-ITD"].data["site"]
     intended = build_site(itd).single.content
@@ -108,7 +109,7 @@ def test_dry_run_push_plans_and_types_nothing(routers: SimFleet, push_options: P
         assert result.changed and not result.failed  # it would change the router
         assert result.diff.splitlines() == list(outcome.lines)
         assert "aaa new-model" in outcome.lines
-        assert leaks(result.diff) == []
+        assert leaks(result.diff) == [] and leaks(repr(outcome)) == []
     assert running(routers) == before
     for name in IOS_HOSTS:
         assert routers.router(name).startup_config() is None
@@ -152,7 +153,7 @@ def test_failing_push_reports_failed_and_leaves_the_router_as_it_was(
     assert outcome.status is Status.ROLLED_BACK and outcome.final is Final.OLD
     assert outcome.failing_line == "ip route 10.10.0.0 255.255.0.0 Dialer2"
     assert outcome.ios_answer and "% Invalid input detected" in outcome.ios_answer
-    assert leaks(itd.diff) == [] and leaks(outcome.message) == []
+    assert leaks(itd.diff) == [] and leaks(repr(outcome)) == []
     # the old config again: only the archive block a first push sends alone (and keeps,
     # so that the revert timer could be armed) is new (docs/push.md)
     now = body(routers.router("R-ITD").running_config())
