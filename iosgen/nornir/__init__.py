@@ -15,6 +15,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+try:
+    import nornir  # noqa: F401
+except ImportError:  # the optional extra is missing: say which one
+    raise ImportError(
+        "iosgen.nornir needs Nornir, iosgen's optional extra: pip install 'iosgen[nornir]'"
+    ) from None
+
 _WHERE: dict[str, str] = {
     "IosgenInventory": "iosgen.nornir.inventory",
     "iosgen_build": "iosgen.nornir.tasks",

@@ -190,3 +190,23 @@ def test_entry_point_registers_the_plugin_and_loads_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.splitlines() == ["iosgen.nornir.inventory", "[]"]
+
+
+def test_without_nornir_the_import_names_the_extra() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.modules['nornir'] = None  # as if the extra were not installed\n"
+        "try:\n"
+        "    import iosgen.nornir\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout == (
+        "iosgen.nornir needs Nornir, iosgen's optional extra: pip install 'iosgen[nornir]'\n"
+    )
