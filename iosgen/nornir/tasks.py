@@ -107,7 +107,7 @@ def iosgen_build(task: Task) -> Result:
     return _guarded(task, body)
 
 
-def _running(site: Site, target: Target, device: DeviceOptions | None) -> str:
+def _running(target: Target, device: DeviceOptions | None) -> str:
     _load_ssh()
     from iosgen.device.session import Device
 
@@ -125,7 +125,7 @@ def iosgen_diff(
         from iosgen.diff.audit import audit_site
 
         site = _ios_site(task, "diff")
-        text = running if running is not None else _running(site, _target(task, site), device)
+        text = running if running is not None else _running(_target(task, site), device)
         audit = audit_site(site, text)
         return Result(
             host=task.host,
@@ -161,7 +161,7 @@ def iosgen_audit(
                     ) from None
                 source = str(path)
             else:
-                text, source = _running(site, _target(task, site), device), site.hostname
+                text, source = _running(_target(task, site), device), site.hostname
         except DeviceError as exc:
             audit = unreachable(site.hostname, exc.message)
             return Result(
