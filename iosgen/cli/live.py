@@ -113,6 +113,10 @@ def _emit(results: Sequence[AuditResult], fmt: str, show_secrets: bool, one: boo
         print(json.dumps(data[0] if one else data, indent=2))
     elif fmt == "junit":
         sys.stdout.write(junit(results, show_secrets))
+    elif fmt in ("html", "markdown"):
+        from iosgen.fleet.report import audit_html, audit_markdown
+
+        sys.stdout.write((audit_html if fmt == "html" else audit_markdown)(results, show_secrets))
     else:
         lines = [] if one else _summary(results)
         for r in results:
@@ -123,7 +127,7 @@ def _emit(results: Sequence[AuditResult], fmt: str, show_secrets: bool, one: boo
             print("note: secrets masked; --show-secrets prints them", file=sys.stderr)
 
 
-FORMATS = ("text", "json", "junit")
+FORMATS = ("text", "json", "junit", "html", "markdown")
 
 
 def _format(value: str) -> str:
@@ -156,8 +160,8 @@ def diff(
     from iosgen.model.inventory import load_files, load_inventory, load_resolver
 
     fmt = _format(fmt)
-    if fmt == "junit":
-        raise UsageError("diff prints text or json; audit prints junit")
+    if fmt not in ("text", "json"):
+        raise UsageError(f"diff prints text or json; audit prints {fmt}")
     if (site_file is None) == (host is None):
         raise UsageError("give a site file (with --running FILE) or --host H")
     if site_file is not None:
@@ -198,7 +202,9 @@ def audit(
         Path | None,
         typer.Option("--from", help="Saved configs <hostname>.cfg instead of the routers."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text | json | junit")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", help="text | json | junit | html | markdown")
+    ] = "text",
     workers: WorkersOpt = 20,
     inventory: InventoryOpt = Path("inventory"),
     secrets: SecretsOpt = None,
