@@ -29,10 +29,11 @@ from iosgen.cli.options import (
     device_options,
     select_sites,
 )
-from iosgen.errors import UsageError
+from iosgen.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
     from iosgen.diff.audit import AuditResult
+    from iosgen.fleet.gitstore import GitStore
     from iosgen.fleet.runner import Results
 
 
@@ -243,6 +244,20 @@ def backup(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for <hostname>.cfg.")],
     host: HostOpt = None,
     all_sites: AllOpt = False,
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git", help="Commit what changed to DIR as a Git repository (made if none)."
+        ),
+    ] = False,
+    on_change: Annotated[
+        str | None,
+        typer.Option(
+            "--on-change",
+            metavar="CMD",
+            help="With --git: run CMD (sh) after a commit; it gets IOSGEN_CHANGED, IOSGEN_COMMIT.",
+        ),
+    ] = None,
     workers: WorkersOpt = 20,
     inventory: InventoryOpt = Path("inventory"),
     secrets: SecretsOpt = None,
@@ -257,7 +272,16 @@ def backup(
     from iosgen.cli.progress import ProgressBar
     from iosgen.fleet.backup import backup_fleet
 
+    if git and show_secrets:
+        raise UsageError("--git keeps every version for good: backups in Git stay redacted")
+    if on_change is not None and not git:
+        raise UsageError("--on-change runs when a commit is made: it needs --git")
     sites = select_sites(inventory, secrets, host, None, all_sites)
+    store = None
+    if git:  # before any router is asked: a folder that cannot be a store writes nothing
+        from iosgen.fleet.gitstore import open_store
+
+        store = open_store(output)
     options = device_options(known_hosts, accept_new_host_key)
     with ProgressBar("backup", len(sites)) as bar:
         results = backup_fleet(
@@ -275,4 +299,25 @@ def backup(
         else:
             for line in r.error.lines() if r.error else [f"error: {r.host}: failed"]:
                 print(line, file=sys.stderr)
-    raise typer.Exit(results.exit_code)
+    hook_ok = True
+    if store is not None:
+        hook_ok = _commit(store, [r.value for r in results if r.value is not None], on_change)
+    # a hook that failed: the backup is saved, but the alert did not go out (exit 1)
+    raise typer.Exit(results.exit_code or (0 if hook_ok else EXIT_FINDINGS))
+
+
+def _commit(store: GitStore, paths: list[Path], on_change: str | None) -> bool:
+    """Commit what changed, run the hook if it did; False when the hook failed."""
+    from iosgen.fleet.gitstore import run_hook
+
+    commit = store.commit(paths)
+    if commit is None:
+        print("no change: nothing committed")
+        return True
+    print(f"committed {commit.sha[:12]}: {', '.join(commit.hosts)}")
+    if on_change is not None:
+        status = run_hook(on_change, store, commit)
+        if status != 0:
+            print(f"error: --on-change command exited {status}", file=sys.stderr)
+            return False
+    return True
