@@ -145,10 +145,13 @@ def _format(value: str) -> str:
 def diff(
     site_file: Annotated[Path | None, typer.Argument(help="A site YAML file.")] = None,
     running: Annotated[
-        Path | None, typer.Option("--running", help="A saved running config to compare.")
+        Path | None,
+        typer.Option("--running", metavar="FILE", help="A saved running config to compare."),
     ] = None,
-    host: Annotated[str | None, typer.Option("--host", help="A router, fetched live.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    host: Annotated[
+        str | None, typer.Option("--host", metavar="HOST", help="A router, fetched live.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text | json")] = "text",
     inventory: InventoryOpt = Path("inventory"),
     secrets: SecretsOpt = None,
     targets: TargetsOpt = None,
@@ -201,10 +204,13 @@ def audit(
     all_sites: AllOpt = False,
     from_dir: Annotated[
         Path | None,
-        typer.Option("--from", help="Saved configs <hostname>.cfg instead of the routers."),
+        typer.Option(
+            "--from", metavar="DIR", help="Saved configs <hostname>.cfg instead of the routers."
+        ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="text | json | junit | html | markdown")
+        str,
+        typer.Option("--format", metavar="FORMAT", help="text | json | junit | html | markdown"),
     ] = "text",
     workers: WorkersOpt = 20,
     inventory: InventoryOpt = Path("inventory"),
@@ -241,7 +247,9 @@ def audit(
 @app.command()
 @guarded
 def backup(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for <hostname>.cfg.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="DIR", help="Folder for <hostname>.cfg.")
+    ],
     host: HostOpt = None,
     all_sites: AllOpt = False,
     git: Annotated[
