@@ -73,7 +73,8 @@ class GitStore:
         if not paths:
             return None
         names = [p.name for p in paths]
-        self.git("add", "--", *names)
+        # -f: a .gitignore of the repository (`*.cfg`) does not stop the backup itself
+        self.git("add", "-f", "--", *names)
         status = self.git("diff", "--cached", "--name-status", "--no-renames", "--", *names)
         added: list[str] = []
         changed: list[str] = []

@@ -211,3 +211,25 @@ def test_two_quiet_runs_make_one_commit_and_a_change_makes_a_second(
     finally:
         for host in HOSTS:
             sim.router(host).set_running(intended[host])
+
+
+def test_the_store_commits_past_an_ignore_file_and_names_many_routers(tmp_path: Path) -> None:
+    from iosgen.fleet.gitstore import open_store
+
+    store = open_store(tmp_path / "new" / "repo")  # made, parents too, and initialised
+    (store.folder / ".gitignore").write_text("*.cfg\n")
+    paths = []
+    for i in range(7):
+        path = store.folder / f"R-{i}.cfg"
+        path.write_text(f"hostname R-{i}\n")
+        paths.append(path)
+    commit = store.commit(paths)
+    assert commit is not None and commit.added == tuple(f"R-{i}" for i in range(7))
+    assert commits(store.folder) == [
+        "backup: R-0, R-1, R-2, R-3, R-4 and 2 more|iosgen <iosgen@localhost>"
+    ]
+    assert git(store.folder, "log", "-1", "--format=%b").strip() == (
+        "added: R-0, R-1, R-2, R-3, R-4, R-5, R-6"
+    )
+    assert store.commit(paths) is None  # nothing changed
+    assert open_store(store.folder).folder == store.folder  # an existing store is reused
