@@ -80,9 +80,13 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
 
 def _print_version(value: bool) -> None:
     if value:
-        from importlib.metadata import version  # only here: it costs a start-up ~10 ms
+        # only here: importlib.metadata costs every start-up some milliseconds
+        from importlib.metadata import PackageNotFoundError, version
 
-        print(f"iosgen {version('iosgen')}")
+        try:
+            print(f"iosgen {version('iosgen')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            print("iosgen (not installed: no package metadata)")
         raise typer.Exit()
 
 

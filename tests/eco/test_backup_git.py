@@ -233,3 +233,30 @@ def test_the_store_commits_past_an_ignore_file_and_names_many_routers(tmp_path: 
     )
     assert store.commit(paths) is None  # nothing changed
     assert open_store(store.folder).folder == store.folder  # an existing store is reused
+
+
+def test_an_unreachable_router_keeps_its_file_and_the_others_are_committed(
+    sim: Any, inventory_dir: Path, tmp_path: Path, intended: dict[str, str]
+) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = int(s.getsockname()[1])
+    for host in HOSTS:
+        assert sim.router(host).set_running(intended[host]) == []
+    port = sim.targets["R-RUSE"].port
+    broken = tmp_path / "targets.yaml"
+    broken.write_text(
+        Path(sim.targets_file).read_text().replace(f"port: {port}", f"port: {closed}")
+    )
+    repo = tmp_path / "backups"
+    repo.mkdir()
+    (repo / "R-RUSE.cfg").write_text("hostname R-RUSE\n")  # last week's, never committed
+    result = run("backup", "--all", "-o", repo, "--git", "-i", inventory_dir, "--targets", broken,
+                 "--known-hosts", tmp_path / "kh")  # fmt: skip
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: R-RUSE: ")
+    assert commits(repo) == ["backup: R-ITD, R-VARNA|iosgen <iosgen@localhost>"]
+    assert (repo / "R-RUSE.cfg").read_text() == "hostname R-RUSE\n"
+    assert git(repo, "status", "--porcelain") == "?? R-RUSE.cfg\n"
