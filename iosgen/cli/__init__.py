@@ -21,7 +21,8 @@ from iosgen.cli.app import app
 
 
 def main() -> None:
-    app()
+    # one name in usage lines, errors and completion scripts, also under `python -m iosgen`
+    app(prog_name="iosgen")
 
 
 __all__ = ["app", "main"]

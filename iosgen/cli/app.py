@@ -6,19 +6,22 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
 from iosgen.errors import EXIT_BAD_INPUT, IosgenError
 
-# Pretty tracebacks print local variables, credentials included: off.
+# Pretty tracebacks print local variables, credentials included: off. Help is click's
+# plain layout (rich_markup_mode=None): typer's rich panels print a flag as if it took
+# a value (`--all <bool>`), and plain help needs no rich at start-up.
 app = typer.Typer(
-    name="iosgen",
-    help="Compile, check, push and audit Cisco IOS 12.4 and Linux pppd branch configs.",
+    name="iosgen",  # the help is `_root`'s docstring
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 # What a shell reports for a program that SIGPIPE ended (128 + 13): `iosgen ... | head`
@@ -73,3 +76,53 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        # only here: importlib.metadata costs every start-up some milliseconds
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"iosgen {version('iosgen')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            print("iosgen (not installed: no package metadata)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            expose_value=False,
+            help="Print iosgen's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Compile, check, push and audit Cisco IOS 12.4 and Linux pppd branch configs.
+
+    Settings (inventory, targets, workers, known-hosts) come from the command line,
+    else IOSGEN_INVENTORY / IOSGEN_TARGETS / IOSGEN_WORKERS / IOSGEN_KNOWN_HOSTS, else
+    ./iosgen.toml or $XDG_CONFIG_HOME/iosgen/config.toml.
+    """
+    _apply_settings(ctx)
+
+
+@guarded
+def _apply_settings(ctx: typer.Context) -> None:
+    """The environment's and the config file's settings as the commands' defaults."""
+    from iosgen.cli.settings import default_map, resolved
+
+    name = ctx.invoked_subcommand
+    command = getattr(ctx.command, "commands", {}).get(name) if name else None
+    if name is None or command is None:
+        return
+    values = resolved(params={p.name for p in command.params if p.name})
+    if values:
+        mapped = default_map({name: command}, values)
+        ctx.default_map = mapped | dict(ctx.default_map or {})

@@ -29,10 +29,11 @@ from iosgen.cli.options import (
     device_options,
     select_sites,
 )
-from iosgen.errors import UsageError
+from iosgen.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
     from iosgen.diff.audit import AuditResult
+    from iosgen.fleet.gitstore import GitStore
     from iosgen.fleet.runner import Results
 
 
@@ -113,6 +114,10 @@ def _emit(results: Sequence[AuditResult], fmt: str, show_secrets: bool, one: boo
         print(json.dumps(data[0] if one else data, indent=2))
     elif fmt == "junit":
         sys.stdout.write(junit(results, show_secrets))
+    elif fmt in ("html", "markdown"):
+        from iosgen.fleet.report import audit_html, audit_markdown
+
+        sys.stdout.write((audit_html if fmt == "html" else audit_markdown)(results, show_secrets))
     else:
         lines = [] if one else _summary(results)
         for r in results:
@@ -123,7 +128,7 @@ def _emit(results: Sequence[AuditResult], fmt: str, show_secrets: bool, one: boo
             print("note: secrets masked; --show-secrets prints them", file=sys.stderr)
 
 
-FORMATS = ("text", "json", "junit")
+FORMATS = ("text", "json", "junit", "html", "markdown")
 
 
 def _format(value: str) -> str:
@@ -140,10 +145,13 @@ def _format(value: str) -> str:
 def diff(
     site_file: Annotated[Path | None, typer.Argument(help="A site YAML file.")] = None,
     running: Annotated[
-        Path | None, typer.Option("--running", help="A saved running config to compare.")
+        Path | None,
+        typer.Option("--running", metavar="FILE", help="A saved running config to compare."),
     ] = None,
-    host: Annotated[str | None, typer.Option("--host", help="A router, fetched live.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    host: Annotated[
+        str | None, typer.Option("--host", metavar="HOST", help="A router, fetched live.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="text | json")] = "text",
     inventory: InventoryOpt = Path("inventory"),
     secrets: SecretsOpt = None,
     targets: TargetsOpt = None,
@@ -156,8 +164,8 @@ def diff(
     from iosgen.model.inventory import load_files, load_inventory, load_resolver
 
     fmt = _format(fmt)
-    if fmt == "junit":
-        raise UsageError("diff prints text or json; audit prints junit")
+    if fmt not in ("text", "json"):
+        raise UsageError(f"diff prints text or json; audit prints {fmt}")
     if (site_file is None) == (host is None):
         raise UsageError("give a site file (with --running FILE) or --host H")
     if site_file is not None:
@@ -196,9 +204,14 @@ def audit(
     all_sites: AllOpt = False,
     from_dir: Annotated[
         Path | None,
-        typer.Option("--from", help="Saved configs <hostname>.cfg instead of the routers."),
+        typer.Option(
+            "--from", metavar="DIR", help="Saved configs <hostname>.cfg instead of the routers."
+        ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text | json | junit")] = "text",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="FORMAT", help="text | json | junit | html | markdown"),
+    ] = "text",
     workers: WorkersOpt = 20,
     inventory: InventoryOpt = Path("inventory"),
     secrets: SecretsOpt = None,
@@ -234,9 +247,25 @@ def audit(
 @app.command()
 @guarded
 def backup(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for <hostname>.cfg.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="DIR", help="Folder for <hostname>.cfg.")
+    ],
     host: HostOpt = None,
     all_sites: AllOpt = False,
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git", help="Commit what changed to DIR as a Git repository (made if none)."
+        ),
+    ] = False,
+    on_change: Annotated[
+        str | None,
+        typer.Option(
+            "--on-change",
+            metavar="CMD",
+            help="With --git: run CMD (sh) after a commit; it gets IOSGEN_CHANGED, IOSGEN_COMMIT.",
+        ),
+    ] = None,
     workers: WorkersOpt = 20,
     inventory: InventoryOpt = Path("inventory"),
     secrets: SecretsOpt = None,
@@ -251,7 +280,16 @@ def backup(
     from iosgen.cli.progress import ProgressBar
     from iosgen.fleet.backup import backup_fleet
 
+    if git and show_secrets:
+        raise UsageError("--git keeps every version for good: backups in Git stay redacted")
+    if on_change is not None and not git:
+        raise UsageError("--on-change runs when a commit is made: it needs --git")
     sites = select_sites(inventory, secrets, host, None, all_sites)
+    store = None
+    if git:  # before any router is asked: a folder that cannot be a store writes nothing
+        from iosgen.fleet.gitstore import open_store
+
+        store = open_store(output)
     options = device_options(known_hosts, accept_new_host_key)
     with ProgressBar("backup", len(sites)) as bar:
         results = backup_fleet(
@@ -269,4 +307,25 @@ def backup(
         else:
             for line in r.error.lines() if r.error else [f"error: {r.host}: failed"]:
                 print(line, file=sys.stderr)
-    raise typer.Exit(results.exit_code)
+    hook_ok = True
+    if store is not None:
+        hook_ok = _commit(store, [r.value for r in results if r.value is not None], on_change)
+    # a hook that failed: the backup is saved, but the alert did not go out (exit 1)
+    raise typer.Exit(results.exit_code or (0 if hook_ok else EXIT_FINDINGS))
+
+
+def _commit(store: GitStore, paths: list[Path], on_change: str | None) -> bool:
+    """Commit what changed, run the hook if it did; False when the hook failed."""
+    from iosgen.fleet.gitstore import run_hook
+
+    commit = store.commit(paths)
+    if commit is None:
+        print("no change: nothing committed")
+        return True
+    print(f"committed {commit.sha[:12]}: {', '.join(commit.hosts)}")
+    if on_change is not None:
+        status = run_hook(on_change, store, commit)
+        if status != 0:
+            print(f"error: --on-change command exited {status}", file=sys.stderr)
+            return False
+    return True

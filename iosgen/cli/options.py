@@ -14,17 +14,27 @@ if TYPE_CHECKING:
     from iosgen.device.session import DeviceOptions
     from iosgen.model.site import Site
 
-InventoryOpt = Annotated[Path, typer.Option("--inventory", "-i", help="Inventory folder.")]
+InventoryOpt = Annotated[
+    Path,
+    typer.Option(
+        "--inventory", "-i", metavar="DIR", help="Inventory folder (or IOSGEN_INVENTORY)."
+    ),
+]
 SecretsOpt = Annotated[
     Path | None,
     typer.Option(
         "--secrets",
+        metavar="FILE",
         help="Secrets file for secret:NAME (default: secrets.yaml of the inventory).",
     ),
 ]
 TargetsOpt = Annotated[
     Path | None,
-    typer.Option("--targets", help="Targets file (address, credentials, host key per hostname)."),
+    typer.Option(
+        "--targets",
+        metavar="FILE",
+        help="Targets file: address, credentials, host key per hostname (or IOSGEN_TARGETS).",
+    ),
 ]
 AcceptOpt = Annotated[
     bool,
@@ -32,15 +42,27 @@ AcceptOpt = Annotated[
 ]
 KnownHostsOpt = Annotated[
     Path | None,
-    typer.Option("--known-hosts", help="Known-hosts file (default ~/.iosgen/known_hosts)."),
+    typer.Option(
+        "--known-hosts",
+        metavar="FILE",
+        help="Known-hosts file (or IOSGEN_KNOWN_HOSTS; default ~/.iosgen/known_hosts).",
+    ),
 ]
 ShowSecretsOpt = Annotated[
     bool, typer.Option("--show-secrets", help="Print secrets in clear (default: masked).")
 ]
-HostOpt = Annotated[list[str] | None, typer.Option("--host", help="A router by hostname.")]
-GroupOpt = Annotated[str | None, typer.Option("--group", help="The sites of a group.")]
+HostOpt = Annotated[
+    list[str] | None,
+    typer.Option("--host", metavar="HOST", help="A router by hostname (repeatable)."),
+]
+GroupOpt = Annotated[
+    str | None, typer.Option("--group", metavar="GROUP", help="The sites of a group.")
+]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every IOS site of the inventory.")]
-WorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="Parallel sessions.")]
+WorkersOpt = Annotated[
+    int,
+    typer.Option("--workers", min=1, metavar="N", help="Parallel sessions (or IOSGEN_WORKERS)."),
+]
 
 
 # --- shared plumbing ------------------------------------------------------------------------
