@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
 from pathlib import Path
-from typing import Literal
+from typing import Literal, overload
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, Problem
 from iosgen.lint.rules import SEVERITY_ORDER, Rule, Severity
@@ -144,16 +144,46 @@ class FleetSite:
         return path
 
 
-def fleet_of(inventory: Inventory) -> list[FleetSite]:
+class Fleet(Sequence[FleetSite]):
+    """The sites of a fleet in file order, with the index the checks look servers up in."""
+
+    def __init__(self, sites: Iterable[FleetSite]) -> None:
+        self.sites = tuple(sites)
+        self.by_address: dict[IPv4Address, list[FleetSite]] = {}
+        for entry in self.sites:
+            for address in sorted(addresses_of(entry.site)):
+                self.by_address.setdefault(address, []).append(entry)
+        # server address -> the sites that dial it (spokes of one hub)
+        self.dialling: dict[IPv4Address, set[int]] = {}
+        for index, entry in enumerate(self.sites):
+            for client in entry.site.pptp_clients.values():
+                self.dialling.setdefault(client.server, set()).add(index)
+
+    @overload
+    def __getitem__(self, index: int) -> FleetSite: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FleetSite]: ...
+    def __getitem__(self, index: int | slice) -> FleetSite | Sequence[FleetSite]:
+        return self.sites[index]
+
+    def __len__(self) -> int:
+        return len(self.sites)
+
+
+def as_fleet(sites: Sequence[FleetSite]) -> Fleet:
+    return sites if isinstance(sites, Fleet) else Fleet(sites)
+
+
+def fleet_of(inventory: Inventory) -> Fleet:
     """The inventory's sites with their node positions (their files are read again)."""
     from iosgen.model.inventory import _layers, inventory_root_of
 
-    fleet = []
+    sites = []
     for entry in inventory.loaded:
         root = inventory.root or inventory_root_of(entry.file)
         _data, source, _problems = _layers(root, entry.file)
-        fleet.append(FleetSite(entry.site, source.values[()].file, source))
-    return fleet
+        sites.append(FleetSite(entry.site, source.values[()].file, source))
+    return Fleet(sites)
 
 
 # --- the views the checks share ---------------------------------------------------------
@@ -181,10 +211,8 @@ def addresses_of(site: Site) -> set[IPv4Address]:
 
 def server_of(fleet: Sequence[FleetSite], client: PptpClient, own: Site) -> FleetSite | None:
     """The site of the inventory a tunnel dials (by its addresses), or None: outside it."""
-    for entry in fleet:
-        if entry.site is not own and client.server in addresses_of(entry.site):
-            return entry
-    return None
+    found = as_fleet(fleet).by_address.get(client.server, [])
+    return next((entry for entry in found if entry.site is not own), None)
 
 
 def chap_problem(client: PptpClient, server: Site) -> Literal["", "missing", "differs"]:
@@ -238,30 +266,46 @@ def _finding(code: str, message: str, node: Node, other: Node | None = None) -> 
     return FleetFinding(code, FLEET_RULE_BY_CODE[code].severity, message, node, other)
 
 
-def _pairs(fleet: Sequence[FleetSite]) -> Iterator[tuple[FleetSite, FleetSite]]:
-    """Each unordered pair once: the later site (in file order) first, the earlier second."""
-    for index, later in enumerate(fleet):
-        for earlier in fleet[:index]:
-            yield later, earlier
+Interval = tuple[int, int, int, str]  # first address, last address, site index, what
+
+
+def _overlapping(intervals: Iterable[Interval]) -> Iterator[tuple[Interval, Interval]]:
+    """Each overlapping pair of address ranges once (a sweep over the sorted starts):
+    the one of the later site in file order first."""
+    active: list[Interval] = []
+    for item in sorted(intervals):
+        active = [a for a in active if a[1] >= item[0]]
+        for other in active:
+            yield (item, other) if item[2] >= other[2] else (other, item)
+        active.append(item)
+
+
+def _lan_intervals(fleet: Fleet) -> list[Interval]:
+    return [
+        (int(net.network_address), int(net.broadcast_address), index, name)
+        for index, entry in enumerate(fleet)
+        for name, net in _lans(entry.site)
+    ]
 
 
 def check_lans(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
-    for later, earlier in _pairs(fleet):
-        for name, net in _lans(later.site):
-            for other_name, other_net in _lans(earlier.site):
-                if net.overlaps(other_net):
-                    yield _finding(
-                        "FLEET101",
-                        f"LAN {net} overlaps LAN {other_net} of {earlier.hostname} "
-                        f"({other_name}): a network lives in one place",
-                        later.node("interfaces", name, "ipv4"),
-                        earlier.node("interfaces", other_name, "ipv4"),
-                    )
+    sites = as_fleet(fleet)
+    for (_, _, i, name), (_, _, j, other_name) in _overlapping(_lan_intervals(sites)):
+        if i == j:
+            continue  # within one site: the model's own check
+        later, earlier = sites[i], sites[j]
+        net, other_net = _lan_net(later.site, name), _lan_net(earlier.site, other_name)
+        yield _finding(
+            "FLEET101",
+            f"LAN {net} overlaps LAN {other_net} of {earlier.hostname} "
+            f"({other_name}): a network lives in one place",
+            later.node("interfaces", name, "ipv4"),
+            earlier.node("interfaces", other_name, "ipv4"),
+        )
 
 
-def _pool_range(site: Site) -> tuple[int, int] | None:
-    server = site.pptp_server
-    return (int(server.pool[0]), int(server.pool[1])) if server is not None else None
+def _lan_net(site: Site, name: str) -> IPv4Network:
+    return dict(_lans(site))[name]
 
 
 def _pool_text(site: Site) -> str:
@@ -269,83 +313,105 @@ def _pool_text(site: Site) -> str:
     return f"{site.pptp_server.pool[0]}-{site.pptp_server.pool[1]}"
 
 
+POOL = "pptp_server.pool"
+
+
 def check_pools(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
-    for one, two in _pairs(fleet):
-        for a, b in ((one, two), (two, one)):
-            pool = _pool_range(a.site)
-            if pool is None:
-                continue
-            for name, net in _lans(b.site):
-                if pool[0] <= int(net.broadcast_address) and pool[1] >= int(net.network_address):
-                    yield _finding(
-                        "FLEET102",
-                        f"pool {_pool_text(a.site)} hands out addresses of LAN {net} of "
-                        f"{b.hostname} ({name})",
-                        a.node("pptp_server", "pool"),
-                        b.node("interfaces", name, "ipv4"),
-                    )
-        first, second = _pool_range(one.site), _pool_range(two.site)
-        if first and second and first[0] <= second[1] and second[0] <= first[1]:
+    sites = as_fleet(fleet)
+    pools = [
+        (int(e.site.pptp_server.pool[0]), int(e.site.pptp_server.pool[1]), index, POOL)
+        for index, e in enumerate(sites)
+        if e.site.pptp_server is not None
+    ]
+    for one, two in _overlapping(pools + _lan_intervals(sites)):
+        if one[2] == two[2] or POOL not in (one[3], two[3]):
+            continue  # one site's own pool and LAN; or two LANs (FLEET101)
+        if one[3] == POOL and two[3] == POOL:
+            a, b = sites[one[2]], sites[two[2]]
             yield _finding(
                 "FLEET102",
-                f"pool {_pool_text(one.site)} overlaps pool {_pool_text(two.site)} of "
-                f"{two.hostname}: two servers would hand out the same addresses",
-                one.node("pptp_server", "pool"),
-                two.node("pptp_server", "pool"),
+                f"pool {_pool_text(a.site)} overlaps pool {_pool_text(b.site)} of "
+                f"{b.hostname}: two servers would hand out the same addresses",
+                a.node("pptp_server", "pool"),
+                b.node("pptp_server", "pool"),
             )
-
-
-def _servers_dialled(site: Site) -> set[IPv4Address]:
-    return {client.server for client in site.pptp_clients.values()}
+            continue
+        pool, lan = (one, two) if one[3] == POOL else (two, one)
+        a, b = sites[pool[2]], sites[lan[2]]
+        yield _finding(
+            "FLEET102",
+            f"pool {_pool_text(a.site)} hands out addresses of LAN "
+            f"{_lan_net(b.site, lan[3])} of {b.hostname} ({lan[3]})",
+            a.node("pptp_server", "pool"),
+            b.node("interfaces", lan[3], "ipv4"),
+        )
 
 
 def check_remote_networks(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
     """A remote network is another site's LAN, and the server is neither that site nor a
     hub it also dials (spokes of one head office reach each other through it)."""
-    for entry in fleet:
+    sites = as_fleet(fleet)
+    lans = _lan_intervals(sites)
+    overlaps: dict[IPv4Network, list[Interval]] = {}  # a few networks, shared by many tunnels
+    for index, entry in enumerate(sites):
         for tname, client in entry.site.pptp_clients.items():
-            server = server_of(fleet, client, entry.site)
-            for index, remote in enumerate(client.remote_networks):
-                for other in fleet:
-                    if other is entry or other is server:
+            server = server_of(sites, client, entry.site)
+            spokes = sites.dialling.get(client.server, set())
+            for number, remote in enumerate(client.remote_networks):
+                if remote not in overlaps:
+                    first, last = int(remote.network_address), int(remote.broadcast_address)
+                    overlaps[remote] = [lan for lan in lans if lan[0] <= last and lan[1] >= first]
+                for _, _, other_index, name in overlaps[remote]:
+                    other = sites[other_index]
+                    if other_index == index or other is server or other_index in spokes:
                         continue
-                    if client.server in _servers_dialled(other.site):
-                        continue
-                    for name, net in _lans(other.site):
-                        if remote.overlaps(net):
-                            yield _finding(
-                                "FLEET103",
-                                f"remote network {remote} overlaps LAN {net} of "
-                                f"{other.hostname} ({name}), which {client.server} does not "
-                                "serve: that traffic goes to the wrong place",
-                                entry.node("pptp_clients", tname, "remote_networks", index),
-                                other.node("interfaces", name, "ipv4"),
-                            )
+                    yield _finding(
+                        "FLEET103",
+                        f"remote network {remote} overlaps LAN {_lan_net(other.site, name)} "
+                        f"of {other.hostname} ({name}), which {client.server} does not "
+                        "serve: that traffic goes to the wrong place",
+                        entry.node("pptp_clients", tname, "remote_networks", number),
+                        other.node("interfaces", name, "ipv4"),
+                    )
+
+
+def _same(
+    fleet: Sequence[FleetSite], key: Callable[[Site], object]
+) -> Iterator[tuple[FleetSite, FleetSite]]:
+    """Each site whose key an earlier site (in file order) has, with the first such site."""
+    first: dict[object, FleetSite] = {}
+    for entry in fleet:
+        value = key(entry.site)
+        if value in first:
+            yield entry, first[value]
+        else:
+            first[value] = entry
 
 
 def check_hostnames(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
     # The loader refuses this first (exit 2); kept for fleets put together in code.
-    for later, earlier in _pairs(fleet):
-        if later.hostname.lower() == earlier.hostname.lower():
-            yield _finding(
-                "FLEET104",
-                f"hostname {later.hostname!r} is also the hostname of {earlier.file}",
-                later.node("hostname"),
-                earlier.node("hostname"),
-            )
+    for later, earlier in _same(fleet, lambda site: site.hostname.lower()):
+        yield _finding(
+            "FLEET104",
+            f"hostname {later.hostname!r} is also the hostname of {earlier.file}",
+            later.node("hostname"),
+            earlier.node("hostname"),
+        )
 
 
 def check_management_hosts(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
-    for later, earlier in _pairs(fleet):
-        one, two = later.site.management, earlier.site.management
-        if one.host.lower() == two.host.lower() and one.port == two.port:
-            yield _finding(
-                "FLEET105",
-                f"management host {one.host} port {one.port} is also {earlier.hostname}'s: "
-                "push and audit would reach one router for both",
-                later.node("management", "host"),
-                earlier.node("management", "host"),
-            )
+    def key(site: Site) -> object:
+        return (site.management.host.lower(), site.management.port)
+
+    for later, earlier in _same(fleet, key):
+        one = later.site.management
+        yield _finding(
+            "FLEET105",
+            f"management host {one.host} port {one.port} is also {earlier.hostname}'s: "
+            "push and audit would reach one router for both",
+            later.node("management", "host"),
+            earlier.node("management", "host"),
+        )
 
 
 def check_management_subnet(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
@@ -485,7 +551,8 @@ FLEET_CHECKS: tuple[Check, ...] = (
 
 def check_fleet(fleet: Sequence[FleetSite]) -> tuple[FleetFinding, ...]:
     """Every finding of every fleet check, by file, line, severity and code."""
-    found = [finding for check in FLEET_CHECKS for finding in check(fleet)]
+    sites = as_fleet(fleet)
+    found = [finding for check in FLEET_CHECKS for finding in check(sites)]
     return tuple(
         sorted(
             found,
@@ -557,6 +624,7 @@ __all__ = [
     "FLEET_RULES",
     "FLEET_RULE_BY_CODE",
     "MPPE_STRENGTHS",
+    "Fleet",
     "FleetFinding",
     "FleetReport",
     "FleetSite",

@@ -143,3 +143,30 @@ def test_example_inventory_is_a_clean_fleet() -> None:
     report = lint_inventory(INVENTORY)
     assert [f.render() for f in report.findings if f.severity != "info"] == []
     assert {f.code for f in report.findings} <= {"FLEET108"}
+
+
+def test_every_overlapping_pair_once(tmp_path: Path) -> None:
+    """Two equal /24s, a /16 holding them and a /23 beside them: the four overlapping
+    pairs, each found once, the later file's LAN as the node; the /23 and the /24s
+    do not meet."""
+    sites = tmp_path / "inv" / "sites"
+    sites.mkdir(parents=True)
+    lans = {
+        "a": "192.168.1.1/24",
+        "b": "192.168.1.1/24",
+        "c": "192.168.0.1/16",
+        "d": "192.168.2.1/23",
+    }
+    for n, (name, lan) in enumerate(lans.items(), 1):
+        (sites / f"{name}.yaml").write_text(
+            f"hostname: R-{name.upper()}\n"
+            f'management: {{host: 198.51.100.{n}, username: netops, password: "mgmt-{n}"}}\n'
+            "interfaces:\n"
+            f"  FastEthernet0/0: {{role: wan, ipv4: 203.0.113.{4 * n + 2}/30}}\n"
+            f"  FastEthernet0/1: {{role: lan, ipv4: {lan}}}\n"
+        )
+    findings = lint_inventory(tmp_path / "inv").findings
+    pairs = sorted((f.node.site, f.other.site if f.other else "") for f in findings)
+    expected = [("R-B", "R-A"), ("R-C", "R-A"), ("R-C", "R-B"), ("R-D", "R-C")]
+    assert pairs == sorted(expected)
+    assert {f.code for f in findings} == {"FLEET101"}
