@@ -204,9 +204,16 @@ def test_junit_parses(args: tuple[str, ...], tests: int | None, failures: int | 
         assert (len(cases), len(failed)) == (tests, failures)
 
 
-@pytest.mark.parametrize("fmt", ["sarif", "junit"])
-def test_no_secret_in_ci_reports(fmt: str) -> None:
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_no_secret_in_any_report(fmt: str) -> None:
     secrets = set(example_env().values())
-    for args in (("--fleet",), (str(INVENTORY / "sites" / "ruse.yaml"),)):
-        _, out, err = run("lint", *args, "-i", str(INVENTORY), "--format", fmt)
-        assert [s for s in secrets if s in out + err] == []
+    cases = [
+        ("--fleet",),
+        ("--fleet", "-i", str(BROKEN / "FLEET110")),
+        (str(INVENTORY / "sites" / "ruse.yaml"),),
+    ]
+    for args in cases:
+        _, out, err = run("lint", *args, "--format", fmt)
+        assert out
+        leaked = [s for s in [*secrets, "a-hq-secret", "a-old-secret"] if s in out + err]
+        assert leaked == [], args

@@ -183,3 +183,15 @@ def test_bad_input_is_exit_2(args: tuple[str, ...], message: str, tmp_path: Path
     assert message in err
     if "bad" in args[-1]:
         assert f"{paths['bad']}:2:12: not JSON" in err
+
+
+@pytest.mark.parametrize("suffix", [".dot", ".mmd", ".svg"])
+def test_no_secret_in_the_picture(suffix: str, tmp_path: Path) -> None:
+    from tests.conftest import example_env
+
+    if suffix == ".svg":
+        dot_path()
+    code, _, err = run("-i", str(INVENTORY), "-o", str(tmp_path / f"fleet{suffix}"))
+    assert code == 0
+    text = (tmp_path / f"fleet{suffix}").read_text() + err
+    assert [s for s in example_env().values() if s in text] == []
