@@ -176,12 +176,15 @@ def as_fleet(sites: Sequence[FleetSite]) -> Fleet:
 
 def fleet_of(inventory: Inventory) -> Fleet:
     """The inventory's sites with their node positions (their files are read again)."""
-    from iosgen.model.inventory import _layers, inventory_root_of
+    # The loader keeps no positions on its sites: the same merge, once more, gives them
+    # (defaults and group files parsed once for all sites).
+    from iosgen.model.inventory import SharedLayers, _layers, inventory_root_of
 
+    shared: SharedLayers = {}
     sites = []
     for entry in inventory.loaded:
         root = inventory.root or inventory_root_of(entry.file)
-        _data, source, _problems = _layers(root, entry.file)
+        _data, source, _problems = _layers(root, entry.file, shared)
         sites.append(FleetSite(entry.site, source.values[()].file, source))
     return Fleet(sites)
 

@@ -170,3 +170,26 @@ def test_every_overlapping_pair_once(tmp_path: Path) -> None:
     expected = [("R-B", "R-A"), ("R-C", "R-A"), ("R-C", "R-B"), ("R-D", "R-C")]
     assert pairs == sorted(expected)
     assert {f.code for f in findings} == {"FLEET101"}
+
+
+def test_a_node_from_a_group_file_is_located_there(tmp_path: Path) -> None:
+    """The tunnel comes from groups/spoke.yaml: its finding points into that file."""
+    inv = tmp_path / "inv"
+    (inv / "sites").mkdir(parents=True)
+    (inv / "groups").mkdir()
+    (inv / "groups" / "spoke.yaml").write_text(
+        "# Every spoke dials the head office.\n"
+        "pptp_clients:\n"
+        "  hq:\n"
+        "    server: 203.0.113.2\n"
+        "    dialer: 2\n"
+        "    chap_hostname: a\n"
+        '    chap_password: "a-hq-secret"\n'
+    )
+    (inv / "sites" / "a.yaml").write_text(
+        (BROKEN / "FLEET108" / "sites" / "a.yaml").read_text().split("pptp_clients:")[0]
+        + "groups: [spoke]\n"
+    )
+    (finding,) = lint_inventory(inv).findings
+    assert finding.code == "FLEET108"
+    assert (Path(finding.node.file).name, finding.node.line) == ("spoke.yaml", 4)
