@@ -27,7 +27,7 @@ def lint(
     target: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[SITE.yaml|CONFIG.cfg]",
+            metavar="SITE.yaml|CONFIG.cfg",
             help="A site YAML file or an IOS config file (none with --fleet).",
             show_default=False,
         ),
