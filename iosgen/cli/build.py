@@ -11,9 +11,10 @@ import typer
 
 from iosgen.cli.app import app, guarded
 from iosgen.cli.options import InventoryOpt, SecretsOpt
-from iosgen.errors import EXIT_FINDINGS, UsageError
+from iosgen.errors import EXIT_FINDINGS, InputError, UsageError
 
 if TYPE_CHECKING:
+    from iosgen.model.inventory import Inventory
     from iosgen.model.site import Site
 
 
@@ -45,7 +46,9 @@ def build(
             raise UsageError("build --all needs -o DIR")
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} is a file; build --all writes into a folder")
-        _build_all(load_inventory(inventory, secrets).sites, output)
+        inv = load_inventory(inventory, secrets)
+        refuse_broken_fleet(inv)
+        _build_all(inv.sites, output)
         return
     if site_file is None:
         raise UsageError("give a site file, or --all -o DIR")
@@ -72,6 +75,20 @@ def build(
         print(
             "note: secrets masked; --show-secrets prints them, -o FILE writes them", file=sys.stderr
         )
+
+
+def refuse_broken_fleet(inventory: Inventory) -> None:
+    """The fleet checks first: an error finding refuses the whole run (exit 2, each one
+    located); warnings are told on stderr and the run goes on."""
+    from iosgen.lint.fleet import errors_as_problems, lint_fleet
+
+    report = lint_fleet(inventory)
+    problems = errors_as_problems(report.findings)
+    if problems:
+        raise InputError(problems)
+    for finding in report.findings:
+        if finding.severity == "warning":
+            print(finding.render(), file=sys.stderr)
 
 
 def _build_all(sites: list[Site], output: Path) -> None:
@@ -110,6 +127,7 @@ def check(
     from iosgen.model.inventory import load_inventory
 
     inv = load_inventory(inventory, secrets)
+    refuse_broken_fleet(inv)
     builds = [build_site(site) for site in inv.sites]
     failed = 0
     for result in builds:

@@ -1,4 +1,4 @@
-"""`iosgen lint`: findings of a site (built first) or of any IOS config file."""
+"""`iosgen lint`: findings of a site (built first), of any IOS config file, or of the fleet."""
 
 from __future__ import annotations
 
@@ -10,38 +10,82 @@ from typing import Annotated
 import typer
 
 from iosgen.cli.app import app, guarded
+from iosgen.cli.options import InventoryOpt
+from iosgen.errors import UsageError
 
 
 class LintFormat(StrEnum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
 
 
 @app.command()
 @guarded
 def lint(
     target: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
-            metavar="SITE.yaml|CONFIG.cfg", help="A site YAML file or an IOS config file."
+            metavar="SITE.yaml|CONFIG.cfg",
+            help="A site YAML file or an IOS config file (none with --fleet).",
+            show_default=False,
         ),
-    ],
+    ] = None,
+    fleet: Annotated[
+        bool,
+        typer.Option(
+            "--fleet", help="Check the inventory as a whole: overlaps, tunnels, CHAP, MPPE."
+        ),
+    ] = False,
+    inventory: InventoryOpt = Path("inventory"),
     output_format: Annotated[
-        LintFormat, typer.Option("--format", help="text for people, json for machines.")
+        LintFormat,
+        typer.Option("--format", help="text for people, json for machines, sarif or junit for CI."),
     ] = LintFormat.text,
     secrets: Annotated[
         Path | None,
-        typer.Option("--secrets", help="Secrets file for secret:NAME (site files only)."),
+        typer.Option("--secrets", help="Secrets file for secret:NAME (site files, --fleet)."),
     ] = None,
 ) -> None:
-    """Reference, NAT and security checks; exit 1 if any error-severity finding."""
-    from iosgen.lint import lint_path
+    """Reference, NAT, security and fleet checks; exit 1 if any error-severity finding."""
+    from iosgen import __version__
+    from iosgen.cli import lintreport
 
-    report = lint_path(target, secrets)
+    if fleet:
+        if target is not None:
+            raise UsageError("--fleet checks the inventory (-i DIR); give no file with it")
+        from iosgen.lint.fleet import FLEET_RULES, lint_inventory
+
+        report = lint_inventory(inventory, secrets)
+        if output_format is LintFormat.json:
+            sys.stdout.write(report.to_json() + "\n")
+        elif output_format is LintFormat.sarif:
+            items = lintreport.items_of_fleet(report.findings)
+            sys.stdout.write(lintreport.sarif(items, FLEET_RULES, __version__))
+        elif output_format is LintFormat.junit:
+            items = lintreport.items_of_fleet(report.findings)
+            sys.stdout.write(lintreport.junit(items, "iosgen lint --fleet", str(inventory)))
+        else:
+            for finding in report.findings:
+                print(finding.render())
+            print(report.summary())
+        raise typer.Exit(report.exit_code)
+    if target is None:
+        raise UsageError("give a site file or a config file, or --fleet")
+    from iosgen.lint import RULES, lint_path
+
+    site_report = lint_path(target, secrets)
     if output_format is LintFormat.json:
-        sys.stdout.write(report.to_json() + "\n")
+        sys.stdout.write(site_report.to_json() + "\n")
+    elif output_format is LintFormat.sarif:
+        items = lintreport.items_of_findings(site_report.findings)
+        sys.stdout.write(lintreport.sarif(items, RULES, __version__))
+    elif output_format is LintFormat.junit:
+        items = lintreport.items_of_findings(site_report.findings)
+        sys.stdout.write(lintreport.junit(items, "iosgen lint", str(target)))
     else:
-        for finding in report.findings:
-            print(finding.render())
-        print(report.summary())
-    raise typer.Exit(report.exit_code)
+        for f in site_report.findings:
+            print(f.render())
+        print(site_report.summary())
+    raise typer.Exit(site_report.exit_code)
