@@ -24,11 +24,11 @@ class LintFormat(StrEnum):
 @app.command()
 @guarded
 def lint(
-    target: Annotated[
-        Path | None,
+    targets: Annotated[
+        list[Path] | None,
         typer.Argument(
-            metavar="SITE.yaml|CONFIG.cfg",
-            help="A site YAML file or an IOS config file (none with --fleet).",
+            metavar="SITE.yaml|CONFIG.cfg...",
+            help="Site YAML files or IOS config files (none with --fleet); pre-commit passes many.",
             show_default=False,
         ),
     ] = None,
@@ -53,7 +53,7 @@ def lint(
     from iosgen.cli import lintreport
 
     if fleet:
-        if target is not None:
+        if targets:
             raise UsageError("--fleet checks the inventory (-i DIR); give no file with it")
         from iosgen.lint.fleet import FLEET_RULES, lint_inventory
 
@@ -71,21 +71,27 @@ def lint(
                 print(finding.render())
             print(report.summary())
         raise typer.Exit(report.exit_code)
-    if target is None:
+    if not targets:
         raise UsageError("give a site file or a config file, or --fleet")
     from iosgen.lint import RULES, lint_path
 
-    site_report = lint_path(target, secrets)
+    # Every file is read and linted before anything is printed: a bad file is one error,
+    # exit 2, and no half report.
+    reports = [lint_path(target, secrets) for target in targets]
+    findings = [f for report in reports for f in report.findings]
     if output_format is LintFormat.json:
-        sys.stdout.write(site_report.to_json() + "\n")
+        # one file: its report, as before; several: one report per line (JSON Lines)
+        sys.stdout.write("".join(r.to_json() + "\n" for r in reports))
     elif output_format is LintFormat.sarif:
-        items = lintreport.items_of_findings(site_report.findings)
+        items = lintreport.items_of_findings(findings)
         sys.stdout.write(lintreport.sarif(items, RULES, __version__))
     elif output_format is LintFormat.junit:
-        items = lintreport.items_of_findings(site_report.findings)
-        sys.stdout.write(lintreport.junit(items, "iosgen lint", str(target)))
+        items = lintreport.items_of_findings(findings)
+        named = str(targets[0]) if len(targets) == 1 else f"{len(targets)} files"
+        sys.stdout.write(lintreport.junit(items, "iosgen lint", named))
     else:
-        for f in site_report.findings:
-            print(f.render())
-        print(site_report.summary())
-    raise typer.Exit(site_report.exit_code)
+        for one in reports:
+            for f in one.findings:
+                print(f.render())
+            print(one.summary())
+    raise typer.Exit(max(r.exit_code for r in reports))
