@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
 
+from iosgen.build.extra import check_children, place, substitute_with
 from iosgen.build.files import mask_tokens
 from iosgen.build.templating import render_template
 from iosgen.errors import RenderError
@@ -73,7 +74,28 @@ class _SecretEncoder:
         self.revealed[text] = text[:2] + MASK
         return text
 
+    def placeholder(self, kind: str, name: str) -> str:
+        """The text of `{secret:NAME}` / `{type7:NAME}` in an extra_config line."""
+        secret = self.site.extra_secrets[name]
+        if kind == "type7":
+            return self.reversible(secret, "extra_config", name)
+        if secret.type5 is not None:
+            return f"5 {secret.type5}"
+        return secret.reveal()
+
+    def substitute(self, text: str) -> str:
+        """An extra_config line with its secrets in, remembered for masking: the token is
+        the line's tail from the first secret on (what `mask_tokens` replaces)."""
+        start = text.find("{")
+        done = substitute_with(self.placeholder)(text)
+        if done != text:
+            tail = done[start:].strip()
+            self.revealed[tail] = substitute_with(lambda _k, _n: MASK)(text)[start:].strip()
+        return done
+
     def hashed(self, secret: Secret, *key: str) -> str:
+        if secret.type5 is not None:
+            return f"5 {secret.type5}"  # kept as the router had it (`iosgen import`)
         salt = derived_salt_md5(self.site.hostname, *key)
         return f"5 {md5_crypt(secret.reveal(), salt)}"
 
@@ -176,7 +198,7 @@ def _physical(site: Site, name: str) -> IosInterface:
     if nat:
         # IOS adds `ip virtual-reassembly` itself whenever NAT is enabled (12.3(8)T+).
         lines += [f"ip nat {nat}", "ip virtual-reassembly"]
-    if interface_type(name) in {"FastEthernet", "GigabitEthernet"}:
+    if site.baseline and interface_type(name) in {"FastEthernet", "GigabitEthernet"}:
         lines += ["duplex auto", "speed auto"]
     return IosInterface(name, tuple(lines))
 
@@ -230,13 +252,45 @@ def _virtual_template(site: Site) -> IosInterface | None:
     return IosInterface(f"Virtual-Template{server.virtual_template}", tuple(lines))
 
 
+def _with_extra(
+    iface: IosInterface, extra: list[str], key: str, secrets: _SecretEncoder
+) -> IosInterface:
+    """The interface's typed lines, then its extra_config lines (verbatim, secrets in)."""
+    if not extra:
+        return iface
+    check_children(key, iface.lines, extra)
+    lines = list(iface.lines)
+    # `duplex`/`speed` are the last lines IOS prints in a port (ios-reference §2.3)
+    at = len(lines)
+    while at and lines[at - 1].startswith(("duplex ", "speed ")):
+        at -= 1
+    lines[at:at] = [secrets.substitute(x) for x in extra]
+    return IosInterface(iface.name, tuple(lines))
+
+
 def _interfaces(site: Site, secrets: _SecretEncoder) -> tuple[IosInterface, ...]:
-    """Every interface, in the order IOS prints them (by type, then number)."""
-    out = [_physical(site, name) for name in site.interfaces]
+    """Every interface, in the order IOS prints them (by type, then number): the typed
+    ones with their extra_config lines, and each `interface X` section of extra_config
+    that names no `after:` line."""
+    out = [
+        _with_extra(_physical(site, name), site.interfaces[name].extra_config, name, secrets)
+        for name in site.interfaces
+    ]
     out += [_dialer(site, tname, secrets) for tname in site.pptp_clients]
     template = _virtual_template(site)
     if template is not None:
         out.append(template)
+    by_name = {i.name: index for index, i in enumerate(out)}
+    for header, lines, after in site.extra_config.section_items():
+        if after is not None or not header.startswith("interface "):
+            continue
+        name = header.removeprefix("interface ")
+        if name in by_name:
+            found = out[by_name[name]]
+            out[by_name[name]] = _with_extra(found, list(lines), name, secrets)
+        else:
+            by_name[name] = len(out)
+            out.append(IosInterface(name, tuple(secrets.substitute(x) for x in lines)))
     return tuple(sorted(out, key=lambda i: interface_sort_key(i.name)))
 
 
@@ -358,7 +412,10 @@ def render(site: Site) -> RenderedConfig:
         raise RenderError(f"{site.hostname}: platform {site.platform} does not build an IOS config")
     view = ios_view(site)
     text = render_template("ios/running-config.j2", site.hostname, v=view, site=site)
-    return RenderedConfig(site.hostname, text, view.secrets)
+    encoder = _SecretEncoder(site)
+    encoder.revealed = dict(view.secrets)
+    text = place(text, site, encoder.substitute)
+    return RenderedConfig(site.hostname, text, encoder.revealed)
 
 
 def render_site(site: Site) -> str:

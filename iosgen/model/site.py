@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     PlainValidator,
+    PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -49,6 +50,7 @@ from iosgen.ios.limits import (
     secret_problem,
 )
 from iosgen.ios.names import LINUX_NAME_RE, canonical_ios_name
+from iosgen.model.extra import ChildLine, ExtraConfig, resolve_placeholders
 from iosgen.model.platform import Platform
 from iosgen.model.secret import Secret, SecretResolver
 
@@ -143,6 +145,14 @@ def _parse_secret(rule: SecretRule) -> Callable[[Any, ValidationInfo], Secret]:
         resolver = (info.context or {}).get("resolver") or SecretResolver()
         assert isinstance(resolver, SecretResolver)
         secret = resolver.resolve(str(value))
+        if secret.type5 is not None:
+            if rule not in _HASHED_RULES:
+                # A hash cannot be typed at a login prompt or sent in a CHAP answer.
+                raise ValueError(
+                    f"{secret.origin} is a type-5 hash; only a hashed secret "
+                    "(users.NAME.secret, management.enable_secret) takes one"
+                )
+            return secret
         problem = secret_problem(rule, secret.reveal(), pppd=_PLATFORM.get() == Platform.LINUX_PPPD)
         if problem is not None:
             # Named by where it came from, never by what it is.
@@ -155,6 +165,8 @@ def _parse_secret(rule: SecretRule) -> Callable[[Any, ValidationInfo], Secret]:
 _SECRET_SCHEMA = WithJsonSchema(
     {"type": "string", "description": "${ENV_NAME} | secret:NAME | '7 <hex>' | literal"}
 )
+# The secrets IOS keeps as an md5-crypt hash: a `5 $1$...` value is taken as that hash.
+_HASHED_RULES = (ENABLE_SECRET, USER_SECRET)
 
 
 Address = Annotated[
@@ -201,6 +213,29 @@ DialerString = Annotated[
     str, PlainValidator(_parse_text(DIALER_STRING)), _text_schema(DIALER_STRING)
 ]
 
+
+def _parse_banner(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text: expected the banner's lines")
+    text = value.rstrip("\n")
+    if "^C" in text or "\x03" in text:
+        raise ValueError("contains the banner delimiter ^C, which would end the banner early")
+    if any((ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7F for c in text):
+        raise ValueError("contains a control character")
+    if not text.isascii():
+        raise ValueError("contains a non-ASCII character")
+    if len(text) > BANNER_MAX:
+        raise ValueError(f"is {len(text)} characters; IOS keeps at most {BANNER_MAX}")
+    return text
+
+
+# IOS banners take up to 255 lines of text; iosgen bounds the whole [L].
+BANNER_MAX = 4000
+BannerKind = Literal["motd", "login", "exec", "incoming"]
+BannerText = Annotated[
+    str, PlainValidator(_parse_banner), WithJsonSchema({"type": "string", "maxLength": BANNER_MAX})
+]
+
 # An AAA method list: `local`, `local line`, `group radius local`, `if-authenticated`.
 _METHODS_RE = r"^[a-z][a-z0-9\-]*( [A-Za-z0-9_\-]+)*$"
 Methods = Annotated[str, Field(pattern=_METHODS_RE, max_length=80)]
@@ -238,6 +273,8 @@ class Interface(_Model):
     gateway: Address | None = None
     dhcp_client_id: DhcpClientId | None = None
     mtu: int | None = Field(None, ge=64, le=1500)
+    # lines the typed fields do not cover, printed after them, verbatim
+    extra_config: list[ChildLine] = Field(default_factory=list)
 
 
 class PptpClient(_Model):
@@ -395,6 +432,28 @@ class Site(_Model):
     domain_name: DomainName | None = None
     name_servers: list[Address] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
+    # `banner motd ^C` ... `^C`, by kind; the text between the delimiters
+    banners: dict[BannerKind, BannerText] = Field(default_factory=dict)
+    extra_config: ExtraConfig = ExtraConfig()
+    # The lines iosgen writes on every router it builds (`ip cef`, `control-plane`, the
+    # `line` blocks, `scheduler allocate`, ...: docs/compiler.md). Off for a router
+    # adopted by `iosgen import`, whose extra_config holds what it really has.
+    baseline: bool = True
+    _extra_secrets: dict[str, Secret] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _collect_extra_secrets(self, info: ValidationInfo) -> Site:
+        resolver = (info.context or {}).get("resolver") or SecretResolver()
+        lines = self.extra_config.all_lines()
+        for iface in self.interfaces.values():
+            lines += iface.extra_config
+        self._extra_secrets = resolve_placeholders(lines, resolver)
+        return self
+
+    @property
+    def extra_secrets(self) -> dict[str, Secret]:
+        """The secrets extra_config lines name (`{secret:NAME}`), by name."""
+        return self._extra_secrets
 
     @model_validator(mode="wrap")
     @classmethod
@@ -416,6 +475,11 @@ class Site(_Model):
         return next((n, i) for n, i in self.interfaces.items() if i.role == "wan")
 
     @property
+    def wan_name(self) -> str | None:
+        """The WAN's name; None only on an adopted site (`baseline: false`) with no WAN."""
+        return next((n for n, i in self.interfaces.items() if i.role == "wan"), None)
+
+    @property
     def lans(self) -> list[tuple[str, Interface]]:
         return [(n, i) for n, i in self.interfaces.items() if i.role == "lan"]
 
@@ -431,7 +495,8 @@ class Site(_Model):
     def login_users(self) -> dict[str, User]:
         """Local users with the management account always among them."""
         users = dict(self.users)
-        if self.management.username not in users:
+        # An adopted router keeps the accounts it has: iosgen adds none of its own.
+        if self.baseline and self.management.username not in users:
             users[self.management.username] = User(privilege=15, secret=self.management.password)
         return dict(sorted(users.items()))
 
