@@ -26,6 +26,7 @@ from iosgen.model.site import Site
 # matches an entry at or before its own; a line no entry matches goes before
 # `control-plane` (§2.2 item 12).
 GLOBAL_ORDER: Final[tuple[str, ...]] = (
+    "upgrade fpd ",  # 7200/GNS3: before `version` (§2.2 item 1)
     "version ",
     "service ",
     "no service ",
@@ -158,6 +159,11 @@ class Block:
 
     head: str
     body: list[str] = field(default_factory=list)
+    # the head as the site file writes it (`{secret:NAME}` unresolved): what `after:` names
+    written: str = ""
+
+    def __post_init__(self) -> None:
+        self.written = self.written or self.head
 
     @property
     def children(self) -> set[str]:
@@ -216,7 +222,7 @@ def place(text: str, site: Site, substitute: Substitute) -> str:
     while pending:
         waiting: list[tuple[str, str, tuple[str, ...], str | None]] = []
         for key, head, body, after in pending:
-            if after is not None and not any(b.head == after for b in config):
+            if after is not None and not any(b.written == after for b in config):
                 waiting.append((key, head, body, after))  # its anchor may be another extra
                 continue
             _insert(config, key, head, [substitute(x) for x in body], after, cursors, substitute)
@@ -238,7 +244,7 @@ def _insert(
     cursors: dict[str, Block],
     substitute: Substitute,
 ) -> None:
-    existing = next((b for b in config if b.head == head), None)
+    existing = next((b for b in config if b.written == head), None)
     child_lines = [" " + line for line in body]
     if existing is not None:
         if not body:
@@ -253,9 +259,9 @@ def _insert(
                 )
         existing.body += child_lines
         return
-    block = Block(substitute(head), child_lines)
+    block = Block(substitute(head), child_lines, head)
     if after is not None:
-        anchor = cursors.get(after) or next(b for b in config if b.head == after)
+        anchor = cursors.get(after) or next(b for b in config if b.written == after)
         at = config.index(anchor) + 1
         cursors[after] = block
     else:

@@ -164,7 +164,7 @@ def _usernames(site: Site, secrets: _SecretEncoder) -> tuple[str, ...]:
 
 def _nat_side(site: Site, name: str) -> str | None:
     """`ip nat outside` on the WAN (Internet NAT), `ip nat inside` on the LANs (any NAT)."""
-    wan_name, _ = site.wan
+    wan_name = site.wan_name
     if name == wan_name and site.internet_nat:
         return "outside"
     nat_inside = site.internet_nat or any(c.nat for c in site.pptp_clients.values())
@@ -312,10 +312,11 @@ def _route(net: IPv4Network, target: str) -> tuple[int, int, str]:
 
 def _routes(site: Site) -> tuple[str, ...]:
     """The default route to the WAN gateway, the site's routes, each tunnel's remote networks."""
-    _, wan = site.wan
+    wan_name = site.wan_name
     routes: list[tuple[int, int, str]] = []
-    if wan.gateway is not None:
-        routes.append((0, 0, f"ip route 0.0.0.0 0.0.0.0 {wan.gateway}"))
+    gateway = site.interfaces[wan_name].gateway if wan_name else None
+    if gateway is not None:
+        routes.append((0, 0, f"ip route 0.0.0.0 0.0.0.0 {gateway}"))
     routes += [_route(r.network, str(r.next_hop)) for r in site.routes]
     routes += [
         _route(net, f"Dialer{client.dialer}")
@@ -341,8 +342,8 @@ RouteMap = tuple[str, tuple[str, ...]]  # name, its ` match` lines
 
 def _route_maps(site: Site) -> tuple[RouteMap, ...]:
     """One NAT route-map per way out: `INTERNET` (the WAN) and each NAT-ed tunnel's, by name."""
-    wan_name, _ = site.wan
-    outs: list[tuple[str, str]] = [("INTERNET", wan_name)] if site.internet_nat else []
+    wan_name = site.wan_name
+    outs: list[tuple[str, str]] = [("INTERNET", wan_name)] if site.internet_nat and wan_name else []
     outs += [
         (site.tunnel_route_map(tname), f"Dialer{client.dialer}")
         for tname, client in site.pptp_clients.items()
