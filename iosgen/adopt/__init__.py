@@ -269,7 +269,9 @@ def _with_secrets(r: _Reading, text: str, parent: str | None, hint: str) -> str:
     spans = secret_spans(text, parent)
     for span in sorted(spans, key=lambda s: s.start, reverse=True):
         value = text[span.start : span.end]
-        name = r.secret_name(f"{hint}-{span.head.split()[-1] if span.head else 'secret'}")
+        # named by the words before it (never the value): `username-oxy-secret`
+        words = span.head.split()[:3] if span.head else ["secret"]
+        name = r.secret_name("-".join([hint, *words]) if hint else "-".join(words))
         head = text[: span.start]
         if span.encoding == "7" and is_type7(value) and head.endswith("7 "):
             r.secrets[name] = type7_decode(value)
@@ -296,7 +298,7 @@ def _extra_items(
                     r.data["interfaces"][name]["extra_config"] = rest
             previous = b.head
             continue
-        hint = b.head.split(" ")[0]
+        hint = ""
         if b.banner:
             raise InputError(
                 [
@@ -311,7 +313,8 @@ def _extra_items(
                 ]
             )
         head = _with_secrets(r, b.head, None, hint)
-        body = [_with_secrets(r, x, b.head, hint) for x in b.children]
+        context = b.head.split(" ")[1] if b.head.startswith("interface ") else ""
+        body = [_with_secrets(r, x, b.head, context) for x in b.children]
         if b.body:
             entry: Any = {"lines": body} if previous is None else {"after": previous, "lines": body}
             yield "section", (head, entry)
@@ -320,15 +323,25 @@ def _extra_items(
         previous = head  # as the site file writes it: what `after:` names
 
 
+def _chassis(blocks: list[Block]) -> str | None:
+    """The chassis a config names (`license udi pid CISCO881-SEC-K9`), if iosgen knows it:
+    the ports a site may name come from it."""
+    from iosgen.ios import hardware
+
+    for b in blocks:
+        match = re.match(r"license udi pid CISCO(\d+)", b.head)
+        if match and match[1] in hardware.CHASSIS:
+            return match[1]
+    return None
+
+
 def _check_lines(source: str, blocks: list[Block]) -> None:
     """A line IOS printed that iosgen could not type back at the prompt: one error."""
     problems = []
     for b in blocks:
         if b.banner:
             continue
-        for offset, (text, child) in enumerate(
-            [(b.head, False), *((x, True) for x in b.children)]
-        ):
+        for offset, (text, child) in enumerate([(b.head, False), *((x, True) for x in b.children)]):
             problem = line_problem(text, child=child)
             if problem is not None:
                 problems.append(Problem(source, b.line + offset, 1, "", f"cannot keep: {problem}"))
@@ -371,6 +384,9 @@ def read_site(
             **management,
         },
     }
+    model = _chassis(blocks)
+    if model is not None:
+        site["hardware"] = {"model": model}
     for key in ("services", "domain_name", "name_servers", "users"):
         if key in r.data:
             site[key] = r.data[key]
@@ -448,7 +464,10 @@ def adopt(text: str, source: str, host: str | None = None) -> Adopted:
                 raise InputError([Problem(source, 1, 1, "", f"cannot adopt: {exc}")]) from None
         if None in more or not (more - refuse):
             raise InputError(
-                [Problem(source, 1, 1, "", f"cannot adopt: {p.path}: {p.message}") for p in problems]
+                [
+                    Problem(source, 1, 1, "", f"cannot adopt: {p.path}: {p.message}")
+                    for p in problems
+                ]
             )
         given = {m for m in more if m is not None} - refuse
         adopted.given_up = sorted(given)
