@@ -26,7 +26,7 @@ from iosgen.errors import InputError, Problem
 from iosgen.ios.limits import DESCRIPTION, DOMAIN_NAME, HOSTNAME, USERNAME
 from iosgen.ios.names import canonical_ios_name
 from iosgen.ios.passwords import is_type7, type7_decode
-from iosgen.ios.secrets import secret_spans
+from iosgen.ios.secrets import mask_line, secret_spans
 from iosgen.model.extra import line_problem
 
 SERVICE_TIMESTAMPS: Final = (
@@ -296,7 +296,7 @@ def _extra_items(
                 r.data["interfaces"][name].pop("extra_config", None)
                 if rest:
                     r.data["interfaces"][name]["extra_config"] = rest
-            previous = b.head
+            previous = mask_line(b.head, None)  # a typed secret line, named masked
             continue
         hint = ""
         if b.banner:

@@ -16,6 +16,7 @@ from typing import Final
 
 from iosgen.errors import RenderError
 from iosgen.ios.config import BANNER_RE
+from iosgen.ios.secrets import mask_line
 from iosgen.model.extra import PLACEHOLDER_RE
 from iosgen.model.site import Site
 
@@ -165,6 +166,11 @@ class Block:
     def __post_init__(self) -> None:
         self.written = self.written or self.head
 
+    def named_by(self, after: str) -> bool:
+        """`after:` names a line as written, or a typed secret line masked (`enable secret
+        5 <redacted>`): a site file never holds the secret, not even in an anchor."""
+        return after == self.written or ("<" in after and after == mask_line(self.head, None))
+
     @property
     def children(self) -> set[str]:
         return set(self.body)
@@ -222,7 +228,7 @@ def place(text: str, site: Site, substitute: Substitute) -> str:
     while pending:
         waiting: list[tuple[str, str, tuple[str, ...], str | None]] = []
         for key, head, body, after in pending:
-            if after is not None and not any(b.written == after for b in config):
+            if after is not None and not any(b.named_by(after) for b in config):
                 waiting.append((key, head, body, after))  # its anchor may be another extra
                 continue
             _insert(config, key, head, [substitute(x) for x in body], after, cursors, substitute)
@@ -261,7 +267,7 @@ def _insert(
         return
     block = Block(substitute(head), child_lines, head)
     if after is not None:
-        anchor = cursors.get(after) or next(b for b in config if b.written == after)
+        anchor = cursors.get(after) or next(b for b in config if b.named_by(after))
         at = config.index(anchor) + 1
         cursors[after] = block
     else:
