@@ -50,6 +50,8 @@ class Adopted:
     site: dict[str, Any]
     secrets: dict[str, str]
     typed_lines: int = 0
+    # the build of the site, as adopt() checked it (before any --in-group)
+    built: str = ""
     extra_lines: int = 0
     given_up: list[str] = field(default_factory=list)
 
@@ -417,7 +419,7 @@ def read_site(
     typed = sum(1 + len(blocks[i].body) for i in r.typed) - sum(
         len(rest) for rest in interface_rest.values()
     )
-    return Adopted(hostname, site, r.secrets, typed, extra_count)
+    return Adopted(hostname, site, r.secrets, typed_lines=typed, extra_lines=extra_count)
 
 
 # --- the typed fields the site checks refuse, given up one by one ---------------------------
@@ -458,7 +460,7 @@ def adopt(text: str, source: str, host: str | None = None) -> Adopted:
         more = {_refusal(p.path) for p in problems}
         if site is not None:
             try:
-                render(site)
+                adopted.built = render(site).text
                 return adopted
             except RenderError as exc:
                 raise InputError([Problem(source, 1, 1, "", f"cannot adopt: {exc}")]) from None

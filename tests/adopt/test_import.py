@@ -247,3 +247,21 @@ def test_in_group_leaves_out_what_the_group_says(tmp_path: Path) -> None:
         env=_password_env(site),
     )
     assert code == 0 and "in sync" in out, err + out
+
+
+def test_a_config_saved_as_typed_is_adopted(tmp_path: Path) -> None:
+    typed = tmp_path / "typed.txt"
+    typed.write_text(
+        "conf t\nhostname R-TYPED\ninterface FastEthernet0/0\ndescription uplink\n"
+        "ip address dhcp\nno shutdown\nexit\nip route 10.0.0.0 255.0.0.0 192.0.2.1\n"
+        "ntp server 192.0.2.123\nline vty 0 4\ntransport input ssh\nend\nwr\n",
+        encoding="utf-8",
+    )
+    site, _, out = _import(typed, tmp_path)
+    assert "0 real drift" in out, out
+    data = yaml.safe_load(site.read_text(encoding="utf-8"))
+    assert data["interfaces"]["FastEthernet0/0"]["ipv4"] == "dhcp"
+    assert data["routes"] == [{"network": "10.0.0.0/8", "next_hop": "192.0.2.1"}]
+    assert "conf t" not in site.read_text() and "wr" not in data.get("extra_config", {}).get(
+        "lines", []
+    )
