@@ -18,7 +18,6 @@ from iosgen.build import write_atomic
 from iosgen.build.files import MODE_FILE, MODE_SECRET
 from iosgen.errors import InputError, Problem, UsageError
 
-
 # libyaml's emitter where PyYAML has it (the pure-Python one is 5x slower)
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
