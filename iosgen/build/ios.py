@@ -44,6 +44,11 @@ class IosView:
     acl_lines: tuple[str, ...]
     dialer_lists: tuple[int, ...]
     route_maps: tuple[tuple[str, tuple[str, ...]], ...]
+    dhcp_lines: tuple[str, ...] = ()
+    nat_forwards: tuple[str, ...] = ()
+    access_lists: tuple[str, ...] = ()
+    logging_lines: tuple[str, ...] = ()
+    snmp_lines: tuple[str, ...] = ()
     secrets: dict[str, str] = field(default_factory=dict)
 
 
@@ -372,6 +377,73 @@ def _dialer_lists(site: Site) -> tuple[int, ...]:
     return tuple(sorted(c.dialer for c in site.pptp_clients.values()))
 
 
+# --- the branch services: DHCP, port forwards, named ACLs, logging, SNMP ------------------
+
+
+def _dhcp_lines(site: Site) -> tuple[str, ...]:
+    """`ip dhcp excluded-address A B`, then each pool; IOS 12.4 indents a pool's lines by
+    three spaces, in this order (tests/realconfigs/2600xm-ccp-*.cfg)."""
+    lines = [
+        f"ip dhcp excluded-address {low}" + (f" {high}" if high != low else "")
+        for low, high in site.dhcp.excluded
+    ]
+    for name, pool in site.dhcp.pools.items():
+        lines += [
+            f"ip dhcp pool {name}",
+            f"   network {pool.network.network_address} {_mask(pool.network)}",
+        ]
+        if pool.default_router is not None:
+            lines.append(f"   default-router {pool.default_router}")
+        if pool.domain_name is not None:
+            lines.append(f"   domain-name {pool.domain_name}")
+        if pool.dns_servers:
+            lines.append("   dns-server " + " ".join(str(a) for a in pool.dns_servers))
+        if pool.lease_days is not None:
+            lines.append(f"   lease {pool.lease_days}")
+    return tuple(lines)
+
+
+def _nat_forwards(site: Site) -> tuple[str, ...]:
+    """`ip nat inside source static tcp 192.168.10.5 22 interface FastEthernet0/0 2222`."""
+    lines = []
+    for f in site.nat_forwards:
+        outside = f"interface {f.outside_interface}" if f.outside_interface else str(f.outside)
+        inside = f"{f.protocol} {f.inside} {f.inside_port}"
+        line = f"ip nat inside source static {inside} {outside} {f.outside_port}"
+        lines.append(line + (" extendable" if f.extendable else ""))
+    return tuple(lines)
+
+
+def _access_lists(site: Site) -> tuple[str, ...]:
+    lines = []
+    for name, acl in site.access_lists.items():
+        lines.append(f"ip access-list {acl.kind} {name}")
+        lines += [f" {entry}" for entry in acl.entries]
+    return tuple(lines)
+
+
+def _logging_lines(site: Site) -> tuple[str, ...]:
+    """12.4 prints a syslog host as `logging A.B.C.D`; 15.x as `logging host A.B.C.D`
+    (tests/realconfigs: 2600xm-ccp-nm-fe.cfg on 12.4, 881-oxidized-r2.cfg on 15.4)."""
+    word = "logging " if site.hardware.image.startswith("12.") else "logging host "
+    return tuple(f"{word}{host}" for host in site.logging_hosts)
+
+
+def _snmp_lines(site: Site, secrets: _SecretEncoder) -> tuple[str, ...]:
+    """`snmp-server community C RO [ACL]`, then `snmp-server host A [version V] C`; the
+    community is a secret: its line's tail from it on is a masking token."""
+    lines = []
+    for c in site.snmp.communities:
+        tail = f"{c.access}" + (f" {c.acl}" if c.acl is not None else "")
+        secrets.revealed[f"{c.community.reveal()} {tail}"] = f"{MASK} {tail}"
+        lines.append(f"snmp-server community {c.community.reveal()} {tail}")
+    for h in site.snmp.hosts:
+        version = f"version {h.version} " if h.version else ""
+        secrets.revealed[f"{h.host} {version}{h.community.reveal()}"] = f"{h.host} {version}{MASK}"
+        lines.append(f"snmp-server host {h.host} {version}{h.community.reveal()}")
+    return tuple(lines)
+
+
 def ios_view(site: Site) -> IosView:
     """The values of every template section, one function each (in the order of
     running-config.j2; users before interfaces keeps the masking tokens in order)."""
@@ -392,6 +464,11 @@ def ios_view(site: Site) -> IosView:
         acl_lines=_acl_lines(site, route_maps),
         dialer_lists=_dialer_lists(site),
         route_maps=route_maps,
+        dhcp_lines=_dhcp_lines(site),
+        nat_forwards=_nat_forwards(site),
+        access_lists=_access_lists(site),
+        logging_lines=_logging_lines(site),
+        snmp_lines=_snmp_lines(site, secrets),
         secrets=secrets.revealed,
     )
 

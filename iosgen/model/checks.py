@@ -226,6 +226,8 @@ def routes(site: Site) -> Iterator[SiteProblem]:
     connected = _connected(site)
     for index, route in enumerate(site.routes):
         hop = route.next_hop
+        if hop == "Null0":
+            continue  # a discard route has no neighbour
         key: KeyPath = ("routes", index, "next_hop")
         why = _not_a_host(hop) or _special(hop, connected)
         if hop in own:

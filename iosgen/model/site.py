@@ -49,6 +49,7 @@ from iosgen.ios.limits import (
     SecretRule,
     secret_problem,
 )
+from iosgen.ios.limits import SOURCE_PASSWORD as _SOURCE_PASSWORD
 from iosgen.ios.names import LINUX_NAME_RE, canonical_ios_name
 from iosgen.model.extra import ChildLine, ExtraConfig, resolve_placeholders
 from iosgen.model.platform import Platform
@@ -167,6 +168,16 @@ _SECRET_SCHEMA = WithJsonSchema(
 )
 # The secrets IOS keeps as an md5-crypt hash: a `5 $1$...` value is taken as that hash.
 _HASHED_RULES = (ENABLE_SECRET, USER_SECRET)
+# An SNMP community: one word IOS prints in clear (`snmp-server community C RO`); up to
+# 32 characters [L: the 12.4 `snmp-server community` reference gives no length, 32 is
+# what later references state], the password rules otherwise.
+SNMP_COMMUNITY = SecretRule(
+    "snmp.communities.N.community",
+    "snmp-server community C RO|RW [ACL]; snmp-server host A C",
+    32,
+    None,
+    f"{_SOURCE_PASSWORD}; one word (the next word is the access)",
+)
 
 
 Address = Annotated[
@@ -195,6 +206,16 @@ UserSecret = Annotated[Secret, PlainValidator(_parse_secret(USER_SECRET)), _SECR
 PptpUserSecret = Annotated[Secret, PlainValidator(_parse_secret(PPTP_USER_SECRET)), _SECRET_SCHEMA]
 ChapSecret = Annotated[Secret, PlainValidator(_parse_secret(CHAP_SECRET)), _SECRET_SCHEMA]
 
+
+def _one_word_secret(value: Any, info: ValidationInfo) -> Secret:
+    secret = _parse_secret(SNMP_COMMUNITY)(value, info)
+    if " " in secret.reveal() or secret.type5 is not None:
+        raise ValueError(f"{secret.origin} is not one word (IOS would read the rest as the access)")
+    return secret
+
+
+CommunitySecret = Annotated[Secret, PlainValidator(_one_word_secret), _SECRET_SCHEMA]
+
 HostName = Annotated[str, PlainValidator(_parse_text(HOSTNAME)), _text_schema(HOSTNAME)]
 DomainName = Annotated[str, PlainValidator(_parse_text(DOMAIN_NAME)), _text_schema(DOMAIN_NAME)]
 UserName = Annotated[str, PlainValidator(_parse_text(USERNAME)), _text_schema(USERNAME)]
@@ -202,6 +223,9 @@ ChapName = Annotated[str, PlainValidator(_parse_text(CHAP_HOSTNAME)), _text_sche
 TunnelName = Annotated[str, PlainValidator(_parse_text(TUNNEL_NAME)), _text_schema(TUNNEL_NAME)]
 RouteMapName = Annotated[str, PlainValidator(_parse_text(ROUTE_MAP)), _text_schema(ROUTE_MAP)]
 PoolName = Annotated[str, PlainValidator(_parse_text(POOL_NAME)), _text_schema(POOL_NAME)]
+# A named ACL (`ip access-list extended NAME`): the shape of iosgen's other names (a
+# letter first, so never a number, which would be a numbered ACL).
+AclName = Annotated[str, PlainValidator(_parse_text(POOL_NAME)), _text_schema(POOL_NAME)]
 # Surrounding spaces of a description mean nothing to anyone: stripped, then checked.
 Description = Annotated[
     str, PlainValidator(_parse_text(DESCRIPTION, strip=True)), _text_schema(DESCRIPTION)
@@ -410,7 +434,79 @@ class Hardware(_Model):
 
 class Route(_Model):
     network: Network
-    next_hop: Address
+    # `Null0`: a discard route (`ip route 10.0.0.0 255.0.0.0 Null0`)
+    next_hop: Address | Literal["Null0"]
+
+    @field_validator("next_hop", mode="before")
+    @classmethod
+    def _null0(cls, value: Any) -> Any:
+        return "Null0" if isinstance(value, str) and value.lower() in {"null0", "null 0"} else value
+
+
+class SnmpCommunity(_Model):
+    community: CommunitySecret
+    access: Literal["RO", "RW"] = "RO"
+    acl: int | None = Field(None, ge=1, le=99)  # a standard ACL of who may ask
+
+
+class SnmpHost(_Model):
+    host: Address
+    community: CommunitySecret
+    version: Literal["1", "2c"] | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Snmp(_Model):
+    """`snmp-server community C RO [ACL]` and `snmp-server host A [version V] C`."""
+
+    communities: list[SnmpCommunity] = Field(default_factory=list)
+    hosts: list[SnmpHost] = Field(default_factory=list)
+
+
+class NatForward(_Model):
+    """A port forward: `ip nat inside source static tcp 192.168.10.5 22 interface
+    FastEthernet0/0 2222` (or to an outside address)."""
+
+    protocol: Literal["tcp", "udp"]
+    inside: Address
+    inside_port: int = Field(ge=1, le=65535)
+    outside: Address | None = None
+    outside_interface: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z\-]*[0-9][0-9/.:]*$")
+    outside_port: int = Field(ge=1, le=65535)
+    extendable: bool = False
+
+    @model_validator(mode="after")
+    def _one_outside(self) -> NatForward:
+        if (self.outside is None) == (self.outside_interface is None):
+            raise ValueError("give exactly one of outside (an address) and outside_interface")
+        return self
+
+
+class AccessList(_Model):
+    """A named ACL: `ip access-list extended NAME` and its entries, remarks among them,
+    in order (first match wins); each entry is kept as written."""
+
+    kind: Literal["standard", "extended"]
+    entries: list[ChildLine] = Field(default_factory=list)
+
+
+class DhcpPool(_Model):
+    network: Network
+    default_router: Address | None = None
+    domain_name: DomainName | None = None
+    dns_servers: list[Address] = Field(default_factory=list, max_length=8)
+    lease_days: int | None = Field(None, ge=0, le=365)
+
+
+class Dhcp(_Model):
+    """`ip dhcp excluded-address A [B]` ranges and `ip dhcp pool NAME` blocks."""
+
+    excluded: list[tuple[Address, Address]] = Field(default_factory=list)
+    pools: dict[PoolName, DhcpPool] = Field(default_factory=dict)
 
 
 class Site(_Model):
@@ -434,6 +530,12 @@ class Site(_Model):
     routes: list[Route] = Field(default_factory=list)
     # `banner motd ^C` ... `^C`, by kind; the text between the delimiters
     banners: dict[BannerKind, BannerText] = Field(default_factory=dict)
+    ntp_servers: list[Address] = Field(default_factory=list)
+    logging_hosts: list[Address] = Field(default_factory=list)
+    snmp: Snmp = Snmp()
+    nat_forwards: list[NatForward] = Field(default_factory=list)
+    access_lists: dict[AclName, AccessList] = Field(default_factory=dict)
+    dhcp: Dhcp = Dhcp()
     extra_config: ExtraConfig = ExtraConfig()
     # The lines iosgen writes on every router it builds (`ip cef`, `control-plane`, the
     # `line` blocks, `scheduler allocate`, ...: docs/compiler.md). Off for a router
