@@ -36,7 +36,7 @@ SERVICE_TIMESTAMPS: Final = (
 _USER_RE: Final = re.compile(
     r"username (?P<name>\S+)(?: privilege (?P<level>\d+))? secret 5 (?P<hash>\$1\$\S+)"
 )
-_ROUTE_RE: Final = re.compile(r"ip route (?P<net>[\d.]+) (?P<mask>[\d.]+) (?P<hop>[\d.]+)")
+_ROUTE_RE: Final = re.compile(r"ip route (?P<net>[\d.]+) (?P<mask>[\d.]+) (?P<hop>[\d.]+|Null0)")
 _ADDRESS_RE: Final = re.compile(r"ip address (?P<ip>[\d.]+) (?P<mask>[\d.]+)")
 _BANNER_HEAD_RE: Final = re.compile(r"banner (?P<kind>motd|login|exec|incoming) \^C")
 _SECRET_NAME_RE: Final = re.compile(r"[^A-Za-z0-9_.\-]+")
@@ -186,7 +186,8 @@ def _routes(r: _Reading, blocks: list[Block]) -> None:
             continue
         try:
             net = IPv4Network(f"{match['net']}/{match['mask']}")
-            IPv4Address(match["hop"])
+            if match["hop"] != "Null0":
+                IPv4Address(match["hop"])
         except ValueError:
             continue
         found.append((i, net, match["hop"]))
@@ -260,6 +261,168 @@ def _interfaces(r: _Reading, blocks: list[Block], extras: dict[int, list[str]]) 
         r.typed.add(i)
         extras[i] = rest
     r.data["interfaces"] = interfaces
+
+
+def _lines_of(
+    r: _Reading, blocks: list[Block], key: str, pattern: re.Pattern[str]
+) -> list[tuple[int, re.Match[str]]]:
+    """The one-line blocks matching `pattern` (none if the field was given up)."""
+    if key in r.refuse:
+        return []
+    out = []
+    for i, b in enumerate(blocks):
+        match = pattern.fullmatch(b.head)
+        if match and not b.body:
+            out.append((i, match))
+    return out
+
+
+_NTP_RE: Final = re.compile(r"ntp server (?P<a>\d+\.\d+\.\d+\.\d+)")
+_LOGGING_RE: Final = re.compile(r"logging (?P<a>\d+\.\d+\.\d+\.\d+)")
+_COMMUNITY_RE: Final = re.compile(
+    r"snmp-server community (?P<c>\S+) (?P<access>RO|RW)(?: (?P<acl>\d+))?"
+)
+_SNMP_HOST_RE: Final = re.compile(
+    r"snmp-server host (?P<a>[\d.]+) (?:version (?P<v>1|2c) )?(?P<c>\S+)"
+)
+_FORWARD_RE: Final = re.compile(
+    r"ip nat inside source static (?P<p>tcp|udp) (?P<in>[\d.]+) (?P<inport>\d+) "
+    r"(?:interface (?P<if>\S+)|(?P<out>[\d.]+)) (?P<outport>\d+)(?P<ext> extendable)?"
+)
+_EXCLUDED_RE: Final = re.compile(r"ip dhcp excluded-address (?P<low>[\d.]+)(?: (?P<high>[\d.]+))?")
+_ACL_RE: Final = re.compile(r"ip access-list (?P<kind>standard|extended) (?P<name>\S+)")
+_POOL_LINE_RE: Final = re.compile(
+    r"   (?:network (?P<net>[\d.]+) (?P<mask>[\d.]+)|default-router (?P<gw>[\d.]+)|"
+    r"domain-name (?P<dom>\S+)|dns-server (?P<dns>[\d. ]+)|lease (?P<lease>\d+))"
+)
+_POOL_ORDER: Final = ("net", "gw", "dom", "dns", "lease")
+
+
+def _services_typed(r: _Reading, blocks: list[Block], version: str | None) -> None:
+    """NTP servers, syslog hosts (the 12.x form), SNMP, port forwards, named ACLs, DHCP."""
+    found = _lines_of(r, blocks, "ntp_servers", _NTP_RE)
+    if found:
+        r.data["ntp_servers"] = [m["a"] for _, m in found]
+        r.typed.update(i for i, _ in found)
+    # 12.x prints `logging A.B.C.D`; the build prints what its image prints
+    found = _lines_of(r, blocks, "logging_hosts", _LOGGING_RE)
+    if found and version is not None and version.startswith("12."):
+        r.data["logging_hosts"] = [m["a"] for _, m in found]
+        r.typed.update(i for i, _ in found)
+    _snmp(r, blocks)
+    _forwards(r, blocks)
+    _acls(r, blocks)
+    _dhcp(r, blocks)
+
+
+def _snmp(r: _Reading, blocks: list[Block]) -> None:
+    communities = []
+    for i, m in _lines_of(r, blocks, "snmp", _COMMUNITY_RE):
+        name = r.secret_name(f"snmp-community-{m['access'].lower()}")
+        r.secrets[name] = m["c"]
+        entry: dict[str, Any] = {"community": f"secret:{name}", "access": m["access"]}
+        if m["acl"]:
+            entry["acl"] = int(m["acl"])
+        communities.append(entry)
+        r.typed.add(i)
+    hosts = []
+    for i, m in _lines_of(r, blocks, "snmp", _SNMP_HOST_RE):
+        name = r.secret_name(f"snmp-host-{m['a']}")
+        r.secrets[name] = m["c"]
+        host: dict[str, Any] = {"host": m["a"], "community": f"secret:{name}"}
+        if m["v"]:
+            host["version"] = m["v"]
+        hosts.append(host)
+        r.typed.add(i)
+    if communities or hosts:
+        r.data["snmp"] = {k: v for k, v in (("communities", communities), ("hosts", hosts)) if v}
+
+
+def _forwards(r: _Reading, blocks: list[Block]) -> None:
+    forwards = []
+    for i, m in _lines_of(r, blocks, "nat_forwards", _FORWARD_RE):
+        forward: dict[str, Any] = {
+            "protocol": m["p"],
+            "inside": m["in"],
+            "inside_port": int(m["inport"]),
+        }
+        if m["if"]:
+            forward["outside_interface"] = m["if"]
+        else:
+            forward["outside"] = m["out"]
+        forward["outside_port"] = int(m["outport"])
+        if m["ext"]:
+            forward["extendable"] = True
+        forwards.append(forward)
+        r.typed.add(i)
+    if forwards:
+        r.data["nat_forwards"] = forwards
+
+
+def _acls(r: _Reading, blocks: list[Block]) -> None:
+    acls: dict[str, Any] = {}
+    for i, b in enumerate(blocks):
+        acl = _ACL_RE.fullmatch(b.head)
+        if not acl or f"access_lists.{acl['name']}" in r.refuse or acl["name"] in acls:
+            continue
+        if any(not x.startswith(" ") or x.startswith("  ") for x in b.body):
+            continue  # entries at one space, as IOS prints them
+        acls[acl["name"]] = {"kind": acl["kind"], "entries": b.children}
+        r.typed.add(i)
+    if acls:
+        r.data["access_lists"] = acls
+
+
+def _dhcp(r: _Reading, blocks: list[Block]) -> None:
+    if "dhcp" in r.refuse:
+        return
+    excluded = []
+    for i, m in _lines_of(r, blocks, "dhcp", _EXCLUDED_RE):
+        excluded.append([m["low"], m["high"] or m["low"]])
+        r.typed.add(i)
+    pools: dict[str, Any] = {}
+    for i, b in enumerate(blocks):
+        if not b.head.startswith("ip dhcp pool ") or not b.body:
+            continue
+        pool = _pool(b.body)
+        if pool is not None:
+            pools[b.head.removeprefix("ip dhcp pool ")] = pool
+            r.typed.add(i)
+    dhcp: dict[str, Any] = {}
+    if excluded:
+        dhcp["excluded"] = excluded
+    if pools:
+        dhcp["pools"] = pools
+    if dhcp:
+        r.data["dhcp"] = dhcp
+
+
+def _pool(body: list[str]) -> dict[str, Any] | None:
+    """A pool whose every line is one the model has, in the order the build prints them."""
+    pool: dict[str, Any] = {}
+    last = -1
+    for line in body:
+        m = _POOL_LINE_RE.fullmatch(line)
+        if m is None:
+            return None
+        kind = next(k for k in _POOL_ORDER if m[k] is not None)
+        if _POOL_ORDER.index(kind) <= last:
+            return None
+        last = _POOL_ORDER.index(kind)
+        if kind == "net":
+            try:
+                pool["network"] = str(IPv4Network(f"{m['net']}/{m['mask']}"))
+            except ValueError:
+                return None
+        elif kind == "gw":
+            pool["default_router"] = m["gw"]
+        elif kind == "dom":
+            pool["domain_name"] = m["dom"]
+        elif kind == "dns":
+            pool["dns_servers"] = m["dns"].split()
+        else:
+            pool["lease_days"] = int(m["lease"])
+    return pool if "network" in pool else None
 
 
 # --- the rest: extra_config in place -------------------------------------------------------
@@ -372,6 +535,8 @@ def read_site(
     _interfaces(r, blocks, interface_rest)
     _routes(r, blocks)
     _banners(r, blocks)
+    version = next((b.head[8:] for b in blocks if b.head.startswith("version ")), None)
+    _services_typed(r, blocks, version)
     users = r.data.get("users", {})
     admin = next((n for n, u in users.items() if u["privilege"] == 15), None)
     env = re.sub(r"[^A-Z0-9]", "_", hostname.upper())
@@ -395,7 +560,16 @@ def read_site(
     site["aaa"] = {"enabled": False}
     site["archive"] = {"enabled": False}
     site["interfaces"] = r.data["interfaces"]
-    for key in ("routes", "banners"):
+    for key in (
+        "routes",
+        "banners",
+        "ntp_servers",
+        "logging_hosts",
+        "snmp",
+        "nat_forwards",
+        "access_lists",
+        "dhcp",
+    ):
         if key in r.data:
             site[key] = r.data[key]
     lines: list[Any] = []
@@ -424,10 +598,22 @@ def read_site(
 
 # --- the typed fields the site checks refuse, given up one by one ---------------------------
 
-_GIVE_UP_WHOLE: Final = frozenset({"routes", "management", "domain_name", "name_servers"})
+_GIVE_UP_WHOLE: Final = frozenset(
+    {
+        "routes",
+        "management",
+        "domain_name",
+        "name_servers",
+        "ntp_servers",
+        "logging_hosts",
+        "snmp",
+        "nat_forwards",
+        "dhcp",
+    }
+)
 # Fields whose problems are ours to fix by giving the field up; a problem anywhere else
 # (an extra_config line, the host name) is the config's and is reported.
-_GIVE_UP_NAMED: Final = frozenset({"interfaces", "users", "banners"})
+_GIVE_UP_NAMED: Final = frozenset({"interfaces", "users", "banners", "access_lists"})
 
 
 def _refusal(path: str) -> str | None:

@@ -28,7 +28,13 @@ from iosgen.model.secret import SecretResolver
 from tests.conftest import GOLDEN, INVENTORY, ROOT
 
 REAL = sorted((ROOT / "tests" / "realconfigs").glob("*.cfg"))
-CONFIGS = sorted(GOLDEN.glob("*.cfg")) + REAL
+# the goldens of the typed model: iosgen's own builds, and the two of tests/build
+CONFIGS = [
+    *sorted(GOLDEN.glob("*.cfg")),
+    ROOT / "tests/build/typed/R-BRANCH.cfg",
+    ROOT / "tests/build/extra/R-EXTRA.cfg",
+    *REAL,
+]
 IDS = [p.stem for p in CONFIGS]
 
 
@@ -124,8 +130,23 @@ def test_no_secret_in_the_site_file_and_the_secrets_file_is_0600(
 def test_public_community_is_moved_too(tmp_path: Path) -> None:
     # `public` is too common a word to look for above; here it must be the secret's
     site, secrets, _ = _import(ROOT / "tests/realconfigs/881-oxidized-r2.cfg", tmp_path)
-    assert "snmp-server community {secret:snmp-server-community} RO" in site.read_text()
-    assert yaml.safe_load(secrets.read_text())["snmp-server-community"] == "public"
+    data = yaml.safe_load(site.read_text())
+    community = data["snmp"]["communities"][0]
+    assert community["access"] == "RO"
+    assert yaml.safe_load(secrets.read_text())[community["community"][7:]] == "public"
+    assert "public" not in site.read_text()
+
+
+def test_the_branch_services_come_back_typed(tmp_path: Path) -> None:
+    """The build of a site with every branch service, imported: each one typed again."""
+    original = yaml.safe_load((ROOT / "tests/build/typed/R-BRANCH.yaml").read_text())
+    site, _, _ = _import(ROOT / "tests/build/typed/R-BRANCH.cfg", tmp_path)
+    data = yaml.safe_load(site.read_text())
+    for key in ("ntp_servers", "logging_hosts", "nat_forwards", "access_lists", "dhcp"):
+        assert data[key] == original[key], key
+    assert [r["next_hop"] for r in data["routes"]] == ["203.0.113.9", "Null0", "Null0"]
+    assert [c["access"] for c in data["snmp"]["communities"]] == ["RO"]
+    assert data["snmp"]["hosts"][0]["version"] == "2c"
 
 
 def test_type7_is_decoded_and_type5_kept_as_a_hash(tmp_path: Path) -> None:
