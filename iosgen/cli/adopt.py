@@ -8,14 +8,20 @@ from typing import Annotated, Any
 import typer
 
 from iosgen.cli.app import app, guarded
-from iosgen.cli.options import InventoryOpt
+from iosgen.cli.options import AcceptOpt, InventoryOpt, KnownHostsOpt, TargetsOpt, device_options
 from iosgen.errors import UsageError
+
+# The password of a router the inventory does not know (else asked at a prompt).
+PASSWORD_ENV = "IOSGEN_IMPORT_PASSWORD"
+ENABLE_ENV = "IOSGEN_IMPORT_ENABLE"
 
 
 @app.command("import")
 @guarded
 def import_config(
-    config: Annotated[Path, typer.Argument(help="A saved config (show running-config).")],
+    config: Annotated[
+        Path | None, typer.Argument(help="A saved config (show running-config), or --host.")
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Site file (default: HOSTNAME.yaml).")
     ] = None,
@@ -34,13 +40,35 @@ def import_config(
         bool, typer.Option("--force", help="Overwrite an existing site or secrets file.")
     ] = False,
     inventory: InventoryOpt = Path("inventory"),
+    live: Annotated[
+        str | None,
+        typer.Option("--host", help="Read the running config of this router over SSH."),
+    ] = None,
+    targets: TargetsOpt = None,
+    username: Annotated[
+        str | None,
+        typer.Option("--username", help=f"Login of a router not in --targets ({PASSWORD_ENV})."),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="SSH port.")] = 22,
+    accept_new_host_key: AcceptOpt = False,
+    known_hosts: KnownHostsOpt = None,
 ) -> None:
     """Adopt a router: its config into a site that builds back to it, secrets apart."""
     from iosgen.adopt import adopt
     from iosgen.adopt.files import default_paths, leave_out_group, prove, write
     from iosgen.adopt.reader import read_config
 
-    text, source = read_config(config)
+    if (config is None) == (live is None):
+        raise UsageError("give a saved config file, or --host H")
+    if config is not None:
+        text, source = read_config(config)
+    else:
+        assert live is not None
+        text = _fetch(
+            live, targets, username, port, device_options(known_hosts, accept_new_host_key)
+        )
+        source = f"{live} (running config)"
+        host = host or live
     adopted = adopt(text, source, host)
     group: dict[str, Any] | None = None
     if in_group is not None:
@@ -64,6 +92,37 @@ def import_config(
             f"{', '.join(adopted.given_up)}"
         )
     print(f"  wrote {site_path} and {secrets_path}; push and audit log in with ${{{env}}}")
+
+
+def _fetch(host: str, targets: Path | None, username: str | None, port: int, options: Any) -> str:
+    """`show running-config` of `host`: from the targets file's entry, else as `username`."""
+    import getpass
+    import os
+
+    from iosgen.device.session import Device
+    from iosgen.model.secret import Secret
+    from iosgen.model.targets import Target, read_targets_file
+
+    target = read_targets_file(targets).get(host.lower()) if targets is not None else None
+    if target is None:
+        if username is None:
+            where = f"not in {targets}" if targets is not None else "not in a targets file"
+            raise UsageError(f"{host} is {where}: give --username (password: {PASSWORD_ENV})")
+        password = os.environ.get(PASSWORD_ENV) or getpass.getpass(
+            f"password of {username}@{host}: "
+        )
+        enable = os.environ.get(ENABLE_ENV)
+        target = Target(
+            hostname=host,
+            host=host,
+            port=port,
+            username=username,
+            password=Secret(password, source=f"${{{PASSWORD_ENV}}}"),
+            enable_secret=Secret(enable, source=f"${{{ENABLE_ENV}}}") if enable else None,
+        )
+    with Device(target, options) as device:
+        text: str = device.running_config()
+    return text
 
 
 def _group(inventory: Path, name: str) -> dict[str, Any]:
