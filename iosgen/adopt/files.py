@@ -82,10 +82,9 @@ def merged_with(group: dict[str, Any] | None, site: dict[str, Any]) -> dict[str,
     """The site as the inventory will see it: over its group (extra_config lists added)."""
     if group is None:
         return copy.deepcopy(site)
-    from iosgen.model.inventory import _deep_merge
+    from iosgen.model.inventory import merge_layers
 
-    merged: dict[str, Any] = _deep_merge(group, site)
-    return merged
+    return merge_layers(group, site)
 
 
 def prove(adopted: Adopted, running: str, source: str, group: dict[str, Any] | None) -> Proof:

@@ -121,6 +121,12 @@ def _deep_merge(base: Any, over: Any, path: KeyPath = ()) -> Any:
     return copy.deepcopy(over)
 
 
+def merge_layers(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` deep-merged over `base` as the inventory merges a site over its groups."""
+    merged: dict[str, Any] = _deep_merge(base, over)
+    return merged
+
+
 def _list_offsets(base: Any, over: Any, path: KeyPath = ()) -> dict[KeyPath, int]:
     """Where each concatenated list of `over` starts in the merge: its positions shift."""
     out: dict[KeyPath, int] = {}
