@@ -286,3 +286,25 @@ def test_a_config_saved_as_typed_is_adopted(tmp_path: Path) -> None:
     assert "conf t" not in site.read_text() and "wr" not in data.get("extra_config", {}).get(
         "lines", []
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (" description why?", "request for help"),
+        (" description caf\u00e9", "non-ASCII"),
+    ],
+    ids=["question-mark", "non-ascii"],
+)
+def test_a_line_iosgen_cannot_keep_is_an_error_at_its_line(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    config = tmp_path / "r.cfg"
+    config.write_text(
+        f"hostname R1\n!\ninterface FastEthernet0/0\n{line}\n ip address dhcp\n!\nend\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("import", str(config), "-o", str(tmp_path / "s.yaml"))
+    assert code == 2 and message in err
+    assert f"{config}:4:1:" in err
+    assert not (tmp_path / "s.yaml").exists()
