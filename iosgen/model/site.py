@@ -610,8 +610,17 @@ IOS_ONLY_KEYS: dict[tuple[str, ...], str] = {
     ("aaa",): "IOS AAA",
     ("archive",): "the IOS archive",
     ("hardware",): "the router hardware profile",
+    ("extra_config",): "IOS configuration lines",
+    ("baseline",): "the lines iosgen writes on every IOS router",
+    ("banners",): "IOS banners",
+    ("ntp_servers",): "IOS NTP servers",
+    ("logging_hosts",): "IOS syslog hosts",
+    ("snmp",): "the IOS SNMP agent",
+    ("nat_forwards",): "IOS NAT port forwards",
+    ("access_lists",): "IOS named ACLs",
+    ("dhcp",): "the IOS DHCP server",
 }
-INTERFACE_IOS_ONLY_KEYS = ("dhcp_client_id",)
+INTERFACE_IOS_ONLY_KEYS = ("dhcp_client_id", "extra_config")
 TUNNEL_IOS_ONLY_KEYS = ("nat_route_map", "dialer_string", "tcp_mss")
 
 

@@ -274,3 +274,29 @@ def test_the_simulator_takes_the_build_and_audits_in_sync(extra_sim: Any) -> Non
         dev.send_config(before.remediation.lines(show_secrets=True))
         after = audit_text(site.hostname, want, dev.running_config(), secret_book(site))
         assert after.status == "in_sync", after.drift.as_dict()
+
+
+@pytest.mark.parametrize(
+    "key", ["extra_config", "baseline", "banners", "ntp_servers", "snmp", "dhcp"], ids=str
+)
+def test_a_linux_site_refuses_the_ios_only_keys(tmp_path: Path, key: str) -> None:
+    values: dict[str, Any] = {
+        "extra_config": {"lines": ["ip cef"]},
+        "baseline": False,
+        "banners": {"motd": "hello"},
+        "ntp_servers": ["192.0.2.1"],
+        "snmp": {"communities": []},
+        "dhcp": {"pools": {}},
+    }
+    data = {
+        "hostname": "inj-gw",
+        "platform": "linux-pppd",
+        "management": {"host": "198.51.100.20", "username": "netops", "password": "x-pass-12"},
+        "interfaces": {
+            "eth0": {"role": "wan", "ipv4": "dhcp"},
+            "eth1": {"role": "lan", "ipv4": "192.168.20.1/24"},
+        },
+        key: values[key],
+    }
+    with pytest.raises(InputError, match=rf"{key}: .* is IOS-only; platform is linux-pppd"):
+        _load(tmp_path, data)
