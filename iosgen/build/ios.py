@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
 
+from iosgen.build.extra import check_children, place, substitute_with
 from iosgen.build.files import mask_tokens
 from iosgen.build.templating import render_template
 from iosgen.errors import RenderError
@@ -43,6 +44,11 @@ class IosView:
     acl_lines: tuple[str, ...]
     dialer_lists: tuple[int, ...]
     route_maps: tuple[tuple[str, tuple[str, ...]], ...]
+    dhcp_lines: tuple[str, ...] = ()
+    nat_forwards: tuple[str, ...] = ()
+    access_lists: tuple[str, ...] = ()
+    logging_lines: tuple[str, ...] = ()
+    snmp_lines: tuple[str, ...] = ()
     secrets: dict[str, str] = field(default_factory=dict)
 
 
@@ -73,7 +79,28 @@ class _SecretEncoder:
         self.revealed[text] = text[:2] + MASK
         return text
 
+    def placeholder(self, kind: str, name: str) -> str:
+        """The text of `{secret:NAME}` / `{type7:NAME}` in an extra_config line."""
+        secret = self.site.extra_secrets[name]
+        if kind == "type7":
+            return self.reversible(secret, "extra_config", name)
+        if secret.type5 is not None:
+            return f"5 {secret.type5}"
+        return secret.reveal()
+
+    def substitute(self, text: str) -> str:
+        """An extra_config line with its secrets in, remembered for masking: the token is
+        the line's tail from the first secret on (what `mask_tokens` replaces)."""
+        start = text.find("{")
+        done = substitute_with(self.placeholder)(text)
+        if done != text:
+            tail = done[start:].strip()
+            self.revealed[tail] = substitute_with(lambda _k, _n: MASK)(text)[start:].strip()
+        return done
+
     def hashed(self, secret: Secret, *key: str) -> str:
+        if secret.type5 is not None:
+            return f"5 {secret.type5}"  # kept as the router had it (`iosgen import`)
         salt = derived_salt_md5(self.site.hostname, *key)
         return f"5 {md5_crypt(secret.reveal(), salt)}"
 
@@ -142,7 +169,7 @@ def _usernames(site: Site, secrets: _SecretEncoder) -> tuple[str, ...]:
 
 def _nat_side(site: Site, name: str) -> str | None:
     """`ip nat outside` on the WAN (Internet NAT), `ip nat inside` on the LANs (any NAT)."""
-    wan_name, _ = site.wan
+    wan_name = site.wan_name
     if name == wan_name and site.internet_nat:
         return "outside"
     nat_inside = site.internet_nat or any(c.nat for c in site.pptp_clients.values())
@@ -176,7 +203,7 @@ def _physical(site: Site, name: str) -> IosInterface:
     if nat:
         # IOS adds `ip virtual-reassembly` itself whenever NAT is enabled (12.3(8)T+).
         lines += [f"ip nat {nat}", "ip virtual-reassembly"]
-    if interface_type(name) in {"FastEthernet", "GigabitEthernet"}:
+    if site.baseline and interface_type(name) in {"FastEthernet", "GigabitEthernet"}:
         lines += ["duplex auto", "speed auto"]
     return IosInterface(name, tuple(lines))
 
@@ -230,13 +257,45 @@ def _virtual_template(site: Site) -> IosInterface | None:
     return IosInterface(f"Virtual-Template{server.virtual_template}", tuple(lines))
 
 
+def _with_extra(
+    iface: IosInterface, extra: list[str], key: str, secrets: _SecretEncoder
+) -> IosInterface:
+    """The interface's typed lines, then its extra_config lines (verbatim, secrets in)."""
+    if not extra:
+        return iface
+    check_children(key, iface.lines, extra)
+    lines = list(iface.lines)
+    # `duplex`/`speed` are the last lines IOS prints in a port (ios-reference §2.3)
+    at = len(lines)
+    while at and lines[at - 1].startswith(("duplex ", "speed ")):
+        at -= 1
+    lines[at:at] = [secrets.substitute(x) for x in extra]
+    return IosInterface(iface.name, tuple(lines))
+
+
 def _interfaces(site: Site, secrets: _SecretEncoder) -> tuple[IosInterface, ...]:
-    """Every interface, in the order IOS prints them (by type, then number)."""
-    out = [_physical(site, name) for name in site.interfaces]
+    """Every interface, in the order IOS prints them (by type, then number): the typed
+    ones with their extra_config lines, and each `interface X` section of extra_config
+    that names no `after:` line."""
+    out = [
+        _with_extra(_physical(site, name), site.interfaces[name].extra_config, name, secrets)
+        for name in site.interfaces
+    ]
     out += [_dialer(site, tname, secrets) for tname in site.pptp_clients]
     template = _virtual_template(site)
     if template is not None:
         out.append(template)
+    by_name = {i.name: index for index, i in enumerate(out)}
+    for header, lines, after in site.extra_config.section_items():
+        if after is not None or not header.startswith("interface "):
+            continue
+        name = header.removeprefix("interface ")
+        if name in by_name:
+            found = out[by_name[name]]
+            out[by_name[name]] = _with_extra(found, list(lines), name, secrets)
+        else:
+            by_name[name] = len(out)
+            out.append(IosInterface(name, tuple(secrets.substitute(x) for x in lines)))
     return tuple(sorted(out, key=lambda i: interface_sort_key(i.name)))
 
 
@@ -258,10 +317,11 @@ def _route(net: IPv4Network, target: str) -> tuple[int, int, str]:
 
 def _routes(site: Site) -> tuple[str, ...]:
     """The default route to the WAN gateway, the site's routes, each tunnel's remote networks."""
-    _, wan = site.wan
+    wan_name = site.wan_name
     routes: list[tuple[int, int, str]] = []
-    if wan.gateway is not None:
-        routes.append((0, 0, f"ip route 0.0.0.0 0.0.0.0 {wan.gateway}"))
+    gateway = site.interfaces[wan_name].gateway if wan_name else None
+    if gateway is not None:
+        routes.append((0, 0, f"ip route 0.0.0.0 0.0.0.0 {gateway}"))
     routes += [_route(r.network, str(r.next_hop)) for r in site.routes]
     routes += [
         _route(net, f"Dialer{client.dialer}")
@@ -287,8 +347,8 @@ RouteMap = tuple[str, tuple[str, ...]]  # name, its ` match` lines
 
 def _route_maps(site: Site) -> tuple[RouteMap, ...]:
     """One NAT route-map per way out: `INTERNET` (the WAN) and each NAT-ed tunnel's, by name."""
-    wan_name, _ = site.wan
-    outs: list[tuple[str, str]] = [("INTERNET", wan_name)] if site.internet_nat else []
+    wan_name = site.wan_name
+    outs: list[tuple[str, str]] = [("INTERNET", wan_name)] if site.internet_nat and wan_name else []
     outs += [
         (site.tunnel_route_map(tname), f"Dialer{client.dialer}")
         for tname, client in site.pptp_clients.items()
@@ -317,6 +377,73 @@ def _dialer_lists(site: Site) -> tuple[int, ...]:
     return tuple(sorted(c.dialer for c in site.pptp_clients.values()))
 
 
+# --- the branch services: DHCP, port forwards, named ACLs, logging, SNMP ------------------
+
+
+def _dhcp_lines(site: Site) -> tuple[str, ...]:
+    """`ip dhcp excluded-address A B`, then each pool; IOS 12.4 indents a pool's lines by
+    three spaces, in this order (tests/realconfigs/2600xm-ccp-*.cfg)."""
+    lines = [
+        f"ip dhcp excluded-address {low}" + (f" {high}" if high != low else "")
+        for low, high in site.dhcp.excluded
+    ]
+    for name, pool in site.dhcp.pools.items():
+        lines += [
+            f"ip dhcp pool {name}",
+            f"   network {pool.network.network_address} {_mask(pool.network)}",
+        ]
+        if pool.default_router is not None:
+            lines.append(f"   default-router {pool.default_router}")
+        if pool.domain_name is not None:
+            lines.append(f"   domain-name {pool.domain_name}")
+        if pool.dns_servers:
+            lines.append("   dns-server " + " ".join(str(a) for a in pool.dns_servers))
+        if pool.lease_days is not None:
+            lines.append(f"   lease {pool.lease_days}")
+    return tuple(lines)
+
+
+def _nat_forwards(site: Site) -> tuple[str, ...]:
+    """`ip nat inside source static tcp 192.168.10.5 22 interface FastEthernet0/0 2222`."""
+    lines = []
+    for f in site.nat_forwards:
+        outside = f"interface {f.outside_interface}" if f.outside_interface else str(f.outside)
+        inside = f"{f.protocol} {f.inside} {f.inside_port}"
+        line = f"ip nat inside source static {inside} {outside} {f.outside_port}"
+        lines.append(line + (" extendable" if f.extendable else ""))
+    return tuple(lines)
+
+
+def _access_lists(site: Site) -> tuple[str, ...]:
+    lines = []
+    for name, acl in site.access_lists.items():
+        lines.append(f"ip access-list {acl.kind} {name}")
+        lines += [f" {entry}" for entry in acl.entries]
+    return tuple(lines)
+
+
+def _logging_lines(site: Site) -> tuple[str, ...]:
+    """12.4 prints a syslog host as `logging A.B.C.D`; 15.x as `logging host A.B.C.D`
+    (tests/realconfigs: 2600xm-ccp-nm-fe.cfg on 12.4, 881-oxidized-r2.cfg on 15.4)."""
+    word = "logging " if site.hardware.image.startswith("12.") else "logging host "
+    return tuple(f"{word}{host}" for host in site.logging_hosts)
+
+
+def _snmp_lines(site: Site, secrets: _SecretEncoder) -> tuple[str, ...]:
+    """`snmp-server community C RO [ACL]`, then `snmp-server host A [version V] C`; the
+    community is a secret: its line's tail from it on is a masking token."""
+    lines = []
+    for c in site.snmp.communities:
+        tail = f"{c.access}" + (f" {c.acl}" if c.acl is not None else "")
+        secrets.revealed[f"{c.community.reveal()} {tail}"] = f"{MASK} {tail}"
+        lines.append(f"snmp-server community {c.community.reveal()} {tail}")
+    for h in site.snmp.hosts:
+        version = f"version {h.version} " if h.version else ""
+        secrets.revealed[f"{h.host} {version}{h.community.reveal()}"] = f"{h.host} {version}{MASK}"
+        lines.append(f"snmp-server host {h.host} {version}{h.community.reveal()}")
+    return tuple(lines)
+
+
 def ios_view(site: Site) -> IosView:
     """The values of every template section, one function each (in the order of
     running-config.j2; users before interfaces keeps the masking tokens in order)."""
@@ -337,6 +464,11 @@ def ios_view(site: Site) -> IosView:
         acl_lines=_acl_lines(site, route_maps),
         dialer_lists=_dialer_lists(site),
         route_maps=route_maps,
+        dhcp_lines=_dhcp_lines(site),
+        nat_forwards=_nat_forwards(site),
+        access_lists=_access_lists(site),
+        logging_lines=_logging_lines(site),
+        snmp_lines=_snmp_lines(site, secrets),
         secrets=secrets.revealed,
     )
 
@@ -358,7 +490,10 @@ def render(site: Site) -> RenderedConfig:
         raise RenderError(f"{site.hostname}: platform {site.platform} does not build an IOS config")
     view = ios_view(site)
     text = render_template("ios/running-config.j2", site.hostname, v=view, site=site)
-    return RenderedConfig(site.hostname, text, view.secrets)
+    encoder = _SecretEncoder(site)
+    encoder.revealed = dict(view.secrets)
+    text = place(text, site, encoder.substitute)
+    return RenderedConfig(site.hostname, text, encoder.revealed)
 
 
 def render_site(site: Site) -> str:

@@ -12,6 +12,7 @@ import os
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 # The imports below register the commands on `app`.
+from iosgen.cli import adopt as _adopt  # noqa: F401
 from iosgen.cli import build as _build  # noqa: F401
 from iosgen.cli import graph as _graph  # noqa: F401
 from iosgen.cli import lint as _lint  # noqa: F401

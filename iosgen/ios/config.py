@@ -143,12 +143,19 @@ def _freeze(node: _Node) -> Line:
 MAX_DEPTH = 32
 
 
-class ConfigNestingError(ValueError):
-    """A config nested deeper than MAX_DEPTH: where, and why (callers turn it into a Problem)."""
+class ConfigTextError(ValueError):
+    """A config text refused at a place: where, and why (callers turn it into a Problem).
+
+    The message never holds a secret: a line it quotes is masked first.
+    """
 
     def __init__(self, source: str, line: int, column: int, message: str) -> None:
         super().__init__(f"{source}:{line}:{column}: {message}")
         self.source, self.line, self.column, self.message = source, line, column, message
+
+
+class ConfigNestingError(ConfigTextError):
+    """A config nested deeper than MAX_DEPTH."""
 
 
 def parse(text: str, source: str = "running config") -> IosConfig:

@@ -90,7 +90,8 @@ def _lan_networks(site: Site) -> list[tuple[str, IPv4Network]]:
 def wan_count(site: Site) -> Iterator[SiteProblem]:
     """Exactly one WAN: NAT, the default route and the tunnels all leave through it."""
     wans = [name for name, i in site.interfaces.items() if i.role == "wan"]
-    if not wans:
+    if not wans and site.baseline:
+        # An adopted router (`baseline: false`) may have no port iosgen types as its WAN.
         yield ("interfaces",), "no interface has role: wan (exactly one is required)"
     for extra in wans[1:]:
         yield ("interfaces", extra, "role"), f"a second WAN interface; {wans[0]} is the WAN"
@@ -225,6 +226,8 @@ def routes(site: Site) -> Iterator[SiteProblem]:
     connected = _connected(site)
     for index, route in enumerate(site.routes):
         hop = route.next_hop
+        if hop == "Null0":
+            continue  # a discard route has no neighbour
         key: KeyPath = ("routes", index, "next_hop")
         why = _not_a_host(hop) or _special(hop, connected)
         if hop in own:

@@ -102,13 +102,57 @@ def load_resolver(
 # --- merging ----------------------------------------------------------------------------
 
 
-def _deep_merge(base: Any, over: Any) -> Any:
+def _concatenated(path: KeyPath) -> bool:
+    """extra_config lists add up through the layers (group lines first, then the site's);
+    every other list is replaced by the later layer."""
+    return "extra_config" in path
+
+
+def _deep_merge(base: Any, over: Any, path: KeyPath = ()) -> Any:
     if isinstance(base, dict) and isinstance(over, dict):
         merged = dict(base)
         for key, value in over.items():
-            merged[key] = _deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+            merged[key] = (
+                _deep_merge(base[key], value, (*path, key)) if key in base else copy.deepcopy(value)
+            )
         return merged
+    if isinstance(base, list) and isinstance(over, list) and _concatenated(path):
+        return copy.deepcopy(base) + copy.deepcopy(over)
     return copy.deepcopy(over)
+
+
+def merge_layers(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` deep-merged over `base` as the inventory merges a site over its groups."""
+    merged: dict[str, Any] = _deep_merge(base, over)
+    return merged
+
+
+def _list_offsets(base: Any, over: Any, path: KeyPath = ()) -> dict[KeyPath, int]:
+    """Where each concatenated list of `over` starts in the merge: its positions shift."""
+    out: dict[KeyPath, int] = {}
+    if isinstance(base, dict) and isinstance(over, dict):
+        for key, value in over.items():
+            if key in base:
+                out.update(_list_offsets(base[key], value, (*path, key)))
+    elif isinstance(base, list) and isinstance(over, list) and _concatenated(path):
+        out[path] = len(base)
+    return out
+
+
+def _shifted(layer_map: SourceMap, offsets: dict[KeyPath, int]) -> SourceMap:
+    if not offsets:
+        return layer_map
+    out = SourceMap()
+    for table, target in ((layer_map.keys, out.keys), (layer_map.values, out.values)):
+        for key_path, pos in table.items():
+            moved = list(key_path)
+            for list_path, offset in offsets.items():
+                n = len(list_path)
+                index = moved[n] if len(moved) > n else None
+                if tuple(moved[:n]) == list_path and isinstance(index, int):
+                    moved[n] = index + offset
+            target[tuple(moved)] = pos
+    return out
 
 
 def inventory_root_of(site_file: Path) -> Path | None:
@@ -175,8 +219,9 @@ def _layers(
             pos = layer_map.values[()]
             problems.append(Problem(pos.file, 1, 1, "", "expected a mapping of keys"))
             continue
+        offsets = _list_offsets(merged, data)
         merged = _deep_merge(merged, data)
-        source.overlay(layer_map)
+        source.overlay(_shifted(layer_map, offsets))
     # The root position is the site file's, whatever the layers were.
     source.values[()] = site_map.values[()]
     return merged, source, problems

@@ -21,6 +21,9 @@ from iosgen.ios.passwords import is_type7, type7_decode
 _ENV_RE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")
 _FILE_RE = re.compile(r"secret:(?P<name>[A-Za-z0-9_.\-/]+)")
 _TYPE7_RE = re.compile(r"7 +(?P<hex>\S+)")
+# A value kept as IOS's md5-crypt hash (`5 $1$mERr$...`): a hashed secret taken as is,
+# e.g. from `iosgen import`, which never learns the clear text behind it.
+_TYPE5_RE = re.compile(r"5 +(?P<hash>\$1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22})")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Secret:
     _plain: str = field(repr=False)
     source: str = "literal"
     type7: str | None = None
+    type5: str | None = None  # an md5-crypt hash given as such; then `_plain` is empty
 
     def reveal(self) -> str:
         return self._plain
@@ -49,6 +53,8 @@ class Secret:
             return f"the secret {self.source[7:]!r} of the secrets file"
         if self.type7 is not None:
             return "the type-7 secret (decoded)"
+        if self.type5 is not None:
+            return "the type-5 hash"
         return "the secret"
 
 
@@ -85,6 +91,8 @@ def _typed(text: str, source: str) -> Secret:
             # Not quoted back: a mistyped type-7 value is still most of a password.
             raise ValueError("the value is not type 7 ('7 ' then 2 decimal digits and hex)")
         return Secret(type7_decode(encoded), source=source, type7=encoded.upper())
+    if match := _TYPE5_RE.fullmatch(text):
+        return Secret("", source=source, type5=match["hash"])
     return Secret(text, source=source)
 
 

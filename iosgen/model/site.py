@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     PlainValidator,
+    PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -48,7 +49,9 @@ from iosgen.ios.limits import (
     SecretRule,
     secret_problem,
 )
+from iosgen.ios.limits import SOURCE_PASSWORD as _SOURCE_PASSWORD
 from iosgen.ios.names import LINUX_NAME_RE, canonical_ios_name
+from iosgen.model.extra import ChildLine, ExtraConfig, resolve_placeholders
 from iosgen.model.platform import Platform
 from iosgen.model.secret import Secret, SecretResolver
 
@@ -143,6 +146,14 @@ def _parse_secret(rule: SecretRule) -> Callable[[Any, ValidationInfo], Secret]:
         resolver = (info.context or {}).get("resolver") or SecretResolver()
         assert isinstance(resolver, SecretResolver)
         secret = resolver.resolve(str(value))
+        if secret.type5 is not None:
+            if rule not in _HASHED_RULES:
+                # A hash cannot be typed at a login prompt or sent in a CHAP answer.
+                raise ValueError(
+                    f"{secret.origin} is a type-5 hash; only a hashed secret "
+                    "(users.NAME.secret, management.enable_secret) takes one"
+                )
+            return secret
         problem = secret_problem(rule, secret.reveal(), pppd=_PLATFORM.get() == Platform.LINUX_PPPD)
         if problem is not None:
             # Named by where it came from, never by what it is.
@@ -154,6 +165,18 @@ def _parse_secret(rule: SecretRule) -> Callable[[Any, ValidationInfo], Secret]:
 
 _SECRET_SCHEMA = WithJsonSchema(
     {"type": "string", "description": "${ENV_NAME} | secret:NAME | '7 <hex>' | literal"}
+)
+# The secrets IOS keeps as an md5-crypt hash: a `5 $1$...` value is taken as that hash.
+_HASHED_RULES = (ENABLE_SECRET, USER_SECRET)
+# An SNMP community: one word IOS prints in clear (`snmp-server community C RO`); up to
+# 32 characters [L: the 12.4 `snmp-server community` reference gives no length, 32 is
+# what later references state], the password rules otherwise.
+SNMP_COMMUNITY = SecretRule(
+    "snmp.communities.N.community",
+    "snmp-server community C RO|RW [ACL]; snmp-server host A C",
+    32,
+    None,
+    f"{_SOURCE_PASSWORD}; one word (the next word is the access)",
 )
 
 
@@ -183,6 +206,16 @@ UserSecret = Annotated[Secret, PlainValidator(_parse_secret(USER_SECRET)), _SECR
 PptpUserSecret = Annotated[Secret, PlainValidator(_parse_secret(PPTP_USER_SECRET)), _SECRET_SCHEMA]
 ChapSecret = Annotated[Secret, PlainValidator(_parse_secret(CHAP_SECRET)), _SECRET_SCHEMA]
 
+
+def _one_word_secret(value: Any, info: ValidationInfo) -> Secret:
+    secret = _parse_secret(SNMP_COMMUNITY)(value, info)
+    if " " in secret.reveal() or secret.type5 is not None:
+        raise ValueError(f"{secret.origin} is not one word (IOS would read the rest as the access)")
+    return secret
+
+
+CommunitySecret = Annotated[Secret, PlainValidator(_one_word_secret), _SECRET_SCHEMA]
+
 HostName = Annotated[str, PlainValidator(_parse_text(HOSTNAME)), _text_schema(HOSTNAME)]
 DomainName = Annotated[str, PlainValidator(_parse_text(DOMAIN_NAME)), _text_schema(DOMAIN_NAME)]
 UserName = Annotated[str, PlainValidator(_parse_text(USERNAME)), _text_schema(USERNAME)]
@@ -190,6 +223,9 @@ ChapName = Annotated[str, PlainValidator(_parse_text(CHAP_HOSTNAME)), _text_sche
 TunnelName = Annotated[str, PlainValidator(_parse_text(TUNNEL_NAME)), _text_schema(TUNNEL_NAME)]
 RouteMapName = Annotated[str, PlainValidator(_parse_text(ROUTE_MAP)), _text_schema(ROUTE_MAP)]
 PoolName = Annotated[str, PlainValidator(_parse_text(POOL_NAME)), _text_schema(POOL_NAME)]
+# A named ACL (`ip access-list extended NAME`): the shape of iosgen's other names (a
+# letter first, so never a number, which would be a numbered ACL).
+AclName = Annotated[str, PlainValidator(_parse_text(POOL_NAME)), _text_schema(POOL_NAME)]
 # Surrounding spaces of a description mean nothing to anyone: stripped, then checked.
 Description = Annotated[
     str, PlainValidator(_parse_text(DESCRIPTION, strip=True)), _text_schema(DESCRIPTION)
@@ -199,6 +235,29 @@ DhcpClientId = Annotated[
 ]
 DialerString = Annotated[
     str, PlainValidator(_parse_text(DIALER_STRING)), _text_schema(DIALER_STRING)
+]
+
+
+def _parse_banner(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text: expected the banner's lines")
+    text = value.rstrip("\n")
+    if "^C" in text or "\x03" in text:
+        raise ValueError("contains the banner delimiter ^C, which would end the banner early")
+    if any((ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7F for c in text):
+        raise ValueError("contains a control character")
+    if not text.isascii():
+        raise ValueError("contains a non-ASCII character")
+    if len(text) > BANNER_MAX:
+        raise ValueError(f"is {len(text)} characters; IOS keeps at most {BANNER_MAX}")
+    return text
+
+
+# IOS banners take up to 255 lines of text; iosgen bounds the whole [L].
+BANNER_MAX = 4000
+BannerKind = Literal["motd", "login", "exec", "incoming"]
+BannerText = Annotated[
+    str, PlainValidator(_parse_banner), WithJsonSchema({"type": "string", "maxLength": BANNER_MAX})
 ]
 
 # An AAA method list: `local`, `local line`, `group radius local`, `if-authenticated`.
@@ -238,6 +297,8 @@ class Interface(_Model):
     gateway: Address | None = None
     dhcp_client_id: DhcpClientId | None = None
     mtu: int | None = Field(None, ge=64, le=1500)
+    # lines the typed fields do not cover, printed after them, verbatim
+    extra_config: list[ChildLine] = Field(default_factory=list)
 
 
 class PptpClient(_Model):
@@ -373,7 +434,79 @@ class Hardware(_Model):
 
 class Route(_Model):
     network: Network
-    next_hop: Address
+    # `Null0`: a discard route (`ip route 10.0.0.0 255.0.0.0 Null0`)
+    next_hop: Address | Literal["Null0"]
+
+    @field_validator("next_hop", mode="before")
+    @classmethod
+    def _null0(cls, value: Any) -> Any:
+        return "Null0" if isinstance(value, str) and value.lower() in {"null0", "null 0"} else value
+
+
+class SnmpCommunity(_Model):
+    community: CommunitySecret
+    access: Literal["RO", "RW"] = "RO"
+    acl: int | None = Field(None, ge=1, le=99)  # a standard ACL of who may ask
+
+
+class SnmpHost(_Model):
+    host: Address
+    community: CommunitySecret
+    version: Literal["1", "2c"] | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Snmp(_Model):
+    """`snmp-server community C RO [ACL]` and `snmp-server host A [version V] C`."""
+
+    communities: list[SnmpCommunity] = Field(default_factory=list)
+    hosts: list[SnmpHost] = Field(default_factory=list)
+
+
+class NatForward(_Model):
+    """A port forward: `ip nat inside source static tcp 192.168.10.5 22 interface
+    FastEthernet0/0 2222` (or to an outside address)."""
+
+    protocol: Literal["tcp", "udp"]
+    inside: Address
+    inside_port: int = Field(ge=1, le=65535)
+    outside: Address | None = None
+    outside_interface: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z\-]*[0-9][0-9/.:]*$")
+    outside_port: int = Field(ge=1, le=65535)
+    extendable: bool = False
+
+    @model_validator(mode="after")
+    def _one_outside(self) -> NatForward:
+        if (self.outside is None) == (self.outside_interface is None):
+            raise ValueError("give exactly one of outside (an address) and outside_interface")
+        return self
+
+
+class AccessList(_Model):
+    """A named ACL: `ip access-list extended NAME` and its entries, remarks among them,
+    in order (first match wins); each entry is kept as written."""
+
+    kind: Literal["standard", "extended"]
+    entries: list[ChildLine] = Field(default_factory=list)
+
+
+class DhcpPool(_Model):
+    network: Network
+    default_router: Address | None = None
+    domain_name: DomainName | None = None
+    dns_servers: list[Address] = Field(default_factory=list, max_length=8)
+    lease_days: int | None = Field(None, ge=0, le=365)
+
+
+class Dhcp(_Model):
+    """`ip dhcp excluded-address A [B]` ranges and `ip dhcp pool NAME` blocks."""
+
+    excluded: list[tuple[Address, Address]] = Field(default_factory=list)
+    pools: dict[PoolName, DhcpPool] = Field(default_factory=dict)
 
 
 class Site(_Model):
@@ -395,6 +528,34 @@ class Site(_Model):
     domain_name: DomainName | None = None
     name_servers: list[Address] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
+    # `banner motd ^C` ... `^C`, by kind; the text between the delimiters
+    banners: dict[BannerKind, BannerText] = Field(default_factory=dict)
+    ntp_servers: list[Address] = Field(default_factory=list)
+    logging_hosts: list[Address] = Field(default_factory=list)
+    snmp: Snmp = Snmp()
+    nat_forwards: list[NatForward] = Field(default_factory=list)
+    access_lists: dict[AclName, AccessList] = Field(default_factory=dict)
+    dhcp: Dhcp = Dhcp()
+    extra_config: ExtraConfig = ExtraConfig()
+    # The lines iosgen writes on every router it builds (`ip cef`, `control-plane`, the
+    # `line` blocks, `scheduler allocate`, ...: docs/compiler.md). Off for a router
+    # adopted by `iosgen import`, whose extra_config holds what it really has.
+    baseline: bool = True
+    _extra_secrets: dict[str, Secret] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _collect_extra_secrets(self, info: ValidationInfo) -> Site:
+        resolver = (info.context or {}).get("resolver") or SecretResolver()
+        lines = self.extra_config.all_lines()
+        for iface in self.interfaces.values():
+            lines += iface.extra_config
+        self._extra_secrets = resolve_placeholders(lines, resolver)
+        return self
+
+    @property
+    def extra_secrets(self) -> dict[str, Secret]:
+        """The secrets extra_config lines name (`{secret:NAME}`), by name."""
+        return self._extra_secrets
 
     @model_validator(mode="wrap")
     @classmethod
@@ -416,6 +577,11 @@ class Site(_Model):
         return next((n, i) for n, i in self.interfaces.items() if i.role == "wan")
 
     @property
+    def wan_name(self) -> str | None:
+        """The WAN's name; None only on an adopted site (`baseline: false`) with no WAN."""
+        return next((n for n, i in self.interfaces.items() if i.role == "wan"), None)
+
+    @property
     def lans(self) -> list[tuple[str, Interface]]:
         return [(n, i) for n, i in self.interfaces.items() if i.role == "lan"]
 
@@ -431,7 +597,8 @@ class Site(_Model):
     def login_users(self) -> dict[str, User]:
         """Local users with the management account always among them."""
         users = dict(self.users)
-        if self.management.username not in users:
+        # An adopted router keeps the accounts it has: iosgen adds none of its own.
+        if self.baseline and self.management.username not in users:
             users[self.management.username] = User(privilege=15, secret=self.management.password)
         return dict(sorted(users.items()))
 
@@ -443,8 +610,17 @@ IOS_ONLY_KEYS: dict[tuple[str, ...], str] = {
     ("aaa",): "IOS AAA",
     ("archive",): "the IOS archive",
     ("hardware",): "the router hardware profile",
+    ("extra_config",): "IOS configuration lines",
+    ("baseline",): "the lines iosgen writes on every IOS router",
+    ("banners",): "IOS banners",
+    ("ntp_servers",): "IOS NTP servers",
+    ("logging_hosts",): "IOS syslog hosts",
+    ("snmp",): "the IOS SNMP agent",
+    ("nat_forwards",): "IOS NAT port forwards",
+    ("access_lists",): "IOS named ACLs",
+    ("dhcp",): "the IOS DHCP server",
 }
-INTERFACE_IOS_ONLY_KEYS = ("dhcp_client_id",)
+INTERFACE_IOS_ONLY_KEYS = ("dhcp_client_id", "extra_config")
 TUNNEL_IOS_ONLY_KEYS = ("nat_route_map", "dialer_string", "tcp_mss")
 
 

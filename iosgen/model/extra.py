@@ -1,0 +1,153 @@
+"""`extra_config`: the lines of a config that the typed model has no field for.
+
+A brownfield router is owned whole through it, and a user adds a command iosgen
+has no field for yet. Lines are kept verbatim (no stripping, no case change) and
+checked for what the IOS prompt would not take as one command: a line break or
+control character would end it and start another, `?` asks for help, a line
+longer than IOS's command buffer is cut. A secret never stands in a site file: a
+line names it as `{secret:NAME}` (printed as the secrets file holds it) or
+`{type7:NAME}` (printed like a typed reversible secret: `7 <hex>`, or `0 <clear>`
+with password encryption off), resolved through the site's secrets like any
+secret key.
+
+Where each line goes is iosgen.build.extra's business: a global line or section
+where IOS prints it, or right after the top-level line `after:` names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, WithJsonSchema
+
+from iosgen.model.secret import Secret, SecretResolver
+
+# The IOS command-line buffer: `terminal width` aside, IOS takes lines of up to 254
+# characters at the configuration prompt [L: the 12.4 parser's buffer; the longest
+# line of the real configs in tests/realconfigs is 104 characters, comments aside].
+MAX_LINE: Final = 254
+SOURCE_MAX_LINE: Final = "IOS 12.4 command buffer (254 characters) [L]"
+
+# `{secret:NAME}` prints the secret as stored; `{type7:NAME}` prints it as IOS prints a
+# reversible password (`7 <hex>` under service password-encryption, else `0 <clear>`).
+PLACEHOLDER_RE: Final = re.compile(r"\{(?P<kind>secret|type7):(?P<name>[A-Za-z0-9_.\-/]+)\}")
+# Printable ASCII less '?' (IOS help wherever typed).
+_PRINTABLE_RE: Final = re.compile(r"[ ->@-~]+")
+# A line that would leave configuration mode or is no command at all.
+_NOT_A_COMMAND: Final = frozenset({"end", "exit", "quit"})
+
+
+def line_problem(text: str, *, child: bool) -> str | None:
+    """Why IOS would not take `text` as one configuration line, or None.
+
+    A global line starts at column 0; a section's line may start with spaces (one per
+    level below the section's own, as IOS prints ` class X` / `  inspect`)."""
+    shown = repr(text) if len(text) <= 60 else f"{text[:40]!r}..."
+    if text.strip() == "":
+        return "is empty: an extra_config line is one IOS command"
+    if len(text) > MAX_LINE:
+        return f"{shown} is {len(text)} characters; IOS takes at most {MAX_LINE} on one line"
+    if "\n" in text or "\r" in text:
+        return f"{shown} contains a line break, which would end the command and start another"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        return f"{shown} contains a control character"
+    if not text.isascii():
+        return f"{shown} contains a non-ASCII character"
+    if "?" in text:
+        return f"{shown} contains '?', which the IOS prompt takes as a request for help"
+    if not _PRINTABLE_RE.fullmatch(text):
+        return f"{shown} is not printable ASCII"
+    if text != text.rstrip():
+        return f"{shown} ends in spaces, which IOS does not keep"
+    if not child and text[0] == " ":
+        return f"{shown} starts with a space; a global line starts at column 0 (use sections)"
+    if text.lstrip().startswith("!"):
+        return f"{shown} is a comment; IOS keeps no comments"
+    if text.strip() in _NOT_A_COMMAND:
+        return f"{shown} would leave configuration mode"
+    return None
+
+
+def placeholders(text: str) -> list[tuple[str, str]]:
+    """The (kind, name) of each secret placeholder in `text`."""
+    return [(m["kind"], m["name"]) for m in PLACEHOLDER_RE.finditer(text)]
+
+
+def _parse_line(child: bool) -> Any:
+    def parse(value: Any, info: ValidationInfo) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not text: expected one IOS configuration line")
+        problem = line_problem(value, child=child)
+        if problem is not None:
+            raise ValueError(problem)
+        resolver = (info.context or {}).get("resolver") or SecretResolver()
+        assert isinstance(resolver, SecretResolver)
+        for _, name in placeholders(value):
+            # Checked here so that a missing secret is reported at its own line.
+            resolver.resolve(f"secret:{name}")
+        return value
+
+    return parse
+
+
+_LINE_SCHEMA = WithJsonSchema(
+    {"type": "string", "maxLength": MAX_LINE, "description": "one IOS configuration line"}
+)
+GlobalLine = Annotated[str, PlainValidator(_parse_line(child=False)), _LINE_SCHEMA]
+ChildLine = Annotated[str, PlainValidator(_parse_line(child=True)), _LINE_SCHEMA]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class PlacedLine(_Model):
+    """A global line put right after a given top-level line (`after: ip cef`)."""
+
+    line: GlobalLine
+    after: GlobalLine
+
+
+class ExtraSection(_Model):
+    """A block's lines, put right after a given top-level line."""
+
+    lines: list[ChildLine] = Field(default_factory=list)
+    after: GlobalLine | None = None
+
+
+class ExtraConfig(_Model):
+    """Global lines and blocks (`sections: {HEADER: [lines]}`) beyond the typed model."""
+
+    lines: list[GlobalLine | PlacedLine] = Field(default_factory=list)
+    sections: dict[GlobalLine, list[ChildLine] | ExtraSection] = Field(default_factory=dict)
+
+    def section_items(self) -> list[tuple[str, tuple[str, ...], str | None]]:
+        """(header, lines, after) for each section, in file order."""
+        out: list[tuple[str, tuple[str, ...], str | None]] = []
+        for header, body in self.sections.items():
+            if isinstance(body, ExtraSection):
+                out.append((header, tuple(body.lines), body.after))
+            else:
+                out.append((header, tuple(body), None))
+        return out
+
+    def line_items(self) -> list[tuple[str, str | None]]:
+        """(line, after) for each global line, in file order."""
+        return [(x.line, x.after) if isinstance(x, PlacedLine) else (x, None) for x in self.lines]
+
+    def all_lines(self) -> list[str]:
+        out = [line for line, _ in self.line_items()]
+        for header, lines, _ in self.section_items():
+            out += [header, *lines]
+        return out
+
+
+def resolve_placeholders(lines: list[str], resolver: SecretResolver) -> dict[str, Secret]:
+    """The secrets the lines name, by name (each already checked by its line)."""
+    out: dict[str, Secret] = {}
+    for text in lines:
+        for _, name in placeholders(text):
+            if name not in out:
+                out[name] = resolver.resolve(f"secret:{name}")
+    return out

@@ -1,0 +1,187 @@
+"""What an operator saved becomes the config IOS prints: `ios.capture`.
+
+Captures are made here from the real configs (tests/realconfigs/*.cfg) as an operator
+makes them: with the terminal's prompts, and typed (unindented, `conf t` ... `end`, `wr`).
+The proof is the tree: the capture parses to the same config as the file it came from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iosgen.ios.capture import CaptureError, config_lines, running_config_text
+from iosgen.ios.config import ConfigTextError, parse
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = sorted((ROOT / "tests" / "realconfigs").glob("*.cfg")) + sorted(
+    (ROOT / "golden").glob("*.cfg")
+)
+# A typo IOS itself refuses (`passsive-interface`, in the ciscoconfparse fixture): typed
+# without indentation, nothing tells which mode it was meant for.
+REFUSED_TYPED = {"2600xm-ccp-pppoa-154.cfg": "passsive-interface FastEthernet0/0"}
+
+
+def tree(text: str) -> list[str]:
+    return parse(text).render()
+
+
+def with_prompts(text: str, host: str = "R1") -> str:
+    """A terminal capture of `show running-config`: the command, the header, the prompt."""
+    return f"{host}#show running-config\nBuilding configuration...\n\n{text}\n{host}#\n"
+
+
+def typed(text: str) -> str:
+    """The config as an operator types it: no indentation, in a config session, saved."""
+    body = "\n".join(line.lstrip() for line in text.splitlines())
+    return f"enable\nconfigure terminal\n{body}\nend\nwrite memory\n"
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
+def test_a_printed_config_is_kept(path: Path) -> None:
+    text = path.read_text()
+    assert tree(running_config_text(text, path.name)) == tree(text)
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
+def test_a_capture_with_prompts_is_its_config(path: Path) -> None:
+    text = path.read_text()
+    got = running_config_text(with_prompts(text), path.name)
+    assert tree(got) == tree(text)
+    assert not [line for line in got.splitlines() if line.startswith(("R1#", "Building"))]
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
+def test_a_typed_config_is_reindented_or_refused_at_its_line(path: Path) -> None:
+    text = path.read_text()
+    capture = typed(text)
+    if path.name in REFUSED_TYPED:
+        with pytest.raises(CaptureError) as caught:
+            running_config_text(capture, path.name)
+        bad = REFUSED_TYPED[path.name]
+        assert f"`{bad}`" in caught.value.message
+        assert capture.splitlines()[caught.value.line - 1] == bad
+        return
+    got = running_config_text(capture, path.name)
+    assert tree(got) == tree(text)
+    assert not {"conf t", "configure terminal", "exit", "end", "write memory"} & set(
+        got.splitlines()
+    )
+
+
+TYPED_SESSION = """\
+R1#conf t
+Enter configuration commands, one per line.  End with CNTL/Z.
+R1(config)#interface Fa0/0
+R1(config-if)#ip address dhcp
+R1(config-if)#ip nat outside
+R1(config-if)#ip nat inside source list 1 interface Fa0/0 overload
+R1(config)#line vty 0 4
+R1(config-line)#password 7 0822455D0A16
+R1(config-line)#transport input ssh
+R1(config-line)#end
+R1#wr
+Building configuration...
+[OK]
+R1#conf t
+R1(config)#vpdn-group 2
+R1(config-vpdn)#request-dialin
+R1(config-vpdn-req-in)#protocol pptp
+R1(config-vpdn-req-in)#pool-member 2
+R1(config-vpdn)#initiate-to ip 203.0.113.10
+R1(config-vpdn)#exit
+R1(config)#banner motd ^C
+Router#
+end
+interface nothing
+^C
+R1(config)#ip cef
+R1(config)#end
+R1#
+"""
+TYPED_WANT = """\
+interface Fa0/0
+ ip address dhcp
+ ip nat outside
+ip nat inside source list 1 interface Fa0/0 overload
+line vty 0 4
+ password 7 0822455D0A16
+ transport input ssh
+vpdn-group 2
+ request-dialin
+  protocol pptp
+  pool-member 2
+ initiate-to ip 203.0.113.10
+banner motd ^C
+Router#
+end
+interface nothing
+^C
+ip cef"""
+
+
+def test_a_typed_session_with_prompts_is_the_config_it_made() -> None:
+    # the falls back from a sub-mode (`ip nat inside source` after the interface's lines,
+    # `initiate-to` after request-dialin's) are IOS's; the banner text is never read
+    assert running_config_text(TYPED_SESSION).rstrip("\n") == TYPED_WANT
+
+
+def test_a_line_keeps_its_number() -> None:
+    capture = with_prompts("hostname R1\ninterface Fa0/0\n ip address dhcp")
+    lines = config_lines(capture)
+    assert len(lines) == len(capture.split("\n"))
+    assert lines[4] == "interface Fa0/0"
+
+
+REFUSED = {
+    "empty": ("", 1, 1, "no configuration lines"),
+    "comments-only": ("!\n! Last configuration change\n!\n", 1, 1, "no configuration lines"),
+    "only-a-prompt": ("R1#show running-config\nR1#\n", 1, 1, "no configuration lines"),
+    "nul": ("hostname R1\ninter\x00face", 2, 6, "binary data (a NUL byte)"),
+    "not-utf8": ("\ufffd" * 40 + "\nhostname R1", 1, 1, "binary data (not UTF-8)"),
+    "yaml": ("# a site\nhostname: R1\ninterfaces:\n", 2, 1, "looks like YAML or JSON"),
+    "yaml-document": ("---\nhostname R1\n", 1, 1, "looks like YAML or JSON"),
+    "json": ('{"hostname": "R1"}\n', 1, 1, "looks like YAML or JSON"),
+    "typed-unknown-in-mode": (
+        "interface Fa0/0\nip address dhcp\nfrobnicate 3\n",
+        3,
+        1,
+        "`frobnicate 3` is not a command iosgen knows in `interface` mode",
+    ),
+    "typed-unknown-global": (
+        "hostname R1\ninterface Fa0/0\nexit\nwidget on\n",
+        4,
+        1,
+        "`widget on` is not a command iosgen knows in global config mode",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED.values(), ids=REFUSED.keys())
+def test_what_is_no_config_is_refused_at_its_place(case: tuple[str, int, int, str]) -> None:
+    text, line, column, message = case
+    with pytest.raises(ConfigTextError) as caught:
+        running_config_text(text, "saved.cfg")
+    assert (caught.value.source, caught.value.line, caught.value.column) == (
+        "saved.cfg",
+        line,
+        column,
+    )
+    assert message in caught.value.message
+    assert str(caught.value).startswith(f"saved.cfg:{line}:{column}: ")
+
+
+def test_a_refused_line_never_shows_its_secret() -> None:
+    text = "interface Dialer2\nppp chap hostname plovdiv\nfrob password 0 Hunter2Clear\n"
+    with pytest.raises(CaptureError) as caught:
+        running_config_text(text)
+    assert "Hunter2Clear" not in str(caught.value)
+    assert "frob password 0 <redacted>" in caught.value.message
+
+
+def test_a_printed_config_is_never_reindented() -> None:
+    # one indented line says the file is printed: its top-level lines stay top-level,
+    # whatever they are (a global command iosgen has no table for)
+    text = "interface Fa0/0\n ip address dhcp\nwidget on\n"
+    assert running_config_text(text) == text
