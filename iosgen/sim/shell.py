@@ -156,6 +156,11 @@ class Shell:
             self._config_done()
         if self.closed or self.pending is not None:
             return text
+        if self.cfg is not None and self.cfg.in_banner:
+            # IOS prints no prompt while it collects a banner's text: not after "Enter
+            # TEXT message.  End with the character '^C'." nor after each text line
+            # (docs/simulator-grammar.md, Banners)
+            return text
         return self._paged(text)
 
     # ---- paging (`terminal length N`, default 24) -------------------------------------------
