@@ -31,6 +31,7 @@ from iosgen.sim.facts import (
     PHYSICAL_NOT_REMOVABLE,
     SUBNET_OVERLAP,
     USER_PASSWORD_AND_SECRET,
+    VTY_LAST_FIVE,
 )
 from iosgen.sim.grammar import Cmd, Match
 from iosgen.sim.hardware import DEFAULT, Hardware
@@ -399,8 +400,10 @@ class Config:
     def _enter_vty(self, cmd: Cmd, words: list[str], negated: bool) -> Outcome:
         lo = int(words[2])
         hi = int(words[3]) if len(words) > 3 else lo
-        if negated or hi < lo:
-            return Outcome()  # the lines stay (12.4 keeps vty 0 4; `no line vty` not modelled)
+        if hi < lo:
+            return Outcome()
+        if negated:
+            return self._no_vty(cmd, lo, hi)
         self._vty_merge()
         members: list[Line] = []
         for glo, ghi in VTY_GROUPS:
@@ -409,6 +412,16 @@ class Config:
                 members += self._vty_cover(cmd, a, b)
         proxy = Line(cmd, words, False, [], group=members)
         return Outcome(stack=[proxy], mode=cmd.enters)
+
+    def _no_vty(self, cmd: Cmd, lo: int, hi: int) -> Outcome:
+        """`no line vty A B`: the lines above the first five go (their settings with
+        them); IOS keeps vty 0-4 and says so (facts.VTY_LAST_FIVE)."""
+        first = max(lo, VTY_DEFAULT[1] + 1)
+        if first <= hi:
+            self._vty_merge()
+            gone = {id(b) for b in self._vty_cover(cmd, first, hi)}
+            self.root[:] = [ln for ln in self.root if id(ln) not in gone]
+        return Outcome(message=VTY_LAST_FIVE if lo <= VTY_DEFAULT[1] else "")
 
     def _vty_cover(self, cmd: Cmd, lo: int, hi: int) -> list[Line]:
         """Stored blocks exactly covering vty lo..hi (one default group): split or made."""
@@ -543,9 +556,12 @@ class Config:
                         held.after(ln, out)
                 out.append("boot-end-marker")
             elif section.endswith("*"):
-                for block in sorted(by_section.get(section, []), key=_sort_key):
-                    out.extend(self._render_block(block, 0))
-                    out.append("!")
+                blocks = by_section.get(section, [])
+                ghosts = held.ghosts(section, blocks)
+                for block in sorted(blocks + ghosts, key=lambda b: _ghost_key(b, ghosts)):
+                    if not any(block is g for g in ghosts):
+                        out.extend(self._render_block(block, 0))
+                        out.append("!")
                     held.after(block, out)
             else:
                 self._render_flat(section, by_section.get(section, []), held, out)
@@ -656,6 +672,18 @@ class _Followers:
                     out.append("!")  # a block, closed as NVGEN closes one
                 self.after(ln, out)
 
+    def ghosts(self, section: str, blocks: list[Line]) -> list[Line]:
+        """The removed blocks of `section` that held lines followed: they print where
+        the block would sort (`no interface Loopback0` moves no held line, and the block
+        typed again is followed by them again)."""
+        here = {id(b) for b in blocks}
+        out: dict[int, Line] = {}
+        for ln in self.all:
+            a = ln.anchor
+            if isinstance(a, Line) and a.cmd.section == section and id(a) not in here:
+                out[id(a)] = a
+        return list(out.values())
+
     def section_end(self, section: str, out: list[str]) -> None:
         """Those that followed a line printed but not stored (`version`, `ip cef`,
         `boot-end-marker`): after that line's section."""
@@ -760,6 +788,12 @@ def _by_user(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _ghost_key(line: Line, ghosts: list[Line]) -> tuple[object, ...]:
+    """`_sort_key`, a removed block (a ghost) after a live one of the same words."""
+    key = _sort_key(line)
+    return (*key[:-1], any(line is g for g in ghosts), key[-1])
+
+
 def _sort_key(line: Line) -> tuple[object, ...]:
     cmd = line.cmd
     w = line.words
@@ -778,6 +812,8 @@ def _sort_key(line: Line) -> tuple[object, ...]:
         sub = (w[1], int(w[3]))
     elif section == "line":
         sub = ({"con": 0, "aux": 1, "vty": 2}[w[1]], int(w[2]))
+    elif section in ("ip-acl-standard*", "ip-acl-extended*"):
+        sub = (w[3],)  # by name, as the realconfigs print them (docs/simulator-grammar.md)
     elif section in ("ip-nat", "logging-host", "vpdn-group*", "service"):
         sub = (line.text,)
     return (cmd.rank, sub, line.seq)

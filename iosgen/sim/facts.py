@@ -134,6 +134,9 @@ REPLACE_NEEDS_ARCHIVE: Final = (
 )
 BANNER_ENTER: Final = "Enter TEXT message.  End with the character '{delim}'."
 PHYSICAL_NOT_REMOVABLE: Final = "% Removal of physical interfaces is not permitted"
+# `no line vty 0 4` (any range reaching below vty 5): IOS keeps the first five vty lines
+# and says so; `no line vty 5 15` deletes those lines (docs/simulator-grammar.md, vty).
+VTY_LAST_FIVE: Final = "%Can't delete last 5 VTY lines"
 NO_STARTUP: Final = "startup-config is not present"
 NO_STARTUP_COPY: Final = "%Error opening nvram:startup-config (No such file or directory)"
 COPY_ABORTED: Final = "%Error copying (Operation aborted)"
