@@ -73,6 +73,14 @@ def _table() -> list[Cmd]:
         add(mode, "show version", kind="action", action="show_version")
         add(mode, "show ip interface brief", kind="action", action="show_ip_int_brief")
         add(mode, "show clock", kind="action", action="show_clock")
+        # operational commands (show.py, ping.py): the handler checks the arguments
+        # (an interface the running config has, ping's options) and carets a bad one
+        add(mode, "show interfaces [<if>]", kind="action", action="op", key=2)
+        add(mode, "show ip route", kind="action", action="op", key=3)
+        add(mode, "show users", kind="action", action="op", key=2)
+        add(mode, "ping [<line>]", kind="action", action="op", key=1)
+        add(mode, "traceroute [<line>]", kind="action", action="op", key=1)
+    add("exec", "show vpdn", kind="action", action="op", key=2)
     add("exec", "disable", kind="action", action="disable")
     add("exec", "show running-config", kind="action", action="show_run")
     add("exec", "show running-config interface <if>", kind="action", action="show_run_if")
