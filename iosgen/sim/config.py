@@ -29,9 +29,12 @@ from iosgen.sim.facts import (
     NEEDS_PROTOCOL,
     PADDED_ACTION,
     PHYSICAL_NOT_REMOVABLE,
+    SILENT_DEFAULTS,
     SUBNET_OVERLAP,
+    UNSEPARATED,
     USER_PASSWORD_AND_SECRET,
     VTY_LAST_FIVE,
+    WIDE_VALUES,
 )
 from iosgen.sim.grammar import Cmd, Match
 from iosgen.sim.hardware import DEFAULT, Hardware
@@ -177,6 +180,8 @@ class Config:
         assert container is not None
         if cmd.kind == "noop":
             return Outcome()
+        if cmd.mode in NACL_MODES and words[0] in ("permit", "deny"):
+            words = _normalise_entry(words, cmd.mode == "config-std-nacl")
         if cmd.mode in NACL_MODES and cmd.kind == "multi" and not m.negated:
             return self._apply_entry(cmd, words, container, number)
         if cmd.kind == "enter":
@@ -561,8 +566,11 @@ class Config:
                 for block in sorted(blocks + ghosts, key=lambda b: _ghost_key(b, ghosts)):
                     if not any(block is g for g in ghosts):
                         out.extend(self._render_block(block, 0))
-                        out.append("!")
+                        if section not in UNSEPARATED:
+                            out.append("!")
                     held.after(block, out)
+                if blocks and section in UNSEPARATED:
+                    out.append("!")
             else:
                 self._render_flat(section, by_section.get(section, []), held, out)
             held.section_end(section, out)
@@ -639,9 +647,15 @@ class Config:
         held = [ln for ln in children if ln.cmd is HELD]
         inner = CHILD_INDENT.get(mode, pad + " ")
         padded = PADDED_ACTION.get(mode, {})
+        silent = SILENT_DEFAULTS.get(mode, frozenset())
+        wide = WIDE_VALUES.get(mode)
         for child in sorted(known, key=_sort_key) + held:
             if child.cmd is HELD:
                 out.extend(_render_held(child, len(inner)))
+            elif not child.negated and child.text in silent:
+                continue
+            elif wide and not child.negated and tuple(child.words[: len(wide)]) == wide:
+                out.append(inner + " ".join(wide) + " " + "  ".join(child.words[len(wide) :]))
             elif child.words == ["no"]:
                 out.append(inner + "no ip address")
             elif child.children is not None:
@@ -856,7 +870,16 @@ def _normalise_acl(words: list[str]) -> list[str]:
         return words
     standard = int(words[1]) < 100
     head = words[:3] if standard else words[:4]
-    rest = words[len(head) :]
+    return head + _normalise_addresses(words[len(head) :], standard)
+
+
+def _normalise_entry(words: list[str], standard: bool) -> list[str]:
+    """A named-list entry (`permit host X`) stored as a numbered one is."""
+    head = words[:1] if standard else words[:2]
+    return head + _normalise_addresses(words[len(head) :], standard)
+
+
+def _normalise_addresses(rest: list[str], standard: bool) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(rest):
@@ -876,7 +899,7 @@ def _normalise_acl(words: list[str]) -> list[str]:
         else:
             out.append(w)
             i += 1
-    return head + out
+    return out
 
 
 def _is_ip(w: str) -> bool:

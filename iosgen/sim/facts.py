@@ -279,6 +279,21 @@ CHILD_INDENT: Final[dict[str, str]] = {
 PADDED_ACTION: Final[dict[str, dict[str, str]]] = {
     "config-ext-nacl": {"deny": "deny  "},
 }
+# Values NVGEN prints two spaces apart, by mode and leading words:
+# ` match ip precedence 2  3  4  5` (cbac line 151, 154 line 163).
+WIDE_VALUES: Final[dict[str, tuple[str, ...]]] = {
+    "config-cmap": ("match", "ip", "precedence"),
+}
+# Children NVGEN leaves out because they are the defaults, by the block's mode. An ISAKMP
+# policy's defaults (Cisco IOS Security Command Reference, `crypto isakmp policy`:
+# encryption DES, hash SHA-1, RSA signatures, group 1, lifetime 86400 s); Cisco's
+# show-run examples print `crypto isakmp policy 10` / ` hash md5` / ` authentication
+# pre-share` and no encr, group or lifetime line (docs/simulator-grammar.md).
+SILENT_DEFAULTS: Final[dict[str, frozenset[str]]] = {
+    "config-isakmp": frozenset(
+        {"encr des", "hash sha", "authentication rsa-sig", "group 1", "lifetime 86400"}
+    ),
+}
 # short names IOS prints in `show ip interface brief`: none on 12.4, full names are used.
 
 # --- type 7 (ios-reference §4) ---------------------------------------------------------
@@ -376,6 +391,13 @@ LAYOUT: Final[tuple[str, ...]] = (
     "scheduler",
     "ntp",
     "end",
+)
+
+# Block sections NVGEN prints with no `!` between two blocks of the kind, one after the
+# last: class-maps, policy-maps, named ACLs of one type (2600xm-ccp-pppoa-cbac.cfg lines
+# 150-175 and 300-370; the 154 file alike).
+UNSEPARATED: Final = frozenset(
+    {"class-map*", "policy-map*", "ip-acl-standard*", "ip-acl-extended*"}
 )
 
 # Lines an IOS 12.4 ISR prints with an empty startup config (before the management
