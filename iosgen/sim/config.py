@@ -539,7 +539,7 @@ class Config:
         by_section: dict[str, list[Line]] = {}
         for line in self.root:
             by_section.setdefault(line.cmd.section, []).append(line)
-        held = _Followers(by_section.get("held", []))
+        held = _Followers(by_section.get("held", []), self.root)
         out: list[str] = []
         for section in LAYOUT:
             if section == "!":
@@ -562,9 +562,14 @@ class Config:
                 out.append("boot-end-marker")
             elif section.endswith("*"):
                 blocks = by_section.get(section, [])
-                ghosts = held.ghosts(section, blocks)
-                for block in sorted(blocks + ghosts, key=lambda b: _ghost_key(b, ghosts)):
-                    if not any(block is g for g in ghosts):
+                ghosts = held.ghosts.get(section, [])
+                ordered = (
+                    sorted(blocks + ghosts, key=lambda b: _ghost_key(b, ghosts))
+                    if ghosts
+                    else sorted(blocks, key=_sort_key)
+                )
+                for block in ordered:
+                    if not ghosts or not any(block is g for g in ghosts):
                         out.extend(self._render_block(block, 0))
                         if section not in UNSEPARATED:
                             out.append("!")
@@ -652,7 +657,7 @@ class Config:
         for child in sorted(known, key=_sort_key) + held:
             if child.cmd is HELD:
                 out.extend(_render_held(child, len(inner)))
-            elif not child.negated and child.text in silent:
+            elif silent and not child.negated and child.text in silent:
                 continue
             elif wide and not child.negated and tuple(child.words[: len(wide)]) == wide:
                 out.append(inner + " ".join(wide) + " " + "  ".join(child.words[len(wide) :]))
@@ -670,10 +675,22 @@ class Config:
 class _Followers:
     """Held global lines, printed after the line they followed when loaded."""
 
-    def __init__(self, held: list[Line]) -> None:
+    def __init__(self, held: list[Line], root: list[Line]) -> None:
         self.by_anchor: dict[int, list[Line]] = {}
         for ln in held:
             self.by_anchor.setdefault(id(ln.anchor), []).append(ln)
+        # Removed blocks that held lines followed, by section: they print where the
+        # block would sort (`no interface Loopback0` moves no held line, and the block
+        # typed again is followed by them again).
+        self.ghosts: dict[str, list[Line]] = {}
+        if held:
+            live = {id(ln) for ln in root}
+            seen: set[int] = set()
+            for ln in held:
+                a = ln.anchor
+                if isinstance(a, Line) and id(a) not in live and id(a) not in seen:
+                    seen.add(id(a))
+                    self.ghosts.setdefault(a.cmd.section, []).append(a)
         self.done: set[int] = set()
         self.all = held
 
@@ -685,18 +702,6 @@ class _Followers:
                 if ln.children:
                     out.append("!")  # a block, closed as NVGEN closes one
                 self.after(ln, out)
-
-    def ghosts(self, section: str, blocks: list[Line]) -> list[Line]:
-        """The removed blocks of `section` that held lines followed: they print where
-        the block would sort (`no interface Loopback0` moves no held line, and the block
-        typed again is followed by them again)."""
-        here = {id(b) for b in blocks}
-        out: dict[int, Line] = {}
-        for ln in self.all:
-            a = ln.anchor
-            if isinstance(a, Line) and a.cmd.section == section and id(a) not in here:
-                out[id(a)] = a
-        return list(out.values())
 
     def section_end(self, section: str, out: list[str]) -> None:
         """Those that followed a line printed but not stored (`version`, `ip cef`,
