@@ -22,6 +22,7 @@ from iosgen.sim.facts import (
     CHILD_INDENT,
     DEFAULT_PPTP_GROUP,
     DUPLICATE_SEQUENCE,
+    HSRP_ORDER,
     INTERFACE_TYPES,
     LAYOUT,
     NACL_MODES,
@@ -831,11 +832,22 @@ def _sort_key(line: Line) -> tuple[object, ...]:
         sub = (w[1], int(w[3]))
     elif section == "line":
         sub = ({"con": 0, "aux": 1, "vty": 2}[w[1]], int(w[2]))
+    elif section == "hsrp":
+        sub = _hsrp_key(w)
     elif section in ("ip-acl-standard*", "ip-acl-extended*"):
         sub = (w[3],)  # by name, as the realconfigs print them (docs/simulator-grammar.md)
     elif section in ("ip-nat", "logging-host", "vpdn-group*", "service"):
         sub = (line.text,)
     return (cmd.rank, sub, line.seq)
+
+
+def _hsrp_key(w: list[str]) -> tuple[object, ...]:
+    """`standby version` first, then by group (none: group 0), then HSRP_ORDER; a
+    secondary address after the primary."""
+    if w[1] == "version":
+        return (-1,)
+    group, word = (int(w[1]), w[2]) if w[1].isdigit() else (0, w[1])
+    return (group, HSRP_ORDER.index(word), w[-1] == "secondary")
 
 
 def _normalise_password(words: list[str], kind: str, encrypt: bool) -> list[str]:

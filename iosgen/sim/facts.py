@@ -284,6 +284,13 @@ PADDED_ACTION: Final[dict[str, dict[str, str]]] = {
 WIDE_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "config-cmap": ("match", "ip", "precedence"),
 }
+# An HSRP group's lines in NVGEN order (`standby version` first, then group by group):
+# 2811 captures ` speed auto` / ` standby 1 ip 10.0.0.1` / ` standby 1 priority 110` /
+# ` standby 1 preempt` / ` standby 1 track FastEthernet0/1`; with timers and secondaries
+# ` standby 1 ip A` / ` standby 1 ip B secondary` / ` standby 1 timers 5 15` / ` standby
+# 1 priority 110` / ` standby 1 preempt delay minimum 60` / ... / ` standby 1 track 101
+# decrement 50` (docs/simulator-grammar.md, HSRP). `name` is placed before `track` [L].
+HSRP_ORDER: Final = ("ip", "timers", "priority", "preempt", "name", "track")
 # Children NVGEN leaves out because they are the defaults, by the block's mode. An ISAKMP
 # policy's defaults (Cisco IOS Security Command Reference, `crypto isakmp policy`:
 # encryption DES, hash SHA-1, RSA signatures, group 1, lifetime 86400 s); Cisco's

@@ -22,6 +22,13 @@ REWRITES: tuple[tuple[str, str | None, str], ...] = (
     ("version *", "version 12.4", "the image's own version"),
     # "logging host 10.20.0.28": 12.4 prints `logging 10.20.0.28` (ios-reference §3).
     ("logging host *", "logging *", "12.4 prints the host without `host`"),
+    # the 15.4 capture's HSRP track names the port with a space; the grammar reads it as
+    # the interface and NVGEN prints its name (docs/simulator-grammar.md, HSRP) [L]
+    (
+        "interface FastEthernet0/0 > standby 110 track FastEthernet 0/1",
+        "interface FastEthernet0/0 > standby 110 track FastEthernet0/1",
+        "an interface argument prints as its name",
+    ),
 )
 # Lines the 2801 prints that a capture need not have (its defaults and its own ports).
 DEFAULTS: tuple[str, ...] = (

@@ -352,3 +352,69 @@ def test_named_entries_are_stored_as_numbered_ones_are(
     cfg, outputs = typed([head, typed_entry, *([negation] if negation else [])])
     assert not any(outputs)
     assert block(body(cfg), head)[1:] == ([printed] if printed else [])
+
+
+# --- HSRP: after `speed`, by group, in HSRP_ORDER ----------------------------------------------
+
+HSRP_TYPED = [
+    "interface FastEthernet0/0",
+    "ip address 10.0.0.2 255.255.255.0",
+    "standby 2 ip 10.0.0.254",
+    "standby 1 track FastEthernet0/1",
+    "standby 1 preempt",
+    "standby 1 priority 110",
+    "standby 1 ip 10.0.0.1",
+    "standby 1 ip 10.0.5.1 secondary",
+    "standby 1 timers 5 15",
+    "standby version 2",
+    "standby 1 priority 120",  # replaces 110
+    "standby 1 track FastEthernet 0/1 20",  # replaces the track of that port
+    "standby 1 track 101 decrement 50",
+]
+HSRP_PRINTED = [
+    "interface FastEthernet0/0",
+    " ip address 10.0.0.2 255.255.255.0",
+    " duplex auto",
+    " speed auto",
+    " standby version 2",
+    " standby 1 ip 10.0.0.1",
+    " standby 1 ip 10.0.5.1 secondary",
+    " standby 1 timers 5 15",
+    " standby 1 priority 120",
+    " standby 1 preempt",
+    " standby 1 track FastEthernet0/1 20",
+    " standby 1 track 101 decrement 50",
+    " standby 2 ip 10.0.0.254",
+]
+
+
+def test_hsrp_lines_print_after_speed_by_group() -> None:
+    cfg, outputs = typed(HSRP_TYPED)
+    assert not any(outputs)
+    assert block(body(cfg), "interface FastEthernet0/0") == HSRP_PRINTED
+
+
+@pytest.mark.parametrize(
+    ("no_line", "gone"),
+    [
+        ("no standby 1 preempt", " standby 1 preempt"),
+        ("no standby 1 track 101 decrement 50", " standby 1 track 101 decrement 50"),
+        ("no standby 2 ip 10.0.0.254", " standby 2 ip 10.0.0.254"),
+        ("no standby version 2", " standby version 2"),
+    ],
+    ids=["preempt", "track-object", "group-ip", "version"],
+)
+def test_no_standby_removes_that_line(no_line: str, gone: str) -> None:
+    cfg, outputs = typed([*HSRP_TYPED, no_line])
+    assert not any(outputs)
+    assert block(body(cfg), "interface FastEthernet0/0") == [
+        ln for ln in HSRP_PRINTED if ln != gone
+    ]
+
+
+def test_hsrp_on_a_subinterface() -> None:
+    lines = ["interface FastEthernet0/0.10", "encapsulation dot1Q 10"]
+    lines += ["ip address 10.10.0.2 255.255.255.0", "standby 10 ip 10.10.0.1"]
+    cfg, outputs = typed(lines)
+    assert not any(outputs)
+    assert block(body(cfg), lines[0])[-1] == " standby 10 ip 10.10.0.1"
