@@ -9,6 +9,7 @@ with 20 client threads <= 6 s; <= 1 MB per idle simulated router.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import logging
 import multiprocessing as mp
@@ -99,15 +100,47 @@ def rss_kib() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
+ROOT = Path(__file__).resolve().parents[1]
+# Configs whose load and print cost per line are measured: the example site's golden
+# config and the largest real router config of the tests.
+PER_LINE = (
+    ROOT / "golden" / "R-ITD.cfg",
+    ROOT / "tests" / "realconfigs" / "2600xm-ccp-pppoa-154.cfg",
+)
+
+
+def per_line_rows(repeat: int) -> list[tuple[str, str, str]]:
+    """Start-up (the config loaded) and `show running-config` (NVGEN) cost per line."""
+    from iosgen.sim.router import Router
+
+    rows = []
+    for path in PER_LINE:
+        text = path.read_text(encoding="utf-8")
+        lines = sum(1 for ln in text.splitlines() if ln.strip() and ln.strip() != "!")
+        spec = RouterSpec("R", "netops", "pw", initial_config=text)
+        router = Router(spec)
+        boot = median(functools.partial(Router, spec), repeat)
+        show = median(router.running_text, repeat)
+        rows.append(
+            (f"start-up per line, {path.name} ({lines})", f"{boot / lines * 1e6:.1f} us", "")
+        )
+        rows.append((f"show run per line, {path.name}", f"{show / lines * 1e6:.1f} us", ""))
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--routers", type=int, default=100)
     ap.add_argument("--threads", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--per-line-only", action="store_true", help="only the per-line costs")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     logging.getLogger("paramiko").setLevel(logging.CRITICAL)
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str]] = per_line_rows(args.repeat)
+    if args.per_line_only:
+        show_rows(rows)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         state = Path(tmp)
         # one router: connect, 30 lines, show running-config, save
@@ -206,6 +239,10 @@ def main() -> None:
             )
         )
 
+    show_rows(rows)
+
+
+def show_rows(rows: list[tuple[str, str, str]]) -> None:
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'result':>10}  goal")
     print(f"{'-' * width}  {'-' * 10}  ----")

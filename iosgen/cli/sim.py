@@ -100,6 +100,7 @@ def sim(
                 feature_set=site.hardware.feature_set,
             )
         )
+    by_host = {spec.hostname: spec.username for spec in specs}
     state = targets.parent / ".iosgen-sim"
     try:
         fleet = SimFleet(
@@ -113,6 +114,8 @@ def sim(
 
         for name in fleet.targets:
             _report_load(name, fleet.router(name), redact_line)
+            if initial != "bare":
+                _report_login(name, fleet.router(name), by_host[name])
         print(f"targets written to {targets}; Ctrl-C to stop", file=sys.stderr)
         try:
             threading.Event().wait()
@@ -194,5 +197,18 @@ def _report_load(name: str, router: RouterHandle, redact_line: Callable[[str], s
         print(
             f"note: {name}: {router.held_count} line(s) held without understanding them "
             f"(kept verbatim, printed back in place): {first}{more}",
+            file=sys.stderr,
+        )
+
+
+def _report_login(name: str, router: RouterHandle, username: str) -> None:
+    """An initial config that lets the site's management login in no more (no matching
+    `username`, no login method that takes it, no vty line with SSH) locks out iosgen
+    and its operator: said at start, not at the first push."""
+    why = router.login_refusal()
+    if why is not None:
+        print(
+            f"warning: {name}: nobody will be able to log in as the site's management "
+            f"login {username!r}: {why}",
             file=sys.stderr,
         )

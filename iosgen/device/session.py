@@ -44,6 +44,7 @@ from iosgen.errors import (
     HostKeyError,
     SessionLost,
 )
+from iosgen.ios.config import BANNER_RE
 from iosgen.ios.dialogs import (
     DIALOGS,
     ENABLE_REFUSED_RE,
@@ -51,6 +52,7 @@ from iosgen.ios.dialogs import (
     Dialog,
     answer_lines,
     at_prompt,
+    banner_text_delimiter,
     failure_in,
     open_dialog,
     without_unsolicited,
@@ -297,6 +299,74 @@ class Device:
             if not known.reply:
                 echo = ""
 
+    # -- banners ----------------------------------------------------------------------
+
+    def _banner_aware(self, timeout: float) -> Callable[[str], tuple[str, str, list[str]]]:
+        """Types config lines as `_converse` does, a banner's text as IOS takes it.
+
+        After `banner motd ^C` IOS prints `Enter TEXT message.  End with the character
+        '^C'.` and no prompt until the line holding the delimiter (iosgen.ios.dialogs):
+        each text line is answered by its echo alone.
+        """
+        delim: str | None = None  # while a banner's text is typed: the delimiter IOS waits for
+
+        def type_line(line: str) -> tuple[str, str, list[str]]:
+            nonlocal delim
+            if delim is not None:
+                ends = delim in line
+                if ends:
+                    delim = None
+                return self._banner_text(line, ends, timeout)
+            opened = BANNER_RE.match(line.strip())
+            if opened is None or opened["delim"] in opened["rest"]:
+                return self._converse(line, DIALOGS, timeout)
+            answer, mode = self._banner_head(line, timeout)
+            if mode == "banner":
+                delim = banner_text_delimiter(answer) or opened["delim"]
+                mode = "config"
+            return answer, mode, []
+
+        return type_line
+
+    def _banner_head(self, line: str, timeout: float) -> tuple[str, str]:
+        """`banner KIND D`: (answer, "banner") once IOS asks for the text, or its prompt."""
+        self._write(line)
+        echo = line.strip()
+
+        def done(buf: str) -> bool:
+            rest = _after_echo(buf, echo)
+            return rest is not None and (
+                banner_text_delimiter(rest) is not None or _answered(buf, echo)
+            )
+
+        out = self._read(done, timeout, repr(redact_line(echo, self.options.hide)))
+        rest = _after_echo(out, echo) or ""
+        self._last_raw = rest
+        mode = at_prompt(rest)
+        if mode is None and banner_text_delimiter(rest) is not None:
+            return answer_lines(rest), "banner"
+        if mode is None:  # a question instead: dropped, as `_converse` drops an unknown one
+            self.close()
+        return answer_lines(rest), mode or "dialog"
+
+    def _banner_text(self, line: str, ends: bool, timeout: float) -> tuple[str, str, list[str]]:
+        """A line of a banner's text: IOS echoes it; the line with the delimiter gets the prompt."""
+        self._write(line)
+        echo = line.strip()
+
+        def done(buf: str) -> bool:
+            rest = _after_echo(buf, echo)
+            if rest is None:
+                return False
+            return at_prompt(rest) is not None if ends else "\n" in rest
+
+        out = self._read(done, timeout, "a line of banner text")
+        rest = _after_echo(out, echo) or ""
+        self._last_raw = rest
+        if not ends:
+            return "", "config", []
+        return answer_lines(rest), at_prompt(rest) or "dialog", []
+
     # -- exec commands ----------------------------------------------------------------
 
     def command(self, command: str, read_timeout: float | None = None) -> str:
@@ -409,8 +479,9 @@ class Device:
         if not mode.startswith("config"):
             raise CommandError(self.name, "configure terminal", _answer)
         try:
+            type_line = self._banner_aware(timeout)
             for index, line in enumerate(lines):
-                answer, mode, notes = self._converse(line, DIALOGS, timeout)
+                answer, mode, notes = type_line(line)
                 item = LineAnswer(line, answer, "; ".join(notes))
                 answers.append(item)
                 if on_line is not None:

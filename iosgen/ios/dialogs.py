@@ -45,6 +45,28 @@ DIALOG_RE: Final = re.compile(
     r"(?:^|\n)(?P<question>[^\n]*(?:\?\s*\[[^\]\n]*\]|\[[^\]\n]*\]\s*[?:]|[Pp]assword:))\s*$"
 )
 
+# `banner motd ^C` (its text not closed on the line): IOS answers
+#
+#     Enter TEXT message.  End with the character '^C'.
+#
+# and then prints no prompt, after that line nor after each text line it echoes, until
+# a line holding the delimiter; then the config prompt (docs/simulator-grammar.md,
+# Banners, has the captures). IOS names the delimiter it waits for.
+BANNER_TEXT_RE: Final = re.compile(
+    r"Enter TEXT message\.\s+End with the character '(?P<delim>.+?)'\."
+)
+
+
+def banner_text_delimiter(output: str) -> str | None:
+    """The delimiter IOS waits for when `output` opens a banner's text, else None.
+
+    >>> banner_text_delimiter("\\r\\nEnter TEXT message.  End with the character '^C'.\\r\\n")
+    '^C'
+    """
+    match = BANNER_TEXT_RE.search(output)
+    return match["delim"] if match else None
+
+
 # Every line of IOS's answer that starts with `%` is a refusal:
 #   % Invalid input detected at '^' marker.   (and the caret line above it)
 #   % Incomplete command.

@@ -73,6 +73,14 @@ def _table() -> list[Cmd]:
         add(mode, "show version", kind="action", action="show_version")
         add(mode, "show ip interface brief", kind="action", action="show_ip_int_brief")
         add(mode, "show clock", kind="action", action="show_clock")
+        # operational commands (show.py, ping.py): the handler checks the arguments
+        # (an interface the running config has, ping's options) and carets a bad one
+        add(mode, "show interfaces [<if>]", kind="action", action="op", key=2)
+        add(mode, "show ip route", kind="action", action="op", key=3)
+        add(mode, "show users", kind="action", action="op", key=2)
+        add(mode, "ping [<line>]", kind="action", action="op", key=1)
+        add(mode, "traceroute [<line>]", kind="action", action="op", key=1)
+    add("exec", "show vpdn", kind="action", action="op", key=2)
     add("exec", "disable", kind="action", action="disable")
     add("exec", "show running-config", kind="action", action="show_run")
     add("exec", "show running-config interface <if>", kind="action", action="show_run_if")
@@ -595,6 +603,19 @@ def _table() -> list[Cmd]:
     add(i, "shutdown", kind="toggle")
     add(i, "duplex {auto|full|half}", key=1)
     add(i, "speed {10|100|auto}", key=1)
+    # HSRP (12.4 First Hop Redundancy Protocols command reference, `standby`), after
+    # `speed` and by group, in facts.HSRP_ORDER (docs/simulator-grammar.md, HSRP)
+    add(i, "standby version {1|2}", key=2, section="hsrp")
+    add(i, "standby ip <ip>", key=2, section="hsrp")
+    add(i, "standby <0-255> ip <ip>", key=3, section="hsrp")
+    add(i, "standby <0-255> ip <ip> secondary", kind="multi", section="hsrp")
+    add(i, "standby <0-255> timers <1-254> <1-255>", key=3, section="hsrp")
+    add(i, "standby <0-255> priority <0-255>", key=3, section="hsrp")
+    add(i, "standby <0-255> preempt [delay minimum <0-3600>]", key=3, section="hsrp")
+    add(i, "standby <0-255> name <word>", key=3, section="hsrp")
+    # one track line per tracked interface or object: typed again it is replaced
+    add(i, "standby <0-255> track <if> [<1-255>]", key=4, section="hsrp")
+    add(i, "standby <0-255> track <1-1000> decrement <1-255>", key=4, section="hsrp")
     # on by default; `no cdp log mismatch duplex` prints after speed/duplex
     # (2600xm-ccp-nm-fe.cfg lines 157-160), and globally after snmp (line 265)
     add(i, "cdp log mismatch duplex", kind="toggle", on=False, off=True, default=True)
@@ -818,7 +839,9 @@ def _table() -> list[Cmd]:
     for cmd in c:
         ranks[cmd.mode] = ranks.get(cmd.mode, 0) + 1
         group = _RANK_GROUPS.get(cmd.section or cmd.mode)
-        rank = shared.setdefault(group, ranks[cmd.mode]) if group else ranks[cmd.mode]
+        rank = (
+            shared.setdefault(f"{group} {cmd.mode}", ranks[cmd.mode]) if group else ranks[cmd.mode]
+        )
         out.append(replace(cmd, rank=rank))
     return out
 
@@ -830,6 +853,7 @@ _RANK_GROUPS: dict[str, str] = {
     "ip-route": "ip-route",
     "config-std-nacl": "nacl",
     "config-ext-nacl": "nacl",
+    "hsrp": "hsrp",  # an interface's `standby` lines: by group, then facts.HSRP_ORDER
 }
 
 

@@ -22,6 +22,7 @@ from iosgen.sim.facts import (
     CHILD_INDENT,
     DEFAULT_PPTP_GROUP,
     DUPLICATE_SEQUENCE,
+    HSRP_ORDER,
     INTERFACE_TYPES,
     LAYOUT,
     NACL_MODES,
@@ -29,8 +30,12 @@ from iosgen.sim.facts import (
     NEEDS_PROTOCOL,
     PADDED_ACTION,
     PHYSICAL_NOT_REMOVABLE,
+    SILENT_DEFAULTS,
     SUBNET_OVERLAP,
+    UNSEPARATED,
     USER_PASSWORD_AND_SECRET,
+    VTY_LAST_FIVE,
+    WIDE_VALUES,
 )
 from iosgen.sim.grammar import Cmd, Match
 from iosgen.sim.hardware import DEFAULT, Hardware
@@ -176,6 +181,8 @@ class Config:
         assert container is not None
         if cmd.kind == "noop":
             return Outcome()
+        if cmd.mode in NACL_MODES and words[0] in ("permit", "deny"):
+            words = _normalise_entry(words, cmd.mode == "config-std-nacl")
         if cmd.mode in NACL_MODES and cmd.kind == "multi" and not m.negated:
             return self._apply_entry(cmd, words, container, number)
         if cmd.kind == "enter":
@@ -399,8 +406,10 @@ class Config:
     def _enter_vty(self, cmd: Cmd, words: list[str], negated: bool) -> Outcome:
         lo = int(words[2])
         hi = int(words[3]) if len(words) > 3 else lo
-        if negated or hi < lo:
-            return Outcome()  # the lines stay (12.4 keeps vty 0 4; `no line vty` not modelled)
+        if hi < lo:
+            return Outcome()
+        if negated:
+            return self._no_vty(cmd, lo, hi)
         self._vty_merge()
         members: list[Line] = []
         for glo, ghi in VTY_GROUPS:
@@ -409,6 +418,16 @@ class Config:
                 members += self._vty_cover(cmd, a, b)
         proxy = Line(cmd, words, False, [], group=members)
         return Outcome(stack=[proxy], mode=cmd.enters)
+
+    def _no_vty(self, cmd: Cmd, lo: int, hi: int) -> Outcome:
+        """`no line vty A B`: the lines above the first five go (their settings with
+        them); IOS keeps vty 0-4 and says so (facts.VTY_LAST_FIVE)."""
+        first = max(lo, VTY_DEFAULT[1] + 1)
+        if first <= hi:
+            self._vty_merge()
+            gone = {id(b) for b in self._vty_cover(cmd, first, hi)}
+            self.root[:] = [ln for ln in self.root if id(ln) not in gone]
+        return Outcome(message=VTY_LAST_FIVE if lo <= VTY_DEFAULT[1] else "")
 
     def _vty_cover(self, cmd: Cmd, lo: int, hi: int) -> list[Line]:
         """Stored blocks exactly covering vty lo..hi (one default group): split or made."""
@@ -521,7 +540,7 @@ class Config:
         by_section: dict[str, list[Line]] = {}
         for line in self.root:
             by_section.setdefault(line.cmd.section, []).append(line)
-        held = _Followers(by_section.get("held", []))
+        held = _Followers(by_section.get("held", []), self.root)
         out: list[str] = []
         for section in LAYOUT:
             if section == "!":
@@ -543,10 +562,21 @@ class Config:
                         held.after(ln, out)
                 out.append("boot-end-marker")
             elif section.endswith("*"):
-                for block in sorted(by_section.get(section, []), key=_sort_key):
-                    out.extend(self._render_block(block, 0))
-                    out.append("!")
+                blocks = by_section.get(section, [])
+                ghosts = held.ghosts.get(section, [])
+                ordered = (
+                    sorted(blocks + ghosts, key=lambda b: _ghost_key(b, ghosts))
+                    if ghosts
+                    else sorted(blocks, key=_sort_key)
+                )
+                for block in ordered:
+                    if not ghosts or not any(block is g for g in ghosts):
+                        out.extend(self._render_block(block, 0))
+                        if section not in UNSEPARATED:
+                            out.append("!")
                     held.after(block, out)
+                if blocks and section in UNSEPARATED:
+                    out.append("!")
             else:
                 self._render_flat(section, by_section.get(section, []), held, out)
             held.section_end(section, out)
@@ -623,9 +653,15 @@ class Config:
         held = [ln for ln in children if ln.cmd is HELD]
         inner = CHILD_INDENT.get(mode, pad + " ")
         padded = PADDED_ACTION.get(mode, {})
+        silent = SILENT_DEFAULTS.get(mode, frozenset())
+        wide = WIDE_VALUES.get(mode)
         for child in sorted(known, key=_sort_key) + held:
             if child.cmd is HELD:
                 out.extend(_render_held(child, len(inner)))
+            elif silent and not child.negated and child.text in silent:
+                continue
+            elif wide and not child.negated and tuple(child.words[: len(wide)]) == wide:
+                out.append(inner + " ".join(wide) + " " + "  ".join(child.words[len(wide) :]))
             elif child.words == ["no"]:
                 out.append(inner + "no ip address")
             elif child.children is not None:
@@ -640,10 +676,22 @@ class Config:
 class _Followers:
     """Held global lines, printed after the line they followed when loaded."""
 
-    def __init__(self, held: list[Line]) -> None:
+    def __init__(self, held: list[Line], root: list[Line]) -> None:
         self.by_anchor: dict[int, list[Line]] = {}
         for ln in held:
             self.by_anchor.setdefault(id(ln.anchor), []).append(ln)
+        # Removed blocks that held lines followed, by section: they print where the
+        # block would sort (`no interface Loopback0` moves no held line, and the block
+        # typed again is followed by them again).
+        self.ghosts: dict[str, list[Line]] = {}
+        if held:
+            live = {id(ln) for ln in root}
+            seen: set[int] = set()
+            for ln in held:
+                a = ln.anchor
+                if isinstance(a, Line) and id(a) not in live and id(a) not in seen:
+                    seen.add(id(a))
+                    self.ghosts.setdefault(a.cmd.section, []).append(a)
         self.done: set[int] = set()
         self.all = held
 
@@ -760,6 +808,12 @@ def _by_user(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _ghost_key(line: Line, ghosts: list[Line]) -> tuple[object, ...]:
+    """`_sort_key`, a removed block (a ghost) after a live one of the same words."""
+    key = _sort_key(line)
+    return (*key[:-1], any(line is g for g in ghosts), key[-1])
+
+
 def _sort_key(line: Line) -> tuple[object, ...]:
     cmd = line.cmd
     w = line.words
@@ -778,9 +832,22 @@ def _sort_key(line: Line) -> tuple[object, ...]:
         sub = (w[1], int(w[3]))
     elif section == "line":
         sub = ({"con": 0, "aux": 1, "vty": 2}[w[1]], int(w[2]))
+    elif section == "hsrp":
+        sub = _hsrp_key(w)
+    elif section in ("ip-acl-standard*", "ip-acl-extended*"):
+        sub = (w[3],)  # by name, as the realconfigs print them (docs/simulator-grammar.md)
     elif section in ("ip-nat", "logging-host", "vpdn-group*", "service"):
         sub = (line.text,)
     return (cmd.rank, sub, line.seq)
+
+
+def _hsrp_key(w: list[str]) -> tuple[object, ...]:
+    """`standby version` first, then by group (none: group 0), then HSRP_ORDER; a
+    secondary address after the primary."""
+    if w[1] == "version":
+        return (-1,)
+    group, word = (int(w[1]), w[2]) if w[1].isdigit() else (0, w[1])
+    return (group, HSRP_ORDER.index(word), w[-1] == "secondary")
 
 
 def _normalise_password(words: list[str], kind: str, encrypt: bool) -> list[str]:
@@ -820,7 +887,16 @@ def _normalise_acl(words: list[str]) -> list[str]:
         return words
     standard = int(words[1]) < 100
     head = words[:3] if standard else words[:4]
-    rest = words[len(head) :]
+    return head + _normalise_addresses(words[len(head) :], standard)
+
+
+def _normalise_entry(words: list[str], standard: bool) -> list[str]:
+    """A named-list entry (`permit host X`) stored as a numbered one is."""
+    head = words[:1] if standard else words[:2]
+    return head + _normalise_addresses(words[len(head) :], standard)
+
+
+def _normalise_addresses(rest: list[str], standard: bool) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(rest):
@@ -840,7 +916,7 @@ def _normalise_acl(words: list[str]) -> list[str]:
         else:
             out.append(w)
             i += 1
-    return head + out
+    return out
 
 
 def _is_ip(w: str) -> bool:

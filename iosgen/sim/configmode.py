@@ -55,6 +55,7 @@ class LineResult:
     error: bool = False
     unknown: bool = False  # the grammar knows it in no mode (a loaded config holds it)
     cmd: Cmd | None = None  # the command the line was
+    comment: bool = False  # a `!` line: no change (IOS keeps "Last configuration change")
 
 
 class ConfigMode:
@@ -82,7 +83,7 @@ class ConfigMode:
         stripped = line.strip()
         if not stripped or stripped.startswith("!"):
             # IOS: a line starting with `!` is a comment, in any config mode (facts below)
-            return LineResult()
+            return LineResult(comment=bool(stripped))
         chain = [self.mode]
         while chain[-1] in MODE_PARENT:
             chain.append(MODE_PARENT[chain[-1]])

@@ -134,6 +134,9 @@ REPLACE_NEEDS_ARCHIVE: Final = (
 )
 BANNER_ENTER: Final = "Enter TEXT message.  End with the character '{delim}'."
 PHYSICAL_NOT_REMOVABLE: Final = "% Removal of physical interfaces is not permitted"
+# `no line vty 0 4` (any range reaching below vty 5): IOS keeps the first five vty lines
+# and says so; `no line vty 5 15` deletes those lines (docs/simulator-grammar.md, vty).
+VTY_LAST_FIVE: Final = "%Can't delete last 5 VTY lines"
 NO_STARTUP: Final = "startup-config is not present"
 NO_STARTUP_COPY: Final = "%Error opening nvram:startup-config (No such file or directory)"
 COPY_ABORTED: Final = "%Error copying (Operation aborted)"
@@ -276,6 +279,28 @@ CHILD_INDENT: Final[dict[str, str]] = {
 PADDED_ACTION: Final[dict[str, dict[str, str]]] = {
     "config-ext-nacl": {"deny": "deny  "},
 }
+# Values NVGEN prints two spaces apart, by mode and leading words:
+# ` match ip precedence 2  3  4  5` (cbac line 151, 154 line 163).
+WIDE_VALUES: Final[dict[str, tuple[str, ...]]] = {
+    "config-cmap": ("match", "ip", "precedence"),
+}
+# An HSRP group's lines in NVGEN order (`standby version` first, then group by group):
+# 2811 captures ` speed auto` / ` standby 1 ip 10.0.0.1` / ` standby 1 priority 110` /
+# ` standby 1 preempt` / ` standby 1 track FastEthernet0/1`; with timers and secondaries
+# ` standby 1 ip A` / ` standby 1 ip B secondary` / ` standby 1 timers 5 15` / ` standby
+# 1 priority 110` / ` standby 1 preempt delay minimum 60` / ... / ` standby 1 track 101
+# decrement 50` (docs/simulator-grammar.md, HSRP). `name` is placed before `track` [L].
+HSRP_ORDER: Final = ("ip", "timers", "priority", "preempt", "name", "track")
+# Children NVGEN leaves out because they are the defaults, by the block's mode. An ISAKMP
+# policy's defaults (Cisco IOS Security Command Reference, `crypto isakmp policy`:
+# encryption DES, hash SHA-1, RSA signatures, group 1, lifetime 86400 s); Cisco's
+# show-run examples print `crypto isakmp policy 10` / ` hash md5` / ` authentication
+# pre-share` and no encr, group or lifetime line (docs/simulator-grammar.md).
+SILENT_DEFAULTS: Final[dict[str, frozenset[str]]] = {
+    "config-isakmp": frozenset(
+        {"encr des", "hash sha", "authentication rsa-sig", "group 1", "lifetime 86400"}
+    ),
+}
 # short names IOS prints in `show ip interface brief`: none on 12.4, full names are used.
 
 # --- type 7 (ios-reference §4) ---------------------------------------------------------
@@ -373,6 +398,13 @@ LAYOUT: Final[tuple[str, ...]] = (
     "scheduler",
     "ntp",
     "end",
+)
+
+# Block sections NVGEN prints with no `!` between two blocks of the kind, one after the
+# last: class-maps, policy-maps, named ACLs of one type (2600xm-ccp-pppoa-cbac.cfg lines
+# 150-175 and 300-370; the 154 file alike).
+UNSEPARATED: Final = frozenset(
+    {"class-map*", "policy-map*", "ip-acl-standard*", "ip-acl-extended*"}
 )
 
 # Lines an IOS 12.4 ISR prints with an empty startup config (before the management

@@ -85,6 +85,10 @@ class RouterHandle:
         """`load_errors` less the held lines: what the config refused though known."""
         return self._router.refused_lines
 
+    def login_refusal(self) -> str | None:
+        """Why the management login (the spec's account) cannot log in, or None."""
+        return self._router.login_refusal()
+
     def expire_rollback_timer(self) -> bool:
         """Fire a pending `configure replace ... time N` rollback now (False if none)."""
         return self._router.expire_rollback_timer()

@@ -208,6 +208,24 @@ class Router:
                     return verdict
         return False
 
+    def login_refusal(self) -> str | None:
+        """Why the spec's management login cannot log in over SSH, or None when it can
+        (the login methods as `check_login` tries them, faults aside)."""
+        spec = self.spec
+        with self.lock:
+            if not self.running.vty_allows("ssh"):
+                return "no vty line lets SSH in (transport input)"
+            methods = self.login_methods()
+            for method in methods:
+                verdict = self._try_method(method, spec.username, spec.password)
+                if verdict is not None:
+                    return None if verdict else f"login method {method} refuses it"
+            if self._aaa() and not methods:
+                return "the vty lines' login list is not defined (aaa new-model)"
+            if not self._user_lines(spec.username):
+                return f"no `username {spec.username}` and no other login method lets it in"
+            return "no login method accepts it"
+
     def _try_method(self, method: str, username: str, password: str) -> bool | None:
         if method == "none":
             return True

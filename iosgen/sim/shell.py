@@ -34,14 +34,6 @@ _PIPES = ("begin", "count", "exclude", "include", "section")
 # The operational commands (iosgen/sim/show.py, ping.py): keywords with the shortest
 # abbreviation IOS 12.4 takes for each (`sh int`, `sh ip ro`: "sh in" is ambiguous with
 # `show inventory`, "sh ip r" with `show ip rip`), the handler and the lowest level.
-_OPERATIONAL: tuple[tuple[tuple[tuple[str, int], ...], str, int], ...] = (
-    ((("show", 2), ("interfaces", 3)), "interfaces", 1),
-    ((("show", 2), ("ip", 2), ("route", 2)), "ip_route", 1),
-    ((("show", 2), ("vpdn", 2)), "vpdn", 15),
-    ((("show", 2), ("users", 2)), "users", 1),
-    ((("ping", 2),), "ping", 1),
-    ((("traceroute", 4),), "traceroute", 1),
-)
 _MORE = " --More-- "
 
 
@@ -156,6 +148,11 @@ class Shell:
             self._config_done()
         if self.closed or self.pending is not None:
             return text
+        if self.cfg is not None and self.cfg.in_banner:
+            # IOS prints no prompt while it collects a banner's text: not after "Enter
+            # TEXT message.  End with the character '^C'." nor after each text line
+            # (docs/simulator-grammar.md, Banners)
+            return text
         return self._paged(text)
 
     # ---- paging (`terminal length N`, default 24) -------------------------------------------
@@ -211,7 +208,13 @@ class Shell:
         prompt = self.prompt()
         with self.r.lock:
             res = self.cfg.feed(line, prompt)
-            if not res.error and line.strip() and not res.exit_config and res.do is None:
+            if (
+                not res.error
+                and not res.comment
+                and line.strip()
+                and not res.exit_config
+                and res.do is None
+            ):
                 self.r.changed(self.user)
         if res.do is not None:
             with self.r.lock:
@@ -258,13 +261,6 @@ class Shell:
             return ""
         if isinstance(r, Failure):
             toks = tokenize(left)
-            known = self._operational(toks, left, level, offset, prompt)
-            if known is not None:
-                return (
-                    _pipe(known, right, len(left) + 1 + offset, line, prompt)
-                    if right.strip()
-                    else known
-                )
             if r.kind == "invalid" and r.depth == 0 and len(toks) == 1 and offset == 0:
                 lookup = self.r.running.toggle_state(self.r.running.root, _domain_lookup())
                 msg = facts.UNKNOWN_HOST_LOOKUP if lookup else facts.UNKNOWN_HOST
@@ -360,22 +356,19 @@ class Shell:
         return "\n".join(rows) + "\n"
 
     # ---- operational commands (show.py, ping.py) -------------------------------------------
-    def _operational(
-        self, toks: list[Tok], line: str, level: int, offset: int, prompt: str
-    ) -> str | None:
-        """The answer to an operational command the grammar lacks; None: not one."""
-        words = [t.text.lower() for t in toks]
-        for keys, name, lowest in _OPERATIONAL:
-            if len(words) < len(keys) or level < lowest:
-                continue
-            if all(len(w) >= n and k.startswith(w) for w, (k, n) in zip(words, keys, strict=False)):
-                rest = toks[len(keys) :]
-                answer: str | None = getattr(self, "_op_" + name)(rest, line)
-                if answer is None:  # an argument refused: the caret under it
-                    pos = rest[0].start if rest else len(line.rstrip())
-                    return error_text(Failure("invalid", pos + offset), line, prompt)
-                return answer
-        return None
+    def _x_op(self, m: Match) -> str:
+        """An operational command: `_op_<its words>` gets the tokens after the command's
+        own words (`key` of them); its None is an argument refused: the caret under it."""
+        prompt, offset, line = self._where
+        name = "_".join(w.lower() for w in m.words[: m.cmd.key] if w.lower() != "show")
+        cut = m.starts[m.cmd.key] if len(m.starts) > m.cmd.key else None
+        text = line.partition("|")[0] if "|" in line else line
+        rest = [t for t in tokenize(text) if cut is not None and t.start >= cut]
+        answer: str | None = getattr(self, "_op_" + name.replace("-", "_"))(rest, text)
+        if answer is None:
+            pos = rest[0].start if rest else len(text.rstrip())
+            return error_text(Failure("invalid", pos + offset), text, prompt)
+        return answer
 
     def _interface_arg(self, toks: list[Tok], line: str) -> str | None:
         """`fa0/0`, `FastEthernet0/0` or `FastEthernet 0/0` as the running config names it."""

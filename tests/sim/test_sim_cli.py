@@ -153,3 +153,78 @@ def test_the_initial_config_report_names_refused_and_held_lines(
     assert f"note: R: {router.held_count} line(s) held without understanding them" in err
     assert "voice service voip" in err
     assert "initial config line refused" not in err  # held lines are not refused
+
+
+BASE = "hostname R\nip ssh version 2\n"
+LOGINS = [
+    ("no-username", BASE + "username admin secret 0 x\nline vty 0 4\n login local\n", "netops"),
+    ("no-account-at-all", BASE + "line vty 0 4\n login local\n", "netops"),
+    (
+        "telnet-only",
+        BASE + "username netops secret 0 pw\nline vty 0 4\n transport input telnet\n",
+        "SSH",
+    ),
+    (
+        "aaa-list-never-defined",
+        BASE
+        + "aaa new-model\nusername netops secret 0 pw\nline vty 0 4\n login authentication VTY\n",
+        "not defined",
+    ),
+    ("line-password-only", BASE + "line vty 0 4\n password 0 other\n login\n", "line"),
+    ("the-account", BASE + "username netops privilege 15 secret 0 pw\n", None),
+    (
+        "aaa-default-local",
+        BASE
+        + "aaa new-model\naaa authentication login default local\nusername netops secret 0 pw\n",
+        None,
+    ),
+    ("aaa-none", BASE + "aaa new-model\naaa authentication login default none\n", None),
+]
+
+
+@pytest.mark.parametrize(("config", "why"), [c[1:] for c in LOGINS], ids=[c[0] for c in LOGINS])
+def test_an_initial_config_that_locks_the_management_login_out_is_said(
+    config: str, why: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from iosgen.cli.sim import _report_login
+    from iosgen.sim.fleet import RouterHandle
+    from iosgen.sim.router import Router, RouterSpec
+
+    router = RouterHandle(Router(RouterSpec("R", "netops", "pw", initial_config=config)))
+    _report_login("R", router, "netops")
+    err = capsys.readouterr().err
+    if why is None:
+        assert err == ""
+    else:
+        assert "warning: R: nobody will be able to log in as the site's management login" in err
+        assert why in err
+
+
+def test_sim_warns_at_start_when_the_initial_file_has_no_management_account(
+    tmp_path: Path,
+) -> None:
+    # a real router's config (tests/realconfigs): its only account is `admin`
+    initial = tmp_path / "r3.cfg"
+    initial.write_text(
+        (ROOT / "tests" / "realconfigs" / "2811-oxidized-r3.cfg").read_text(encoding="utf-8")
+    )
+    targets = tmp_path / "targets.yaml"
+    args = ["sim", "--inventory", str(ROOT / "inventory"), "--host", "r-itd"]
+    args += ["--targets", str(targets), "--initial", str(initial)]
+    proc = subprocess.Popen(
+        iosgen(*args), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    seen = []
+    try:
+        assert proc.stderr is not None
+        # the warnings come before "targets written to ...; Ctrl-C to stop"
+        for line in proc.stderr:
+            seen.append(line)
+            if "Ctrl-C to stop" in line:
+                break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, rest = proc.communicate(timeout=30)
+    err = "".join(seen) + rest
+    assert "warning: R-ITD: nobody will be able to log in as the site's management login" in err
+    assert "Traceback" not in err

@@ -644,7 +644,7 @@ def test_bad_line_is_refused_and_the_mode_stays(mode: str, line: str) -> None:
 # hardware the file's router has and a 2801 does not.
 CEILINGS = {
     "2600xm-ccp-nm-fe.cfg": 23,
-    "2600xm-ccp-pppoa-154.cfg": 85,
+    "2600xm-ccp-pppoa-154.cfg": 76,  # 85 before HSRP
     "2600xm-ccp-pppoa-cbac.cfg": 23,
     "2811-feup-gnu-rtr3.cfg": 3,
     "2811-oxidized-r3.cfg": 12,

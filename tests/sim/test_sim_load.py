@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sim_helpers import body, typed
+from sim_helpers import block, body, typed
 
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import load_text
@@ -22,6 +22,13 @@ REWRITES: tuple[tuple[str, str | None, str], ...] = (
     ("version *", "version 12.4", "the image's own version"),
     # "logging host 10.20.0.28": 12.4 prints `logging 10.20.0.28` (ios-reference §3).
     ("logging host *", "logging *", "12.4 prints the host without `host`"),
+    # the 15.4 capture's HSRP track names the port with a space; the grammar reads it as
+    # the interface and NVGEN prints its name (docs/simulator-grammar.md, HSRP) [L]
+    (
+        "interface FastEthernet0/0 > standby 110 track FastEthernet 0/1",
+        "interface FastEthernet0/0 > standby 110 track FastEthernet0/1",
+        "an interface argument prints as its name",
+    ),
 )
 # Lines the 2801 prints that a capture need not have (its defaults and its own ports).
 DEFAULTS: tuple[str, ...] = (
@@ -260,6 +267,22 @@ def test_comment_keeps_the_mode() -> None:
     assert say(sh, "! note\n") == "R1(config-if)#"
 
 
+def test_a_comment_is_no_configuration_change() -> None:
+    sh = shell()
+    say(sh, "configure terminal\n")
+    for line in ("!", "! note", "interface Loopback1", "  ! indented"):
+        say(sh, line + "\n")
+    changed = sh.r.last_change
+    assert changed is not None  # `interface Loopback1` made the block
+    sh.r.last_change = None
+    for line in ("!", "! another note", "!!!"):
+        say(sh, line + "\n")
+    assert sh.r.last_change is None
+    assert "Last configuration change" not in sh.r.running_text()
+    say(sh, "description now\n")
+    assert sh.r.last_change is not None
+
+
 def test_a_refused_header_keeps_the_mode_and_its_children_are_tried_there() -> None:
     sh = shell()
     say(sh, "configure terminal\n")
@@ -320,6 +343,32 @@ def test_vty_ranges_print_as_ios(lines: list[str], printed: list[str]) -> None:
     cfg, outputs = typed(lines)
     assert outputs == [""] * len(lines)
     assert vty_blocks(body(cfg)) == printed
+
+
+@pytest.mark.parametrize(
+    ("no_line", "answer", "printed"),
+    [
+        ("no line vty 5 15", "", ["line vty 0 4"]),
+        ("no line vty 10 15", "", ["line vty 0 4", "line vty 5 9"]),
+        ("no line vty 0 4", "%Can't delete last 5 VTY lines\n", ["line vty 0 4", "line vty 5 15"]),
+        ("no line vty 0 15", "%Can't delete last 5 VTY lines\n", ["line vty 0 4"]),
+    ],
+    ids=["5-15", "10-15", "0-4-kept", "0-15-keeps-0-4"],
+)
+def test_no_line_vty_deletes_the_lines_above_the_first_five(
+    no_line: str, answer: str, printed: list[str]
+) -> None:
+    cfg, outputs = typed(["line vty 0 15", "login local", "exit", no_line])
+    assert outputs[-1] == answer
+    text = body(cfg)
+    assert vty_blocks(text) == printed
+    assert all(block(text, head)[1:] == [" login local"] for head in printed)
+    # the lines gone took their settings with them: typed again, they start bare
+    gone = [int(w) for w in no_line.split()[3:]]
+    first = max(gone[0], 5)
+    if first <= gone[-1]:
+        typed([f"line vty {first} 15", "exec-timeout 5 0"], cfg)
+        assert block(body(cfg), f"line vty {first} 15")[1:] == [" exec-timeout 5 0"]
 
 
 def test_line_vty_0_15_children_go_to_every_range() -> None:

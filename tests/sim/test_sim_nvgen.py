@@ -261,3 +261,160 @@ def test_no_class_map_by_name_removes_either_kind() -> None:
     cfg, outputs = typed(["class-map match-any ALL", "match any", "exit", "no class-map ALL"])
     assert not any(outputs)
     assert "class-map" not in body(cfg)
+
+
+# --- issue 11 item 5: `!`-less runs of blocks, wide values, ISAKMP defaults ------------------
+
+
+def _top_level_run(text: str, first: str, last: str) -> list[str]:
+    """The top-level lines (and `!`) from `first` through `last`, children left out."""
+    lines = [ln for ln in text.splitlines() if not ln.startswith(" ")]
+    return lines[lines.index(first) : lines.index(last) + 1]
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("class-map match-all IP_PREC_MEDIUM", "class-map match-any ALL"),
+        ("policy-map EXTERNAL_CBWFQ", "policy-map SHAPE_HEIR"),
+        ("ip access-list standard INTERNAL_NETWORKS", "ip access-list extended TEMPORARY"),
+    ],
+    ids=["class-maps", "policy-maps", "named-acls"],
+)
+def test_blocks_of_one_kind_print_with_no_bang_between(first: str, last: str) -> None:
+    from iosgen.sim.router import Router, RouterSpec
+
+    text = (REALCONFIGS / "2600xm-ccp-pppoa-cbac.cfg").read_text()
+    router = Router(RouterSpec("R", "netops", "pw", initial_config=text))
+    # the capture's own run of headers, `!` where it has one
+    assert _top_level_run(router.running_text(), first, last) == _top_level_run(text, first, last)
+
+
+def test_match_ip_precedence_values_print_two_spaces_apart() -> None:
+    want = capture("2600xm-ccp-pppoa-cbac.cfg", "class-map match-all IP_PREC_MEDIUM")
+    cfg, outputs = typed(["class-map match-all IP_PREC_MEDIUM", "match ip precedence 2 3 4 5"])
+    assert not any(outputs)
+    assert block(body(cfg), want[0]) == want == [want[0], " match ip precedence 2  3  4  5"]
+
+
+@pytest.mark.parametrize(
+    ("typed_lines", "printed"),
+    [
+        (["hash md5", "authentication pre-share"], [" hash md5", " authentication pre-share"]),
+        (
+            ["encr des", "hash sha", "authentication rsa-sig", "group 1", "lifetime 86400"],
+            [],
+        ),
+        (
+            ["encr 3des", "hash sha", "authentication pre-share", "group 2", "lifetime 3600"],
+            [" encr 3des", " authentication pre-share", " group 2", " lifetime 3600"],
+        ),
+        (["hash md5", "hash sha"], []),  # the default typed over md5: printed as nothing
+    ],
+    ids=["cisco-example", "all-defaults", "some-defaults", "back-to-default"],
+)
+def test_isakmp_policy_defaults_are_not_printed(typed_lines: list[str], printed: list[str]) -> None:
+    cfg, outputs = typed(["crypto isakmp policy 10", *typed_lines])
+    assert not any(outputs)
+    assert block(body(cfg), "crypto isakmp policy 10") == ["crypto isakmp policy 10", *printed]
+
+
+@pytest.mark.parametrize(
+    ("head", "typed_entry", "printed", "negation"),
+    [
+        ("ip access-list standard S", "permit host 10.0.0.1", " permit 10.0.0.1", None),
+        ("ip access-list standard S", "deny 10.0.0.9 0.0.0.0", " deny 10.0.0.9", None),
+        (
+            "ip access-list standard S",
+            "permit 10.1.2.3 0.0.0.255",
+            " permit 10.1.2.0 0.0.0.255",
+            None,
+        ),
+        (
+            "ip access-list extended E",
+            "permit ip 10.0.0.0 0.0.0.255 10.9.9.9 0.0.0.0",
+            " permit ip 10.0.0.0 0.0.0.255 host 10.9.9.9",
+            None,
+        ),
+        (
+            "ip access-list extended E",
+            "permit tcp 0.0.0.0 255.255.255.255 host 1.2.3.4 eq 22",
+            " permit tcp any host 1.2.3.4 eq 22",
+            None,
+        ),
+        ("ip access-list standard S", "permit host 10.0.0.1", None, "no permit host 10.0.0.1"),
+    ],
+    ids=["std-host", "std-zero-wildcard", "std-masked", "ext-zero-wildcard", "ext-any", "no-host"],
+)
+def test_named_entries_are_stored_as_numbered_ones_are(
+    head: str, typed_entry: str, printed: str | None, negation: str | None
+) -> None:
+    cfg, outputs = typed([head, typed_entry, *([negation] if negation else [])])
+    assert not any(outputs)
+    assert block(body(cfg), head)[1:] == ([printed] if printed else [])
+
+
+# --- HSRP: after `speed`, by group, in HSRP_ORDER ----------------------------------------------
+
+HSRP_TYPED = [
+    "interface FastEthernet0/0",
+    "ip address 10.0.0.2 255.255.255.0",
+    "standby 2 ip 10.0.0.254",
+    "standby 1 track FastEthernet0/1",
+    "standby 1 preempt",
+    "standby 1 priority 110",
+    "standby 1 ip 10.0.0.1",
+    "standby 1 ip 10.0.5.1 secondary",
+    "standby 1 timers 5 15",
+    "standby version 2",
+    "standby 1 priority 120",  # replaces 110
+    "standby 1 track FastEthernet 0/1 20",  # replaces the track of that port
+    "standby 1 track 101 decrement 50",
+]
+HSRP_PRINTED = [
+    "interface FastEthernet0/0",
+    " ip address 10.0.0.2 255.255.255.0",
+    " duplex auto",
+    " speed auto",
+    " standby version 2",
+    " standby 1 ip 10.0.0.1",
+    " standby 1 ip 10.0.5.1 secondary",
+    " standby 1 timers 5 15",
+    " standby 1 priority 120",
+    " standby 1 preempt",
+    " standby 1 track FastEthernet0/1 20",
+    " standby 1 track 101 decrement 50",
+    " standby 2 ip 10.0.0.254",
+]
+
+
+def test_hsrp_lines_print_after_speed_by_group() -> None:
+    cfg, outputs = typed(HSRP_TYPED)
+    assert not any(outputs)
+    assert block(body(cfg), "interface FastEthernet0/0") == HSRP_PRINTED
+
+
+@pytest.mark.parametrize(
+    ("no_line", "gone"),
+    [
+        ("no standby 1 preempt", " standby 1 preempt"),
+        ("no standby 1 track 101 decrement 50", " standby 1 track 101 decrement 50"),
+        ("no standby 2 ip 10.0.0.254", " standby 2 ip 10.0.0.254"),
+        ("no standby version 2", " standby version 2"),
+    ],
+    ids=["preempt", "track-object", "group-ip", "version"],
+)
+def test_no_standby_removes_that_line(no_line: str, gone: str) -> None:
+    cfg, outputs = typed([*HSRP_TYPED, no_line])
+    assert not any(outputs)
+    assert block(body(cfg), "interface FastEthernet0/0") == [
+        ln for ln in HSRP_PRINTED if ln != gone
+    ]
+
+
+def test_hsrp_on_a_subinterface() -> None:
+    lines = ["interface FastEthernet0/0.10", "encapsulation dot1Q 10"]
+    lines += ["ip address 10.10.0.2 255.255.255.0", "standby 10 ip 10.10.0.1"]
+    cfg, outputs = typed(lines)
+    assert not any(outputs)
+    assert block(body(cfg), lines[0])[-1] == " standby 10 ip 10.10.0.1"
