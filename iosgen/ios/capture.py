@@ -48,9 +48,19 @@ CAPTURE_NOISE: tuple[str, ...] = (
 _CONFIGURE_RE = re.compile(
     r"^conf(?:i(?:g(?:u(?:r(?:e)?)?)?)?)?(?: t(?:e(?:r(?:m(?:i(?:n(?:a(?:l)?)?)?)?)?)?)?)?$"
 )
+# What IOS answers `banner motd ^C` typed alone: "Enter TEXT message.  End with the
+# character '^C'." (not banner text; `^C` is printed as the one character it stands for)
+_ASKED = re.compile(r"^Enter TEXT message\.\s+End with the character '.+'\.$")
+
 # Exec commands typed inside a config session: saving it, or `do` anything.
 _EXEC_RE = re.compile(
     r"^(?:do .*|wr(?:i(?:t(?:e)?)?)?(?: mem(?:ory)?)?|copy run\S* start\S*|sh(?:o(?:w)?)? .*)$"
+)
+# The commands whose output is the config: `show running-config`, `sh run`, `more
+# system:running-config`, `show startup-config`.
+_SHOW_RUN_RE = re.compile(
+    r"^(?:sh(?:o(?:w)?)? (?:run\S*|start\S*|conf\S*)"
+    r"|more (?:system:running-config|nvram:startup-config))(?: .*)?$"
 )
 _END = "end"
 _EXIT = "exit"
@@ -611,6 +621,12 @@ class CaptureError(ConfigTextError):
     """A saved text that is no config IOS prints, or a typed config this module cannot read."""
 
 
+def saved_config_text(text: str, source: str = "running config") -> str:
+    """`config_lines` joined with each line that is not config made a `!`: the config, at
+    the line numbers of the file it came from (for a parser that reports lines)."""
+    return "\n".join("!" if line is None else line for line in config_lines(text, source))
+
+
 def running_config_text(text: str, source: str = "running config") -> str:
     """The config of a saved text, as `show running-config` prints it (see module doc).
 
@@ -656,31 +672,47 @@ def _refuse_binary(text: str, source: str) -> None:
 
 
 def _strip_capture(raw: Sequence[str]) -> list[str | None]:
-    """Prompts, headers and exec commands become None; the config after a prompt is kept."""
+    """Prompts, headers and exec commands become None; the config after a prompt is kept.
+
+    Which lines are config: with `configure terminal` in the text (a typed session),
+    those from it to `end`; else (a saved `show running-config`) all of them, or, in a
+    capture of several commands, the output of `R1#show running-config` only.
+    """
+    commands = [_exec_command(line) for line in raw]
+    typed = any(
+        _is_configure(line.strip() if c is None else c)
+        for line, c in zip(raw, commands, strict=True)
+    )
+    in_config = not typed and not any(c is not None and _SHOW_RUN_RE.match(c) for c in commands)
     out: list[str | None] = []
-    in_config = not any(_is_configure(_after_prompt(line)) for line in raw)
     banner: str | None = None
-    for line in raw:
+    for line, command in zip(raw, commands, strict=True):
         if banner is not None:  # banner text is kept as it is, whatever it says
+            if out[-1] is not None and out[-1].startswith("banner ") and _ASKED.match(line):
+                # the question, not text: the banner starts on its line (no `!` within)
+                out[-1:] = [None, out[-1]]
+                continue
             out.append(line)
             banner = None if banner in line else banner
             continue
+        if command is not None:  # `R1#show run`, `R1#conf t`, a bare `Router#`, `R1>en`
+            if command:
+                in_config = _is_configure(command) or _SHOW_RUN_RE.match(command) is not None
+            out.append(None)
+            continue
+        prompt = _PROMPT_RE.match(line) if line[:1] not in (" ", "\t") else None
+        if prompt is not None:  # `R1(config-if)#ip address dhcp`: the line typed
+            line = prompt["rest"].strip()
+            in_config = True
         stripped = line.strip()
-        prompt = _PROMPT_RE.match(stripped) if line[:1] not in (" ", "\t") else None
-        if prompt is not None:
-            stripped = prompt["rest"].strip()
-            if not prompt["mode"]:  # an exec command: `R1#show run`, `R1#conf t`, `Router#`
-                in_config = in_config or _is_configure(stripped)
-                out.append(None)
-                continue
-            line = stripped
         if _is_configure(stripped):
             in_config = True
             out.append(None)
         elif not in_config or stripped.startswith(CAPTURE_NOISE) or _exec_line(line):
             out.append(None)
         elif stripped == _END and line == stripped:
-            in_config = False  # after `end`: exec again, until another `configure terminal`
+            # after `end` a typed session is at the exec prompt, until `configure terminal`
+            in_config = not typed
             out.append(None)
         else:
             out.append(line)
@@ -690,14 +722,17 @@ def _strip_capture(raw: Sequence[str]) -> list[str | None]:
     return out
 
 
+def _exec_command(line: str) -> str | None:
+    """The command after an exec prompt (`R1#sh run`: `sh run`; `Router#`: ""), else None."""
+    if line[:1] in (" ", "\t"):
+        return None
+    match = _PROMPT_RE.match(line.strip())
+    return match["rest"].strip() if match is not None and not match["mode"] else None
+
+
 def _exec_line(line: str) -> bool:
     """`wr`, `do show ip route`: typed at the top level only (IOS prints them nowhere)."""
     return line[:1] not in (" ", "\t") and _EXEC_RE.match(line.strip()) is not None
-
-
-def _after_prompt(line: str) -> str:
-    match = _PROMPT_RE.match(line.strip())
-    return match["rest"].strip() if match else line.strip()
 
 
 def _is_configure(stripped: str) -> bool:
@@ -719,8 +754,12 @@ def _refuse_foreign(lines: Sequence[str | None], source: str) -> None:
 
 
 def _is_typed(lines: Sequence[str | None]) -> bool:
-    """Typed, not printed: no line is indented, yet a sub-mode header has lines after it."""
+    """Typed, not printed: no line is indented, and a sub-mode header is there to nest under.
+
+    A config of global lines only is the same typed or printed: it is kept as it is.
+    """
     banner: str | None = None
+    header = False
     for line in lines:
         if line is None or not line.strip():
             continue
@@ -729,10 +768,12 @@ def _is_typed(lines: Sequence[str | None]) -> bool:
             continue
         if line[:1] in (" ", "\t"):
             return False
-        match = BANNER_RE.match(line) if line.startswith("banner ") else None
+        text = " ".join(line.split())
+        header = header or any(mode.header.match(text) for mode in MODES)
+        match = BANNER_RE.match(text) if text.startswith("banner ") else None
         if match and match["delim"] not in match["rest"]:
             banner = match["delim"]
-    return True
+    return header
 
 
 def _reindent(lines: Sequence[str | None], source: str) -> list[str | None]:

@@ -185,3 +185,15 @@ def test_a_printed_config_is_never_reindented() -> None:
     # whatever they are (a global command iosgen has no table for)
     text = "interface Fa0/0\n ip address dhcp\nwidget on\n"
     assert running_config_text(text) == text
+
+
+def test_the_question_a_typed_banner_asks_is_no_banner_text() -> None:
+    capture = (
+        "R1#conf t\nR1(config)#banner motd ^C\n"
+        "Enter TEXT message.  End with the character '^C'.\nAuthorised use only\n^C\n"
+        "R1(config)#end\n"
+    )
+    lines = config_lines(capture)
+    assert len(lines) == len(capture.split("\n"))
+    assert [line for line in lines if line] == ["banner motd ^C", "Authorised use only", "^C"]
+    assert tree(running_config_text(capture)) == ["banner motd ^C\nAuthorised use only\n^C"]
