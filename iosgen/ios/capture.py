@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from iosgen.ios.config import BANNER_RE, ConfigTextError
 from iosgen.ios.dialogs import PROMPT
+from iosgen.ios.names import canonical_name
 from iosgen.ios.secrets import redact_line
 
 _PROMPT_RE = re.compile("^" + PROMPT + r"[ \t]?(?P<rest>.*)$")
@@ -634,7 +635,7 @@ def running_config_text(text: str, source: str = "running config") -> str:
     'hostname R1'
     >>> typed = "conf t\\ninterface Fa0/0\\nip address dhcp\\nexit\\nip cef\\nend\\nwr"
     >>> print(running_config_text(typed))
-    interface Fa0/0
+    interface FastEthernet0/0
      ip address dhcp
     ip cef
     >>> running_config_text("hostname: R1\\n", "site.yaml")
@@ -789,7 +790,7 @@ def _reindent(lines: Sequence[str | None], source: str) -> list[str | None]:
         if line is None or not line.strip() or line[0] == "!":
             out.append(line)
             continue
-        text = " ".join(line.split())
+        text = typed_in_full(" ".join(line.split()))
         if text == _EXIT:
             if stack:
                 stack.pop()
@@ -811,6 +812,51 @@ def _reindent(lines: Sequence[str | None], source: str) -> list[str | None]:
         if match and match["delim"] not in match["rest"]:
             banner = match["delim"]
     return out
+
+
+# What operators type for the commands IOS then prints in full (IOS takes any unique
+# prefix of a keyword): read from the typed public configs in tests/foreign/ and the
+# lint cases (`int g1/0`, `no shut`, `ip add 192.168.1.1 255.255.255.0`).
+TYPED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("int", "interface"),
+    ("inter", "interface"),
+    ("interf", "interface"),
+    ("no shut", "no shutdown"),
+    ("no shu", "no shutdown"),
+    ("shut", "shutdown"),
+    ("ip add", "ip address"),
+    ("ip addr", "ip address"),
+    ("desc", "description"),
+    ("descr", "description"),
+    ("enc", "encapsulation"),
+    ("encap", "encapsulation"),
+    ("ip nat ins", "ip nat inside"),
+    ("ip nat out", "ip nat outside"),
+)
+_ABBREVIATED = {short: full for short, full in TYPED_ABBREVIATIONS}
+_LONGEST = max(len(short.split()) for short, _full in TYPED_ABBREVIATIONS)
+
+
+def typed_in_full(text: str) -> str:
+    """A typed line as IOS prints it: its abbreviated command words and interface name
+    in full (the rest of the line is kept).
+
+    >>> typed_in_full("int g1/0"), typed_in_full("no shut"), typed_in_full("int dialer 1")
+    ('interface GigabitEthernet1/0', 'no shutdown', 'interface Dialer1')
+    """
+    words = text.split(" ")
+    for size in range(min(_LONGEST, len(words)), 0, -1):
+        full = _ABBREVIATED.get(" ".join(words[:size]))
+        if full is not None:
+            words = [*full.split(" "), *words[size:]]
+            break
+    if words[0] == "interface" and len(words) > 1:
+        name = canonical_name(" ".join(words[1:3])) if len(words) > 2 else None
+        if name is not None and not words[2].startswith(("point", "multi")):
+            words = ["interface", name, *words[3:]]
+        elif (name := canonical_name(words[1])) is not None:
+            words = ["interface", name, *words[2:]]
+    return " ".join(words)
 
 
 def _place(text: str, stack: list[Mode]) -> int | None:

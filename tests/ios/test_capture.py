@@ -101,7 +101,7 @@ R1(config)#end
 R1#
 """
 TYPED_WANT = """\
-interface Fa0/0
+interface FastEthernet0/0
  ip address dhcp
  ip nat outside
 ip nat inside source list 1 interface Fa0/0 overload
@@ -197,3 +197,26 @@ def test_the_question_a_typed_banner_asks_is_no_banner_text() -> None:
     assert len(lines) == len(capture.split("\n"))
     assert [line for line in lines if line] == ["banner motd ^C", "Authorised use only", "^C"]
     assert tree(running_config_text(capture)) == ["banner motd ^C\nAuthorised use only\n^C"]
+
+
+ABBREVIATED = {
+    "int": ("int g1/0", "interface GigabitEthernet1/0"),
+    "int-dialer-space": ("int dialer 1", "interface Dialer1"),
+    "interface-lowercase-template": ("interface virtual-template 1", "interface Virtual-Template1"),
+    "subinterface-keyword": (
+        "int fa0/0.10 point-to-point",
+        "interface FastEthernet0/0.10 point-to-point",
+    ),
+    "no-shut": ("no shut", "no shutdown"),
+    "ip-add": ("ip add 192.168.1.1 255.255.255.0", "ip address 192.168.1.1 255.255.255.0"),
+    "ip-nat-ins": ("ip nat ins", "ip nat inside"),
+    "full-kept": ("ip address dhcp", "ip address dhcp"),
+    "not-a-prefix": ("interfaces", "interfaces"),
+}
+
+
+@pytest.mark.parametrize(("typed_line", "full"), ABBREVIATED.values(), ids=ABBREVIATED.keys())
+def test_a_typed_line_is_read_in_full(typed_line: str, full: str) -> None:
+    from iosgen.ios.capture import typed_in_full
+
+    assert typed_in_full(typed_line) == full
