@@ -55,8 +55,16 @@ _ASKED = re.compile(r"^Enter TEXT message\.\s+End with the character '.+'\.$")
 
 # Exec commands typed inside a config session: saving it, or `do` anything.
 _EXEC_RE = re.compile(
-    r"^(?:do .*|wr(?:i(?:t(?:e)?)?)?(?: mem(?:ory)?)?|copy run\S* start\S*|sh(?:o(?:w)?)? .*)$"
+    r"^(?:do .*|wr(?:i(?:t(?:e)?)?)?(?: mem(?:ory)?)?|copy run\S* start\S*|sh(?:o(?:w)?)? .*"
+    # config-mode commands that act once and are never printed: the RSA key is made and
+    # kept outside the config (Cisco IOS Security Command Reference, crypto key generate
+    # rsa); a trustpoint is authenticated and enrolled
+    r"|crypto key (?:generate|zeroize) .*|crypto (?:pki|ca) (?:authenticate|enroll) .*)$"
 )
+# `crypto key generate rsa` without `modulus N` asks "How many bits in the modulus
+# [512]: " and the next line typed is the answer (`1024`), no config either.
+_ASKS_MODULUS = re.compile(r"^crypto key generate rsa(?!.* modulus \d+)")
+_ANSWER = re.compile(r"^\d+$")
 # The commands whose output is the config: `show running-config`, `sh run`, `more
 # system:running-config`, `show startup-config`.
 _SHOW_RUN_RE = re.compile(
@@ -687,7 +695,13 @@ def _strip_capture(raw: Sequence[str]) -> list[str | None]:
     in_config = not typed and not any(c is not None and _SHOW_RUN_RE.match(c) for c in commands)
     out: list[str | None] = []
     banner: str | None = None
+    answer = False  # the line after `crypto key generate rsa` may answer its question
     for line, command in zip(raw, commands, strict=True):
+        if answer and line.strip():
+            answer = False
+            if _ANSWER.match(line.strip()):
+                out.append(None)
+                continue
         if banner is not None:  # banner text is kept as it is, whatever it says
             if out[-1] is not None and out[-1].startswith("banner ") and _ASKED.match(line):
                 # the question, not text: the banner starts on its line (no `!` within)
@@ -710,6 +724,7 @@ def _strip_capture(raw: Sequence[str]) -> list[str | None]:
             in_config = True
             out.append(None)
         elif not in_config or stripped.startswith(CAPTURE_NOISE) or _exec_line(line):
+            answer = in_config and _ASKS_MODULUS.match(stripped) is not None
             out.append(None)
         elif stripped == _END and line == stripped:
             # after `end` a typed session is at the exec prompt, until `configure terminal`

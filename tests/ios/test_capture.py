@@ -220,3 +220,30 @@ def test_a_typed_line_is_read_in_full(typed_line: str, full: str) -> None:
     from iosgen.ios.capture import typed_in_full
 
     assert typed_in_full(typed_line) == full
+
+
+ACTIONS = {
+    # `crypto key generate rsa` asks for the modulus; the answer typed after it is no config
+    "rsa-asks": ("crypto key generate rsa\n1024\n", []),
+    "rsa-modulus-given": ("crypto key generate rsa modulus 2048\n", []),
+    # given the modulus, the next line is config again, even a number-like one is kept
+    "rsa-then-config": (
+        "crypto key generate rsa modulus 1024\nip ssh version 2\n",
+        ["ip ssh version 2"],
+    ),
+    "enroll": ("crypto pki enroll TP\nip ssh version 2\n", ["ip ssh version 2"]),
+    "do-write": ("do wri mem\ndo copy run start\nip ssh version 2\n", ["ip ssh version 2"]),
+}
+
+
+@pytest.mark.parametrize(("typed_lines", "kept"), ACTIONS.values(), ids=ACTIONS.keys())
+def test_commands_that_act_once_are_no_config(typed_lines: str, kept: list[str]) -> None:
+    loopback = "interface Loopback0\nip address 192.0.2.1 255.255.255.255\n"
+    text = f"conf t\nhostname R1\n{typed_lines}{loopback}end\n"
+    got = running_config_text(text).splitlines()
+    assert got == [
+        "hostname R1",
+        *kept,
+        "interface Loopback0",
+        " ip address 192.0.2.1 255.255.255.255",
+    ]
