@@ -20,6 +20,7 @@ then applies nothing: an `ip access-group` to a missing ACL filters nothing, a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
@@ -358,3 +359,34 @@ def references_in(text: str, top: str | None) -> list[tuple[Reference, str]]:
             words = m["names"].split() if ref.many else [m["names"].strip()]
             out.extend((ref, ref.target.format(w)) for w in words)
     return out
+
+
+@cache
+def _interface_referrers() -> dict[str, tuple[tuple[Reference, re.Pattern[str]], ...]]:
+    """The references that name an interface by its own name, by first word."""
+    return _by_word(
+        [(r.pattern, r) for r in REFERENCES if r.kind == "interface" and r.target == "{}"]
+    )
+
+
+def canonical_references(text: str, canonical: Callable[[str], str | None]) -> str:
+    """The line with each interface it names (by the reference table) written in full.
+
+    A config saved as typed names interfaces as typed (`ip route 0.0.0.0 0.0.0.0 Di2`);
+    IOS prints and stores `Dialer2`. `canonical` is `ios.names.canonical_name`.
+
+    >>> from iosgen.ios.names import canonical_name
+    >>> canonical_references("ip nat inside source list 1 interface Fa0/0 overload", canonical_name)
+    'ip nat inside source list 1 interface FastEthernet0/0 overload'
+    >>> canonical_references("ip route 0.0.0.0 0.0.0.0 Di2 200", canonical_name)
+    'ip route 0.0.0.0 0.0.0.0 Dialer2 200'
+    """
+    for ref, regex in _interface_referrers().get(_word(text), ()):
+        m = regex.match(text)
+        if m is None:
+            continue
+        start, end = m.span("names")
+        names = text[start:end].split() if ref.many else [text[start:end]]
+        full = [canonical(name) or name for name in names]
+        return text[:start] + " ".join(full) + text[end:]
+    return text

@@ -153,3 +153,37 @@ def test_lint_of_a_capture_finds_what_lint_of_its_config_finds(path: Path, kind:
         for code, line in got
     }
     assert strip == want
+
+
+ABBREVIATED_REFERENCES = {
+    "nat-interface": (
+        "ip nat inside source list 1 interface {} overload",
+        "Fa0/0",
+        "FastEthernet0/0",
+    ),
+    "route-exit": ("ip route 0.0.0.0 0.0.0.0 {}", "Di2", "Dialer2"),
+    "route-exit-and-gateway": (
+        "ip route 10.0.0.0 255.0.0.0 {} 192.0.2.1",
+        "fa0/0",
+        "FastEthernet0/0",
+    ),
+    "unnumbered": ("interface Dialer2\n ip unnumbered {}", "Fa0/0", "FastEthernet0/0"),
+}
+
+
+@pytest.mark.parametrize(
+    ("line", "typed_name", "full"),
+    ABBREVIATED_REFERENCES.values(),
+    ids=ABBREVIATED_REFERENCES.keys(),
+)
+def test_an_interface_named_as_typed_is_the_same_interface(
+    line: str, typed_name: str, full: str
+) -> None:
+    """IOS stores `Di2` as `Dialer2`: a saved config that has it as typed is in sync."""
+    from iosgen.diff.audit import audit_text
+
+    base = "hostname R1\ninterface FastEthernet0/0\n ip address dhcp\n"
+    intended = base + line.format(full) + "\n"
+    assert audit_text("R1", intended, base + line.format(typed_name) + "\n").status == "in_sync"
+    other = "Dialer3" if full == "Dialer2" else "FastEthernet0/1"
+    assert audit_text("R1", intended, base + line.format(other) + "\n").status == "drift"
