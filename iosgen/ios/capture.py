@@ -102,7 +102,8 @@ _IF_IP = (
     r"|flow (?:ingress|egress)|route-cache|redirects|unreachables|proxy-arp|directed-broadcast"
     r"|mroute-cache|accounting|dhcp (?:client|relay|smart-relay)|verify|wccp \S+ redirect"
     r"|wccp redirect|nhrp|split-horizon|summary-address|rip|authentication|hello-interval"
-    r"|hold-time|multicast|load-sharing|ips \S+ (?:in|out)$|auth-proxy \S+$|admission \S+$"
+    r"|hold-time|multicast (?:boundary|ttl-threshold|helper-map)|load-sharing"
+    r"|ips \S+ (?:in|out)$|auth-proxy \S+$|admission \S+$"
     r"|nbar protocol-discovery|cgmp|sap|irdp|mask-reply|information-reply|local-proxy-arp"
     r"|bandwidth-percent|pim (?:sparse-mode|dense-mode|sparse-dense-mode|passive|nbma-mode"
     r"|dr-priority|query-interval|bsr-border|neighbor-filter|version)"
@@ -112,7 +113,7 @@ _IF_IP = (
 _IF_IPV6 = (
     r"ipv6 (?:address|enable|mtu|nd|ospf|dhcp (?:server|client|relay)|tcp adjust-mss"
     r"|traffic-filter|unnumbered|rip|eigrp|pim|mld|redirects|unreachables|verify|policy"
-    r"|inspect|virtual-reassembly|flow|cef)"
+    r"|inspect|virtual-reassembly|flow)"
 )
 _IF_COMMANDS = _alt(
     _IF_IP,
@@ -130,23 +131,23 @@ _IF_COMMANDS = _alt(
     "bandwidth",
     "delay",
     "mtu",
-    "clock",
+    "clock rate",  # `clock timezone` is global
     "standby",
     "vrrp",
-    "cdp",
+    r"cdp (?:enable|log|tlv)",  # `cdp run`, `cdp timer` are global
     "keepalive",
     "hold-queue",
     "load-interval",
     "carrier-delay",
     "service-policy",
     "switchport",
-    "spanning-tree",
+    r"spanning-tree (?:portfast|bpduguard|bpdufilter|cost|port-priority|guard|link-type)",
     "channel-group",
     "tunnel",
     "peer",
     "pppoe",
     "pppoe-client",
-    "crypto map",
+    r"crypto map \S+$",  # the interface takes one map; `crypto map M 10 ...` is global
     "crypto ipsec client ezvpn",
     "dsl",
     "atm",
@@ -161,7 +162,7 @@ _IF_COMMANDS = _alt(
     "bridge-group",
     "ntp (?:disable|broadcast|multicast)",
     "mop",
-    "arp",
+    r"arp (?:timeout|arpa|probe|snap)",  # `arp 192.0.2.1 0000.0c00.0001 arpa` is global
     "snmp trap",
     "logging event",
     "autodetect",
@@ -184,18 +185,15 @@ _IF_COMMANDS = _alt(
     "antenna",
     "world-mode",
     "beacon",
-    "dot11",
     "pvc",
     "isdn",
     "custom-queue-list",
     "priority-group",
     "vlan-id",
-    "l2tp",
     "compress",
     "timeout absolute",
     "authentication",
-    "source",
-    "lldp",
+    r"lldp (?:transmit|receive)",  # `lldp run` is global
 )
 _PVC = Mode(
     "pvc",
@@ -243,7 +241,7 @@ _PM_CLASS = Mode(
     ),
     (_POLICE,),
 )
-_DIALIN = _alt("protocol", "pool-member", "rotary-group", "dialer", "virtual-template", "domain")
+_DIALIN = _alt("protocol", "pool-member", "rotary-group", "virtual-template", "domain")
 _ROUTER = _alt(
     "network",
     "router-id",
@@ -291,8 +289,11 @@ _IKEV2_PEER = Mode(
     _alt("peer"),
     _alt("address", "pre-shared-key", "identity", "hostname", "description"),
 )
+# archive / log config takes `logging enable|size N|persistent`; `logging 192.0.2.9` is global
 _LOG_CONFIG = Mode(
-    "log config", _alt("log config"), _alt("logging", "hidekeys", "notify", "record")
+    "log config",
+    _alt("log config"),
+    _alt(r"logging (?:enable|size|persistent)", "hidekeys", "notify", "record"),
 )
 
 MODES: tuple[Mode, ...] = (
@@ -311,7 +312,8 @@ MODES: tuple[Mode, ...] = (
             "history",
             "ipv6 access-class",
             "logging synchronous",
-            "login",
+            # `login block-for`, `login on-failure` are global
+            r"login(?: local| authentication \S+)?$",
             "logout-warning",
             "activation-character",
             "modem",
@@ -339,7 +341,6 @@ MODES: tuple[Mode, ...] = (
             "monitor",
             "notify",
             "timeout login",
-            "no",
         ),
     ),
     Mode("router", _alt("router", r"ipv6 router"), _ROUTER),
@@ -416,7 +417,7 @@ MODES: tuple[Mode, ...] = (
         "isakmp client group",
         _alt(r"crypto isakmp client configuration group"),
         _alt(
-            "key",
+            r"key (?:[0-9] )?\S+$",  # one word: `key chain EIGRP` is global
             "dns",
             "wins",
             "domain",
@@ -432,7 +433,6 @@ MODES: tuple[Mode, ...] = (
             "backup-gateway",
             "pfs",
             "dhcp",
-            "banner",
         ),
     ),
     Mode("transform-set", _alt(r"crypto ipsec transform-set"), _alt("mode")),
@@ -528,7 +528,7 @@ MODES: tuple[Mode, ...] = (
             "translation-profile",
         ),
     ),
-    Mode("voice-card", _alt("voice-card"), _alt("dspfarm", "codec", "ds0-group", "no")),
+    Mode("voice-card", _alt("voice-card"), _alt("dspfarm", "codec", "ds0-group")),
     Mode("mgcp profile", _alt(r"mgcp profile"), _alt("max1", "max2", "timeout", "package")),
 )
 

@@ -247,3 +247,55 @@ def test_commands_that_act_once_are_no_config(typed_lines: str, kept: list[str])
         "interface Loopback0",
         " ip address 192.0.2.1 255.255.255.255",
     ]
+
+
+# A global command typed right after a section's lines leaves the section, as IOS does
+# when the sub-mode has no such command; one the sub-mode has stays in it.
+FALLS_BACK = {
+    "crypto-map-entry-after-interface": (
+        "interface Tunnel101\nip address 192.168.20.6 255.255.255.252\n"
+        "crypto map UMAPA 10 ipsec-isakmp\nset peer 2.20.0.1",
+        [
+            "interface Tunnel101",
+            " ip address 192.168.20.6 255.255.255.252",
+            "crypto map UMAPA 10 ipsec-isakmp",
+            " set peer 2.20.0.1",
+        ],
+    ),
+    "crypto-map-on-interface": (
+        "interface Serial0/1/1\ncrypto map UMAPA",
+        ["interface Serial0/1/1", " crypto map UMAPA"],
+    ),
+    "clock-after-interface": (
+        "interface Serial0/0\nclock rate 64000\nclock timezone CET 1",
+        ["interface Serial0/0", " clock rate 64000", "clock timezone CET 1"],
+    ),
+    "login-block-after-vty": (
+        "line vty 0 4\nlogin local\nlogin block-for 30 attempts 5 within 15",
+        ["line vty 0 4", " login local", "login block-for 30 attempts 5 within 15"],
+    ),
+    "logging-after-log-config": (
+        "archive\nlog config\nlogging enable\nhidekeys\nlogging 192.0.2.9",
+        ["archive", " log config", "  logging enable", "  hidekeys", "logging 192.0.2.9"],
+    ),
+    "key-chain-after-group": (
+        "crypto isakmp client configuration group EZ\nkey S3cretGroupKey\n"
+        "key chain EIGRP\nkey 1\nkey-string K",
+        [
+            "crypto isakmp client configuration group EZ",
+            " key S3cretGroupKey",
+            "key chain EIGRP",
+            " key 1",
+            "  key-string K",
+        ],
+    ),
+    "cdp-log-stays-on-interface": (
+        "interface FastEthernet0/0\nno cdp log mismatch duplex\ncdp run",
+        ["interface FastEthernet0/0", " no cdp log mismatch duplex", "cdp run"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("typed_lines", "want"), FALLS_BACK.values(), ids=FALLS_BACK.keys())
+def test_a_global_command_leaves_the_section(typed_lines: str, want: list[str]) -> None:
+    assert running_config_text(f"conf t\n{typed_lines}\nend\n").splitlines() == want
