@@ -664,8 +664,19 @@ def config_lines(text: str, source: str = "running config") -> list[str | None]:
         raise CaptureError(source, 1, 1, "no configuration lines: not an IOS config")
     _refuse_foreign(lines, source)
     if _is_typed(lines):
-        return _reindent(lines, source)
+        return _reindent(lines, source, _at_global_prompt(raw))
     return lines
+
+
+def _at_global_prompt(raw: Sequence[str]) -> frozenset[int]:
+    """The lines typed at `R1(config)#`: IOS was in global config mode when they came,
+    whatever section the lines before them opened (0-based indexes)."""
+    out = set()
+    for index, line in enumerate(raw):
+        match = _PROMPT_RE.match(line) if line[:1] not in (" ", "\t") else None
+        if match is not None and match["mode"] == "config":
+            out.add(index)
+    return frozenset(out)
 
 
 def _refuse_binary(text: str, source: str) -> None:
@@ -792,8 +803,11 @@ def _is_typed(lines: Sequence[str | None]) -> bool:
     return header
 
 
-def _reindent(lines: Sequence[str | None], source: str) -> list[str | None]:
-    """Each typed line at the depth of the mode IOS would type it in (module doc)."""
+def _reindent(
+    lines: Sequence[str | None], source: str, at_global: frozenset[int] = frozenset()
+) -> list[str | None]:
+    """Each typed line at the depth of the mode IOS would type it in (module doc);
+    a line in `at_global` was typed at the global config prompt."""
     out: list[str | None] = []
     stack: list[Mode] = []  # the open modes, outermost first
     banner: str | None = None
@@ -806,6 +820,8 @@ def _reindent(lines: Sequence[str | None], source: str) -> list[str | None]:
             out.append(line)
             continue
         text = typed_in_full(" ".join(line.split()))
+        if number - 1 in at_global:
+            stack.clear()
         if text == _EXIT:
             if stack:
                 stack.pop()

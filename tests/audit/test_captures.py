@@ -34,37 +34,50 @@ def with_prompts(text: str) -> str:
     )
 
 
-def typed(text: str) -> str:
-    """Typed from the printed config: each section left with `exit`, the session saved."""
-    out = ["conf t"]
-    # the file's own capture lines (`R1#sh run`, `Building configuration...`) are not typed
+def _typed_rows(text: str) -> list[tuple[int, str]]:
+    """(depth, line) as typed from the printed config: each section left with `exit`.
+
+    The file's own capture lines (`R1#sh run`, `Building configuration...`) are not typed.
+    """
+    rows: list[tuple[int, str]] = []
     for line in (row for row in text.splitlines() if not CAPTURED.match(row)):
-        if line and not line[0].isspace() and out[-1].startswith(" "):
-            out.append("exit")
-        out.append(line)
-    out += ["end", "wr", ""]
-    # `exit` after the last child line of a section; the indentation then goes
-    return "\n".join(line.lstrip() for line in out)
+        depth = len(line) - len(line.lstrip(" "))
+        if line and depth == 0 and rows and rows[-1][0] > 0 and rows[-1][1].strip():
+            rows.append((rows[-1][0], "exit"))  # `exit` after a section's last line
+        rows.append((depth, line.lstrip(" ")))
+    return rows
+
+
+def typed(text: str) -> str:
+    """Typed from the printed config: unindented, `exit` after sections, the session saved."""
+    return "\n".join(["conf t", *(line for _d, line in _typed_rows(text)), "end", "wr", ""])
 
 
 def typed_with_prompts(text: str) -> str:
-    """Typed at the config prompt as a terminal shows it: the banner text has no prompt,
-    IOS asks for it (`Enter TEXT message.`)."""
+    """Typed at the config prompt as a terminal shows it: before each line the prompt of
+    the mode IOS is in (`R1(config)#` in global config mode); the banner text has no
+    prompt, IOS asks for it (`Enter TEXT message.`)."""
     out = ["R1#conf t", "Enter configuration commands, one per line.  End with CNTL/Z."]
+    rows = _typed_rows(text)
+    mode = 0  # the depth of the mode IOS is in
     delim: str | None = None
-    for line in typed(text).splitlines()[1:-2]:
+    for i, (depth, line) in enumerate(rows):
         if delim is not None:
             out.append(line)
             delim = None if delim in line else delim
             continue
-        out.append(f"R1(config)#{line}" if line.strip() else line)
+        prompt = "R1(config)#" if mode == 0 else "R1(config-sub)#"
+        out.append(f"{prompt}{line}" if line.strip() else line)
+        if line.strip() and not line.startswith("!"):
+            nxt = next((d for d, t in rows[i + 1 :] if t.strip() and not t.startswith("!")), 0)
+            mode = depth - 1 if line == "exit" else depth + 1 if nxt > depth else depth
         if (
             line.startswith("banner ")
             and (d := line.split()[2][:2]) not in line.split(None, 2)[2][2:]
         ):
             delim = d
             out.append(f"Enter TEXT message.  End with the character '{d[-1]}'.")
-    return "\n".join([*out, "R1#wr", "Building configuration...", "[OK]", "R1#"])
+    return "\n".join([*out, "R1(config)#end", "R1#wr", "Building configuration...", "[OK]", "R1#"])
 
 
 CAPTURES = {"prompts": with_prompts, "typed": typed, "typed-prompts": typed_with_prompts}
@@ -149,7 +162,7 @@ def test_lint_of_a_capture_finds_what_lint_of_its_config_finds(path: Path, kind:
     # the same finding at the same config line (its number is the capture's own);
     # a typed line may have lost its prompt: compare the config text after it
     strip = {
-        (code, line.split("#", 1)[1] if line.startswith("R1(config)#") else line)
+        (code, line.split("#", 1)[1] if line.startswith("R1(config") else line)
         for code, line in got
     }
     assert strip == want

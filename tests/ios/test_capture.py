@@ -299,3 +299,18 @@ FALLS_BACK = {
 @pytest.mark.parametrize(("typed_lines", "want"), FALLS_BACK.values(), ids=FALLS_BACK.keys())
 def test_a_global_command_leaves_the_section(typed_lines: str, want: list[str]) -> None:
     assert running_config_text(f"conf t\n{typed_lines}\nend\n").splitlines() == want
+
+
+def test_the_global_prompt_says_the_line_is_global() -> None:
+    """`R1(config)#` before a line: IOS was in global config mode, whatever the line is
+    (here a vty's `password`, which no global command is: refused, not nested)."""
+    capture = (
+        "R1#conf t\nR1(config)#line vty 0 4\nR1(config-line)#login\n"
+        "R1(config)#password 7 0822455D0A16\n"
+    )
+    with pytest.raises(CaptureError) as caught:
+        running_config_text(capture)
+    assert caught.value.line == 4 and "global config mode" in caught.value.message
+    assert "0822455D0A16" not in str(caught.value)
+    nested = capture.replace("R1(config)#password", "R1(config-line)#password")
+    assert running_config_text(nested).splitlines()[-1] == " password 7 0822455D0A16"
