@@ -846,8 +846,9 @@ def _reindent(
 
 
 # What operators type for the commands IOS then prints in full (IOS takes any unique
-# prefix of a keyword): read from the typed public configs in tests/foreign/ and the
-# lint cases (`int g1/0`, `no shut`, `ip add 192.168.1.1 255.255.255.0`).
+# prefix of a keyword, and NVGEN prints the full form, ios-reference §2.3): read from
+# the typed public configs in tests/foreign/ and the lint cases (`int g1/0`, `no shut`,
+# `ip add 192.168.1.1 255.255.255.0`).
 TYPED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("int", "interface"),
     ("inter", "interface"),
@@ -863,6 +864,12 @@ TYPED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
     ("encap", "encapsulation"),
     ("ip nat ins", "ip nat inside"),
     ("ip nat out", "ip nat outside"),
+    # the older or longer spelling typed, the one 12.4 prints (ios-reference §2.2:
+    # `no ip domain lookup`, `ip domain name ...`, `line con 0`)
+    ("ip domain-name", "ip domain name"),
+    ("ip domain-lookup", "ip domain lookup"),
+    ("no ip domain-lookup", "no ip domain lookup"),
+    ("line console", "line con"),
 )
 _ABBREVIATED = {short: full for short, full in TYPED_ABBREVIATIONS}
 _LONGEST = max(len(short.split()) for short, _full in TYPED_ABBREVIATIONS)

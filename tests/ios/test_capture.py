@@ -211,6 +211,9 @@ ABBREVIATED = {
     "ip-add": ("ip add 192.168.1.1 255.255.255.0", "ip address 192.168.1.1 255.255.255.0"),
     "ip-nat-ins": ("ip nat ins", "ip nat inside"),
     "full-kept": ("ip address dhcp", "ip address dhcp"),
+    "domain-name": ("ip domain-name tfg.uoc", "ip domain name tfg.uoc"),
+    "no-domain-lookup": ("no ip domain-lookup", "no ip domain lookup"),
+    "line-console": ("line console 0", "line con 0"),
     "not-a-prefix": ("interfaces", "interfaces"),
 }
 
