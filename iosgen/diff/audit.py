@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from iosgen.diff.compare import Drift, SecretBook, compare, factory_ports
 from iosgen.diff.remediation import Remediation, remediate
 from iosgen.errors import InputError, Problem, UsageError
-from iosgen.ios.config import ConfigNestingError, IosConfig, canonical_headers, parse, same_config
+from iosgen.ios.capture import saved_config_text
+from iosgen.ios.config import ConfigTextError, IosConfig, canonical_headers, parse, same_config
 from iosgen.model.site import Site
 
 if TYPE_CHECKING:
@@ -60,8 +61,22 @@ def parse_config(text: str, source: str) -> IosConfig:
     """`ios.config.parse`, its refusal turned into the located InputError every stage raises."""
     try:
         return canonical_headers(parse(text, source))
-    except ConfigNestingError as exc:
-        raise InputError([Problem(exc.source, exc.line, exc.column, "", exc.message)]) from exc
+    except ConfigTextError as exc:
+        raise located(exc) from exc
+
+
+def saved_config(text: str, source: str) -> str:
+    """What an operator saved (a capture with prompts, a config as typed) as the config
+    `show running-config` prints, at its file's line numbers (`ios.capture`); text that
+    is no IOS config is the located InputError."""
+    try:
+        return saved_config_text(text, source)
+    except ConfigTextError as exc:
+        raise located(exc) from exc
+
+
+def located(exc: ConfigTextError) -> InputError:
+    return InputError([Problem(exc.source, exc.line, exc.column, "", exc.message)])
 
 
 def audit_text(
@@ -73,8 +88,11 @@ def audit_text(
 ) -> AuditResult:
     """Compare two config texts; remediation takes running to intended, rollback back.
 
-    `source` names the running config in an error (its file, else the host).
+    `running` is read as an operator saved it (`saved_config`: prompts, headers and a
+    typed config's `conf t` are no drift); `source` names it in an error (its file, else
+    the host).
     """
+    running = saved_config(running, source or host)
     if same_config(intended, running):
         return AuditResult(host, "in_sync")
     comparison = compare(

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from iosgen.ios.config import BANNER_RE, ConfigTextError
 from iosgen.ios.dialogs import PROMPT
+from iosgen.ios.names import canonical_name
 from iosgen.ios.secrets import redact_line
 
 _PROMPT_RE = re.compile("^" + PROMPT + r"[ \t]?(?P<rest>.*)$")
@@ -48,9 +49,27 @@ CAPTURE_NOISE: tuple[str, ...] = (
 _CONFIGURE_RE = re.compile(
     r"^conf(?:i(?:g(?:u(?:r(?:e)?)?)?)?)?(?: t(?:e(?:r(?:m(?:i(?:n(?:a(?:l)?)?)?)?)?)?)?)?$"
 )
+# What IOS answers `banner motd ^C` typed alone: "Enter TEXT message.  End with the
+# character '^C'." (not banner text; `^C` is printed as the one character it stands for)
+_ASKED = re.compile(r"^Enter TEXT message\.\s+End with the character '.+'\.$")
+
 # Exec commands typed inside a config session: saving it, or `do` anything.
 _EXEC_RE = re.compile(
-    r"^(?:do .*|wr(?:i(?:t(?:e)?)?)?(?: mem(?:ory)?)?|copy run\S* start\S*|sh(?:o(?:w)?)? .*)$"
+    r"^(?:do .*|wr(?:i(?:t(?:e)?)?)?(?: mem(?:ory)?)?|copy run\S* start\S*|sh(?:o(?:w)?)? .*"
+    # config-mode commands that act once and are never printed: the RSA key is made and
+    # kept outside the config (Cisco IOS Security Command Reference, crypto key generate
+    # rsa); a trustpoint is authenticated and enrolled
+    r"|crypto key (?:generate|zeroize) .*|crypto (?:pki|ca) (?:authenticate|enroll) .*)$"
+)
+# `crypto key generate rsa` without `modulus N` asks "How many bits in the modulus
+# [512]: " and the next line typed is the answer (`1024`), no config either.
+_ASKS_MODULUS = re.compile(r"^crypto key generate rsa(?!.* modulus \d+)")
+_ANSWER = re.compile(r"^\d+$")
+# The commands whose output is the config: `show running-config`, `sh run`, `more
+# system:running-config`, `show startup-config`.
+_SHOW_RUN_RE = re.compile(
+    r"^(?:sh(?:o(?:w)?)? (?:run\S*|start\S*|conf\S*)"
+    r"|more (?:system:running-config|nvram:startup-config))(?: .*)?$"
 )
 _END = "end"
 _EXIT = "exit"
@@ -83,7 +102,8 @@ _IF_IP = (
     r"|flow (?:ingress|egress)|route-cache|redirects|unreachables|proxy-arp|directed-broadcast"
     r"|mroute-cache|accounting|dhcp (?:client|relay|smart-relay)|verify|wccp \S+ redirect"
     r"|wccp redirect|nhrp|split-horizon|summary-address|rip|authentication|hello-interval"
-    r"|hold-time|multicast|load-sharing|ips \S+ (?:in|out)$|auth-proxy \S+$|admission \S+$"
+    r"|hold-time|multicast (?:boundary|ttl-threshold|helper-map)|load-sharing"
+    r"|ips \S+ (?:in|out)$|auth-proxy \S+$|admission \S+$"
     r"|nbar protocol-discovery|cgmp|sap|irdp|mask-reply|information-reply|local-proxy-arp"
     r"|bandwidth-percent|pim (?:sparse-mode|dense-mode|sparse-dense-mode|passive|nbma-mode"
     r"|dr-priority|query-interval|bsr-border|neighbor-filter|version)"
@@ -93,7 +113,7 @@ _IF_IP = (
 _IF_IPV6 = (
     r"ipv6 (?:address|enable|mtu|nd|ospf|dhcp (?:server|client|relay)|tcp adjust-mss"
     r"|traffic-filter|unnumbered|rip|eigrp|pim|mld|redirects|unreachables|verify|policy"
-    r"|inspect|virtual-reassembly|flow|cef)"
+    r"|inspect|virtual-reassembly|flow)"
 )
 _IF_COMMANDS = _alt(
     _IF_IP,
@@ -111,23 +131,23 @@ _IF_COMMANDS = _alt(
     "bandwidth",
     "delay",
     "mtu",
-    "clock",
+    "clock rate",  # `clock timezone` is global
     "standby",
     "vrrp",
-    "cdp",
+    r"cdp (?:enable|log|tlv)",  # `cdp run`, `cdp timer` are global
     "keepalive",
     "hold-queue",
     "load-interval",
     "carrier-delay",
     "service-policy",
     "switchport",
-    "spanning-tree",
+    r"spanning-tree (?:portfast|bpduguard|bpdufilter|cost|port-priority|guard|link-type)",
     "channel-group",
     "tunnel",
     "peer",
     "pppoe",
     "pppoe-client",
-    "crypto map",
+    r"crypto map \S+$",  # the interface takes one map; `crypto map M 10 ...` is global
     "crypto ipsec client ezvpn",
     "dsl",
     "atm",
@@ -142,7 +162,7 @@ _IF_COMMANDS = _alt(
     "bridge-group",
     "ntp (?:disable|broadcast|multicast)",
     "mop",
-    "arp",
+    r"arp (?:timeout|arpa|probe|snap)",  # `arp 192.0.2.1 0000.0c00.0001 arpa` is global
     "snmp trap",
     "logging event",
     "autodetect",
@@ -165,18 +185,15 @@ _IF_COMMANDS = _alt(
     "antenna",
     "world-mode",
     "beacon",
-    "dot11",
     "pvc",
     "isdn",
     "custom-queue-list",
     "priority-group",
     "vlan-id",
-    "l2tp",
     "compress",
     "timeout absolute",
     "authentication",
-    "source",
-    "lldp",
+    r"lldp (?:transmit|receive)",  # `lldp run` is global
 )
 _PVC = Mode(
     "pvc",
@@ -224,7 +241,7 @@ _PM_CLASS = Mode(
     ),
     (_POLICE,),
 )
-_DIALIN = _alt("protocol", "pool-member", "rotary-group", "dialer", "virtual-template", "domain")
+_DIALIN = _alt("protocol", "pool-member", "rotary-group", "virtual-template", "domain")
 _ROUTER = _alt(
     "network",
     "router-id",
@@ -272,8 +289,11 @@ _IKEV2_PEER = Mode(
     _alt("peer"),
     _alt("address", "pre-shared-key", "identity", "hostname", "description"),
 )
+# archive / log config takes `logging enable|size N|persistent`; `logging 192.0.2.9` is global
 _LOG_CONFIG = Mode(
-    "log config", _alt("log config"), _alt("logging", "hidekeys", "notify", "record")
+    "log config",
+    _alt("log config"),
+    _alt(r"logging (?:enable|size|persistent)", "hidekeys", "notify", "record"),
 )
 
 MODES: tuple[Mode, ...] = (
@@ -292,7 +312,8 @@ MODES: tuple[Mode, ...] = (
             "history",
             "ipv6 access-class",
             "logging synchronous",
-            "login",
+            # `login block-for`, `login on-failure` are global
+            r"login(?: local| authentication \S+)?$",
             "logout-warning",
             "activation-character",
             "modem",
@@ -320,7 +341,6 @@ MODES: tuple[Mode, ...] = (
             "monitor",
             "notify",
             "timeout login",
-            "no",
         ),
     ),
     Mode("router", _alt("router", r"ipv6 router"), _ROUTER),
@@ -397,7 +417,7 @@ MODES: tuple[Mode, ...] = (
         "isakmp client group",
         _alt(r"crypto isakmp client configuration group"),
         _alt(
-            "key",
+            r"key (?:[0-9] )?\S+$",  # one word: `key chain EIGRP` is global
             "dns",
             "wins",
             "domain",
@@ -413,7 +433,6 @@ MODES: tuple[Mode, ...] = (
             "backup-gateway",
             "pfs",
             "dhcp",
-            "banner",
         ),
     ),
     Mode("transform-set", _alt(r"crypto ipsec transform-set"), _alt("mode")),
@@ -509,7 +528,7 @@ MODES: tuple[Mode, ...] = (
             "translation-profile",
         ),
     ),
-    Mode("voice-card", _alt("voice-card"), _alt("dspfarm", "codec", "ds0-group", "no")),
+    Mode("voice-card", _alt("voice-card"), _alt("dspfarm", "codec", "ds0-group")),
     Mode("mgcp profile", _alt(r"mgcp profile"), _alt("max1", "max2", "timeout", "package")),
 )
 
@@ -611,6 +630,12 @@ class CaptureError(ConfigTextError):
     """A saved text that is no config IOS prints, or a typed config this module cannot read."""
 
 
+def saved_config_text(text: str, source: str = "running config") -> str:
+    """`config_lines` joined with each line that is not config made a `!`: the config, at
+    the line numbers of the file it came from (for a parser that reports lines)."""
+    return "\n".join("!" if line is None else line for line in config_lines(text, source))
+
+
 def running_config_text(text: str, source: str = "running config") -> str:
     """The config of a saved text, as `show running-config` prints it (see module doc).
 
@@ -618,7 +643,7 @@ def running_config_text(text: str, source: str = "running config") -> str:
     'hostname R1'
     >>> typed = "conf t\\ninterface Fa0/0\\nip address dhcp\\nexit\\nip cef\\nend\\nwr"
     >>> print(running_config_text(typed))
-    interface Fa0/0
+    interface FastEthernet0/0
      ip address dhcp
     ip cef
     >>> running_config_text("hostname: R1\\n", "site.yaml")
@@ -639,8 +664,19 @@ def config_lines(text: str, source: str = "running config") -> list[str | None]:
         raise CaptureError(source, 1, 1, "no configuration lines: not an IOS config")
     _refuse_foreign(lines, source)
     if _is_typed(lines):
-        return _reindent(lines, source)
+        return _reindent(lines, source, _at_global_prompt(raw))
     return lines
+
+
+def _at_global_prompt(raw: Sequence[str]) -> frozenset[int]:
+    """The lines typed at `R1(config)#`: IOS was in global config mode when they came,
+    whatever section the lines before them opened (0-based indexes)."""
+    out = set()
+    for index, line in enumerate(raw):
+        match = _PROMPT_RE.match(line) if line[:1] not in (" ", "\t") else None
+        if match is not None and match["mode"] == "config":
+            out.add(index)
+    return frozenset(out)
 
 
 def _refuse_binary(text: str, source: str) -> None:
@@ -656,31 +692,54 @@ def _refuse_binary(text: str, source: str) -> None:
 
 
 def _strip_capture(raw: Sequence[str]) -> list[str | None]:
-    """Prompts, headers and exec commands become None; the config after a prompt is kept."""
+    """Prompts, headers and exec commands become None; the config after a prompt is kept.
+
+    Which lines are config: with `configure terminal` in the text (a typed session),
+    those from it to `end`; else (a saved `show running-config`) all of them, or, in a
+    capture of several commands, the output of `R1#show running-config` only.
+    """
+    commands = [_exec_command(line) for line in raw]
+    typed = any(
+        _is_configure(line.strip() if c is None else c)
+        for line, c in zip(raw, commands, strict=True)
+    )
+    in_config = not typed and not any(c is not None and _SHOW_RUN_RE.match(c) for c in commands)
     out: list[str | None] = []
-    in_config = not any(_is_configure(_after_prompt(line)) for line in raw)
     banner: str | None = None
-    for line in raw:
+    answer = False  # the line after `crypto key generate rsa` may answer its question
+    for line, command in zip(raw, commands, strict=True):
+        if answer and line.strip():
+            answer = False
+            if _ANSWER.match(line.strip()):
+                out.append(None)
+                continue
         if banner is not None:  # banner text is kept as it is, whatever it says
+            if out[-1] is not None and out[-1].startswith("banner ") and _ASKED.match(line):
+                # the question, not text: the banner starts on its line (no `!` within)
+                out[-1:] = [None, out[-1]]
+                continue
             out.append(line)
             banner = None if banner in line else banner
             continue
+        if command is not None:  # `R1#show run`, `R1#conf t`, a bare `Router#`, `R1>en`
+            if command:
+                in_config = _is_configure(command) or _SHOW_RUN_RE.match(command) is not None
+            out.append(None)
+            continue
+        prompt = _PROMPT_RE.match(line) if line[:1] not in (" ", "\t") else None
+        if prompt is not None:  # `R1(config-if)#ip address dhcp`: the line typed
+            line = prompt["rest"].strip()
+            in_config = True
         stripped = line.strip()
-        prompt = _PROMPT_RE.match(stripped) if line[:1] not in (" ", "\t") else None
-        if prompt is not None:
-            stripped = prompt["rest"].strip()
-            if not prompt["mode"]:  # an exec command: `R1#show run`, `R1#conf t`, `Router#`
-                in_config = in_config or _is_configure(stripped)
-                out.append(None)
-                continue
-            line = stripped
         if _is_configure(stripped):
             in_config = True
             out.append(None)
         elif not in_config or stripped.startswith(CAPTURE_NOISE) or _exec_line(line):
+            answer = in_config and _ASKS_MODULUS.match(stripped) is not None
             out.append(None)
         elif stripped == _END and line == stripped:
-            in_config = False  # after `end`: exec again, until another `configure terminal`
+            # after `end` a typed session is at the exec prompt, until `configure terminal`
+            in_config = not typed
             out.append(None)
         else:
             out.append(line)
@@ -690,14 +749,17 @@ def _strip_capture(raw: Sequence[str]) -> list[str | None]:
     return out
 
 
+def _exec_command(line: str) -> str | None:
+    """The command after an exec prompt (`R1#sh run`: `sh run`; `Router#`: ""), else None."""
+    if line[:1] in (" ", "\t"):
+        return None
+    match = _PROMPT_RE.match(line.strip())
+    return match["rest"].strip() if match is not None and not match["mode"] else None
+
+
 def _exec_line(line: str) -> bool:
     """`wr`, `do show ip route`: typed at the top level only (IOS prints them nowhere)."""
     return line[:1] not in (" ", "\t") and _EXEC_RE.match(line.strip()) is not None
-
-
-def _after_prompt(line: str) -> str:
-    match = _PROMPT_RE.match(line.strip())
-    return match["rest"].strip() if match else line.strip()
 
 
 def _is_configure(stripped: str) -> bool:
@@ -719,8 +781,12 @@ def _refuse_foreign(lines: Sequence[str | None], source: str) -> None:
 
 
 def _is_typed(lines: Sequence[str | None]) -> bool:
-    """Typed, not printed: no line is indented, yet a sub-mode header has lines after it."""
+    """Typed, not printed: no line is indented, and a sub-mode header is there to nest under.
+
+    A config of global lines only is the same typed or printed: it is kept as it is.
+    """
     banner: str | None = None
+    header = False
     for line in lines:
         if line is None or not line.strip():
             continue
@@ -729,14 +795,19 @@ def _is_typed(lines: Sequence[str | None]) -> bool:
             continue
         if line[:1] in (" ", "\t"):
             return False
-        match = BANNER_RE.match(line) if line.startswith("banner ") else None
+        text = " ".join(line.split())
+        header = header or any(mode.header.match(text) for mode in MODES)
+        match = BANNER_RE.match(text) if text.startswith("banner ") else None
         if match and match["delim"] not in match["rest"]:
             banner = match["delim"]
-    return True
+    return header
 
 
-def _reindent(lines: Sequence[str | None], source: str) -> list[str | None]:
-    """Each typed line at the depth of the mode IOS would type it in (module doc)."""
+def _reindent(
+    lines: Sequence[str | None], source: str, at_global: frozenset[int] = frozenset()
+) -> list[str | None]:
+    """Each typed line at the depth of the mode IOS would type it in (module doc);
+    a line in `at_global` was typed at the global config prompt."""
     out: list[str | None] = []
     stack: list[Mode] = []  # the open modes, outermost first
     banner: str | None = None
@@ -748,7 +819,9 @@ def _reindent(lines: Sequence[str | None], source: str) -> list[str | None]:
         if line is None or not line.strip() or line[0] == "!":
             out.append(line)
             continue
-        text = " ".join(line.split())
+        text = typed_in_full(" ".join(line.split()))
+        if number - 1 in at_global:
+            stack.clear()
         if text == _EXIT:
             if stack:
                 stack.pop()
@@ -770,6 +843,58 @@ def _reindent(lines: Sequence[str | None], source: str) -> list[str | None]:
         if match and match["delim"] not in match["rest"]:
             banner = match["delim"]
     return out
+
+
+# What operators type for the commands IOS then prints in full (IOS takes any unique
+# prefix of a keyword, and NVGEN prints the full form, ios-reference §2.3): read from
+# the typed public configs in tests/foreign/ and the lint cases (`int g1/0`, `no shut`,
+# `ip add 192.168.1.1 255.255.255.0`).
+TYPED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("int", "interface"),
+    ("inter", "interface"),
+    ("interf", "interface"),
+    ("no shut", "no shutdown"),
+    ("no shu", "no shutdown"),
+    ("shut", "shutdown"),
+    ("ip add", "ip address"),
+    ("ip addr", "ip address"),
+    ("desc", "description"),
+    ("descr", "description"),
+    ("enc", "encapsulation"),
+    ("encap", "encapsulation"),
+    ("ip nat ins", "ip nat inside"),
+    ("ip nat out", "ip nat outside"),
+    # the older or longer spelling typed, the one 12.4 prints (ios-reference §2.2:
+    # `no ip domain lookup`, `ip domain name ...`, `line con 0`)
+    ("ip domain-name", "ip domain name"),
+    ("ip domain-lookup", "ip domain lookup"),
+    ("no ip domain-lookup", "no ip domain lookup"),
+    ("line console", "line con"),
+)
+_ABBREVIATED = {short: full for short, full in TYPED_ABBREVIATIONS}
+_LONGEST = max(len(short.split()) for short, _full in TYPED_ABBREVIATIONS)
+
+
+def typed_in_full(text: str) -> str:
+    """A typed line as IOS prints it: its abbreviated command words and interface name
+    in full (the rest of the line is kept).
+
+    >>> typed_in_full("int g1/0"), typed_in_full("no shut"), typed_in_full("int dialer 1")
+    ('interface GigabitEthernet1/0', 'no shutdown', 'interface Dialer1')
+    """
+    words = text.split(" ")
+    for size in range(min(_LONGEST, len(words)), 0, -1):
+        full = _ABBREVIATED.get(" ".join(words[:size]))
+        if full is not None:
+            words = [*full.split(" "), *words[size:]]
+            break
+    if words[0] == "interface" and len(words) > 1:
+        name = canonical_name(" ".join(words[1:3])) if len(words) > 2 else None
+        if name is not None and not words[2].startswith(("point", "multi")):
+            words = ["interface", name, *words[3:]]
+        elif (name := canonical_name(words[1])) is not None:
+            words = ["interface", name, *words[2:]]
+    return " ".join(words)
 
 
 def _place(text: str, stack: list[Mode]) -> int | None:

@@ -22,6 +22,7 @@ from typing import Any
 from iosgen.ios.dialogs import PROMPT
 from iosgen.ios.lines import LIST_VALUED, VOLATILE_PREFIXES
 from iosgen.ios.names import canonical_name
+from iosgen.ios.objects import canonical_references
 
 # `!` starts a comment line: separators, `! Last configuration change at ...`,
 # `! NVRAM config last updated at ...`, `! Default PPTP VPDN group`.
@@ -224,16 +225,28 @@ def _read_banner(match: re.Match[str], raw_lines: Sequence[str], i: int) -> tupl
 
 
 def canonical_headers(config: IosConfig) -> IosConfig:
-    """The config with each `interface` header named as `show running-config` prints it.
+    """The config with each interface named as `show running-config` prints it: in the
+    `interface` headers and in the lines that name one (`ios.objects` references).
 
     IOS never prints `interface Fa0/1`, but a config saved as typed may hold it; compared
     as typed it would be a second port beside `interface FastEthernet0/1`, and the
-    remediation would shut the very port it configures.
+    remediation would shut the very port it configures. So with `ip route 0.0.0.0
+    0.0.0.0 Di2`: IOS keeps `Dialer2`, the route is the same.
 
     >>> canonical_headers(parse("interface Fa0/1\\n description LAN")).render()
     ['interface FastEthernet0/1', ' description LAN']
+    >>> canonical_headers(parse("ip route 0.0.0.0 0.0.0.0 Di2")).render()
+    ['ip route 0.0.0.0 0.0.0.0 Dialer2']
     """
-    return IosConfig(tuple(_canonical_header(line) for line in config.lines))
+    return IosConfig(tuple(_canonical_line(_canonical_header(line)) for line in config.lines))
+
+
+def _canonical_line(line: Line) -> Line:
+    text = canonical_references(line.text, canonical_name)
+    children = tuple(_canonical_line(child) for child in line.children)
+    if text == line.text and all(a is b for a, b in zip(children, line.children, strict=True)):
+        return line
+    return Line(text, children, line.raw)
 
 
 def _canonical_header(line: Line) -> Line:

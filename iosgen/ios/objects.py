@@ -20,6 +20,7 @@ then applies nothing: an `ip access-group` to a missing ACL filters nothing, a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
@@ -39,6 +40,9 @@ class Kind:
     defines: tuple[str, ...]
     uses: tuple[str, ...] = ()
     unused_code: str | None = None  # lint: a definition nothing names
+    # The section the defining lines sit in (None: they are global lines). A dialer pool
+    # is made by its members: interface ATM0/0.32 / pvc 0/32 / dialer pool-member 1.
+    inside: str | None = None
 
 
 KINDS: tuple[Kind, ...] = (
@@ -90,6 +94,19 @@ KINDS: tuple[Kind, ...] = (
     Kind("transform-set", (r"^crypto ipsec transform-set (?P<name>\S+) ",)),
     # key chain OSPF-KEYS
     Kind("key-chain", (r"^key chain (?P<name>\S+)$",)),
+    # ip inspect name EXT_OUT http java-list 11 alert on: a CBAC rule, one line per protocol
+    Kind("inspect", (r"^ip inspect name (?P<name>\S+) ",)),
+    # interface Dialer1 / dialer pool 1 dials out of whichever interface is a member of
+    # pool 1: an ATM PVC (`dialer pool-member 1`, PPPoA) or an Ethernet port running the
+    # PPPoE client (`pppoe-client dial-pool-number 1`); with none, the dialer never dials.
+    Kind(
+        "dialer-pool",
+        (
+            r"^dialer pool-member (?P<name>\d+)\b",
+            r"^pppoe-client dial-pool-number (?P<name>\d+)\b",
+        ),
+        inside=r"^interface ",
+    ),
 )
 
 
@@ -151,11 +168,12 @@ REFERENCES: tuple[Reference, ...] = (
         needs="dialer in-band",
         code="IOS106",
     ),
-    # vpdn-group 1 / accept-dialin / protocol pptp / virtual-template 1
+    # vpdn-group 1 / accept-dialin / protocol pptp / virtual-template 1; and the PPPoE
+    # server's bba-group pppoe global / virtual-template 1
     Reference(
         "interface",
         r"^virtual-template (?P<names>\d+)$",
-        r"^vpdn-group ",
+        r"^(?:vpdn-group|bba-group) ",
         "Virtual-Template{}",
         code="IOS107",
     ),
@@ -200,17 +218,46 @@ REFERENCES: tuple[Reference, ...] = (
     ),
     # ip nat inside source list 10 pool PUBLIC overload
     Reference(
-        "nat-pool", r"^ip nat (?:inside|outside) source (?:list|route-map) \S+ pool (?P<names>\S+)"
+        "nat-pool",
+        r"^ip nat (?:inside|outside) source (?:list|route-map) \S+ pool (?P<names>\S+)",
+        code="IOS119",
     ),
     # policy-map QOS / class VOICE; interface Dialer1 / service-policy output QOS
     Reference("class-map", r"^class (?P<names>(?!class-default$)\S+)$", r"^policy-map "),
-    Reference("policy-map", r"^service-policy (?:input|output) (?P<names>\S+)$", r"^interface "),
+    # control-plane / service-policy input COPP; a parent policy's class: policy-map
+    # SHAPE_HEIR / class ALL / service-policy EXTERNAL_CBWFQ. IOS refuses an undefined one
+    # as it is typed; a config written elsewhere (a build, a file) can still hold it.
+    Reference(
+        "policy-map",
+        r"^service-policy (?:input|output) (?P<names>\S+)$",
+        r"^(?:interface|control-plane)",
+        code="IOS117",
+    ),
+    Reference("policy-map", r"^service-policy (?P<names>\S+)$", r"^policy-map ", code="IOS117"),
     # class-map match-any VOICE / match access-group 101 (or `name VOICE-ACL`)
     Reference("acl", r"^match access-group (?:name )?(?P<names>\S+)$", r"^class-map "),
-    # interface FastEthernet0/0 / crypto map VPN; crypto map VPN 10 / match address 110
-    Reference("crypto-map", r"^crypto map (?P<names>\S+)$", r"^interface "),
-    Reference("acl", r"^match address (?P<names>\S+)$", r"^crypto map "),
-    Reference("transform-set", r"^set transform-set (?P<names>.+)$", r"^crypto map ", many=True),
+    # interface FastEthernet0/0 / crypto map VPN; crypto map VPN 10 / match address 110:
+    # a map that is not there encrypts nothing; an entry without its ACL or transform set
+    # is incomplete, and IOS does not install it (`show crypto map`)
+    Reference("crypto-map", r"^crypto map (?P<names>\S+)$", r"^interface ", code="IOS113"),
+    Reference("acl", r"^match address (?P<names>\S+)$", r"^crypto map ", code="IOS114"),
+    Reference(
+        "transform-set",
+        r"^set transform-set (?P<names>.+)$",
+        r"^crypto map ",
+        many=True,
+        code="IOS115",
+    ),
+    # interface Dialer1 / ip inspect EXT_OUT out  ->  ip inspect name EXT_OUT ...
+    Reference(
+        "inspect", r"^ip inspect (?P<names>(?!name )\S+) (?:in|out)$", r"^interface ", code="IOS116"
+    ),
+    # interface Ethernet0/2.10 / ip policy route-map FOR_VPC30 (and `ip local policy
+    # route-map X`): with no route-map, no policy routing
+    Reference("route-map", r"^ip policy route-map (?P<names>\S+)$", r"^interface ", code="IOS118"),
+    Reference("route-map", r"^ip local policy route-map (?P<names>\S+)$", code="IOS118"),
+    # interface Dialer1 / dialer pool 1  ->  a member of pool 1 (Kind "dialer-pool")
+    Reference("dialer-pool", r"^dialer pool (?P<names>\d+)$", r"^interface ", code="IOS120"),
     # interface FastEthernet0/1 / ip ospf authentication key-chain OSPF-KEYS (and eigrp's)
     Reference(
         "key-chain",
@@ -248,7 +295,8 @@ def _by_word(items: list[tuple[str, _T]]) -> dict[str, tuple[tuple[_T, re.Patter
 
 @cache
 def _definers() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
-    return _by_word([(p, k.name) for k in KINDS for p in k.defines])
+    # global lines only: a kind defined inside a section is placed with its section
+    return _by_word([(p, k.name) for k in KINDS if k.inside is None for p in k.defines])
 
 
 @cache
@@ -311,3 +359,34 @@ def references_in(text: str, top: str | None) -> list[tuple[Reference, str]]:
             words = m["names"].split() if ref.many else [m["names"].strip()]
             out.extend((ref, ref.target.format(w)) for w in words)
     return out
+
+
+@cache
+def _interface_referrers() -> dict[str, tuple[tuple[Reference, re.Pattern[str]], ...]]:
+    """The references that name an interface by its own name, by first word."""
+    return _by_word(
+        [(r.pattern, r) for r in REFERENCES if r.kind == "interface" and r.target == "{}"]
+    )
+
+
+def canonical_references(text: str, canonical: Callable[[str], str | None]) -> str:
+    """The line with each interface it names (by the reference table) written in full.
+
+    A config saved as typed names interfaces as typed (`ip route 0.0.0.0 0.0.0.0 Di2`);
+    IOS prints and stores `Dialer2`. `canonical` is `ios.names.canonical_name`.
+
+    >>> from iosgen.ios.names import canonical_name
+    >>> canonical_references("ip nat inside source list 1 interface Fa0/0 overload", canonical_name)
+    'ip nat inside source list 1 interface FastEthernet0/0 overload'
+    >>> canonical_references("ip route 0.0.0.0 0.0.0.0 Di2 200", canonical_name)
+    'ip route 0.0.0.0 0.0.0.0 Dialer2 200'
+    """
+    for ref, regex in _interface_referrers().get(_word(text), ()):
+        m = regex.match(text)
+        if m is None:
+            continue
+        start, end = m.span("names")
+        names = text[start:end].split() if ref.many else [text[start:end]]
+        full = [canonical(name) or name for name in names]
+        return text[:start] + " ".join(full) + text[end:]
+    return text

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Final
 
 from iosgen.ios.config import BANNER_RE
@@ -50,7 +51,8 @@ class SecretSpec:
     before the value; `type_after`: it puts it after (`ntp authentication-key`).
     skip: optional clauses, in IOS's order, that may stand before the value, each as
     (word, how many arguments it takes). not_values: words that stand where the value
-    would and mean the line keeps no secret there.
+    would and mean the line keeps no secret there; unless: two words in a row that
+    say the same of the whole line (`version 3`: the word is an SNMPv3 user name).
     """
 
     parent: str | None
@@ -62,6 +64,7 @@ class SecretSpec:
     args: int = 0
     skip: tuple[tuple[str, int], ...] = ()
     not_values: frozenset[str] = frozenset()
+    unless: tuple[tuple[str, str], ...] = ()  # word pairs that say the line keeps no secret
 
 
 # Each row is a real IOS line shape; comments show one as IOS prints it. Order matters
@@ -80,6 +83,9 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     # snmp-server host 192.0.2.5 [vrf V] [informs|traps] [version 1|2c|3 [auth|noauth|priv]]
     #   COMMUNITY [udp-port 162] ...: the community has no keyword, it follows the clauses
     # snmp-server host 192.0.2.5 traps version 2c S3cretCommunity
+    # With `version 3` the word is the SNMPv3 user's name, not a secret (Cisco IOS SNMP
+    # command reference, snmp-server host: "community-string ... SNMPv3: the username"):
+    # snmp-server host 192.0.2.5 version 3 auth NETOPS
     SecretSpec(
         None,
         ("snmp-server", "host"),
@@ -95,6 +101,7 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
             ("noauth", 0),
             ("priv", 0),
         ),
+        unless=(("version", "3"),),
     ),
     # snmp-server user NETOPS V3RO v3 auth sha S3cretAuth priv aes 128 S3cretPriv: two secrets
     # (12.4 keeps SNMPv3 users out of the running config, but the typed line has them)
@@ -181,6 +188,55 @@ SECRET_SPECS: tuple[SecretSpec, ...] = (
     # tacacs server HQ /  key 7 0822455D0A16   (and radius server X)
     SecretSpec("tacacs", (), "key"),
     SecretSpec("radius", (), "key"),
+    # crypto ipsec client ezvpn BRANCH /  group EZVPN key S3cretGroupKey  (the EzVPN client;
+    # `key` with a lead, so that the line is found out of place too)
+    SecretSpec("crypto", ("group",), "key", digits=_WITH_AES),
+    # crypto ikev2 profile HQ /  authentication remote pre-share key S3cretPsk
+    SecretSpec("crypto", ("authentication",), "key", digits=_WITH_AES),
+    # crypto ikev2 keyring KR / peer HQ /  pre-shared-key [local|remote] [0|6] S3cretPsk
+    # (IKEv1's keyring line names its peer first: pre-shared-key address 203.0.113.10 key X)
+    SecretSpec(
+        "peer",
+        ("pre-shared-key",),
+        "",
+        digits=_WITH_AES,
+        skip=(("local", 0), ("remote", 0)),
+        not_values=frozenset({"address", "hostname"}),
+    ),
+    # OSPFv3 IPsec keys (Cisco IOS IPv6 command reference: ipv6 ospf authentication,
+    # ipv6 ospf encryption, area authentication / encryption; ospfv3 on 15.x):
+    #   ipv6 ospf authentication ipsec spi 500 md5 1234567890ABCDEF1234567890ABCDEF
+    #   ospfv3 encryption ipsec spi 1001 esp null md5 0 27576134094768132473302031209727
+    #   ipv6 ospf encryption ipsec spi 1001 esp aes-cbc 128 0 <key> sha1 0 <key>: two keys
+    #   ipv6 router ospf 1 /  area 1 authentication ipsec spi 678 md5 <key>
+    *(
+        SecretSpec(parent, lead, keyword)
+        for parent, lead in (
+            ("interface", ("ipv6", "ospf")),
+            ("interface", ("ospfv3",)),
+            ("router", ("area",)),
+            ("ipv6", ("area",)),
+        )
+        for keyword in ("md5", "sha1")
+    ),
+    *(
+        SecretSpec(
+            parent,
+            lead,
+            "esp",
+            skip=(("des", 0), ("3des", 0), ("aes-cbc", 1)),
+            not_values=frozenset({"null"}),
+        )
+        for parent, lead in (
+            ("interface", ("ipv6", "ospf")),
+            ("interface", ("ospfv3",)),
+            ("router", ("area",)),
+            ("ipv6", ("area",)),
+        )
+    ),
+    # l2tp-class BRANCH /  password 7 0822455D0A16  /  digest secret 7 0822455D0A16 hash sha
+    SecretSpec("l2tp-class", (), "password"),
+    SecretSpec("l2tp-class", ("digest",), "secret"),
 )
 
 
@@ -252,9 +308,20 @@ def _fields(words: Sequence[str], scope: str | None) -> tuple[SecretField, ...]:
             words,
             lambda spec: spec.parent != scope and (bool(spec.lead) or _leads(spec, words)),
         )
-    if not found and words[0] not in FREE_TEXT:
-        found = _spec_fields(words, lambda spec: True, _ANY_SPECS)
+    if not found and words[0] not in FREE_TEXT and _COMMAND_WORD.match(words[0]):
+        found = tuple(
+            f
+            for f in _spec_fields(words, lambda spec: True, _ANY_SPECS)
+            if f.type_index is not None or f.value_index == len(words) - 1
+        )
     return found
+
+
+# The last net reads commands, not prose: a banner line seen alone (a session log's echo
+# of `banner motd`) says "Access is logged: the password is changed daily." A command's
+# first word is lower case (`username`, `ppp`), and a value the net takes is the line's
+# last word or follows a type digit (`... password 7 0822455D0A16`, `... password S3cret`).
+_COMMAND_WORD: Final = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 # Commands whose words after the first are prose: `description password 7 is not a secret`.
@@ -301,6 +368,8 @@ def _spec_fields(
 
 def _value_of(spec: SecretSpec, words: Sequence[str]) -> SecretField | None:
     """Where `spec` puts the value in `words` (which start with its lead), if anywhere."""
+    if spec.unless and any(pair in spec.unless for pair in pairwise(words)):
+        return None
     if spec.keyword:
         try:
             v = words.index(spec.keyword, len(spec.lead)) + 1

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import cast
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, InputError, Problem
+from iosgen.ios.capture import saved_config_text
+from iosgen.ios.config import ConfigTextError
 from iosgen.lint.checks.access import (
     check_aaa_login,
     check_name_servers,
@@ -119,7 +121,16 @@ def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 
 def lint_config(text: str, file: str, config: str | None = None) -> tuple[Finding, ...]:
-    """Every finding of every IOS rule over one config text."""
+    """Every finding of every IOS rule over one config text.
+
+    The text is read as an operator saved it (`ios.capture`): prompt lines and headers
+    are no config, a typed config is linted in the modes IOS types it in; line numbers
+    stay the file's. Text that is no IOS config is an InputError at its line.
+    """
+    try:
+        text = saved_config_text(text, config or file)
+    except ConfigTextError as exc:
+        raise InputError([Problem(exc.source, exc.line, exc.column, "", exc.message)]) from exc
     parsed = read_config(text)
     if not parsed.lines:
         raise InputError([Problem(file, 1, 1, "", "no configuration lines: not an IOS config")])

@@ -105,10 +105,6 @@ BEYOND_THE_MODEL = {
         "snmp-server host 192.0.2.5 traps version 2c s3cret-comm\n",
         "s3cret-comm",
     ),
-    "snmp-host-v3": (
-        "snmp-server host 192.0.2.5 informs version 3 priv s3cret-user\n",
-        "s3cret-user",
-    ),
     "snmp-host-plain": ("snmp-server host 192.0.2.5 s3cret-plain udp-port 162\n", "s3cret-plain"),
     "isakmp-key-6": (
         "crypto isakmp key 6 RHZEJACMUIbcbTdELISAAB address 203.0.113.10\n",

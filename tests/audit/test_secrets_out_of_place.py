@@ -89,22 +89,25 @@ def test_diff_and_audit_print_no_secret(variant: str, inventory_dir: Path, tmp_p
     running = saved / "R-ITD.cfg"
     running.write_text(VARIANTS[variant])
     site = inventory_dir / "sites" / "plovdiv.yaml"
+    # flattened, the config is read as typed (ios.capture) and is the router's own config
+    drift = 0 if variant == "flattened" else 1
     outputs = []
     for fmt in ("text", "json"):
         result = run("diff", site, "--running", running, "--format", fmt)
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == drift, result.output
         outputs.append(result.output)
     for fmt in ("text", "json", "junit"):
         result = run(
             "audit", "--host", "R-ITD", "-i", inventory_dir, "--from", saved, "--format", fmt
         )
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == drift, result.output
         outputs.append(result.output)
-    assert any("<redacted>" in out for out in outputs)
     assert [leaks(out) for out in outputs] == [[]] * len(outputs)
-    # and --show-secrets still shows them: the masking above is not a lost line
-    shown = run("diff", site, "--running", running, "--show-secrets")
-    assert leaks(shown.output)
+    if drift:
+        assert any("<redacted>" in out for out in outputs)
+        # and --show-secrets still shows them: the masking above is not a lost line
+        shown = run("diff", site, "--running", running, "--show-secrets")
+        assert leaks(shown.output)
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

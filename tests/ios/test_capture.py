@@ -101,7 +101,7 @@ R1(config)#end
 R1#
 """
 TYPED_WANT = """\
-interface Fa0/0
+interface FastEthernet0/0
  ip address dhcp
  ip nat outside
 ip nat inside source list 1 interface Fa0/0 overload
@@ -185,3 +185,135 @@ def test_a_printed_config_is_never_reindented() -> None:
     # whatever they are (a global command iosgen has no table for)
     text = "interface Fa0/0\n ip address dhcp\nwidget on\n"
     assert running_config_text(text) == text
+
+
+def test_the_question_a_typed_banner_asks_is_no_banner_text() -> None:
+    capture = (
+        "R1#conf t\nR1(config)#banner motd ^C\n"
+        "Enter TEXT message.  End with the character '^C'.\nAuthorised use only\n^C\n"
+        "R1(config)#end\n"
+    )
+    lines = config_lines(capture)
+    assert len(lines) == len(capture.split("\n"))
+    assert [line for line in lines if line] == ["banner motd ^C", "Authorised use only", "^C"]
+    assert tree(running_config_text(capture)) == ["banner motd ^C\nAuthorised use only\n^C"]
+
+
+ABBREVIATED = {
+    "int": ("int g1/0", "interface GigabitEthernet1/0"),
+    "int-dialer-space": ("int dialer 1", "interface Dialer1"),
+    "interface-lowercase-template": ("interface virtual-template 1", "interface Virtual-Template1"),
+    "subinterface-keyword": (
+        "int fa0/0.10 point-to-point",
+        "interface FastEthernet0/0.10 point-to-point",
+    ),
+    "no-shut": ("no shut", "no shutdown"),
+    "ip-add": ("ip add 192.168.1.1 255.255.255.0", "ip address 192.168.1.1 255.255.255.0"),
+    "ip-nat-ins": ("ip nat ins", "ip nat inside"),
+    "full-kept": ("ip address dhcp", "ip address dhcp"),
+    "domain-name": ("ip domain-name tfg.uoc", "ip domain name tfg.uoc"),
+    "no-domain-lookup": ("no ip domain-lookup", "no ip domain lookup"),
+    "line-console": ("line console 0", "line con 0"),
+    "not-a-prefix": ("interfaces", "interfaces"),
+}
+
+
+@pytest.mark.parametrize(("typed_line", "full"), ABBREVIATED.values(), ids=ABBREVIATED.keys())
+def test_a_typed_line_is_read_in_full(typed_line: str, full: str) -> None:
+    from iosgen.ios.capture import typed_in_full
+
+    assert typed_in_full(typed_line) == full
+
+
+ACTIONS = {
+    # `crypto key generate rsa` asks for the modulus; the answer typed after it is no config
+    "rsa-asks": ("crypto key generate rsa\n1024\n", []),
+    "rsa-modulus-given": ("crypto key generate rsa modulus 2048\n", []),
+    # given the modulus, the next line is config again, even a number-like one is kept
+    "rsa-then-config": (
+        "crypto key generate rsa modulus 1024\nip ssh version 2\n",
+        ["ip ssh version 2"],
+    ),
+    "enroll": ("crypto pki enroll TP\nip ssh version 2\n", ["ip ssh version 2"]),
+    "do-write": ("do wri mem\ndo copy run start\nip ssh version 2\n", ["ip ssh version 2"]),
+}
+
+
+@pytest.mark.parametrize(("typed_lines", "kept"), ACTIONS.values(), ids=ACTIONS.keys())
+def test_commands_that_act_once_are_no_config(typed_lines: str, kept: list[str]) -> None:
+    loopback = "interface Loopback0\nip address 192.0.2.1 255.255.255.255\n"
+    text = f"conf t\nhostname R1\n{typed_lines}{loopback}end\n"
+    got = running_config_text(text).splitlines()
+    assert got == [
+        "hostname R1",
+        *kept,
+        "interface Loopback0",
+        " ip address 192.0.2.1 255.255.255.255",
+    ]
+
+
+# A global command typed right after a section's lines leaves the section, as IOS does
+# when the sub-mode has no such command; one the sub-mode has stays in it.
+FALLS_BACK = {
+    "crypto-map-entry-after-interface": (
+        "interface Tunnel101\nip address 192.168.20.6 255.255.255.252\n"
+        "crypto map UMAPA 10 ipsec-isakmp\nset peer 2.20.0.1",
+        [
+            "interface Tunnel101",
+            " ip address 192.168.20.6 255.255.255.252",
+            "crypto map UMAPA 10 ipsec-isakmp",
+            " set peer 2.20.0.1",
+        ],
+    ),
+    "crypto-map-on-interface": (
+        "interface Serial0/1/1\ncrypto map UMAPA",
+        ["interface Serial0/1/1", " crypto map UMAPA"],
+    ),
+    "clock-after-interface": (
+        "interface Serial0/0\nclock rate 64000\nclock timezone CET 1",
+        ["interface Serial0/0", " clock rate 64000", "clock timezone CET 1"],
+    ),
+    "login-block-after-vty": (
+        "line vty 0 4\nlogin local\nlogin block-for 30 attempts 5 within 15",
+        ["line vty 0 4", " login local", "login block-for 30 attempts 5 within 15"],
+    ),
+    "logging-after-log-config": (
+        "archive\nlog config\nlogging enable\nhidekeys\nlogging 192.0.2.9",
+        ["archive", " log config", "  logging enable", "  hidekeys", "logging 192.0.2.9"],
+    ),
+    "key-chain-after-group": (
+        "crypto isakmp client configuration group EZ\nkey S3cretGroupKey\n"
+        "key chain EIGRP\nkey 1\nkey-string K",
+        [
+            "crypto isakmp client configuration group EZ",
+            " key S3cretGroupKey",
+            "key chain EIGRP",
+            " key 1",
+            "  key-string K",
+        ],
+    ),
+    "cdp-log-stays-on-interface": (
+        "interface FastEthernet0/0\nno cdp log mismatch duplex\ncdp run",
+        ["interface FastEthernet0/0", " no cdp log mismatch duplex", "cdp run"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("typed_lines", "want"), FALLS_BACK.values(), ids=FALLS_BACK.keys())
+def test_a_global_command_leaves_the_section(typed_lines: str, want: list[str]) -> None:
+    assert running_config_text(f"conf t\n{typed_lines}\nend\n").splitlines() == want
+
+
+def test_the_global_prompt_says_the_line_is_global() -> None:
+    """`R1(config)#` before a line: IOS was in global config mode, whatever the line is
+    (here a vty's `password`, which no global command is: refused, not nested)."""
+    capture = (
+        "R1#conf t\nR1(config)#line vty 0 4\nR1(config-line)#login\n"
+        "R1(config)#password 7 0822455D0A16\n"
+    )
+    with pytest.raises(CaptureError) as caught:
+        running_config_text(capture)
+    assert caught.value.line == 4 and "global config mode" in caught.value.message
+    assert "0822455D0A16" not in str(caught.value)
+    nested = capture.replace("R1(config)#password", "R1(config-line)#password")
+    assert running_config_text(nested).splitlines()[-1] == " password 7 0822455D0A16"

@@ -195,3 +195,30 @@ def test_cbac_and_wccp_use_their_acls(line: str, acl: str) -> None:
     from iosgen.ios.objects import referenced
 
     assert any(name == acl for _kind, name in referenced(line)), sorted(referenced(line))
+
+
+@pytest.mark.parametrize(
+    ("line", "obj"),
+    [
+        ("ip inspect EXT_OUT out", ("inspect", "EXT_OUT")),
+        ("ip policy route-map FOR_VPC30", ("route-map", "FOR_VPC30")),
+        ("dialer pool 1", ("dialer-pool", "1")),
+        ("service-policy EXTERNAL_CBWFQ", ("policy-map", "EXTERNAL_CBWFQ")),
+        ("crypto map CMAP", ("crypto-map", "CMAP")),
+        ("ip nat inside source list 1 pool ovrld overload", ("nat-pool", "ovrld")),
+    ],
+    ids=["inspect", "policy-route-map", "dialer-pool", "child-policy", "crypto-map", "nat-pool"],
+)
+def test_the_new_references_name_their_objects(line: str, obj: tuple[str, str]) -> None:
+    from iosgen.ios.objects import referenced
+
+    assert obj in referenced(line)
+
+
+def test_a_dialer_pool_member_is_no_global_definition() -> None:
+    """`dialer pool-member 1` defines pool 1 inside its interface (Kind.inside): the global
+    definers remediation orders by do not take it as a line of its own."""
+    from iosgen.ios.objects import defined
+
+    assert defined("dialer pool-member 1") == set()
+    assert defined("ip inspect name EXT_OUT tcp alert on") == {("inspect", "EXT_OUT")}

@@ -4,8 +4,10 @@ One row per real IOS 12.4 secret line, with the sections it lives in. The paths:
 `redact` of a config (the line under its sections), `mask_line` (with its parent
 and out of place), `redact_line` (bare, indented as `show running-config` prints
 it, and glued to a config prompt as the session log records the echo), lint's
-`redact` and `secret_fields`, lint's findings for the config, and the session log
-file that `iosgen.device.session` writes through netmiko.
+`redact` and `secret_fields`, lint's findings for the config, the session log
+file that `iosgen.device.session` writes through netmiko, device errors, diff and
+audit (drift, remediation and rollback of `audit_text`), the push history (the
+engine's `redact` and `mask_line`) and the error of a typed config refused at the line.
 """
 
 from __future__ import annotations
@@ -123,9 +125,6 @@ CASES = {
         "S3cretCommunity",
         "",
     ),
-    "snmp-host-informs-v3-priv": Case(
-        (), "snmp-server host 192.0.2.5 informs version 3 priv S3cretUser", "S3cretUser", ""
-    ),
     "snmp-user-auth-priv": Case(
         (),
         "snmp-server user NETOPS V3RO v3 auth sha S3cretAuth priv aes 128 S3cretPriv",
@@ -203,6 +202,73 @@ CASES = {
         ("vpdn-group 2",), "l2tp tunnel password 7 0822455D0A16", "0822455D0A16", "7"
     ),
     "no-snmp-community": Case((), "no snmp-server community S3cretRO", "S3cretRO", ""),
+    # issue 12's shapes, from configs iosgen did not write
+    "ezvpn-client-group-key": Case(
+        ("crypto ipsec client ezvpn BRANCH",), "group EZVPN key S3cretEzKey", "S3cretEzKey", ""
+    ),
+    "ezvpn-server-group-key-6": Case(
+        ("crypto isakmp client configuration group EZVPN",),
+        "key 6 RHZEJACMUIbcbTdELISAAB",
+        "RHZEJACMUIbcbTdELISAAB",
+        "6",
+    ),
+    "ikev2-keyring-psk": Case(
+        ("crypto ikev2 keyring KR", "peer HQ"), "pre-shared-key S3cretIkev2", "S3cretIkev2", ""
+    ),
+    "ikev2-keyring-psk-local-6": Case(
+        ("crypto ikev2 keyring KR", "peer HQ"),
+        "pre-shared-key local 6 RHZEJACMUIbcbTdELISAAB",
+        "RHZEJACMUIbcbTdELISAAB",
+        "6",
+    ),
+    "ikev2-profile-pre-share-key": Case(
+        ("crypto ikev2 profile HQ",),
+        "authentication remote pre-share key S3cretRemote",
+        "S3cretRemote",
+        "",
+    ),
+    "crypto-isakmp-key-6-hostname": Case(
+        (),
+        "crypto isakmp key 6 RHZE[JACMUI\\bcbTdELISAAB hostname hq.example.net",
+        "RHZE[JACMUI\\bcbTdELISAAB",
+        "6",
+    ),
+    "wpa-psk-hex": Case(("dot11 ssid BRANCH",), "wpa-psk hex 0 S3cretWpaHex", "S3cretWpaHex", "0"),
+    "hsrp-text-no-group": Case(
+        ("interface FastEthernet0/1",), "standby authentication text S3cretHsrp", "S3cretHsrp", ""
+    ),
+    # 2600xm-ccp-pppoa-154.cfg (tests/realconfigs), interface FastEthernet0/0
+    "ospfv3-encryption-md5": Case(
+        ("interface FastEthernet0/0",),
+        "ospfv3 encryption ipsec spi 1001 esp null md5 0 27576134094768132473302031209727",
+        "27576134094768132473302031209727",
+        "0",
+    ),
+    "ipv6-ospf-authentication-md5": Case(
+        ("interface Serial0/0",),
+        "ipv6 ospf authentication ipsec spi 500 md5 1234567890ABCDEF1234567890ABCDEF",
+        "1234567890ABCDEF1234567890ABCDEF",
+        "",
+    ),
+    "ipv6-ospf-encryption-two-keys": Case(
+        ("interface Serial0/0",),
+        "ipv6 ospf encryption ipsec spi 1001 esp aes-cbc 128 0 A1B2C3D4E5F6A7B8 sha1 FEDCBA987654",
+        "A1B2C3D4E5F6A7B8",
+        "0",
+        also=("FEDCBA987654",),
+    ),
+    "ospfv3-area-authentication": Case(
+        ("ipv6 router ospf 1",),
+        "area 1 authentication ipsec spi 678 sha1 1234567890ABCDEF1234567890ABCDEF12345678",
+        "1234567890ABCDEF1234567890ABCDEF12345678",
+        "",
+    ),
+    "l2tp-class-password": Case(
+        ("l2tp-class BRANCH",), "password 7 0822455D0A16", "0822455D0A16", "7"
+    ),
+    "l2tp-class-digest-secret": Case(
+        ("l2tp-class BRANCH",), "digest secret 0 S3cretDigest hash sha", "S3cretDigest", "0"
+    ),
 }
 
 PROMPTS = {"": "", "indented": " ", "prompt": "R-ITD(config-if)#"}
@@ -285,6 +351,14 @@ NOT_SECRETS = {
     "password-encryption": (None, "service password-encryption"),
     "rsa-key": (None, "crypto key generate rsa modulus 1024"),
     "password-prompt": (None, "Password: "),
+    # SNMPv3: the word after the security level is the user's name (snmp-server host)
+    "snmp-host-v3-user": (None, "snmp-server host 192.0.2.5 informs version 3 priv NETOPS"),
+    "snmp-host-v3-auth-user": (None, "snmp-server host 192.0.2.5 version 3 auth NETOPS"),
+    "ikev1-keyring-psk-peer": ("peer HQ", "pre-shared-key address 203.0.113.10"),
+    "ospfv3-null": ("interface Serial0/0", "ipv6 ospf authentication null"),
+    # banner prose seen alone (a session log's echo of a typed banner)
+    "banner-prose": (None, "Access is logged: the password is changed daily."),
+    "banner-prose-lower": (None, "the password of this router is changed daily"),
 }
 
 
@@ -316,3 +390,46 @@ def test_a_bare_key_line_keeps_its_type_digit(line: str, masked: str) -> None:
     the digit the first reads as the type is not masked as a value by the second."""
     assert redact_line(line) == masked
     assert mask_line(line, None) == masked
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_diff_and_audit(case: Case) -> None:
+    """The router has the line, the model has not: drift, remediation, rollback, masked."""
+    from iosgen.diff.audit import audit_text
+
+    running = f"hostname R-ITD\n!\n{case.config()}"
+    result = audit_text("R-ITD", "hostname R-ITD\n", running)
+    assert result.status == "drift"
+
+    def shown(show_secrets: bool) -> str:
+        data = result.to_json(show_secrets)
+        drift = [line for bucket in data["drift"].values() for line in bucket]
+        return "\n".join([*data["remediation"], *data["rollback"], *drift])
+
+    assert case.leaks(shown(False) + repr(result)) == []
+    assert case.leaks(shown(True))  # not a lost line
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_history_records(case: Case) -> None:
+    """push/history.py writes before.cfg/after.cfg through the engine's redact and the
+    lines sent through its mask_line."""
+    from iosgen.push.engine import AuditEngine
+
+    engine = AuditEngine()
+    assert case.leaks(engine.redact(case.config(), None)) == []
+    assert engine.mask_line(case.line, case.parent) == case.masked
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_a_typed_config_refused_at_the_line_shows_no_secret(case: Case) -> None:
+    """ios.capture quotes the line it cannot place: a secret line in a mode that has no
+    such command (here a loopback's) is quoted masked."""
+    from iosgen.ios.capture import CaptureError, running_config_text
+
+    typed = f"conf t\ninterface Loopback0\nip address 192.0.2.1 255.255.255.255\n{case.line}\nend\n"
+    try:
+        running_config_text(typed, "typed.cfg")
+    except CaptureError as exc:
+        assert case.leaks(str(exc)) == []
+        assert exc.line == 4

@@ -81,12 +81,25 @@ def _missing(
     return f"no `interface {name}` with `{ref.needs}`"
 
 
+# What a missing object of a kind is called, by the line that would define it.
+_MISSING: dict[str, str] = {
+    "acl": "access list {} is not defined",
+    "pool": "no `ip local pool {}`",
+    "nat-pool": "no `ip nat pool {}`",
+    "inspect": "no `ip inspect name {} ...` rule",
+    "crypto-map": "no `crypto map {} N ...` entry",
+    "transform-set": "no `crypto ipsec transform-set {} ...`",
+    "policy-map": "no `policy-map {}`",
+    "dialer-pool": (
+        "no interface is a member of dialer pool {0} (`dialer pool-member {0}` on an ATM PVC "
+        "or ISDN port, `pppoe-client dial-pool-number {0}` on an Ethernet port): the dialer "
+        "never dials"
+    ),
+}
+
+
 def _undefined(kind: str, name: str) -> str:
-    if kind == "acl":
-        return f"access list {name} is not defined"
-    if kind == "pool":
-        return f"no `ip local pool {name}`"
-    return f"{kind} {name} is not defined"
+    return _MISSING.get(kind, kind + " {} is not defined").format(name)
 
 
 def check_unused(config: Config) -> Iterator[Hit]:
@@ -112,8 +125,15 @@ def check_unused(config: Config) -> Iterator[Hit]:
 
 
 def _definition_lines(config: Config, kind: Kind) -> Iterator[tuple[Line, re.Match[str]]]:
+    if kind.inside is None:
+        for pattern in kind.defines:
+            yield from config.matching(pattern, top_only=True)
+        return
+    inside = re.compile(kind.inside)  # `dialer pool-member 1` under an interface, any depth
     for pattern in kind.defines:
-        yield from config.matching(pattern, top_only=True)
+        for line, match in config.matching(pattern):
+            if line.parent is not None and inside.match(line.top.text):
+                yield line, match
 
 
 def _unused(kind: str, name: str) -> str:
