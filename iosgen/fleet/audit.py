@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iosgen.errors import DeviceError
+from iosgen.errors import DeviceError, InputError
 from iosgen.fleet.runner import HostResult, Results, Verdict, noop, reason, run_fleet
 
 if TYPE_CHECKING:
@@ -97,7 +97,12 @@ def _audit_saved_one(site: Site, folder: Path) -> HostResult[AuditResult]:
     except OSError as exc:
         result = unreachable(site.hostname, f"no saved config {path}: {exc.strerror}")
     else:
-        result = audit_site(site, text, str(path))
+        try:
+            result = audit_site(site, text, str(path))
+        except InputError as exc:
+            # one unreadable capture (a typo IOS refuses, not a config at all) is that
+            # host's problem, as a missing file is; the other hosts are still audited
+            result = unreachable(site.hostname, "; ".join(exc.lines()))
     return audited(result, time.perf_counter() - start)
 
 
