@@ -100,9 +100,11 @@ def _audit_saved_one(site: Site, folder: Path) -> HostResult[AuditResult]:
         try:
             result = audit_site(site, text, str(path))
         except InputError as exc:
-            # one unreadable capture (a typo IOS refuses, not a config at all) is that
-            # host's problem, as a missing file is; the other hosts are still audited
-            result = unreachable(site.hostname, "; ".join(exc.lines()))
+            # A capture that is no config (a line IOS refuses, binary) is bad input for
+            # that host: the other hosts are still audited, and the run exits 2.
+            seconds = time.perf_counter() - start
+            value = unreachable(site.hostname, "; ".join(exc.lines()))
+            return HostResult(site.hostname, value, exc, failed=True, seconds=seconds)
     return audited(result, time.perf_counter() - start)
 
 

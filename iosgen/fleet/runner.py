@@ -19,7 +19,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, DeviceError, IosgenError
+from iosgen.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    DeviceError,
+    InputError,
+    IosgenError,
+)
 from iosgen.errors import Interrupted as Interrupted  # re-exported: fleet's own error
 
 T = TypeVar("T")
@@ -59,10 +67,13 @@ class HostResult(Generic[R]):
 def exit_code(results: Iterable[HostResult[Any]]) -> int:
     """The one exit-code rule of every fleet command.
 
-    3 if any host was unreachable, else 1 if any failed (for audit, diff and
-    verify a drifted host is failed), else 0.
+    2 if any host's input was bad (a saved config that is none), else 3 if any host
+    was unreachable, else 1 if any failed (for audit, diff and verify a drifted host
+    is failed), else 0.
     """
     listed = list(results)
+    if any(isinstance(r.error, InputError) for r in listed):
+        return EXIT_BAD_INPUT
     if any(r.unreachable for r in listed):
         return EXIT_UNREACHABLE
     if any(r.failed for r in listed):

@@ -61,11 +61,11 @@ def test_diff_site_file_against_a_saved_config(
 def test_audit_from_saved_one_unreadable_file_is_that_hosts_problem(
     inventory_dir: Path, saved: Path
 ) -> None:
-    # A capture IOS would refuse (not a config at all) stops that host only: the others
-    # are still audited, and the run ends as for a host that could not be read (3).
+    # A capture that is no config at all is bad input for that host only: the others
+    # are still audited, then the run exits 2.
     (saved / "R-VARNA.cfg").write_bytes(b"\x00\x01binary\xff" * 20)
     result = run("audit", "--all", "-i", inventory_dir, "--from", saved, "--format", "json")
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 2, result.output
     data = {d["host"]: d["status"] for d in json.loads(result.stdout)}
     assert data == {"R-ITD": "in_sync", "R-RUSE": "in_sync", "R-VARNA": "unreachable"}
 
