@@ -45,7 +45,7 @@ if [ -e "{dir}/fail-systemctl" ]; then echo "Job for $3 failed." >&2; exit 1; fi
 """,
     "iptables-restore": """#!/bin/sh
 echo "iptables-restore $*" >> "{dir}/calls.log"
-exec unshare -n sh -c 'iptables-restore "$1" && iptables-save -t nat' iptables "$@"
+exec unshare -n sh -c '/usr/sbin/iptables-restore "$1" && /usr/sbin/iptables-save -t nat' x "$@"
 """,
     "sysctl": """#!/bin/sh
 echo "sysctl $*" >> "{dir}/calls.log"

@@ -1,0 +1,190 @@
+"""`push_linux_host` against a real sshd: what it writes, what it restarts, what it refuses,
+and where every fault ends (the old tree)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from iosgen.build import Build, build_site
+from iosgen.model.secret import Secret
+from iosgen.model.site import Site
+from iosgen.push.linux import MANIFEST, push_linux_host
+from iosgen.push.outcome import Final, PushOutcome, Status
+from tests.linux_box.conftest import Box
+
+
+def push(box: Box, site: Site, **kw: object) -> PushOutcome:
+    return push_linux_host(site, None, box.options(**kw), target=box.target)
+
+
+def built(build: Build) -> dict[str, tuple[str, int]]:
+    return {f.path: (f.content, f.mode) for f in build.files}
+
+
+def with_mtu(site: Site, mtu: int) -> Site:
+    sofia = site.pptp_clients["sofia"].model_copy(update={"mtu": mtu})
+    return site.model_copy(update={"pptp_clients": {"sofia": sofia}})
+
+
+def secrets_of(site: Site) -> list[str]:
+    return [c.chap_password.reveal() for c in site.pptp_clients.values()]
+
+
+def assert_no_secret(site: Site, outcome: PushOutcome) -> None:
+    text = json.dumps(outcome.as_dict())
+    if outcome.history is not None:
+        text += "".join(p.read_text() for p in Path(outcome.history).iterdir())
+    for secret in secrets_of(site):
+        assert secret not in text
+
+
+def test_first_push_is_refused_without_force_and_writes_nothing(box: Box, site: Site) -> None:
+    outcome = push(box, site)
+    assert (outcome.status, outcome.final) == (Status.REFUSED, Final.OLD)
+    assert any("rules.v4" in r for r in outcome.refusals)
+    assert any("90-iosgen.conf" in r for r in outcome.refusals)
+    assert box.tree() == {}
+    assert box.calls == []
+
+
+def test_forced_push_writes_the_tree_and_restarts_what_changed(
+    box: Box, site: Site, build: Build
+) -> None:
+    outcome = push(box, site, force=True)
+    assert (outcome.status, outcome.final) == (Status.PUSHED, Final.NEW), outcome.message
+    assert box.tree() == built(build)
+    assert (box.root / "etc/ppp/chap-secrets").stat().st_mode & 0o777 == 0o600
+    assert box.calls == [
+        f"iptables-restore {box.root}/etc/iptables/rules.v4",
+        f"sysctl -p {box.root}/etc/sysctl.d/90-iosgen.conf",
+        "systemctl daemon-reload",
+        "systemctl enable pptp-sofia.service",
+        "systemctl restart pptp-sofia.service",
+    ]
+    # the rules were loaded for real (in a network namespace): iptables-save's answer
+    loaded = next(s for s in outcome.sent if s.line.startswith("iptables-restore"))
+    rule = '-A POSTROUTING -s 192.168.10.0/24 -o eth0 -m comment --comment "iosgen:internet_nat"'
+    assert f"{rule} -j MASQUERADE" in loaded.answer
+    assert (box.root / MANIFEST).exists()
+    assert_no_secret(site, outcome)
+    assert "the box has the NEW (built) tree" in outcome.notes
+
+
+def test_pushed_units_pass_systemd_analyze(box: Box, site: Site) -> None:
+    assert push(box, site, force=True).status is Status.PUSHED
+    units = sorted((box.root / "etc/systemd/system").glob("*.service"))
+    result = subprocess.run(
+        ["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_second_push_is_in_sync_and_restarts_nothing(box: Box, site: Site) -> None:
+    push(box, site, force=True)
+    calls = len(box.calls)
+    outcome = push(box, site)
+    assert (outcome.status, outcome.final) == (Status.IN_SYNC, Final.NEW)
+    assert len(box.calls) == calls
+
+
+def test_a_peer_change_restarts_only_its_tunnel(box: Box, site: Site) -> None:
+    push(box, site, force=True)
+    calls = len(box.calls)
+    changed = with_mtu(site, 1400)
+    outcome = push(box, changed)
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert box.calls[calls:] == ["systemctl restart pptp-sofia.service"]
+    assert "+mtu 1400" in outcome.lines
+    assert box.tree() == built(build_site(changed))
+
+
+def test_dry_run_shows_the_diff_masked_and_writes_nothing(box: Box, site: Site) -> None:
+    outcome = push(box, site, dry_run=True)
+    assert (outcome.status, outcome.final) == (Status.PLANNED, Final.OLD)
+    assert "+++ b/etc/ppp/chap-secrets" in outcome.lines
+    assert any('"<redacted>"' in line for line in outcome.lines)
+    assert_no_secret(site, outcome)
+    assert box.tree() == {}
+
+
+def test_a_file_edited_by_hand_is_shown_and_refused(box: Box, site: Site) -> None:
+    push(box, site, force=True)
+    peer = box.root / "etc/ppp/peers/sofia"
+    peer.write_text(peer.read_text() + "debug\n")
+    before = box.tree()
+    outcome = push(box, site)
+    assert outcome.status is Status.REFUSED
+    assert outcome.refusals == ("/etc/ppp/peers/sofia was edited by hand since the last push",)
+    assert "-debug" in outcome.lines
+    assert box.tree() == before
+    assert push(box, site, force=True).status is Status.PUSHED
+    assert "debug" not in peer.read_text()
+
+
+def test_a_session_dropped_mid_upload_ends_at_the_old_tree(box: Box, site: Site) -> None:
+    push(box, site, force=True)
+    before, calls = box.tree(), len(box.calls)
+
+    def drop(kind: str, path: str) -> None:
+        if kind == "upload" and path == "etc/ppp/peers/sofia":
+            box.drop_sessions()
+
+    outcome = push(box, with_mtu(site, 1400), on_step=drop)
+    assert (outcome.status, outcome.final) == (Status.ABORTED, Final.OLD), outcome.message
+    assert box.tree() == before
+    assert box.calls[calls:] == []
+
+
+DROPS = {"second-file": ("place", 2), "first-reload": ("reload", 1)}
+
+
+@pytest.mark.parametrize("where", DROPS, ids=list(DROPS))
+def test_a_session_dropped_after_a_write_is_rolled_back(box: Box, site: Site, where: str) -> None:
+    push(box, site, force=True)
+    before = box.tree()
+    sofia = site.pptp_clients["sofia"].model_copy(
+        update={"mtu": 1400, "chap_password": Secret("n3w-secret", source="test")}
+    )
+    changed = site.model_copy(update={"pptp_clients": {"sofia": sofia}})
+    kind, count = DROPS[where]
+    seen: list[str] = []
+
+    def drop(step: str, path: str) -> None:
+        if step == kind:
+            seen.append(path)
+            if len(seen) == count:
+                box.drop_sessions()
+
+    outcome = push(box, changed, on_step=drop)
+    assert (outcome.status, outcome.final) == (Status.ROLLED_BACK, Final.OLD), outcome.message
+    assert box.tree() == before
+    assert "the box has its OLD tree, as before the push" in outcome.notes
+    assert "n3w-secret" not in json.dumps(outcome.as_dict())
+
+
+def test_a_failed_restart_is_rolled_back_and_restarted_on_the_old_files(
+    box: Box, site: Site
+) -> None:
+    push(box, site, force=True)
+    before, calls = box.tree(), len(box.calls)
+    (box.dir / "fail-systemctl").touch()
+    outcome = push(box, with_mtu(site, 1400))
+    assert (outcome.status, outcome.final) == (Status.ROLLED_BACK, Final.OLD), outcome.message
+    assert "systemctl restart pptp-sofia.service failed" in outcome.message
+    assert box.tree() == before
+    assert box.calls[calls:] == ["systemctl restart pptp-sofia.service"] * 2
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o600], ids=["world-writable", "too-private"])
+def test_a_wrong_mode_is_put_right(box: Box, site: Site, mode: int) -> None:
+    push(box, site, force=True)
+    hook = box.root / "etc/ppp/ip-up.d/iosgen"
+    hook.chmod(mode)
+    outcome = push(box, site)
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert hook.stat().st_mode & 0o777 == 0o755
+    assert outcome.lines == (f"~ /etc/ppp/ip-up.d/iosgen: {mode:04o} root:root -> 0755 root:root",)
