@@ -107,18 +107,21 @@ def _is_cosmetic(line: str) -> bool:
 
 
 def unified(path: str, old: str | None, new: str | None) -> list[str]:
-    """The unified diff of one file, secrets redacted on both sides."""
-    a = redact(path, old or "").splitlines()
-    b = redact(path, new or "").splitlines()
-    return list(
-        difflib.unified_diff(
-            a,
-            b,
-            f"a/{path}" if old is not None else "/dev/null",
-            f"b/{path}" if new is not None else "/dev/null",
-            lineterm="",
-        )
+    """The unified diff of one file, each line's secret redacted after the diff (so a
+    changed secret still shows, as a `-` and a `+` line, both masked)."""
+    lines = difflib.unified_diff(
+        (old or "").splitlines(),
+        (new or "").splitlines(),
+        f"a/{path}" if old is not None else "/dev/null",
+        f"b/{path}" if new is not None else "/dev/null",
+        lineterm="",
     )
+    out = []
+    for line in lines:
+        if line[:1] in "+- " and not line.startswith(("+++", "---")):
+            line = line[0] + redact(path, line[1:])
+        out.append(line)
+    return out
 
 
 def file_drift(want: BuiltFile, have: BoxFile) -> tuple[list[DriftItem], list[DriftItem]]:
@@ -128,16 +131,17 @@ def file_drift(want: BuiltFile, have: BoxFile) -> tuple[list[DriftItem], list[Dr
         return [DriftItem("+", where, "", "missing on the box")], []
     real: list[DriftItem] = []
     cosmetic: list[DriftItem] = []
-    old = redact(want.path, have.content or "").splitlines()
-    new = redact(want.path, want.content).splitlines()
+    old = (have.content or "").splitlines()
+    new = want.content.splitlines()
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        for line in new[b1:b2]:
-            (cosmetic if _is_cosmetic(line) else real).append(DriftItem("+", where, line))
-        for line in old[a1:a2]:
-            (cosmetic if _is_cosmetic(line) else real).append(DriftItem("-", where, line))
+        # compared in clear, shown redacted: a changed secret is real drift
+        for sign, lines in (("+", new[b1:b2]), ("-", old[a1:a2])):
+            for line in lines:
+                item = DriftItem(sign, where, redact(want.path, line))
+                (cosmetic if _is_cosmetic(line) else real).append(item)
     if have.content != want.content and not real and not cosmetic:
         real.append(DriftItem("~", where, "", "line ends or trailing newline differ"))
     if have.mode != want.mode:
