@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from ipaddress import IPv4Address, ip_address
 from pathlib import Path
@@ -39,6 +39,7 @@ from iosgen.model.secret import Secret
 from iosgen.model.site import Site
 from iosgen.model.targets import Target, target_of
 from iosgen.push.outcome import Final, PushOutcome, Sent, Status
+from iosgen.push.plan import PushOptions
 
 if TYPE_CHECKING:
     from iosgen.build import Build
@@ -157,6 +158,37 @@ class LinuxPushOptions:
             ),
             **kw,  # type: ignore[arg-type]
         )
+
+
+def linux_options(options: PushOptions | None) -> LinuxPushOptions:
+    """The router push's options as a Linux push's (`expected`, the revert timer and the
+    session log have no Linux meaning yet)."""
+    options = options or PushOptions()
+    return LinuxPushOptions.of(
+        options.device,
+        dry_run=options.dry_run,
+        force=options.force,
+        history_dir=options.history_dir,
+        reconnect_delays=options.reconnect_delays,
+    )
+
+
+def linux_audit_job(
+    targets_file: Path | None, options: DeviceOptions
+) -> Callable[[Site], AuditResult]:
+    """The fleet's per-site audit job for Linux boxes (`iosgen.fleet.audit.audit_live`)."""
+    from iosgen.model.targets import read_targets_file
+
+    overrides = read_targets_file(targets_file) if targets_file is not None else None
+    device = LinuxPushOptions.of(options).device
+
+    def job(site: Site) -> AuditResult:
+        if overrides is not None and site.hostname.lower() not in overrides:
+            raise UsageError(f"{targets_file} has no entry for {site.hostname}")
+        target = overrides[site.hostname.lower()] if overrides is not None else None
+        return audit_linux_site(site, None, device, target=target)
+
+    return job
 
 
 @dataclass(frozen=True)
@@ -362,6 +394,11 @@ def push_linux_host(
     target = target or target_of(site)
     if not target.username or not (target.password.reveal() or options.device.key_file):
         raise UsageError(f"{site.hostname}: management has no usable login (user and password)")
+    if options.device.sudo_password is None:
+        # management.sudo_password, once the model has it (issue 17)
+        sudo = getattr(site.management, "sudo_password", None)
+        if isinstance(sudo, Secret):
+            options = replace(options, device=replace(options.device, sudo_password=sudo))
     run = _Run(site, build, target, options)
     box = LinuxBox(target, options.device)
     try:
@@ -547,8 +584,6 @@ def _state(f: BoxFile) -> tuple[str | None, int, str]:
 
 def _finish(run: _Run, outcome: PushOutcome) -> PushOutcome:
     """The history record (as for routers: not for a dry run or nothing to do)."""
-    from dataclasses import replace
-
     outcome = replace(outcome, notes=(*outcome.notes, where_linux(outcome)))
     history = run.options.history_dir
     if history is None or outcome.status in (Status.PLANNED, Status.IN_SYNC):
@@ -607,6 +642,8 @@ __all__ = [
     "Preflight",
     "audit_linux_site",
     "judge_probe",
+    "linux_audit_job",
+    "linux_options",
     "plan_tree",
     "push_linux_host",
     "reload_steps",

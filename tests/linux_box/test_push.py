@@ -188,3 +188,15 @@ def test_a_wrong_mode_is_put_right(box: Box, site: Site, mode: int) -> None:
     assert outcome.status is Status.PUSHED, outcome.message
     assert hook.stat().st_mode & 0o777 == 0o755
     assert outcome.lines == (f"~ /etc/ppp/ip-up.d/iosgen: {mode:04o} root:root -> 0755 root:root",)
+
+
+def test_push_host_hands_a_linux_site_to_the_linux_push(site: Site, tmp_path: Path) -> None:
+    from iosgen.device.session import DeviceOptions
+    from iosgen.model.targets import Target
+    from iosgen.push.flow import PushOptions, push_host
+
+    target = Target("plovdiv-gw", "127.0.0.1", 1, "root", Secret("x", source="test"))
+    options = PushOptions(device=DeviceOptions(known_hosts=None), history_dir=tmp_path / "h")
+    outcome = push_host(site, target, options)
+    assert (outcome.status, outcome.final) == (Status.UNREACHABLE, Final.OLD)
+    assert "the box has its OLD tree, as before the push" in outcome.notes
