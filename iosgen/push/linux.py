@@ -349,6 +349,7 @@ class _Run:
     sent: list[Sent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     plan: LinuxPlan | None = None
+    reloaded: bool = False  # a reload step ran (services may hold the new files)
 
     def step(self, kind: str, what: str) -> None:
         if self.options.on_step is not None:
@@ -473,6 +474,7 @@ def _apply(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str) -> PushOutcome:
         box.place(f"{staged}/{len(plan.writes)}", MANIFEST, MODE_FILE)
         for command in plan.steps:
             run.step("reload", command)
+            run.reloaded = True
             out = box.checked(command, command)
             run.sent.append(Sent(command, out.strip()))
         after = box.read_files(managed_paths(run.build))
@@ -548,23 +550,30 @@ def _rollback(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str, why: str) ->
     try:
         for t in plan.created:
             box.run(f"systemctl disable --now pptp-{t}.service")
-        olds = [run.before.get(p, _none(p)) for p in paths]
+        # only what differs from before: a write that failed left its file as it was
+        # (the rename never happened), and a full disk has no room for a needless copy
+        current = box.read_files(paths)
+        olds = [
+            old for p in paths if _state(current[p]) != _state(old := run.before.get(p, _none(p)))
+        ]
         keep = [f for f in olds if f.exists]
-        staged = box.staging()
-        box.upload(staged, [(f.path, f.content or "") for f in keep], lambda p: None)
-        for index, f in enumerate(keep):
-            box.place(f"{staged}/{index}", f.path, f.mode)
-            if f.owner != OWNER:
-                box.checked(f"chown {_q(f.owner)} {_q(box.path(f.path))}", f"chown /{f.path}")
+        if keep:
+            staged = box.staging()
+            box.upload(staged, [(f.path, f.content or "") for f in keep], lambda p: None)
+            for index, f in enumerate(keep):
+                box.place(f"{staged}/{index}", f.path, f.mode)
+                if f.owner != OWNER:
+                    box.checked(f"chown {_q(f.owner)} {_q(box.path(f.path))}", f"chown /{f.path}")
+            box.cleanup(staged)
         for f in olds:
             if not f.exists:
                 box.remove(f.path)
-        box.cleanup(staged)
-        for command in reload_steps(run.site, plan.changed, init, run.options.device.root):
-            if "enable" in command.split():
-                continue
-            result = box.run(command)
-            run.sent.append(Sent(f"(rollback) {command}", (result.out + result.err).strip()))
+        if olds or run.reloaded:
+            for command in reload_steps(run.site, plan.changed, init, run.options.device.root):
+                if "enable" in command.split():
+                    continue
+                result = box.run(command)
+                run.sent.append(Sent(f"(rollback) {command}", (result.out + result.err).strip()))
         now = box.read_files(paths)
     except DeviceError as exc:
         return run.outcome(Status.FAILED, Final.UNKNOWN, f"{why}; the rollback failed: {exc}")

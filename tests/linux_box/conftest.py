@@ -131,7 +131,12 @@ def make_root(root: Path) -> None:
     (root / "etc").mkdir()
 
 
-def start_box(folder: Path) -> Box:
+# sshd in its own mount namespace, with a tmpfs of SIZE over the root's etc/: a disk
+# that really fills (ENOSPC) for its sessions and nothing else on the machine.
+ON_TMPFS = 'mount -t tmpfs -o size="$1",mode=0755 iosgen-full "$2" && shift 2 && exec "$@"'
+
+
+def start_box(folder: Path, etc_tmpfs: str | None = None) -> Box:
     require_sshd()
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("host_key", "client_key"):
@@ -151,8 +156,12 @@ def start_box(folder: Path) -> Box:
     config = folder / "sshd_config"
     config.write_text(SSHD_CONFIG.format(port=port, dir=folder))
     Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation directory
+    command = [SSHD, "-D", "-e", "-f", str(config)]
+    if etc_tmpfs is not None:
+        wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c", ON_TMPFS, "sh"]
+        command = [*wrap, etc_tmpfs, str(root / "etc"), *command]
     process = subprocess.Popen(
-        [SSHD, "-D", "-e", "-f", str(config)],
+        command,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
@@ -178,7 +187,16 @@ def start_box(folder: Path) -> Box:
 
 @pytest.fixture
 def box(tmp_path: Path) -> Iterator[Box]:
-    running = start_box(tmp_path / "box")
+    yield from _serve(start_box(tmp_path / "box"))
+
+
+@pytest.fixture
+def full_box(tmp_path: Path) -> Iterator[Box]:
+    """A box whose etc/ is a 256 KiB tmpfs, seen only by its sshd's sessions."""
+    yield from _serve(start_box(tmp_path / "box", etc_tmpfs="256k"))
+
+
+def _serve(running: Box) -> Iterator[Box]:
     try:
         yield running
     finally:

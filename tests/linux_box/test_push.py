@@ -200,3 +200,26 @@ def test_push_host_hands_a_linux_site_to_the_linux_push(site: Site, tmp_path: Pa
     outcome = push_host(site, target, options)
     assert (outcome.status, outcome.final) == (Status.UNREACHABLE, Final.OLD)
     assert "the box has its OLD tree, as before the push" in outcome.notes
+
+
+def test_a_full_disk_ends_at_the_old_tree(full_box: Box, site: Site) -> None:
+    from iosgen.device.linux import LinuxBox
+
+    box = full_box
+    assert push(box, site, force=True).status is Status.PUSHED
+    paths = [f.path for f in build_site(site).files]
+    with LinuxBox(box.target, box.options().device) as dev:
+        # fill the tmpfs: dd stops at ENOSPC
+        dev.run(f"dd if=/dev/zero of={box.root}/etc/filler bs=4096 2>&1")
+        probe = dev.run(
+            f"head -c 100 /dev/zero 2>&1 > {box.root}/etc/probe; rm -f {box.root}/etc/probe"
+        )
+        assert "No space left" in probe.out
+        before = dev.read_files(paths)
+    outcome = push(box, with_mtu(site, 1400))
+    assert (outcome.status, outcome.final) == (Status.ROLLED_BACK, Final.OLD), outcome.message
+    assert "No space left on device" in outcome.message
+    with LinuxBox(box.target, box.options().device) as dev:
+        assert dev.read_files(paths) == before
+        leftovers = dev.run(f"ls -a {box.root}/etc/ppp/peers").out.split()
+    assert leftovers == [".", "..", "sofia"]  # no temp file left behind
