@@ -58,7 +58,11 @@ Port {port}
 ListenAddress 127.0.0.1
 HostKey {dir}/host_key
 PidFile {dir}/sshd.pid
-AuthorizedKeysFile {dir}/authorized_keys
+# read by root: sshd reads an AuthorizedKeysFile as the user, who cannot enter pytest's
+# 0700 tmp folder
+AuthorizedKeysFile none
+AuthorizedKeysCommand /bin/cat {dir}/authorized_keys
+AuthorizedKeysCommandUser root
 PermitRootLogin prohibit-password
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -131,13 +135,45 @@ def make_root(root: Path) -> None:
     (root / "etc").mkdir()
 
 
-# sshd in its own mount namespace, with a tmpfs of SIZE over the root's etc/: a disk
-# that really fills (ENOSPC) for its sessions and nothing else on the machine.
-ON_TMPFS = 'mount -t tmpfs -o size="$1",mode=0755 iosgen-full "$2" && shift 2 && exec "$@"'
+# sshd in its own mount namespace: a tmpfs of SIZE over the root's etc/ (a disk that
+# really fills, ENOSPC), or copies of /etc/passwd, shadow, group and sudoers bound over
+# the real ones (a login user with sudo): seen by its sessions, nothing else.
+ON_TMPFS = 'mount -t tmpfs -o size="{size}",mode=0755 iosgen-full "{etc}"'
+BIND = 'mount --bind "{source}" "{target}"'
+
+SUDO_USER = "iosgen"
+SUDO_PASSWORD = "sudo-pw 7"
+SUDOERS = f"Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n{SUDO_USER} ALL=(ALL:ALL) ALL\n"
 
 
-def start_box(folder: Path, etc_tmpfs: str | None = None) -> Box:
-    require_sshd()
+def sudo_files(folder: Path) -> list[tuple[Path, str]]:
+    """Copies of the account files with the sudo user added (uid 4242, its password
+    hashed by openssl as SHA-512 crypt), and a sudoers that lets it run anything."""
+    hashed = subprocess.run(
+        ["openssl", "passwd", "-6", "-stdin"],
+        input=SUDO_PASSWORD,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    lines = {
+        "passwd": f"{SUDO_USER}:x:4242:4242::/tmp:/bin/sh\n",
+        "shadow": f"{SUDO_USER}:{hashed}:19000:0:99999:7:::\n",
+        "group": f"{SUDO_USER}:x:4242:\n",
+    }
+    out = []
+    for name, line in lines.items():
+        copy = folder / name
+        copy.write_text(Path(f"/etc/{name}").read_text() + line)
+        out.append((copy, f"/etc/{name}"))
+    sudoers = folder / "sudoers"
+    sudoers.write_text(SUDOERS)
+    sudoers.chmod(0o440)
+    out.append((sudoers, "/etc/sudoers"))
+    return out
+
+
+def start_box(folder: Path, etc_tmpfs: str | None = None, sudo: bool = False) -> Box:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("host_key", "client_key"):
         subprocess.run(
@@ -157,9 +193,12 @@ def start_box(folder: Path, etc_tmpfs: str | None = None) -> Box:
     config.write_text(SSHD_CONFIG.format(port=port, dir=folder))
     Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation directory
     command = [SSHD, "-D", "-e", "-f", str(config)]
-    if etc_tmpfs is not None:
-        wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c", ON_TMPFS, "sh"]
-        command = [*wrap, etc_tmpfs, str(root / "etc"), *command]
+    setup = [ON_TMPFS.format(size=etc_tmpfs, etc=root / "etc")] if etc_tmpfs else []
+    if sudo:
+        setup += [BIND.format(source=a, target=b) for a, b in sudo_files(folder)]
+    if setup:
+        script = " && ".join([*setup, 'exec "$@"'])
+        command = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", *command]
     process = subprocess.Popen(
         command,
         stderr=subprocess.PIPE,
@@ -178,7 +217,7 @@ def start_box(folder: Path, etc_tmpfs: str | None = None) -> Box:
         "plovdiv-gw",
         "127.0.0.1",
         port,
-        "root",
+        SUDO_USER if sudo else "root",
         Secret("", source="test"),
         host_key=f"{public[0]} {public[1]}",
     )
@@ -194,6 +233,15 @@ def box(tmp_path: Path) -> Iterator[Box]:
 def full_box(tmp_path: Path) -> Iterator[Box]:
     """A box whose etc/ is a 256 KiB tmpfs, seen only by its sshd's sessions."""
     yield from _serve(start_box(tmp_path / "box", etc_tmpfs="256k"))
+
+
+@pytest.fixture
+def sudo_box(tmp_path: Path) -> Iterator[Box]:
+    """A box whose login is a user with sudo (its password SUDO_PASSWORD)."""
+    require_sshd()
+    if shutil.which("sudo") is None:
+        pytest.fail("missing sudo: apt-get install sudo (listed in .ci/apt-linux.txt)")
+    yield from _serve(start_box(tmp_path / "box", sudo=True))
 
 
 def _serve(running: Box) -> Iterator[Box]:

@@ -223,3 +223,31 @@ def test_a_full_disk_ends_at_the_old_tree(full_box: Box, site: Site) -> None:
         assert dev.read_files(paths) == before
         leftovers = dev.run(f"ls -a {box.root}/etc/ppp/peers").out.split()
     assert leftovers == [".", "..", "sofia"]  # no temp file left behind
+
+
+def test_a_sudo_login_pushes_as_root(sudo_box: Box, site: Site, build: Build) -> None:
+    from dataclasses import replace
+
+    from tests.linux_box.conftest import SUDO_PASSWORD
+
+    options = sudo_box.options(force=True)
+    device = replace(options.device, sudo_password=Secret(SUDO_PASSWORD, source="test"))
+    outcome = push_linux_host(site, build, replace(options, device=device), target=sudo_box.target)
+    assert (outcome.status, outcome.final) == (Status.PUSHED, Final.NEW), outcome.message
+    assert sudo_box.tree() == built(build)
+    secrets = sudo_box.root / "etc/ppp/chap-secrets"
+    assert (secrets.stat().st_uid, secrets.stat().st_mode & 0o777) == (0, 0o600)
+    assert SUDO_PASSWORD not in json.dumps(outcome.as_dict())
+
+
+def test_a_refused_sudo_writes_nothing(sudo_box: Box, site: Site, build: Build) -> None:
+    from dataclasses import replace
+
+    options = sudo_box.options(force=True)
+    device = replace(options.device, sudo_password=Secret("wrong", source="test"))
+    outcome = push_linux_host(site, build, replace(options, device=device), target=sudo_box.target)
+    assert (outcome.status, outcome.final) == (Status.UNREACHABLE, Final.OLD)
+    assert "sudo refused 'iosgen'" in outcome.message
+    assert "nothing written" in outcome.message
+    assert sudo_box.tree() == {}
+    assert sudo_box.calls == []
