@@ -639,6 +639,127 @@ def audit_linux_site(
     return audit_tree(site.hostname, build.files, have, stale)
 
 
+# -- verify: the tunnels themselves -------------------------------------------------------
+
+# What pppd logs when a PPTP tunnel does not come up, each with the cause an operator
+# looks for. The texts are pppd's own format strings (ppp-project/ppp: pppd/ccp.c,
+# pppd/chap-new.c, pppd/fsm.c with "LCP" for %s), as Debian 12's /usr/sbin/pppd
+# (ppp 2.4.9) holds them (`strings /usr/sbin/pppd`).
+PPPD_FAILURES: tuple[tuple[str, str], ...] = (
+    ("MPPE required but peer negotiation failed", "the server offers no (or other) MPPE"),
+    ("MPPE required but peer refused", "the server refuses MPPE"),
+    ("CHAP authentication failed", "the server refused the CHAP name or secret"),
+    ("LCP: timeout sending Config-Requests", "no PPP answer through the PPTP call"),
+)
+
+VERIFY = r"""
+ip -j addr show
+echo "@@route"
+ip -j route show
+echo "@@nat"
+iptables-save -t nat
+for unit in "$@"; do
+  echo "@@unit $unit"
+  systemctl show -p ActiveState -p SubState -p MainPID "$unit"
+done
+exit 0
+"""
+
+
+@dataclass(frozen=True)
+class TunnelState:
+    name: str
+    interface: str
+    up: bool
+    problems: tuple[str, ...] = ()
+    address: str = ""  # `local peer` as negotiated
+    log: tuple[str, ...] = ()  # pppd's last lines when down (journalctl -u)
+    causes: tuple[str, ...] = ()  # PPPD_FAILURES found in the log
+
+
+def _sections(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    key = "addr"
+    for line in text.splitlines(keepends=True):
+        if line.startswith("@@"):
+            key = line[2:].strip()
+            continue
+        out[key] = out.get(key, "") + line
+    return out
+
+
+def judge_tunnels(site: Site, text: str) -> tuple[TunnelState, ...]:
+    """The VERIFY script's output against the site's tunnels (pure).
+
+    A tunnel is up when its unit is active and running, `ppp<dialer>` is UP with an
+    address, a route to each remote network goes through it, and the tagged
+    MASQUERADE rule (`iosgen:<tunnel>`) is in place for each LAN when `nat`.
+    """
+    parts = _sections(text)
+    links = {str(i.get("ifname")): i for i in json.loads(parts.get("addr") or "[]")}
+    routes = json.loads(parts.get("route") or "[]")
+    nat = parts.get("nat", "")
+    lans = [str(n) for n in site.lan_networks]
+    out = []
+    for name, client in sorted(site.pptp_clients.items()):
+        ifname = f"ppp{client.dialer}"
+        problems = []
+        unit = dict(
+            line.split("=", 1)
+            for line in parts.get(f"unit pptp-{name}.service", "").splitlines()
+            if "=" in line
+        )
+        state = f"{unit.get('ActiveState', '?')}/{unit.get('SubState', '?')}"
+        if state != "active/running":
+            problems.append(f"pptp-{name}.service is {state}")
+        link = links.get(ifname)
+        address = ""
+        if link is None or "UP" not in link.get("flags", []):
+            problems.append(f"{ifname} is {'down' if link else 'missing'}")
+        else:
+            inet = [a for a in link.get("addr_info", []) if a.get("family") == "inet"]
+            if inet:
+                address = f"{inet[0].get('local')} peer {inet[0].get('address', '?')}"
+            else:
+                problems.append(f"{ifname} has no negotiated address")
+        for net in client.remote_networks:
+            if not any(r.get("dst") == str(net) and r.get("dev") == ifname for r in routes):
+                problems.append(f"no route to {net} via {ifname}")
+        for lan in lans if client.nat else []:
+            rule = f'-s {lan} -o {ifname} -m comment --comment "iosgen:{name}" -j MASQUERADE'
+            if rule not in nat:
+                problems.append(f"no MASQUERADE of {lan} out of {ifname}")
+        out.append(TunnelState(name, ifname, not problems, tuple(problems), address))
+    return tuple(out)
+
+
+def with_log(state: TunnelState, log: str) -> TunnelState:
+    """A down tunnel with pppd's last lines and the known causes found in them."""
+    lines = tuple(line for line in log.splitlines() if line.strip())[-10:]
+    causes = tuple(
+        f"{text}: {cause}" for text, cause in PPPD_FAILURES if any(text in ln for ln in lines)
+    )
+    return replace(state, log=lines, causes=causes)
+
+
+def verify_linux_site(
+    site: Site, options: LinuxOptions | None = None, *, target: Target | None = None
+) -> tuple[TunnelState, ...]:
+    """Each tunnel's state on the box (`ip -j`, `iptables-save`, `systemctl show`);
+    a tunnel that is down comes with `journalctl -u`'s last lines. Raises DeviceError."""
+    units = " ".join(_q(f"pptp-{n}.service") for n in sorted(site.pptp_clients))
+    with LinuxBox(target or target_of(site), options) as box:
+        states = judge_tunnels(site, box.checked(f"set -- {units}; {VERIFY}", "verify"))
+        out = []
+        for state in states:
+            if not state.up:
+                unit = _q(f"pptp-{state.name}.service")
+                log = box.run(f"journalctl -u {unit} -n 20 --no-pager -o cat").out
+                state = with_log(state, log)
+            out.append(state)
+    return tuple(out)
+
+
 def _q(text: str) -> str:
     import shlex
 
@@ -646,15 +767,19 @@ def _q(text: str) -> str:
 
 
 __all__ = [
+    "PPPD_FAILURES",
     "LinuxPlan",
     "LinuxPushOptions",
     "Preflight",
+    "TunnelState",
     "audit_linux_site",
     "judge_probe",
+    "judge_tunnels",
     "linux_audit_job",
     "linux_options",
     "plan_tree",
     "push_linux_host",
     "reload_steps",
+    "verify_linux_site",
     "where_linux",
 ]

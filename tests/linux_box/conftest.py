@@ -42,6 +42,10 @@ RECORDING = {
     "systemctl": """#!/bin/sh
 echo "systemctl $*" >> "{dir}/calls.log"
 if [ -e "{dir}/fail-systemctl" ]; then echo "Job for $3 failed." >&2; exit 1; fi
+if [ "$1" = show ]; then  # what systemd answers for a running unit, or one redialling
+  if [ -e "{dir}/down" ]; then printf 'MainPID=0\nActiveState=activating\nSubState=auto-restart\n'
+  else printf 'MainPID=4242\nActiveState=active\nSubState=running\n'; fi
+fi
 """,
     "iptables-restore": """#!/bin/sh
 echo "iptables-restore $*" >> "{dir}/calls.log"
