@@ -760,6 +760,34 @@ def verify_linux_site(
     return tuple(out)
 
 
+def backup_linux_site(
+    site: Site,
+    folder: Path,
+    build: Build | None = None,
+    options: LinuxOptions | None = None,
+    *,
+    target: Target | None = None,
+) -> Path:
+    """The box's managed files under `folder/<hostname>/`, as the box has them, secrets
+    redacted (chap-secrets' secret column): for people and diffs, not for restoring.
+    Raises DeviceError."""
+    from iosgen.build import build_site
+    from iosgen.diff.linux import redact
+
+    build = build or build_site(site)
+    with LinuxBox(target or target_of(site), options) as box:
+        have = box.read_files(managed_paths(build))
+    base = folder / site.hostname
+    for rel, f in sorted(have.items()):
+        if f.content is None:
+            continue
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(redact(rel, f.content), encoding="utf-8")
+        path.chmod(f.mode & 0o777)
+    return base
+
+
 def _q(text: str) -> str:
     import shlex
 
@@ -773,6 +801,7 @@ __all__ = [
     "Preflight",
     "TunnelState",
     "audit_linux_site",
+    "backup_linux_site",
     "judge_probe",
     "judge_tunnels",
     "linux_audit_job",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,22 @@ def test_unreachable_box_is_an_audit_result(box: Box, site: Site, build: Build) 
     result = audit_linux_site(site, build, box.options().device, target=target)
     assert result.status == "unreachable"
     assert result.error is not None and "127.0.0.1:1" in result.error
+
+
+def test_backup_keeps_the_box_files_with_the_secret_redacted(
+    box: Box, site: Site, build: Build, tmp_path: Path
+) -> None:
+    from iosgen.push.linux import backup_linux_site
+
+    assert push_linux_host(site, build, box.options(force=True), target=box.target).ok
+    folder = backup_linux_site(
+        site, tmp_path / "backups", build, box.options().device, target=box.target
+    )
+    saved = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    assert saved == {f.path for f in build.files}
+    secrets = (folder / "etc/ppp/chap-secrets").read_text()
+    assert "Pe5n" not in secrets and '"<redacted>"' in secrets
+    assert (folder / "etc/ppp/peers/sofia").read_text() == (
+        box.root / "etc/ppp/peers/sofia"
+    ).read_text()
+    assert (folder / "etc/ppp/ip-up.d/iosgen").stat().st_mode & 0o777 == 0o755
