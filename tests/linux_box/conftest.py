@@ -194,7 +194,10 @@ def start_box(folder: Path, etc_tmpfs: str | None = None, sudo: bool = False) ->
     make_root(root)
     port = free_port()
     config = folder / "sshd_config"
-    config.write_text(SSHD_CONFIG.format(port=port, dir=folder))
+    text = SSHD_CONFIG.format(port=port, dir=folder)
+    if sudo:  # the sudo user may also log in with its password (sshd checks shadow)
+        text = text.replace("PasswordAuthentication no", "PasswordAuthentication yes")
+    config.write_text(text)
     Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation directory
     command = [SSHD, "-D", "-e", "-f", str(config)]
     setup = [ON_TMPFS.format(size=etc_tmpfs, etc=root / "etc")] if etc_tmpfs else []

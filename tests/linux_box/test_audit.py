@@ -129,3 +129,23 @@ def test_backup_keeps_the_box_files_with_the_secret_redacted(
         box.root / "etc/ppp/peers/sofia"
     ).read_text()
     assert (folder / "etc/ppp/ip-up.d/iosgen").stat().st_mode & 0o777 == 0o755
+
+
+def test_the_fleet_live_audit_reads_a_linux_box(
+    sudo_box: Box, site: Site, build: Build, tmp_path: Path
+) -> None:
+    """Through iosgen.fleet.audit.audit_live, with a targets file: a password login,
+    then sudo with the same password (no sudo_password given)."""
+    from iosgen.device.session import DeviceOptions
+    from iosgen.fleet.audit import audit_live
+    from tests.linux_box.conftest import SUDO_PASSWORD, SUDO_USER
+
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(
+        f"plovdiv-gw:\n  host: 127.0.0.1\n  port: {sudo_box.port}\n  username: {SUDO_USER}\n"
+        f"  password: '{SUDO_PASSWORD}'\n  host_key: {sudo_box.target.host_key}\n"
+    )
+    (result,) = audit_live([site], targets, DeviceOptions(known_hosts=None), workers=1)
+    assert result.value is not None and result.value.status == "drift", result.value
+    assert result.value.drift.as_dict()["real"][0].endswith("(missing on the box)")
+    assert SUDO_PASSWORD not in json.dumps(result.value.to_json())
