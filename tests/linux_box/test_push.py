@@ -251,3 +251,46 @@ def test_a_refused_sudo_writes_nothing(sudo_box: Box, site: Site, build: Build) 
     assert "nothing written" in outcome.message
     assert sudo_box.tree() == {}
     assert sudo_box.calls == []
+
+
+def test_a_tunnel_that_carries_the_management_path_is_refused(box: Box, site: Site) -> None:
+    from ipaddress import IPv4Network
+
+    sofia = site.pptp_clients["sofia"]
+    carrying = sofia.model_copy(update={"remote_networks": [IPv4Network("127.0.0.0/8")]})
+    site = site.model_copy(update={"pptp_clients": {"sofia": carrying}})
+    assert push(box, site, force=True).status is Status.PUSHED
+    before = box.tree()
+    outcome = push(box, with_mtu(site, 1400))
+    assert outcome.status is Status.REFUSED
+    assert outcome.refusals == (
+        "tunnel sofia restarts and its remote network 127.0.0.0/8 holds "
+        "the management endpoint 127.0.0.1",
+    )
+    assert box.tree() == before
+
+
+def test_a_removed_tunnel_loses_its_files_and_its_unit(box: Box, gabrovo: Site) -> None:
+    assert push(box, gabrovo, force=True).status is Status.PUSHED
+    gone = sorted(gabrovo.pptp_clients)[-1]
+    kept = {n: c for n, c in gabrovo.pptp_clients.items() if n != gone}
+    smaller = gabrovo.model_copy(update={"pptp_clients": kept})
+    calls = len(box.calls)
+    outcome = push(box, smaller)
+    assert outcome.status is Status.PUSHED, outcome.message
+    assert f"- /etc/systemd/system/pptp-{gone}.service (no longer in the build)" in outcome.lines
+    assert box.tree() == built(build_site(smaller))
+    assert box.calls[calls] == f"systemctl disable --now pptp-{gone}.service"
+    assert "systemctl daemon-reload" in box.calls[calls:]
+
+
+def test_a_site_without_a_usable_login_is_bad_input(box: Box, site: Site) -> None:
+    from dataclasses import replace
+
+    from iosgen.errors import UsageError
+
+    options = box.options()
+    keyless = replace(options, device=replace(options.device, key_file=None))
+    with pytest.raises(UsageError, match="no usable login"):
+        push_linux_host(site, None, keyless, target=box.target)  # empty password, no key
+    assert box.tree() == {}
