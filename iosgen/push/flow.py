@@ -69,7 +69,9 @@ def push_host(
     if site.platform is Platform.LINUX_PPPD:  # a Linux box's file tree: iosgen.push.linux
         from iosgen.push.linux import linux_options, push_linux_host
 
-        return push_linux_host(site, build, linux_options(options), target=target)
+        return push_linux_host(
+            site, build, linux_options(options), target=target, expected=expected
+        )
     options = options or PushOptions()
     engine = engine or AuditEngine()
     run = PushRun(site, target, options, engine)

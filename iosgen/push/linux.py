@@ -49,6 +49,7 @@ BACKUPS = "var/backups/iosgen"
 RULES = "etc/iptables/rules.v4"
 SYSCTL = "etc/sysctl.d/90-iosgen.conf"
 # A change to these can cut the path iosgen reaches the box through.
+STALE = "the box's files changed since the plan was confirmed: run again"
 GUARDED = {RULES: "the permanent iptables rules", SYSCTL: "the forwarding sysctl"}
 # Files every tunnel's pppd reads (or runs) when it dials: a change restarts them all.
 SHARED = (
@@ -380,8 +381,12 @@ def push_linux_host(
     options: LinuxPushOptions | None = None,
     *,
     target: Target | None = None,
+    expected: tuple[str, ...] | None = None,
 ) -> PushOutcome:
     """Push the site's tree to its box; never raises for the box's failure.
+
+    `expected`: the diff lines the operator confirmed (a dry run's `lines`); if the
+    box changed since, the plan differs and the push is refused, nothing written.
 
     Raises `UsageError` (exit 2) for a site that is not `linux-pppd` or has no
     usable management login.
@@ -408,7 +413,7 @@ def push_linux_host(
         except DeviceError as exc:
             return _finish(run, run.outcome(Status.UNREACHABLE, Final.OLD, str(exc)))
         try:
-            outcome = _push(run, box)
+            outcome = _push(run, box, expected)
         except DeviceError as exc:  # before the first write
             outcome = run.outcome(Status.UNREACHABLE, Final.OLD, f"{exc}: nothing written")
         return _finish(run, outcome)
@@ -416,7 +421,7 @@ def push_linux_host(
         box.close()
 
 
-def _push(run: _Run, box: LinuxBox) -> PushOutcome:
+def _push(run: _Run, box: LinuxBox, expected: tuple[str, ...] | None) -> PushOutcome:
     options = run.options
     root = options.device.root
     probe = box.run(f"set -- {_q(root)}; {PROBE}")
@@ -441,6 +446,8 @@ def _push(run: _Run, box: LinuxBox) -> PushOutcome:
         return run.outcome(Status.IN_SYNC, Final.NEW, "the box already has the built tree")
     if options.dry_run:
         return run.outcome(Status.PLANNED, Final.OLD, "dry run: nothing written")
+    if expected is not None and tuple(expected) != plan.diff:
+        return run.outcome(Status.REFUSED, Final.OLD, STALE)
     if plan.refusals:
         return run.outcome(
             Status.REFUSED,

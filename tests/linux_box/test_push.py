@@ -294,3 +294,25 @@ def test_a_site_without_a_usable_login_is_bad_input(box: Box, site: Site) -> Non
     with pytest.raises(UsageError, match="no usable login"):
         push_linux_host(site, None, keyless, target=box.target)  # empty password, no key
     assert box.tree() == {}
+
+
+def test_a_box_changed_since_the_confirmed_plan_is_refused(box: Box, site: Site) -> None:
+    push(box, site, force=True)
+    changed = with_mtu(site, 1400)
+    plan = push(box, changed, dry_run=True)
+    peer = box.root / "etc/ppp/options.pptp"
+    peer.write_text(peer.read_text() + "debug\n")  # someone edits between plan and push
+    before = box.tree()
+    outcome = push_linux_host(
+        changed, None, box.options(force=True), target=box.target, expected=plan.lines
+    )
+    assert (outcome.status, outcome.message) == (
+        Status.REFUSED,
+        "the box's files changed since the plan was confirmed: run again",
+    )
+    assert box.tree() == before
+    confirmed = push(box, changed, dry_run=True).lines
+    outcome = push_linux_host(
+        changed, None, box.options(force=True), target=box.target, expected=confirmed
+    )
+    assert outcome.status is Status.PUSHED, outcome.message
