@@ -40,6 +40,7 @@ from iosgen.model.site import Site
 from iosgen.model.targets import Target, target_of
 from iosgen.push.outcome import Final, PushOutcome, Sent, Status
 from iosgen.push.plan import PushOptions
+from iosgen.push.signals import shielded, why
 
 if TYPE_CHECKING:
     from iosgen.build import Build
@@ -459,14 +460,10 @@ def _push(run: _Run, box: LinuxBox, expected: tuple[str, ...] | None) -> PushOut
 
 def _apply(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str) -> PushOutcome:
     staged = box.staging()
-    try:
-        box.upload(staged, _uploads(plan.writes, run.build), lambda p: run.step("upload", p))
-    except DeviceError as exc:
-        _cleanup(run, box, staged)
-        return run.outcome(Status.ABORTED, Final.OLD, f"{exc}: nothing written")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     touched = False
     try:
+        box.upload(staged, _uploads(plan.writes, run.build), lambda p: run.step("upload", p))
         _backup(run, box, stamp)
         for index, f in enumerate(plan.writes):
             run.step("place", f.path)
@@ -484,23 +481,37 @@ def _apply(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str) -> PushOutcome:
             run.reloaded = True
             out = box.checked(command, command)
             run.sent.append(Sent(command, out.strip()))
-        after = box.read_files(managed_paths(run.build))
-        left = differing(run.build.files, after)
-        gone = box.read_files(plan.removes)
-        if left or any(f.exists for f in gone.values()):
-            raise DeviceError(
-                run.site.hostname,
-                "verify: the box's tree differs from the build after the push: "
-                + ", ".join(f"/{f.path}" for f in left),
-            )
+        _verify_tree(run, box, plan)
     except DeviceError as exc:
         if not touched:
             _cleanup(run, box, staged)
             return run.outcome(Status.ABORTED, Final.OLD, f"{exc}: nothing written")
         return _rollback(run, box, plan, init, str(exc))
+    except KeyboardInterrupt as exc:
+        # Ctrl-C, SIGTERM or SIGHUP (iosgen.push.signals) mid-push: the box may be
+        # mid-command, so a fresh session puts the old files back, unstoppable.
+        with shielded():
+            box.close()
+            if not touched:
+                _cleanup(run, box, staged)
+                return run.outcome(Status.ABORTED, Final.OLD, f"{why(exc)}: nothing written")
+            return _rollback(run, box, plan, init, why(exc))
     box.cleanup(staged)
     run.notes.append(f"backup on the box: /{BACKUPS}/{stamp}/")
     return run.outcome(Status.PUSHED, Final.NEW, f"{len(plan.changed)} file(s) written")
+
+
+def _verify_tree(run: _Run, box: LinuxBox, plan: LinuxPlan) -> None:
+    """The tree read back equals the build, and the stale files are gone."""
+    left = [
+        f"/{f.path}" for f in differing(run.build.files, box.read_files(managed_paths(run.build)))
+    ]
+    left += [f"/{p}" for p, f in box.read_files(plan.removes).items() if f.exists]
+    if left:
+        raise DeviceError(
+            run.site.hostname,
+            "verify: the box's tree differs from the build after the push: " + ", ".join(left),
+        )
 
 
 def _uploads(files: tuple[BuiltFile, ...], build: Build) -> list[tuple[str, str]]:

@@ -316,3 +316,25 @@ def test_a_box_changed_since_the_confirmed_plan_is_refused(box: Box, site: Site)
         changed, None, box.options(force=True), target=box.target, expected=confirmed
     )
     assert outcome.status is Status.PUSHED, outcome.message
+
+
+# the stop comes before the step: before the first write nothing was written (aborted);
+# at the first reload the new peer file is in place (rolled back)
+STOPS = {"upload": Status.ABORTED, "place": Status.ABORTED, "reload": Status.ROLLED_BACK}
+
+
+@pytest.mark.parametrize("step", STOPS, ids=list(STOPS))
+def test_an_interrupt_mid_push_ends_at_the_old_tree(box: Box, site: Site, step: str) -> None:
+    from iosgen.push.signals import Stopped
+
+    push(box, site, force=True)
+    before = box.tree()
+
+    def stop(kind: str, path: str) -> None:
+        if kind == step:
+            raise Stopped("SIGTERM")
+
+    outcome = push(box, with_mtu(site, 1400), on_step=stop)
+    assert (outcome.status, outcome.final) == (STOPS[step], Final.OLD), outcome.message
+    assert outcome.message.startswith("stopped by SIGTERM")
+    assert box.tree() == before
