@@ -123,11 +123,16 @@ def audit_live(
     and gets an `unreachable` AuditResult as its value, carrying the reason.
     """
     from iosgen.diff.audit import audit_site, unreachable
+    from iosgen.model.platform import Platform
+    from iosgen.push.linux import linux_audit_job
 
     fetch = fetch_job(sites, targets_file, options)
+    linux = linux_audit_job(targets_file, options)  # a Linux box: its files, not a config
     results = run_fleet(
         list(sites),
-        lambda site: audit_site(site, fetch(site)),
+        lambda site: (
+            linux(site) if site.platform is Platform.LINUX_PPPD else audit_site(site, fetch(site))
+        ),
         key=lambda site: site.hostname,
         workers=workers,
         judge=lambda result: _verdict(audited(result)),

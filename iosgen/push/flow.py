@@ -64,7 +64,14 @@ def push_host(
     dry run) holds the router's lock on this machine from the plan to the record.
     """
     from iosgen.diff.audit import intended_config
+    from iosgen.model.platform import Platform
 
+    if site.platform is Platform.LINUX_PPPD:  # a Linux box's file tree: iosgen.push.linux
+        from iosgen.push.linux import linux_options, push_linux_host
+
+        return push_linux_host(
+            site, build, linux_options(options), target=target, expected=expected
+        )
     options = options or PushOptions()
     engine = engine or AuditEngine()
     run = PushRun(site, target, options, engine)
