@@ -494,7 +494,7 @@ def _attach_fleets(inventory: Inventory, resolver: SecretResolver) -> None:
         for site, path, message in head_office(entry.site, fleet).problems:
             source = sources.get(id(site))
             if source is not None:
-                problems.append(_problem(source, path, message, prefer_key=True))
+                problems.append(_problem(source, path, message))
     if problems:
         raise InputError(problems)
 

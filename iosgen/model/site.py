@@ -352,8 +352,8 @@ class PptpServer(_Model):
 class FleetRef:
     """The sites of the inventory a head office is compiled from (`from_branches`).
 
-    Attached by the loader; compared by identity and shown by size, so a site that holds
-    its own fleet never recurses in `==`, `repr` or an error message.
+    Attached by the loader; shown by size and never compared or copied site by site, so
+    a site that holds its own fleet never recurses in `==`, `repr` or a copy.
     """
 
     __slots__ = ("sites",)
@@ -363,6 +363,20 @@ class FleetRef:
 
     def __repr__(self) -> str:
         return f"<fleet of {len(self.sites)} sites>"
+
+    # The fleet is where a site is compiled, not part of its value: two loads of one
+    # site compare equal, and a copy of the site shares the fleet.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FleetRef)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __copy__(self) -> FleetRef:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> FleetRef:
+        return self
 
 
 class User(_Model):
