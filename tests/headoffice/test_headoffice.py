@@ -275,3 +275,23 @@ def test_what_the_branches_cannot_agree_on_is_located(
     assert len(lines) == 1, lines
     assert where in lines[0] and says in lines[0], lines
     assert "pleven-sofia-demo" not in lines[0] and "Pe5n" not in lines[0]
+
+
+def test_check_shows_the_head_office_changing_with_its_branches(
+    inventory: Path, tmp_path: Path
+) -> None:
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    add_branch(inventory, "pleven", ROUTED)
+    args = ["check", "-i", str(inventory), "--golden", str(golden)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    status = {line.split()[1]: line.split()[0] for line in result.stdout.splitlines()[:8]}
+    assert status["R-SOFIA"] == "differs" and status["R-PLEVEN"] == "missing"
+    assert "R-ITD" in status and status["R-ITD"] == "same"
+    assert "+ip route 192.168.60.0 255.255.255.0 10.10.255.254" in result.stdout
+    assert "+aaa attribute list pleven" in result.stdout
+    assert "pleven-sofia-demo" not in result.stdout  # the diff masks the new secret
+    assert CliRunner().invoke(app, [*args, "--update"]).exit_code == 0
+    assert "username pleven aaa attribute list pleven" in (golden / "R-SOFIA.cfg").read_text()
+    assert CliRunner().invoke(app, args).exit_code == 0
