@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from iosgen.build.files import MODE_SECRET, BuiltFile, mask_tokens
+from iosgen.build.headoffice import compiled
 from iosgen.build.ios import render
 from iosgen.errors import UsageError
 from iosgen.model.platform import Platform
@@ -92,7 +93,12 @@ PLATFORMS: dict[Platform, PlatformBuilder] = {
 }
 
 
-def build_site(site: Site) -> Build:
+def build_site(site: Site, fleet: Iterable[Site] | None = None) -> Build:
+    """The site's build. A head office compiled from its branches
+    (`pptp_server.from_branches`) reads them from `fleet` (the inventory's sites), else
+    from the sites the loader attached; every other site builds from itself alone."""
+    if fleet is not None:
+        site = compiled(site, fleet)
     return PLATFORMS[site.platform].build(site)
 
 

@@ -13,6 +13,7 @@ from ipaddress import IPv4Interface, IPv4Network
 
 from iosgen.build.extra import check_children, place, substitute_with
 from iosgen.build.files import mask_tokens
+from iosgen.build.headoffice import compiled
 from iosgen.build.templating import render_template
 from iosgen.errors import RenderError
 from iosgen.ios.names import interface_sort_key, interface_type
@@ -49,6 +50,7 @@ class IosView:
     access_lists: tuple[str, ...] = ()
     logging_lines: tuple[str, ...] = ()
     snmp_lines: tuple[str, ...] = ()
+    attribute_lists: tuple[str, ...] = ()
     secrets: dict[str, str] = field(default_factory=dict)
 
 
@@ -159,9 +161,35 @@ def _usernames(site: Site, secrets: _SecretEncoder) -> tuple[str, ...]:
             # autocommand that ends any exec session at once (docs/aaa.md). PPP
             # authentication checks only the password, so CHAP/MS-CHAP still work.
             usernames.append((name, f"username {name} privilege 0 password {password}"))
+            if name in site.pptp_server.addresses:
+                # the user's fixed address: its own attribute list (_attribute_lists)
+                usernames.append((name, f"username {name} aaa attribute list {name}"))
             usernames.append((name, f"username {name} autocommand exit"))
     usernames.sort(key=lambda u: u[0])  # stable: a user's own line before its attribute
     return tuple(line for _, line in usernames)
+
+
+# --- aaa.j2 -------------------------------------------------------------------------
+
+# The attribute that gives a PPP user its IPCP address from a local attribute list, as
+# `show running-config` prints it (docs/head-office.md: Local AAA Server, 12.3(14)T; the
+# line as a 3845's PPTP users have it).
+FIXED_ADDRESS_ATTRIBUTE = "attribute type addr {address} service ppp protocol ip"
+
+
+def _attribute_lists(site: Site) -> tuple[str, ...]:
+    """`aaa attribute list U` / ` attribute type addr A service ppp protocol ip`, one per
+    user with a fixed address, by user name; IOS prints them after the AAA method lists."""
+    server = site.pptp_server
+    if server is None:
+        return ()
+    lines: list[str] = []
+    for name, address in sorted(server.addresses.items()):
+        lines += [
+            f"aaa attribute list {name}",
+            " " + FIXED_ADDRESS_ATTRIBUTE.format(address=address),
+        ]
+    return tuple(lines)
 
 
 # --- interfaces.j2 ------------------------------------------------------------------
@@ -469,6 +497,7 @@ def ios_view(site: Site) -> IosView:
         access_lists=_access_lists(site),
         logging_lines=_logging_lines(site),
         snmp_lines=_snmp_lines(site, secrets),
+        attribute_lists=_attribute_lists(site),
         secrets=secrets.revealed,
     )
 
@@ -488,6 +517,7 @@ class RenderedConfig:
 def render(site: Site) -> RenderedConfig:
     if site.platform != Platform.IOS:
         raise RenderError(f"{site.hostname}: platform {site.platform} does not build an IOS config")
+    site = compiled(site)  # a head office from the inventory the loader attached
     view = ios_view(site)
     text = render_template("ios/running-config.j2", site.hostname, v=view, site=site)
     encoder = _SecretEncoder(site)

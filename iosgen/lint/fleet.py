@@ -20,8 +20,10 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
 from pathlib import Path
 from typing import Literal, overload
 
+from iosgen.build.headoffice import compiled
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, Problem
 from iosgen.lint.rules import SEVERITY_ORDER, Rule, Severity
+from iosgen.model.headoffice import addresses_of
 from iosgen.model.inventory import Inventory
 from iosgen.model.platform import Platform
 from iosgen.model.site import PptpClient, Site, canonical_interface_name
@@ -185,7 +187,9 @@ def fleet_of(inventory: Inventory) -> Fleet:
     for entry in inventory.loaded:
         root = inventory.root or inventory_root_of(entry.file)
         _data, source, _problems = _layers(root, entry.file, shared)
-        sites.append(FleetSite(entry.site, source.values[()].file, source))
+        # a head office compiled from its branches is checked as it builds
+        site = compiled(entry.site, entry.site.fleet or tuple(inventory.sites))
+        sites.append(FleetSite(site, source.values[()].file, source))
     return Fleet(sites)
 
 
@@ -198,18 +202,6 @@ def _static(site: Site) -> list[tuple[str, IPv4Interface]]:
 
 def _lans(site: Site) -> list[tuple[str, IPv4Network]]:
     return [(n, i.ipv4.network) for n, i in site.lans if isinstance(i.ipv4, IPv4Interface)]
-
-
-def addresses_of(site: Site) -> set[IPv4Address]:
-    """Where a site can be dialled: its static interface addresses and its management host."""
-    found = {iface.ip for _, iface in _static(site)}
-    try:
-        host = ip_address(site.management.host)
-    except ValueError:
-        return found
-    if isinstance(host, IPv4Address):
-        found.add(host)
-    return found
 
 
 def server_of(fleet: Sequence[FleetSite], client: PptpClient, own: Site) -> FleetSite | None:

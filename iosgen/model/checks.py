@@ -395,8 +395,36 @@ def _pool_order(site: Site) -> Iterator[SiteProblem]:
 
 
 def _server_has_users(site: Site) -> Iterator[SiteProblem]:
-    if site.pptp_server is not None and not site.pptp_server.users:
+    # `from_branches` finds its users in the fleet: the build says when there are none
+    if site.pptp_server is not None and not site.pptp_server.users and not site.derives_users:
         yield ("pptp_server", "users"), "the PPTP server needs at least one user"
+
+
+def _fixed_addresses(site: Site) -> Iterator[SiteProblem]:
+    """`aaa attribute list U` / ` attribute type addr A`: a known user, an address of its
+    own outside the pool, applied by local network authorization (docs/head-office.md)."""
+    server = site.pptp_server
+    if server is None or not server.addresses:
+        return
+    if not site.aaa.enabled:
+        yield ("pptp_server", "addresses"), "fixed addresses are AAA attribute lists: aaa needed"
+    elif "local" not in site.aaa.authorization_network.split():
+        yield (
+            ("aaa", "authorization_network"),
+            "must include 'local' for the fixed addresses of pptp_server.addresses "
+            "(an attribute list applies through local network authorization)",
+        )
+    first, last = int(server.pool[0]), int(server.pool[1])
+    seen: dict[IPv4Address, str] = {}
+    for user, address in server.addresses.items():
+        key: KeyPath = ("pptp_server", "addresses", user)
+        if user not in server.users:
+            yield key, f"{user!r} is no user of pptp_server.users"
+        if first <= int(address) <= last:
+            yield key, f"{address} is in the pool {server.pool[0]}-{server.pool[1]}"
+        if address in seen:
+            yield key, f"{address} is also the address of {seen[address]!r}"
+        seen.setdefault(address, user)
 
 
 def _server_has_lan(site: Site) -> Iterator[SiteProblem]:
@@ -430,6 +458,7 @@ def _vpn_users_apart(site: Site) -> Iterator[SiteProblem]:
 PPTP_SERVER_CHECKS: tuple[SiteCheck, ...] = (
     _pool_order,
     _server_has_users,
+    _fixed_addresses,
     _server_has_lan,
     _vpdn_group_free,
     _vpn_users_apart,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from iosgen.errors import InputError, Problem, UsageError
 from iosgen.ios import hardware
 from iosgen.model.checks import interface_problems, site_problems
+from iosgen.model.headoffice import head_office
 from iosgen.model.platform import Platform
 from iosgen.model.secret import SecretResolver
 from iosgen.model.site import (
@@ -35,6 +36,8 @@ from iosgen.model.yamlsource import KeyPath, Position, SourceMap, load_yaml
 class LoadedSite:
     site: Site
     file: Path
+    # where each key of the merged site was typed (None: a site put together in code)
+    source: SourceMap | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -453,6 +456,52 @@ def load_inventory(root: Path, secrets_file: Path | None = None) -> Inventory:
 def load_files(
     files: Iterable[Path], resolver: SecretResolver, root: Path | None = None
 ) -> Inventory:
+    """The named site files; a head office compiled from its branches
+    (`pptp_server.from_branches`) gets its inventory's other sites attached, loaded
+    here when they were not named (`iosgen build sites/sofia.yaml`)."""
+    inventory = _load_files(files, resolver, root)
+    _attach_fleets(inventory, resolver)
+    return inventory
+
+
+def _attach_fleets(inventory: Inventory, resolver: SecretResolver) -> None:
+    servers = [entry for entry in inventory.loaded if entry.site.derives_users]
+    if not servers:
+        return  # the common case: nothing more is read
+    fleet = tuple(inventory.sites)
+    named = {entry.file.resolve() for entry in inventory.loaded}
+    roots = {inventory.root or inventory_root_of(entry.file) for entry in servers}
+    others = [
+        path
+        for root in sorted(r for r in roots if r is not None)
+        for path in site_files(root)
+        if path.resolve() not in named
+    ]
+    entries = list(inventory.loaded)
+    if others:
+        known = {site.hostname.lower() for site in fleet}
+        more = [
+            e
+            for e in _load_files(others, resolver, inventory.root).loaded
+            if e.site.hostname.lower() not in known
+        ]
+        fleet += tuple(e.site for e in more)
+        entries += more
+    sources = {id(e.site): e.source for e in entries}
+    problems: list[Problem] = []
+    for entry in servers:
+        entry.site.with_fleet(fleet)
+        for site, path, message in head_office(entry.site, fleet).problems:
+            source = sources.get(id(site))
+            if source is not None:
+                problems.append(_problem(source, path, message))
+    if problems:
+        raise InputError(problems)
+
+
+def _load_files(
+    files: Iterable[Path], resolver: SecretResolver, root: Path | None = None
+) -> Inventory:
     inventory = Inventory(root)
     shared: SharedLayers = {}
     problems: list[Problem] = []
@@ -482,7 +531,7 @@ def load_files(
             )
             continue
         seen[key] = (path, source.locate(("hostname",)))
-        inventory.loaded.append(LoadedSite(site, path))
+        inventory.loaded.append(LoadedSite(site, path, source))
     if problems:
         raise InputError(problems)
     return inventory

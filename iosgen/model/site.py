@@ -334,11 +334,49 @@ class PptpServer(_Model):
     virtual_template: int = Field(1, ge=1, le=200)
     mppe: Literal["auto", "40", "128"] = "auto"
     mppe_required: bool = False
+    # A user's fixed tunnel address: `aaa attribute list U` / ` attribute type addr A
+    # service ppp protocol ip` and `username U aaa attribute list U` (docs/head-office.md).
+    addresses: dict[UserName, Address] = Field(default_factory=dict)
+    # The head office compiled from the fleet: one user per branch tunnel that dials this
+    # router (its CHAP name and secret), a fixed address and a route to the branch LANs
+    # for a tunnel with `nat: false`, and the pool cut to the number of tunnels that take
+    # an address from it. `pool` is then the range iosgen hands addresses out of.
+    from_branches: bool = False
 
     @field_validator("mppe", mode="before")
     @classmethod
     def _mppe_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class FleetRef:
+    """The sites of the inventory a head office is compiled from (`from_branches`).
+
+    Attached by the loader; shown by size and never compared or copied site by site, so
+    a site that holds its own fleet never recurses in `==`, `repr` or a copy.
+    """
+
+    __slots__ = ("sites",)
+
+    def __init__(self, sites: tuple[Site, ...]) -> None:
+        self.sites = sites
+
+    def __repr__(self) -> str:
+        return f"<fleet of {len(self.sites)} sites>"
+
+    # The fleet is where a site is compiled, not part of its value: two loads of one
+    # site compare equal, and a copy of the site shares the fleet.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FleetRef)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __copy__(self) -> FleetRef:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> FleetRef:
+        return self
 
 
 class User(_Model):
@@ -542,6 +580,7 @@ class Site(_Model):
     # adopted by `iosgen import`, whose extra_config holds what it really has.
     baseline: bool = True
     _extra_secrets: dict[str, Secret] = PrivateAttr(default_factory=dict)
+    _fleet: FleetRef | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _collect_extra_secrets(self, info: ValidationInfo) -> Site:
@@ -551,6 +590,21 @@ class Site(_Model):
             lines += iface.extra_config
         self._extra_secrets = resolve_placeholders(lines, resolver)
         return self
+
+    @property
+    def fleet(self) -> tuple[Site, ...] | None:
+        """The inventory's sites, for a head office compiled from its branches (None when
+        the site was not loaded with its inventory)."""
+        return self._fleet.sites if self._fleet is not None else None
+
+    def with_fleet(self, sites: tuple[Site, ...]) -> None:
+        """Attach the inventory's sites (the loader does, for `pptp_server.from_branches`)."""
+        self._fleet = FleetRef(sites)
+
+    @property
+    def derives_users(self) -> bool:
+        """Whether the PPTP server's users come from the branches (`from_branches`)."""
+        return self.pptp_server is not None and self.pptp_server.from_branches
 
     @property
     def extra_secrets(self) -> dict[str, Secret]:

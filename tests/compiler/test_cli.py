@@ -194,6 +194,7 @@ def test_check_update_rewrites_only_what_changes(tmp_path: Path) -> None:
         "plovdiv-gw": "unchanged",
         "R-RUSE": "unchanged",
         "R-SHUMEN": "unchanged",
+        "R-SOFIA": "unchanged",
         "R-VARNA": "unchanged",
     }
     assert itd.read_text() == (GOLDEN / "R-ITD.cfg").read_text()
