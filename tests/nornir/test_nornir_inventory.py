@@ -17,7 +17,7 @@ from iosgen.model.targets import read_targets_file
 from iosgen.nornir import iosgen_audit, iosgen_build, iosgen_push
 from iosgen.sim import SimFleet
 
-IOS_HOSTS = ["R-ITD", "R-RUSE", "R-SHUMEN", "R-VARNA"]
+IOS_HOSTS = ["R-ITD", "R-RUSE", "R-SHUMEN", "R-SOFIA", "R-VARNA"]
 LINUX_HOSTS = ["gabrovo-gw", "plovdiv-gw"]
 
 
@@ -132,7 +132,7 @@ def test_target_without_a_site_is_a_located_error(tmp_path: Path) -> None:
         nornir_on(targets)
     assert [p.render() for p in caught.value.problems] == [
         f"{targets}:2:1: R-GHOST: no site has this hostname "
-        "(sites: gabrovo-gw, plovdiv-gw, R-ITD, R-RUSE, R-SHUMEN, R-VARNA)"
+        "(sites: gabrovo-gw, plovdiv-gw, R-ITD, R-RUSE, R-SHUMEN, R-SOFIA, R-VARNA)"
     ]
 
 

@@ -17,7 +17,7 @@ from iosgen.push import Final, PushOptions, PushOutcome, Status
 from iosgen.push.engine import body
 from iosgen.sim import Fault, SimFleet
 
-IOS_HOSTS = ["R-ITD", "R-RUSE", "R-SHUMEN", "R-VARNA"]
+IOS_HOSTS = ["R-ITD", "R-RUSE", "R-SHUMEN", "R-SOFIA", "R-VARNA"]
 
 
 def ios(nr: Nornir) -> Nornir:
