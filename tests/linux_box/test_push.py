@@ -67,7 +67,7 @@ def test_forced_push_writes_the_tree_and_restarts_what_changed(
     ]
     # the rules were loaded for real (in a network namespace): iptables-save's answer
     loaded = next(s for s in outcome.sent if s.line.startswith("iptables-restore"))
-    rule = '-A POSTROUTING -s 192.168.10.0/24 -o eth0 -m comment --comment "iosgen:internet_nat"'
+    rule = '-A POSTROUTING -s 192.168.11.0/24 -o eth0 -m comment --comment "iosgen:internet_nat"'
     assert f"{rule} -j MASQUERADE" in loaded.answer
     assert (box.root / MANIFEST).exists()
     assert_no_secret(site, outcome)

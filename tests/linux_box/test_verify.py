@@ -72,7 +72,7 @@ def test_a_tunnel_that_is_down_says_why(box: Box, site: Site, netns: str) -> Non
     assert state.problems == (
         "pptp-sofia.service is activating/auto-restart",
         "no route to 10.10.0.0/16 via ppp2",
-        "no MASQUERADE of 192.168.10.0/24 out of ppp2",
+        "no MASQUERADE of 192.168.11.0/24 out of ppp2",
     )
     assert state.log[-2:] == ("MPPE required but peer negotiation failed", "Connection terminated.")
     assert state.causes == (
