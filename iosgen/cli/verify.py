@@ -84,7 +84,8 @@ def exit_code(reports: list[HostReport]) -> int:
 
 def render(reports: list[HostReport], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"hosts": [r.as_json() for r in reports]}, indent=2) + "\n"
+        # a list of host objects: what `iosgen graph --report` reads, as audit's
+        return json.dumps([r.as_json() for r in reports], indent=2) + "\n"
     if fmt == "junit":
         return _junit(reports)
     rows = []

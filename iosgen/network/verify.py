@@ -69,6 +69,8 @@ class HostReport:
     def as_json(self) -> dict[str, object]:
         return {
             "host": self.host,
+            # the statuses `iosgen graph --report` colours (iosgen/fleet/graph.py)
+            "status": "unreachable" if self.unreachable else "ok" if self.ok else "failed",
             "ok": self.ok,
             "unreachable": self.unreachable,
             "tunnels": self.tunnels,

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from netkit import SECRET, specs, write_inventory
 
 from iosgen.cli import app
+from iosgen.fleet.graph import read_report
 from iosgen.network.verify import routes
 from iosgen.sim import SimFleet
 
@@ -57,7 +58,7 @@ def verify(fleet: SimFleet, inventory: Path, tmp_path: Path) -> Any:
 
 
 def hosts(result: Any) -> dict[str, Any]:
-    return {h["host"]: h for h in json.loads(result.stdout)["hosts"]}
+    return {h["host"]: h for h in json.loads(result.stdout)}
 
 
 def test_a_working_fleet_passes_every_check(verify: Any) -> None:
@@ -68,6 +69,21 @@ def test_a_working_fleet_passes_every_check(verify: Any) -> None:
     checks = {c["check"] for c in found["BR1"]["checks"]}
     assert checks == {"session", "routes", "reach", "pat"}
     assert all(c["ok"] for h in found.values() for c in h["checks"])
+    assert {h["status"] for h in found.values()} == {"ok"}
+
+
+def test_graph_reads_the_json_report(verify: Any, fleet: SimFleet, tmp_path: Path) -> None:
+    router = fleet.router("HQ")
+    router.set_running(
+        router.running_config().replace("ppp encrypt mppe auto", "ppp encrypt mppe 40")
+    )
+    report = tmp_path / "verify.json"
+    result = verify("--all", "--format", "json")
+    assert result.exit_code == 1, result.output
+    report.write_text(result.stdout, encoding="utf-8")
+    read = read_report(report)
+    assert read.hosts == {"hq": "ok", "br0": "failed", "br1": "failed"}
+    assert read.tunnels == {("br0", "hq"): "down", ("br1", "hq"): "down"}
 
 
 BREAKS = [
