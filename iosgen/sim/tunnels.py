@@ -33,6 +33,9 @@ from iosgen.sim.secrets import type7_decode
 
 Addr = ipaddress.IPv4Address
 
+# where a packet ends that no router of the fleet owns (no hostname has angle brackets)
+INTERNET: Final = "<internet>"
+SEGMENT: Final = "<segment>"
 PPTP_PORT: Final = 1723  # the PPTP control connection (RFC 2637 section 2)
 CLIENT_PORT_BASE: Final = 1024  # the client's ephemeral source ports, as the server sees them
 # RFC 1918 and RFC 6598 space: the simulated Internet drops a packet from these sources
@@ -153,7 +156,7 @@ class State:
         if there is None:
             return False
         reached, seen_src = there
-        if reached == "internet":
+        if reached == INTERNET:
             return True
         back = self._forward(reached, dst, seen_src, inside=False, ttl=8)
         return back is not None
@@ -181,33 +184,46 @@ class State:
                     return None
             if inside and _src_inside(config, src) and _nat_flag(config, out, "outside"):
                 src = _translate(config, src, dst, out) or src
-            if out.startswith("Dialer"):
-                session = next(
-                    (s for s in self.sessions if s.client == host and s.dialer == out), None
-                )
-                if session is None or not session.up or session.server is None:
-                    return None
-                host, inside = session.server, session.nat_inside_vt
-                continue
-            if out.startswith("Virtual-Access"):
-                session = next(
-                    (s for s in self.sessions if s.server == host and s.vaccess == out), None
-                )
-                if session is None:
-                    return None
-                host, inside = session.client, False
-                continue
-            # a physical exit: another router of the fleet there, or the Internet
-            owner = self.owners.get(dst)
-            if owner is not None and owner != host:
-                if any(src in n for n in UNROUTED):
-                    return None
-                host, inside = owner, False
-                continue
-            if any(src in n for n in UNROUTED):
+            step = self._hop(host, config, out, src, dst)
+            if step is None:
                 return None
-            return "internet", src
+            if step[0] == INTERNET:
+                return INTERNET, src
+            if step[0] == SEGMENT:
+                return host, src  # a host there answers through this router
+            host, inside = step
         return None
+
+    def _hop(
+        self, host: str, config: Config, out: str, src: Addr, dst: Addr
+    ) -> tuple[str, bool] | None:
+        """The next router and whether the packet enters it from an inside interface;
+        (INTERNET, False) or (SEGMENT, False) when it is delivered past `out`."""
+        from iosgen.sim import show
+
+        if out.startswith("Dialer"):
+            session = next((s for s in self.sessions if s.client == host and s.dialer == out), None)
+            if session is None or not session.up or session.server is None:
+                return None
+            return session.server, session.nat_inside_vt
+        if out.startswith("Virtual-Access"):
+            session = next(
+                (s for s in self.sessions if s.server == host and s.vaccess == out), None
+            )
+            return None if session is None else (session.client, False)
+        # a physical exit: a host on that segment, another router of the fleet, or the
+        # Internet, which routes the exit's own network back (the ISP's) but no other
+        # private source (a LAN address that left without PAT)
+        segment = show.find(config, out)
+        if segment is not None and segment.address is not None:
+            if dst in segment.address.network:
+                return SEGMENT, False
+            if any(src in n for n in UNROUTED) and src not in segment.address.network:
+                return None
+        owner = self.owners.get(dst)
+        if owner is not None and owner != host:
+            return owner, False
+        return INTERNET, False
 
 
 # ---- the fleet's state, cached --------------------------------------------------------------

@@ -188,6 +188,8 @@ def test_an_up_tunnel_gives_both_ends_their_addresses_and_routes() -> None:
 
 HQ_LOOP = HQ + "interface Loopback0\n ip address 10.20.0.1 255.255.255.255\n"
 PINGS = [
+    ("lan-host", HQ, BRANCH, "192.168.20.77", True),
+    ("hq-lan-host-through-tunnel", HQ, BRANCH, "10.10.3.3", True),
     ("nat-into-tunnel", HQ, BRANCH, "10.10.0.1", True),
     (
         "no-nat-no-route-back",
@@ -235,6 +237,13 @@ def test_ping_from_the_lan_follows_routes_nat_and_the_tunnel(
     net["BR"].refresh_tunnels()
     out = ping.run(net["BR"].running, target, source="192.168.20.1")
     assert ("Success rate is 100 percent" in out) is ok, out
+
+
+def test_a_router_alone_pings_the_internet_from_its_wan_address() -> None:
+    router = Router(RouterSpec("BR", "netops", "pw", initial_config=BRANCH))
+    router.refresh_tunnels()
+    assert "Success rate is 100 percent" in ping.run(router.running, "198.51.100.7")
+    assert "Success rate is 0 percent" in ping.run(router.running, "10.10.0.1")
 
 
 def test_through_ssh_the_tunnel_shows_and_breaking_the_server_brings_it_down(
