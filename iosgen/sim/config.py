@@ -128,6 +128,8 @@ class Config:
         # Commands and the hardware are shared, not copied: lines are matched to their
         # command by identity (`ln.cmd is cmd`, HELD), before and after a rollback.
         memo: dict[int, object] = {id(self.hw): self.hw, id(HELD): HELD}
+        if self.live is not None:
+            memo[id(self.live)] = None  # the tunnels' view: the whole fleet, never copied
         for line in self.walk():
             memo[id(line.cmd)] = line.cmd
             if isinstance(line.anchor, Cmd):

@@ -319,3 +319,10 @@ def test_a_hundred_tunnels_up_at_once_under_2_mb_a_router() -> None:
     per_router = used / len(net)
     print(f"memory: {used / 1e6:.1f} MB for {len(net)} routers, {per_router / 1e3:.0f} kB a router")
     assert per_router < 2_000_000
+
+
+def test_a_clone_of_the_running_config_leaves_the_fleet_view_behind() -> None:
+    net = network()
+    net["BR"].refresh_tunnels()
+    assert isinstance(net["BR"].running.live, Live)
+    assert net["BR"].running.clone().live is None  # a rollback point copies no fleet
