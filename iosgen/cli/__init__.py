@@ -19,6 +19,7 @@ from iosgen.cli import lint as _lint  # noqa: F401
 from iosgen.cli import live as _live  # noqa: F401
 from iosgen.cli import push as _push  # noqa: F401
 from iosgen.cli import sim as _sim  # noqa: F401
+from iosgen.cli import verify as _verify  # noqa: F401
 from iosgen.cli.app import app
 
 

@@ -70,6 +70,7 @@ def _table() -> list[Cmd]:
         add(mode, "terminal length <0-512>", kind="action", action="terminal")
         add(mode, "terminal width <0-512>", kind="action", action="terminal")
         add(mode, "terminal monitor", kind="action", action="terminal")
+        add(mode, "terminal no monitor", kind="action", action="terminal")
         add(mode, "show version", kind="action", action="show_version")
         add(mode, "show ip interface brief", kind="action", action="show_ip_int_brief")
         add(mode, "show clock", kind="action", action="show_clock")
@@ -111,6 +112,9 @@ def _table() -> list[Cmd]:
     add("exec", "reload cancel", kind="action", action="reload_cancel")
     add("exec", "show reload", kind="action", action="show_reload")
     add("exec", "clear ip nat translation *", kind="action", action="clear_nat")
+    # the PPP debug verify turns on to see why a tunnel's CHAP fails (tunnels.py)
+    add("exec", "debug ppp authentication", kind="action", action="debug")
+    add("exec", "undebug all", kind="action", action="undebug")
     add("exec", "archive config", kind="action", action="archive_config")
 
     # ---- global configuration -----------------------------------------------------------

@@ -109,6 +109,12 @@ class Config:
     def __init__(self, hw: Hardware = DEFAULT) -> None:
         self.hw = hw
         self.root: list[Line] = []
+        # bumped by every applied line: the tunnels' cached view of the fleet (tunnels.py)
+        # is recomputed when any router's generation moves
+        self.generation = 0
+        # what the tunnels give this router now (negotiated addresses, Virtual-Access
+        # interfaces, how packets leave): set by tunnels.refresh before a show or a ping
+        self.live: object | None = None
         # Blocks IOS always has: the router's physical ports, control-plane, the lines.
         for name in hw.ports:
             self.root.append(Line(_cmd("config", "interface <if>"), ["interface", name], False, []))
@@ -122,6 +128,8 @@ class Config:
         # Commands and the hardware are shared, not copied: lines are matched to their
         # command by identity (`ln.cmd is cmd`, HELD), before and after a rollback.
         memo: dict[int, object] = {id(self.hw): self.hw, id(HELD): HELD}
+        if self.live is not None:
+            memo[id(self.live)] = None  # the tunnels' view: the whole fleet, never copied
         for line in self.walk():
             memo[id(line.cmd)] = line.cmd
             if isinstance(line.anchor, Cmd):
@@ -171,6 +179,7 @@ class Config:
     def apply(self, m: Match, stack: list[Line], number: int | None = None) -> Outcome:
         """Apply one parsed line in the block `stack` leads to; `number`: the sequence
         number a named-list entry was typed with."""
+        self.generation += 1
         if stack and stack[-1].group is not None:
             # `line vty 0 15`: the line goes to each stored range it covers
             outcomes = [self.apply(m, [*stack[:-1], member]) for member in stack[-1].group]

@@ -433,3 +433,9 @@ line vty 0 4
 scheduler allocate 20000 1000
 end
 """
+
+# `debug ppp authentication` / `undebug all` answers (12.4; the same words on every IOS
+# since 11.x: "PPP authentication debugging is on", "All possible debugging has been
+# turned off")
+DEBUG_PPP_AUTH_ON: Final = "PPP authentication debugging is on"
+UNDEBUG_ALL: Final = "All possible debugging has been turned off"

@@ -107,6 +107,16 @@ class RouterHandle:
         with self._router.lock:
             return self._router.rollback_to is not None
 
+    def tunnels(self) -> dict[str, str]:
+        """Each Dialer's session as the fleet has it now: "up", or why it is down."""
+        from iosgen.sim import tunnels
+
+        with self._router.lock:
+            self._router.refresh_tunnels()
+            view = self._router.running.live
+            assert isinstance(view, tunnels.Live)
+            return {s.dialer: s.reason or "up" for s in view.dials}
+
     @property
     def nat_translations(self) -> bool:
         return self._router.nat_active
@@ -200,6 +210,7 @@ class SimFleet:
             router = Router(spec)
             router.set_faults([f for f in self._faults if f.applies_to(spec.hostname)])
             self._routers[spec.hostname] = router
+            router.network = self._routers  # one dict: each router sees the others
             key = self._key_for(spec.hostname, router.fault("new-host-key") is not None)
             self._keys[spec.hostname] = key
             self._servers[spec.hostname] = RouterServer(router, key, self.modern_ssh)

@@ -18,6 +18,7 @@ from typing import Final
 
 from iosgen.sim import show
 from iosgen.sim.config import Config
+from iosgen.sim.tunnels import Live
 
 ABORT: Final = "Type escape sequence to abort."
 SENDING: Final = "Sending {n}, {size}-byte ICMP Echos to {target}, timeout is {timeout} seconds:"
@@ -68,10 +69,13 @@ def _own(config: Config, addr: ipaddress.IPv4Address) -> bool:
     )
 
 
-def reachable(config: Config, target: str) -> bool:
+def reachable(config: Config, target: str, source: str | None = None) -> bool:
     addr = ipaddress.IPv4Address(target)
     if _own(config, addr):
         return True
+    if isinstance(config.live, Live):  # a fleet: the packet and its answer cross routers
+        src = ipaddress.IPv4Address(source) if source is not None else None
+        return config.live.ping(src, addr)
     route = show.route_to(config, target)
     return route is not None and not (route.out or "").startswith("Null")
 
@@ -99,12 +103,13 @@ def run(
     source: str | None = None,
 ) -> str:
     head = [ABORT, SENDING.format(n=repeat, size=size, target=target, timeout=timeout)]
-    ok = reachable(config, target)
+    addr = None
     if source is not None:
         addr = source_address(config, source)
         if addr is None:
             return BAD_SOURCE + "\n"
         head.append(SOURCE.format(addr=addr))
+    ok = reachable(config, target, addr)
     tail = SUCCESS.format(pct=100, ok=repeat, n=repeat) if ok else FAILED.format(n=repeat)
     return "\n".join([*head, _marks("!" if ok else ".", repeat), tail]) + "\n"
 

@@ -89,6 +89,12 @@ class Router:
     # set by the server: schedules fn after seconds on the router's event loop
     schedule: Callable[[float, Callable[[], object]], object] | None = None
     cancel: Callable[[object], None] | None = None
+    # the fleet's routers by hostname, shared by all of them (set by SimFleet): where a
+    # Dialer's call goes (tunnels.py); None: a router alone
+    network: dict[str, Router] | None = field(default=None, repr=False)
+    debugs: set[str] = field(
+        default_factory=set
+    )  # `debug ppp authentication` -> "ppp authentication"
 
     def __post_init__(self) -> None:
         self.hw = hardware.profile(self.spec.model, self.spec.modules)
@@ -308,6 +314,13 @@ class Router:
     # ---- configs ---------------------------------------------------------------------------
     def changed(self, user: str) -> None:
         self.last_change = (time.time(), user)
+
+    def refresh_tunnels(self) -> None:
+        """Give the running config what the fleet's tunnels make of it now."""
+        from iosgen.sim import tunnels
+
+        peers = self.network or {self.hostname: self}
+        tunnels.refresh(self.running, {name: r.running for name, r in peers.items()})
 
     def running_text(self) -> str:
         with self.lock:

@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Callable
 
-from iosgen.sim import facts, ping, show
+from iosgen.sim import facts, ping, show, tunnels
 from iosgen.sim.commands import grammar
 from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode, error_text, load_text
@@ -314,7 +314,32 @@ class Shell:
             self.length = int(m.words[2])
         elif m.words[1] == "monitor":
             self.monitor = True
+        elif m.words[1:3] == ["no", "monitor"]:
+            self.monitor = False
         return ""
+
+    def _x_debug(self, m: Match) -> str:
+        """IOS answers "PPP authentication debugging is on"; a Dialer that keeps
+        redialling (idle-timeout 0) then prints its next attempt's lines on a
+        monitoring terminal, here at once (tunnels.Session.debug_lines)."""
+        self.r.debugs.add("ppp authentication")
+        out = [facts.DEBUG_PPP_AUTH_ON]
+        if self.monitor:
+            self.r.refresh_tunnels()
+            view = self.r.running.live
+            for s in view.dials if isinstance(view, tunnels.Live) else []:
+                server = s.server or s.server_ip
+                host = (
+                    self.r.network[server].hostname
+                    if self.r.network and server in self.r.network
+                    else server
+                )
+                out += [f"{_debug_stamp()}: {row}" for row in s.debug_lines(host)]
+        return "\n".join(out) + "\n"
+
+    def _x_undebug(self, m: Match) -> str:
+        self.r.debugs.clear()
+        return facts.UNDEBUG_ALL + "\n"
 
     def _x_show_version(self, m: Match) -> str:
         up = int(time.time() - self.r.booted)
@@ -350,6 +375,7 @@ class Shell:
         )
 
     def _x_show_ip_int_brief(self, m: Match) -> str:
+        self.r.refresh_tunnels()
         rows = [facts.IP_INT_BRIEF_HEADER]
         for name, ip, method, status, proto in show.ip_interface_brief(self.r.running):
             rows.append(f"{name:<27}{ip:<16}YES {method:<7}{status:<22}{proto}")
@@ -359,6 +385,7 @@ class Shell:
     def _x_op(self, m: Match) -> str:
         """An operational command: `_op_<its words>` gets the tokens after the command's
         own words (`key` of them); its None is an argument refused: the caret under it."""
+        self.r.refresh_tunnels()
         prompt, offset, line = self._where
         name = "_".join(w.lower() for w in m.words[: m.cmd.key] if w.lower() != "show")
         cut = m.starts[m.cmd.key] if len(m.starts) > m.cmd.key else None
@@ -392,7 +419,7 @@ class Shell:
         return None if rest else show.show_ip_route(self.r.running)
 
     def _op_vpdn(self, rest: list[Tok], line: str) -> str | None:
-        return None if rest else show.show_vpdn()
+        return None if rest else show.show_vpdn(self.r.running)
 
     def _op_users(self, rest: list[Tok], line: str) -> str | None:
         return None if rest else show.show_users(self.user)
@@ -797,3 +824,16 @@ def _pipe(text: str, spec: str, pos: int, line: str, prompt: str) -> str:
             if take:
                 kept.append(ln)
     return "".join(f"{ln}\n" for ln in kept)
+
+
+def _debug_stamp() -> str:
+    # `service timestamps debug datetime msec`: "*Mar  3 02:51:47.395" (827 guide capture)
+    t = time.time()
+    tm = time.gmtime(t)
+    return (
+        "*"
+        + time.strftime("%b ", tm)
+        + f"{tm.tm_mday:>2} "
+        + time.strftime("%H:%M:%S", tm)
+        + f".{int(t * 1000) % 1000:03d}"
+    )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from iosgen.sim.config import Config, Line
+from iosgen.sim.tunnels import Live
 
 # `show interfaces` hardware figures per interface type, from 12.4 captures on an ISR:
 #   "Hardware is MV96340 Ethernet, address is 0019.e8c2.1a40 (bia 0019.e8c2.1a40)"
@@ -34,6 +35,7 @@ HARDWARE: Final[dict[str, tuple[str, int, int, int, str, bool]]] = {
     "Tunnel": ("Tunnel", 1514, 9, 500000, "TUNNEL", False),
     "Dialer": ("Unknown", 1500, 56, 20000, "PPP", False),
     "Virtual-Template": ("Virtual Template interface", 1500, 100000, 100000, "PPP", False),
+    "Virtual-Access": ("Virtual Access interface", 1500, 100000, 100000, "PPP", False),
     "Vlan": ("EtherSVI", 1500, 100000, 10, "ARPA", True),
 }
 
@@ -140,8 +142,16 @@ def _state(
     return UP, UP
 
 
-def interfaces(config: Config) -> list[Iface]:
-    """Every interface of the running config with its state, in `show run` order."""
+def _live(config: Config, live: bool) -> Live | None:
+    view = config.live if live else None
+    return view if isinstance(view, Live) else None
+
+
+def interfaces(config: Config, live: bool = True) -> list[Iface]:
+    """Every interface of the running config with its state, in `show run` order; with
+    `live`, what the tunnels give (tunnels.py): a Dialer's negotiated address, and one
+    Virtual-Access per session the router serves, after the configured interfaces."""
+    view = _live(config, live)
     blocks = config.interfaces()
     shut_names = {b.words[1] for b in blocks if _shut(b)}
     out = []
@@ -155,9 +165,14 @@ def interfaces(config: Config) -> list[Iface]:
                 address, method = _address(w)
         parent = name.split(".")[0] if "." in name else None
         status, proto = _state(name, kind, _shut(block), lines, parent in shut_names)
+        if view is not None and name in view.dialer_addr:
+            address = ipaddress.IPv4Interface(f"{view.dialer_addr[name][0]}/32")
         out.append(
             Iface(name, kind, status, proto, address, method, tuple(tuple(w) for w in lines))
         )
+    for s in view.vaccess if view is not None else []:
+        name = s.vaccess or "Virtual-Access"
+        out.append(Iface(name, "Virtual-Access", UP, UP, None, "unset", ()))
     return out
 
 
@@ -165,9 +180,9 @@ def _shut(block: Line) -> bool:
     return any(ln.words == ["shutdown"] and not ln.negated for ln in block.children or [])
 
 
-def find(config: Config, name: str) -> Iface | None:
+def find(config: Config, name: str, live: bool = True) -> Iface | None:
     low = name.lower()
-    for i in interfaces(config):
+    for i in interfaces(config, live):
         if i.name.lower() == low:
             return i
     return None
@@ -253,12 +268,21 @@ class Route:
     distance: int
 
 
-def _connected(ifaces: list[Iface]) -> list[Route]:
-    return [
+def _connected(ifaces: list[Iface], view: Live | None = None) -> list[Route]:
+    out = [
         Route("C", i.address.network, None, i.name, 0)
         for i in ifaces
         if i.up and i.address is not None
     ]
+    # PPP installs a host route to the peer's negotiated address (`peer neighbor-route`,
+    # on by default): the server's on the branch Dialer, the branch's on the Virtual-Access
+    for dialer, (_, peer) in view.dialer_addr.items() if view is not None else []:
+        out.append(Route("C", ipaddress.IPv4Network(f"{peer}/32"), None, dialer, 0))
+    for s in view.vaccess if view is not None else []:
+        if s.client_addr is not None:
+            net = ipaddress.IPv4Network(f"{s.client_addr}/32")
+            out.append(Route("C", net, None, s.vaccess, 0))
+    return out
 
 
 def _static_words(config: Config) -> list[list[str]]:
@@ -292,11 +316,11 @@ def _static(words: list[str], ifaces: dict[str, Iface], connected: list[Route]) 
     return Route(code, net, via, out, distance)
 
 
-def routes(config: Config) -> list[Route]:
+def routes(config: Config, live: bool = True) -> list[Route]:
     """The routing table: connected networks, then the static routes that resolve."""
-    ifaces = interfaces(config)
+    ifaces = interfaces(config, live)
     by_name = {i.name: i for i in ifaces}
-    table = _connected(ifaces)
+    table = _connected(ifaces, _live(config, live))
     best: dict[ipaddress.IPv4Network, Route] = {r.net: r for r in table}
     for words in _static_words(config):
         r = _static(words, by_name, table)
@@ -312,12 +336,12 @@ def routes(config: Config) -> list[Route]:
     return seen + [r for r in table if r not in seen and r.code != "C"]
 
 
-def route_to(config: Config, dest: str) -> Route | None:
+def route_to(config: Config, dest: str, live: bool = True) -> Route | None:
     try:
         addr = ipaddress.IPv4Address(dest)
     except ValueError:
         return None
-    return _lookup(routes(config), addr)
+    return _lookup(routes(config, live), addr)
 
 
 def _classful(net: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
@@ -366,8 +390,48 @@ def show_users(user: str, peer: str = "127.0.0.1") -> str:
     return "\n".join([USERS_HEAD, row, "", USERS_IF_HEAD, ""]) + "\n"
 
 
-def show_vpdn() -> str:
-    return VPDN_NONE
+# `show vpdn` with PPTP sessions (12.x capture, "Troubleshooting Virtual Private
+# Networks", Cisco Press, example 3-77):
+#   PPTP Tunnel and Session Information Total tunnels 1 sessions 1
+#   LocID Remote Name     State    Remote Address  Port  Sessions
+#   23                    estabd   172.16.1.2     1058  1
+#   LocID RemID TunID Intf    Username      State   Last Chg
+#   16    32768 23    Vi1     mjlnet      estabd  00:00:16
+VPDN_L2TP_NONE: Final = "%No active L2TP tunnels\n"
+VPDN_PPTP_HEAD: Final = "PPTP Tunnel and Session Information Total tunnels {n} sessions {n}"
+VPDN_TUNNEL_HEAD: Final = "LocID Remote Name     State    Remote Address  Port  Sessions"
+VPDN_TUNNEL_ROW: Final = "{loc:<6}{name:<16}{state:<9}{addr:<15}{port:<6}1"
+VPDN_SESSION_HEAD: Final = "LocID RemID TunID Intf    Username      State   Last Chg"
+VPDN_SESSION_ROW: Final = "{loc:<6}{rem:<6}{tun:<6}{intf:<8}{user:<14}{state:<8}00:00:16"
+VPDN_ESTABLISHED: Final = "estabd"
+REMOTE_ID_BASE: Final = 32768  # the peer's call IDs in the capture start there
+
+
+def show_vpdn(config: Config | None = None) -> str:
+    view = _live(config, True) if config is not None else None
+    rows: list[tuple[int, str, str, str, str]] = []  # id, remote address, port, intf, user
+    for s in view.dials if view is not None else []:
+        if s.up:
+            rows.append((len(rows) + 1, s.server_ip, "1723", s.client_vi, s.username))
+    for s in view.vaccess if view is not None else []:
+        addr = str(s.client_wan) if s.client_wan is not None else "0.0.0.0"
+        intf = (s.vaccess or "").replace("Virtual-Access", "Vi")
+        rows.append((s.tunnel_id, addr, str(1024 + s.tunnel_id), intf, s.username))
+    if not rows:
+        return VPDN_NONE
+    out = [VPDN_L2TP_NONE, VPDN_PPTP_HEAD.format(n=len(rows)), "", VPDN_TUNNEL_HEAD]
+    for n, addr, port, _, _ in rows:
+        out.append(
+            VPDN_TUNNEL_ROW.format(loc=n, name="", state=VPDN_ESTABLISHED, addr=addr, port=port)
+        )
+    out += ["", VPDN_SESSION_HEAD]
+    for n, _, _, intf, user in rows:
+        out.append(
+            VPDN_SESSION_ROW.format(
+                loc=n, rem=REMOTE_ID_BASE + n, tun=n, intf=intf, user=user, state=VPDN_ESTABLISHED
+            )
+        )
+    return "\n".join(out) + "\n"
 
 
 # `show ip nat translations`: a static mapping is always in the table, with no outside
