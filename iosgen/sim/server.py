@@ -12,6 +12,8 @@ import contextlib
 import logging
 import os
 import socket
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +175,7 @@ class _Server(asyncssh.SSHServer):
             conn.abort()
             return
         self._live.add(conn)
+        _slow_link(conn, self._router)
         _quick_ack(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -221,6 +224,69 @@ def vty_accepts(router: Router, protocol: str) -> bool:
 def _cancel(handle: object) -> None:
     if isinstance(handle, asyncio.TimerHandle):
         handle.cancel()
+
+
+class _InFlight:
+    """Bytes on a link N ms long, one direction: each chunk is handed on N ms after it
+    was sent, in order, however many chunks are on the way (a pipe, not a queue)."""
+
+    def __init__(self, deliver: Callable[[bytes], None]) -> None:
+        self._deliver = deliver
+        self._loop = asyncio.get_event_loop()
+        self._queue: deque[tuple[float, bytes]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def put(self, data: bytes, delay: float) -> None:
+        if not delay and not self._queue:
+            self._deliver(data)
+            return
+        now = self._loop.time()
+        # a chunk never overtakes an earlier one, even if the latency just changed
+        due = max(now + delay, self._queue[-1][0] if self._queue else 0.0)
+        self._queue.append((due, data))
+        if self._timer is None:
+            self._timer = self._loop.call_at(due, self._flush)
+
+    def _flush(self) -> None:
+        self._timer = None
+        now = self._loop.time()
+        while self._queue and self._queue[0][0] <= now:
+            self._deliver(self._queue.popleft()[1])
+        if self._queue:
+            self._timer = self._loop.call_at(self._queue[0][0], self._flush)
+
+
+def _slow_link(conn: Any, router: Router) -> None:
+    """The latency-ms fault: every byte of the TCP stream, both ways and from the SSH
+    greeting on, N ms late, with bytes kept in flight; read per chunk, so a fault set
+    while a session is open applies from then on.
+
+    It sits under asyncssh's SSH layer, on its raw-bytes hooks (`data_received`, and
+    `_send`, the one method that writes to the transport), so the encryption and the
+    shell above see a real link's timing, not a slow router's.
+    """
+    received = conn.data_received
+    send = conn._send
+
+    def delay() -> float:
+        fault = router.fault("latency-ms")
+        return int(fault.value) / 1000.0 if fault else 0.0
+
+    def deliver_in(data: bytes) -> None:
+        if not conn.is_closed():
+            received(data)
+
+    inbound = _InFlight(deliver_in)
+    outbound = _InFlight(send)  # asyncssh's `_send` drops data once the transport is gone
+
+    def data_received(data: bytes, datatype: Any = None) -> None:
+        inbound.put(data, delay())
+
+    def send_later(data: bytes) -> None:
+        outbound.put(data, delay())
+
+    conn.data_received = data_received
+    conn._send = send_later
 
 
 def _quick_ack(conn: Any) -> None:
