@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -71,6 +72,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         self._chan: Any = None
         self._due = 0.0
         self._loop = asyncio.get_event_loop()
+        self._later = _InFlight()  # delay-ms answers, and what must follow them, in order
         self._hangup: Any = None  # the connection to close once the channel has
 
     def connection_made(self, chan: Any) -> None:
@@ -111,7 +113,8 @@ class _Session(asyncssh.SSHServerSession[bytes]):
             # a moment after the prompt, as IOS's logger process does
             for message in self._shell.syslog:
                 when = max(self._due, self._loop.time()) + 0.005
-                self._loop.call_at(when, self._write, message.replace("\n", "\r\n").encode())
+                data = message.replace("\n", "\r\n").encode()
+                self._later.put_at(when, functools.partial(self._write, data))
             self._shell.syslog.clear()
         if self._shell.closed:
             self._close_later()
@@ -126,7 +129,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         now = self._loop.time()
         if delay or self._due > now:
             self._due = max(self._due, now) + delay
-            self._loop.call_at(self._due, self._write, data)
+            self._later.put_at(self._due, functools.partial(self._write, data))
         else:
             self._write(data)
 
@@ -150,7 +153,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
                     self._hangup = conn
                     chan.close()
 
-        self._loop.call_at(max(self._due, self._loop.time()), close)
+        self._later.put_at(max(self._due, self._loop.time()), close)
 
     def eof_received(self) -> bool:
         return False
@@ -227,31 +230,40 @@ def _cancel(handle: object) -> None:
 
 
 class _InFlight:
-    """Bytes on a link N ms long, one direction: each chunk is handed on N ms after it
-    was sent, in order, however many chunks are on the way (a pipe, not a queue)."""
+    """Things due later, done in the order they were put, each at its time or after.
 
-    def __init__(self, deliver: Callable[[bytes], None]) -> None:
-        self._deliver = deliver
+    One direction of a link N ms long (each chunk handed on N ms after it was sent,
+    however many are on the way: a pipe, not a queue), or a slow router's answers.
+    asyncio's timers alone would not do: two due at the same instant may run in
+    either order, and an echo would overtake the answer before it.
+    """
+
+    def __init__(self) -> None:
         self._loop = asyncio.get_event_loop()
-        self._queue: deque[tuple[float, bytes]] = deque()
+        self._queue: deque[tuple[float, Callable[[], None]]] = deque()
         self._timer: asyncio.TimerHandle | None = None
 
-    def put(self, data: bytes, delay: float) -> None:
+    @property
+    def last_due(self) -> float:
+        return self._queue[-1][0] if self._queue else 0.0
+
+    def put(self, fn: Callable[[], None], delay: float) -> None:
         if not delay and not self._queue:
-            self._deliver(data)
+            fn()
             return
-        now = self._loop.time()
-        # a chunk never overtakes an earlier one, even if the latency just changed
-        due = max(now + delay, self._queue[-1][0] if self._queue else 0.0)
-        self._queue.append((due, data))
+        self.put_at(self._loop.time() + delay, fn)
+
+    def put_at(self, due: float, fn: Callable[[], None]) -> None:
+        # never before what was put earlier, even if the delay just changed
+        self._queue.append((max(due, self.last_due), fn))
         if self._timer is None:
-            self._timer = self._loop.call_at(due, self._flush)
+            self._timer = self._loop.call_at(self._queue[0][0], self._flush)
 
     def _flush(self) -> None:
         self._timer = None
         now = self._loop.time()
         while self._queue and self._queue[0][0] <= now:
-            self._deliver(self._queue.popleft()[1])
+            self._queue.popleft()[1]()
         if self._queue:
             self._timer = self._loop.call_at(self._queue[0][0], self._flush)
 
@@ -276,14 +288,15 @@ def _slow_link(conn: Any, router: Router) -> None:
         if not conn.is_closed():
             received(data)
 
-    inbound = _InFlight(deliver_in)
-    outbound = _InFlight(send)  # asyncssh's `_send` drops data once the transport is gone
+    inbound = _InFlight()
+    outbound = _InFlight()
 
     def data_received(data: bytes, datatype: Any = None) -> None:
-        inbound.put(data, delay())
+        inbound.put(functools.partial(deliver_in, data), delay())
 
     def send_later(data: bytes) -> None:
-        outbound.put(data, delay())
+        # asyncssh's `_send` drops data once the transport is gone
+        outbound.put(functools.partial(send, data), delay())
 
     conn.data_received = data_received
     conn._send = send_later
