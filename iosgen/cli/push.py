@@ -120,8 +120,19 @@ def push(
         Path | None,
         typer.Option("--session-log", help="Folder for redacted SSH session logs, one per host."),
     ] = None,
+    one_line_at_a_time: Annotated[
+        bool,
+        typer.Option(
+            "--one-line-at-a-time",
+            help="Type each line only after IOS answered the one before (no lines typed "
+            "ahead: one round trip per line).",
+        ),
+    ] = False,
 ) -> None:
     """Push the model to routers: safely, verified, rolled back on any failure."""
+    import dataclasses
+
+    from iosgen.device.typeahead import WINDOW_BYTES
     from iosgen.push import PushOptions
     from iosgen.push.signals import exit_status, stop_signals
 
@@ -132,7 +143,10 @@ def push(
         save=not no_save,
         force=force,
         revert_minutes=revert_timer,
-        device=device_options(known_hosts, accept_new_host_key),
+        device=dataclasses.replace(
+            device_options(known_hosts, accept_new_host_key),
+            typeahead_bytes=0 if one_line_at_a_time else WINDOW_BYTES,
+        ),
         history_dir=history,
         session_log_dir=session_log,
         lock_dir=history.parent / "locks",  # beside the history: .iosgen/locks/<HOST>.lock

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from iosgen.device.session import Device, DeviceOptions
+from iosgen.errors import ConfigLineError
 from iosgen.model.targets import Target
 from iosgen.sim import Fault, SimFleet
 
@@ -82,3 +83,38 @@ def test_latency_delays_each_way_and_the_login(sim: SimFleet, target: Target, kn
 def test_latency_is_a_whole_number() -> None:
     with pytest.raises(ValueError, match="whole number"):
         Fault("R-DEV", "latency-ms", "fast")
+
+
+def test_300_lines_at_20_ms_take_few_round_trips(
+    sim: SimFleet, target: Target, known: Path
+) -> None:
+    lines = [f"ip route 10.{78 + n // 250}.{n % 250}.0 255.255.255.0 192.0.2.1" for n in range(300)]
+    with Device(target, DeviceOptions(known_hosts=known)) as device:
+        sim.set_faults("R-DEV", [Fault("R-DEV", "latency-ms", "20")])
+        t0 = time.perf_counter()
+        answers = device.send_config(lines)
+        took = time.perf_counter() - t0
+        sim.set_faults("R-DEV", [])
+        window = device.last_window
+    assert window is not None
+    assert [a.line for a in answers] == lines
+    # `configure terminal` and `end` are a round trip each (40 ms), the 300 lines
+    # (14 KB, 4 KB in flight) about four
+    print(f"300 lines at 20 ms: {took:.3f} s, {took / 0.04:.1f} round trips")
+    assert took < 7 * 0.04 + 0.15, took
+
+
+def test_each_answer_is_its_own_lines(sim: SimFleet, target: Target, known: Path) -> None:
+    """A refused line mid-window: its answer is its own, the others' are empty."""
+    lines = [f"ip route 10.90.{n}.0 255.255.255.0 192.0.2.1" for n in range(12)]
+    lines[5] = "ip route 10.90.5.0 255.255.255.0"  # % Incomplete command.
+    seen: list[tuple[str, str]] = []
+    with Device(target, DeviceOptions(known_hosts=known)) as device:
+        sim.set_faults("R-DEV", [Fault("R-DEV", "latency-ms", "20")])
+        with pytest.raises(ConfigLineError) as info:
+            device.send_config(lines, on_line=lambda a: seen.append((a.line, a.answer)))
+        sim.set_faults("R-DEV", [])
+    assert info.value.line == lines[5]
+    assert info.value.answer == "% Incomplete command."
+    assert [line for line, _ in seen] == lines  # all 12 were in flight and answered
+    assert [answer for _, answer in seen] == [""] * 5 + ["% Incomplete command."] + [""] * 6
