@@ -450,7 +450,7 @@ class Device:
                     window.drain_quietly()
                 except DeviceError:
                     self.close()
-            if self.alive:
+            if self.alive and not window.ended:
                 with contextlib.suppress(DeviceError):
                     self._converse("end", (), timeout)
 

@@ -40,9 +40,12 @@ if TYPE_CHECKING:
 # Bytes typed ahead at most. A 12.x router advertises a 2144-byte TCP window by default
 # (`ip tcp window-size`, Cisco IOS IP Configuration Guide 12.2, "Setting the TCP Window
 # Size"), so a real router paces a bigger window by TCP's own flow control (nothing is
-# lost, bytes wait in our send buffer); 4096 keeps two such windows queued and bounds
-# how much IOS runs after a refused line.
-WINDOW_BYTES: Final = 4096
+# lost, bytes wait in our send buffer). The bound is on how much IOS runs after a
+# refused line (some 170 short lines), all of it undone by the rollback.
+WINDOW_BYTES: Final = 8192
+# The window is topped up once half of it has been answered: one write of many lines
+# rather than a packet per answer.
+REFILL: Final = 0.5
 
 # Lines that may open a dialogue: a line typed ahead after one of them would be read as
 # the answer. The window is drained before each, and each is typed alone, its known
@@ -97,10 +100,15 @@ class Window:
         lines: list[str],
         on_line: Callable[[LineAnswer], None] | None,
         budget: int = WINDOW_BYTES,
+        end: bool = True,
     ) -> None:
         self.device = device
-        self.lines = lines
-        self.echoes = [line.strip() for line in lines]
+        # `end` typed ahead after the last line (not if a line is refused first): its
+        # answer, the exec prompt, is read like the others and given to no line
+        self.ends = end
+        self.ended = False
+        self.lines = [*lines, "end"] if end else list(lines)
+        self.echoes = [line.strip() for line in self.lines]
         self.on_line = on_line
         self.budget = max(1, budget)
         self.answers: list[LineAnswer] = []
@@ -128,6 +136,8 @@ class Window:
     def _type(self, index: int, timeout: float) -> int:
         """Type lines from `index` while the window has room; the next index to type."""
         chunk: list[int] = []
+        if self.pending and self.inflight > self.budget * REFILL:
+            return index
         room = self.budget - self.inflight
         while index < len(self.lines):
             line = self.lines[index]
@@ -218,6 +228,10 @@ class Window:
         self.pending.popleft()
         self.inflight -= len(self.lines[index]) + 1
         mode = at_prompt(transcript) or "dialog"
+        if self.ends and index == len(self.lines) - 1:
+            self.mode = mode
+            self.ended = True  # out of config mode: nothing more is typed in this window
+            return
         answer = answer_lines(transcript)
         if QUESTION_RE.search(answer):
             # a question IOS asked and the lines typed ahead answered: not ours to judge

@@ -77,7 +77,7 @@ def test_wrong_password(sim: SimFleet, target: Target, known: Path) -> None:
         Device(target, DeviceOptions(known_hosts=known)).connect()
 
 
-@pytest.mark.parametrize("typeahead", [0, 4096], ids=["one-line-at-a-time", "pipelined"])
+@pytest.mark.parametrize("typeahead", [0, 8192], ids=["one-line-at-a-time", "pipelined"])
 def test_config_answers_and_refusal(target: Target, known: Path, typeahead: int) -> None:
     with Device(target, DeviceOptions(known_hosts=known, typeahead_bytes=typeahead)) as dev:
         answers = dev.send_config(["interface FastEthernet0/1", "description LAN", "exit"])
