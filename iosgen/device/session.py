@@ -447,7 +447,7 @@ class Device:
                 # stopped with lines in flight: IOS runs them anyway; read their answers
                 # so that nothing typed later is matched against them
                 try:
-                    window.drain_quietly()
+                    window.drain()
                 except DeviceError:
                     self.close()
             if self.alive and not window.ended:

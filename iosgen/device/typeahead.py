@@ -77,6 +77,9 @@ QUESTION_RE: Final = re.compile(r"(?m)^[^\n]*(?:\?\s*\[[^\]\n]*\]|\[[^\]\n]*\]\s
 # a prompt at the start of a line, wherever it is in the stream (PROMPT_RE needs the end)
 PROMPT_ANYWHERE_RE: Final = re.compile(r"(?:^|\n)" + PROMPT + r" ?")
 
+STOPPED_NOTE: Final = (
+    "typed ahead before the push was stopped; IOS ran it, and the rollback undoes it"
+)
 TYPED_AHEAD_NOTE: Final = (
     "typed ahead before IOS refused an earlier line; IOS ran it, and the rollback undoes it"
 )
@@ -117,7 +120,7 @@ class Window:
         self.buf = ""  # output read and not yet given to a line
         self.mode = "config"  # the mode of the last prompt read
         self.failed: ConfigLineError | None = None
-        self.round_trips = 0  # waits for the router with nothing left to type
+        self.note = ""  # said of each answer read from now on
 
     # -- the loop ---------------------------------------------------------------------
 
@@ -190,14 +193,7 @@ class Window:
     def _read_one(self, timeout: float) -> None:
         """Read until the oldest line in flight is answered, and give it its answer."""
         deadline = time.monotonic() + timeout
-        waited = False
-        while True:
-            taken = self._take()
-            if taken:
-                return
-            if not waited:
-                waited = True
-                self.round_trips += 1
+        while not self._take():
             self._pull(deadline)
 
     def _take(self) -> bool:
@@ -238,7 +234,7 @@ class Window:
             self._question(index, transcript)
             return
         self.mode = mode
-        note = TYPED_AHEAD_NOTE if self.failed is not None else ""
+        note = TYPED_AHEAD_NOTE if self.failed is not None else self.note
         self._record(index, answer, note)
         if self.failed is None and (failure_in(answer) or not mode.startswith("config")):
             # IOS runs the lines already typed ahead: they are read (and recorded), the
@@ -283,16 +279,14 @@ class Window:
             raise SessionLost(name, f"no answer within the read timeout during {what}")
         select.select([chan], [], [], min(remaining, 0.5))
 
-    def drain_quietly(self) -> None:
-        """Read the answers still in flight (after an exception), recording nothing."""
+    def drain(self) -> None:
+        """Read the answers still in flight after an exception (a stop signal, say):
+        IOS runs those lines anyway, so they are recorded, with a note."""
         deadline = time.monotonic() + self.device.options.read_timeout
-        on_line, self.on_line = self.on_line, None
-        try:
-            while self.pending:
-                if not self._take():
-                    self._pull(deadline)
-        finally:
-            self.on_line = on_line
+        self.note = STOPPED_NOTE
+        while self.pending:
+            if not self._take():
+                self._pull(deadline)
 
 
 __all__ = ["MAY_ASK", "WINDOW_BYTES", "Window", "can_pipeline", "may_ask"]

@@ -163,3 +163,26 @@ def test_one_line_at_a_time_types_nothing_ahead(bench: Bench, itd: Site) -> None
     assert outcome.status is Status.ROLLED_BACK
     assert [s.line for s in outcome.sent][-1] == outcome.failing_line  # nothing after it
     assert body(bench.router.running_config()) == body(before)
+
+
+def test_stop_mid_window_reads_and_records_what_was_in_flight(bench: Bench, itd: Site) -> None:
+    from iosgen.device.typeahead import STOPPED_NOTE
+    from iosgen.push.signals import Stopped
+
+    before = _at_intended(bench, itd)
+    site = _routes(itd, 40)
+    bench.fleet.set_faults("R-ITD", _faults())
+    seen: list[object] = []
+
+    def stop(_host: str, line: object) -> None:
+        seen.append(line)
+        if len(seen) == 5:
+            raise Stopped("SIGTERM")
+
+    outcome = push_host(site, bench.target, _options(bench), on_line=stop)
+    assert outcome.status is Status.ROLLED_BACK, outcome.message
+    assert "SIGTERM" in outcome.message
+    stopped = [s for s in outcome.sent if s.note == STOPPED_NOTE]
+    assert stopped, "the lines in flight when the stop came were not recorded"
+    assert outcome.sent[5].note == STOPPED_NOTE
+    assert body(bench.router.running_config()) == body(before)
