@@ -21,7 +21,7 @@ import functools
 import re
 import select
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -400,8 +400,12 @@ class Device:
         self,
         lines: list[str],
         on_line: Callable[[LineAnswer], None] | None = None,
+        alone: Collection[int] = (),
     ) -> list[LineAnswer]:
         """Send lines in config mode, checking IOS's answer to every one.
+
+        Typed ahead in a window unless `typeahead_bytes` is 0; the lines at the
+        indexes `alone` are typed on their own (docs/pipelining.md).
 
         A line IOS refuses (`% Invalid input ...`), or one that opens a dialogue
         iosgen does not know, raises `ConfigLineError` with IOS's exact answer;
@@ -409,7 +413,7 @@ class Device:
         raising, if the session is still up.
         """
         if self.options.typeahead_bytes and can_pipeline(lines):
-            return self._send_typed_ahead(lines, on_line)
+            return self._send_typed_ahead(lines, on_line, alone)
         answers: list[LineAnswer] = []
         timeout = self.options.read_timeout
         _answer, mode, _ = self._converse("configure terminal", (), timeout)
@@ -431,14 +435,17 @@ class Device:
         return answers
 
     def _send_typed_ahead(
-        self, lines: list[str], on_line: Callable[[LineAnswer], None] | None
+        self,
+        lines: list[str],
+        on_line: Callable[[LineAnswer], None] | None,
+        alone: Collection[int] = (),
     ) -> list[LineAnswer]:
         """`send_config` with a window of lines in flight (`iosgen.device.typeahead`)."""
         timeout = self.options.read_timeout
         answer, mode, _ = self._converse("configure terminal", (), timeout)
         if not mode.startswith("config"):
             raise CommandError(self.name, "configure terminal", answer)
-        window = Window(self, lines, on_line, self.options.typeahead_bytes)
+        window = Window(self, lines, on_line, self.options.typeahead_bytes, alone=alone)
         self.last_window = window
         try:
             return window.run()

@@ -19,7 +19,7 @@ import re
 import select
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Final
 
 from iosgen.errors import ConfigLineError, SessionLost
@@ -104,8 +104,12 @@ class Window:
         on_line: Callable[[LineAnswer], None] | None,
         budget: int = WINDOW_BYTES,
         end: bool = True,
+        alone: Collection[int] = (),
     ) -> None:
         self.device = device
+        # lines the caller wants typed alone (the management path): each only once every
+        # line before it was accepted, and nothing after it before it was
+        self.alone = frozenset(alone)
         # `end` typed ahead after the last line (not if a line is refused first): its
         # answer, the exec prompt, is read like the others and given to no line
         self.ends = end
@@ -144,7 +148,7 @@ class Window:
         room = self.budget - self.inflight
         while index < len(self.lines):
             line = self.lines[index]
-            alone = may_ask(line)
+            alone = may_ask(line) or index in self.alone
             # `exit` leaves the sub-mode only if IOS is in it: were the line that opened
             # it refused, an `exit` typed ahead would leave config mode and the lines
             # after it would run as exec commands. So IOS's mode is read first.

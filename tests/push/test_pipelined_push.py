@@ -186,3 +186,20 @@ def test_stop_mid_window_reads_and_records_what_was_in_flight(bench: Bench, itd:
     assert stopped, "the lines in flight when the stop came were not recorded"
     assert outcome.sent[5].note == STOPPED_NOTE
     assert body(bench.router.running_config()) == body(before)
+
+
+def test_a_management_line_is_never_typed_ahead_of_a_refused_one(bench: Bench, itd: Site) -> None:
+    """With --force, a line on the management path (here the vty transport) waits for
+    every line before it: after a refusal it is never typed, so it never runs."""
+    before = _at_intended(bench, itd)
+    site = _routes(itd, 40)
+    site = site.model_copy(
+        update={"ssh": site.ssh.model_copy(update={"vty_transport": "telnet ssh"})}
+    )
+    bench.fleet.set_faults("R-ITD", _faults(Fault("R-ITD", "reject", r"^ip route 10\.200\.39\.")))
+    outcome = push_host(site, bench.target, _options(bench))
+    assert outcome.status is Status.ROLLED_BACK, outcome.message
+    assert outcome.failing_line == "ip route 10.200.39.0 255.255.255.0 192.168.10.254"
+    assert any("transport input" in line for line in outcome.lines)  # it was planned
+    assert not any("transport input" in s.line for s in outcome.sent)
+    assert body(bench.router.running_config()) == body(before)
