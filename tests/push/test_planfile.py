@@ -190,3 +190,24 @@ def test_plan_with_host_is_a_usage_error(cli: Any, tmp_path: Path) -> None:
     result = cli("push", "--plan", str(path), "--host", "R-P1", "--yes")
     assert result.exit_code == 2
     assert "--plan names the routers" in result.output
+
+
+@pytest.mark.parametrize("flag", [[], ["--one-line-at-a-time"]], ids=["pipelined", "one-line"])
+def test_push_cli_one_line_at_a_time_types_nothing_ahead(
+    cli: Any, routers: SimFleet, flag: list[str]
+) -> None:
+    from iosgen.sim import Fault
+
+    routers.set_faults("R-P1", [Fault("R-P1", "reject", r"^access-list 10 ")])
+    result = cli("push", "--host", "R-P1", "--yes", "--force", "--format", "json", *flag)
+    assert result.exit_code == 1, result.output
+    (host,) = json.loads(result.output)["hosts"]
+    assert host["status"] == "rolled back"
+    lines = [s["line"] for s in host["sent"]]
+    after = lines[lines.index(host["failing_line"]) + 1 :]
+    if flag:
+        assert after == []  # nothing typed after the refused line
+    else:
+        assert after and all(
+            s["note"].startswith("typed ahead") for s in host["sent"][-len(after) :]
+        )
