@@ -208,14 +208,18 @@ class Window:
         if at < 0:
             return False
         rest = self.buf[at + len(echo) :]
+        # the next line's echo; its leading spaces (a sub-mode line's, as typed) are not
+        # told from the one a prompt may end with
         following = self.echoes[self.pending[1]] if len(self.pending) > 1 else None
         for match in PROMPT_ANYWHERE_RE.finditer(rest):
             after = rest[match.end() :]
             if following is None:
                 if without_unsolicited(after).strip():
                     continue
-            elif not (after.startswith(following) or following.startswith(after)):
-                continue
+            elif not after.lstrip(" ").startswith(following):
+                if following.startswith(after.lstrip(" ")):
+                    return False  # the next echo is on its way: wait for it
+                continue  # not followed by the next echo: not the prompt that ends it
             self._answered(index, rest[: match.end()])
             self.buf = after if following is not None else ""
             return True

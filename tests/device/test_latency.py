@@ -118,3 +118,23 @@ def test_each_answer_is_its_own_lines(sim: SimFleet, target: Target, known: Path
     assert info.value.answer == "% Incomplete command."
     assert [line for line, _ in seen] == lines  # all 12 were in flight and answered
     assert [answer for _, answer in seen] == [""] * 5 + ["% Incomplete command."] + [""] * 6
+
+
+def test_indented_submode_lines_typed_ahead(sim: SimFleet, target: Target, known: Path) -> None:
+    """Lines as a config prints them (sub-mode lines indented, no `exit`): each echo,
+    leading spaces and all, follows the prompt of the line before."""
+    lines = [
+        "vpdn enable",
+        "vpdn-group 2",
+        " request-dialin",
+        "  protocol pptp",
+        "  pool-member 2",
+        " initiate-to ip 192.0.2.9",
+    ]
+    with Device(target, DeviceOptions(known_hosts=known, read_timeout=10)) as device:
+        sim.set_faults("R-DEV", [Fault("R-DEV", "latency-ms", "10")])
+        answers = device.send_config(lines)
+        sim.set_faults("R-DEV", [])
+        running = device.running_config()
+    assert [(a.line, a.answer) for a in answers] == [(line, "") for line in lines]
+    assert "  protocol pptp" in running
