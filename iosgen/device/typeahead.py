@@ -211,15 +211,18 @@ class Window:
         # the next line's echo; its leading spaces (a sub-mode line's, as typed) are not
         # told from the one a prompt may end with
         following = self.echoes[self.pending[1]] if len(self.pending) > 1 else None
-        for match in PROMPT_ANYWHERE_RE.finditer(rest):
+        for number, match in enumerate(PROMPT_ANYWHERE_RE.finditer(rest)):
             after = rest[match.end() :]
+            typed = after.lstrip(" ")
             if following is None:
                 if without_unsolicited(after).strip():
                     continue
-            elif not after.lstrip(" ").startswith(following):
-                if following.startswith(after.lstrip(" ")):
-                    return False  # the next echo is on its way: wait for it
-                continue  # not followed by the next echo: not the prompt that ends it
+            elif not typed.startswith(following):
+                if not following.startswith(typed):
+                    continue  # followed by something else: not the prompt that ends it
+                if number:
+                    return False  # a later prompt, the next echo not all here: wait
+                # the first prompt after the echo, the next echo not (all) here yet
             self._answered(index, rest[: match.end()])
             self.buf = after if following is not None else ""
             return True
