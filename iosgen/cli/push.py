@@ -28,7 +28,10 @@ from iosgen.cli.options import (
 from iosgen.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
+    from iosgen.model.site import Site
+    from iosgen.model.targets import Target
     from iosgen.push import PushOptions, PushOutcome
+    from iosgen.push.planfile import PlanFile, PlannedHost
 
 
 def _say(text: str) -> None:
@@ -120,27 +123,86 @@ def push(
         Path | None,
         typer.Option("--session-log", help="Folder for redacted SSH session logs, one per host."),
     ] = None,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="Push exactly this plan (from `iosgen plan -o`): its routers, its lines; a "
+            "router whose build or running config changed since is refused.",
+        ),
+    ] = None,
+    one_line_at_a_time: Annotated[
+        bool,
+        typer.Option(
+            "--one-line-at-a-time",
+            help="Type each line only after IOS answered the one before (no lines typed "
+            "ahead: one round trip per line).",
+        ),
+    ] = False,
 ) -> None:
     """Push the model to routers: safely, verified, rolled back on any failure."""
+    import dataclasses
+
+    from iosgen.device.typeahead import WINDOW_BYTES
     from iosgen.push import PushOptions
     from iosgen.push.signals import exit_status, stop_signals
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt}: expected text or json")
+    plan = None
+    if plan_file is not None:
+        from iosgen.push.planfile import read_plan
+
+        if host or group or all_sites:
+            raise UsageError("--plan names the routers: no --host, --group or --all with it")
+        plan = read_plan(plan_file)
+        host = [h.host for h in plan.hosts if h.sends]
+        if not host:
+            _say(f"{plan_file}: no router in the plan has lines to send: nothing to do")
+            raise typer.Exit(0)
+        reverts = {h.revert_minutes for h in plan.hosts if h.sends}
+        planned_revert = reverts.pop() if len(reverts) == 1 else None
+        if reverts:
+            raise UsageError(f"{plan_file}: the routers of the plan have different revert timers")
+        if revert_timer is not None and revert_timer != (planned_revert or 0):
+            raise UsageError(
+                f"--revert-timer {revert_timer}: the plan was made with "
+                f"{planned_revert or 0}; make a new plan to change it"
+            )
+        revert_timer = planned_revert or 0
     options = PushOptions(
         dry_run=dry_run,
         save=not no_save,
         force=force,
         revert_minutes=revert_timer,
-        device=device_options(known_hosts, accept_new_host_key),
+        device=dataclasses.replace(
+            device_options(known_hosts, accept_new_host_key),
+            typeahead_bytes=0 if one_line_at_a_time else WINDOW_BYTES,
+        ),
         history_dir=history,
         session_log_dir=session_log,
         lock_dir=history.parent / "locks",  # beside the history: .iosgen/locks/<HOST>.lock
+        planned_running=(
+            {h.host: h.running_sha256 for h in plan.hosts if h.sends and h.running_sha256}
+            if plan is not None
+            else None
+        ),
     )
     # SIGINT, SIGTERM and SIGHUP: each push finishes or rolls back and writes its record
     with stop_signals():
         code = _run(
-            options, host, group, all_sites, inventory, secrets, targets, yes, workers, canary, fmt
+            options,
+            host,
+            group,
+            all_sites,
+            inventory,
+            secrets,
+            targets,
+            yes,
+            workers,
+            canary,
+            fmt,
+            plan,
         )
     signalled = exit_status()
     raise typer.Exit(signalled if signalled is not None else code)
@@ -158,6 +220,7 @@ def _run(
     workers: int,
     canary: int,
     fmt: str,
+    plan: PlanFile | None = None,
 ) -> int:
     """Plan, confirm, push, report; returns the exit code."""
     from iosgen.cli.progress import ProgressBar
@@ -183,22 +246,32 @@ def _run(
     expected: dict[str, tuple[str, ...]] | None = None
     # hosts the plan already settled (refused, in sync, unreachable): reported, never sent
     held: list[PushOutcome] = []
+    if plan is not None:
+        held, jobs = _against_plan(plan, jobs)
+        if not jobs:
+            outcomes = ordered(held, sites)
+            _emit(outcomes, fmt, plan=False)
+            return as_results(outcomes).exit_code
     if dry_run or not yes:
         asked = confirmation(plan_fleet(jobs, options, workers=workers), force)
         if dry_run or not asked.todo or received():
             plans = list(asked.plans) if dry_run else asked.without_question()
+            plans = ordered([*plans, *held], sites)
             _emit(plans, fmt, plan=dry_run)
             return as_results(plans).exit_code
         if text:
             _print("\n".join(line for p in asked.plans for line in _shown(p)))
         if asked.refused:
             _say(f"refused without --force: {', '.join(p.host for p in asked.refused)}")
-        held = asked.held
+        held = [*held, *asked.held]
         if not _confirmed(len(asked.todo)):
             _say("not confirmed: nothing sent")
             return EXIT_FINDINGS
         expected = asked.expected
         jobs = [j for j in jobs if j[0].hostname in expected]
+    if plan is not None:
+        # exactly the reviewed lines: a plan that comes out otherwise now is refused
+        expected = {site.hostname: _planned(plan, site.hostname).lines for site, _ in jobs}
     with ProgressBar("push", len(jobs)) as bar:
 
         def finished(result: HostResult[PushOutcome]) -> None:
@@ -220,6 +293,38 @@ def _run(
     outcomes = ordered([*outcomes, *held], sites)
     _emit(outcomes, fmt, plan=False)
     return as_results(outcomes).exit_code
+
+
+def _planned(plan: PlanFile, host: str) -> PlannedHost:
+    found = plan.host(host)
+    assert found is not None  # the sites were selected by the plan's names
+    return found
+
+
+def _against_plan(
+    plan: PlanFile, jobs: list[tuple[Site, Target]]
+) -> tuple[list[PushOutcome], list[tuple[Site, Target]]]:
+    """(refused, to push): a router whose build is not the one planned is refused here,
+    before any connection; the running config is checked after the fetch."""
+    from iosgen.diff.audit import intended_config
+    from iosgen.push import Final, PushOutcome, Status
+    from iosgen.push.planfile import built_sha256
+
+    refused: list[PushOutcome] = []
+    keep: list[tuple[Site, Target]] = []
+    for site, target in jobs:
+        want = _planned(plan, site.hostname).built_sha256
+        now = built_sha256(intended_config(site, None))
+        if want != now:
+            message = (
+                f"the build changed since the plan was made (planned sha256 "
+                f"{(want or 'none')[:12]}..., built now {now[:12]}...): nothing sent; "
+                "make a new plan"
+            )
+            refused.append(PushOutcome(site.hostname, Status.REFUSED, Final.OLD, message))
+        else:
+            keep.append((site, target))
+    return refused, keep
 
 
 def _print(text: str) -> None:

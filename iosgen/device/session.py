@@ -21,7 +21,7 @@ import functools
 import re
 import select
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +36,7 @@ from iosgen.device.hostkeys import (
     remember_key,
 )
 from iosgen.device.sessionlog import redacting_log
+from iosgen.device.typeahead import WINDOW_BYTES, Window, can_pipeline
 from iosgen.errors import (
     AuthError,
     CommandError,
@@ -86,6 +87,9 @@ class DeviceOptions:
     # A failed SSH handshake (a busy router, a lost packet) is tried again this many
     # times; a refused login or a host-key problem never is.
     connect_retries: int = 1
+    # Config lines typed ahead of IOS's answers, in bytes (docs/pipelining.md); 0 types
+    # one line at a time, each after the answer to the one before.
+    typeahead_bytes: int = WINDOW_BYTES
 
 
 class Device:
@@ -97,6 +101,7 @@ class Device:
         self.conn: Any = None
         self.local_address: str | None = None  # our address, as the router sees it
         self._last_raw = ""  # the last command's output as printed, prompt included
+        self.last_window: Window | None = None  # the last pipelined send, for its figures
 
     @property
     def name(self) -> str:
@@ -465,14 +470,20 @@ class Device:
         self,
         lines: list[str],
         on_line: Callable[[LineAnswer], None] | None = None,
+        alone: Collection[int] = (),
     ) -> list[LineAnswer]:
         """Send lines in config mode, checking IOS's answer to every one.
+
+        Typed ahead in a window unless `typeahead_bytes` is 0; the lines at the
+        indexes `alone` are typed on their own (docs/pipelining.md).
 
         A line IOS refuses (`% Invalid input ...`), or one that opens a dialogue
         iosgen does not know, raises `ConfigLineError` with IOS's exact answer;
         the lines before it are applied. Config mode is left before returning or
         raising, if the session is still up.
         """
+        if self.options.typeahead_bytes and can_pipeline(lines):
+            return self._send_typed_ahead(lines, on_line, alone)
         answers: list[LineAnswer] = []
         timeout = self.options.read_timeout
         _answer, mode, _ = self._converse("configure terminal", (), timeout)
@@ -493,6 +504,33 @@ class Device:
                 with contextlib.suppress(DeviceError):
                     self._converse("end", (), timeout)
         return answers
+
+    def _send_typed_ahead(
+        self,
+        lines: list[str],
+        on_line: Callable[[LineAnswer], None] | None,
+        alone: Collection[int] = (),
+    ) -> list[LineAnswer]:
+        """`send_config` with a window of lines in flight (`iosgen.device.typeahead`)."""
+        timeout = self.options.read_timeout
+        answer, mode, _ = self._converse("configure terminal", (), timeout)
+        if not mode.startswith("config"):
+            raise CommandError(self.name, "configure terminal", answer)
+        window = Window(self, lines, on_line, self.options.typeahead_bytes, alone=alone)
+        self.last_window = window
+        try:
+            return window.run()
+        finally:
+            if self.alive and window.pending:
+                # stopped with lines in flight: IOS runs them anyway; read their answers
+                # so that nothing typed later is matched against them
+                try:
+                    window.drain()
+                except DeviceError:
+                    self.close()
+            if self.alive and not window.ended:
+                with contextlib.suppress(DeviceError):
+                    self._converse("end", (), timeout)
 
 
 def _read_until(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from iosgen.device.session import (
@@ -31,6 +31,7 @@ from iosgen.ios.typed import send_form as send_form
 from iosgen.model.site import Site
 from iosgen.model.targets import Target
 from iosgen.push.engine import Engine, site_secrets
+from iosgen.push.guard import Finding
 from iosgen.push.outcome import Final, PushOutcome, Sent, Status
 from iosgen.push.plan import (
     DEFAULT_REVERT_MINUTES,
@@ -156,7 +157,9 @@ def apply_plan(
         # another session (another machine) changed the router since the plan was made
         delete_quietly(device, run.rollback_file)
         return run.outcome(Status.REFUSED, Final.OLD, CHANGED)
-    return _from_rollback_point(run, device, remediation_lines, archive_first, on_line)
+    return _from_rollback_point(
+        run, device, remediation_lines, archive_first, on_line, plan.findings
+    )
 
 
 def _reload_refusal(run: PushRun, device: Device, reason: str) -> PushOutcome | None:
@@ -194,6 +197,7 @@ def _from_rollback_point(
     remediation_lines: tuple[str, ...],
     archive_first: bool,
     on_line: Callable[[str, Sent], None] | None,
+    findings: Sequence[Finding] = (),
 ) -> PushOutcome:
     if archive_first:
         failed = _push_archive_first(run, device, on_line)
@@ -241,7 +245,9 @@ def _from_rollback_point(
     parents = [parent for _, parent in typed]
     run.touched = True
     try:
-        device.send_config(lines, on_line=run.recorder(parents, on_line))
+        device.send_config(
+            lines, on_line=run.recorder(parents, on_line), alone=_on_the_path(typed, findings)
+        )
     except ConfigLineError as exc:
         return rollback(run, device, exc.line, why_text_of(exc), exc.answer)
     except DeviceError as exc:
@@ -279,6 +285,17 @@ def _undo_archive_first(run: PushRun, device: Device, why_text: str, answer: str
         "and the config from before the push verified",
         ios_answer=run.mask(answer) if answer else None,
     )
+
+
+def _on_the_path(typed: list[tuple[str, str | None]], findings: Sequence[Finding]) -> set[int]:
+    """The lines on the management path (pushed with --force): typed alone, so that
+    none runs after a refused line, and nothing after one runs before IOS took it."""
+    risky = {(f.text.strip(), f.parents[-1].strip() if f.parents else None) for f in findings}
+    return {
+        i
+        for i, (text, parent) in enumerate(typed)
+        if (text.strip(), parent.strip() if parent else None) in risky
+    }
 
 
 def exc_sent(run: PushRun, lines: list[str]) -> int:

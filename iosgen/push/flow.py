@@ -39,6 +39,7 @@ from iosgen.push.plan import (
     plan_push,
     refusal_message,
 )
+from iosgen.push.planfile import built_sha256, running_sha256
 from iosgen.push.signals import shielded, why
 
 if TYPE_CHECKING:
@@ -138,6 +139,16 @@ def _push(
     options = run.options
     run.before = device.running_config()
     run.base = run.before
+    planned = (options.planned_running or {}).get(run.site.hostname)
+    if planned is not None and running_sha256(run.before) != planned:
+        now = running_sha256(run.before)
+        return run.outcome(
+            Status.REFUSED,
+            Final.OLD,
+            f"the running config changed since the plan was made (planned against "
+            f"sha256 {planned[:12]}..., the router now runs {now[:12]}...): nothing sent; "
+            "make a new plan",
+        )
     plan = plan_push(
         run.site,
         run.intended,
@@ -159,6 +170,13 @@ def _push(
     ):
         return run.outcome(Status.REFUSED, Final.OLD, CHANGED)
     if stop is not None:
+        if options.dry_run:  # a plan: what it was made from, for a plan file
+            return run.outcome(
+                *stop,
+                refusals=plan.refusals,
+                built_sha256=built_sha256(run.intended),
+                running_sha256=running_sha256(run.before),
+            )
         return run.outcome(*stop, refusals=plan.refusals)
     return apply_plan(run, device, plan, on_line)
 

@@ -56,6 +56,10 @@ class PushOutcome:
     saved: bool = False
     seconds: float = 0.0
     history: Path | None = None
+    # a plan (dry run): the sha256 of the built config, and of the running config it was
+    # planned against (iosgen.push.planfile)
+    built_sha256: str | None = None
+    running_sha256: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -103,4 +107,9 @@ class PushOutcome:
             "saved": self.saved,
             "seconds": round(self.seconds, 3),
             "history": str(self.history) if self.history else None,
+            **(
+                {"built_sha256": self.built_sha256, "running_sha256": self.running_sha256}
+                if self.built_sha256 is not None
+                else {}
+            ),
         }

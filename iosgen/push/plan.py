@@ -21,7 +21,7 @@ The safety net comes from the model's image (`iosgen.ios.safetynet`):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -52,6 +52,9 @@ class PushOptions:
     reconnect_delays: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
     # one push per router on this machine: `<lock_dir>/<HOST>.lock` (None: no lock)
     lock_dir: Path | None = Path(".iosgen/locks")
+    # `push --plan`: per host, the sha256 of the running config the plan was made
+    # against (planfile.running_sha256); a router that runs another is refused
+    planned_running: Mapping[str, str] | None = None
 
 
 STALE = "the running config changed since the plan was confirmed: run again"

@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("drop-after", "reject", "delay-ms", "bad-password", "new-host-key", "nat-in-use")
-_NEEDS_VALUE = {"drop-after", "reject", "delay-ms"}
+KINDS = (
+    "drop-after",
+    "reject",
+    "delay-ms",
+    "latency-ms",
+    "bad-password",
+    "new-host-key",
+    "nat-in-use",
+)
+_NEEDS_VALUE = {"drop-after", "reject", "delay-ms", "latency-ms"}
+_WHOLE_NUMBER = {"drop-after", "delay-ms", "latency-ms"}
 
 
 @dataclass(frozen=True)
@@ -15,7 +24,10 @@ class Fault:
 
     drop-after=N: the session drops when the (N+1)th config line arrives;
     reject=REGEX: lines (exec or config) matching it get `% Invalid input`; delay-ms=N: every
-    answer is N ms late; bad-password: logins fail; new-host-key: the router
+    answer is N ms late, one answer at a time (a slow router); latency-ms=N: every
+    byte, both ways, handshake included, arrives N ms after it was sent, with any
+    number of bytes in flight (a WAN link: a round trip costs 2N ms, pipelined
+    lines share it); bad-password: logins fail; new-host-key: the router
     presents another host key; nat-in-use: NAT translations exist, so removing an
     `ip nat inside source` line asks IOS's question.
     """
@@ -29,7 +41,7 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r} (one of {', '.join(KINDS)})")
         if self.kind in _NEEDS_VALUE and not self.value:
             raise ValueError(f"fault {self.kind} needs a value ({self.kind}=...)")
-        if self.kind in ("drop-after", "delay-ms") and not self.value.isdigit():
+        if self.kind in _WHOLE_NUMBER and not self.value.isdigit():
             raise ValueError(f"fault {self.kind} needs a whole number, not {self.value!r}")
         if self.kind == "reject":
             re.compile(self.value)

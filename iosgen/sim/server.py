@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         self._chan: Any = None
         self._due = 0.0
         self._loop = asyncio.get_event_loop()
+        self._later = _InFlight()  # delay-ms answers, and what must follow them, in order
         self._hangup: Any = None  # the connection to close once the channel has
 
     def connection_made(self, chan: Any) -> None:
@@ -109,7 +113,8 @@ class _Session(asyncssh.SSHServerSession[bytes]):
             # a moment after the prompt, as IOS's logger process does
             for message in self._shell.syslog:
                 when = max(self._due, self._loop.time()) + 0.005
-                self._loop.call_at(when, self._write, message.replace("\n", "\r\n").encode())
+                data = message.replace("\n", "\r\n").encode()
+                self._later.put_at(when, functools.partial(self._write, data))
             self._shell.syslog.clear()
         if self._shell.closed:
             self._close_later()
@@ -124,7 +129,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
         now = self._loop.time()
         if delay or self._due > now:
             self._due = max(self._due, now) + delay
-            self._loop.call_at(self._due, self._write, data)
+            self._later.put_at(self._due, functools.partial(self._write, data))
         else:
             self._write(data)
 
@@ -148,7 +153,7 @@ class _Session(asyncssh.SSHServerSession[bytes]):
                     self._hangup = conn
                     chan.close()
 
-        self._loop.call_at(max(self._due, self._loop.time()), close)
+        self._later.put_at(max(self._due, self._loop.time()), close)
 
     def eof_received(self) -> bool:
         return False
@@ -173,6 +178,7 @@ class _Server(asyncssh.SSHServer):
             conn.abort()
             return
         self._live.add(conn)
+        _slow_link(conn, self._router)
         _quick_ack(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -221,6 +227,79 @@ def vty_accepts(router: Router, protocol: str) -> bool:
 def _cancel(handle: object) -> None:
     if isinstance(handle, asyncio.TimerHandle):
         handle.cancel()
+
+
+class _InFlight:
+    """Things due later, done in the order they were put, each at its time or after.
+
+    One direction of a link N ms long (each chunk handed on N ms after it was sent,
+    however many are on the way: a pipe, not a queue), or a slow router's answers.
+    asyncio's timers alone would not do: two due at the same instant may run in
+    either order, and an echo would overtake the answer before it.
+    """
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_event_loop()
+        self._queue: deque[tuple[float, Callable[[], None]]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def last_due(self) -> float:
+        return self._queue[-1][0] if self._queue else 0.0
+
+    def put(self, fn: Callable[[], None], delay: float) -> None:
+        if not delay and not self._queue:
+            fn()
+            return
+        self.put_at(self._loop.time() + delay, fn)
+
+    def put_at(self, due: float, fn: Callable[[], None]) -> None:
+        # never before what was put earlier, even if the delay just changed
+        self._queue.append((max(due, self.last_due), fn))
+        if self._timer is None:
+            self._timer = self._loop.call_at(self._queue[0][0], self._flush)
+
+    def _flush(self) -> None:
+        self._timer = None
+        now = self._loop.time()
+        while self._queue and self._queue[0][0] <= now:
+            self._queue.popleft()[1]()
+        if self._queue:
+            self._timer = self._loop.call_at(self._queue[0][0], self._flush)
+
+
+def _slow_link(conn: Any, router: Router) -> None:
+    """The latency-ms fault: every byte of the TCP stream, both ways and from the SSH
+    greeting on, N ms late, with bytes kept in flight; read per chunk, so a fault set
+    while a session is open applies from then on.
+
+    It sits under asyncssh's SSH layer, on its raw-bytes hooks (`data_received`, and
+    `_send`, the one method that writes to the transport), so the encryption and the
+    shell above see a real link's timing, not a slow router's.
+    """
+    received = conn.data_received
+    send = conn._send
+
+    def delay() -> float:
+        fault = router.fault("latency-ms")
+        return int(fault.value) / 1000.0 if fault else 0.0
+
+    def deliver_in(data: bytes) -> None:
+        if not conn.is_closed():
+            received(data)
+
+    inbound = _InFlight()
+    outbound = _InFlight()
+
+    def data_received(data: bytes, datatype: Any = None) -> None:
+        inbound.put(functools.partial(deliver_in, data), delay())
+
+    def send_later(data: bytes) -> None:
+        # asyncssh's `_send` drops data once the transport is gone
+        outbound.put(functools.partial(send, data), delay())
+
+    conn.data_received = data_received
+    conn._send = send_later
 
 
 def _quick_ack(conn: Any) -> None:

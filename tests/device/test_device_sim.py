@@ -77,16 +77,26 @@ def test_wrong_password(sim: SimFleet, target: Target, known: Path) -> None:
         Device(target, DeviceOptions(known_hosts=known)).connect()
 
 
-def test_config_answers_and_refusal(target: Target, known: Path) -> None:
-    with Device(target, DeviceOptions(known_hosts=known)) as dev:
+@pytest.mark.parametrize("typeahead", [0, 8192], ids=["one-line-at-a-time", "pipelined"])
+def test_config_answers_and_refusal(target: Target, known: Path, typeahead: int) -> None:
+    with Device(target, DeviceOptions(known_hosts=known, typeahead_bytes=typeahead)) as dev:
         answers = dev.send_config(["interface FastEthernet0/1", "description LAN", "exit"])
         assert [a.answer for a in answers] == ["", "", ""]
+        seen: list[str] = []
         with pytest.raises(ConfigLineError) as info:
-            dev.send_config(["ip route 10.0.0.0 255.0.0.0", "hostname X"])
+            dev.send_config(
+                ["ip route 10.0.0.0 255.0.0.0", "hostname X"], on_line=lambda a: seen.append(a.note)
+            )
         assert info.value.line == "ip route 10.0.0.0 255.0.0.0"
         assert info.value.answer == "% Incomplete command."
         assert info.value.sent == 0
-        assert "hostname R-DEV" in dev.running_config()  # the next line was never sent
+        if typeahead:
+            # typed ahead: IOS ran it before iosgen read the refusal (a push rolls it back)
+            assert "hostname X" in dev.running_config()
+            assert seen[1].startswith("typed ahead")
+        else:
+            assert "hostname R-DEV" in dev.running_config()  # the next line was never sent
+            assert len(seen) == 1
         assert dev.alive
 
 
