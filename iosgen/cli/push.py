@@ -131,6 +131,14 @@ def push(
             "router whose build or running config changed since is refused.",
         ),
     ] = None,
+    verify_network: Annotated[
+        bool,
+        typer.Option(
+            "--verify-network",
+            help="After the config verify, check the network (`iosgen verify`: tunnels up, "
+            "routes, head office reachable); a failure rolls back.",
+        ),
+    ] = False,
     one_line_at_a_time: Annotated[
         bool,
         typer.Option(
@@ -187,6 +195,7 @@ def push(
             if plan is not None
             else None
         ),
+        verify_network=verify_network,
     )
     # SIGINT, SIGTERM and SIGHUP: each push finishes or rolls back and writes its record
     with stop_signals():
@@ -235,6 +244,13 @@ def _run(
     sites = select_sites(inventory, secrets, host, group, all_sites)
     if not sites:
         raise UsageError("no IOS router selected")
+    if options.verify_network:
+        from dataclasses import replace
+
+        from iosgen.model.inventory import load_inventory
+
+        fleet = tuple(load_inventory(inventory, secrets).sites)
+        options = replace(options, network_fleet=fleet)
     resolved = resolve_targets(sites, targets)
     jobs = [(site, resolved[site.hostname]) for site in sites]
     text = fmt == "text"

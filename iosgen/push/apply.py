@@ -366,6 +366,11 @@ def _verify_and_commit(run: PushRun, device: Device, count: int) -> PushOutcome:
             drift_after=drift,
         )
 
+    if run.options.verify_network:
+        failed = _network_failures(run, device)
+        if failed:
+            return rollback(run, device, None, f"the network check failed: {failed}", "")
+
     # -- commit: once the new config is verified, a stop signal waits for the end ---------
     with shielded():
         try:
@@ -401,6 +406,33 @@ def _verify_and_commit(run: PushRun, device: Device, count: int) -> PushOutcome:
             f"{count} line(s) sent; the router audits clean",
             saved=saved,
         )
+
+
+def _network_failures(run: PushRun, device: Device) -> str:
+    """The operational checks (iosgen.network) until they pass or the wait is over: a
+    Dialer dials, authenticates and negotiates for seconds after its config lands.
+    Returns the failed checks as one line, or "" when all passed."""
+    import time
+
+    from iosgen.network.verify import verify_host
+
+    deadline = time.monotonic() + run.options.network_wait_seconds
+    fleet = list(run.options.network_fleet) or None
+    while True:
+        try:
+            report = verify_host(run.site, device, fleet=fleet)
+        except DeviceError as exc:
+            return why_text_of(exc)
+        if report.ok:
+            run.notes.append(f"network verified: {len(report.checks)} check(s) passed")
+            return ""
+        if time.monotonic() >= deadline:
+            return "; ".join(
+                f"{c.check} {c.tunnel or ''}: {c.reason}".replace(" :", ":")
+                for c in report.checks
+                if not c.ok
+            )
+        time.sleep(2.0)
 
 
 def rollback(

@@ -55,6 +55,13 @@ class PushOptions:
     # `push --plan`: per host, the sha256 of the running config the plan was made
     # against (planfile.running_sha256); a router that runs another is refused
     planned_running: Mapping[str, str] | None = None
+    # `push --verify-network`: once the config audits clean, the operational checks of
+    # iosgen.network (tunnel up, routes, head office reachable) must pass within
+    # `network_wait_seconds` (a Dialer takes seconds to dial), else the push rolls back.
+    # `network_fleet`: the inventory's sites, so verify pings a head office's own address.
+    verify_network: bool = False
+    network_fleet: tuple[Site, ...] = ()
+    network_wait_seconds: float = 30.0
 
 
 STALE = "the running config changed since the plan was confirmed: run again"
