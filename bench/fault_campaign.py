@@ -122,6 +122,9 @@ FAULT_KINDS = (
     # a stop signal (SIGTERM, SIGHUP, SIGINT) after N lines, raised as the signal handler of
     # iosgen.push.signals raises it; another push holding the router's lock
     *("signal", "lock-held", "changed-under"),
+    # a WAN link (bytes in flight, the pipelined push's window really ahead of IOS), alone
+    # and with a refused line in the middle of the window
+    *("latency-ms", "latency-reject"),
 )
 REJECTS = (
     r"^ip route ", r"^mtu ", r"^description ", r"^ppp encrypt", r"^match interface",
@@ -161,6 +164,13 @@ def fault(host: str, rng: random.Random, lines: int) -> Injection:
     if kind == "slow-drop":
         delay = Fault(host, "delay-ms", str(rng.randrange(1, 3)))
         return Injection((delay, Fault(host, "drop-after", drop)), f"slow-drop={drop}")
+    if kind == "latency-reject":
+        reject = rng.choice(REJECTS)
+        faults = (
+            Fault(host, "latency-ms", str(rng.randrange(1, 6))),
+            Fault(host, "reject", reject),
+        )
+        return Injection(faults, f"latency-reject={reject}")
     if kind == "nat-reject":
         reject = rng.choice(REJECTS)
         faults = (Fault(host, "nat-in-use"), Fault(host, "reject", reject))
@@ -171,6 +181,8 @@ def fault(host: str, rng: random.Random, lines: int) -> Injection:
         value = rng.choice(REJECTS)
     elif kind == "delay-ms":
         value = str(rng.randrange(1, 4))
+    elif kind == "latency-ms":
+        value = str(rng.randrange(1, 6))
     else:
         value = ""
     label = f"{kind}={value}" if value else kind

@@ -44,7 +44,8 @@ def sim(
         typer.Option(
             "--fault",
             help="HOST:KIND[=VALUE] (repeatable, HOST * for all): drop-after=N, reject=REGEX, "
-            "delay-ms=N, bad-password, new-host-key, nat-in-use.",
+            "delay-ms=N (a slow router), latency-ms=N (a WAN link, bytes in flight), "
+            "bad-password, new-host-key, nat-in-use.",
         ),
     ] = None,
     modern_ssh: Annotated[
