@@ -123,7 +123,10 @@ def _value(
         return value
     if not isinstance(value, str) or not value:
         raise ConfigFileError(problem(f"a path (a string), not {value!r}"))
-    return base / Path(value).expanduser()
+    try:
+        return base / Path(value).expanduser()
+    except RuntimeError:  # `~nosuchuser/...`: no such home directory
+        raise ConfigFileError(problem(f"{value!r}: no such user's home directory")) from None
 
 
 def _from_env(setting: Setting, raw: str) -> object:
@@ -133,7 +136,10 @@ def _from_env(setting: Setting, raw: str) -> object:
         return int(raw)
     if not raw:
         raise UsageError(f"{setting.env} is set but empty: unset it or give a path")
-    return Path(raw).expanduser()
+    try:
+        return Path(raw).expanduser()
+    except RuntimeError:  # `~nosuchuser/...`: no such home directory
+        raise UsageError(f"{setting.env}={raw!r}: no such user's home directory") from None
 
 
 def resolved(

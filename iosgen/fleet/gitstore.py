@@ -135,16 +135,21 @@ def open_store(folder: Path) -> GitStore:
         raise UsageError(
             f"{folder}: not a folder; --git keeps the backups in a folder of their own"
         )
-    if not folder.exists():
-        folder.mkdir(parents=True)
+    # A folder still to be made is judged by the nearest folder that exists: made inside
+    # another work tree (or a .git directory) it would be a repository nested in that one.
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"{folder}: {existing} is not a folder")
+    inside = _git(existing, "rev-parse", "--is-inside-git-dir", check=False)
+    if inside.returncode != 0:  # no repository here or above: this folder becomes one
+        folder.mkdir(parents=True, exist_ok=True)
         return _init(folder)
-    inside = _git(folder, "rev-parse", "--is-inside-git-dir", check=False)
-    if inside.returncode != 0:
-        return _init(folder)  # no repository here or above: this folder becomes one
     if inside.stdout.strip() == "true":
         raise UsageError(f"{folder}: inside a .git directory; give the repository's top folder")
-    top = Path(_git(folder, "rev-parse", "--show-toplevel").stdout.strip())
-    if top.resolve() != folder.resolve():
+    top = Path(_git(existing, "rev-parse", "--show-toplevel").stdout.strip())
+    if existing != folder or top.resolve() != folder.resolve():
         raise UsageError(
             f"{folder}: inside the Git work tree of {top}; the backups would be committed "
             "into that repository's history",

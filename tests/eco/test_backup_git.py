@@ -91,8 +91,11 @@ def _outer_repo(tmp_path: Path) -> Path:
         (lambda t: (t / "file").write_text("x") and t / "file", "not a folder"),
         (lambda t: _outer_repo(t) / "configs", "inside the Git work tree of"),
         (lambda t: _outer_repo(t) / ".git", "inside a .git directory"),
+        # not there yet: made, it would be a repository nested in the other one
+        (lambda t: _outer_repo(t) / "new" / "backups", "inside the Git work tree of"),
+        (lambda t: _outer_repo(t) / ".git" / "sub", "inside a .git directory"),
     ],
-    ids=["a-file", "inside-another-repo", "inside-dot-git"],
+    ids=["a-file", "inside-another-repo", "inside-dot-git", "new-in-repo", "new-in-dot-git"],
 )
 def test_a_folder_that_cannot_be_a_store_is_one_error_and_nothing_written(
     where: Any, message: str, inventory_dir: Path, tmp_path: Path

@@ -156,8 +156,17 @@ def test_precedence_command_line_environment_file_default(
         ("workers = 0\n", ":1:1: workers: ", "a whole number of at least 1, not 0"),
         ("workers = true\n", ":1:1: workers: ", "a whole number of at least 1, not True"),
         ("  targets = 5\n", ":1:3: targets: ", "a path (a string), not 5"),
+        ('known-hosts = "~nosuchuser/kh"\n', ":1:1: known-hosts: ", "no such user's home"),
     ],
-    ids=["unclosed-string", "no-value", "unknown-key", "zero-workers", "bool-workers", "int-path"],
+    ids=[
+        "unclosed-string",
+        "no-value",
+        "unknown-key",
+        "zero-workers",
+        "bool-workers",
+        "int-path",
+        "no-such-home",
+    ],
 )
 def test_a_bad_config_file_is_one_located_error(
     tmp_path: Path, text: str, where: str, message: str
