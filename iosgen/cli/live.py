@@ -222,7 +222,7 @@ def audit(
 ) -> None:
     """Drift of one router, a group or the fleet; exit 0 in sync, 1 drift, 3 unreachable."""
     fmt = _format(fmt)
-    sites = select_sites(inventory, secrets, host, group, all_sites)
+    sites = select_sites(inventory, secrets, host, group, all_sites, linux_by_host=from_dir is None)
     results: Results[AuditResult]
     if from_dir is not None:
         if not from_dir.is_dir():
@@ -284,7 +284,7 @@ def backup(
         raise UsageError("--git keeps every version for good: backups in Git stay redacted")
     if on_change is not None and not git:
         raise UsageError("--on-change runs when a commit is made: it needs --git")
-    sites = select_sites(inventory, secrets, host, None, all_sites)
+    sites = select_sites(inventory, secrets, host, None, all_sites, linux_by_host=True)
     store = None
     if git:  # before any router is asked: a folder that cannot be a store writes nothing
         from iosgen.fleet.gitstore import open_store

@@ -80,7 +80,12 @@ def select_sites(
     hosts: Sequence[str] | None,
     group: str | None,
     all_sites: bool,
+    *,
+    linux_by_host: bool = False,
 ) -> list[Site]:
+    """The sites a fleet command works on. IOS routers; a linux-pppd box too when the
+    command can drive one (`linux_by_host`: push, live audit, backup) and it is named
+    with --host (--all and --group stay the routers: a box is reached another way)."""
     from iosgen.model.inventory import load_inventory
 
     given = [
@@ -109,5 +114,6 @@ def select_sites(
         sites = inv.sites
     from iosgen.model.platform import Platform
 
-    # push, audit and backup speak IOS over SSH: a linux-pppd box is not theirs
+    if linux_by_host and hosts:
+        return [s for s in sites if s.platform in (Platform.IOS, Platform.LINUX_PPPD)]
     return [s for s in sites if s.platform == Platform.IOS]

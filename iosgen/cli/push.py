@@ -241,7 +241,7 @@ def _run(
     from iosgen.push.signals import received
 
     dry_run, force = options.dry_run, options.force
-    sites = select_sites(inventory, secrets, host, group, all_sites)
+    sites = select_sites(inventory, secrets, host, group, all_sites, linux_by_host=True)
     if not sites:
         raise UsageError("no IOS router selected")
     if options.verify_network:

@@ -81,10 +81,15 @@ def backup_fleet(
     redacted (`<redacted>` where IOS prints a secret) unless `show_secrets`."""
     from iosgen.build import write_atomic
     from iosgen.ios.secrets import redact
+    from iosgen.model.platform import Platform
 
     fetch = fetch_job(sites, targets_file, options)
+    boxes = [s for s in sites if s.platform is Platform.LINUX_PPPD]
+    box_backup = _box_backup(folder, targets_file, options) if boxes else None
 
     def backup(site: Site) -> Path:
+        if box_backup is not None and site.platform is Platform.LINUX_PPPD:
+            return box_backup(site)  # a Linux box: its managed files, folder/<hostname>/
         text = fetch(site)
         path = folder / f"{site.hostname}.cfg"
         try:
@@ -102,3 +107,24 @@ def backup_fleet(
         on_start=on_start,
         on_done=on_done,
     )
+
+
+def _box_backup(
+    folder: Path, targets_file: Path | None, options: DeviceOptions
+) -> Callable[[Site], Path]:
+    """A linux-pppd box's backup: the files iosgen manages there, secrets redacted
+    (iosgen.push.linux), under `folder/<hostname>/`."""
+    from iosgen.errors import UsageError
+    from iosgen.model.targets import read_targets_file
+    from iosgen.push.linux import LinuxPushOptions, backup_linux_site
+
+    overrides = read_targets_file(targets_file) if targets_file is not None else None
+    device = LinuxPushOptions.of(options).device
+
+    def job(site: Site) -> Path:
+        if overrides is not None and site.hostname.lower() not in overrides:
+            raise UsageError(f"{targets_file} has no entry for {site.hostname}")
+        target = overrides[site.hostname.lower()] if overrides is not None else None
+        return backup_linux_site(site, folder, options=device, target=target)
+
+    return job

@@ -1,0 +1,53 @@
+"""The fleet commands on a linux-pppd box named with --host, as an operator types them:
+`iosgen audit` and `iosgen backup` reach the box through the Linux device layer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from iosgen.cli import app
+from tests.linux_box.conftest import SUDO_PASSWORD, SUDO_USER, Box
+
+INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
+
+
+def _targets(box: Box, tmp_path: Path) -> Path:
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(
+        f"plovdiv-gw:\n  host: 127.0.0.1\n  port: {box.port}\n  username: {SUDO_USER}\n"
+        f"  password: '{SUDO_PASSWORD}'\n  host_key: {box.target.host_key}\n"
+    )
+    return targets
+
+
+def test_audit_and_backup_of_a_box_by_host(sudo_box: Box, tmp_path: Path) -> None:
+    targets = _targets(sudo_box, tmp_path)
+    common = ["--host", "plovdiv-gw", "-i", str(INVENTORY), "--targets", str(targets)]
+    audit = CliRunner().invoke(app, ["audit", *common, "--format", "json"])
+    assert "Traceback" not in audit.output
+    assert audit.exit_code == 1, audit.output  # a box iosgen never pushed: files missing
+    (result,) = json.loads(audit.stdout)
+    assert result["host"] == "plovdiv-gw" and result["status"] == "drift"
+    assert any(line.endswith("(missing on the box)") for line in result["drift"]["real"])
+    assert SUDO_PASSWORD not in audit.output
+    out = tmp_path / "backups"
+    backup = CliRunner().invoke(app, ["backup", *common, "-o", str(out)])
+    assert "Traceback" not in backup.output
+    assert backup.exit_code == 0, backup.output
+    assert f"saved {out / 'plovdiv-gw'}" in backup.stdout
+
+
+def test_all_stays_the_routers(tmp_path: Path) -> None:
+    # --all and --group select the IOS routers only; a box is named with --host
+    from iosgen.cli.options import select_sites
+
+    names = {
+        s.hostname for s in select_sites(INVENTORY, None, None, None, True, linux_by_host=True)
+    }
+    assert "plovdiv-gw" not in names and "R-ITD" in names
+    named = select_sites(INVENTORY, None, ["plovdiv-gw"], None, False, linux_by_host=True)
+    assert [s.hostname for s in named] == ["plovdiv-gw"]
+    assert select_sites(INVENTORY, None, ["plovdiv-gw"], None, False) == []
