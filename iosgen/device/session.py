@@ -55,6 +55,7 @@ from iosgen.ios.dialogs import (
     at_prompt,
     banner_text_delimiter,
     failure_in,
+    in_config,
     open_dialog,
     without_unsolicited,
 )
@@ -487,7 +488,7 @@ class Device:
         answers: list[LineAnswer] = []
         timeout = self.options.read_timeout
         _answer, mode, _ = self._converse("configure terminal", (), timeout)
-        if not mode.startswith("config"):
+        if not in_config(mode):
             raise CommandError(self.name, "configure terminal", _answer)
         try:
             type_line = self._banner_aware(timeout)
@@ -497,7 +498,7 @@ class Device:
                 answers.append(item)
                 if on_line is not None:
                     on_line(item)
-                if mode == "dialog" or failure_in(answer) or not mode.startswith("config"):
+                if mode == "dialog" or failure_in(answer) or not in_config(mode):
                     raise ConfigLineError(self.name, line, answer, index, mode == "dialog")
         finally:
             if self.alive:
@@ -514,7 +515,7 @@ class Device:
         """`send_config` with a window of lines in flight (`iosgen.device.typeahead`)."""
         timeout = self.options.read_timeout
         answer, mode, _ = self._converse("configure terminal", (), timeout)
-        if not mode.startswith("config"):
+        if not in_config(mode):
             raise CommandError(self.name, "configure terminal", answer)
         window = Window(self, lines, on_line, self.options.typeahead_bytes, alone=alone)
         self.last_window = window

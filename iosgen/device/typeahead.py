@@ -30,6 +30,7 @@ from iosgen.ios.dialogs import (
     answer_lines,
     at_prompt,
     failure_in,
+    in_config,
     open_dialog,
     without_unsolicited,
 )
@@ -189,7 +190,7 @@ class Window:
         answer, mode, notes = self.device._converse(line, DIALOGS, timeout)
         self.mode = mode
         self._record(index, answer, "; ".join(notes))
-        if mode == "dialog" or failure_in(answer) or not mode.startswith("config"):
+        if mode == "dialog" or failure_in(answer) or not in_config(mode):
             raise ConfigLineError(self.device.name, line, answer, index, mode == "dialog")
 
     # -- reading ----------------------------------------------------------------------
@@ -247,7 +248,7 @@ class Window:
         self.mode = mode
         note = TYPED_AHEAD_NOTE if self.failed is not None else self.note
         self._record(index, answer, note)
-        if self.failed is None and (failure_in(answer) or not mode.startswith("config")):
+        if self.failed is None and (failure_in(answer) or not in_config(mode)):
             # IOS runs the lines already typed ahead: they are read (and recorded), the
             # window stops growing, and the error is raised once they are all in
             self.failed = ConfigLineError(self.device.name, self.lines[index], answer, index)

@@ -140,6 +140,24 @@ def at_prompt(output: str) -> str | None:
     return "exec" if match["end"] == "#" else "user"
 
 
+# Configuration sub-modes whose prompt does not start with `config`: IOS names a few
+# after their feature. `ip dhcp pool LAN` -> `R1(dhcp-config)#` (Cisco IOS IP Addressing
+# Services Command Reference, "ip dhcp pool"); `crypto ipsec transform-set T esp-aes` ->
+# `R1(cfg-crypto-trans)#` (Security Command Reference, "crypto ipsec transform-set");
+# `crypto pki trustpoint TP` -> `R1(ca-trustpoint)#`, `crypto pki certificate chain TP`
+# -> `R1(config-cert-chain)#` and its `certificate` -> `R1(config-pubkey)#`.
+CONFIG_SUBMODES: Final = frozenset({"dhcp-config", "cfg-crypto-trans", "ca-trustpoint"})
+
+
+def in_config(mode: str | None) -> bool:
+    """True when the prompt's mode is global config or one of its sub-modes.
+
+    >>> [in_config(m) for m in ("config", "config-if", "dhcp-config", "exec", None)]
+    [True, True, True, False, False]
+    """
+    return mode is not None and (mode.startswith("config") or mode in CONFIG_SUBMODES)
+
+
 def open_dialog(output: str) -> str | None:
     """The question IOS waits on at the end of `output`, or None."""
     match = DIALOG_RE.search(output)

@@ -152,11 +152,6 @@ def test_the_simulator_takes_the_build_and_repairs_each_lost_line(branch_sim: An
     _repair(branch_sim, LOST)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="iosgen.device (not this helper's) refuses the `(dhcp-config)#` prompt that "
-    "`ip dhcp pool LAN` enters: Device.send_config takes only modes starting `config`",
-)
 def test_a_lost_dhcp_pool_line_is_repaired(branch_sim: Any) -> None:
     _repair(branch_sim, ("   lease 2\n",))
 
