@@ -369,6 +369,7 @@ class _Run:
             refusals=plan.refusals if plan else (),
             notes=tuple(self.notes),
             seconds=time.monotonic() - self.started,
+            box=True,
         )
 
 

@@ -60,6 +60,7 @@ class PushOutcome:
     # planned against (iosgen.push.planfile)
     built_sha256: str | None = None
     running_sha256: str | None = None
+    box: bool = False  # a linux-pppd box (iosgen.push.linux): a file tree, not a config
 
     @property
     def ok(self) -> bool:
@@ -67,6 +68,11 @@ class PushOutcome:
 
     def where(self) -> str:
         """The sentence every outcome ends with."""
+        if self.box:
+            return {
+                Final.NEW: "the box has the NEW (intended) file tree",
+                Final.OLD: "the box has its OLD file tree, as before the push",
+            }.get(self.final, "the box's files are UNKNOWN: check them by hand")
         if self.final is Final.NEW:
             return "the router runs the NEW (intended) config"
         if (

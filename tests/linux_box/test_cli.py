@@ -51,3 +51,18 @@ def test_all_stays_the_routers(tmp_path: Path) -> None:
     named = select_sites(INVENTORY, None, ["plovdiv-gw"], None, False, linux_by_host=True)
     assert [s.hostname for s in named] == ["plovdiv-gw"]
     assert select_sites(INVENTORY, None, ["plovdiv-gw"], None, False) == []
+
+
+def test_a_box_outcome_says_box_and_file_tree() -> None:
+    from iosgen.push.outcome import Final, PushOutcome, Status
+
+    said = {
+        final: PushOutcome("plovdiv-gw", Status.ROLLED_BACK, final, box=True).where()
+        for final in Final
+    }
+    assert said == {
+        Final.NEW: "the box has the NEW (intended) file tree",
+        Final.OLD: "the box has its OLD file tree, as before the push",
+        Final.UNKNOWN: "the box's files are UNKNOWN: check them by hand",
+    }
+    assert "router" in PushOutcome("R-ITD", Status.PUSHED, Final.NEW).where()
