@@ -86,7 +86,9 @@ def _show(monkeypatch: pytest.MonkeyPatch, *args: str) -> dict[str, object]:
     """The values `audit` would run with (its library call replaced by a recorder)."""
     seen: dict[str, object] = {}
 
-    def select(inventory: Path, secrets: Any, host: Any, group: Any, all_sites: bool) -> list[Any]:
+    def select(
+        inventory: Path, secrets: Any, host: Any, group: Any, all_sites: bool, **_: Any
+    ) -> list[Any]:
         seen["inventory"] = inventory
         return []
 
