@@ -405,9 +405,10 @@ LAYOUT: Final[tuple[str, ...]] = (
 
 # Block sections NVGEN prints with no `!` between two blocks of the kind, one after the
 # last: class-maps, policy-maps, named ACLs of one type (2600xm-ccp-pppoa-cbac.cfg lines
-# 150-175 and 300-370; the 154 file alike).
+# 150-175 and 300-370; the 154 file alike). AAA attribute lists alike [L: the captures
+# found hold one list each; docs/simulator-grammar.md].
 UNSEPARATED: Final = frozenset(
-    {"class-map*", "policy-map*", "ip-acl-standard*", "ip-acl-extended*"}
+    {"class-map*", "policy-map*", "ip-acl-standard*", "ip-acl-extended*", "aaa-attr-list*"}
 )
 
 # Lines an IOS 12.4 ISR prints with an empty startup config (before the management

@@ -47,7 +47,7 @@ def test_the_sub_mode_has_its_prompt_and_prints_between_the_methods_and_session_
         "aaa attribute list varna"
     )
     assert text.index("aaa attribute list varna") < text.index("aaa session-id common")
-    # the block ends with its own "!" (the CSR capture of docs/head-office.md)
+    # the lists end with a "!" (the CSR capture of docs/head-office.md)
     assert "protocol ip\n!\n" in text
     # the user's lines together: password, attribute list, autocommand
     assert (
@@ -165,3 +165,12 @@ def test_the_fixed_address_routes_the_branch_lan_both_ways() -> None:
     broken["BR"].refresh_tunnels()
     out = ping.run(broken["BR"].running, "10.10.0.1", source="192.168.20.1")
     assert "Success rate is 100 percent" not in out, out
+
+
+def test_two_lists_print_back_to_back_then_one_separator() -> None:
+    cfg, _ = typed([*LIST, "aaa attribute list zed", "attribute type addr 10.1.1.1"])
+    assert (
+        "aaa authorization network default local\n!\n"
+        "aaa attribute list varna\n attribute type addr 10.10.255.254 service ppp protocol ip\n"
+        "aaa attribute list zed\n attribute type addr 10.1.1.1\n!\n!\naaa session-id common\n"
+    ) in body(cfg)
