@@ -204,19 +204,23 @@ def test_a_hand_managed_head_office_is_checked_against_its_branches(
     inventory: Path, change: object, code: str
 ) -> None:
     path = inventory / "sites" / "sofia.yaml"
-    hand = path.read_text().replace(
-        "  from_branches: true\n  pool: [10.10.255.1, 10.10.255.254]",
-        "  pool: [10.10.255.1, 10.10.255.5]\n"
-        "  users:\n"
-        "    gabrovo: ${IOSGEN_GABROVO_SOFIA_CHAP}\n"
-        "    plovdiv: ${IOSGEN_SOFIA_CHAP}\n"
-        "    ruse: ${IOSGEN_RUSE_SOFIA_CHAP}\n"
-        "    shumen: ${IOSGEN_SHUMEN_SOFIA_CHAP}\n"
-        "    varna: ${IOSGEN_VARNA_SOFIA_CHAP}\n"
-        "  addresses: {shumen: 10.10.255.254}",
-    ).replace(
-        "    next_hop: 10.10.0.254\n",
-        "    next_hop: 10.10.0.254\n  - {network: 192.168.50.0/24, next_hop: 10.10.255.254}\n",
+    hand = (
+        path.read_text()
+        .replace(
+            "  from_branches: true\n  pool: [10.10.255.1, 10.10.255.254]",
+            "  pool: [10.10.255.1, 10.10.255.5]\n"
+            "  users:\n"
+            "    gabrovo: ${IOSGEN_GABROVO_SOFIA_CHAP}\n"
+            "    plovdiv: ${IOSGEN_SOFIA_CHAP}\n"
+            "    ruse: ${IOSGEN_RUSE_SOFIA_CHAP}\n"
+            "    shumen: ${IOSGEN_SHUMEN_SOFIA_CHAP}\n"
+            "    varna: ${IOSGEN_VARNA_SOFIA_CHAP}\n"
+            "  addresses: {shumen: 10.10.255.254}",
+        )
+        .replace(
+            "    next_hop: 10.10.0.254\n",
+            "    next_hop: 10.10.0.254\n  - {network: 192.168.50.0/24, next_hop: 10.10.255.254}\n",
+        )
     )
     assert lint_inventory(inventory).errors == ()  # typed by hand, right
     assert callable(change)
