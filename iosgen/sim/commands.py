@@ -187,6 +187,15 @@ def _table() -> list[Cmd]:
         key=4,
         section="aaa-methods",
     )
+    # Local AAA attribute lists (docs/simulator-grammar.md, "Local AAA attribute lists"):
+    # a block per list, printed after the method lists, before `aaa session-id`.
+    add(
+        g,
+        "aaa attribute list <word>",
+        kind="enter",
+        enters="config-attr-list",
+        section="aaa-attr-list*",
+    )
     add(g, "aaa session-id {common|unique}", key=2, section="aaa-session")
     add(g, "clock timezone <word> <-23-23> [<0-59>]", key=2, section="clock")
     add(g, "clock summer-time <word> {recurring|date} [<line>]", key=2, section="clock")
@@ -249,6 +258,9 @@ def _table() -> list[Cmd]:
     # its line); `no username U` removes it with the user, `no username U autocommand`
     # only the attribute.
     add(g, "username <word> autocommand <line>", key=3, nokey=2, section="username")
+    # `username U aaa attribute list L`: the user's local attribute list, one per user
+    # (a second list replaces the first) [L]
+    add(g, "username <word> aaa attribute list <word>", key=4, nokey=2, section="username")
     add(g, "archive", kind="enter", enters="config-archive", section="archive*")
     # login protection (cbac line 109; on-failure/on-success: 2901-oxidized-r1.cfg)
     add(
@@ -802,6 +814,13 @@ def _table() -> list[Cmd]:
     add(e, "auto-summary", kind="toggle", on=False, off=True, default=True)
     add(e, "eigrp router-id <ip>", key=2)
 
+    # ---- aaa attribute list (prompt `(config-attr-list)#`) ----------------------------
+    # `attribute type addr A service ppp protocol ip` (Cisco IOS Security Command
+    # Reference 12.3T, `attribute type`); one address per list: a second replaces it [L]
+    a = "config-attr-list"
+    add(a, "exit", kind="action", action="exit")
+    add(a, "attribute type addr <ip> [service {ppp|exec}] [protocol ip]", key=3)
+
     # ---- ip dhcp pool (prompt `(dhcp-config)#`) -----------------------------------------
     d = "dhcp-config"
     add(d, "exit", kind="action", action="exit")
@@ -876,6 +895,7 @@ CONFIG_MODES = (
     "config-std-nacl",
     "config-ext-nacl",
     "dhcp-config",
+    "config-attr-list",
     "config-isakmp",
     "cfg-crypto-trans",
     "config-crypto-map",

@@ -16,6 +16,7 @@ import ipaddress
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 from iosgen.sim.commands import table, toggles
 from iosgen.sim.facts import (
@@ -805,15 +806,20 @@ def _interface_sort(line: Line) -> tuple[int, int, tuple[int, ...], int, str]:
     return 99, 0, (), 0, name
 
 
+# A user's attribute lines after its password line, in this order [L]
+_USER_ATTR_ORDER: Final[dict[str, int]] = {"aaa": 1, "autocommand": 2}
+
+
 def _by_user(lines: list[Line]) -> list[Line]:
     """A user's lines together, in the order the users were made: its password or
-    secret line first, then its attributes (`username U autocommand ...`)."""
+    secret line first, then its attributes: `username U aaa attribute list L`, then
+    `username U autocommand ...` (docs/simulator-grammar.md)."""
     users: dict[str, list[Line]] = {}
     for ln in lines:
         users.setdefault(ln.words[1], []).append(ln)
     out: list[Line] = []
     for mine in sorted(users.values(), key=lambda group: min(ln.seq for ln in group)):
-        out += sorted(mine, key=lambda ln: (ln.words[2:3] == ["autocommand"], ln.seq))
+        out += sorted(mine, key=lambda ln: (_USER_ATTR_ORDER.get(ln.words[2], 0), ln.seq))
     return out
 
 

@@ -52,6 +52,7 @@ MODE_PROMPTS: Final[dict[str, str]] = {
     "config-std-nacl": "(config-std-nacl)#",
     "config-ext-nacl": "(config-ext-nacl)#",
     "dhcp-config": "(dhcp-config)#",
+    "config-attr-list": "(config-attr-list)#",
     "config-isakmp": "(config-isakmp)#",
     "cfg-crypto-trans": "(cfg-crypto-trans)#",
     "config-crypto-map": "(config-crypto-map)#",
@@ -79,6 +80,7 @@ MODE_PARENT: Final[dict[str, str]] = {
     "config-std-nacl": "config",
     "config-ext-nacl": "config",
     "dhcp-config": "config",
+    "config-attr-list": "config",
     "config-isakmp": "config",
     "cfg-crypto-trans": "config",
     "config-crypto-map": "config",
@@ -328,6 +330,7 @@ LAYOUT: Final[tuple[str, ...]] = (
     "!",
     "aaa-methods",
     "!",
+    "aaa-attr-list*",
     "!",
     "aaa-session",
     "!",
@@ -402,9 +405,10 @@ LAYOUT: Final[tuple[str, ...]] = (
 
 # Block sections NVGEN prints with no `!` between two blocks of the kind, one after the
 # last: class-maps, policy-maps, named ACLs of one type (2600xm-ccp-pppoa-cbac.cfg lines
-# 150-175 and 300-370; the 154 file alike).
+# 150-175 and 300-370; the 154 file alike). AAA attribute lists alike [L: the captures
+# found hold one list each; docs/simulator-grammar.md].
 UNSEPARATED: Final = frozenset(
-    {"class-map*", "policy-map*", "ip-acl-standard*", "ip-acl-extended*"}
+    {"class-map*", "policy-map*", "ip-acl-standard*", "ip-acl-extended*", "aaa-attr-list*"}
 )
 
 # Lines an IOS 12.4 ISR prints with an empty startup config (before the management

@@ -345,7 +345,7 @@ def _answer(
         return
     s.nat_inside_vt = ["ip", "nat", "inside"] in vt_words
     s.server_addr = _template_address(sc, vt_words)
-    s.client_addr = _pool_address(sc, vt_words, pools, server)
+    s.client_addr = _fixed_address(sc, s.username) or _pool_address(sc, vt_words, pools, server)
     if s.client_addr is None or s.server_addr is None:
         s.reason = "ipcp"
 
@@ -441,6 +441,37 @@ def _template_address(c: Config, vt_words: list[list[str]]) -> Addr | None:
         except ValueError:
             return None
     return None
+
+
+def _fixed_address(c: Config, user: str) -> Addr | None:
+    """The address the user's local attribute list fixes, when network authorization
+    reads the local database (`aaa authorization network default local`): the Local
+    AAA Server's `attribute type addr A` (docs/simulator-tunnels.md)."""
+    if c.value("aaa", "new-model") is None:
+        return None
+    network = next(
+        (
+            ln.words
+            for ln in c.root
+            if ln.words[:4] == ["aaa", "authorization", "network", "default"]
+        ),
+        None,
+    )
+    if network is None or "local" not in network[4:]:
+        return None
+    listed = _value((ln.words for ln in c.root if not ln.negated), "username", user, "aaa")
+    if not listed or listed[:2] != ["attribute", "list"] or len(listed) < 3:
+        return None
+    block = next(
+        (
+            b
+            for b in c.root
+            if b.words == ["aaa", "attribute", "list", listed[2]] and b.children is not None
+        ),
+        None,
+    )
+    addr = _value(_children(block), "attribute", "type", "addr")
+    return Addr(addr[0]) if addr else None
 
 
 def _pool_address(

@@ -79,11 +79,17 @@ def test_the_example_head_office_holds_every_branch_that_dials_it() -> None:
     users = re.findall(r"^username (\S+) privilege 0 password 7 ", config, re.M)
     # R-ITD and plovdiv-gw share `plovdiv` (one office, two gateways); R-VARNA's own
     # server and the Bourgas tunnel dial elsewhere
-    assert users == ["gabrovo", "plovdiv", "ruse", "varna"]
+    assert users == ["gabrovo", "plovdiv", "ruse", "shumen", "varna"]
     assert user_secret(config, "plovdiv") == "Pe5n"  # the branch's own ${IOSGEN_SOFIA_CHAP}
-    # five tunnels NAT into the head office: five pool addresses, no fixed ones
+    # five tunnels NAT into the head office: five pool addresses; R-SHUMEN's is routed
+    # (`nat: false`): the range's top address, fixed, and its LAN routed to it
     assert "ip local pool PPTP-POOL 10.10.255.1 10.10.255.5\n" in config
-    assert "aaa attribute list" not in config
+    assert (
+        "aaa attribute list shumen\n attribute type addr 10.10.255.254 service ppp protocol ip\n"
+    ) in config
+    assert "username shumen aaa attribute list shumen\n" in config
+    assert "ip route 192.168.50.0 255.255.255.0 10.10.255.254\n" in config
+    assert config.count("aaa attribute list ") == 2  # the list and its user's line
 
 
 def test_a_routed_branch_gets_a_user_a_fixed_address_and_a_route(inventory: Path) -> None:
@@ -94,10 +100,14 @@ def test_a_routed_branch_gets_a_user_a_fixed_address_and_a_route(inventory: Path
     assert (
         "aaa authorization network default local\n!\n"
         "aaa attribute list pleven\n"
-        " attribute type addr 10.10.255.254 service ppp protocol ip\n!\n!\n"
+        " attribute type addr 10.10.255.254 service ppp protocol ip\n"
+        "aaa attribute list shumen\n"
+        " attribute type addr 10.10.255.253 service ppp protocol ip\n!\n!\n"
         "aaa session-id common\n"
     ) in config
     assert "ip route 192.168.60.0 255.255.255.0 10.10.255.254\n" in config
+    # shumen sorts after pleven: its fixed address moves down one (docs/head-office.md)
+    assert "ip route 192.168.50.0 255.255.255.0 10.10.255.253\n" in config
     # a routed tunnel takes no pool address
     assert "ip local pool PPTP-POOL 10.10.255.1 10.10.255.5\n" in config
     (inventory / "sites" / "pleven.yaml").unlink()
@@ -109,7 +119,9 @@ def test_a_nat_branch_grows_the_pool_and_needs_no_route(inventory: Path) -> None
     config = sofia(inventory)
     assert user_secret(config, "pleven") == "pleven-sofia-demo"
     assert "ip local pool PPTP-POOL 10.10.255.1 10.10.255.6\n" in config
-    assert "aaa attribute list" not in config and "192.168.60.0" not in config
+    assert "aaa attribute list pleven" not in config and "192.168.60.0" not in config
+    # the routed R-SHUMEN keeps its fixed address: the pool grows upwards
+    assert " attribute type addr 10.10.255.254 service ppp protocol ip\n" in config
 
 
 def test_fixed_addresses_keep_their_place_when_nat_branches_come(inventory: Path) -> None:
@@ -165,12 +177,14 @@ def test_the_same_head_office_typed_by_hand_builds_the_same(inventory: Path) -> 
         "    plovdiv: ${IOSGEN_SOFIA_CHAP}\n"
         "    pleven: ${IOSGEN_PLEVEN_SOFIA_CHAP}\n"
         "    ruse: ${IOSGEN_RUSE_SOFIA_CHAP}\n"
+        "    shumen: ${IOSGEN_SHUMEN_SOFIA_CHAP}\n"
         "    varna: ${IOSGEN_VARNA_SOFIA_CHAP}\n"
-        "  addresses: {pleven: 10.10.255.254}",
+        "  addresses: {pleven: 10.10.255.254, shumen: 10.10.255.253}",
     )
     hand = hand.replace(
         "    next_hop: 10.10.0.254\n",
-        "    next_hop: 10.10.0.254\n  - {network: 192.168.60.0/24, next_hop: 10.10.255.254}\n",
+        "    next_hop: 10.10.0.254\n  - {network: 192.168.60.0/24, next_hop: 10.10.255.254}\n"
+        "  - {network: 192.168.50.0/24, next_hop: 10.10.255.253}\n",
     )
     assert hand != path.read_text()
     path.write_text(hand)
@@ -190,14 +204,23 @@ def test_a_hand_managed_head_office_is_checked_against_its_branches(
     inventory: Path, change: object, code: str
 ) -> None:
     path = inventory / "sites" / "sofia.yaml"
-    hand = path.read_text().replace(
-        "  from_branches: true\n  pool: [10.10.255.1, 10.10.255.254]",
-        "  pool: [10.10.255.1, 10.10.255.5]\n"
-        "  users:\n"
-        "    gabrovo: ${IOSGEN_GABROVO_SOFIA_CHAP}\n"
-        "    plovdiv: ${IOSGEN_SOFIA_CHAP}\n"
-        "    ruse: ${IOSGEN_RUSE_SOFIA_CHAP}\n"
-        "    varna: ${IOSGEN_VARNA_SOFIA_CHAP}",
+    hand = (
+        path.read_text()
+        .replace(
+            "  from_branches: true\n  pool: [10.10.255.1, 10.10.255.254]",
+            "  pool: [10.10.255.1, 10.10.255.5]\n"
+            "  users:\n"
+            "    gabrovo: ${IOSGEN_GABROVO_SOFIA_CHAP}\n"
+            "    plovdiv: ${IOSGEN_SOFIA_CHAP}\n"
+            "    ruse: ${IOSGEN_RUSE_SOFIA_CHAP}\n"
+            "    shumen: ${IOSGEN_SHUMEN_SOFIA_CHAP}\n"
+            "    varna: ${IOSGEN_VARNA_SOFIA_CHAP}\n"
+            "  addresses: {shumen: 10.10.255.254}",
+        )
+        .replace(
+            "    next_hop: 10.10.0.254\n",
+            "    next_hop: 10.10.0.254\n  - {network: 192.168.50.0/24, next_hop: 10.10.255.254}\n",
+        )
     )
     assert lint_inventory(inventory).errors == ()  # typed by hand, right
     assert callable(change)
@@ -248,7 +271,7 @@ def _problem_lines(root: Path) -> list[str]:
                 .replace("10.10.255.254]", "10.10.255.4]")
             ),
             "sofia.yaml:37:9: pptp_server.pool",
-            "holds 4 addresses; the branches need 5 (5 for the pool, 0 fixed)",
+            "holds 4 addresses; the branches need 6 (5 for the pool, 1 fixed)",
         ),
         (
             lambda root: (
