@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from iosgen.model.secret import read_env_file
@@ -56,3 +58,17 @@ class Bench:
     @property
     def router(self):  # type: ignore[no-untyped-def]
         return self.fleet.router("R-ITD")
+
+
+def plovdiv_inventory(root: Path, hosts: Iterable[str]) -> Path:
+    """The example inventory's defaults and groups in `root`, with Plovdiv's site as each
+    of `hosts` (the same router under other names)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "inventory" / "defaults.yaml", root / "defaults.yaml")
+    shutil.copytree(ROOT / "inventory" / "groups", root / "groups")
+    (root / "sites").mkdir()
+    text = (ROOT / "inventory" / "sites" / "plovdiv.yaml").read_text(encoding="utf-8")
+    for host in hosts:
+        site = text.replace("hostname: R-ITD", f"hostname: {host}")
+        (root / "sites" / f"{host.lower()}.yaml").write_text(site, encoding="utf-8")
+    return root

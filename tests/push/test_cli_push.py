@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pushkit import ROOT, leaks, spec
+from pushkit import leaks, plovdiv_inventory, spec
 from typer.testing import CliRunner
 
 from iosgen.cli import app
@@ -20,15 +19,7 @@ HOSTS = ("R-A", "R-B", "R-C")
 @pytest.fixture(scope="module")
 def inventory(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example inventory's defaults and groups, with Plovdiv's site as R-A, R-B, R-C."""
-    root = tmp_path_factory.mktemp("inventory")
-    shutil.copy(ROOT / "inventory" / "defaults.yaml", root / "defaults.yaml")
-    shutil.copytree(ROOT / "inventory" / "groups", root / "groups")
-    (root / "sites").mkdir()
-    text = (ROOT / "inventory" / "sites" / "plovdiv.yaml").read_text(encoding="utf-8")
-    for host in HOSTS:
-        site = text.replace("hostname: R-ITD", f"hostname: {host}")
-        (root / "sites" / f"{host.lower()}.yaml").write_text(site, encoding="utf-8")
-    return root
+    return plovdiv_inventory(tmp_path_factory.mktemp("inventory"), HOSTS)
 
 
 @pytest.fixture(scope="module")

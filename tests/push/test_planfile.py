@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pushkit import ROOT, leaks, spec
+from pushkit import leaks, plovdiv_inventory, spec
 from typer.testing import CliRunner
 
 from iosgen.cli import app
@@ -20,16 +19,7 @@ HOSTS = ("R-P1", "R-P2")
 
 @pytest.fixture
 def inventory(tmp_path: Path) -> Path:
-    root = tmp_path / "inventory"
-    root.mkdir()
-    shutil.copy(ROOT / "inventory" / "defaults.yaml", root / "defaults.yaml")
-    shutil.copytree(ROOT / "inventory" / "groups", root / "groups")
-    (root / "sites").mkdir()
-    text = (ROOT / "inventory" / "sites" / "plovdiv.yaml").read_text(encoding="utf-8")
-    for host in HOSTS:
-        site = text.replace("hostname: R-ITD", f"hostname: {host}")
-        (root / "sites" / f"{host.lower()}.yaml").write_text(site, encoding="utf-8")
-    return root
+    return plovdiv_inventory(tmp_path / "inventory", HOSTS)
 
 
 @pytest.fixture(scope="module")
