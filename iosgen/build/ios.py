@@ -107,7 +107,8 @@ class _SecretEncoder:
         the line's tail from the first secret on (what `mask_tokens` replaces)."""
         done = substitute_with(self.placeholder)(text)
         if done != text:
-            start = next(i for i, (a, b) in enumerate(zip(done, text, strict=False)) if a != b)
+            pairs = enumerate(zip(done, text, strict=False))
+            start = next((i for i, (a, b) in pairs if a != b), min(len(done), len(text)))
             tail = done[start:].strip()
             self.revealed[tail] = substitute_with(lambda _k, _n: MASK)(text)[start:].strip()
         return done
