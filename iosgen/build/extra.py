@@ -199,10 +199,14 @@ def blocks(text: str) -> list[Block]:
 
 
 def _emit(block: Block, out: list[str]) -> None:
-    out.append(block.head)
-    out += block.body
-    for follower in block.followers:
-        _emit(follower, out)
+    # a stack, not recursion: `iosgen import` chains thousands of lines, each `after:`
+    # the one before it
+    stack = [block]
+    while stack:
+        top = stack.pop()
+        out.append(top.head)
+        out += top.body
+        stack += reversed(top.followers)
 
 
 def join(config: list[Block]) -> str:

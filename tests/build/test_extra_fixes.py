@@ -275,3 +275,17 @@ def test_wan_name_is_none_on_a_site_without_a_wan(tmp_path: Path) -> None:
     data.pop("internet_nat", None)
     site = _load(tmp_path, data)
     assert site.wan_name is None
+
+
+def test_a_long_chain_of_after_lines_builds_in_order(tmp_path: Path) -> None:
+    # `iosgen import` puts each kept line `after:` the one before it
+    data = _data()
+    previous = "ip cef"
+    for i in range(3000):
+        line = f"access-list 151 permit ip host 10.{i // 250}.{i % 250}.2 any"
+        data["extra_config"]["lines"].append({"line": line, "after": previous})
+        previous = line
+    text = render(_load(tmp_path, data)).text
+    lines = [x for x in text.split("\n") if x.startswith("access-list 151 ")]
+    assert len(lines) == 3000 and lines[0].endswith("10.0.0.2 any")
+    assert lines[-1].endswith("10.11.249.2 any")
