@@ -16,8 +16,9 @@ from typing import Final
 
 from iosgen.errors import RenderError
 from iosgen.ios.config import BANNER_RE
+from iosgen.ios.configmode import single_value_key
 from iosgen.ios.secrets import mask_line
-from iosgen.model.extra import PLACEHOLDER_RE
+from iosgen.model.extra import substitute_references
 from iosgen.model.site import Site
 
 # IOS 12.4's order of global commands in `show running-config`, by first words
@@ -154,7 +155,7 @@ def rank(text: str) -> int:
     return _UNKNOWN_RANK
 
 
-@dataclass
+@dataclass(eq=False)
 class Block:
     """A top-level line and the lines printed under it (children, or a banner's text)."""
 
@@ -162,14 +163,11 @@ class Block:
     body: list[str] = field(default_factory=list)
     # the head as the site file writes it (`{secret:NAME}` unresolved): what `after:` names
     written: str = ""
+    # extra_config blocks put right after this one (`after:` naming it), in file order
+    followers: list[Block] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.written = self.written or self.head
-
-    def named_by(self, after: str) -> bool:
-        """`after:` names a line as written, or a typed secret line masked (`enable secret
-        5 <redacted>`): a site file never holds the secret, not even in an anchor."""
-        return after == self.written or ("<" in after and after == mask_line(self.head, None))
 
     @property
     def children(self) -> set[str]:
@@ -200,17 +198,149 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
+def _emit(block: Block, out: list[str]) -> None:
+    # a stack, not recursion: `iosgen import` chains thousands of lines, each `after:`
+    # the one before it
+    stack = [block]
+    while stack:
+        top = stack.pop()
+        out.append(top.head)
+        out += top.body
+        stack += reversed(top.followers)
+
+
 def join(config: list[Block]) -> str:
-    return "\n".join(line for b in config for line in (b.head, *b.body))
+    out: list[str] = []
+    for block in config:
+        _emit(block, out)
+    return "\n".join(out)
 
 
 Substitute = Callable[[str], str]
+Item = tuple[str, str, tuple[str, ...], str | None]
+
+
+class _Placer:
+    """The typed blocks, indexed once, and where each extra block goes.
+
+    Linear in the size of the config and of extra_config (a brownfield router may bring
+    thousands of ACL lines): the place of a rank is computed once over the typed blocks
+    (`_gap_of`); extras that share a place are kept in file order, each after the last
+    one IOS prints before it, found from the end (at once when they come in IOS order).
+    """
+
+    def __init__(self, config: list[Block]) -> None:
+        self.config = config
+        self.by_written: dict[str, Block] = {}
+        for block in config:
+            self.by_written.setdefault(block.written, block)
+        self._masked: dict[str, Block] | None = None
+        # gap g: the extras printed after typed block g (and its followers)
+        self.gaps: dict[int, list[tuple[int, Block]]] = {}
+        self.cursors: dict[str, Block] = {}  # the last block put after each anchor
+        self.parent: dict[int, Block] = {}  # the block each follower follows, by id
+        self.extras: list[Block] = []
+        self._gap_of = self._gaps_by_rank()
+        # the typed one-value commands (`hostname R1`), by the command they set
+        self.single: dict[str, Block] = {}
+        for block in config:
+            if (name := single_value_key(block.head)) is not None:
+                self.single.setdefault(name, block)
+
+    def _gaps_by_rank(self) -> list[int]:
+        """For each rank, the typed block after which a line of that rank goes: the last
+        one (before `end`) whose rank, or its neighbour's when it has none, is not above."""
+        last_at: dict[int, int] = {}
+        current = -1
+        for index, other in enumerate(self.config):
+            if other.head == "end":
+                break
+            if other.head in {"!", ""}:
+                continue
+            if (r := rank(other.head)) != _UNKNOWN_RANK:
+                current = r  # a line of no known place keeps its neighbour's
+            last_at[current] = index
+        out: list[int] = []
+        best = 0
+        for want in range(-1, len(GLOBAL_ORDER)):
+            best = max(best, last_at.get(want, 0))
+            out.append(best)
+        return out  # out[want + 1]
+
+    def anchor(self, after: str) -> Block | None:
+        """The block `after:` names: a line as written, or a typed secret line masked
+        (`enable secret 5 <redacted>`): a site file never holds the secret."""
+        found = self.by_written.get(after)
+        if found is None and "<" in after:
+            if self._masked is None:
+                self._masked = {}
+                for block in [*self.config, *self.extras]:
+                    self._masked.setdefault(mask_line(block.head, None), block)
+            found = self._masked.get(after)
+        return found
+
+    def insert(
+        self, key: str, head: str, body: list[str], after: str | None, sub: Substitute
+    ) -> None:
+        existing = self.by_written.get(head)
+        child_lines = [" " + line for line in body]
+        if existing is not None:
+            if not body:
+                raise RenderError(
+                    f"{key}: {head!r} is already printed by the typed model ({owner(head)})"
+                )
+            children = existing.children
+            for line in child_lines:
+                if line in children:
+                    raise RenderError(
+                        f"{key}: {line.strip()!r} under {head!r} is already printed by the "
+                        f"typed model ({owner(line)})"
+                    )
+            contradictions(f"{key} under {head!r}", [x.strip() for x in existing.body], body)
+            existing.body += child_lines
+            return
+        if not body and (name := single_value_key(head)) is not None:
+            typed = self.single.get(name)
+            if typed is not None and typed.written != head:
+                raise RenderError(_contradiction(key, head, typed.head))
+        block = Block(sub(head), child_lines, head)
+        self.by_written.setdefault(head, block)
+        self.extras.append(block)
+        if self._masked is not None:
+            self._masked.setdefault(mask_line(block.head, None), block)
+        if after is not None:
+            # right after the anchor, or after the last block already put there
+            target = self.cursors.get(after)
+            if target is None:
+                parent = self.anchor(after)
+                assert parent is not None  # place() waits for the anchor first
+                parent.followers.insert(0, block)
+            else:
+                parent = self.parent[id(target)]
+                parent.followers.insert(parent.followers.index(target) + 1, block)
+            self.parent[id(block)] = parent
+            self.cursors[after] = block
+            return
+        want = rank(head)
+        gap = self.gaps.setdefault(self._gap_of[want + 1], [])
+        at = len(gap)
+        while at > 0 and gap[at - 1][0] > want:
+            at -= 1
+        current = want if want != _UNKNOWN_RANK or not at else gap[at - 1][0]
+        gap.insert(at, (current, block))
+
+    def result(self) -> list[Block]:
+        out: list[Block] = []
+        for index, block in enumerate(self.config):
+            out.append(block)
+            out += [b for _, b in self.gaps.get(index, ())]
+        return out
 
 
 def place(text: str, site: Site, substitute: Substitute) -> str:
     """`text` (the typed build) with the site's global extra_config lines and sections."""
     extra = site.extra_config
-    items: list[tuple[str, str, tuple[str, ...], str | None]] = [
+    items: list[Item] = [
         (f"extra_config.lines[{index}]", line, (), after)
         for index, (line, after) in enumerate(extra.line_items())
     ]
@@ -222,85 +352,63 @@ def place(text: str, site: Site, substitute: Substitute) -> str:
     ]
     if not items:
         return text
-    config = blocks(text)
-    cursors: dict[str, Block] = {}  # the last block put after each anchor
+    placer = _Placer(blocks(text))
     pending = items
     while pending:
-        waiting: list[tuple[str, str, tuple[str, ...], str | None]] = []
+        waiting: list[Item] = []
         for key, head, body, after in pending:
-            if after is not None and not any(b.named_by(after) for b in config):
+            if after is not None and placer.anchor(after) is None:
                 waiting.append((key, head, body, after))  # its anchor may be another extra
                 continue
-            _insert(config, key, head, [substitute(x) for x in body], after, cursors, substitute)
+            placer.insert(key, head, [substitute(x) for x in body], after, substitute)
         if len(waiting) == len(pending):
             key, _, _, after = waiting[0]
             raise RenderError(
                 f"{site.hostname}: {key}: after: {after!r} is no top-level line of the config"
             )
         pending = waiting
-    return join(config)
+    return join(placer.result())
 
 
-def _insert(
-    config: list[Block],
-    key: str,
-    head: str,
-    body: list[str],
-    after: str | None,
-    cursors: dict[str, Block],
-    substitute: Substitute,
-) -> None:
-    existing = next((b for b in config if b.written == head), None)
-    child_lines = [" " + line for line in body]
-    if existing is not None:
-        if not body:
-            raise RenderError(
-                f"{key}: {head!r} is already printed by the typed model ({owner(head)})"
-            )
-        for line in child_lines:
-            if line in existing.children:
-                raise RenderError(
-                    f"{key}: {line.strip()!r} under {head!r} is already printed by the typed "
-                    f"model ({owner(line)})"
-                )
-        existing.body += child_lines
-        return
-    block = Block(substitute(head), child_lines, head)
-    if after is not None:
-        anchor = cursors.get(after) or next(b for b in config if b.named_by(after))
-        at = config.index(anchor) + 1
-        cursors[after] = block
-    else:
-        want = rank(head)
-        at, current = 1, -1
-        for index, other in enumerate(config):
-            if other.head == "end":
-                break
-            if other.head in {"!", ""}:
-                continue
-            if rank(other.head) != _UNKNOWN_RANK:
-                current = rank(other.head)  # a line of no known place keeps its neighbour's
-            if current <= want:
-                at = index + 1
-    config.insert(at, block)
+def _contradiction(key: str, line: str, typed: str) -> str:
+    """One line saying both (secrets masked: either may hold one)."""
+    return (
+        f"{key}: {mask_line(line.strip(), None)!r} contradicts the typed "
+        f"{mask_line(typed.strip(), None)!r} ({owner(typed)}); a line has one owner: "
+        "change the typed field, or leave the line out"
+    )
+
+
+def contradictions(key: str, typed: list[str], extra: list[str]) -> None:
+    """An extra line that sets a one-value command the typed lines set otherwise
+    (`transport input none` next to the typed `transport input ssh`): an error."""
+    by_name: dict[str, str] = {}
+    for line in typed:
+        if (name := single_value_key(line)) is not None:
+            by_name.setdefault(name, line)
+    for index, line in enumerate(extra):
+        name = single_value_key(line)
+        if name is not None and name in by_name and by_name[name].strip() != line.strip():
+            raise RenderError(_contradiction(f"{key}[{index}]", line, by_name[name]))
 
 
 def check_children(name: str, typed: tuple[str, ...], extra: list[str]) -> None:
-    """An interface's extra_config line that its typed fields already print: an error."""
+    """An interface's extra_config line that its typed fields already print, or one
+    that says a typed one-value command otherwise: an error."""
     for index, line in enumerate(extra):
         if line in typed:
             raise RenderError(
                 f"interfaces.{name}.extra_config[{index}]: {line!r} is already printed by "
                 f"the typed model ({owner(line)})"
             )
+    contradictions(f"interfaces.{name}.extra_config", [x.strip() for x in typed], extra)
 
 
 def substitute_with(resolve: Callable[[str, str], str]) -> Substitute:
-    """A line with each `{secret:NAME}` / `{type7:NAME}` replaced through `resolve(kind, name)`."""
+    """A line with each `{secret:NAME}` / `{type7:NAME}` that stands as its secret word
+    replaced through `resolve(kind, name)` (braces elsewhere are literal text)."""
 
     def substitute(text: str) -> str:
-        if "{" not in text:
-            return text
-        return PLACEHOLDER_RE.sub(lambda m: resolve(m["kind"], m["name"]), text)
+        return substitute_references(text, resolve)
 
     return substitute

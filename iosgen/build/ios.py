@@ -81,21 +81,34 @@ class _SecretEncoder:
         self.revealed[text] = text[:2] + MASK
         return text
 
+    def type7(self, secret: Secret, *key: str) -> str:
+        """`7 <hex>`: as given, else encoded with a salt derived from the site."""
+        hexed = secret.type7 or type7_encode(
+            secret.reveal(), derived_salt_type7(self.site.hostname, *key)
+        )
+        text = f"7 {hexed}"
+        self.revealed[text] = text[:2] + MASK
+        return text
+
     def placeholder(self, kind: str, name: str) -> str:
         """The text of `{secret:NAME}` / `{type7:NAME}` in an extra_config line."""
         secret = self.site.extra_secrets[name]
         if kind == "type7":
-            return self.reversible(secret, "extra_config", name)
+            # the router had type 7: it stays type 7 even without password-encryption
+            return self.type7(secret, "extra_config", name)
         if secret.type5 is not None:
             return f"5 {secret.type5}"
+        if secret.type7 is not None:
+            return f"7 {secret.type7}"  # as the secrets file holds it, never decoded
         return secret.reveal()
 
     def substitute(self, text: str) -> str:
         """An extra_config line with its secrets in, remembered for masking: the token is
         the line's tail from the first secret on (what `mask_tokens` replaces)."""
-        start = text.find("{")
         done = substitute_with(self.placeholder)(text)
         if done != text:
+            pairs = enumerate(zip(done, text, strict=False))
+            start = next((i for i, (a, b) in pairs if a != b), min(len(done), len(text)))
             tail = done[start:].strip()
             self.revealed[tail] = substitute_with(lambda _k, _n: MASK)(text)[start:].strip()
         return done

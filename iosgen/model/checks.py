@@ -492,6 +492,15 @@ def management_host(site: Site) -> Iterator[SiteProblem]:
             yield ("management", "host"), f"{host!r} is not an address or name"
 
 
+def sudo_on_linux(site: Site) -> Iterator[SiteProblem]:
+    """sudo is a Linux program: an IOS site's privilege comes from its enable secret."""
+    if site.platform == Platform.IOS and site.management.sudo_password is not None:
+        yield (
+            ("management", "sudo_password"),
+            "sudo_password is linux-pppd only; an IOS router uses management.enable_secret",
+        )
+
+
 SITE_CHECKS: tuple[SiteCheck, ...] = (
     wan_count,
     each_interface,
@@ -509,6 +518,7 @@ SITE_CHECKS: tuple[SiteCheck, ...] = (
     pptp_server,
     management_privilege,
     management_host,
+    sudo_on_linux,
 )
 
 

@@ -4,11 +4,17 @@ A brownfield router is owned whole through it, and a user adds a command iosgen
 has no field for yet. Lines are kept verbatim (no stripping, no case change) and
 checked for what the IOS prompt would not take as one command: a line break or
 control character would end it and start another, `?` asks for help, a line
-longer than IOS's command buffer is cut. A secret never stands in a site file: a
-line names it as `{secret:NAME}` (printed as the secrets file holds it) or
-`{type7:NAME}` (printed like a typed reversible secret: `7 <hex>`, or `0 <clear>`
-with password encryption off), resolved through the site's secrets like any
-secret key.
+longer than IOS's command buffer is cut, a line that leaves the mode, runs an exec
+command or opens a banner (iosgen.ios.configmode) is no configuration line.
+
+A secret never stands in a site file: a line whose command keeps a secret (the
+iosgen.ios.secrets table) names it as `{secret:NAME}` (printed as the secrets file
+holds it: `7 <hex>` stays so) or `{type7:NAME}` (printed as type 7, `7 <hex>`, as the
+router had it, whatever `service password-encryption` says), and a line with the
+secret in clear is refused. Only the word where the command keeps its secret is a
+reference: `{secret:x}` anywhere else (`snmp-server location {secret:x}`) is literal
+text, printed as written, so a router's odd text round-trips and no secret lands in
+a field that is not meant to hold one.
 
 Where each line goes is iosgen.build.extra's business: a global line or section
 where IOS prints it, or right after the top-level line `after:` names.
@@ -17,10 +23,22 @@ where IOS prints it, or right after the top-level line `after:` names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
+from iosgen.ios.configmode import mode_problem
+from iosgen.ios.secrets import mask_line, secret_fields
 from iosgen.model.secret import Secret, SecretResolver
 
 # The IOS command-line buffer: `terminal width` aside, IOS takes lines of up to 254
@@ -34,11 +52,9 @@ SOURCE_MAX_LINE: Final = "IOS 12.4 command buffer (254 characters) [L]"
 PLACEHOLDER_RE: Final = re.compile(r"\{(?P<kind>secret|type7):(?P<name>[A-Za-z0-9_.\-/]+)\}")
 # Printable ASCII less '?' (IOS help wherever typed).
 _PRINTABLE_RE: Final = re.compile(r"[ ->@-~]+")
-# A line that would leave configuration mode or is no command at all.
-_NOT_A_COMMAND: Final = frozenset({"end", "exit", "quit"})
 
 
-def line_problem(text: str, *, child: bool) -> str | None:
+def line_problem(text: str, *, child: bool, anchor: bool = False) -> str | None:
     """Why IOS would not take `text` as one configuration line, or None.
 
     A global line starts at column 0; a section's line may start with spaces (one per
@@ -64,21 +80,72 @@ def line_problem(text: str, *, child: bool) -> str | None:
         return f"{shown} starts with a space; a global line starts at column 0 (use sections)"
     if text.lstrip().startswith("!"):
         return f"{shown} is a comment; IOS keeps no comments"
-    if text.strip() in _NOT_A_COMMAND:
-        return f"{shown} would leave configuration mode"
+    # an anchor is never typed: it names a line of the build (`after: banner motd ^C`)
+    if not anchor and (why := mode_problem(text)) is not None:
+        return f"{shown} {why}"
     return None
 
 
+def clear_secret_problem(text: str) -> str | None:
+    """Why a site file may not hold `text`: its command keeps a secret and the secret
+    word is no `{secret:NAME}`/`{type7:NAME}` reference. (A router's line has its
+    secret in place; `iosgen import` moves it to the secrets file.)"""
+    if not _clear_secret(text):
+        return None
+    masked = mask_line(text.strip(), None)
+    return (
+        f"{masked!r} holds a secret in clear; write its secret as {{secret:NAME}} "
+        "or {type7:NAME} and put it in the secrets file"
+    )
+
+
+def _references(text: str) -> list[tuple[int, str, str]]:
+    """(word index in `text.split(' ')`, kind, name) of each secret reference: a
+    placeholder that is the whole secret word of the line (iosgen.ios.secrets)."""
+    indent = len(text) - len(text.lstrip(" "))
+    words = text[indent:].split(" ")
+    out: list[tuple[int, str, str]] = []
+    for found in secret_fields(text[indent:], None):
+        if m := PLACEHOLDER_RE.fullmatch(words[found.value_index]):
+            out.append((indent + found.value_index, m["kind"], m["name"]))
+    return out
+
+
+def _clear_secret(text: str) -> bool:
+    """Whether a secret word of the line is no reference (a secret in clear)."""
+    stripped = text.lstrip(" ")
+    words = stripped.split(" ")
+    return any(
+        not PLACEHOLDER_RE.fullmatch(words[f.value_index]) for f in secret_fields(stripped, None)
+    )
+
+
 def placeholders(text: str) -> list[tuple[str, str]]:
-    """The (kind, name) of each secret placeholder in `text`."""
-    return [(m["kind"], m["name"]) for m in PLACEHOLDER_RE.finditer(text)]
+    """The (kind, name) of each secret reference in `text`."""
+    return [(kind, name) for _, kind, name in _references(text)]
 
 
-def _parse_line(child: bool) -> Any:
+def substitute_references(text: str, resolve: Callable[[str, str], str]) -> str:
+    """`text` with each secret reference replaced by `resolve(kind, name)`; braces
+    anywhere else stay as written."""
+    if "{" not in text:
+        return text
+    found = _references(text)
+    if not found:
+        return text
+    words = text.split(" ")
+    for index, kind, name in found:
+        words[index] = resolve(kind, name)
+    return " ".join(words)
+
+
+def _parse_line(child: bool, anchor: bool = False) -> Any:
     def parse(value: Any, info: ValidationInfo) -> str:
         if not isinstance(value, str):
             raise ValueError(f"{value!r} is not text: expected one IOS configuration line")
-        problem = line_problem(value, child=child)
+        problem = line_problem(value, child=child, anchor=anchor)
+        # an anchor names a typed line, its secret masked (`enable secret 5 <redacted>`)
+        problem = problem or (None if anchor else clear_secret_problem(value))
         if problem is not None:
             raise ValueError(problem)
         resolver = (info.context or {}).get("resolver") or SecretResolver()
@@ -96,6 +163,7 @@ _LINE_SCHEMA = WithJsonSchema(
 )
 GlobalLine = Annotated[str, PlainValidator(_parse_line(child=False)), _LINE_SCHEMA]
 ChildLine = Annotated[str, PlainValidator(_parse_line(child=True)), _LINE_SCHEMA]
+AnchorLine = Annotated[str, PlainValidator(_parse_line(child=False, anchor=True)), _LINE_SCHEMA]
 
 
 class _Model(BaseModel):
@@ -106,21 +174,39 @@ class PlacedLine(_Model):
     """A global line put right after a given top-level line (`after: ip cef`)."""
 
     line: GlobalLine
-    after: GlobalLine
+    after: AnchorLine
 
 
 class ExtraSection(_Model):
     """A block's lines, put right after a given top-level line."""
 
     lines: list[ChildLine] = Field(default_factory=list)
-    after: GlobalLine | None = None
+    after: AnchorLine | None = None
+
+
+def _text_or_mapping(value: Any) -> str:
+    """Which member of a union a value is: a line (text) or its mapping form. Chosen by
+    the value's shape so that a bad line gets one message, not one per member."""
+    # tags in brackets: the loader leaves such loc parts out of the key path it shows
+    return "[mapping]" if isinstance(value, dict) else "[line]"
+
+
+# a string is a line, a mapping the placed form: one member tried, one message
+ExtraLine = Annotated[
+    Annotated[GlobalLine, Tag("[line]")] | Annotated[PlacedLine, Tag("[mapping]")],
+    Discriminator(_text_or_mapping),
+]
+SectionBody = Annotated[
+    Annotated[list[ChildLine], Tag("[line]")] | Annotated[ExtraSection, Tag("[mapping]")],
+    Discriminator(_text_or_mapping),
+]
 
 
 class ExtraConfig(_Model):
     """Global lines and blocks (`sections: {HEADER: [lines]}`) beyond the typed model."""
 
-    lines: list[GlobalLine | PlacedLine] = Field(default_factory=list)
-    sections: dict[GlobalLine, list[ChildLine] | ExtraSection] = Field(default_factory=dict)
+    lines: list[ExtraLine] = Field(default_factory=list)
+    sections: dict[GlobalLine, SectionBody] = Field(default_factory=dict)
 
     def section_items(self) -> list[tuple[str, tuple[str, ...], str | None]]:
         """(header, lines, after) for each section, in file order."""

@@ -288,6 +288,8 @@ class Management(_Model):
     username: UserName
     password: LoginSecret
     enable_secret: EnableSecret | None = None
+    # linux-pppd: the password sudo asks for when it is not the login's (push/linux.py)
+    sudo_password: LoginSecret | None = None
 
 
 class Interface(_Model):
