@@ -78,7 +78,7 @@ def _route_covers(text: str, addresses: Sequence[ipaddress.IPv4Address]) -> bool
 class ManagementPath:
     """What carries iosgen's session to the router, from the model and the endpoints."""
 
-    wan: str  # canonical name of the WAN interface
+    wan: str  # canonical name of the WAN interface ("" on an adopted site without one)
     accounts: frozenset[str]  # the management account, and the one iosgen logs in as
     addresses: tuple[ipaddress.IPv4Address, ...]
     ports: frozenset[str]  # interfaces the session may cross (the WAN, endpoint subnets)
@@ -89,10 +89,10 @@ class ManagementPath:
 
     @classmethod
     def of(cls, site: Site, endpoints: Iterable[str | None], login: str | None) -> ManagementPath:
-        wan_key, _ = site.wan
-        wan = canonical_interface_name(Platform.IOS, wan_key) or wan_key
+        wan_key = site.wan_name  # None: an adopted site (baseline: false) typed no WAN
+        wan = (canonical_interface_name(Platform.IOS, wan_key) or wan_key) if wan_key else ""
         addresses = tuple(_addresses(endpoints))
-        ports = {wan} | {
+        ports = ({wan} if wan else set()) | {
             canonical_interface_name(Platform.IOS, name) or name
             for name, iface in site.interfaces.items()
             if isinstance(iface.ipv4, ipaddress.IPv4Interface)
@@ -191,7 +191,7 @@ def _port_reason(path: ManagementPath, parents: tuple[str, ...], top: str, line:
 def _global_reason(path: ManagementPath, top: str, line: str) -> str | None:
     """NAT out of the WAN, the default route, a route to an endpoint, login and account."""
     wan = path.wan
-    if line.startswith("ip nat ") and line.endswith(
+    if wan and line.startswith("ip nat ") and line.endswith(
         (f"interface {wan} overload", f"interface {wan}")
     ):
         return f"the NAT of the WAN interface {wan}"

@@ -403,8 +403,8 @@ def push_linux_host(
     if not target.username or not (target.password.reveal() or options.device.key_file):
         raise UsageError(f"{site.hostname}: management has no usable login (user and password)")
     if options.device.sudo_password is None:
-        # management.sudo_password, once the model has it (issue 17)
-        sudo = getattr(site.management, "sudo_password", None)
+        # management.sudo_password; without it sudo is asked the login's password
+        sudo = site.management.sudo_password
         if isinstance(sudo, Secret):
             options = replace(options, device=replace(options.device, sudo_password=sudo))
     run = _Run(site, build, target, options)
