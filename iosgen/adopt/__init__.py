@@ -24,9 +24,9 @@ from typing import Any, Final
 from iosgen.adopt.reader import Block, config_blocks
 from iosgen.errors import InputError, Problem
 from iosgen.ios.limits import DESCRIPTION, DOMAIN_NAME, HOSTNAME, USERNAME
+from iosgen.ios.mask import MASK
 from iosgen.ios.names import canonical_ios_name
 from iosgen.ios.passwords import is_type7, type7_decode
-from iosgen.ios.mask import MASK
 from iosgen.ios.secrets import mask_line, redact_line, secret_spans
 from iosgen.model.extra import line_problem
 
@@ -41,6 +41,7 @@ _ROUTE_RE: Final = re.compile(r"ip route (?P<net>[\d.]+) (?P<mask>[\d.]+) (?P<ho
 _ADDRESS_RE: Final = re.compile(r"ip address (?P<ip>[\d.]+) (?P<mask>[\d.]+)")
 _BANNER_HEAD_RE: Final = re.compile(r"banner (?P<kind>motd|login|exec|incoming) \^C")
 _SECRET_NAME_RE: Final = re.compile(r"[^A-Za-z0-9_.\-]+")
+_PRINTABLE: Final = re.compile(r"[ -~]+")
 
 
 @dataclass
@@ -429,9 +430,10 @@ def _pool(body: list[str]) -> dict[str, Any] | None:
 # --- the rest: extra_config in place -------------------------------------------------------
 
 
-def _with_secrets(r: _Reading, text: str, parent: str | None, hint: str) -> str:
+def _with_secrets(r: _Reading, text: str, parent: str | None, hint: str, at: int = 1) -> str:
     """`text` with each secret moved to the secrets file: `{type7:NAME}` for a type-7
-    value (decoded), `{secret:NAME}` for any other (kept as it stands)."""
+    value (decoded), `{secret:NAME}` for any other (kept as it stands). A type-7 value
+    that decodes to no printable ASCII is no password IOS wrote: refused at its line."""
     spans = secret_spans(text, parent)
     for span in sorted(spans, key=lambda s: s.start, reverse=True):
         value = text[span.start : span.end]
@@ -440,7 +442,22 @@ def _with_secrets(r: _Reading, text: str, parent: str | None, hint: str) -> str:
         name = r.secret_name("-".join([hint, *words]) if hint else "-".join(words))
         head = text[: span.start]
         if span.encoding == "7" and is_type7(value) and head.endswith("7 "):
-            r.secrets[name] = type7_decode(value)
+            clear = type7_decode(value)
+            if not _PRINTABLE.fullmatch(clear):
+                shown = redact_line(text, parent=parent)
+                raise InputError(
+                    [
+                        Problem(
+                            r.source,
+                            at,
+                            1,
+                            "",
+                            f"cannot keep: {shown!r}: its type-7 value does not decode to "
+                            "printable ASCII (a damaged or hand-made value)",
+                        )
+                    ]
+                )
+            r.secrets[name] = clear
             text = f"{head[:-2]}{{type7:{name}}}{text[span.end :]}"
         else:
             r.secrets[name] = value
@@ -458,7 +475,7 @@ def _extra_items(
             if i in interface_rest:
                 parent = b.head
                 name = b.head.removeprefix("interface ")
-                rest = [_with_secrets(r, x, parent, name) for x in interface_rest[i]]
+                rest = [_with_secrets(r, x, parent, name, b.line) for x in interface_rest[i]]
                 r.data["interfaces"][name].pop("extra_config", None)
                 if rest:
                     r.data["interfaces"][name]["extra_config"] = rest
@@ -478,9 +495,11 @@ def _extra_items(
                     )
                 ]
             )
-        head = _with_secrets(r, b.head, None, hint)
+        head = _with_secrets(r, b.head, None, hint, b.line)
         context = b.head.split(" ")[1] if b.head.startswith("interface ") else ""
-        body = [_with_secrets(r, x, b.head, context) for x in b.children]
+        body = [
+            _with_secrets(r, x, b.head, context, b.line + k + 1) for k, x in enumerate(b.children)
+        ]
         if b.body:
             entry: Any = {"lines": body} if previous is None else {"after": previous, "lines": body}
             yield "section", (head, entry)

@@ -16,7 +16,7 @@ import yaml
 from iosgen.adopt import Adopted
 from iosgen.build import write_atomic
 from iosgen.build.files import MODE_FILE, MODE_SECRET
-from iosgen.errors import InputError, Problem, UsageError
+from iosgen.errors import EXIT_FINDINGS, InputError, IosgenError, Problem, UsageError
 
 # libyaml's emitter where PyYAML has it (the pure-Python one is 5x slower)
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -29,6 +29,29 @@ class Proof:
     real: int
     cosmetic: int
     secret_only: int
+    # the real drift as `diff` prints it, secrets masked
+    drift: tuple[str, ...] = ()
+
+
+class DriftRefused(IosgenError):
+    """The site would not build back to the config: nothing written (exit 1, like the
+    drift `diff` reports; --force writes it anyway)."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, hostname: str, proof: Proof) -> None:
+        shown = proof.drift[:_SHOWN]
+        more = len(proof.drift) - len(shown)
+        super().__init__(
+            f"{hostname}: the imported site does not build back to the config "
+            f"({proof.real} real drift): nothing written\n"
+            + "\n".join(f"  {line}" for line in shown)
+            + (f"\n  ... and {more} more" if more > 0 else ""),
+            hint="--force writes the site anyway; `iosgen diff` then shows the same drift",
+        )
+
+
+_SHOWN = 20  # drift lines an error lists
 
 
 def default_paths(adopted: Adopted, output: Path | None, secrets: Path | None) -> tuple[Path, Path]:
@@ -103,7 +126,12 @@ def prove(adopted: Adopted, running: str, source: str, group: dict[str, Any] | N
         canonical_headers(parse(built, f"{adopted.hostname} (built)")),
         canonical_headers(parse(printed, source)),
     ).drift
-    return Proof(len(drift.real), len(drift.cosmetic), len(drift.secret_only))
+    return Proof(
+        len(drift.real),
+        len(drift.cosmetic),
+        len(drift.secret_only),
+        tuple(item.render() for item in drift.real),
+    )
 
 
 def _build(adopted: Adopted, source: str, group: dict[str, Any]) -> str:

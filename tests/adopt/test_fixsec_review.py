@@ -68,3 +68,78 @@ def test_a_type4_hash_goes_to_the_secrets_file(tmp_path: Path, line: str) -> Non
         env={"IOSGEN_R4_PASSWORD": "x"},
     )
     assert code == 0 and "in sync" in out and HASH4 not in out + err, out + err
+
+
+# The reviewer's misc2.cfg: a port printed twice, which no site can build back.
+DRIFTING = (
+    "version 12.4\nhostname R9\n!\ninterface FastEthernet0/0\n ip address 10.9.0.1 255.255.255.0\n"
+    "!\ninterface FastEthernet0/0\n description dup block\n!\nline vty 0 4\n"
+    " password Clear!Pass\n login\nend\n"
+)
+
+
+def test_real_drift_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    config = tmp_path / "r9.cfg"
+    config.write_text(DRIFTING, encoding="utf-8")
+    site, secrets = tmp_path / "r9.yaml", tmp_path / "r9.secrets.yaml"
+    args = ("import", str(config), "-o", str(site), "--secrets-out", str(secrets))
+    code, out, err = run(*args)
+    assert code == 1, out + err
+    assert "2 real drift" in err and "description dup block" in err and "nothing written" in err
+    assert "Clear!Pass" not in out + err
+    assert not site.exists() and not secrets.exists()
+    code, out, err = run(*args, "--force")
+    assert code == 0 and site.exists() and "2 real drift" in out
+
+
+def test_a_file_and_host_together_say_not_both(tmp_path: Path) -> None:
+    config = tmp_path / "r.cfg"
+    config.write_text("hostname R1\nend\n", encoding="utf-8")
+    code, _, err = run("import", str(config), "--host", "192.0.2.1")
+    assert code == 2 and "not both" in err
+
+
+@pytest.mark.parametrize(
+    "host", ["300.1.1.1", "1.2.3", "-bad.example", "a b"], ids=["octet", "short", "dash", "space"]
+)
+def test_a_bad_management_host_is_refused(tmp_path: Path, host: str) -> None:
+    config = tmp_path / "r.cfg"
+    config.write_text("hostname R1\nend\n", encoding="utf-8")
+    code, _, err = run(
+        "import", str(config), "-o", str(tmp_path / "s.yaml"), "--management-host", host
+    )
+    assert code == 2 and "--management-host" in err
+    assert not (tmp_path / "s.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    "group", ["../defaults", "nosuch", "groups/../x"], ids=["up", "none", "path"]
+)
+def test_in_group_takes_only_a_group_of_the_inventory(tmp_path: Path, group: str) -> None:
+    inventory = tmp_path / "inv"
+    (inventory / "groups").mkdir(parents=True)
+    (inventory / "groups" / "branch.yaml").write_text("services:\n  timestamps: true\n")
+    (inventory / "defaults.yaml").write_text("{}\n")
+    config = tmp_path / "r.cfg"
+    config.write_text("hostname R1\nend\n", encoding="utf-8")
+    code, _, err = run(
+        "import",
+        str(config),
+        "-o",
+        str(tmp_path / "s.yaml"),
+        "-i",
+        str(inventory),
+        "--in-group",
+        group,
+    )
+    assert code == 2 and "no group" in err and "branch" in err
+    assert not (tmp_path / "s.yaml").exists()
+
+
+def test_a_damaged_type7_is_refused_without_printing_it(tmp_path: Path) -> None:
+    config = tmp_path / "r.cfg"
+    config.write_text("hostname R7\nusername u password 7 0822455D0AFF\nend\n", encoding="utf-8")
+    code, out, err = run("import", str(config), "-o", str(tmp_path / "s.yaml"))
+    assert code == 2 and "printable ASCII" in err and f"{config}:2:1:" in err
+    assert "0822455D0AFF" not in out + err
+    assert not (tmp_path / "s.yaml").exists()
