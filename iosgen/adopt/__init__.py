@@ -72,8 +72,13 @@ class _Reading:
     secrets: dict[str, str] = field(default_factory=dict)
     typed: set[int] = field(default_factory=set)  # indexes of blocks fully typed
 
+    # the host's name first (`r1-enable`): sites of one inventory share one secrets file
+    prefix: str = ""
+
     def secret_name(self, hint: str) -> str:
         base = _SECRET_NAME_RE.sub("-", hint).strip("-").lower() or "secret"
+        if self.prefix:
+            base = f"{self.prefix}-{base}"
         name, n = base, 2
         while name in self.secrets:
             name, n = f"{base}-{n}", n + 1
@@ -575,6 +580,7 @@ def read_site(
             [Problem(source, 1, 1, "", "no `hostname NAME` line (a host name IOS takes)")]
         )
     hostname = r.data["hostname"]
+    r.prefix = _SECRET_NAME_RE.sub("-", hostname).strip("-").lower()
     _services(r, blocks)
     management = _enable(r, blocks)
     _users(r, blocks)

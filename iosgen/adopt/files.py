@@ -169,16 +169,55 @@ def secrets_yaml(adopted: Adopted, source: str) -> str:
     return head + body
 
 
-def write(adopted: Adopted, source: str, site: Path, secrets: Path, force: bool) -> None:
-    """Both files, or neither: an existing one stays unless `force`."""
+def write(
+    adopted: Adopted,
+    source: str,
+    site: Path,
+    secrets: Path,
+    force: bool,
+    shared: Path | None = None,
+) -> None:
+    """Both files, or neither: an existing one stays unless `force`.
+
+    `shared`: the inventory's secrets file. When it is the target, the site's secrets are
+    merged into it (every site of the inventory reads that one file): names already there
+    are refused unless they hold the same value, nothing else in it changes."""
     if site.resolve() == secrets.resolve():
         raise UsageError(f"the site and the secrets file are one path: {site}")
+    merge = shared is not None and secrets.resolve() == shared.resolve() and secrets.exists()
     for path in (site, secrets):
-        if path.exists() and not force:
-            raise UsageError(f"{path} exists: nothing written (--force overwrites it)")
         if path.is_dir():
             raise UsageError(f"{path} is a directory, not a file")
-    secrets_text = secrets_yaml(adopted, source)
+        if path.exists() and not force and not (merge and path == secrets):
+            raise UsageError(f"{path} exists: nothing written (--force overwrites it)")
+    secrets_text = _merged_secrets(adopted, secrets) if merge else secrets_yaml(adopted, source)
     site_text = site_yaml(adopted, source)
     write_atomic(secrets, secrets_text, MODE_SECRET)
     write_atomic(site, site_text, MODE_FILE)
+
+
+def _merged_secrets(adopted: Adopted, path: Path) -> str:
+    """The inventory's secrets file with the site's secrets added at its end (its own
+    text kept as it is: comments, order); a name it has with another value is refused."""
+    from iosgen.model.yamlsource import load_yaml
+
+    data, _ = load_yaml(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: a secrets file is a mapping of names to values")
+    clash = sorted(n for n, v in adopted.secrets.items() if n in data and str(data[n]) != v)
+    if clash:
+        raise UsageError(
+            f"{path} already names {', '.join(clash)} with another value: nothing written"
+        )
+    new = {n: v for n, v in adopted.secrets.items() if n not in data}
+    text = path.read_text(encoding="utf-8")
+    if not new:
+        return text
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if text.strip() in {"{}", ""}:
+        text = ""
+    head = f"# {adopted.hostname}, moved out of its config by `iosgen import`\n"
+    return text + head + yaml.safe_dump(new, sort_keys=False, width=1000)

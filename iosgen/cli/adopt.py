@@ -83,7 +83,7 @@ def import_config(
     if proof.real and not force:
         raise DriftRefused(adopted.hostname, proof)
     site_path, secrets_path = default_paths(adopted, output, secrets_out)
-    write(adopted, source, site_path, secrets_path, force)
+    write(adopted, source, site_path, secrets_path, force, shared=inventory / "secrets.yaml")
     env = str(adopted.site["management"]["password"])[2:-1]
     print(
         f"{adopted.hostname}: {adopted.typed_lines} lines typed, {adopted.extra_lines} kept "

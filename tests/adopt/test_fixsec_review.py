@@ -143,3 +143,44 @@ def test_a_damaged_type7_is_refused_without_printing_it(tmp_path: Path) -> None:
     assert code == 2 and "printable ASCII" in err and f"{config}:2:1:" in err
     assert "0822455D0AFF" not in out + err
     assert not (tmp_path / "s.yaml").exists()
+
+
+def test_two_routers_imported_into_one_inventory_build_check_and_lint(tmp_path: Path) -> None:
+    """The README's flow: each import merges its secrets, named by host, into the
+    inventory's secrets file; then build --all, check --update and lint --fleet pass."""
+    from tests.conftest import ROOT
+
+    inventory = tmp_path / "inv"
+    (inventory / "sites").mkdir(parents=True)
+    shared = inventory / "secrets.yaml"
+    shared.write_text("# the fleet's secrets\nother: kept\n", encoding="utf-8")
+    shared.chmod(0o600)
+    env = {"IOSGEN_R2_PASSWORD": "x", "IOSGEN_R3_PASSWORD": "y"}
+    for name in ("881-oxidized-r2", "2811-oxidized-r3"):
+        config = ROOT / "tests/realconfigs" / f"{name}.cfg"
+        code, out, err = run(
+            "import", str(config), "-o", f"{inventory}/sites/", "-i", str(inventory),
+            "--secrets-out", str(shared),
+        )  # fmt: skip
+        assert code == 0, err
+    text = shared.read_text(encoding="utf-8")
+    assert "other: kept" in text and "r2-enable:" in text and "r3-enable:" in text
+    assert shared.stat().st_mode & 0o777 == 0o600
+    code, _, err = run("build", "--all", "-i", str(inventory), "-o", str(tmp_path / "out"), env=env)
+    assert code == 0, err
+    golden = str(tmp_path / "golden")
+    code, _, err = run("check", "--update", "-i", str(inventory), "--golden", golden, env=env)
+    assert code == 0, err
+    code, _, err = run("check", "-i", str(inventory), "--golden", golden, env=env)
+    assert code == 0, err
+    code, out, err = run("lint", "--fleet", "-i", str(inventory), env=env)
+    assert code == 0 and "0 error(s)" in out, out + err
+    # a third import whose names clash with another value: refused, nothing written
+    clash = tmp_path / "r2.cfg"
+    clash.write_text("hostname R2\nenable secret 5 $1$abcd$0123456789abcdefghijkl\nend\n")
+    site = tmp_path / "r2-again.yaml"
+    code, _, err = run(
+        "import", str(clash), "-o", str(site), "-i", str(inventory), "--secrets-out", str(shared)
+    )
+    assert code == 2 and "r2-enable" in err and "$1$abcd" not in err
+    assert not site.exists() and shared.read_text(encoding="utf-8") == text
