@@ -533,6 +533,8 @@ def _check_lines(source: str, blocks: list[Block]) -> None:
             continue
         for offset, (text, child) in enumerate([(b.head, False), *((x, True) for x in b.children)]):
             problem = line_problem(text, child=child)
+            if problem is not None and child and _ends_certificate(b.head, text):
+                continue
             if problem is not None:
                 parent = b.head if child else None
                 problems.append(
@@ -540,6 +542,17 @@ def _check_lines(source: str, blocks: list[Block]) -> None:
                 )
     if problems:
         raise InputError(problems)
+
+
+# A certificate's hex lines end with ` quit` one level under ` certificate ...`, as IOS
+# prints every `crypto pki certificate chain` (Cisco IOS Security Command Reference,
+# `certificate`: "quit" leaves the certificate mode; iosgen.ios.capture's certificate mode).
+_CERTIFICATE_CHAIN: Final = "crypto pki certificate chain "
+_CERTIFICATE_END: Final = " quit"
+
+
+def _ends_certificate(head: str, child: str) -> bool:
+    return head.startswith(_CERTIFICATE_CHAIN) and child == _CERTIFICATE_END
 
 
 def _masked_problem(text: str, parent: str | None, problem: str) -> str:
