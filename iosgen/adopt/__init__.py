@@ -24,9 +24,10 @@ from typing import Any, Final
 from iosgen.adopt.reader import Block, config_blocks
 from iosgen.errors import InputError, Problem
 from iosgen.ios.limits import DESCRIPTION, DOMAIN_NAME, HOSTNAME, USERNAME
+from iosgen.ios.mask import MASK
 from iosgen.ios.names import canonical_ios_name
 from iosgen.ios.passwords import is_type7, type7_decode
-from iosgen.ios.secrets import mask_line, secret_spans
+from iosgen.ios.secrets import mask_line, redact_line, secret_spans
 from iosgen.model.extra import line_problem
 
 SERVICE_TIMESTAMPS: Final = (
@@ -40,6 +41,7 @@ _ROUTE_RE: Final = re.compile(r"ip route (?P<net>[\d.]+) (?P<mask>[\d.]+) (?P<ho
 _ADDRESS_RE: Final = re.compile(r"ip address (?P<ip>[\d.]+) (?P<mask>[\d.]+)")
 _BANNER_HEAD_RE: Final = re.compile(r"banner (?P<kind>motd|login|exec|incoming) \^C")
 _SECRET_NAME_RE: Final = re.compile(r"[^A-Za-z0-9_.\-]+")
+_PRINTABLE: Final = re.compile(r"[ -~]+")
 
 
 @dataclass
@@ -70,8 +72,13 @@ class _Reading:
     secrets: dict[str, str] = field(default_factory=dict)
     typed: set[int] = field(default_factory=set)  # indexes of blocks fully typed
 
+    # the host's name first (`r1-enable`): sites of one inventory share one secrets file
+    prefix: str = ""
+
     def secret_name(self, hint: str) -> str:
         base = _SECRET_NAME_RE.sub("-", hint).strip("-").lower() or "secret"
+        if self.prefix:
+            base = f"{self.prefix}-{base}"
         name, n = base, 2
         while name in self.secrets:
             name, n = f"{base}-{n}", n + 1
@@ -428,9 +435,10 @@ def _pool(body: list[str]) -> dict[str, Any] | None:
 # --- the rest: extra_config in place -------------------------------------------------------
 
 
-def _with_secrets(r: _Reading, text: str, parent: str | None, hint: str) -> str:
+def _with_secrets(r: _Reading, text: str, parent: str | None, hint: str, at: int = 1) -> str:
     """`text` with each secret moved to the secrets file: `{type7:NAME}` for a type-7
-    value (decoded), `{secret:NAME}` for any other (kept as it stands)."""
+    value (decoded), `{secret:NAME}` for any other (kept as it stands). A type-7 value
+    that decodes to no printable ASCII is no password IOS wrote: refused at its line."""
     spans = secret_spans(text, parent)
     for span in sorted(spans, key=lambda s: s.start, reverse=True):
         value = text[span.start : span.end]
@@ -439,7 +447,22 @@ def _with_secrets(r: _Reading, text: str, parent: str | None, hint: str) -> str:
         name = r.secret_name("-".join([hint, *words]) if hint else "-".join(words))
         head = text[: span.start]
         if span.encoding == "7" and is_type7(value) and head.endswith("7 "):
-            r.secrets[name] = type7_decode(value)
+            clear = type7_decode(value)
+            if not _PRINTABLE.fullmatch(clear):
+                shown = redact_line(text, parent=parent)
+                raise InputError(
+                    [
+                        Problem(
+                            r.source,
+                            at,
+                            1,
+                            "",
+                            f"cannot keep: {shown!r}: its type-7 value does not decode to "
+                            "printable ASCII (a damaged or hand-made value)",
+                        )
+                    ]
+                )
+            r.secrets[name] = clear
             text = f"{head[:-2]}{{type7:{name}}}{text[span.end :]}"
         else:
             r.secrets[name] = value
@@ -457,7 +480,7 @@ def _extra_items(
             if i in interface_rest:
                 parent = b.head
                 name = b.head.removeprefix("interface ")
-                rest = [_with_secrets(r, x, parent, name) for x in interface_rest[i]]
+                rest = [_with_secrets(r, x, parent, name, b.line) for x in interface_rest[i]]
                 r.data["interfaces"][name].pop("extra_config", None)
                 if rest:
                     r.data["interfaces"][name]["extra_config"] = rest
@@ -477,9 +500,11 @@ def _extra_items(
                     )
                 ]
             )
-        head = _with_secrets(r, b.head, None, hint)
+        head = _with_secrets(r, b.head, None, hint, b.line)
         context = b.head.split(" ")[1] if b.head.startswith("interface ") else ""
-        body = [_with_secrets(r, x, b.head, context) for x in b.children]
+        body = [
+            _with_secrets(r, x, b.head, context, b.line + k + 1) for k, x in enumerate(b.children)
+        ]
         if b.body:
             entry: Any = {"lines": body} if previous is None else {"after": previous, "lines": body}
             yield "section", (head, entry)
@@ -508,10 +533,51 @@ def _check_lines(source: str, blocks: list[Block]) -> None:
             continue
         for offset, (text, child) in enumerate([(b.head, False), *((x, True) for x in b.children)]):
             problem = line_problem(text, child=child)
+            if problem is not None and child and _ends_certificate(b.head, text):
+                continue
             if problem is not None:
-                problems.append(Problem(source, b.line + offset, 1, "", f"cannot keep: {problem}"))
+                parent = b.head if child else None
+                problems.append(
+                    Problem(source, b.line + offset, 1, "", _masked_problem(text, parent, problem))
+                )
     if problems:
         raise InputError(problems)
+
+
+# A certificate's hex lines end with ` quit` one level under ` certificate ...`, as IOS
+# prints every `crypto pki certificate chain` (Cisco IOS Security Command Reference,
+# `certificate`: "quit" leaves the certificate mode; iosgen.ios.capture's certificate mode).
+_CERTIFICATE_CHAIN: Final = "crypto pki certificate chain "
+_CERTIFICATE_END: Final = " quit"
+
+
+def _ends_certificate(head: str, child: str) -> bool:
+    return head.startswith(_CERTIFICATE_CHAIN) and child == _CERTIFICATE_END
+
+
+def _masked_problem(text: str, parent: str | None, problem: str) -> str:
+    """`cannot keep: PROBLEM` with the line's secret masked: the message quotes the line
+    (`line_problem` shows it as its repr, or its first 40 characters), and a bad byte is
+    often inside the secret itself (`snmp-server community S3cret\x01 RO`)."""
+    # a tab or a line break inside the value is part of it, not a word break
+    probe = re.sub(r"[^\S ]", "\x01", text)
+    masked = text
+    for span in sorted(secret_spans(probe, parent), key=lambda s: s.start, reverse=True):
+        masked = masked[: span.start] + MASK + masked[span.end :]
+    masked = redact_line(masked, parent=parent)
+    if masked != text:
+        for shown, instead in (
+            (repr(text), repr(masked)),
+            (f"{text[:40]!r}...", f"{masked[:40]!r}..."),
+        ):
+            if problem.startswith(shown):
+                problem = instead + problem[len(shown) :]
+                break
+        else:  # a shape of message this does not know: never quote the line at all
+            problem = redact_line(f"the line {problem.split(' ', 1)[-1]}")
+        if line_problem(masked, child=parent is not None) is None:
+            problem += " (in its secret)"
+    return f"cannot keep: {problem}"
 
 
 def read_site(
@@ -527,6 +593,7 @@ def read_site(
             [Problem(source, 1, 1, "", "no `hostname NAME` line (a host name IOS takes)")]
         )
     hostname = r.data["hostname"]
+    r.prefix = _SECRET_NAME_RE.sub("-", hostname).strip("-").lower()
     _services(r, blocks)
     management = _enable(r, blocks)
     _users(r, blocks)

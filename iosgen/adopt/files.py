@@ -16,7 +16,7 @@ import yaml
 from iosgen.adopt import Adopted
 from iosgen.build import write_atomic
 from iosgen.build.files import MODE_FILE, MODE_SECRET
-from iosgen.errors import InputError, Problem, UsageError
+from iosgen.errors import EXIT_FINDINGS, InputError, IosgenError, Problem, UsageError
 
 # libyaml's emitter where PyYAML has it (the pure-Python one is 5x slower)
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -29,6 +29,29 @@ class Proof:
     real: int
     cosmetic: int
     secret_only: int
+    # the real drift as `diff` prints it, secrets masked
+    drift: tuple[str, ...] = ()
+
+
+class DriftRefused(IosgenError):
+    """The site would not build back to the config: nothing written (exit 1, like the
+    drift `diff` reports; --force writes it anyway)."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, hostname: str, proof: Proof) -> None:
+        shown = proof.drift[:_SHOWN]
+        more = len(proof.drift) - len(shown)
+        super().__init__(
+            f"{hostname}: the imported site does not build back to the config "
+            f"({proof.real} real drift): nothing written\n"
+            + "\n".join(f"  {line}" for line in shown)
+            + (f"\n  ... and {more} more" if more > 0 else ""),
+            hint="--force writes the site anyway; `iosgen diff` then shows the same drift",
+        )
+
+
+_SHOWN = 20  # drift lines an error lists
 
 
 def default_paths(adopted: Adopted, output: Path | None, secrets: Path | None) -> tuple[Path, Path]:
@@ -103,7 +126,12 @@ def prove(adopted: Adopted, running: str, source: str, group: dict[str, Any] | N
         canonical_headers(parse(built, f"{adopted.hostname} (built)")),
         canonical_headers(parse(printed, source)),
     ).drift
-    return Proof(len(drift.real), len(drift.cosmetic), len(drift.secret_only))
+    return Proof(
+        len(drift.real),
+        len(drift.cosmetic),
+        len(drift.secret_only),
+        tuple(item.render() for item in drift.real),
+    )
 
 
 def _build(adopted: Adopted, source: str, group: dict[str, Any]) -> str:
@@ -141,16 +169,55 @@ def secrets_yaml(adopted: Adopted, source: str) -> str:
     return head + body
 
 
-def write(adopted: Adopted, source: str, site: Path, secrets: Path, force: bool) -> None:
-    """Both files, or neither: an existing one stays unless `force`."""
+def write(
+    adopted: Adopted,
+    source: str,
+    site: Path,
+    secrets: Path,
+    force: bool,
+    shared: Path | None = None,
+) -> None:
+    """Both files, or neither: an existing one stays unless `force`.
+
+    `shared`: the inventory's secrets file. When it is the target, the site's secrets are
+    merged into it (every site of the inventory reads that one file): names already there
+    are refused unless they hold the same value, nothing else in it changes."""
     if site.resolve() == secrets.resolve():
         raise UsageError(f"the site and the secrets file are one path: {site}")
+    merge = shared is not None and secrets.resolve() == shared.resolve() and secrets.exists()
     for path in (site, secrets):
-        if path.exists() and not force:
-            raise UsageError(f"{path} exists: nothing written (--force overwrites it)")
         if path.is_dir():
             raise UsageError(f"{path} is a directory, not a file")
-    secrets_text = secrets_yaml(adopted, source)
+        if path.exists() and not force and not (merge and path == secrets):
+            raise UsageError(f"{path} exists: nothing written (--force overwrites it)")
+    secrets_text = _merged_secrets(adopted, secrets) if merge else secrets_yaml(adopted, source)
     site_text = site_yaml(adopted, source)
     write_atomic(secrets, secrets_text, MODE_SECRET)
     write_atomic(site, site_text, MODE_FILE)
+
+
+def _merged_secrets(adopted: Adopted, path: Path) -> str:
+    """The inventory's secrets file with the site's secrets added at its end (its own
+    text kept as it is: comments, order); a name it has with another value is refused."""
+    from iosgen.model.yamlsource import load_yaml
+
+    data, _ = load_yaml(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: a secrets file is a mapping of names to values")
+    clash = sorted(n for n, v in adopted.secrets.items() if n in data and str(data[n]) != v)
+    if clash:
+        raise UsageError(
+            f"{path} already names {', '.join(clash)} with another value: nothing written"
+        )
+    new = {n: v for n, v in adopted.secrets.items() if n not in data}
+    text = path.read_text(encoding="utf-8")
+    if not new:
+        return text
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if text.strip() in {"{}", ""}:
+        text = ""
+    head = f"# {adopted.hostname}, moved out of its config by `iosgen import`\n"
+    return text + head + yaml.safe_dump(new, sort_keys=False, width=1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -55,11 +56,15 @@ def import_config(
 ) -> None:
     """Adopt a router: its config into a site that builds back to it, secrets apart."""
     from iosgen.adopt import adopt
-    from iosgen.adopt.files import default_paths, leave_out_group, prove, write
+    from iosgen.adopt.files import DriftRefused, default_paths, leave_out_group, prove, write
     from iosgen.adopt.reader import read_config
 
-    if (config is None) == (live is None):
+    if config is not None and live is not None:
+        raise UsageError("give a saved config file or --host H, not both")
+    if config is None and live is None:
         raise UsageError("give a saved config file, or --host H")
+    if host is not None:
+        _check_host(host)
     if config is not None:
         text, source = read_config(config)
     else:
@@ -75,8 +80,10 @@ def import_config(
         group = _group(inventory, in_group)
         leave_out_group(adopted, group, in_group)
     proof = prove(adopted, text, source, group)
+    if proof.real and not force:
+        raise DriftRefused(adopted.hostname, proof)
     site_path, secrets_path = default_paths(adopted, output, secrets_out)
-    write(adopted, source, site_path, secrets_path, force)
+    write(adopted, source, site_path, secrets_path, force, shared=inventory / "secrets.yaml")
     env = str(adopted.site["management"]["password"])[2:-1]
     print(
         f"{adopted.hostname}: {adopted.typed_lines} lines typed, {adopted.extra_lines} kept "
@@ -125,12 +132,32 @@ def _fetch(host: str, targets: Path | None, username: str | None, port: int, opt
     return text
 
 
+def _check_host(host: str) -> None:
+    """`--management-host`: an IPv4 address (each octet 0-255) or a DNS name."""
+    from ipaddress import IPv4Address
+
+    if re.fullmatch(r"[\d.]+", host):
+        try:
+            IPv4Address(host)
+        except ValueError:
+            raise UsageError(f"--management-host {host!r} is not an IPv4 address") from None
+    elif not _HOSTNAME_RE.fullmatch(host) or len(host) > 253:
+        raise UsageError(f"--management-host {host!r} is neither an IPv4 address nor a DNS name")
+
+
+# RFC 1123 labels: letters, digits and inner hyphens, at most 63 characters each
+_HOSTNAME_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*")
+
+
 def _group(inventory: Path, name: str) -> dict[str, Any]:
     from iosgen.model.yamlsource import load_yaml
 
-    path = inventory / "groups" / f"{name}.yaml"
-    if not path.exists():
-        raise UsageError(f"no group {name!r}: {path} does not exist")
+    groups = inventory / "groups"
+    known = sorted(p.stem for p in groups.glob("*.yaml")) if groups.is_dir() else []
+    if name not in known:  # a name, never a path: `../defaults` is no group
+        listed = ", ".join(known) or "none"
+        raise UsageError(f"no group {name!r} in {groups} (groups: {listed})")
+    path = groups / f"{name}.yaml"
     data, _ = load_yaml(path)
     if data is None:
         return {}

@@ -31,9 +31,16 @@ from iosgen.ios.passwords import is_type7, type7_decode
 
 # --- secrets as fields of a line ------------------------------------------------------------
 
-# The type digit IOS writes before a value: 0 clear, 5 md5-crypt, 7 reversible (Vigenère
-# with a fixed key), 8/9 PBKDF2/scrypt on later releases.
-ENCODING_DIGITS = frozenset({"0", "5", "7", "8", "9"})
+# The type digit IOS writes before a value: 0 clear, 4 SHA-256 (15.0(1)S/15.1(1)T, unsalted,
+# deprecated but still printed), 5 md5-crypt, 7 reversible (Vigenère with a fixed key),
+# 8/9 PBKDF2/scrypt on later releases (Cisco IOS Security Command Reference: `enable
+# secret`, `username`: "0 | 4 | 5 | 8 | 9" for a secret, "0 | 7" for a password).
+ENCODING_DIGITS = frozenset({"0", "4", "5", "7", "8", "9"})
+# The digits a `secret` takes (a hash or the clear text), and those a `password` takes.
+SECRET_DIGITS = frozenset({"0", "4", "5", "8", "9"})
+PASSWORD_DIGITS = frozenset({"0", "7"})
+# The digits whose value is a one-way hash: compared by its text, never decoded.
+HASH_DIGITS = frozenset({"4", "5", "8", "9"})
 # Type 6 is AES (`password encryption aes`): pre-shared keys take it, not passwords.
 #   crypto isakmp key 6 RHZE[JACMUI\bcbTdELISAAB address 203.0.113.10
 _WITH_AES = ENCODING_DIGITS | {"6"}
@@ -71,13 +78,14 @@ class SecretSpec:
 # within a sub-mode: the first row whose lead and keyword match wins.
 SECRET_SPECS: tuple[SecretSpec, ...] = (
     # username netops privilege 15 secret 5 $1$Jw63$K/0bbUC1dcBONvGTC6o/i.
-    SecretSpec(None, ("username",), "secret"),
+    # username a secret 4 tnhtc92DXBhelxjYk8LWJrPV36S2i4ntXrpb4RFmfqY
+    SecretSpec(None, ("username",), "secret", digits=SECRET_DIGITS),
     # username ivan password 7 060F192042030D1C0818
-    SecretSpec(None, ("username",), "password"),
+    SecretSpec(None, ("username",), "password", digits=PASSWORD_DIGITS),
     # enable secret 5 $1$Nqw3$T1y1T.ZFJRpArE6vQc8ls0  /  enable secret level 7 5 $1$...
-    SecretSpec(None, ("enable",), "secret", skip=(("level", 1),)),
+    SecretSpec(None, ("enable",), "secret", digits=SECRET_DIGITS, skip=(("level", 1),)),
     # enable password 7 00071A150754  /  enable password level 15 S3cret
-    SecretSpec(None, ("enable",), "password", skip=(("level", 1),)),
+    SecretSpec(None, ("enable",), "password", digits=PASSWORD_DIGITS, skip=(("level", 1),)),
     # snmp-server community public RO
     SecretSpec(None, ("snmp-server",), "community", typed=False),
     # snmp-server host 192.0.2.5 [vrf V] [informs|traps] [version 1|2c|3 [auth|noauth|priv]]
@@ -403,7 +411,7 @@ def secret_key(words: Sequence[str], field: SecretField) -> tuple[str, str]:
     encoding = field.encoding(words)
     if encoding == "7" and is_type7(value):
         return ("clear", type7_decode(value))
-    if encoding in {"5", "8", "9"}:
+    if encoding in HASH_DIGITS:
         return ("hash", value)
     return ("clear", value)
 
@@ -541,12 +549,13 @@ def hide_values(text: str, hide: Iterable[str]) -> str:
     return text
 
 
-def redact_line(line: str, hide: Iterable[str] = ()) -> str:
+def redact_line(line: str, hide: Iterable[str] = (), parent: str | None = None) -> str:
     """One line that lost its section, its secret masked, every other byte kept.
 
     The line is read out of place (`secret_field` with no parent: its own rows, every
-    sub-mode's rows, then any `password`/`secret`), after the prompt a session log
-    glues to it; then URL passwords and the literal values of `hide` are masked.
+    sub-mode's rows, then any `password`/`secret`; under `parent` when the caller knows
+    it), after the prompt a session log glues to it; then URL passwords and the literal
+    values of `hide` are masked.
 
     >>> redact_line(" ppp chap password 7 0123035155")
     ' ppp chap password 7 <redacted>'
@@ -558,7 +567,7 @@ def redact_line(line: str, hide: Iterable[str] = ()) -> str:
     'Password: '
     """
     line = mask_urls(line)
-    return hide_values(_masked(line, secret_spans(line)), hide)
+    return hide_values(_masked(line, secret_spans(line, parent)), hide)
 
 
 def redact_text(text: str, hide: Iterable[str] = ()) -> str:

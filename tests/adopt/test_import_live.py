@@ -120,4 +120,4 @@ def test_a_host_in_no_targets_file_and_no_username_is_one_error(tmp_path: Path) 
 
 def test_a_file_and_a_host_at_once_is_one_error(tmp_path: Path) -> None:
     code, _, err = run("import", str(CONFIG), "--host", "R1")
-    assert code == 2 and "give a saved config file, or --host" in err
+    assert code == 2 and "not both" in err

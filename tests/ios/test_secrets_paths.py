@@ -78,6 +78,33 @@ CASES = {
     "enable-password-level": Case(
         (), "enable password level 15 S3cretLevelPw", "S3cretLevelPw", ""
     ),
+    # every type digit IOS prints before a secret (type 4: SHA-256 of 15.0(1)S, deprecated)
+    "username-secret-4": Case(
+        (),
+        "username a secret 4 tnhtc92DXBhelxjYk8LWJrPV36S2i4ntXrpb4RFmfqY",
+        "tnhtc92DXBhelxjYk8LWJrPV36S2i4ntXrpb4RFmfqY",
+        "4",
+    ),
+    "enable-secret-4": Case(
+        (),
+        "enable secret 4 tnhtc92DXBhelxjYk8LWJrPV36S2i4ntXrpb4RFmfqY",
+        "tnhtc92DXBhelxjYk8LWJrPV36S2i4ntXrpb4RFmfqY",
+        "4",
+    ),
+    "username-secret-8": Case(
+        (),
+        "username a secret 8 $8$dsYGNam3K1SIJO$7nv/35M/qr6t.dVc7UY9zrJDWRVqncHub1PE9UlMQFs",
+        "$8$dsYGNam3K1SIJO$7nv/35M/qr6t.dVc7UY9zrJDWRVqncHub1PE9UlMQFs",
+        "8",
+    ),
+    "enable-secret-9": Case(
+        (),
+        "enable secret 9 $9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pqCxkKM",
+        "$9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pqCxkKM",
+        "9",
+    ),
+    "username-secret-0": Case((), "username a secret 0 S3cretClear", "S3cretClear", "0"),
+    "enable-password-0": Case((), "enable password 0 S3cretClear", "S3cretClear", "0"),
     "aaa-server-private": Case(
         ("aaa group server radius BRANCH",),
         "server-private 192.0.2.7 key 7 0822455D0A16",
