@@ -35,6 +35,7 @@ from pydantic import (
     Tag,
     ValidationInfo,
     WithJsonSchema,
+    model_validator,
 )
 
 from iosgen.ios.configmode import mode_problem
@@ -143,7 +144,10 @@ def _parse_line(child: bool, anchor: bool = False) -> Any:
     def parse(value: Any, info: ValidationInfo) -> str:
         if not isinstance(value, str):
             raise ValueError(f"{value!r} is not text: expected one IOS configuration line")
-        problem = line_problem(value, child=child, anchor=anchor)
+        # `  quit` ends a certificate's hex in `crypto pki certificate chain`: which section
+        # it is in is checked by ExtraConfig (a line alone does not know its header)
+        certificate_end = child and value == CERTIFICATE_END
+        problem = None if certificate_end else line_problem(value, child=child, anchor=anchor)
         # an anchor names a typed line, its secret masked (`enable secret 5 <redacted>`)
         problem = problem or (None if anchor else clear_secret_problem(value))
         if problem is not None:
@@ -202,11 +206,35 @@ SectionBody = Annotated[
 ]
 
 
+# How IOS prints a certificate of a trustpoint's chain: the `certificate` line, its hex,
+# then `quit` one level deeper (mpenning/ciscoconfparse's IOS fixtures; Cisco's
+# "crypto pki certificate chain" reference: `quit` leaves the certificate's hex mode).
+CERTIFICATE_CHAIN: Final = "crypto pki certificate chain "
+CERTIFICATE_END: Final = " quit"  # a section's lines are written one level up
+
+
 class ExtraConfig(_Model):
     """Global lines and blocks (`sections: {HEADER: [lines]}`) beyond the typed model."""
 
     lines: list[ExtraLine] = Field(default_factory=list)
     sections: dict[GlobalLine, SectionBody] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _quit_only_ends_a_certificate(self) -> ExtraConfig:
+        for header, lines, _ in self.section_items():
+            for index, line in enumerate(lines):
+                if line != CERTIFICATE_END:
+                    continue
+                opened = next((x for x in reversed(lines[:index]) if not x.startswith(" ")), "")
+                if not header.startswith(CERTIFICATE_CHAIN) or not opened.startswith(
+                    "certificate "
+                ):
+                    raise ValueError(
+                        f"sections.{header!r}: {line!r} would leave the mode it is typed in; "
+                        "IOS prints it only to end a certificate of a "
+                        "`crypto pki certificate chain`"
+                    )
+        return self
 
     def section_items(self) -> list[tuple[str, tuple[str, ...], str | None]]:
         """(header, lines, after) for each section, in file order."""

@@ -189,18 +189,6 @@ def test_two_routers_imported_into_one_inventory_build_check_and_lint(tmp_path: 
 CHAIN = Path(__file__).with_name("certchain-ciscoconfparse.cfg")
 
 
-def test_the_import_itself_no_longer_refuses_the_chain_quit(tmp_path: Path) -> None:
-    """adopt's own line check takes ` quit` under a certificate; only the model is left."""
-    code, _, err = run("import", str(CHAIN), "-o", str(tmp_path / "s.yaml"))
-    assert code == 2 and f"{CHAIN}:35:1" not in err
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="iosgen/model/extra.py line_problem refuses ' quit' in an extra_config section; "
-    "it must take it as the last line of a `certificate` sub-block of a "
-    "`crypto pki certificate chain` section (change asked of the model's owner)",
-)
 def test_a_certificate_chain_is_adopted_and_builds_back(tmp_path: Path) -> None:
     site, secrets = tmp_path / "test.yaml", tmp_path / "test.secrets.yaml"
     code, out, err = run("import", str(CHAIN), "-o", str(site), "--secrets-out", str(secrets))
@@ -228,3 +216,22 @@ def test_a_typed_config_imports_and_diffs_the_same_way(tmp_path: Path) -> None:
     assert code == 0 and "in sync" in diff, diff + err
     for absent in ("no conf t", "no exit", "crypto key", "tfg"):
         assert absent not in diff
+
+
+@pytest.mark.parametrize(
+    ("header", "lines"),
+    [
+        ("router ospf 1", ["network 10.0.0.0 0.255.255.255 area 0", " quit"]),
+        ("crypto pki certificate chain TP", [" quit"]),  # no certificate opened it
+    ],
+    ids=["other-section", "no-certificate"],
+)
+def test_quit_is_kept_only_where_it_ends_a_certificate(header: str, lines: list[str]) -> None:
+    from pydantic import ValidationError
+
+    from iosgen.model.extra import ExtraConfig
+
+    with pytest.raises(ValidationError, match="would leave the mode it is typed in"):
+        ExtraConfig.model_validate({"sections": {header: lines}})
+    chain = {"crypto pki certificate chain TP": ["certificate self-signed 01", " 3082 01", " quit"]}
+    assert ExtraConfig.model_validate({"sections": chain}).all_lines()[-1] == " quit"
