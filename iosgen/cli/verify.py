@@ -6,7 +6,6 @@ import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from xml.sax.saxutils import escape, quoteattr
 
 import typer
 
@@ -103,6 +102,10 @@ def render(reports: list[HostReport], fmt: str) -> str:
 
 
 def _junit(reports: list[HostReport]) -> str:
+    # here, not at the top: xml.sax.saxutils loads urllib.request and ssl (~30 ms), which
+    # every `iosgen` command would pay at start-up
+    from xml.sax.saxutils import escape, quoteattr
+
     cases = []
     failures = 0
     for r in reports:
