@@ -408,6 +408,9 @@ MODES: tuple[Mode, ...] = (
         _alt("path", "maximum", "write-memory", "time-period"),
         (_LOG_CONFIG,),
     ),
+    # `aaa attribute list shumen` / ` attribute type addr 10.10.255.254 service ppp
+    # protocol ip` (Cisco's Local AAA Server guide; docs/head-office.md)
+    Mode("aaa attribute list", _alt(r"aaa attribute list"), _alt("attribute type")),
     Mode(
         "isakmp policy",
         _alt(r"crypto isakmp policy"),

@@ -191,8 +191,10 @@ def _port_reason(path: ManagementPath, parents: tuple[str, ...], top: str, line:
 def _global_reason(path: ManagementPath, top: str, line: str) -> str | None:
     """NAT out of the WAN, the default route, a route to an endpoint, login and account."""
     wan = path.wan
-    if wan and line.startswith("ip nat ") and line.endswith(
-        (f"interface {wan} overload", f"interface {wan}")
+    if (
+        wan
+        and line.startswith("ip nat ")
+        and line.endswith((f"interface {wan} overload", f"interface {wan}"))
     ):
         return f"the NAT of the WAN interface {wan}"
     if line.startswith("ip route 0.0.0.0 0.0.0.0"):
