@@ -25,6 +25,9 @@ from iosgen.cli.options import (
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, UsageError
 
 if TYPE_CHECKING:
+    from iosgen.device.session import DeviceOptions
+    from iosgen.model.site import Site
+    from iosgen.model.targets import Target
     from iosgen.network import HostReport
 
 FORMATS = ("text", "json", "junit")
@@ -48,20 +51,27 @@ def verify(
     reachable from each LAN. Exit 0 all good, 1 a check failed, 3 a router unreachable."""
     from iosgen.fleet.runner import run_fleet
     from iosgen.model.inventory import load_inventory
+    from iosgen.model.platform import Platform
     from iosgen.model.targets import resolve_targets
     from iosgen.network.verify import HostReport, verify_target
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: expected {', '.join(FORMATS)}")
-    sites = select_sites(inventory, secrets, host, group, all_sites)
+    sites = select_sites(inventory, secrets, host, group, all_sites, linux_by_host=True)
     if not sites:
         raise UsageError("no IOS router selected")
     fleet = load_inventory(inventory, secrets).sites
     resolved = resolve_targets(sites, targets)
     options = device_options(known_hosts, accept_new_host_key)
+
+    def job(site: Site) -> HostReport:
+        if site.platform is Platform.LINUX_PPPD:
+            return _verify_box(site, resolved[site.hostname], options)
+        return verify_target(site, resolved[site.hostname], options, fleet)
+
     results = run_fleet(
         sites,
-        lambda site: verify_target(site, resolved[site.hostname], options, fleet),
+        job,
         key=lambda site: site.hostname,
         workers=workers,
     )
@@ -73,6 +83,20 @@ def verify(
             reports.append(HostReport(r.host, unreachable=str(r.error or "not run")))
     sys.stdout.write(render(reports, fmt))
     raise typer.Exit(exit_code(reports))
+
+
+def _verify_box(site: Site, target: Target, options: DeviceOptions) -> HostReport:
+    """A linux-pppd box's tunnels (iosgen.push.linux: its unit, `ppp` interface, routes
+    and MASQUERADE rules), as verify's report: one session check per tunnel."""
+    from iosgen.network.verify import Check, HostReport
+    from iosgen.push.linux import LinuxPushOptions, verify_linux_site
+
+    states = verify_linux_site(site, LinuxPushOptions.of(options).device, target=target)
+    report = HostReport(site.hostname)
+    for state in states:
+        reason = "; ".join((*state.problems, *state.causes)) or None
+        report.checks.append(Check("session", state.up, state.name, reason))
+    return report
 
 
 def exit_code(reports: list[HostReport]) -> int:

@@ -66,3 +66,17 @@ def test_a_box_outcome_says_box_and_file_tree() -> None:
         Final.UNKNOWN: "the box's files are UNKNOWN: check them by hand",
     }
     assert "router" in PushOutcome("R-ITD", Status.PUSHED, Final.NEW).where()
+
+
+def test_verify_of_a_box_by_host_reports_its_tunnel(sudo_box: Box, tmp_path: Path) -> None:
+    # a box iosgen never pushed: no pppd unit, no ppp interface, so the tunnel is down
+    targets = _targets(sudo_box, tmp_path)
+    common = ["--host", "plovdiv-gw", "-i", str(INVENTORY), "--targets", str(targets)]
+    result = CliRunner().invoke(app, ["verify", *common, "--format", "json"])
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1, result.output
+    (report,) = json.loads(result.stdout)
+    assert report["host"] == "plovdiv-gw" and report["tunnels"] == {"sofia": "down"}
+    (check,) = report["checks"]
+    assert check["check"] == "session" and check["ok"] is False and check["reason"]
+    assert SUDO_PASSWORD not in result.output
