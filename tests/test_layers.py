@@ -62,6 +62,14 @@ PLANTED = [
     ("pipeline-layers", "iosgen/model/_planted.py", "from iosgen.build import build_site"),
     # diff and lint are siblings: neither imports the other
     ("pipeline-layers", "iosgen/diff/_planted.py", "from iosgen.lint import lint_config"),
+    # cli and nornir are siblings on the top layer: neither imports the other
+    ("pipeline-layers", "iosgen/nornir/_planted.py", "from iosgen.cli.app import app"),
+    ("pipeline-layers", "iosgen/cli/_planted.py", "from iosgen.nornir.tasks import iosgen_push"),
+    ("cli-on-top", "iosgen/nornir/_planted.py", "def f() -> None:\n    import iosgen.cli"),
+    # nothing below the top layer reaches up into the Nornir plugins
+    ("pipeline-layers", "iosgen/fleet/_planted.py", "from iosgen.nornir import inventory"),
+    ("sim-independent", "iosgen/sim/_planted.py", "import iosgen.nornir.inventory"),
+    ("ios-pure", "iosgen/ios/_planted.py", "import iosgen.nornir"),
 ]
 
 
@@ -89,6 +97,12 @@ def package_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "device-push",
         "model-build",
         "diff-lint",
+        "nornir-cli",
+        "cli-nornir",
+        "nornir-cli-lazy",
+        "fleet-nornir",
+        "sim-nornir",
+        "ios-nornir",
     ],
 )
 def test_a_planted_import_breaks_its_contract(

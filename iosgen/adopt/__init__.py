@@ -28,7 +28,7 @@ from iosgen.ios.mask import MASK
 from iosgen.ios.names import canonical_ios_name
 from iosgen.ios.passwords import is_type7, type7_decode
 from iosgen.ios.secrets import mask_line, redact_line, secret_spans
-from iosgen.model.extra import line_problem
+from iosgen.model.extra import CERTIFICATE_CHAIN, CERTIFICATE_END, line_problem
 
 SERVICE_TIMESTAMPS: Final = (
     "service timestamps debug datetime msec",
@@ -544,15 +544,9 @@ def _check_lines(source: str, blocks: list[Block]) -> None:
         raise InputError(problems)
 
 
-# A certificate's hex lines end with ` quit` one level under ` certificate ...`, as IOS
-# prints every `crypto pki certificate chain` (Cisco IOS Security Command Reference,
-# `certificate`: "quit" leaves the certificate mode; iosgen.ios.capture's certificate mode).
-_CERTIFICATE_CHAIN: Final = "crypto pki certificate chain "
-_CERTIFICATE_END: Final = " quit"
-
-
 def _ends_certificate(head: str, child: str) -> bool:
-    return head.startswith(_CERTIFICATE_CHAIN) and child == _CERTIFICATE_END
+    # the one fact, kept by the model that must accept the same line (model.extra)
+    return head.startswith(CERTIFICATE_CHAIN) and child == CERTIFICATE_END
 
 
 def _masked_problem(text: str, parent: str | None, problem: str) -> str:
