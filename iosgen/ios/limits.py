@@ -60,6 +60,9 @@ class SecretRule:
     max_ios: int | None  # None: the field does not exist on IOS
     max_pppd: int | None  # None: the field does not exist on linux-pppd
     source: str
+    # One word on IOS: a space would end the secret and start the next argument
+    # (`crypto isakmp key KEY address A`).
+    one_word: bool = False
 
 
 _WORD_CHARS = r"[A-Za-z0-9._@\-]"
@@ -227,7 +230,27 @@ CHAP_SECRET = SecretRule(
     f"{SOURCE_PASSWORD}; {SOURCE_PPPD}",
 )
 
-SECRET_RULES: Final = (LOGIN_SECRET, ENABLE_SECRET, USER_SECRET, PPTP_USER_SECRET, CHAP_SECRET)
+# `crypto isakmp key KEYSTRING address A`: "any combination of alphanumeric characters
+# up to 128 bytes" (Cisco IOS Security Command Reference, crypto isakmp key); one word.
+# On Linux it is a quoted string in swanctl.conf's secrets section (iosgen's bound 255).
+IPSEC_PSK = SecretRule(
+    "tunnels.NAME.pre_shared_key",
+    "crypto isakmp key KEY address A; swanctl.conf secrets { ike-NAME { secret = KEY } }",
+    128,
+    PPPD_MAX_SECRET,
+    "Cisco IOS Security Command Reference: crypto isakmp key (up to 128 bytes); "
+    "strongSwan swanctl.conf(5) secrets section",
+    one_word=True,
+)
+
+SECRET_RULES: Final = (
+    LOGIN_SECRET,
+    ENABLE_SECRET,
+    USER_SECRET,
+    PPTP_USER_SECRET,
+    CHAP_SECRET,
+    IPSEC_PSK,
+)
 
 
 def secret_problem(rule: SecretRule, plain: str, *, pppd: bool = False) -> str | None:
@@ -257,8 +280,12 @@ def secret_problem(rule: SecretRule, plain: str, *, pppd: bool = False) -> str |
         return "contains a non-ASCII character (IOS and MS-CHAP take ASCII only)"
     if plain[0] == " " or plain[-1] == " ":
         return "starts or ends with a space (IOS drops a leading space; a trailing one is lost)"
+    if rule.one_word and not pppd and any(c.isspace() for c in plain):
+        return "is not one word (IOS would read the rest as the next argument)"
     if pppd:
         limit = rule.max_pppd
+        if rule.one_word and '"' in plain:
+            return "contains a double quote, which would end the quoted secret"
         if plain.startswith("@/"):
             return "starts with '@/', which pppd takes as the name of a file holding the secret"
     else:

@@ -497,8 +497,21 @@ def sudo_on_linux(site: Site) -> Iterator[SiteProblem]:
     if site.platform == Platform.IOS and site.management.sudo_password is not None:
         yield (
             ("management", "sudo_password"),
-            "sudo_password is linux-pppd only; an IOS router uses management.enable_secret",
+            "sudo_password is for a Linux box only; an IOS router uses management.enable_secret",
         )
+
+
+def tunnel_kinds(site: Site) -> Iterator[SiteProblem]:
+    """Each tunnel kind where its platform has it: WireGuard on Linux only (IOS 12.4 has
+    none), and each head office side on the platform that serves it."""
+    if site.platform == Platform.IOS:
+        for name in site.wireguard_tunnels:
+            yield (
+                ("tunnels", name, "kind"),
+                "kind wireguard needs platform linux: IOS 12.4 has no WireGuard (use kind: ipsec)",
+            )
+        if site.wireguard_server is not None:
+            yield (("wireguard_server",), "wireguard_server needs platform linux")
 
 
 SITE_CHECKS: tuple[SiteCheck, ...] = (
@@ -519,6 +532,7 @@ SITE_CHECKS: tuple[SiteCheck, ...] = (
     management_privilege,
     management_host,
     sudo_on_linux,
+    tunnel_kinds,
 )
 
 

@@ -20,14 +20,16 @@ from iosgen.errors import InputError, Problem, UsageError
 from iosgen.ios import hardware
 from iosgen.model.checks import interface_problems, site_problems
 from iosgen.model.headoffice import head_office
-from iosgen.model.platform import Platform
+from iosgen.model.platform import SPELLINGS, Platform, platform_of
 from iosgen.model.secret import SecretResolver
 from iosgen.model.site import (
     INTERFACE_IOS_ONLY_KEYS,
     IOS_ONLY_KEYS,
     TUNNEL_IOS_ONLY_KEYS,
+    TUNNEL_KINDS,
     Site,
     canonical_interface_name,
+    tunnels_with_alias,
 )
 from iosgen.model.yamlsource import KeyPath, Position, SourceMap, load_yaml
 
@@ -222,6 +224,9 @@ def _layers(
             pos = layer_map.values[()]
             problems.append(Problem(pos.file, 1, 1, "", "expected a mapping of keys"))
             continue
+        if "pptp_clients" in data:
+            data, layer_map, clashes = _pptp_alias(data, layer_map)
+            problems += clashes
         offsets = _list_offsets(merged, data)
         merged = _deep_merge(merged, data)
         source.overlay(_shifted(layer_map, offsets))
@@ -230,12 +235,38 @@ def _layers(
     return merged, source, problems
 
 
+def _pptp_alias(data: dict[str, Any], layer_map: SourceMap) -> tuple[Any, SourceMap, list[Problem]]:
+    """A layer's `pptp_clients` as `tunnels` of `kind: pptp`, each position moved with
+    its tunnel (the layer itself, perhaps shared, is not changed)."""
+    moved, clash = tunnels_with_alias(data)
+    alias = data["pptp_clients"]
+    problems: list[Problem] = []
+    for name in alias if isinstance(alias, dict) else ():
+        if name in clash:
+            pos = layer_map.locate(("pptp_clients", name), prefer_key=True)
+            pos = layer_map.keys.get(("pptp_clients", name)) or pos or layer_map.values[()]
+            problems.append(
+                Problem(
+                    pos.file,
+                    pos.line,
+                    pos.column,
+                    f"pptp_clients.{name}",
+                    f"tunnel {name!r} is under both pptp_clients and tunnels: keep one",
+                )
+            )
+            continue
+        layer_map = layer_map.moved(("pptp_clients", name), ("tunnels", name))
+    if not isinstance(alias, dict):
+        layer_map = layer_map.moved(("pptp_clients",), ("tunnels",))
+    return moved, layer_map, problems
+
+
 # --- validation -------------------------------------------------------------------------
 
 
 def _canonicalise(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPath, str]]:
     """Canonical interface names; keys that the site's platform does not take."""
-    platform = data.get("platform", Platform.IOS)
+    platform = platform_of(data.get("platform", Platform.IOS))
     problems = _canonical_interfaces(data, source, str(platform))
     if platform == Platform.LINUX_PPPD:
         problems += _ios_only_keys(data, source)
@@ -283,11 +314,12 @@ def _ios_only_keys(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPat
     dropped where they come from defaults or groups, which serve both platforms."""
     problems: list[tuple[KeyPath, str]] = []
     site_file = source.values[()].file
+    spelled = data.get("platform")
 
     def reject(container: dict[str, Any], path: KeyPath, what: str) -> None:
         pos = source.keys.get(path)
         if pos is None or pos.file == site_file:
-            problems.append((path, f"{what} is IOS-only; platform is linux-pppd"))
+            problems.append((path, f"{what} is IOS-only; platform is {spelled}"))
         else:
             del container[str(path[-1])]
 
@@ -296,7 +328,7 @@ def _ios_only_keys(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPat
             reject(data, key_path, what)
     sections = (
         ("interfaces", INTERFACE_IOS_ONLY_KEYS),
-        ("pptp_clients", TUNNEL_IOS_ONLY_KEYS),
+        ("tunnels", TUNNEL_IOS_ONLY_KEYS),
     )
     for section, keys in sections:
         for name, body in _mapping(data.get(section)).items():
@@ -310,7 +342,7 @@ def _ios_only_keys(data: dict[str, Any], source: SourceMap) -> list[tuple[KeyPat
 
 def _ports_hint(data: dict[str, Any]) -> str:
     """What the router of this (not yet validated) site has, for a message."""
-    if data.get("platform", Platform.IOS) != Platform.IOS:
+    if platform_of(data.get("platform", Platform.IOS)) != Platform.IOS:
         return "eth0, eth1, ..."
     hw = _mapping(data.get("hardware"))
     modules = _mapping(hw.get("modules"))
@@ -324,18 +356,27 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _all_field_names(model: type[BaseModel], seen: set[str] | None = None) -> set[str]:
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation names, through dict, list, Union and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()):
+        found += _models_in(arg)
+    return found
+
+
+def _all_field_names(model: type[BaseModel]) -> set[str]:
     names: set[str] = set()
     for name, info in model.model_fields.items():
         names.add(name)
-        annotation = info.annotation
-        for candidate in (*getattr(annotation, "__args__", ()), annotation):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                names |= _all_field_names(candidate)
+        for inner in _models_in(info.annotation):
+            names |= _all_field_names(inner)
     return names
 
 
-_VOCABULARY = sorted(_all_field_names(Site))
+# The keys a site file may type, for "did you mean": the fields, and the old spelling.
+_VOCABULARY = sorted(_all_field_names(Site) | {"pptp_clients"})
 
 
 # Keys whose values are secrets, or mappings holding them: an error there never
@@ -379,12 +420,21 @@ def _message(error: dict[str, Any]) -> str:
         return f"unknown key {key!r}{hint}"
     if kind == "missing":
         return "required key is missing"
+    kinds = ", ".join(TUNNEL_KINDS)
+    if kind == "union_tag_not_found":
+        return f"required key 'kind' is missing: the tunnel's kind ({kinds})"
+    if kind == "union_tag_invalid":
+        tag = (error.get("ctx") or {}).get("tag")
+        return f"kind {tag!r} is not a tunnel kind ({kinds})"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     if kind == "value_error":
         return message  # our own validators' words: they never quote a secret
     value = error.get("input")
+    if kind == "enum" and loc == ("platform",):
+        spellings = ", ".join(repr(s) for s in SPELLINGS)
+        return f"{value!r} is not a platform: expected one of {spellings}"
     if kind == "string_pattern_mismatch" and _may_show_input(loc, value):
         pattern = str((error.get("ctx") or {}).get("pattern", ""))
         if "a-z][a-z0-9" in pattern:
@@ -404,8 +454,9 @@ def _message(error: dict[str, Any]) -> str:
 
 def _problem(source: SourceMap, path: KeyPath, message: str, prefer_key: bool = False) -> Problem:
     pos = source.locate(path, prefer_key) or source.values[()]
+    typed = source.spelled(("tunnels", *path[1:]) if path[:1] == ("pptp_clients",) else path)
     # A key holding a newline must not split the message into two lines.
-    dotted = ".".join(str(p) if str(p).isprintable() else repr(str(p)) for p in path)
+    dotted = ".".join(str(p) if str(p).isprintable() else repr(str(p)) for p in typed)
     return Problem(pos.file, pos.line, pos.column, dotted, message)
 
 
@@ -419,6 +470,8 @@ def validate_site_data(
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+            if loc[:1] == ("tunnels",) and len(loc) > 2 and loc[2] in TUNNEL_KINDS:
+                loc = (*loc[:2], *loc[3:])  # the union's tag, not a key of the file
             missing_or_extra = error["type"] in {"extra_forbidden"}
             problems.append(_problem(source, loc, _message(dict(error)), missing_or_extra))
         return None, problems

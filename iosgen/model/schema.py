@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Literal
 
-from iosgen.model.platform import Platform
+from iosgen.model.platform import ALIASES, Platform
 
 SchemaKind = Literal["site", "defaults", "group"]
 KINDS: tuple[SchemaKind, ...] = ("site", "defaults", "group")
@@ -62,6 +62,12 @@ def schema(kind: SchemaKind = "site") -> dict[str, Any]:
     out: dict[str, Any] = {"$schema": DIALECT, "title": _TITLES[kind]}
     out |= _loosen(model, swaps, in_list=False)
     out["title"] = _TITLES[kind]
+    # The old key of the PPTP tunnels: read as `tunnels` of `kind: pptp`.
+    out["properties"]["pptp_clients"] = {
+        "type": "object",
+        "description": "The PPTP tunnels by name: `tunnels` entries with kind: pptp",
+        "additionalProperties": {"$ref": "#/$defs/PptpClient"},
+    }
     if kind == "site":
         out["description"] = (
             "One router. Merged over its groups (in order) over defaults.yaml: a key "
@@ -162,8 +168,8 @@ def _list_only_defs(root: dict[str, Any]) -> set[str]:
 def _linux_forbids(
     site_keys: list[str], interface_keys: list[str], tunnel_keys: list[str]
 ) -> dict[str, Any]:
-    """On a linux-pppd site file, the IOS-only keys are errors (the loader says so)."""
-    never = {"not": {}, "description": "IOS-only: not on platform linux-pppd"}
+    """On a linux (linux-pppd) site file, the IOS-only keys are errors (the loader says so)."""
+    never = {"not": {}, "description": "IOS-only: not on platform linux"}
 
     def without(keys: list[str]) -> dict[str, Any]:
         return {"properties": dict.fromkeys(keys, never)}
@@ -171,9 +177,10 @@ def _linux_forbids(
     then = without([*site_keys, "pptp_server"])
     then["properties"]["interfaces"] = {"additionalProperties": without(interface_keys)}
     then["properties"]["pptp_clients"] = {"additionalProperties": without(tunnel_keys)}
+    then["properties"]["tunnels"] = {"additionalProperties": without(tunnel_keys)}
     return {
         "if": {
-            "properties": {"platform": {"const": Platform.LINUX_PPPD.value}},
+            "properties": {"platform": {"enum": [Platform.LINUX.value, *ALIASES]}},
             "required": ["platform"],
         },
         "then": then,

@@ -10,7 +10,7 @@ other error.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Annotated, Any, Literal
@@ -38,6 +38,7 @@ from iosgen.ios.limits import (
     DOMAIN_NAME,
     ENABLE_SECRET,
     HOSTNAME,
+    IPSEC_PSK,
     LOGIN_SECRET,
     POOL_NAME,
     PPTP_USER_SECRET,
@@ -52,7 +53,7 @@ from iosgen.ios.limits import (
 from iosgen.ios.limits import SOURCE_PASSWORD as _SOURCE_PASSWORD
 from iosgen.ios.names import LINUX_NAME_RE, canonical_ios_name
 from iosgen.model.extra import ChildLine, ExtraConfig, resolve_placeholders
-from iosgen.model.platform import Platform
+from iosgen.model.platform import SPELLINGS, Platform, platform_of
 from iosgen.model.secret import Secret, SecretResolver
 
 # --- value types ----------------------------------------------------------------------
@@ -205,6 +206,34 @@ EnableSecret = Annotated[Secret, PlainValidator(_parse_secret(ENABLE_SECRET)), _
 UserSecret = Annotated[Secret, PlainValidator(_parse_secret(USER_SECRET)), _SECRET_SCHEMA]
 PptpUserSecret = Annotated[Secret, PlainValidator(_parse_secret(PPTP_USER_SECRET)), _SECRET_SCHEMA]
 ChapSecret = Annotated[Secret, PlainValidator(_parse_secret(CHAP_SECRET)), _SECRET_SCHEMA]
+PreSharedKey = Annotated[Secret, PlainValidator(_parse_secret(IPSEC_PSK)), _SECRET_SCHEMA]
+
+
+def _parse_wireguard_key(value: Any) -> str:
+    """A WireGuard key as wg(8) prints it: 32 bytes in base64, 44 characters."""
+    if not isinstance(value, str) or not _WG_KEY_RE.fullmatch(value):
+        raise ValueError("is not a WireGuard key (32 bytes in base64, as `wg pubkey` prints)")
+    return value
+
+
+def _wireguard_secret(value: Any, info: ValidationInfo) -> Secret:
+    secret = _parse_secret(IPSEC_PSK)(value, info)
+    if secret.type5 is not None or not _WG_KEY_RE.fullmatch(secret.reveal()):
+        # named by where it came from, never by what it is
+        raise ValueError(
+            f"{secret.origin} is not a WireGuard key (32 bytes in base64, as `wg genkey`)"
+        )
+    return secret
+
+
+# base64 of 32 bytes: 42 characters, one of 4 (the last 4 bits are zero), then '='.
+_WG_KEY_RE = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")
+WireguardKey = Annotated[
+    str,
+    PlainValidator(_parse_wireguard_key),
+    WithJsonSchema({"type": "string", "pattern": f"^{_WG_KEY_RE.pattern}$"}),
+]
+WireguardSecret = Annotated[Secret, PlainValidator(_wireguard_secret), _SECRET_SCHEMA]
 
 
 def _one_word_secret(value: Any, info: ValidationInfo) -> Secret:
@@ -266,7 +295,7 @@ Methods = Annotated[str, Field(pattern=_METHODS_RE, max_length=80)]
 # The JSON Schema of `platform:` stays a plain string enum, not a `$ref` to the enum class.
 PlatformField = Annotated[
     Platform,
-    WithJsonSchema({"enum": [p.value for p in Platform], "title": "Platform", "type": "string"}),
+    WithJsonSchema({"enum": list(SPELLINGS), "title": "Platform", "type": "string"}),
 ]
 
 
@@ -304,8 +333,9 @@ class Interface(_Model):
 
 
 class PptpClient(_Model):
-    """One PPTP tunnel the router dials out (Dialer N, vpdn-group N)."""
+    """One PPTP tunnel the router dials out (Dialer N, vpdn-group N): `kind: pptp`."""
 
+    kind: Literal["pptp"] = "pptp"
     server: Address
     dialer: int = Field(ge=0, le=255)
     chap_hostname: ChapName
@@ -319,11 +349,128 @@ class PptpClient(_Model):
     nat: bool = True
     nat_route_map: RouteMapName | None = None
     dialer_string: DialerString = "123"
+    # The administrative distance of the routes to remote_networks (`ip route N M
+    # Dialer2 250`); None is IOS's 1, not printed. A worse distance makes a floating
+    # route, the way `iosgen migrate` keeps PPTP beside its replacement.
+    distance: int | None = Field(None, ge=1, le=255)
 
     @field_validator("mppe", mode="before")
     @classmethod
     def _mppe_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# The ciphers iosgen offers: AES only (IOS: `encr aes 256`, `esp-aes 256`; strongSwan:
+# aes256). No DES or 3DES, as the issue and IOS's own hardening guides ask.
+IpsecCipher = Literal["aes-128", "aes-192", "aes-256"]
+# Diffie-Hellman groups: 5 (1536-bit MODP) is the strongest IOS 12.4 mainline has;
+# 14-16 (2048-4096) where the image offers them (iosgen.ios.ipsec says which).
+DhGroup = Literal[5, 14, 15, 16]
+
+
+class IkePolicy(_Model):
+    """Phase 1: `crypto isakmp policy N` (IKEv1, pre-shared keys, SHA-1 HMAC)."""
+
+    encryption: IpsecCipher = "aes-256"
+    hash: Literal["sha"] = "sha"  # IKEv1 on 12.4 offers sha and md5; md5 is not offered
+    group: DhGroup = 5
+    lifetime_seconds: int = Field(86400, ge=60, le=86400)
+
+
+class IpsecProposal(_Model):
+    """Phase 2: the transform set (`esp-aes 256 esp-sha-hmac`), PFS and SA lifetime."""
+
+    encryption: IpsecCipher = "aes-256"
+    integrity: Literal["sha"] = "sha"  # esp-sha-hmac
+    # `set pfs groupN`; None: the IKE policy's group. PFS is always on.
+    pfs_group: DhGroup | None = None
+    lifetime_seconds: int = Field(3600, ge=120, le=86400)
+
+
+class DeadPeerDetection(_Model):
+    """`crypto isakmp keepalive INTERVAL RETRY` (IOS) / dpd_delay (strongSwan)."""
+
+    interval: int = Field(10, ge=10, le=3600)
+    retry: int = Field(3, ge=2, le=60)
+
+
+class IpsecTunnel(_Model):
+    """A site-to-site IPsec tunnel (IKEv1, pre-shared key): `kind: ipsec`.
+
+    On IOS a route-based tunnel (`interface TunnelN`, `tunnel mode ipsec ipv4`,
+    `tunnel protection ipsec profile`) where the image has static VTI, else a crypto
+    map on the WAN; on Linux strongSwan (swanctl.conf) towards an IOS head office.
+    """
+
+    kind: Literal["ipsec"]
+    peer: Address  # the head office's public address (`tunnel destination`, `set peer`)
+    pre_shared_key: PreSharedKey
+    # None: `tunnel-interface` where the image has static VTI, else `crypto-map`
+    mode: Literal["tunnel-interface", "crypto-map"] | None = None
+    # `interface TunnelN`; None: the lowest number no other tunnel of the site takes
+    tunnel_interface: int | None = Field(None, ge=0, le=2147483647)
+    # The tunnel interface's own address; None: `ip unnumbered` the first LAN
+    address: InterfaceAddress | None = None
+    ike: IkePolicy = IkePolicy()
+    ipsec: IpsecProposal = IpsecProposal()
+    dpd: DeadPeerDetection = DeadPeerDetection()
+    mtu: int | None = Field(None, ge=576, le=1500)
+    # `ip tcp adjust-mss` on the tunnel interface (1360 leaves room for ESP in 1500)
+    tcp_mss: int | None = Field(None, ge=500, le=1460)
+    remote_networks: list[Network] = Field(default_factory=list)
+    # PAT behind the tunnel's address, as for a PPTP tunnel (route-based only)
+    nat: bool = False
+    distance: int | None = Field(None, ge=1, le=255)
+
+
+class WireguardTunnel(_Model):
+    """A WireGuard tunnel on a Linux site (`/etc/wireguard/wgN.conf`, `wg-quick@wgN`):
+    `kind: wireguard`. Its head office is a Linux site too."""
+
+    kind: Literal["wireguard"]
+    peer: Address  # the head office's public address (the peer's Endpoint)
+    peer_port: int = Field(51820, ge=1, le=65535)
+    interface: int = Field(0, ge=0, le=255)  # wgN
+    listen_port: int | None = Field(None, ge=1, le=65535)
+    private_key: WireguardSecret
+    # None: the head office's public key, taken from the fleet
+    peer_public_key: WireguardKey | None = None
+    preshared_key: WireguardSecret | None = None
+    address: InterfaceAddress  # this end's address inside the tunnel
+    keepalive_seconds: int | None = Field(25, ge=1, le=65535)
+    mtu: int | None = Field(None, ge=1280, le=1500)
+    remote_networks: list[Network] = Field(default_factory=list)
+    nat: bool = False
+    distance: int | None = Field(None, ge=1, le=255)
+
+
+TunnelKind = Literal["pptp", "ipsec", "wireguard"]
+TUNNEL_KINDS: tuple[TunnelKind, ...] = ("pptp", "ipsec", "wireguard")
+Tunnel = Annotated[PptpClient | IpsecTunnel | WireguardTunnel, Field(discriminator="kind")]
+
+
+class IpsecServer(_Model):
+    """The head office's side of the branches' IPsec tunnels, compiled from the fleet:
+    one peer per branch tunnel whose `peer` is this router, its key, routes back."""
+
+    from_branches: bool = True
+    mode: Literal["tunnel-interface", "crypto-map"] | None = None
+    # `interface TunnelN` per branch from this number up, in branch order
+    first_tunnel_interface: int = Field(100, ge=0, le=2147483647)
+    # The key of branches whose WAN address is not fixed (DHCP): a dynamic crypto map
+    # and `crypto isakmp key K address 0.0.0.0 0.0.0.0` (IKEv1 main mode finds a
+    # pre-shared key by the peer's address, so such branches share one key)
+    dynamic_key: PreSharedKey | None = None
+
+
+class WireguardServer(_Model):
+    """A Linux head office's WireGuard interface, its peers compiled from the fleet."""
+
+    interface: int = Field(0, ge=0, le=255)
+    listen_port: int = Field(51820, ge=1, le=65535)
+    private_key: WireguardSecret
+    address: InterfaceAddress
+    from_branches: bool = True
 
 
 class PptpServer(_Model):
@@ -558,8 +705,12 @@ class Site(_Model):
     interfaces: dict[str, Interface]
     internet_nat: bool = False
     nat_acl: int = Field(10, ge=1, le=99)
-    pptp_clients: dict[TunnelName, PptpClient] = Field(default_factory=dict)
+    # Every tunnel of the site by name, of any kind; `pptp_clients:` is read as the
+    # tunnels of `kind: pptp` (the key from before there were other kinds).
+    tunnels: dict[TunnelName, Tunnel] = Field(default_factory=dict)
     pptp_server: PptpServer | None = None
+    ipsec_server: IpsecServer | None = None
+    wireguard_server: WireguardServer | None = None
     users: dict[UserName, User] = Field(default_factory=dict)
     aaa: Aaa = Aaa()
     services: Services = Services()
@@ -593,6 +744,44 @@ class Site(_Model):
         self._extra_secrets = resolve_placeholders(lines, resolver)
         return self
 
+    @model_validator(mode="before")
+    @classmethod
+    def _pptp_clients_alias(cls, data: Any) -> Any:
+        """`pptp_clients: {NAME: ...}` is `tunnels: {NAME: {kind: pptp, ...}}`."""
+        if isinstance(data, dict) and "pptp_clients" in data:
+            merged, clash = tunnels_with_alias(data)
+            if clash:
+                raise ValueError(
+                    f"tunnel {clash[0]!r} is under both pptp_clients and tunnels: keep one"
+                )
+            return merged
+        return data
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Site:
+        """As pydantic's; an update of `pptp_clients` replaces the PPTP tunnels (the
+        other kinds stay), where pydantic would set a key no field reads."""
+        if update is not None and "pptp_clients" in update:
+            changes = dict(update)
+            pptp = changes.pop("pptp_clients")
+            kept = changes.get("tunnels", self.tunnels)
+            others = {n: t for n, t in kept.items() if not isinstance(t, PptpClient)}
+            changes["tunnels"] = {**others, **pptp}
+            update = changes
+        return super().model_copy(update=update, deep=deep)
+
+    @property
+    def pptp_clients(self) -> dict[str, PptpClient]:
+        """The PPTP tunnels (`kind: pptp`), by name, in file order."""
+        return {n: t for n, t in self.tunnels.items() if isinstance(t, PptpClient)}
+
+    @property
+    def ipsec_tunnels(self) -> dict[str, IpsecTunnel]:
+        return {n: t for n, t in self.tunnels.items() if isinstance(t, IpsecTunnel)}
+
+    @property
+    def wireguard_tunnels(self) -> dict[str, WireguardTunnel]:
+        return {n: t for n, t in self.tunnels.items() if isinstance(t, WireguardTunnel)}
+
     @property
     def fleet(self) -> tuple[Site, ...] | None:
         """The inventory's sites, for a head office compiled from its branches (None when
@@ -617,10 +806,8 @@ class Site(_Model):
     @classmethod
     def _platform_scope(cls, data: Any, handler: ModelWrapValidatorHandler[Site]) -> Site:
         """Secrets are checked against the limits of this site's platform."""
-        platform = data.get("platform") if isinstance(data, dict) else None
-        token = _PLATFORM.set(
-            Platform.LINUX_PPPD if platform == Platform.LINUX_PPPD else Platform.IOS
-        )
+        platform = platform_of(data.get("platform")) if isinstance(data, dict) else None
+        token = _PLATFORM.set(Platform.LINUX if platform == Platform.LINUX else Platform.IOS)
         try:
             return handler(data)
         finally:
@@ -659,6 +846,24 @@ class Site(_Model):
         return dict(sorted(users.items()))
 
 
+def tunnels_with_alias(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`data` with its `pptp_clients` moved under `tunnels` as `kind: pptp` (a new dict;
+    `data` is not changed), and the names found under both keys."""
+    out = dict(data)
+    alias = out.pop("pptp_clients")
+    if not isinstance(alias, dict):
+        out.setdefault("tunnels", alias)  # not a mapping: validation says so at `tunnels`
+        return out, []
+    tunnels = out.get("tunnels")
+    merged: dict[Any, Any] = dict(tunnels) if isinstance(tunnels, dict) else {}
+    clash = [str(name) for name in alias if name in merged]
+    for name, body in alias.items():
+        if name not in merged:
+            merged[name] = {**body, "kind": "pptp"} if isinstance(body, dict) else body
+    out["tunnels"] = merged
+    return out, clash
+
+
 # --- canonical interface names ----------------------------------------------------------
 
 IOS_ONLY_KEYS: dict[tuple[str, ...], str] = {
@@ -675,9 +880,10 @@ IOS_ONLY_KEYS: dict[tuple[str, ...], str] = {
     ("nat_forwards",): "IOS NAT port forwards",
     ("access_lists",): "IOS named ACLs",
     ("dhcp",): "the IOS DHCP server",
+    ("ipsec_server",): "the IOS IPsec head office",
 }
 INTERFACE_IOS_ONLY_KEYS = ("dhcp_client_id", "extra_config")
-TUNNEL_IOS_ONLY_KEYS = ("nat_route_map", "dialer_string", "tcp_mss")
+TUNNEL_IOS_ONLY_KEYS = ("nat_route_map", "dialer_string", "tcp_mss", "mode", "tunnel_interface")
 
 
 def canonical_interface_name(platform: str, name: str) -> str | None:

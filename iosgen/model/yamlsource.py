@@ -60,9 +60,14 @@ class SourceMap:
 
     keys: dict[KeyPath, Position] = field(default_factory=dict)
     values: dict[KeyPath, Position] = field(default_factory=dict)
+    # A key path as the file spelled it, by the path the model knows it as: a tunnel
+    # typed under `pptp_clients` lives under `tunnels` (see `moved`).
+    spellings: dict[KeyPath, KeyPath] = field(default_factory=dict)
 
     def locate(self, path: KeyPath, prefer_key: bool = False) -> Position | None:
         """The position of `path`, or of its nearest ancestor that has one."""
+        if path[:1] == ("pptp_clients",):
+            path = ("tunnels", *path[1:])  # the old key: its tunnels moved under `tunnels`
         for end in range(len(path), -1, -1):
             sub = path[:end]
             first, second = (self.keys, self.values) if prefer_key else (self.values, self.keys)
@@ -77,6 +82,23 @@ class SourceMap:
             self.keys[prefix + path] = pos
         for path, pos in other.values.items():
             self.values[prefix + path] = pos
+        for path, typed in other.spellings.items():
+            self.spellings[prefix + path] = prefix + typed
+
+    def spelled(self, path: KeyPath) -> KeyPath:
+        """`path` as the file typed it (`tunnels.sofia.mtu` typed as `pptp_clients...`)."""
+        for end in range(len(path), 0, -1):
+            typed = self.spellings.get(path[:end])
+            if typed is not None:
+                return (*typed, *path[end:])
+        return path
+
+    def moved(self, old: KeyPath, new: KeyPath) -> SourceMap:
+        """A copy with the positions under `old` under `new`, remembering the spelling."""
+        out = SourceMap(dict(self.keys), dict(self.values), dict(self.spellings))
+        out.rename(old, new)
+        out.spellings[new] = old
+        return out
 
     def rename(self, old: KeyPath, new: KeyPath) -> None:
         """Move the positions under `old` to `new` (interface names are canonicalised)."""

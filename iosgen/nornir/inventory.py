@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from iosgen.model.targets import Target
 
 # iosgen's platform -> Nornir's `platform` (the netmiko/napalm name connection plugins read)
-NORNIR_PLATFORM: dict[str, str] = {"ios": "cisco_ios", "linux-pppd": "linux"}
+NORNIR_PLATFORM: dict[str, str] = {"ios": "cisco_ios", "linux": "linux"}
 
 OPTIONS = ("inventory", "targets", "secrets")
 

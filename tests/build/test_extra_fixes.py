@@ -240,7 +240,7 @@ def test_thousands_of_lines_keep_their_order_and_build_fast(tmp_path: Path) -> N
 def test_sudo_password_is_for_linux_sites_only(tmp_path: Path) -> None:
     data = _data()
     data["management"]["sudo_password"] = "${IOSGEN_R_EXTRA_PASSWORD}"
-    with pytest.raises(InputError, match="sudo_password is linux-pppd only"):
+    with pytest.raises(InputError, match="sudo_password is for a Linux box only"):
         _load(tmp_path, data)
 
 

@@ -263,7 +263,7 @@ def test_build_onto_the_wrong_kind_of_target_says_so(tmp_path: Path) -> None:
     a_file.write_text("")
     linux = str(INVENTORY / "sites" / "gabrovo-linux.yaml")
     code, _, err = run("build", linux, "-o", str(a_file))
-    assert code == 2 and err == f"error: {a_file} is a file; a linux-pppd build is a folder\n"
+    assert code == 2 and err == f"error: {a_file} is a file; a linux build is a folder\n"
     code, _, err = run("build", "--all", "-i", str(INVENTORY), "-o", str(a_file))
     assert code == 2 and err == f"error: {a_file} is a file; build --all writes into a folder\n"
     # no temporary file named, none left behind

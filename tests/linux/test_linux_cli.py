@@ -101,7 +101,7 @@ def test_ios_keys_on_a_linux_site_are_located_errors(tmp_path: Path) -> None:
         f"{path}:9:5: interfaces.eth0.dhcp_client_id: dhcp_client_id is IOS-only; "
         "platform is linux-pppd",
         f"{path}:10:3: interfaces.FastEthernet0/1: 'FastEthernet0/1' is not an interface "
-        "name on linux-pppd (eth0, eth1, ...)",
+        "name on linux (eth0, eth1, ...)",
         f"{path}:17:5: pptp_clients.hq.nat_route_map: nat_route_map is IOS-only; "
         "platform is linux-pppd",
     ]

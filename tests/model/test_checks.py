@@ -123,6 +123,22 @@ CASES: list[tuple[SiteCheck, Data, tuple[str | int, ...], str]] = [
         ("users", "netops", "privilege"),
         "the management account needs privilege 15 (push and audit log in with it)",
     ),
+    (
+        checks.tunnel_kinds,
+        _with(
+            IOS_SITE,
+            tunnels={
+                "hq": {
+                    "kind": "wireguard",
+                    "peer": "203.0.113.10",
+                    "private_key": "A" * 42 + "E=",
+                    "address": "10.99.0.2/30",
+                }
+            },
+        ),
+        ("tunnels", "hq", "kind"),
+        "kind wireguard needs platform linux: IOS 12.4 has no WireGuard (use kind: ipsec)",
+    ),
 ]
 
 

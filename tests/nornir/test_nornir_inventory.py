@@ -71,7 +71,7 @@ def test_a_linux_box_fails_live_tasks_clearly(routers: SimFleet) -> None:
     result = nr.run(task=iosgen_audit)["plovdiv-gw"][0]
     assert result.failed
     assert result.result == (
-        "plovdiv-gw: platform linux-pppd: iosgen audit drives IOS 12.4 routers only "
+        "plovdiv-gw: platform linux: iosgen audit drives IOS 12.4 routers only "
         "(iosgen_build builds this site's files)"
     )
     assert not nr.run(task=iosgen_build).failed
