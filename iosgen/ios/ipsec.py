@@ -194,6 +194,32 @@ def best_dh_group(image: Image) -> int:
     return dh_groups(image)[-1]
 
 
+# What to write instead, first offered wins: group 14 is the strongest MODP group that every
+# IKEv1 peer of this era speaks and a branch ISR computes in time; 15/16 cost far more CPU.
+DH_GROUP_PREFERENCE: tuple[int, ...] = (14, 5, 2, 1)
+
+
+def recommended_dh_group(image: Image) -> int:
+    """The DH group to configure on `image`.
+
+    >>> recommended_dh_group(Image(12, 4, 25, "", "d")), recommended_dh_group(Image(12, 4, 24, "T"))
+    (5, 14)
+    """
+    offered = set(dh_groups(image))
+    return next(g for g in DH_GROUP_PREFERENCE if g in offered)
+
+
+def recommended_encryption(image: Image) -> str:
+    """The IKE `encr` value to configure on `image` (its ESP twin is `esp-` + the same).
+
+    >>> recommended_encryption(Image(12, 4, 25, "", "d"))
+    'aes 256'
+    >>> recommended_encryption(Image(12, 2, 8, "T"))  # AES came with 12.2(13)T
+    '3des'
+    """
+    return "aes 256" if has(image, "aes") else "3des"
+
+
 def isakmp_encryptions(image: Image) -> tuple[str, ...]:
     """IKE `encr` keywords of `image`, weakest first.
 
@@ -331,7 +357,7 @@ class ConfigImage:
     def describe(self) -> str:
         if self.exact:
             return str(self.image)
-        return f"{self.image.major}.{self.image.minor} (from `version`; train unknown)"
+        return f"{self.image.major}.{self.image.minor} (train unknown: read as mainline)"
 
 
 def image_of_config(text: str) -> ConfigImage | None:
@@ -343,7 +369,7 @@ def image_of_config(text: str) -> ConfigImage | None:
     >>> image_of_config("! Cisco IOS Software, Version 12.4(24)T5, RELEASE\\nversion 12.4\\n")
     ConfigImage(image=Image(major=12, minor=4, release=24, train='T', rebuild=''), exact=True)
     >>> image_of_config("version 12.4\\n").describe()
-    '12.4 (from `version`; train unknown)'
+    '12.4 (train unknown: read as mainline)'
     """
     exact: Image | None = None
     version: Image | None = None
