@@ -4,6 +4,10 @@ Codes never change meaning once published: a retired rule keeps its code
 unused. IOS1xx undefined references, IOS2xx unused objects, IOS3xx NAT
 structure, IOS4xx security, IOS5xx platform and design notes; SITE4xx are the PPTP/MPPE
 checks made from the site model when there is no IOS config to read.
+
+IPSEC_RULES are the weak-IPsec checks of `iosgen.lint.checks.ipsec` (`check_ipsec`, or
+`ipsec_checks(image, feature_set)` for a site): they join RULES once `iosgen.lint` runs
+that check among its IOS_CHECKS (tests/lint/ipsec/WIRING.patch does both).
 """
 
 from __future__ import annotations
@@ -51,7 +55,11 @@ RULES: tuple[Rule, ...] = (
     Rule("IOS204", "warning", "`ip local pool` defined but never referenced"),
     Rule("IOS301", "error", "`ip nat inside` without any `ip nat outside` interface"),
     Rule("IOS302", "error", "`ip nat outside` without any `ip nat inside` interface"),
-    Rule("IOS401", "warning", "PPTP vpdn-group: MS-CHAPv2 and MPPE (RC4) are broken; use IPsec"),
+    Rule(
+        "IOS401",
+        "warning",
+        "PPTP vpdn-group: MS-CHAPv2 and MPPE (RC4) are broken; `iosgen migrate ... --to ipsec`",
+    ),
     Rule("IOS402", "warning", "MPPE is not `required`: the link may come up unencrypted"),
     Rule("IOS403", "warning", "PPTP interface with no `ppp encrypt mppe`: traffic in clear"),
     Rule("IOS404", "warning", "type-7 secret: reversible by anyone who reads the config"),
@@ -69,4 +77,18 @@ RULES: tuple[Rule, ...] = (
     Rule("SITE403", "warning", "PPTP tunnel without MPPE: traffic in clear"),
 )
 
-RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+IPSEC_RULES: tuple[Rule, ...] = (
+    Rule("IOS411", "warning", "DES (`encr des`, `esp-des`): 56-bit, broken by brute force"),
+    Rule("IOS412", "warning", "ISAKMP policy with no `encr` line: IOS negotiates the DES default"),
+    Rule("IOS413", "warning", "3DES (`encr 3des`, `esp-3des`) where the image offers AES"),
+    Rule("IOS414", "warning", "DH group 1 or 2 (IKE, PFS or by default) where the image offers 5"),
+    Rule("IOS415", "warning", "MD5 (`hash md5`, `esp-md5-hmac`) where the image offers SHA"),
+    Rule("IOS416", "warning", "IKE aggressive mode: the pre-shared key can be cracked offline"),
+    Rule("IOS417", "warning", "crypto map entry or ipsec profile without `set pfs`"),
+    Rule("IOS418", "warning", "wildcard pre-shared key (`address 0.0.0.0 0.0.0.0`)"),
+    Rule("IOS419", "warning", "transform set with no ESP encryption: traffic in clear"),
+    Rule("IOS420", "info", "DH group 5 where the image offers group 14 (12.4(22)T on)"),
+    Rule("IOS504", "error", "IPsec lines on a feature set without crypto (not a k9 image)"),
+)
+
+RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in (*RULES, *IPSEC_RULES)}

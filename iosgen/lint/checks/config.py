@@ -66,6 +66,9 @@ class Config:
     lines: list[Line]
     top: list[Line]
     interfaces: dict[str, Line]  # interface_key -> `interface ...` line
+    # The text as linted, `!` comments included: backup tools keep `show version` there
+    # (the image and feature set), which the IPsec rules judge a config by.
+    source: str = ""
 
     def matching(
         self, pattern: str, top_only: bool = False
@@ -113,7 +116,7 @@ def read_config(text: str) -> Config:
             key = interface_key(words[1]) or interface_key(" ".join(words[1:3]))
             if key is not None:
                 interfaces.setdefault(key, line)
-    return Config(lines, top, interfaces)
+    return Config(lines, top, interfaces, text)
 
 
 def _add(obj: Any, by_number: dict[int, Line], lines: list[Line], top: list[Line]) -> None:

@@ -3,8 +3,9 @@
 PPTP authenticates with MS-CHAPv2, whose handshake reduces to one DES key
 search (Marlinspike and Hulton, 2012: cracked offline every time), and MPPE
 encrypts with RC4, keyed from that same handshake, with no integrity check.
-The fix is IPsec; until then, `ppp encrypt mppe ... required` at least stops
-the link from coming up in clear.
+The fix is IPsec, and IOS401 names the command that moves a tunnel there in
+verified steps (`iosgen migrate --host H --tunnel NAME --to ipsec`); until then,
+`ppp encrypt mppe ... required` at least stops the link from coming up in clear.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def check_pptp(config: Config) -> Iterator[Hit]:
             group.number,
             f"`{group.text}` is a {_role(group)}: PPTP is broken cryptography (MS-CHAPv2 "
             "is cracked offline from one captured handshake; MPPE is RC4 without integrity); "
-            "move this tunnel to IPsec",
+            f"{_migration(config, group)}",
         )
         if _role(group) == "PPTP client" and not config.has(r"^service internal$"):
             yield Hit(
@@ -57,6 +58,29 @@ def check_pptp(config: Config) -> Iterator[Hit]:
                 f"`{group.text}` dials out with PPTP, which 12.4 hides: public PPTP-client "
                 "recipes turn on `service internal` first, or `protocol pptp` may be refused",
             )
+
+
+def _migration(config: Config, group: Line) -> str:
+    """How to leave PPTP: the staged cut-over command, with what a config can tell of it.
+
+    The host is the config's `hostname`; the tunnel's name lives in the site file only,
+    so a client group names the dialer that tunnel uses (`rotary-group 2`: Dialer2).
+    """
+    host = next((m[1] for _l, m in config.matching(r"^hostname (\S+)$", top_only=True)), "HOST")
+    if _role(group) != "PPTP client":
+        # A head office follows its branches: each branch's migration rewrites its side.
+        return (
+            "move each branch that dials in to IPsec, staged and verified: "
+            "`iosgen migrate --host BRANCH --tunnel NAME --to ipsec` (this side follows)"
+        )
+    dialer = next(
+        (c.words[1] for c in group.descendants() if c.words[:1] == ["rotary-group"]), None
+    )
+    which = f"the site's tunnel on Dialer{dialer}" if dialer else "the site's tunnel"
+    return (
+        "move this tunnel to IPsec, staged and verified: "
+        f"`iosgen migrate --host {host} --tunnel NAME --to ipsec` (NAME: {which})"
+    )
 
 
 def check_mppe(config: Config) -> Iterator[Hit]:

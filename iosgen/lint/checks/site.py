@@ -24,7 +24,12 @@ def site_hits(site: Site) -> Iterator[Hit]:
     optional_mppe = site.platform != Platform.LINUX_PPPD
     for name, client in site.pptp_clients.items():
         key = f"pptp_clients.{name}"
-        yield Hit("SITE401", 0, f"{key}: {_BROKEN}; move this tunnel to IPsec")
+        yield Hit(
+            "SITE401",
+            0,
+            f"{key}: {_BROKEN}; move this tunnel to IPsec, staged and verified: "
+            f"`iosgen migrate --host {site.hostname} --tunnel {name} --to ipsec`",
+        )
         if client.mppe == "none":
             yield Hit("SITE403", 0, f"{key}.mppe: none sends the tunnel traffic in clear")
         elif optional_mppe and not client.mppe_required:
