@@ -215,7 +215,8 @@ class Device:
         except (HostKeyError, AuthError):
             raise
         except DeviceError as exc:  # unreachable: worth the one more try of connect()
-            raise _TransientConnectError(self.name, exc.message) from None
+            detail = exc.message.removeprefix(f"{self.name}: ")
+            raise _TransientConnectError(self.name, detail) from None
         return channel
 
     def _close_jump(self) -> None:
