@@ -161,7 +161,13 @@ class Device:
         if check.new_key is not None:
             remember_key(t, self.options.known_hosts, check.new_key)
         with contextlib.suppress(Exception):
-            self.local_address = str(self.conn.remote_conn.get_transport().sock.getsockname()[0])
+            if self._jump is not None:
+                # the router sees the jump host's address: at best, the one we
+                # reached it at: what the management-path guard must keep
+                self.local_address = str(self._jump.get_transport().getpeername()[0])
+            else:
+                sock = self.conn.remote_conn.get_transport().sock
+                self.local_address = str(sock.getsockname()[0])
         self._enable()
         return self
 

@@ -131,6 +131,8 @@ def test_session_runs_through_the_jump_host(jump: Jump, target: Target, tmp_path
     via = replace(target, ssh=jump.ssh())
     with Device(via, options(tmp_path)) as dev:
         assert "hostname R-DEV" in dev.running_config()
+        # the address the router sees: the jump host's, for the management-path guard
+        assert dev.local_address == "127.0.0.1"
     assert jump.forwarded_to(target.port), "".join(jump.log[-20:])
     # the router's key is pinned as ever: under its own address, from the targets file
     assert not (tmp_path / "known_hosts").exists()
