@@ -45,6 +45,7 @@ from iosgen.errors import (
     DeviceError,
     HostKeyError,
     SessionLost,
+    UsageError,
 )
 from iosgen.ios.config import BANNER_RE
 from iosgen.ios.dialogs import (
@@ -127,6 +128,11 @@ class Device:
         check = KeyCheck(self.options.accept_new_host_key)
         # IOS 12.4 offers only the legacy algorithms: allowed unless the host says not
         route = sshconfig.resolve(self.target, legacy_default=True)
+        if route.jump is None and self.target.ssh.identity_file is not None:
+            raise UsageError(
+                f"{self.name}: identity_file is for a jump host or a Linux box: IOS 12.4 "
+                "logs in with the password only (docs/ssh.md)"
+            )
         t = route.target
         sock = self._open_jump(route)
         hide = tuple(
@@ -196,13 +202,21 @@ class Device:
                     f"({fingerprint(check.unknown_key)})",
                     "check the fingerprint, then run again with --accept-new-host-key",
                 ) from None
-            raise _TransientConnectError(self.name, self._unreachable(exc, t)) from None
+            raise _TransientConnectError(self.name, *self._unreachable_hint(exc, t)) from None
         except (OSError, EOFError, ValueError) as exc:
             raise _TransientConnectError(self.name, self._unreachable(exc, t)) from None
         except Exception as exc:
             if type(exc).__module__.startswith(("netmiko", "paramiko")):
-                raise _TransientConnectError(self.name, self._unreachable(exc, t)) from None
+                raise _TransientConnectError(self.name, *self._unreachable_hint(exc, t)) from None
             raise
+
+    def _unreachable_hint(self, exc: BaseException, t: Target) -> tuple[str, str | None]:
+        """`_unreachable`, and a hint when modern algorithms alone found nothing in common."""
+        text = self._unreachable(exc, t)
+        hint = None
+        if "SSH negotiation failed" in text and self.target.ssh.legacy_algorithms is False:
+            hint = "an IOS 12.4 router offers only the legacy algorithms: legacy_algorithms: true"
+        return text, hint
 
     def _open_jump(self, route: sshconfig.Route) -> Any:
         """The channel through the route's jump host, or None for a direct connection."""

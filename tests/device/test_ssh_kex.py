@@ -115,3 +115,4 @@ def test_legacy_algorithms_off_cannot_reach_a_12_4_router(target: Target, known:
         f"R-DEV: unreachable at 127.0.0.1:{target.port}: SSH negotiation failed: "
         "Incompatible ssh peer (no acceptable kex algorithm)"
     )
+    assert caught.value.hint is not None and "legacy_algorithms: true" in caught.value.hint

@@ -243,3 +243,12 @@ def test_legacy_table_is_what_debian_openssh_leaves_out() -> None:
     }
     for kind, names in LEGACY_ALGORITHMS.items():
         assert not set(names) & defaults[option[kind]], kind
+
+
+def test_an_identity_file_for_a_router_itself_is_refused(tmp_path: Path) -> None:
+    from iosgen.device.session import Device
+
+    key = tmp_path / "key"
+    key.write_text("-")
+    with pytest.raises(UsageError, match=r"IOS 12\.4 logs in with the password only"):
+        Device(target(tmp_path, identity_file=str(key))).connect()
