@@ -85,15 +85,15 @@ class SshOptions(BaseModel):
     proxy_jump: JumpSpec | None = None
     # the jump host's public key, pinned like a router's (else the known-hosts file)
     jump_host_key: PublicKey | None = None
-    # a private key: for the jump host, and for a linux-pppd box itself; IOS 12.4
-    # routers take passwords only (docs/ssh.md)
+    # a private key for the jump host (and, once device/linux.py reads it, a
+    # linux-pppd box's own login); IOS 12.4 routers take passwords only (docs/ssh.md)
     identity_file: PathText | None = None
     # an ssh_config(5) file (`~/.ssh/config`): HostName, Port, User, IdentityFile,
     # ProxyJump of the matching Host blocks fill what these options leave unset
     config_file: PathText | None = None
     # IOS 12.4's algorithms (diffie-hellman-group1/14-sha1, aes-cbc/3des-cbc, ssh-rsa
-    # host keys): None = as the platform needs (on for ios, off for linux-pppd and
-    # jump hosts); modern ones are always preferred when the host offers them
+    # host keys): None = as the host needs (on for an ios router, off for a jump
+    # host); modern ones are always preferred when the host offers them
     legacy_algorithms: bool | None = None
 
     @property
