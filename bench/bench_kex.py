@@ -13,6 +13,10 @@
    classes and with iosgen's; the median wall time and the median CPU time of
    this process (paramiko's transport thread included) per session.
 
+3. `iosgen audit` of --live simulated routers with --workers (bench_audit.py's
+   inventory and simulator process), with paramiko's kex classes and iosgen's:
+   median wall seconds of --repeat runs.
+
 Issue 15's 1,000-router audit pays (2)'s CPU once a router. Prints a table.
 """
 
@@ -134,10 +138,38 @@ def bench_sessions(sessions: int) -> dict[str, tuple[float, float]]:
     return out
 
 
+def bench_live_audit(routers: int, workers: int, repeat: int) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench_audit
+
+    from iosgen.device import kex
+
+    bench_audit.demo_env()
+    cheaper = dict(kex.CHEAPER_KEX)
+    out: dict[str, float] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            base = Path(tmp)
+            hosts = bench_audit.make_inventory(base / "inv", routers)
+            for label, classes in (("paramiko's kex", {}), ("iosgen.device.kex", cheaper)):
+                kex.CHEAPER_KEX.clear()
+                kex.CHEAPER_KEX.update(classes)
+                state = base / f"sim-{len(out)}"
+                times = bench_audit.bench_live(base / "inv", hosts, workers, state, repeat)
+                out[label] = statistics.median(times)
+    finally:
+        kex.CHEAPER_KEX.clear()
+        kex.CHEAPER_KEX.update(cheaper)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--live", type=int, default=100, help="routers audited live (0: skip)")
+    parser.add_argument("--workers", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print(f"1. client DH arithmetic of one group14 session (median of {args.runs})")
     for label, ms in bench_arithmetic(args.runs).items():
@@ -146,6 +178,11 @@ def main() -> None:
     print(f"   {'':<24} {'wall ms':>9} {'client CPU ms':>14}")
     for label, (wall, cpu) in bench_sessions(args.sessions).items():
         print(f"   {label:<24} {wall:9.1f} {cpu:14.1f}")
+    if args.live:
+        print(f"3. audit of {args.live} live routers, {args.workers} workers "
+              f"(median of {args.repeat})")  # fmt: skip
+        for label, seconds in bench_live_audit(args.live, args.workers, args.repeat).items():
+            print(f"   {label:<24} {seconds:8.2f} s")
 
 
 if __name__ == "__main__":
