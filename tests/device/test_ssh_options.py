@@ -252,3 +252,10 @@ def test_an_identity_file_for_a_router_itself_is_refused(tmp_path: Path) -> None
     key.write_text("-")
     with pytest.raises(UsageError, match=r"IOS 12\.4 logs in with the password only"):
         Device(target(tmp_path, identity_file=str(key))).connect()
+
+
+def test_a_chain_of_jump_hosts_in_the_config_file_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "ssh_config"
+    config.write_text("Host r-itd\n  ProxyJump a.example.net,b.example.net\n")
+    with pytest.raises(UsageError, match="one jump host only"):
+        resolve(target(tmp_path, config_file=str(config)), True)
