@@ -353,10 +353,11 @@ _VERSION_LINE = re.compile(r"^version (?P<major>[0-9]{2})\.(?P<minor>[0-9])\s*$"
 class ConfigImage:
     image: Image
     exact: bool  # False: only `version 12.4` was there; the train is unknown
+    text: str = ""  # the version as the config wrote it: `12.4(24)T5`
 
     def describe(self) -> str:
         if self.exact:
-            return str(self.image)
+            return self.text or str(self.image)
         return f"{self.image.major}.{self.image.minor} (train unknown: read as mainline)"
 
 
@@ -366,24 +367,26 @@ def image_of_config(text: str) -> ConfigImage | None:
     With only `version 12.4` the train is unknown and the image is read as mainline, the
     least capable 12.4: lint then never blames the config for what the image cannot do.
 
-    >>> image_of_config("! Cisco IOS Software, Version 12.4(24)T5, RELEASE\\nversion 12.4\\n")
-    ConfigImage(image=Image(major=12, minor=4, release=24, train='T', rebuild=''), exact=True)
+    >>> found = image_of_config("! Cisco IOS Software, Version 12.4(24)T5\\nversion 12.4\\n")
+    >>> found.image, found.describe()
+    (Image(major=12, minor=4, release=24, train='T', rebuild=''), '12.4(24)T5')
     >>> image_of_config("version 12.4\\n").describe()
     '12.4 (train unknown: read as mainline)'
     """
     exact: Image | None = None
+    written = ""
     version: Image | None = None
     for line in text.splitlines():
         if line.startswith("!") and exact is None:
             match = _VERSION_IN_TEXT.search(line)
             if match:
-                exact = parse_image(match["v"])
+                exact, written = parse_image(match["v"]), match["v"]
         elif version is None:
             vmatch = _VERSION_LINE.match(line)
             if vmatch:
                 version = Image(int(vmatch["major"]), int(vmatch["minor"]), 0, "")
     if exact is not None:
-        return ConfigImage(exact, True)
+        return ConfigImage(exact, True, written)
     if version is not None:
         return ConfigImage(version, False)
     return None
