@@ -309,6 +309,40 @@ def pfs_keyword(group: int) -> str:
     return f"group{group}"
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """The strongest IKEv1 + ESP proposal every router of a tunnel speaks."""
+
+    encryption: str  # ` encr` value: aes 256, or 3des before AES
+    hash: str  # ` hash` value; `sha` is the default, so IOS prints no line for it
+    group: int  # ` group N` and `set pfs groupN`
+    transforms: tuple[str, ...]  # `crypto ipsec transform-set NAME` words
+
+    @property
+    def pfs(self) -> str:
+        return pfs_keyword(self.group)
+
+
+def proposal_for(*images: Image) -> Proposal:
+    """What both ends of a tunnel can agree on, each at its best (IKE proposals must match).
+
+    The contract's proposal on 12.4 mainline; group 14 only where every end has it:
+
+    >>> proposal_for(Image(12, 4, 25, "", "d"), Image(12, 4, 24, "T"))
+    Proposal(encryption='aes 256', hash='sha', group=5, transforms=('esp-aes 256', 'esp-sha-hmac'))
+    >>> proposal_for(Image(12, 4, 24, "T"), Image(12, 4, 22, "T")).pfs
+    'group14'
+    """
+    if not images:
+        raise ValueError("a proposal needs the image of at least one router")
+    common = set.intersection(*(set(dh_groups(image)) for image in images))
+    group = next(g for g in DH_GROUP_PREFERENCE if g in common)
+    aes = all(has(image, "aes") for image in images)
+    encryption = "aes 256" if aes else "3des"
+    esp = "esp-aes 256" if aes else "esp-3des"
+    return Proposal(encryption, ISAKMP_DEFAULTS.hash, group, (esp, "esp-sha-hmac"))
+
+
 # --- images and feature sets -------------------------------------------------------------
 
 CryptoStrength = Literal["none", "des", "strong"]

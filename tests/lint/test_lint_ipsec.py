@@ -220,6 +220,25 @@ def test_every_hardware_feature_set_is_classified() -> None:
     assert crypto == {fs for fs in FEATURE_SETS if fs.endswith("k9")}
 
 
+@pytest.mark.parametrize(
+    ("images", "encryption", "group"),
+    [
+        ((Image(12, 4, 25, "", "d"),), "aes 256", 5),
+        ((Image(12, 4, 24, "T"), Image(12, 4, 25, "", "d")), "aes 256", 5),
+        ((Image(12, 4, 24, "T"), Image(15, 1, 4, "M")), "aes 256", 14),
+        ((Image(12, 2, 11, "T"), Image(12, 4, 25, "", "d")), "3des", 5),
+    ],
+    ids=["mainline", "mainline-and-T", "both-group14", "one-without-aes"],
+)
+def test_a_tunnel_gets_what_both_ends_speak(
+    images: tuple[Image, ...], encryption: str, group: int
+) -> None:
+    proposal = ipsec.proposal_for(*images)
+    assert (proposal.encryption, proposal.group, proposal.hash) == (encryption, group, "sha")
+    assert proposal.transforms[1] == "esp-sha-hmac"
+    assert all(proposal.group in ipsec.dh_groups(image) for image in images)
+
+
 # --- IOS401 and SITE401 name the way out ----------------------------------------------------
 
 
