@@ -8,6 +8,12 @@ From Cisco's feature histories (docs/rollback.md lists the sources):
 - Configuration Rollback Confirmed Change: `configure terminal revert timer N`,
   `configure revert`. First in 12.4(20)T (and 12.2(33)SRC/SB/SXI); 15.0 on.
 - `reload in N` / `reload cancel`: every image.
+- Static IPsec virtual tunnel interfaces (`tunnel mode ipsec ipv4`): first in 12.3(14)T
+  (Cisco, *IPSec Virtual Tunnel Interface* feature history: "12.3(14)T This feature was
+  introduced"); 12.4 mainline, which carries the 12.3T features, and every later release.
+- Crypto at all (`crypto isakmp`, `crypto ipsec`, `crypto map`, `tunnel protection`,
+  `show crypto`): only a k9 feature set (`advipservicesk9`, `advsecurityk9`, ...); an
+  image without "k9" in its feature set has no crypto commands (docs/sim-ipsec.md).
 
 An image the table cannot read is taken as the oldest: only what every image has.
 """
@@ -18,6 +24,7 @@ import re
 
 REPLACE = "configure-replace"
 REVERT = "configure-revert"
+VTI = "ipsec-vti"
 
 _RE = re.compile(r"^(\d+)\.(\d+)\((\d+)[a-z]*\)([A-Z]*)")
 
@@ -31,7 +38,15 @@ _TABLE: dict[str, tuple[tuple[int, int], dict[str, tuple[int, int, int]]]] = {
         (15, 0),
         {"T": (12, 4, 20), "SRC": (12, 2, 33), "SB": (12, 2, 33), "SXI": (12, 2, 33)},
     ),
+    VTI: ((12, 4), {"T": (12, 3, 14)}),
 }
+# The feature-set word that marks a crypto image (c2801-advipservicesk9-mz...)
+CRYPTO_MARK = "k9"
+
+
+def has_crypto(feature_set: str) -> bool:
+    """Whether the feature set is a crypto (k9) image."""
+    return CRYPTO_MARK in feature_set.lower()
 
 
 def image_has(image: str, feature: str) -> bool:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from iosgen.sim import facts, ping, show, tunnels
 from iosgen.sim.commands import grammar
-from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode, error_text, load_text
 from iosgen.sim.grammar import (
     Cmd,
@@ -679,7 +678,7 @@ class Shell:
                 if minutes is not None:
                     backup = self.r.archive_now()
                     out += facts.REPLACE_BACKUP.format(path=backup) + "\n"
-                fresh = Config(self.r.hw)
+                fresh = self.r.new_config()
                 for error in load_text(fresh, self.r.flash[name]):
                     out += f"{error}\n"
                 self.r.running = fresh
