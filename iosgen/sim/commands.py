@@ -115,6 +115,11 @@ def _table() -> list[Cmd]:
     # the PPP debug verify turns on to see why a tunnel's CHAP fails (tunnels.py)
     add("exec", "debug ppp authentication", kind="action", action="debug")
     add("exec", "undebug all", kind="action", action="undebug")
+    # IPsec (docs/sim-ipsec.md): the SAs the fleet's IKE gives this router, and why not
+    add("exec", "show crypto isakmp sa", kind="action", action="crypto_show")
+    add("exec", "show crypto ipsec sa", kind="action", action="crypto_show")
+    add("exec", "show crypto session", kind="action", action="crypto_show")
+    add("exec", "debug crypto {isakmp|ipsec}", kind="action", action="debug_crypto")
     add("exec", "archive config", kind="action", action="archive_config")
 
     # ---- global configuration -----------------------------------------------------------

@@ -125,6 +125,8 @@ class Config:
         # when each came up, when its peer went silent, its packet counters
         self.ipsec_memory: dict[tuple[str, ...], object] = {}
         self.changed_at = time.time()
+        # real seconds per IOS second (RouterSpec.minute / 60): DPD and SA lifetimes
+        self.time_scale = 1.0
         self.root: list[Line] = []
         # bumped by every applied line: the tunnels' cached view of the fleet (tunnels.py)
         # is recomputed when any router's generation moves

@@ -112,6 +112,7 @@ class Router:
     def new_config(self) -> Config:
         """An empty config of this router: its hardware, image and DHCP leases."""
         cfg = Config(self.hw, self.spec.image, self.spec.feature_set)
+        cfg.time_scale = self.spec.minute / 60
         for name, address, gateway in self.spec.dhcp:
             cfg.leases[name] = (ipaddress.IPv4Interface(address), ipaddress.IPv4Address(gateway))
         return cfg

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from iosgen.sim import ipsec
 from iosgen.sim.config import Config, Line
 from iosgen.sim.tunnels import Live
 
@@ -165,6 +166,12 @@ def interfaces(config: Config, live: bool = True) -> list[Iface]:
                 address, method = _address(w)
         parent = name.split(".")[0] if "." in name else None
         status, proto = _state(name, kind, _shut(block), lines, parent in shut_names)
+        if kind == "Tunnel" and ["tunnel", "mode", "ipsec", "ipv4"] in lines and proto == UP:
+            # a VTI's line protocol follows its IPsec SA (docs/sim-ipsec.md); without the
+            # fleet's view (the IKE step itself) it is taken as up
+            proto = UP if view is None or view.tunnel_up(name) else DOWN
+        if method == "DHCP" and name in config.leases and status == UP:
+            address = config.leases[name][0]  # the ISP's lease (RouterSpec.dhcp)
         if view is not None and name in view.dialer_addr:
             address = ipaddress.IPv4Interface(f"{view.dialer_addr[name][0]}/32")
         out.append(
@@ -194,7 +201,7 @@ def _mac(hostname: str, name: str) -> str:
     return f"0019.{digest[:4]}.{digest[4:8]}"
 
 
-def show_interface(i: Iface, hostname: str) -> str:
+def show_interface(i: Iface, hostname: str, config: Config | None = None) -> str:
     hw, mtu, bw, dly, encap, has_mac = HARDWARE.get(i.kind, HARDWARE["FastEthernet"])
     rows = [f"{i.name} is {i.status}, line protocol is {i.protocol} "]
     if has_mac:
@@ -214,6 +221,8 @@ def show_interface(i: Iface, hostname: str) -> str:
     rows.append(f"  Encapsulation {str(encap_text).upper()}, loopback not set")
     if i.kind not in ("Loopback", "Tunnel", "Dialer", "Virtual-Template"):
         rows.append("  Keepalive set (10 sec)")
+    if i.kind == "Tunnel":
+        rows += tunnel_rows(i, config)
     if i.kind == "FastEthernet" and "." not in i.name:
         rows.append(DUPLEX_SHUT if i.status == SHUT else DUPLEX_UP)
     if has_mac:
@@ -245,7 +254,7 @@ def show_interfaces(config: Config, name: str | None) -> str | None:
         found = [i for i in found if i.name.lower() == name.lower()]
         if not found:
             return None
-    return "".join(show_interface(i, config.hostname) for i in found)
+    return "".join(show_interface(i, config.hostname, config) for i in found)
 
 
 def ip_interface_brief(config: Config) -> list[tuple[str, str, str, str, str]]:
@@ -294,7 +303,28 @@ def _lookup(routes: list[Route], addr: ipaddress.IPv4Address) -> Route | None:
     return max(hits, key=lambda r: (r.net.prefixlen, -r.distance)) if hits else None
 
 
-def _static(words: list[str], ifaces: dict[str, Iface], connected: list[Route]) -> Route | None:
+# A DHCP client's default route: administrative distance 254 (Cisco, DHCP client
+# configuration guide: "the default route ... with an administrative distance of 254") [M]
+DHCP_DISTANCE: Final = 254
+
+
+def _lease_gateway(
+    ifaces: dict[str, Iface],
+    leases: dict[str, tuple[ipaddress.IPv4Interface, ipaddress.IPv4Address]],
+) -> ipaddress.IPv4Address | None:
+    for name, (_, gateway) in leases.items():
+        found = ifaces.get(name)
+        if found is not None and found.up and found.method == "DHCP":
+            return gateway
+    return None
+
+
+def _static(
+    words: list[str],
+    ifaces: dict[str, Iface],
+    connected: list[Route],
+    leases: dict[str, tuple[ipaddress.IPv4Interface, ipaddress.IPv4Address]] | None = None,
+) -> Route | None:
     try:
         net = ipaddress.IPv4Network(f"{words[2]}/{words[3]}", strict=False)
     except (ValueError, IndexError):
@@ -302,7 +332,13 @@ def _static(words: list[str], ifaces: dict[str, Iface], connected: list[Route]) 
     rest = words[4:]
     via = out = None
     if rest and rest[0] == "dhcp":
-        return None  # installed when a DHCP lease gives the gateway: none here
+        # the gateway of a DHCP lease, at distance 254 unless one is given (Cisco, `ip
+        # route`: "dhcp ... default gateway ... from the DHCP server"); none without lease
+        gateway = _lease_gateway(ifaces, leases or {})
+        if gateway is None:
+            return None
+        distance = int(rest[1]) if len(rest) > 1 and rest[1].isdigit() else DHCP_DISTANCE
+        return Route("S*" if net.prefixlen == 0 else "S", net, str(gateway), None, distance)
     if (rest and rest[0] in ifaces) or (rest and rest[0].startswith("Null")):
         out = rest.pop(0)
     if rest and re.fullmatch(r"\d+\.\d+\.\d+\.\d+", rest[0]):
@@ -322,8 +358,13 @@ def routes(config: Config, live: bool = True) -> list[Route]:
     by_name = {i.name: i for i in ifaces}
     table = _connected(ifaces, _live(config, live))
     best: dict[ipaddress.IPv4Network, Route] = {r.net: r for r in table}
-    for words in _static_words(config):
-        r = _static(words, by_name, table)
+    statics = _static_words(config)
+    gateway = _lease_gateway(by_name, config.leases)
+    if gateway is not None and not any(w[2:5] == ["0.0.0.0", "0.0.0.0", "dhcp"] for w in statics):
+        # the lease's router option: a default route even without `ip route ... dhcp`
+        statics.append(["ip", "route", "0.0.0.0", "0.0.0.0", "dhcp"])
+    for words in statics:
+        r = _static(words, by_name, table, config.leases)
         if r is None:
             continue
         old = best.get(r.net)
@@ -477,3 +518,221 @@ def static_nat_rows(config: Config) -> list[str]:
             if row is not None:
                 rows.append(row)
     return rows
+
+
+# ---- tunnels and crypto (docs/sim-ipsec.md) ---------------------------------------------------
+# `show interfaces Tunnel0` on 12.4 with `tunnel mode ipsec ipv4` (Cisco, IPSec Virtual
+# Tunnel Interface, "Verifying the Results for the IPsec Static Virtual Tunnel Interface":
+# "Tunnel source 10.0.149.203, destination 10.0.149.217" / "Tunnel protocol/transport
+# IPSEC/IP" / "Tunnel TTL 255" / "Fast tunneling enabled" / "Tunnel transmit bandwidth
+# 8000 (kbps)" / "Tunnel receive bandwidth 8000 (kbps)" / "Tunnel protection via IPSec
+# (profile "P1")") [H]; a GRE tunnel says GRE/IP.
+TUNNEL_KEEPALIVE: Final = "  Keepalive not set"
+TUNNEL_TRANSPORT: Final[dict[str, str]] = {"ipsec": "IPSEC/IP", "gre": "GRE/IP", "ipip": "IP/IP"}
+TUNNEL_TAIL: Final = (
+    "  Tunnel TTL 255",
+    "  Fast tunneling enabled",
+    "  Tunnel transmit bandwidth 8000 (kbps)",
+    "  Tunnel receive bandwidth 8000 (kbps)",
+)
+
+
+def tunnel_rows(i: Iface, config: Config | None) -> list[str]:
+    rows = [TUNNEL_KEEPALIVE]
+    src = i.value("tunnel", "source")
+    dst = i.value("tunnel", "destination")
+    if src is not None or dst is not None:
+        where = "UNKNOWN"
+        if src is not None:
+            found = find(config, src[0], live=False) if config is not None else None
+            if found is not None and found.address is not None:
+                where = f"{found.address.ip} ({found.name})"
+            elif found is None:
+                where = src[0]
+        rows.append(f"  Tunnel source {where}, destination {dst[0] if dst else 'UNKNOWN'}")
+    mode = i.value("tunnel", "mode")
+    kind = mode[0] if mode else "gre"
+    rows.append(f"  Tunnel protocol/transport {TUNNEL_TRANSPORT.get(kind, 'GRE/IP')}")
+    rows += TUNNEL_TAIL
+    profile = i.value("tunnel", "protection", "ipsec", "profile")
+    if profile is not None:
+        rows.append(f'  Tunnel protection via IPSec (profile "{profile[0]}")')
+    return rows
+
+
+def _sides(config: Config) -> list[ipsec.Side]:
+    view = _live(config, True)
+    return list(view.ipsec) if view is not None else []
+
+
+# `show crypto isakmp sa`, 12.4 (Cisco Press, *The Complete Cisco VPN Configuration
+# Guide*, example 16-26, "dst src state conn-id slot status" / "... QM_IDLE 1 0 ACTIVE";
+# the column widths of 12.4 captures "192.168.12.2    192.168.12.1    QM_IDLE
+# 1001    0 ACTIVE") [M]
+ISAKMP_HEAD: Final = "dst             src             state          conn-id slot status"
+ISAKMP_ROW: Final = "{dst:<16}{src:<16}{state:<15}{conn:>7}{slot:>5} {status}"
+ACTIVE: Final = "ACTIVE"
+
+
+def show_crypto_isakmp_sa(config: Config) -> str:
+    rows = [ISAKMP_HEAD]
+    for s in _sides(config):
+        if s.state is None:
+            continue
+        me, peer = str(s.endpoint.local), str(s.peer_addr)
+        dst, src = (peer, me) if s.initiator else (me, peer)
+        rows.append(
+            ISAKMP_ROW.format(
+                dst=dst, src=src, state=s.state, conn=s.ike_conn, slot=0, status="ACTIVE"
+            )
+        )
+    return "\n".join(rows) + "\n\n"
+
+
+# `show crypto ipsec sa`, 12.4 (Cisco, IPSec Virtual Tunnel Interface, "Verifying the
+# Results ...": "interface: Tunnel0" / "Crypto map tag: Tunnel0-head-0, local addr ..." /
+# "local  ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)" / "#pkts encaps: ..." /
+# "local crypto endpt.: ..., remote crypto endpt.: ..." / "inbound esp sas:" / "spi: ..."
+# / "transform: esp-3des esp-sha-hmac ," / "in use settings ={Tunnel, }" / "conn id:
+# 2001, flow_id: SW:1, crypto map: Tunnel0-head-0" / "sa timing: remaining key lifetime
+# (k/sec): (4397507/3413)" / "IV size: 8 bytes" / "replay detection support: Y" /
+# "Status: ACTIVE") [H]
+IPSEC_FLOW: Final = """\
+   protected vrf: (none)
+   local  ident (addr/mask/prot/port): ({lnet}/{lmask}/0/0)
+   remote ident (addr/mask/prot/port): ({rnet}/{rmask}/0/0)
+   current_peer {peer} port 500
+     PERMIT, flags={{origin_is_acl,}}
+    #pkts encaps: {e}, #pkts encrypt: {e}, #pkts digest: {e}
+    #pkts decaps: {d}, #pkts decrypt: {d}, #pkts verify: {d}
+    #pkts compressed: 0, #pkts decompressed: 0
+    #pkts not compressed: 0, #pkts compr. failed: 0
+    #pkts not decompressed: 0, #pkts decompress failed: 0
+    #send errors 0, #recv errors 0
+
+     local crypto endpt.: {local}, remote crypto endpt.: {peer}
+     path mtu 1500, ip mtu 1500, ip mtu idb {idb}
+     current outbound spi: {out_spi}
+"""
+IPSEC_SA: Final = """\
+      spi: {spi}
+        transform: {transform} ,
+        in use settings ={{{mode}, }}
+        conn id: {conn}, flow_id: SW:{flow}, crypto map: {tag}
+        sa timing: remaining key lifetime (k/sec): ({kb}/{left})
+        IV size: {iv} bytes
+        replay detection support: Y
+        Status: ACTIVE
+"""
+IV_BYTES: Final[dict[str, int]] = {"esp-aes": 16, "esp-des": 8, "esp-3des": 8}
+
+
+def _spi(n: int) -> str:
+    return f"0x{n:X}({n})"
+
+
+def _ident(net: ipaddress.IPv4Network) -> tuple[str, str]:
+    return str(net.network_address), str(net.netmask)
+
+
+def _idb(config: Config, side: ipsec.Side) -> str:
+    for i in interfaces(config, live=False):
+        if i.address is not None and i.address.ip == side.endpoint.local:
+            return i.name
+    return side.endpoint.interface
+
+
+def _sa_rows(side: ipsec.Side, inbound: bool, now: float, scale: float) -> str:
+    assert side.transform is not None and side.memo is not None
+    words, mode = side.transform
+    cipher = next((w.split()[0] for w in words if w.startswith("esp-") and "hmac" not in w), "")
+    elapsed = int((now - side.memo.up_since) / scale) if scale > 0 else 0
+    conn = side.ipsec_conn + (0 if inbound else 1)
+    return IPSEC_SA.format(
+        spi=_spi(side.spi(inbound)),
+        transform=" ".join(words),
+        mode=mode.capitalize(),
+        conn=conn,
+        flow=conn - ipsec.IPSEC_CONN_BASE + 1,
+        tag=side.endpoint.tag,
+        kb=ipsec.SA_KILOBYTES,
+        left=max(side.seconds - elapsed, 0),
+        iv=IV_BYTES.get(cipher, 8),
+    )
+
+
+def show_crypto_ipsec_sa(config: Config, now: float | None = None) -> str:
+    import time
+
+    now = time.time() if now is None else now
+    out: list[str] = []
+    for side in sorted(_sides(config), key=lambda x: (x.endpoint.interface, x.endpoint.seq)):
+        e = side.endpoint
+        lnet, lmask = _ident(side.local_proxy if side.up else _first_proxy(e)[0])
+        rnet, rmask = _ident(side.remote_proxy if side.up else _first_proxy(e)[1])
+        memo = side.memo if side.up else None
+        out.append(f"interface: {e.interface}")
+        out.append(f"    Crypto map tag: {e.tag}, local addr {e.local}")
+        out.append("")
+        out.append(
+            IPSEC_FLOW.format(
+                lnet=lnet,
+                lmask=lmask,
+                rnet=rnet,
+                rmask=rmask,
+                peer=side.peer_addr,
+                e=memo.encaps if memo else 0,
+                d=memo.decaps if memo else 0,
+                local=e.local,
+                idb=_idb(config, side),
+                out_spi=_spi(side.spi(False)) if memo else "0x0(0)",
+            )
+        )
+        for direction in ("inbound", "outbound"):
+            out.append(f"     {direction} esp sas:")
+            if memo is not None and side.transform is not None:
+                out.append(_sa_rows(side, direction == "inbound", now, config.time_scale).rstrip())
+            out += ["", f"     {direction} ah sas:", "", f"     {direction} pcp sas:", ""]
+    return "\n".join(out) + "\n" if out else "\n"
+
+
+def _first_proxy(e: ipsec.Endpoint) -> tuple[ipaddress.IPv4Network, ipaddress.IPv4Network]:
+    return (e.proxies or [(ipsec.ANY, ipsec.ANY)])[0]
+
+
+# `show crypto session`, 12.4 (Cisco, *Crypto Session Status* / 12.4 captures:
+# "Crypto session current status" / "Interface: Tunnel0" / "Session status: UP-ACTIVE" /
+# "Peer: 10.0.0.2 port 500" / "  IKE SA: local 10.0.0.1/500 remote 10.0.0.2/500 Active" /
+# "  IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0" / "        Active SAs: 2,
+# origin: crypto map"; the states UP-ACTIVE, UP-IDLE, UP-NO-IKE, DOWN-NEGOTIATING, DOWN) [M]
+SESSION_HEAD: Final = "Crypto session current status"
+
+
+def _session_status(side: ipsec.Side) -> str:
+    if side.up:
+        return "UP-ACTIVE"
+    if side.state == ipsec.QM_IDLE:
+        return "UP-IDLE"
+    return "DOWN-NEGOTIATING" if side.state is not None else "DOWN"
+
+
+def show_crypto_session(config: Config) -> str:
+    rows = [SESSION_HEAD, ""]
+    for side in sorted(_sides(config), key=lambda x: (x.endpoint.interface, x.endpoint.seq)):
+        e = side.endpoint
+        loc, rem = (side.local_proxy, side.remote_proxy) if side.up else _first_proxy(e)
+        rows += [
+            f"Interface: {e.interface}",
+            f"Session status: {_session_status(side)}",
+            f"Peer: {side.peer_addr} port 500",
+        ]
+        if side.state is not None:
+            active = "Active" if side.state == ipsec.QM_IDLE else "Inactive"
+            rows.append(f"  IKE SA: local {e.local}/500 remote {side.peer_addr}/500 {active}")
+        rows.append(
+            f"  IPSEC FLOW: permit ip {loc.network_address}/{loc.netmask} "
+            f"{rem.network_address}/{rem.netmask} "
+        )
+        rows.append(f"        Active SAs: {2 if side.up else 0}, origin: crypto map")
+        rows.append("")
+    return "\n".join(rows) + "\n"
