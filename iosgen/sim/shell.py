@@ -372,6 +372,16 @@ class Shell:
                 out += [f"{_debug_stamp()}: {row}" for row in side.debug_lines()]
         return "\n".join(out) + "\n"
 
+    def _x_clear_crypto(self, m: Match) -> str:
+        """`clear crypto sa|isakmp`: this router forgets its SAs (counters, stale ones);
+        IOS renegotiates those its configs still allow at once."""
+        refused = self._no_crypto(m)
+        if refused is not None:
+            return refused
+        self.r.running.ipsec_memory.clear()
+        self.r.running.generation += 1  # the fleet's view is recomputed
+        return ""
+
     def _x_undebug(self, m: Match) -> str:
         self.r.debugs.clear()
         return facts.UNDEBUG_ALL + "\n"

@@ -512,6 +512,10 @@ def test_through_ssh_the_shows_and_the_debug_tell_what_happened(tmp_path: Path) 
             assert "Success rate is 100 percent" in out
             assert "#pkts encaps: 5" in conn.send_command("show crypto ipsec sa")
             assert "UP-ACTIVE" in conn.send_command("show crypto session")
+            # cleared, the SA is negotiated again at once, its counters from zero
+            assert conn.send_command("clear crypto sa").strip() == ""
+            assert "#pkts encaps: 0" in conn.send_command("show crypto ipsec sa")
+            assert "line protocol is up" in conn.send_command("show interfaces Tunnel10")
             fleet.router("HQ").set_running(
                 HQ.replace("key S3cretKey", "key Changed").replace("end\n", MGMT)
             )
