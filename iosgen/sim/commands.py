@@ -332,6 +332,11 @@ def _table() -> list[Cmd]:
         section="crypto-isakmp-key",
     )
     add(g, "crypto isakmp identity {address|hostname|dn}", key=3, section="crypto-isakmp-key")
+    # more global ISAKMP knobs 12.4 takes (Security Command Reference 12.4); their place
+    # among the key lines is [L]
+    add(g, "crypto isakmp nat keepalive <5-3600>", key=4, section="crypto-isakmp-key")
+    add(g, "crypto isakmp invalid-spi-recovery", key=3, section="crypto-isakmp-key")
+    add(g, "crypto isakmp aggressive-mode disable", key=3, section="crypto-isakmp-key")
     transform = (
         "{ah-md5-hmac|ah-sha-hmac|esp-des|esp-3des|esp-aes [{128|192|256}]|esp-null|"
         "esp-md5-hmac|esp-sha-hmac|comp-lzs}"
@@ -341,6 +346,13 @@ def _table() -> list[Cmd]:
         "crypto ipsec security-association lifetime {seconds <120-86400>|"
         "kilobytes <2560-536870912>}",
         key=5,
+        section="crypto-ipsec-global",
+    )
+    add(g, "crypto ipsec df-bit {clear|set|copy}", key=3, section="crypto-ipsec-global")
+    add(
+        g,
+        "crypto ipsec nat-transparency udp-encapsulation",
+        key=3,
         section="crypto-ipsec-global",
     )
     add(
@@ -380,6 +392,8 @@ def _table() -> list[Cmd]:
         key=4,
         section="crypto-map*",
     )
+    # the map's own source address for IKE: before its entries [L]
+    add(g, "crypto map <word> local-address <if>", key=4, section="crypto-map*")
     add(
         g,
         "crypto map <word> <1-65535> [{ipsec-isakmp|ipsec-manual}]",

@@ -422,6 +422,9 @@ class Config:
             probe = Line(cmd, words)
             ident = probe.identity()
             self._remove(container, lambda ln: ln.children is not None and ln.identity() == ident)
+            if words[:2] == ["crypto", "map"]:
+                # `no crypto map M N` removes entry N whatever its kind (`... dynamic D`)
+                self._remove(container, lambda ln: ln.words[:4] == words[:4])
             return Outcome()
         probe = Line(cmd, words, False, [])
         ident = probe.identity()
@@ -881,7 +884,8 @@ def _sort_key(line: Line) -> tuple[object, ...]:
     elif section in ("route-map*",):
         sub = (w[1], int(w[3]))
     elif section in ("crypto-map*", "crypto-dynamic-map*"):
-        sub = (w[2], int(w[3]))  # by map name, then entry number
+        # by map name, then entry number; `crypto map M local-address IF` first
+        sub = (w[2], int(w[3]) if w[3].isdigit() else -1)
     elif section == "line":
         sub = ({"con": 0, "aux": 1, "vty": 2}[w[1]], int(w[2]))
     elif section == "hsrp":

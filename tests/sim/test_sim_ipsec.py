@@ -549,3 +549,22 @@ def test_a_non_k9_image_has_no_crypto_show(tmp_path: Path) -> None:
             assert caret.index("^") == len("R1#show ")
         finally:
             conn.disconnect()
+
+
+CONFIGS = [
+    ("vti-hq", HQ),
+    ("vti-br", BR),
+    ("map-hq", HQ_MAP),
+    ("map-br", BR_MAP),
+    ("dyn-hq", HQ_DYN),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in CONFIGS], ids=[c[0] for c in CONFIGS])
+def test_each_config_loads_without_a_refusal_and_prints_back_the_same(text: str) -> None:
+    first = Router(RouterSpec("R", "netops", "pw", initial_config=text))
+    assert first.load_errors == []
+    printed = first.running_text()
+    again = Router(RouterSpec("R", "netops", "pw", initial_config=printed))
+    assert again.load_errors == []
+    assert again.running_text() == printed

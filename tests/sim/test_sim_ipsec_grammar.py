@@ -139,6 +139,25 @@ def test_crypto_map_entries_print_by_name_then_number() -> None:
     ]
 
 
+MORE = [
+    "crypto isakmp nat keepalive 20",
+    "crypto isakmp invalid-spi-recovery",
+    "crypto isakmp aggressive-mode disable",
+    "crypto isakmp identity address",
+    "crypto ipsec security-association lifetime seconds 28800",
+    "crypto ipsec df-bit clear",
+    "crypto ipsec nat-transparency udp-encapsulation",
+    "crypto map VPN local-address FastEthernet0/0",
+]
+
+
+@pytest.mark.parametrize("line", MORE, ids=[" ".join(m.split()[1:4]) for m in MORE])
+def test_more_crypto_lines_12_4_takes_print_back(line: str) -> None:
+    cfg, outputs = typed([line])
+    assert outputs == [""]
+    assert line in body(cfg).splitlines()
+
+
 def test_ipsec_profile_opens_its_own_sub_mode() -> None:
     session = ConfigMode(Config())
     assert session.feed("crypto ipsec profile P", "R1(config)#").output == ""
@@ -219,3 +238,33 @@ def test_vti_from_12_3_14_t_on(image: str) -> None:
     cfg, outputs = typed(lines, Config(image=image))
     assert outputs == ["", ""]
     assert " tunnel mode ipsec ipv4" in body(cfg).splitlines()
+
+
+NEGATIONS = [
+    (
+        "isakmp-key",
+        "crypto isakmp key K address 203.0.113.10",
+        [],
+        "no crypto isakmp key K address 203.0.113.10",
+    ),
+    ("keepalive", "crypto isakmp keepalive 10 3", [], "no crypto isakmp keepalive"),
+    ("profile", "crypto ipsec profile P", ["set pfs group5"], "no crypto ipsec profile P"),
+    ("dynamic-map", "crypto dynamic-map D 10", ["set pfs group5"], "no crypto dynamic-map D 10"),
+    ("map-dynamic-entry", "crypto map M 20 ipsec-isakmp dynamic D", [], "no crypto map M 20"),
+    ("map-entry", "crypto map M 10 ipsec-isakmp", ["set peer 203.0.113.10"], "no crypto map M 10"),
+]
+
+
+@pytest.mark.parametrize(
+    ("head", "children", "negation"), [n[1:] for n in NEGATIONS], ids=[n[0] for n in NEGATIONS]
+)
+def test_no_takes_a_crypto_line_back(head: str, children: list[str], negation: str) -> None:
+    cfg, outputs = typed([head, *children, "exit", negation])
+    assert outputs[-1] == ""
+    assert not any(ln.startswith("crypto") for ln in body(cfg).splitlines())
+
+
+def test_no_on_a_tunnel_takes_its_lines_back() -> None:
+    lines = ["interface Tunnel1", "tunnel mode ipsec ipv4", "tunnel protection ipsec profile P"]
+    cfg, _ = typed([*lines, "no tunnel protection ipsec profile", "no tunnel mode"])
+    assert block(body(cfg), "interface Tunnel1") == ["interface Tunnel1", " no ip address"]
