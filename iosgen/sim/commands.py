@@ -915,7 +915,8 @@ def _table() -> list[Cmd]:
     add(k, "encr {des|3des|aes [{128|192|256}]}", key=1)
     add(k, "hash {sha|md5}", key=1)
     add(k, "authentication {pre-share|rsa-sig|rsa-encr}", key=1)
-    add(k, "group {1|2|5}", key=1)
+    # groups 14-16 exist from 12.4(22)T on (configmode.py refuses them before)
+    add(k, "group {1|2|5|14|15|16}", key=1)
     add(k, "lifetime <60-86400>", key=1)
     t = "cfg-crypto-trans"
     add(t, "exit", kind="action", action="exit")
@@ -930,7 +931,7 @@ def _table() -> list[Cmd]:
         key=4,
     )
     add(cm, "set transform-set <word> [<word> [<word> [<word> [<word> [<word>]]]]]", key=2)
-    add(cm, "set pfs [{group1|group2|group5}]", key=2)
+    add(cm, "set pfs [{group1|group2|group5|group14|group15|group16}]", key=2)
     add(cm, "match address {<100-199>|<word>}", key=2)
     add(cm, "reverse-route [static]", key=1)
     # `crypto ipsec profile` (prompt `(ipsec-profile)#`): a VTI's phase-2 settings
@@ -943,7 +944,7 @@ def _table() -> list[Cmd]:
         key=4,
     )
     add(pr, "set transform-set <word> [<word> [<word> [<word> [<word> [<word>]]]]]", key=2)
-    add(pr, "set pfs [{group1|group2|group5}]", key=2)
+    add(pr, "set pfs [{group1|group2|group5|group14|group15|group16}]", key=2)
 
     # ---- bba-group pppoe ----------------------------------------------------------------
     b = "config-bba-group"

@@ -306,6 +306,8 @@ class Config:
             return Outcome(message=clash)
         if cmd.pw:
             words = _normalise_password(words, cmd.pw, self.password_encryption())
+        if words == ["encr", "aes", "128"]:
+            words = ["encr", "aes"]  # AES-128 is `encr aes`'s default length: not printed [M]
         if cmd.action == "isakmp_key":
             # one key per peer address and mask: a new key for the peer replaces the old
             peer = _isakmp_peer(words)
@@ -803,6 +805,9 @@ def _transports(words: list[str]) -> frozenset[str]:
 
 def _block_defaults(cmd: Cmd, words: list[str]) -> tuple[Cmd, list[str]]:
     """A block header as IOS stores it when its default keyword is left out."""
+    if words[:3] == ["crypto", "ipsec", "transform-set"]:
+        # `esp-aes 128` is `esp-aes`: 128 bits is the default and prints nothing [M]
+        words = [w for n, w in enumerate(words) if not (w == "128" and words[n - 1] == "esp-aes")]
     if words[:2] == ["crypto", "map"] and len(words) == 4:
         # `crypto map CM 10` is `crypto map CM 10 ipsec-isakmp` (docs/simulator-grammar.md)
         return cmd, [*words, "ipsec-isakmp"]

@@ -26,19 +26,41 @@ from iosgen.sim.facts import (
     RSA_KEYS,
 )
 from iosgen.sim.grammar import Cmd, Failure, Match, on_hardware
-from iosgen.sim.images import VTI, has_crypto, image_has
+from iosgen.sim.images import DH14, VTI, has_crypto, image_has, strong_crypto
 
 # The global crypto commands a non-k9 image lacks (the caret goes under the second word)
 _CRYPTO_FAMILIES = frozenset({"isakmp", "ipsec", "map", "dynamic-map"})
 _TUNNEL_ACTIONS = frozenset({"tunnel_if", "tunnel_mode", "tunnel_protection"})
 
 
+# What a k8 (DES-only) image lacks: strong ciphers, for IKE and for ESP
+_STRONG = frozenset({"3des", "aes", "esp-3des", "esp-aes"})
+_DH14 = frozenset({"14", "15", "16", "group14", "group15", "group16"})
+
+
+def _cipher_or_group(words: list[str], mode: str) -> int | None:
+    """Where a line names a cipher or a DH group (the word an image may lack)."""
+    if mode == "config-isakmp" and words[:1] in (["encr"], ["group"]) and len(words) > 1:
+        return 1
+    if mode in ("config-crypto-map", "ipsec-profile") and words[:2] == ["set", "pfs"]:
+        return 2 if len(words) > 2 else None
+    if mode == "config" and words[:3] == ["crypto", "ipsec", "transform-set"]:
+        return next((n for n, w in enumerate(words) if n > 3 and w in _STRONG), None)
+    return None
+
+
 def _image_refuses(config: Config, m: Match, stack: list[Line]) -> int | None:
     """The word IOS puts its caret under when this router cannot take the line (its
-    image has no crypto, no IPsec VTI, or the interface is no tunnel); None: it can."""
+    image has no crypto, no strong crypto, no IPsec VTI or no DH group 14, or the
+    interface is no tunnel); None: it can."""
     words = m.words
     crypto = has_crypto(config.feature_set)
     action = m.cmd.action or ""
+    at = _cipher_or_group(words, m.cmd.mode)
+    if at is not None:
+        weak = not strong_crypto(config.feature_set) and words[at] in _STRONG
+        if weak or (words[at] in _DH14 and not image_has(config.image, DH14)):
+            return at
     if m.cmd.mode == "config" and words[:1] == ["crypto"] and len(words) > 1:
         return None if crypto or words[1] not in _CRYPTO_FAMILIES else 1
     if m.cmd.mode in ("config-if", "config-subif"):

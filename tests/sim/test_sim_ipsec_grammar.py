@@ -202,6 +202,38 @@ REFUSED = [
         "ipsec",
     ),
     (
+        "k8-no-aes-ike",
+        "12.4(25d)",
+        "advipservicesk8",
+        ["crypto isakmp policy 1"],
+        "encr aes 256",
+        "aes",
+    ),
+    (
+        "k8-no-3des-esp",
+        "12.4(25d)",
+        "advipservicesk8",
+        [],
+        "crypto ipsec transform-set T esp-3des esp-md5-hmac",
+        "esp-3des",
+    ),
+    (
+        "no-group-14-on-12.4",
+        "12.4(25d)",
+        "advipservicesk9",
+        ["crypto isakmp policy 1"],
+        "group 14",
+        "14",
+    ),
+    (
+        "no-pfs-14-on-12.4",
+        "12.4(25d)",
+        "advipservicesk9",
+        ["crypto ipsec profile P"],
+        "set pfs group14",
+        "group14",
+    ),
+    (
         "tunnel-on-a-port",
         "12.4(25d)",
         "advipservicesk9",
@@ -219,7 +251,11 @@ def test_an_image_without_the_feature_refuses_the_line(
     image: str, fs: str, before: list[str], line: str, word: str
 ) -> None:
     cfg, outputs = typed([*before, line], Config(image=image, feature_set=fs))
-    prompt = "R1" + ("(config-if)#" if before else "(config)#")
+    sub = {"interface": "(config-if)#", "crypto isakmp": "(config-isakmp)#"}
+    sub["crypto ipsec profile"] = "(ipsec-profile)#"
+    prompt = "R1" + next(
+        (p for k, p in sub.items() if before and before[0].startswith(k)), "(config)#"
+    )
     caret = " " * (len(prompt) + line.index(word)) + "^"
     assert outputs[-1] == caret + "\n% Invalid input detected at '^' marker.\n\n"
     assert line not in body(cfg) and f" {line}" not in body(cfg)
@@ -268,3 +304,42 @@ def test_no_on_a_tunnel_takes_its_lines_back() -> None:
     lines = ["interface Tunnel1", "tunnel mode ipsec ipv4", "tunnel protection ipsec profile P"]
     cfg, _ = typed([*lines, "no tunnel protection ipsec profile", "no tunnel mode"])
     assert block(body(cfg), "interface Tunnel1") == ["interface Tunnel1", " no ip address"]
+
+
+ALLOWED = [
+    ("k8-des", "12.4(25d)", "advipservicesk8", ["crypto isakmp policy 1", "encr des"]),
+    (
+        "k8-esp-des",
+        "12.4(25d)",
+        "advipservicesk8",
+        ["crypto ipsec transform-set T esp-des esp-md5-hmac"],
+    ),
+    (
+        "group-14-on-12.4-22T",
+        "12.4(22)T",
+        "advipservicesk9",
+        ["crypto isakmp policy 14", "group 14"],
+    ),
+    ("policy-numbered-14", "12.4(25d)", "advipservicesk9", ["crypto isakmp policy 14", "group 5"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("image", "fs", "lines"), [a[1:] for a in ALLOWED], ids=[a[0] for a in ALLOWED]
+)
+def test_what_the_image_has_is_taken(image: str, fs: str, lines: list[str]) -> None:
+    _, outputs = typed(lines, Config(image=image, feature_set=fs))
+    assert outputs == [""] * len(lines)
+
+
+def test_aes_128_is_the_default_length_and_prints_none() -> None:
+    cfg, _ = typed(
+        [
+            "crypto isakmp policy 1",
+            "encr aes 128",
+            "crypto ipsec transform-set T esp-aes 128 esp-sha-hmac",
+        ]
+    )
+    text = body(cfg)
+    assert block(text, "crypto isakmp policy 1") == ["crypto isakmp policy 1", " encr aes"]
+    assert "crypto ipsec transform-set T esp-aes esp-sha-hmac" in text.splitlines()
