@@ -736,3 +736,55 @@ def show_crypto_session(config: Config) -> str:
         rows.append(f"        Active SAs: {2 if side.up else 0}, origin: crypto map")
         rows.append("")
     return "\n".join(rows) + "\n"
+
+
+# `show crypto isakmp policy`, 12.4: each policy, then the default suite (captures: "Global
+# IKE policy" / "Protection suite of priority 10" / "encryption algorithm:   AES - Advanced
+# Encryption Standard (256 bit keys)." / "hash algorithm:         Secure Hash Standard" /
+# "authentication method:  Pre-Shared Key" / "Diffie-Hellman group:   #5 (1536 bit)" /
+# "lifetime:               86400 seconds, no volume limit" / "Default protection suite")
+# [M]; the names, by value:
+POLICY_ENCR: Final[dict[str, str]] = {
+    "des": "DES - Data Encryption Standard (56 bit keys).",
+    "3des": "Three key triple DES",
+    "aes 128": "AES - Advanced Encryption Standard (128 bit keys).",
+    "aes 192": "AES - Advanced Encryption Standard (192 bit keys).",
+    "aes 256": "AES - Advanced Encryption Standard (256 bit keys).",
+}
+POLICY_HASH: Final[dict[str, str]] = {"sha": "Secure Hash Standard", "md5": "Message Digest 5"}
+POLICY_AUTH: Final[dict[str, str]] = {
+    "pre-share": "Pre-Shared Key",
+    "rsa-sig": "Rivest-Shamir-Adleman Signature",
+    "rsa-encr": "Rivest-Shamir-Adleman Encryption",
+}
+POLICY_GROUP: Final[dict[str, str]] = {
+    "1": "#1 (768 bit)",
+    "2": "#2 (1024 bit)",
+    "5": "#5 (1536 bit)",
+    "14": "#14 (2048 bit)",
+    "15": "#15 (3072 bit)",
+    "16": "#16 (4096 bit)",
+}
+
+
+def _suite(p: ipsec.Policy) -> list[str]:
+    pad = " " * 8
+    return [
+        f"{pad}encryption algorithm:   {POLICY_ENCR.get(p.encr, p.encr)}",
+        f"{pad}hash algorithm:         {POLICY_HASH.get(p.hash, p.hash)}",
+        f"{pad}authentication method:  {POLICY_AUTH.get(p.auth, p.auth)}",
+        f"{pad}Diffie-Hellman group:   {POLICY_GROUP.get(p.group, p.group)}",
+        f"{pad}lifetime:               {p.lifetime} seconds, no volume limit",
+    ]
+
+
+def show_crypto_isakmp_policy(config: Config) -> str:
+    rows = ["", "Global IKE policy"]
+    for p in ipsec.policies(config):
+        rows += [f"Protection suite of priority {p.priority}", *_suite(p)]
+    d = ipsec.POLICY_DEFAULTS
+    default = ipsec.Policy(
+        65535, d["encr"], d["hash"], d["authentication"], d["group"], int(d["lifetime"])
+    )
+    rows += ["Default protection suite", *_suite(default)]
+    return "\n".join(rows) + "\n"

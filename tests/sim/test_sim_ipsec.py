@@ -568,3 +568,62 @@ def test_each_config_loads_without_a_refusal_and_prints_back_the_same(text: str)
     again = Router(RouterSpec("R", "netops", "pw", initial_config=printed))
     assert again.load_errors == []
     assert again.running_text() == printed
+
+
+def test_show_crypto_isakmp_policy_lists_each_policy_then_the_default_suite() -> None:
+    router = Router(RouterSpec("BR", "netops", "pw", initial_config=BR))
+    out = show.show_crypto_isakmp_policy(router.running).splitlines()
+    assert out[1:8] == [
+        "Global IKE policy",
+        "Protection suite of priority 10",
+        "        encryption algorithm:   AES - Advanced Encryption Standard (256 bit keys).",
+        "        hash algorithm:         Secure Hash Standard",
+        "        authentication method:  Pre-Shared Key",
+        "        Diffie-Hellman group:   #5 (1536 bit)",
+        "        lifetime:               86400 seconds, no volume limit",
+    ]
+    assert out[8] == "Default protection suite"
+    assert out[11] == "        authentication method:  Rivest-Shamir-Adleman Signature"
+
+
+def test_a_head_office_serves_a_vti_branch_and_a_dhcp_branch_at_once() -> None:
+    # the contract's head office: a tunnel per fixed-address branch, the dynamic map and
+    # the wildcard key for the DHCP ones, all on one WAN address
+    hq = (
+        HQ.replace(
+            "crypto isakmp keepalive 10 3\n",
+            "crypto isakmp key DynKey address 0.0.0.0 0.0.0.0\ncrypto isakmp keepalive 10 3\n",
+        )
+        .replace(
+            "interface Tunnel10\n",
+            "crypto dynamic-map IOSGEN-DYN 10\n set transform-set IOSGEN-AES256-SHA\n"
+            "crypto map IOSGEN-VPN 65535 ipsec-isakmp dynamic IOSGEN-DYN\ninterface Tunnel10\n",
+        )
+        .replace(
+            " ip address 203.0.113.10 255.255.255.0\n",
+            " ip address 203.0.113.10 255.255.255.0\n crypto map IOSGEN-VPN\n",
+        )
+    )
+    br2 = (
+        BR_DHCP.replace("hostname BR", "hostname BR2")
+        .replace("S3cretKey", "DynKey")
+        .replace(" set pfs group5\n", "")
+        .replace("192.168.20.", "192.168.30.")
+    )
+    net: dict[str, Router] = {}
+    for name, text, dhcp in (
+        ("HQ", hq, ()),
+        ("BR", BR, ()),
+        ("BR2", br2, (("FastEthernet0/0", "198.51.100.88/24", "198.51.100.1"),)),
+    ):
+        router = Router(RouterSpec(name, "netops", "pw", initial_config=text, dhcp=dhcp))
+        assert router.load_errors == [], (name, router.load_errors)
+        router.network = net
+        net[name] = router
+    assert outcome(net, "BR") == "up"
+    assert outcome(net, "BR2") == "up"
+    kinds = sorted(s.endpoint.kind for s in live(net["HQ"]).ipsec if s.up)
+    assert kinds == ["dynamic", "vti"]
+    for name, source in (("BR", "192.168.20.1"), ("BR2", "192.168.30.1")):
+        out = ping.run(net[name].running, "10.10.0.1", source=source)
+        assert "Success rate is 100 percent" in out, name
