@@ -27,6 +27,8 @@ REPLACE = "configure-replace"
 REVERT = "configure-revert"
 VTI = "ipsec-vti"
 DH14 = "dh-group14"
+IKE6 = "ike-ipv6"
+SLOTLESS = "isakmp-sa-no-slot"
 
 _RE = re.compile(r"^(\d+)\.(\d+)\((\d+)[a-z]*\)([A-Z]*)")
 
@@ -44,6 +46,11 @@ _TABLE: dict[str, tuple[tuple[int, int], dict[str, tuple[int, int, int]]]] = {
     # DH groups 14, 15, 16 (`group 14`, `set pfs group14`): 12.4(22)T, 15.0 on (Security
     # Command Reference, `group (ISAKMP)` history) [M]
     DH14: ((15, 0), {"T": (12, 4, 22)}),
+    # IPv6 IPsec (12.4(4)T): `show crypto isakmp sa` splits into "IPv4 Crypto ISAKMP SA"
+    # and "IPv6 Crypto ISAKMP SA" sections; 15.x prints no slot column (captures in
+    # docs/sim-ipsec.md) [M]
+    IKE6: ((15, 0), {"T": (12, 4, 4)}),
+    SLOTLESS: ((15, 0), {}),
 }
 # The feature-set words that mark a crypto image (c2801-advipservicesk9-mz...): k9 strong
 # crypto, k8 DES only ("k8 images carry DES only"; the AES feature guide: AES needs "the

@@ -19,6 +19,7 @@ from typing import Final
 
 from iosgen.sim import ipsec
 from iosgen.sim.config import Config, Line
+from iosgen.sim.images import IKE6, SLOTLESS, image_has
 from iosgen.sim.tunnels import Live
 
 # `show interfaces` hardware figures per interface type, from 12.4 captures on an ISR:
@@ -571,21 +572,27 @@ def _sides(config: Config) -> list[ipsec.Side]:
 # 1001    0 ACTIVE") [M]
 ISAKMP_HEAD: Final = "dst             src             state          conn-id slot status"
 ISAKMP_ROW: Final = "{dst:<16}{src:<16}{state:<15}{conn:>7}{slot:>5} {status}"
-ACTIVE: Final = "ACTIVE"
+
+
+ISAKMP_V4: Final = "IPv4 Crypto ISAKMP SA"
+ISAKMP_V6: Final = "IPv6 Crypto ISAKMP SA"
 
 
 def show_crypto_isakmp_sa(config: Config) -> str:
-    rows = [ISAKMP_HEAD]
+    slot = not image_has(config.image, SLOTLESS)
+    head = ISAKMP_HEAD if slot else ISAKMP_HEAD.replace(" slot", "")
+    rows = [head]
     for s in _sides(config):
         if s.state is None:
             continue
         me, peer = str(s.endpoint.local), str(s.peer_addr)
         dst, src = (peer, me) if s.initiator else (me, peer)
-        rows.append(
-            ISAKMP_ROW.format(
-                dst=dst, src=src, state=s.state, conn=s.ike_conn, slot=0, status="ACTIVE"
-            )
+        row = ISAKMP_ROW.format(
+            dst=dst, src=src, state=s.state, conn=s.ike_conn, slot=0, status="ACTIVE"
         )
+        rows.append(row if slot else row.replace("    0 ACTIVE", " ACTIVE"))
+    if image_has(config.image, IKE6):  # an image with IPv6 IKE prints both families
+        rows = [ISAKMP_V4, *rows, "", ISAKMP_V6]
     return "\n".join(rows) + "\n\n"
 
 

@@ -627,3 +627,41 @@ def test_a_head_office_serves_a_vti_branch_and_a_dhcp_branch_at_once() -> None:
     for name, source in (("BR", "192.168.20.1"), ("BR2", "192.168.30.1")):
         out = ping.run(net[name].running, "10.10.0.1", source=source)
         assert "Success rate is 100 percent" in out, name
+
+
+HEADS = [
+    # (id, image, the lines before the first row)
+    (
+        "12.4-mainline",
+        "12.4(25d)",
+        ["dst             src             state          conn-id slot status"],
+    ),
+    (
+        "12.4T",
+        "12.4(24)T",
+        [
+            "IPv4 Crypto ISAKMP SA",
+            "dst             src             state          conn-id slot status",
+        ],
+    ),
+    (
+        "15.x",
+        "15.1(4)M",
+        ["IPv4 Crypto ISAKMP SA", "dst             src             state          conn-id status"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("image", "head"), [h[1:] for h in HEADS], ids=[h[0] for h in HEADS])
+def test_show_crypto_isakmp_sa_prints_as_the_image_does(image: str, head: list[str]) -> None:
+    net: dict[str, Router] = {}
+    for name, text in (("HQ", HQ), ("BR", BR)):
+        router = Router(RouterSpec(name, "netops", "pw", initial_config=text, image=image))
+        router.network = net
+        net[name] = router
+    assert outcome(net) == "up"
+    rows = show.show_crypto_isakmp_sa(net["BR"].running).splitlines()
+    assert rows[: len(head)] == head
+    row = rows[len(head)]
+    assert row.startswith("203.0.113.10    198.51.100.2    QM_IDLE           1001")
+    assert row.endswith("    0 ACTIVE" if "slot" in head[-1] else "1001 ACTIVE")
