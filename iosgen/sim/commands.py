@@ -120,6 +120,7 @@ def _table() -> list[Cmd]:
     add("exec", "show crypto ipsec sa", kind="action", action="crypto_show")
     add("exec", "show crypto session", kind="action", action="crypto_show")
     add("exec", "show crypto isakmp policy", kind="action", action="crypto_show")
+    add("exec", "show crypto map", kind="action", action="crypto_show")
     add("exec", "debug crypto {isakmp|ipsec}", kind="action", action="debug_crypto")
     add("exec", "clear crypto {sa|isakmp}", kind="action", action="clear_crypto")
     add("exec", "archive config", kind="action", action="archive_config")

@@ -355,6 +355,8 @@ class Shell:
             return show.show_crypto_ipsec_sa(self.r.running)
         if what == "isakmp policy":
             return show.show_crypto_isakmp_policy(self.r.running)
+        if what == "map":
+            return show.show_crypto_map(self.r.running)
         return show.show_crypto_session(self.r.running)
 
     def _x_debug_crypto(self, m: Match) -> str:

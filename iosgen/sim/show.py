@@ -795,3 +795,94 @@ def show_crypto_isakmp_policy(config: Config) -> str:
     )
     rows += ["Default protection suite", *_suite(default)]
     return "\n".join(rows) + "\n"
+
+
+# `show crypto map`, 12.4 (a 12.4-era capture: `Crypto Map "VPN" 65537 ipsec-isakmp` /
+# `Peer= ...` / `Extended IP access list` / `Current peer: ...` / `Security association
+# lifetime: 4608000 kilobytes/3600 seconds` / `PFS (Y/N): N` / `Transform sets={` /
+# `PHASE2,` / `}` / `Interfaces using crypto map VPN:` / `FastEthernet0/0.23`; tabs shown
+# as eight spaces) [M for the lines, L for the spacing]
+MAP_PAD: Final = " " * 8
+
+
+def _acl_lines(config: Config, name: str) -> list[str]:
+    rows = [ln.words[2:] for ln in config.root if ln.words[:2] == ["access-list", name]]
+    named = [
+        b
+        for b in config.root
+        if b.words[:3] == ["ip", "access-list", "extended"] and b.words[3:4] == [name]
+    ]
+    for b in named:
+        rows = [c.words for c in b.children or [] if not c.negated]
+    return [f"{MAP_PAD}    access-list {name} {' '.join(w)}" for w in rows]
+
+
+def show_crypto_map(config: Config) -> str:
+    out: list[str] = []
+    sides = _sides(config)
+    users: dict[str, list[str]] = {}
+    for block in config.interfaces():
+        for w in (ln.words for ln in block.children or [] if not ln.negated):
+            if w[:2] == ["crypto", "map"] and len(w) > 2:
+                users.setdefault(w[2], []).append(block.words[1])
+    maps = sorted(
+        (
+            b
+            for b in config.root
+            if b.words[:2] == ["crypto", "map"] and b.words[3:4] != ["local-address"]
+        ),
+        key=lambda b: (b.words[2], int(b.words[3])),
+    )
+    for n, b in enumerate(maps):
+        name, seq = b.words[2], b.words[3]
+        out.append(f'Crypto Map "{name}" {seq} {" ".join(b.words[4:])}'.rstrip())
+        words = [c.words for c in b.children or [] if not c.negated]
+        desc = next((w[1:] for w in words if w[:1] == ["description"]), None)
+        if desc:
+            out.append(f"{MAP_PAD}Description: {' '.join(desc)}")
+        for w in words:
+            if w[:2] == ["set", "peer"]:
+                out.append(f"{MAP_PAD}Peer = {w[2]}")
+        acl = next((w[2] for w in words if w[:2] == ["match", "address"]), None)
+        if b.children is not None:
+            out.append(f"{MAP_PAD}Extended IP access list {acl or ''}".rstrip())
+            out += _acl_lines(config, acl) if acl else []
+            current = next(
+                (
+                    s.peer_addr
+                    for s in sides
+                    if s.up and s.endpoint.tag == name and s.endpoint.seq == int(seq)
+                ),
+                None,
+            )
+            if current is not None:
+                out.append(f"{MAP_PAD}Current peer: {current}")
+            seconds = next(
+                (
+                    w[5]
+                    for w in words
+                    if w[:5] == ["set", "security-association", "lifetime", "seconds"]
+                    and len(w) > 5
+                ),
+                None,
+            )
+            out.append(
+                f"{MAP_PAD}Security association lifetime: {ipsec.SA_KILOBYTES} kilobytes/"
+                f"{seconds or ipsec.SA_SECONDS} seconds"
+            )
+            pfs = next((w[2:] for w in words if w[:2] == ["set", "pfs"]), None)
+            out.append(f"{MAP_PAD}PFS (Y/N): {'Y' if pfs is not None else 'N'}")
+            if pfs is not None:
+                out.append(f"{MAP_PAD}DH group:  {pfs[0] if pfs else ipsec.PFS_DEFAULT}")
+            sets = next((w[2:] for w in words if w[:2] == ["set", "transform-set"]), [])
+            out += [
+                f"{MAP_PAD}Transform sets={{ ",
+                *(f"{MAP_PAD}{MAP_PAD}{t}, " for t in sets),
+                f"{MAP_PAD}}}",
+            ]
+        last = n + 1 == len(maps) or maps[n + 1].words[2] != name
+        if last:
+            out.append(f"{MAP_PAD}Interfaces using crypto map {name}:")
+            out += [f"{MAP_PAD}{MAP_PAD}{i}" for i in users.get(name, [])]
+            out.append("")
+    return "\n".join(out) + "\n"

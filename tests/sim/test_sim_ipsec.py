@@ -665,3 +665,27 @@ def test_show_crypto_isakmp_sa_prints_as_the_image_does(image: str, head: list[s
     row = rows[len(head)]
     assert row.startswith("203.0.113.10    198.51.100.2    QM_IDLE           1001")
     assert row.endswith("    0 ACTIVE" if "slot" in head[-1] else "1001 ACTIVE")
+
+
+def test_show_crypto_map_lists_the_entries_and_their_interface() -> None:
+    net = network(HQ_MAP, BR_MAP)
+    assert outcome(net) == "up"
+    out = show.show_crypto_map(net["BR"].running).splitlines()
+    pad = " " * 8
+    assert out == [
+        'Crypto Map "IOSGEN-VPN" 10 ipsec-isakmp',
+        f"{pad}Description: IPsec to sofia",
+        f"{pad}Peer = 203.0.113.10",
+        f"{pad}Extended IP access list IOSGEN-SOFIA",
+        f"{pad}    access-list IOSGEN-SOFIA permit ip 192.168.20.0 0.0.0.255 10.10.0.0 0.0.255.255",
+        f"{pad}Current peer: 203.0.113.10",
+        f"{pad}Security association lifetime: 4608000 kilobytes/3600 seconds",
+        f"{pad}PFS (Y/N): Y",
+        f"{pad}DH group:  group5",
+        f"{pad}Transform sets={{ ",
+        f"{pad}{pad}IOSGEN-AES256-SHA, ",
+        f"{pad}}}",
+        f"{pad}Interfaces using crypto map IOSGEN-VPN:",
+        f"{pad}{pad}FastEthernet0/0",
+        "",
+    ]
