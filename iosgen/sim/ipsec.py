@@ -26,8 +26,9 @@ address, step by step as IOS does; the first step that fails is the reason:
 
 An SA that was up and loses its peer (the peer shut, unreachable, its tunnel removed)
 stays up on the side that still has its endpoint, black-holing what it sends, until
-dead-peer detection (`crypto isakmp keepalive S R`) declares the peer dead after S + 5R
-seconds, or the IPsec SA lifetime runs out. Packet counters live in Config.ipsec_memory.
+dead-peer detection (`crypto isakmp keepalive S R`) declares the peer dead S + 5R
+seconds after the loss (`periodic`) or after the first packet sent into it (on demand,
+the default), or the IPsec SA lifetime runs out. Packet counters live in Config.ipsec_memory.
 """
 
 from __future__ import annotations
@@ -219,6 +220,7 @@ class Memo:
 
     up_since: float
     lost_at: float | None = None
+    probed_at: float | None = None  # the first packet sent into the SA after the loss
     encaps: int = 0
     decaps: int = 0
 
@@ -240,6 +242,7 @@ class Side:
     local_proxy: Net = ANY
     remote_proxy: Net = ANY
     stale: bool = False  # up here only: the peer is gone and DPD has not yet noticed
+    dpd_after: float | None = None  # a stale side's DPD time (scaled seconds)
     prio: int = 0  # the responder's policy the debug names
     ike_conn: int = 0
     ipsec_conn: int = 0
@@ -349,14 +352,16 @@ def key_for(c: Config, peer: Addr) -> str | None:
     return best[1] if best else None
 
 
-def keepalive(c: Config) -> float | None:
-    """Seconds until DPD declares a silent peer dead, or None without keepalives."""
+def keepalive(c: Config) -> tuple[float, bool] | None:
+    """Seconds until DPD declares a silent peer dead, and whether it probes periodically
+    (else on demand: only once traffic is sent and none comes back, the default); None
+    without keepalives."""
     w = c.value("crypto", "isakmp", "keepalive")
     if w is None:
         return None
     seconds = int(w.words[3])
     retry = int(w.words[4]) if len(w.words) > 4 and w.words[4].isdigit() else DPD_RETRY_DEFAULT
-    return float(seconds + DPD_MISSED * retry)
+    return float(seconds + DPD_MISSED * retry), "periodic" in w.words
 
 
 def _transform_sets(c: Config, names: list[str]) -> list[Transform]:
@@ -763,8 +768,12 @@ def _remember(
             dpd = keepalive(c)
             scale = c.time_scale
             limits = [memo.lost_at + e.seconds * scale]
+            after = None
             if dpd is not None:
-                limits.append(memo.lost_at + dpd * scale)
+                after = dpd[0] * scale
+                start = memo.lost_at if dpd[1] else memo.probed_at  # on demand: from traffic
+                if start is not None:
+                    limits.append(start + after)
             end = min(limits)
             if now >= end:
                 del memory[key]
@@ -773,6 +782,7 @@ def _remember(
             if failed is not None:
                 sides.remove(failed)
             stale = Side(host, e, Addr(peer), None, True, None, QM_IDLE, stale=True, memo=memo)
+            stale.dpd_after = after
             stale.transform = e.transforms[0] if e.transforms else None
             stale.local_proxy, stale.remote_proxy = (e.proxies or [(ANY, ANY)])[0]
             stale.seconds = e.seconds

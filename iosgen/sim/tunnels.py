@@ -262,6 +262,12 @@ class State:
         """Across an SA to its peer: dropped when the SA is up here only (the peer gone);
         counted on both ends. The packet enters the peer's tunnel interface (a VTI) or
         its crypto map interface, whose `ip nat inside` says how it is seen."""
+        if side.stale and side.memo is not None and side.memo.probed_at is None:
+            # on-demand DPD starts with traffic that gets no answer
+            side.memo.probed_at = time.time()
+            if side.dpd_after is not None:
+                end = side.memo.probed_at + side.dpd_after
+                self.crypto.valid_until = min(self.crypto.valid_until, end)
         if side.stale or side.peer_host is None or side.memo is None:
             return None
         far = next(

@@ -484,10 +484,39 @@ def test_a_peer_gone_takes_the_sa_down_after_dpd_only(dpd: bool) -> None:
         assert outcome(net) == "up"
 
 
+KEEPALIVES = [
+    # (id, keepalive line, ping after the loss, down after the DPD time)
+    ("on-demand-with-traffic", "crypto isakmp keepalive 10 3", True, True),
+    ("on-demand-silent", "crypto isakmp keepalive 10 3", False, False),
+    ("periodic-silent", "crypto isakmp keepalive 10 3 periodic", False, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "traffic", "down"), [k[1:] for k in KEEPALIVES], ids=[k[0] for k in KEEPALIVES]
+)
+def test_on_demand_dpd_waits_for_traffic_periodic_does_not(
+    line: str, traffic: bool, down: bool
+) -> None:
+    net = network(HQ, BR.replace("crypto isakmp keepalive 10 3", line), minute=DPD_MINUTE)
+    assert outcome(net) == "up"
+    net["HQ"].set_running(HQ.replace(" ip address 203.0.113.10 255.255.255.0\n", ""))
+    assert outcome(net) == "up"
+    if traffic:
+        out = ping.run(net["BR"].running, "10.10.0.1", source="192.168.20.1")
+        assert "Success rate is 0 percent" in out
+    time.sleep(DPD_SECONDS * 1.5)
+    assert outcome(net) == ("peer" if down else "up")
+
+
 def test_the_sa_comes_back_when_the_peer_returns() -> None:
     net = network(HQ, BR, minute=DPD_MINUTE)
     assert outcome(net) == "up"
     net["HQ"].set_running(HQ.replace(" ip address 203.0.113.10 255.255.255.0\n", ""))
+    assert outcome(net) == "up"  # stale: the branch does not know yet
+    assert "Success rate is 0 percent" in ping.run(
+        net["BR"].running, "10.10.0.1", source="192.168.20.1"
+    )
     time.sleep(DPD_SECONDS * 1.5)
     assert outcome(net) == "peer"
     net["HQ"].set_running(HQ)
