@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from iosgen.sim import show as show_mod
     from iosgen.sim.config import Config, Line
 
 Addr = ipaddress.IPv4Address
@@ -337,6 +338,21 @@ def key_for(c: Config, peer: Addr) -> str | None:
     """The pre-shared key for `peer`: the most specific `crypto isakmp key ... address A
     [M]` whose A/M holds it (a wildcard 0.0.0.0 0.0.0.0 key holds every address)."""
     best: tuple[int, str] | None = None
+    for net, key in _keys(c):
+        if peer in net and (best is None or net.prefixlen > best[0]):
+            best = (net.prefixlen, key)
+    return best[1] if best else None
+
+
+# the parsed keys of a config, until it changes (a head office has one per branch)
+_KEYS: dict[int, tuple[Config, int, list[tuple[Net, str]]]] = {}
+
+
+def _keys(c: Config) -> list[tuple[Net, str]]:
+    found = _KEYS.get(id(c))
+    if found is not None and found[0] is c and found[1] == c.generation:
+        return found[2]
+    out = []
     for ln in c.root:
         w = ln.words
         if ln.negated or w[:3] != ["crypto", "isakmp", "key"] or "address" not in w:
@@ -344,12 +360,13 @@ def key_for(c: Config, peer: Addr) -> str | None:
         at = w.index("address")
         mask = w[at + 2] if len(w) > at + 2 and w[at + 2][:1].isdigit() else "255.255.255.255"
         try:
-            net = ipaddress.IPv4Network(f"{w[at + 1]}/{mask}", strict=False)
+            out.append((ipaddress.IPv4Network(f"{w[at + 1]}/{mask}", strict=False), w[at - 1]))
         except ValueError:
             continue
-        if peer in net and (best is None or net.prefixlen > best[0]):
-            best = (net.prefixlen, w[at - 1])
-    return best[1] if best else None
+    if len(_KEYS) > 256:
+        _KEYS.clear()
+    _KEYS[id(c)] = (c, c.generation, out)
+    return out
 
 
 def keepalive(c: Config) -> tuple[float, bool] | None:
@@ -457,11 +474,9 @@ def _vti(
     c: Config,
     name: str,
     words: list[list[str]],
-    up: Mapping[str, object],
+    up: Mapping[str, show_mod.Iface],
     own: Mapping[Addr, str],
 ) -> Endpoint | None:
-    from iosgen.sim import show
-
     if _value(words, "tunnel", "mode") != ["ipsec", "ipv4"]:
         return None
     profile = _value(words, "tunnel", "protection", "ipsec", "profile")
@@ -475,7 +490,7 @@ def _vti(
         if local not in own:
             local = None
     except ValueError:
-        found = show.find(c, src[0], live=False)
+        found = up.get(src[0])
         if found is not None and found.up and found.address is not None:
             local = found.address.ip
     if local is None:
@@ -616,17 +631,31 @@ def _responders(r_eps: list[Endpoint], i: Endpoint, r_addr: Addr) -> list[Endpoi
     return vti + static + dynamic
 
 
+# Each config's own routing table (no tunnels' view), made once per evaluation: a head
+# office with a hundred branches answers a hundred lookups from one table.
+Tables = dict[int, tuple["Config", list["show_mod.Route"]]]
+
+
+def _route(tables: Tables, c: Config, addr: Addr) -> show_mod.Route | None:
+    from iosgen.sim import show
+
+    found = tables.get(id(c))
+    if found is None or found[0] is not c:
+        found = (c, show.routes(c, live=False))
+        tables[id(c)] = found
+    return show.lookup(found[1], addr)
+
+
 def _negotiate(
     i: Endpoint,
     configs: Mapping[str, Config],
     eps: Mapping[str, list[Endpoint]],
     owners: Mapping[Addr, str],
+    tables: Tables,
 ) -> tuple[str | None, _Try]:
-    from iosgen.sim import show
-
     assert i.peer is not None
     ic = configs[i.host]
-    route = show.route_to(ic, str(i.peer), live=False)
+    route = _route(tables, ic, i.peer)
     if route is None or (route.out or "").startswith("Null") or route.out == i.interface:
         return None, _Try("route")
     if key_for(ic, i.peer) is None and any(p.auth == "pre-share" for p in policies(ic)):
@@ -635,7 +664,7 @@ def _negotiate(
     if r_host is None or r_host == i.host:
         return None, _Try("peer")
     rc = configs[r_host]
-    back = show.route_to(rc, str(i.local), live=False)
+    back = _route(tables, rc, i.local)
     candidates = _responders(eps.get(r_host, []), i, i.peer)
     if back is None or not any(e.local == i.peer for e in eps.get(r_host, [])):
         return r_host, _Try("peer")  # nothing listens for IKE there, or no way back
@@ -663,9 +692,10 @@ def evaluate(
     """Every router's IPsec sides now, from the running configs and what each remembers."""
     now = time.time() if now is None else now
     eps = {name: endpoints(name, c) for name, c in configs.items()}
+    tables: Tables = {}
     result = Result()
     pending = [
-        _sides(e, configs, eps, owners)
+        _sides(e, configs, eps, owners, tables)
         for name in sorted(eps)
         for e in eps[name]
         if e.kind != "dynamic" and e.peer is not None
@@ -701,11 +731,12 @@ def _sides(
     configs: Mapping[str, Config],
     eps: Mapping[str, list[Endpoint]],
     owners: Mapping[Addr, str],
+    tables: Tables,
 ) -> tuple[Side, Side | None]:
     """The initiator's side of `e`'s negotiation and, where the peer answered, the
     responder's."""
     assert e.peer is not None
-    r_host, got = _negotiate(e, configs, eps, owners)
+    r_host, got = _negotiate(e, configs, eps, owners, tables)
     state = QM_IDLE if got.reason is None else STATE_OF.get(got.reason)
     if got.reason == "no-key" and r_host is not None:
         state = MM_NO_STATE  # we called; the responder has no key for us

@@ -299,6 +299,11 @@ def _static_words(config: Config) -> list[list[str]]:
     return [ln.words for ln in config.root if ln.words[:2] == ["ip", "route"] and not ln.negated]
 
 
+def lookup(routes: list[Route], addr: ipaddress.IPv4Address) -> Route | None:
+    """The longest-prefix route of a table `routes` made for `addr`."""
+    return _lookup(routes, addr)
+
+
 def _lookup(routes: list[Route], addr: ipaddress.IPv4Address) -> Route | None:
     hits = [r for r in routes if addr in r.net]
     return max(hits, key=lambda r: (r.net.prefixlen, -r.distance)) if hits else None
