@@ -308,6 +308,8 @@ class Config:
             words = _normalise_password(words, cmd.pw, self.password_encryption())
         if words == ["encr", "aes", "128"]:
             words = ["encr", "aes"]  # AES-128 is `encr aes`'s default length: not printed [M]
+        if cmd.action == "isakmp_key" and words[3] == "0" and words[5:6] == ["address"]:
+            words = [*words[:3], *words[4:]]  # `key 0 K` is the clear key K, printed so [L]
         if cmd.action == "isakmp_key":
             # one key per peer address and mask: a new key for the peer replaces the old
             peer = _isakmp_peer(words)

@@ -121,6 +121,13 @@ def test_one_key_per_peer_the_new_one_replaces_the_old() -> None:
     ]
 
 
+def test_a_key_typed_with_type_0_is_the_clear_key() -> None:
+    cfg, outputs = typed(["crypto isakmp key 0 K address 203.0.113.10"])
+    assert outputs == [""]
+    keys = [ln for ln in body(cfg).splitlines() if ln.startswith("crypto isakmp key")]
+    assert keys == ["crypto isakmp key K address 203.0.113.10"]
+
+
 def test_crypto_map_entries_print_by_name_then_number() -> None:
     cfg, _ = typed(
         [
