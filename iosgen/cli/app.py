@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import gc
 import os
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, ParamSpec, TypeVar
@@ -39,6 +43,47 @@ def _stdout_to_devnull() -> None:
         pass  # stdout is not a real file (a test runner's): nothing will flush to fd 1
     finally:
         os.close(devnull)
+
+
+# gen-0 collections every this many container allocations instead of CPython's 700: a
+# start builds ~40,000 long-lived objects (pydantic's schemas, typer's command tree, the
+# config tree), and at 700 the collector walks them ~150 times for nothing (~40 ms of
+# `iosgen build`). Garbage with cycles still goes, a few MB later at most.
+GC_GEN0_THRESHOLD = 50_000
+
+
+def quiet_collector() -> None:
+    """Collect less often while the process is young (see GC_GEN0_THRESHOLD)."""
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
+
+
+def exit_now(exc: SystemExit) -> None:
+    """End the process with `exc`'s code now, without the interpreter's teardown.
+
+    Python's exit frees every module and object one by one: ~0.1 s of an `iosgen
+    build` that takes ~0.35 s, for memory the kernel takes back at once anyway. Done
+    only when nothing can still be running or waiting: no thread but this one (a
+    fleet's workers or the simulator's loop would be cut off); atexit's handlers run
+    first (logging's flush, multiprocessing's and tempfile's clean-up); stdout and
+    stderr flushed (iosgen closes every file it writes with `with`). Otherwise this
+    returns and the caller re-raises `exc`: the ordinary exit. `main` only: it ends
+    the process it runs in.
+    """
+    code = 0 if exc.code is None else exc.code
+    if not isinstance(code, int) or threading.active_count() > 1:
+        return
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader quit after the command's own flush
+        _stdout_to_devnull()
+        code = EXIT_BROKEN_PIPE
+    except (OSError, ValueError):
+        pass  # a closed or broken stdout: nothing left to say on it
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)
 
 
 P = ParamSpec("P")
