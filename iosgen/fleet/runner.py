@@ -19,6 +19,7 @@ files (history records, backups, locks) are its own per host, as they are alread
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import pickle
@@ -347,13 +348,30 @@ def _child(
     pipe: Connection,
     parent: int,
 ) -> None:
+    """A forked worker process: its signals are the parent's to answer."""
     for signum in _PARENT_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
+    _serve(items, job, key, judge, threads, following, stop, pipe, parent)
+
+
+def _serve(
+    items: Sequence[T],
+    job: Callable[[T], R],
+    key: Callable[[T], str],
+    judge: Callable[[R], Verdict],
+    threads: int,
+    following: Synchronized[int],
+    stop: Event,
+    pipe: Connection,
+    parent: int | None,
+) -> None:
+    """`threads` workers taking hosts from `following` until none is left or `stop`,
+    each host's start and result sent on `pipe`; `parent`: the pid to outlive (a child)."""
     send = threading.Lock()
 
     def take() -> int | None:
         # a parent gone (killed) starts nothing more: its children were its workers
-        if stop.is_set() or os.getppid() != parent:
+        if stop.is_set() or (parent is not None and os.getppid() != parent):
             return None
         with following.get_lock():
             index = following.value
@@ -429,18 +447,35 @@ def _run_forked(
     # what a child would otherwise print again: the parent's unflushed output
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
+    shares = [workers // count + (1 if n < workers % count else 0) for n in range(count)]
     children: dict[Connection, Any] = {}
-    for n in range(count):
-        threads = workers // count + (1 if n < workers % count else 0)
-        reader, writer = context.Pipe(duplex=False)
-        args = (items, job, key, judge, threads, following, stop, writer, os.getpid())
-        process = context.Process(target=_child, args=args, name=f"iosgen-fleet-{n}")
-        process.start()
-        writer.close()
-        children[reader] = process
+    # This process is one of the `count`: a child's heap is a copy-on-write of this
+    # one, and each more child costs the pages its work touches. Frozen, this process's
+    # objects are left alone by the children's collector (a full collection there would
+    # write to every one of them, and copy every page the fork shares).
+    gc.freeze()
+    try:
+        for n, threads in enumerate(shares[1:], 1):
+            reader, writer = context.Pipe(duplex=False)
+            args = (items, job, key, judge, threads, following, stop, writer, os.getpid())
+            process = context.Process(target=_child, args=args, name=f"iosgen-fleet-{n}")
+            process.start()
+            writer.close()
+            children[reader] = process
+    finally:
+        gc.unfreeze()
+    # this process's own share, started once every fork is done (a fork copies only the
+    # thread that calls it: none of these may be running then)
+    reader, writer = context.Pipe(duplex=False)
+    here = threading.Thread(
+        target=_serve,
+        args=(items, job, key, judge, shares[0], following, stop, writer, None),
+        name="iosgen-fleet-0",
+    )
+    here.start()
     results: dict[int, HostResult[R]] = {}
-    running: dict[Connection, dict[int, str]] = {reader: {} for reader in children}
-    open_pipes = list(children)
+    running: dict[Connection, dict[int, str]] = {r: {} for r in [reader, *children]}
+    open_pipes = list(running)
     with _stop_on_signals(stop):
         while open_pipes:
             for ready in wait(open_pipes):
@@ -459,6 +494,7 @@ def _run_forked(
                     running[reader].pop(index, None)
                     results[index] = pickle.loads(data)
                     on_done(results[index])
+    here.join()
     for reader, process in children.items():
         process.join()
         for index, host in running[reader].items():  # its process died under it
