@@ -21,12 +21,18 @@ from iosgen.cli import plan as _plan  # noqa: F401
 from iosgen.cli import push as _push  # noqa: F401
 from iosgen.cli import sim as _sim  # noqa: F401
 from iosgen.cli import verify as _verify  # noqa: F401
-from iosgen.cli.app import app
+from iosgen.cli.app import app, exit_now, quiet_collector
 
 
 def main() -> None:
-    # one name in usage lines, errors and completion scripts, also under `python -m iosgen`
-    app(prog_name="iosgen")
+    """The console script: the typer app, then a quick exit (`iosgen.cli.app.exit_now`)."""
+    quiet_collector()
+    try:
+        # one name in usage lines, errors and completion scripts, also under `python -m iosgen`
+        app(prog_name="iosgen")
+    except SystemExit as exc:
+        exit_now(exc)
+        raise
 
 
 __all__ = ["app", "main"]

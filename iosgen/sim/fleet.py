@@ -8,6 +8,7 @@ them. Host keys persist in `state_dir/hostkeys/` so a restart presents the same 
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 from collections.abc import Coroutine, Iterable
@@ -185,6 +186,10 @@ class SimFleet:
         except BaseException:
             self.stop()
             raise
+        # The routers' config trees are most of the process's objects (~2,000 each) and
+        # live as long as it does: out of the collector's sight, a full collection in a
+        # fleet of 1,000 walks the sessions' objects only, not two million of theirs.
+        gc.freeze()
         self._write_targets()
 
     def stop(self) -> None:
