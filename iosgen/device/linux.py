@@ -9,7 +9,8 @@ password goes to sudo's stdin, never on a command line, and a refusal is an
 `AuthError` at the first command, before anything is written.
 
 `root` is a prefix put before every managed path (`""` on a real box); the
-tests point it at a throwaway folder, so a real sshd writes real files there.
+tests point it at a throwaway folder, so a real sshd writes real files there
+(`IOSGEN_LINUX_ROOT` for the command line's commands, which the tests run too).
 paramiko's exceptions become `DeviceError`s naming the host.
 
 The session log (`LinuxOptions.session_log`, as the router's `--session-log`):
@@ -25,6 +26,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import os
 import posixpath
 import shlex
 from collections.abc import Callable, Iterable
@@ -39,6 +41,7 @@ from iosgen.errors import AuthError, DeviceError, HostKeyError, SessionLost
 from iosgen.model.secret import Secret
 from iosgen.model.targets import Target
 
+ROOT_ENV = "IOSGEN_LINUX_ROOT"
 # sudo's prompt, set with -p so that it is told apart from a command's output.
 SUDO_PROMPT = "[iosgen-sudo] password: "
 # What sudo prints when it refuses (sudo 1.9, plugins/sudoers/logging.c and check.c).
@@ -53,7 +56,9 @@ class LinuxOptions:
     read_timeout: float = 30.0
     key_file: Path | None = None  # a private key to log in with, else the password
     sudo_password: Secret | None = None  # management.sudo_password (else the login's)
-    root: str = ""  # test-only prefix before every managed path
+    # test-only prefix before every managed path; the command line's commands take it
+    # from IOSGEN_LINUX_ROOT (never set on a real box: the tree goes to /)
+    root: str = field(default_factory=lambda: os.environ.get(ROOT_ENV, ""))
     session_log: Path | None = None  # appended, redacted (see the module's docstring)
     hide: tuple[str, ...] = ()  # clear-text secrets never written to the log
 
