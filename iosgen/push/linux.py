@@ -605,7 +605,7 @@ def _apply(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str) -> PushOutcome:
             out = box.checked(command, command)
             run.sent.append(Sent(command, out.strip()))
         _verify_tree(run, box, plan)
-        if run.options.verify_tunnels:
+        if run.options.verify_tunnels and run.site.pptp_clients:
             run.step("verify", "tunnels")
             _verify_tunnels(run, box)
     except DeviceError as exc:
