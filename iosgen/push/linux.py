@@ -520,22 +520,52 @@ def _secrets(site: Site) -> tuple[str, ...]:
     return (*site_secrets(site), *extra)
 
 
-def _read_box(run: _Run, box: LinuxBox, init: str) -> dict[str, str]:
-    """The box's managed files into `run.before` (and `run.files` gains /etc/inittab
-    with the respawn block on an inittab box); returns the manifest."""
-    paths = managed_paths(run.build)
+@dataclass(frozen=True)
+class BoxTree:
+    """What the box has of the files a push manages."""
+
+    files: tuple[BuiltFile, ...]  # the build's, and /etc/inittab on an inittab box
+    have: dict[str, BoxFile]  # each managed and stale path as the box has it
+    manifest: dict[str, str]  # the last push's sha256 per path
+
+    @property
+    def stale(self) -> tuple[str, ...]:
+        built = {f.path for f in self.files}
+        return tuple(p for p in self.manifest if p not in built)
+
+
+def read_tree(box: LinuxBox, build: Build, init: str) -> BoxTree:
+    """The box's managed files, the manifest, and on an inittab box /etc/inittab with
+    the respawn block (`with_respawn`) among the files to manage. Raises DeviceError."""
+    paths = managed_paths(build)
     inittab = [INITTAB] if init == "inittab" else []
     have = box.read_files([*paths, *inittab, MANIFEST])
     manifest = read_manifest(have.pop(MANIFEST).content)
-    stale = [p for p in manifest if p not in paths]
-    have.update(box.read_files(stale))
+    have.update(box.read_files(p for p in manifest if p not in paths and p not in have))
+    files = build.files
     if inittab:
         old = have[INITTAB]
-        respawn = next(f.content for f in run.build.files if f.path == RESPAWN)
+        respawn = next(f.content for f in build.files if f.path == RESPAWN)
         new = BuiltFile(INITTAB, with_respawn(old.content or "", respawn), old.mode or MODE_FILE)
-        run.files = (*run.build.files, new)
-    run.before = have
-    return manifest
+        files = (*files, new)
+    return BoxTree(files, have, manifest)
+
+
+def _read_box(run: _Run, box: LinuxBox, init: str) -> dict[str, str]:
+    """The box's managed files into `run.before`, the files to manage into `run.files`;
+    returns the manifest."""
+    tree = read_tree(box, run.build, init)
+    run.files, run.before = tree.files, tree.have
+    return tree.manifest
+
+
+# The init system alone (the preflight's rule), for audit and diff.
+INIT_PROBE = r"""
+R=$1
+if [ -d "$R/run/systemd/system" ]; then echo systemd
+elif [ -f "$R/etc/inittab" ]; then echo inittab; fi
+exit 0
+"""
 
 
 def _push(run: _Run, box: LinuxBox, expected: tuple[str, ...] | None) -> PushOutcome:
@@ -816,16 +846,14 @@ def diff_linux_site(
     build = build or build_site(site)
     try:
         with LinuxBox(target or target_of(site), options) as box:
-            paths = managed_paths(build)
-            have = box.read_files([*paths, MANIFEST])
-            manifest = read_manifest(have.pop(MANIFEST).content)
-            stale = tuple(p for p in manifest if p not in paths)
-            have.update(box.read_files(stale))
+            init = box.run(f"set -- {_q(box.options.root)}; {INIT_PROBE}").out.strip()
+            tree = read_tree(box, build, init)
     except DeviceError as exc:
         return TreeDiff(unreachable(site.hostname, str(exc)))
-    removes = tuple(p for p in stale if have[p].exists)
+    removes = tuple(p for p in tree.stale if tree.have[p].exists)
     return TreeDiff(
-        audit_tree(site.hostname, build.files, have, stale), tree_diff(build.files, have, removes)
+        audit_tree(site.hostname, tree.files, tree.have, tree.stale),
+        tree_diff(tree.files, tree.have, removes),
     )
 
 

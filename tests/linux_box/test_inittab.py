@@ -134,3 +134,20 @@ def test_a_box_with_neither_init_is_refused_with_nothing_written(
     assert "the tree fits neither" in outcome.message and "nothing written" in outcome.message
     assert box.tree() == {} and box.calls == []
     assert build_site(site).files  # the site itself builds: the box is what does not fit
+
+
+def test_audit_of_an_inittab_box_sees_the_respawn_block(inittab_box: Box, site: Site) -> None:
+    from iosgen.push.linux import audit_linux_site
+
+    box = inittab_box
+    push(box, site, force=True)
+    assert audit_linux_site(site, None, box.options().device, target=box.target).status == (
+        "in_sync"
+    )
+    path = box.root / "etc/inittab"
+    path.write_text(path.read_text().replace(RESPAWN, "#" + RESPAWN))
+    result = audit_linux_site(site, None, box.options().device, target=box.target)
+    assert result.status == "drift"
+    drift = result.drift.as_dict()
+    assert drift["real"] == [f"+ etc/inittab > {RESPAWN}"]
+    assert drift["cosmetic"] == [f"- etc/inittab > #{RESPAWN}"]  # now a comment
