@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from iosgen.cli.app import app, guarded
+from iosgen.cli.boxes import select_fleet
 from iosgen.cli.options import (
     AcceptOpt,
     AllOpt,
@@ -27,14 +28,15 @@ from iosgen.cli.options import (
     TargetsOpt,
     WorkersOpt,
     device_options,
-    select_sites,
 )
 from iosgen.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
+    from iosgen.device.session import DeviceOptions
     from iosgen.diff.audit import AuditResult
     from iosgen.fleet.gitstore import GitStore
     from iosgen.fleet.runner import Results
+    from iosgen.model.site import Site
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -159,7 +161,8 @@ def diff(
     accept_new_host_key: AcceptOpt = False,
     known_hosts: KnownHostsOpt = None,
 ) -> None:
-    """Semantic diff of one router against its site, and the remediation commands."""
+    """Semantic diff of one router against its site, and the remediation commands; of a
+    linux-pppd box, the unified diff of its files (secrets masked)."""
     from iosgen.diff.audit import audit_site
     from iosgen.model.inventory import load_files, load_inventory, load_resolver
 
@@ -177,6 +180,11 @@ def diff(
     else:
         assert host is not None
         site = load_inventory(inventory, secrets).find(host)
+    from iosgen.model.platform import Platform
+
+    if site.platform is Platform.LINUX_PPPD:
+        options = device_options(known_hosts, accept_new_host_key)
+        _diff_box(site, running, targets, options, fmt)
     if running is not None:
         if not running.exists():
             raise UsageError(f"no such running config: {running}")
@@ -193,6 +201,49 @@ def diff(
 
     result = audit_site(site, text, str(running) if running is not None else None)
     _emit([result], fmt, show_secrets, one=True)
+    raise typer.Exit(Results([audited(result)]).exit_code)
+
+
+def _diff_box(
+    site: Site, saved: Path | None, targets: Path | None, options: DeviceOptions, fmt: str
+) -> None:
+    """A box's files against its build, live or from a saved tree (`--running DIR`, as
+    `backup` writes it): the unified diff a push would apply, secrets masked. Exits."""
+    from iosgen.diff.linux import tree_diff
+    from iosgen.fleet.audit import audited
+    from iosgen.fleet.runner import Results
+
+    if saved is not None:
+        if not saved.is_dir():
+            raise UsageError(f"--running {saved}: a linux-pppd box's saved tree is a folder")
+        from iosgen.build import build_site
+        from iosgen.diff.linux import as_saved, audit_tree
+        from iosgen.fleet.audit import read_saved_tree
+
+        # the backup folder (DIR/<hostname>/ inside) or the tree itself
+        tree = saved / site.hostname if (saved / site.hostname).is_dir() else saved
+        files = as_saved(build_site(site).files)
+        have = read_saved_tree(tree, [f.path for f in files])
+        result, lines = audit_tree(site.hostname, files, have), tree_diff(files, have)
+    else:
+        from iosgen.model.targets import read_targets_file
+        from iosgen.push.linux import LinuxPushOptions, diff_linux_site
+
+        target = None
+        if targets is not None:
+            entries = read_targets_file(targets)
+            if site.hostname.lower() not in entries:
+                raise UsageError(f"{targets} has no entry for {site.hostname}")
+            target = entries[site.hostname.lower()]
+        got = diff_linux_site(site, options=LinuxPushOptions.of(options).device, target=target)
+        result, lines = got.result, got.diff
+    if fmt == "json":
+        data = result.to_json() | {"diff": list(lines)}
+        print(json.dumps(data | ({"error": result.error} if result.error else {}), indent=2))
+    else:
+        print("\n".join([f"== {site.hostname}: {result.status.replace('_', ' ')}", *lines]))
+    if result.error:
+        print(f"error: {site.hostname}: {result.error}", file=sys.stderr)
     raise typer.Exit(Results([audited(result)]).exit_code)
 
 
@@ -222,7 +273,7 @@ def audit(
 ) -> None:
     """Drift of one router, a group or the fleet; exit 0 in sync, 1 drift, 3 unreachable."""
     fmt = _format(fmt)
-    sites = select_sites(inventory, secrets, host, group, all_sites, linux_by_host=from_dir is None)
+    sites = select_fleet(inventory, secrets, host, group, all_sites)
     results: Results[AuditResult]
     if from_dir is not None:
         if not from_dir.is_dir():
@@ -284,7 +335,7 @@ def backup(
         raise UsageError("--git keeps every version for good: backups in Git stay redacted")
     if on_change is not None and not git:
         raise UsageError("--on-change runs when a commit is made: it needs --git")
-    sites = select_sites(inventory, secrets, host, None, all_sites, linux_by_host=True)
+    sites = select_fleet(inventory, secrets, host, None, all_sites)
     store = None
     if git:  # before any router is asked: a folder that cannot be a store writes nothing
         from iosgen.fleet.gitstore import open_store

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from iosgen.cli.app import app, guarded
+from iosgen.cli.boxes import select_fleet
 from iosgen.cli.options import (
     AcceptOpt,
     AllOpt,
@@ -20,7 +21,6 @@ from iosgen.cli.options import (
     TargetsOpt,
     WorkersOpt,
     device_options,
-    select_sites,
 )
 from iosgen.errors import UsageError
 
@@ -57,9 +57,9 @@ def plan(
     from iosgen.push.plan import ordered, revert_minutes
     from iosgen.push.planfile import from_outcomes, write_plan
 
-    sites = select_sites(inventory, secrets, host, group, all_sites)
+    sites = select_fleet(inventory, secrets, host, group, all_sites)
     if not sites:
-        raise UsageError("no IOS router selected")
+        raise UsageError("no IOS router or linux-pppd box selected")
     resolved = resolve_targets(sites, targets)
     options = PushOptions(
         dry_run=True,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from iosgen.cli.app import app, guarded
+from iosgen.cli.boxes import select_fleet
 from iosgen.cli.options import (
     AcceptOpt,
     AllOpt,
@@ -23,7 +24,6 @@ from iosgen.cli.options import (
     SecretsOpt,
     TargetsOpt,
     device_options,
-    select_sites,
 )
 from iosgen.errors import EXIT_FINDINGS, UsageError
 
@@ -241,9 +241,9 @@ def _run(
     from iosgen.push.signals import received
 
     dry_run, force = options.dry_run, options.force
-    sites = select_sites(inventory, secrets, host, group, all_sites, linux_by_host=True)
+    sites = select_fleet(inventory, secrets, host, group, all_sites)
     if not sites:
-        raise UsageError("no IOS router selected")
+        raise UsageError("no IOS router or linux-pppd box selected")
     if options.verify_network:
         from dataclasses import replace
 
@@ -323,6 +323,7 @@ def _against_plan(
     """(refused, to push): a router whose build is not the one planned is refused here,
     before any connection; the running config is checked after the fetch."""
     from iosgen.diff.audit import intended_config
+    from iosgen.model.platform import Platform
     from iosgen.push import Final, PushOutcome, Status
     from iosgen.push.planfile import built_sha256
 
@@ -330,7 +331,13 @@ def _against_plan(
     keep: list[tuple[Site, Target]] = []
     for site, target in jobs:
         want = _planned(plan, site.hostname).built_sha256
-        now = built_sha256(intended_config(site, None))
+        if site.platform is Platform.LINUX_PPPD:  # a box's build is its file tree
+            from iosgen.build import build_site
+            from iosgen.push.linux import tree_sha256
+
+            now = tree_sha256(build_site(site).files)
+        else:
+            now = built_sha256(intended_config(site, None))
         if want != now:
             message = (
                 f"the build changed since the plan was made (planned sha256 "

@@ -9,8 +9,16 @@ password goes to sudo's stdin, never on a command line, and a refusal is an
 `AuthError` at the first command, before anything is written.
 
 `root` is a prefix put before every managed path (`""` on a real box); the
-tests point it at a throwaway folder, so a real sshd writes real files there.
+tests point it at a throwaway folder, so a real sshd writes real files there
+(`IOSGEN_LINUX_ROOT` for the command line's commands, which the tests run too).
 paramiko's exceptions become `DeviceError`s naming the host.
+
+The session log (`LinuxOptions.session_log`, as the router's `--session-log`):
+each command and what it printed, appended, every line through the routers'
+redaction (`iosgen.device.sessionlog.redact_text`) with the site's clear secrets
+hidden. File contents never reach it: an upload is logged by path and size, and
+a read of the managed files (base64, which no redaction would recognise) by the
+paths read.
 """
 
 from __future__ import annotations
@@ -18,10 +26,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import os
 import posixpath
 import shlex
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -32,6 +41,7 @@ from iosgen.errors import AuthError, DeviceError, HostKeyError, SessionLost
 from iosgen.model.secret import Secret
 from iosgen.model.targets import Target
 
+ROOT_ENV = "IOSGEN_LINUX_ROOT"
 # sudo's prompt, set with -p so that it is told apart from a command's output.
 SUDO_PROMPT = "[iosgen-sudo] password: "
 # What sudo prints when it refuses (sudo 1.9, plugins/sudoers/logging.c and check.c).
@@ -46,7 +56,11 @@ class LinuxOptions:
     read_timeout: float = 30.0
     key_file: Path | None = None  # a private key to log in with, else the password
     sudo_password: Secret | None = None  # management.sudo_password (else the login's)
-    root: str = ""  # test-only prefix before every managed path
+    # test-only prefix before every managed path; the command line's commands take it
+    # from IOSGEN_LINUX_ROOT (never set on a real box: the tree goes to /)
+    root: str = field(default_factory=lambda: os.environ.get(ROOT_ENV, ""))
+    session_log: Path | None = None  # appended, redacted (see the module's docstring)
+    hide: tuple[str, ...] = ()  # clear-text secrets never written to the log
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,8 @@ class LinuxBox:
         self.client = client
         with contextlib.suppress(Exception):
             self.local_address = str(client.get_transport().sock.getsockname()[0])
+        how = "sudo" if self.sudo else "root"
+        self.log(f"-- {self.name}: connected to {t.host}:{t.port} as {t.username} ({how})")
         return self
 
     def close(self) -> None:
@@ -167,8 +183,42 @@ class LinuxBox:
 
     # -- commands -------------------------------------------------------------------
 
-    def run(self, script: str, *, privileged: bool = True, stdin: bytes = b"") -> Result:
+    def log(self, text: str) -> None:
+        """Append to the session log, redacted; a log that cannot be written is dropped
+        (the push's own record is the one that must not be lost)."""
+        path = self.options.session_log
+        if path is None:
+            return
+        from iosgen.device.sessionlog import redact_text
+
+        hide = (*self.options.hide, *self._secrets())
+        try:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(redact_text(text.rstrip("\n"), hide) + "\n")
+        except OSError:
+            self.options = replace(self.options, session_log=None)
+
+    def _secrets(self) -> tuple[str, ...]:
+        values = [self.target.password.reveal()]
+        if self.options.sudo_password is not None:
+            values.append(self.options.sudo_password.reveal())
+        return tuple(v for v in values if v)
+
+    def run(
+        self,
+        script: str,
+        *,
+        privileged: bool = True,
+        stdin: bytes = b"",
+        log_output: bool = True,
+    ) -> Result:
         """Run a shell script (as root: under sudo when the login is not root)."""
+        result = self._run(script, privileged=privileged, stdin=stdin)
+        shown = (result.out + result.err) if log_output else "(output not logged)\n"
+        self.log(f"{self.name}$ {script.strip()}\n{shown}[exit {result.status}]")
+        return result
+
+    def _run(self, script: str, *, privileged: bool, stdin: bytes) -> Result:
         if not self.alive:
             raise SessionLost(self.name, "the SSH session is closed")
         command = f"sh -c {shlex.quote(script)}"
@@ -207,8 +257,10 @@ class LinuxBox:
             )
         return Result(status, out, err)
 
-    def checked(self, script: str, what: str, *, privileged: bool = True) -> str:
-        result = self.run(script, privileged=privileged)
+    def checked(
+        self, script: str, what: str, *, privileged: bool = True, log_output: bool = True
+    ) -> str:
+        result = self.run(script, privileged=privileged, log_output=log_output)
         if result.status != 0:
             raise DeviceError(
                 self.name, f"{what} failed (exit {result.status}): {_short_text(result.err)}"
@@ -227,7 +279,9 @@ class LinuxBox:
             'base64 -w0 "$p" && echo || exit 1; else echo MISSING; echo; fi; done'
         )
         args = " ".join(shlex.quote(self.path(p)) for p in paths)
-        out = self.checked(f"set -- {args}; {script}", "reading the managed files")
+        out = self.checked(
+            f"set -- {args}; {script}", "reading the managed files", log_output=False
+        )
         lines = out.split("\n")
         box: dict[str, BoxFile] = {}
         for index, rel in enumerate(paths):
@@ -253,7 +307,11 @@ class LinuxBox:
             try:
                 for index, (rel, content) in enumerate(files):
                     on_file(rel)
-                    sftp.putfo(io.BytesIO(content.encode("utf-8")), f"{folder}/{index}")
+                    data = content.encode("utf-8")
+                    sftp.putfo(io.BytesIO(data), f"{folder}/{index}")
+                    self.log(
+                        f"{self.name} sftp: put /{rel} as {folder}/{index} ({len(data)} bytes)"
+                    )
             finally:
                 sftp.close()
         except (OSError, EOFError) as exc:

@@ -178,6 +178,32 @@ def differing(files: tuple[BuiltFile, ...], box: Mapping[str, BoxFile]) -> tuple
     return tuple(out)
 
 
+def tree_diff(
+    files: tuple[BuiltFile, ...], box: Mapping[str, BoxFile], removes: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """What a push changes, as a person reviews it: a unified diff per file whose content
+    differs (secrets redacted), a `~` line per mode or owner, a `-` line per file to
+    remove. `iosgen push --dry-run` and `iosgen diff` print it."""
+    out: list[str] = []
+    for f in differing(files, box):
+        have = box.get(f.path, BoxFile(f.path, None))
+        if have.content != f.content:
+            out += unified(f.path, have.content, f.content)
+        if have.exists and (have.mode != f.mode or have.owner != OWNER):
+            out.append(f"~ /{f.path}: {have.mode:04o} {have.owner} -> {f.mode:04o} {OWNER}")
+    out += [f"- /{p} (no longer in the build)" for p in removes]
+    return tuple(out)
+
+
+def as_saved(files: tuple[BuiltFile, ...]) -> tuple[BuiltFile, ...]:
+    """The build as a backup keeps it (`iosgen backup`: secrets redacted), to compare
+    with a saved tree: a saved chap-secrets has no secret left to compare."""
+    return tuple(
+        BuiltFile(f.path, redact(f.path, f.content), f.mode) if f.path in SECRET_COLUMNS else f
+        for f in files
+    )
+
+
 def audit_tree(
     host: str,
     files: tuple[BuiltFile, ...],
@@ -194,10 +220,12 @@ __all__ = [
     "OWNER",
     "SECRET_COLUMNS",
     "BoxFile",
+    "as_saved",
     "audit_tree",
     "differing",
     "file_drift",
     "redact",
+    "tree_diff",
     "tree_drift",
     "unified",
     "words",

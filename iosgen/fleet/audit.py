@@ -19,6 +19,7 @@ from iosgen.fleet.runner import HostResult, Results, Verdict, noop, reason, run_
 if TYPE_CHECKING:
     from iosgen.device.session import DeviceOptions
     from iosgen.diff.audit import AuditResult
+    from iosgen.diff.linux import BoxFile
     from iosgen.model.site import Site
 
 
@@ -55,7 +56,8 @@ def fetch_job(
 
 
 def audit_saved(sites: Sequence[Site], folder: Path, workers: int = 1) -> Results[AuditResult]:
-    """Audit every site against `<folder>/<hostname>.cfg` (as `backup` writes them).
+    """Audit every site against `<folder>/<hostname>.cfg` (as `backup` writes them; a
+    linux-pppd box against its tree `<folder>/<hostname>/`).
 
     A missing or unreadable file is that host's `unreachable` result. With
     workers > 1 the sites are shared with forked worker processes by index
@@ -87,10 +89,50 @@ def _audit_shared(index: int) -> HostResult[AuditResult]:
     return _audit_saved_one(sites[index], folder)
 
 
+def read_saved_tree(folder: Path, paths: Sequence[str]) -> dict[str, BoxFile]:
+    """A box's files as `iosgen backup` saved them under `folder` (content and mode; the
+    owner is the backup's, not the box's, so it is taken to be root's)."""
+    from iosgen.diff.linux import OWNER, BoxFile
+
+    out: dict[str, BoxFile] = {}
+    for rel in paths:
+        path = folder / rel
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            out[rel] = BoxFile(rel, None)
+        else:
+            out[rel] = BoxFile(rel, text, mode, OWNER)
+    return out
+
+
+def audit_saved_box(site: Site, folder: Path) -> AuditResult:
+    """A linux-pppd box against its saved tree `folder/<hostname>/` (as `iosgen backup`
+    writes it): the build's secrets are redacted as the backup's are, so a changed
+    secret cannot show; a missing folder is `unreachable`, as a missing .cfg is."""
+    from iosgen.build import build_site
+    from iosgen.diff.audit import unreachable
+    from iosgen.diff.linux import as_saved, audit_tree
+
+    tree = folder / site.hostname
+    if not tree.is_dir():
+        return unreachable(site.hostname, f"no saved tree {tree}/ (iosgen backup writes it)")
+    files = as_saved(build_site(site).files)
+    try:
+        have = read_saved_tree(tree, [f.path for f in files])
+    except OSError as exc:
+        return unreachable(site.hostname, f"cannot read {tree}/: {exc.strerror or exc}")
+    return audit_tree(site.hostname, files, have)
+
+
 def _audit_saved_one(site: Site, folder: Path) -> HostResult[AuditResult]:
     from iosgen.diff.audit import audit_site, unreachable
+    from iosgen.model.platform import Platform
 
     start = time.perf_counter()
+    if site.platform is Platform.LINUX_PPPD:
+        return audited(audit_saved_box(site, folder), time.perf_counter() - start)
     path = folder / f"{site.hostname}.cfg"
     try:
         text = path.read_text(encoding="utf-8", errors="replace")

@@ -19,9 +19,10 @@ without `force`), and a file it names that the build no longer has is removed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from ipaddress import IPv4Address, ip_address
@@ -32,7 +33,7 @@ from iosgen.build.files import MODE_FILE, BuiltFile
 from iosgen.device.linux import LinuxBox, LinuxOptions
 from iosgen.device.session import DeviceOptions
 from iosgen.diff.audit import AuditResult, unreachable
-from iosgen.diff.linux import OWNER, BoxFile, audit_tree, differing, unified
+from iosgen.diff.linux import OWNER, BoxFile, audit_tree, differing, tree_diff
 from iosgen.errors import DeviceError, UsageError
 from iosgen.model.platform import Platform
 from iosgen.model.secret import Secret
@@ -141,6 +142,18 @@ class LinuxPushOptions:
     device: LinuxOptions = field(default_factory=LinuxOptions)
     history_dir: Path | None = Path(".iosgen/history")
     reconnect_delays: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+    # `<dir>/<host>.log`: every command and its answer, redacted (LinuxBox.log)
+    session_log_dir: Path | None = None
+    # one push per box on this machine, as for routers (`<lock_dir>/<HOST>.lock`)
+    lock_dir: Path | None = None
+    # `push --verify-network`: after the reloads, every tunnel must be up (unit
+    # running, ppp<dialer> with its address, routes, MASQUERADE) within
+    # `tunnel_wait_seconds` (pppd dials the server first), else everything rolls back
+    verify_tunnels: bool = False
+    tunnel_wait_seconds: float = 30.0
+    # `push --plan`: per host, the sha256 of the box's files the plan was made
+    # against (`box_sha256`); a box whose files differ now is refused
+    planned_state: Mapping[str, str] | None = None
     # Called with ("upload" | "place" | "reload", build path or command) before each
     # step: the tests drop the session or fill the disk there.
     on_step: Callable[[str, str], None] | None = None
@@ -163,8 +176,8 @@ class LinuxPushOptions:
 
 
 def linux_options(options: PushOptions | None) -> LinuxPushOptions:
-    """The router push's options as a Linux push's (`expected`, the revert timer and the
-    session log have no Linux meaning yet)."""
+    """The router push's options as a Linux push's (the revert timer and `save` have no
+    Linux meaning: a box's rollback is iosgen's own, and its files are its startup)."""
     options = options or PushOptions()
     return LinuxPushOptions.of(
         options.device,
@@ -172,6 +185,11 @@ def linux_options(options: PushOptions | None) -> LinuxPushOptions:
         force=options.force,
         history_dir=options.history_dir,
         reconnect_delays=options.reconnect_delays,
+        session_log_dir=options.session_log_dir,
+        lock_dir=options.lock_dir,
+        verify_tunnels=options.verify_network,
+        tunnel_wait_seconds=options.network_wait_seconds,
+        planned_state=options.planned_running,
     )
 
 
@@ -230,6 +248,53 @@ def manifest_text(files: tuple[BuiltFile, ...]) -> str:
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
+def tree_sha256(files: tuple[BuiltFile, ...]) -> str:
+    """The build as a plan file records it: each path with its mode and content's sha256."""
+    lines = sorted(f"{f.path} {f.mode:04o} {sha256(f.content)}" for f in files)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def box_sha256(box: Mapping[str, BoxFile]) -> str:
+    """The box's managed files as a plan file records them (content, mode, owner; a
+    missing file counts too): a box whose files differ later is refused the plan."""
+    lines = sorted(
+        f"{p} {f.mode:04o} {f.owner} {f.sha256}" if f.exists else f"{p} missing"
+        for p, f in box.items()
+    )
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+# The seed's inittab path (a box without systemd): the tree's inittab.iosgen holds
+# the respawn lines; the push keeps them in /etc/inittab between these two lines,
+# replacing its own block and leaving every other line as the box has it.
+INITTAB = "etc/inittab"
+RESPAWN = "etc/inittab.iosgen"
+BEGIN = "# BEGIN iosgen: the respawn lines of /etc/inittab.iosgen (written by iosgen push)"
+END = "# END iosgen"
+
+
+def with_respawn(inittab: str, respawn: str) -> str:
+    """`inittab` with iosgen's block holding the respawn lines of `respawn` (pure).
+
+    >>> print(with_respawn("id:2:initdefault:\\n", "# comment\\npp02:2345:respawn:/x\\n"), end="")
+    id:2:initdefault:
+    # BEGIN iosgen: the respawn lines of /etc/inittab.iosgen (written by iosgen push)
+    pp02:2345:respawn:/x
+    # END iosgen
+    """
+    keep: list[str] = []
+    inside = False
+    for line in inittab.splitlines():
+        if line == BEGIN:
+            inside = True
+        elif line == END and inside:
+            inside = False
+        elif not inside:
+            keep.append(line)
+    lines = [ln for ln in respawn.splitlines() if ln.strip() and not ln.startswith("#")]
+    return "\n".join([*keep, BEGIN, *lines, END]) + "\n"
+
+
 def _unit_tunnel(path: str) -> str | None:
     prefix, suffix = "etc/systemd/system/pptp-", ".service"
     if path.startswith(prefix) and path.endswith(suffix):
@@ -268,7 +333,7 @@ def reload_steps(
             steps.append("systemctl daemon-reload")
         steps += [f"systemctl enable pptp-{t}.service" for t in created]
         steps += [f"systemctl restart pptp-{t}.service" for t in restart]
-    elif restart or "etc/inittab.iosgen" in changed:
+    elif restart or INITTAB in changed:
         # inittab's respawn starts a killed pppd again, on the new files.
         steps.append("telinit q")
         steps += [f"pkill -f '^/usr/sbin/pppd call {t} nodetach'; true" for t in restart]
@@ -296,7 +361,7 @@ def guard(site: Site, changed: set[str], manager: str | None) -> list[str]:
 
 def plan_tree(
     site: Site,
-    build: Build,
+    files: tuple[BuiltFile, ...],
     box: dict[str, BoxFile],
     manifest: dict[str, str],
     init: str,
@@ -304,9 +369,10 @@ def plan_tree(
     manager: str | None,
     force: bool,
 ) -> LinuxPlan:
-    """What a push does to this box (pure)."""
-    writes = differing(build.files, box)
-    built = {f.path for f in build.files}
+    """What a push does to this box (pure); `files`: the build's, and on an inittab box
+    /etc/inittab with the respawn block (`with_respawn`)."""
+    writes = differing(files, box)
+    built = {f.path for f in files}
     removes = tuple(
         sorted(p for p in manifest if p not in built and box.get(p, BoxFile(p, None)).exists)
     )
@@ -317,14 +383,7 @@ def plan_tree(
             refusals.append(f"/{path} was edited by hand since the last push")
     changed = {f.path for f in writes} | set(removes)
     refusals += guard(site, changed, manager)
-    diff: list[str] = []
-    for f in writes:
-        have = box.get(f.path, BoxFile(f.path, None))
-        if have.content != f.content:
-            diff += unified(f.path, have.content, f.content)
-        if have.exists and (have.mode != f.mode or have.owner != OWNER):
-            diff.append(f"~ /{f.path}: {have.mode:04o} {have.owner} -> {f.mode:04o} {OWNER}")
-    diff += [f"- /{p} (no longer in the build)" for p in removes]
+    diff = tree_diff(files, box, removes)
     created = tuple(
         t
         for f in writes
@@ -333,7 +392,7 @@ def plan_tree(
     return LinuxPlan(
         writes,
         removes,
-        tuple(diff),
+        diff,
         tuple(reload_steps(site, changed, init, root, created)),
         tuple(refusals) if not force else (),
         created,
@@ -346,12 +405,15 @@ class _Run:
     build: Build
     target: Target
     options: LinuxPushOptions
+    expected: tuple[str, ...] | None = None
     started: float = field(default_factory=time.monotonic)
     before: dict[str, BoxFile] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     plan: LinuxPlan | None = None
     reloaded: bool = False  # a reload step ran (services may hold the new files)
+    files: tuple[BuiltFile, ...] = ()  # what the push manages (the build, /etc/inittab)
+    hashes: tuple[str | None, str | None] = (None, None)  # a plan's (build, box) sha256
 
     def step(self, kind: str, what: str) -> None:
         if self.options.on_step is not None:
@@ -370,6 +432,8 @@ class _Run:
             notes=tuple(self.notes),
             seconds=time.monotonic() - self.started,
             box=True,
+            built_sha256=self.hashes[0],
+            running_sha256=self.hashes[1],
         )
 
 
@@ -407,20 +471,101 @@ def push_linux_host(
         sudo = site.management.sudo_password
         if isinstance(sudo, Secret):
             options = replace(options, device=replace(options.device, sudo_password=sudo))
-    run = _Run(site, build, target, options)
-    box = LinuxBox(target, options.device)
+    run = _Run(site, build, target, options, expected, files=build.files)
+    if options.dry_run or options.lock_dir is None:
+        return _connected(run)
+    from iosgen.push.lock import LockHeld, host_lock
+
+    try:
+        with host_lock(options.lock_dir, site.hostname):
+            return _connected(run)
+    except LockHeld as exc:
+        return _finish(run, run.outcome(Status.REFUSED, Final.OLD, str(exc)))
+
+
+def _connected(run: _Run) -> PushOutcome:
+    options = run.options
+    device = replace(options.device, hide=(*options.device.hide, *_secrets(run.site)))
+    if options.session_log_dir is not None:
+        try:
+            options.session_log_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            run.notes.append(f"session log not written: {exc.strerror or exc}")
+        else:
+            log = options.session_log_dir / f"{run.site.hostname}.log"
+            device = replace(device, session_log=log)
+    run.options = options = replace(options, device=device)
+    box = LinuxBox(run.target, options.device)
     try:
         try:
             box.connect()
         except DeviceError as exc:
             return _finish(run, run.outcome(Status.UNREACHABLE, Final.OLD, str(exc)))
         try:
-            outcome = _push(run, box, expected)
+            outcome = _push(run, box, run.expected)
         except DeviceError as exc:  # before the first write
             outcome = run.outcome(Status.UNREACHABLE, Final.OLD, f"{exc}: nothing written")
+        box.log(f"-- {run.site.hostname}: {outcome.status.value}: {outcome.message}")
         return _finish(run, outcome)
     finally:
         box.close()
+
+
+def _secrets(site: Site) -> tuple[str, ...]:
+    """The site's clear-text secrets (the routers' list, and the sudo password)."""
+    from iosgen.push.engine import site_secrets
+
+    sudo = site.management.sudo_password
+    extra = (sudo.reveal(),) if isinstance(sudo, Secret) and sudo.reveal() else ()
+    return (*site_secrets(site), *extra)
+
+
+@dataclass(frozen=True)
+class BoxTree:
+    """What the box has of the files a push manages."""
+
+    files: tuple[BuiltFile, ...]  # the build's, and /etc/inittab on an inittab box
+    have: dict[str, BoxFile]  # each managed and stale path as the box has it
+    manifest: dict[str, str]  # the last push's sha256 per path
+
+    @property
+    def stale(self) -> tuple[str, ...]:
+        built = {f.path for f in self.files}
+        return tuple(p for p in self.manifest if p not in built)
+
+
+def read_tree(box: LinuxBox, build: Build, init: str) -> BoxTree:
+    """The box's managed files, the manifest, and on an inittab box /etc/inittab with
+    the respawn block (`with_respawn`) among the files to manage. Raises DeviceError."""
+    paths = managed_paths(build)
+    inittab = [INITTAB] if init == "inittab" else []
+    have = box.read_files([*paths, *inittab, MANIFEST])
+    manifest = read_manifest(have.pop(MANIFEST).content)
+    have.update(box.read_files(p for p in manifest if p not in paths and p not in have))
+    files = build.files
+    if inittab:
+        old = have[INITTAB]
+        respawn = next(f.content for f in build.files if f.path == RESPAWN)
+        new = BuiltFile(INITTAB, with_respawn(old.content or "", respawn), old.mode or MODE_FILE)
+        files = (*files, new)
+    return BoxTree(files, have, manifest)
+
+
+def _read_box(run: _Run, box: LinuxBox, init: str) -> dict[str, str]:
+    """The box's managed files into `run.before`, the files to manage into `run.files`;
+    returns the manifest."""
+    tree = read_tree(box, run.build, init)
+    run.files, run.before = tree.files, tree.have
+    return tree.manifest
+
+
+# The init system alone (the preflight's rule), for audit and diff.
+INIT_PROBE = r"""
+R=$1
+if [ -d "$R/run/systemd/system" ]; then echo systemd
+elif [ -f "$R/etc/inittab" ]; then echo inittab; fi
+exit 0
+"""
 
 
 def _push(run: _Run, box: LinuxBox, expected: tuple[str, ...] | None) -> PushOutcome:
@@ -434,16 +579,23 @@ def _push(run: _Run, box: LinuxBox, expected: tuple[str, ...] | None) -> PushOut
             Status.REFUSED, Final.OLD, "preflight: " + "; ".join(pre.problems) + ": nothing written"
         )
     run.notes.append(f"preflight: {pre.versions()}")
-    paths = managed_paths(run.build)
-    have = box.read_files([*paths, MANIFEST])
-    manifest = read_manifest(have.pop(MANIFEST).content)
-    stale = [p for p in manifest if p not in paths]
-    have.update(box.read_files(stale))
-    run.before = have
+    manifest = _read_box(run, box, pre.init)
+    planned = (options.planned_state or {}).get(run.site.hostname)
+    now = box_sha256(run.before)
+    if planned is not None and now != planned:
+        return run.outcome(
+            Status.REFUSED,
+            Final.OLD,
+            f"the box's files changed since the plan was made (planned against sha256 "
+            f"{planned[:12]}..., the box now has {now[:12]}...): nothing written; "
+            "make a new plan",
+        )
     plan = plan_tree(
-        run.site, run.build, have, manifest, pre.init, root, box.local_address, options.force
+        run.site, run.files, run.before, manifest, pre.init, root, box.local_address, options.force
     )
     run.plan = plan
+    if options.dry_run:  # a plan: what it was made from, for a plan file
+        run.hashes = (tree_sha256(run.build.files), now)
     if plan.in_sync:
         return run.outcome(Status.IN_SYNC, Final.NEW, "the box already has the built tree")
     if options.dry_run:
@@ -483,6 +635,9 @@ def _apply(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str) -> PushOutcome:
             out = box.checked(command, command)
             run.sent.append(Sent(command, out.strip()))
         _verify_tree(run, box, plan)
+        if run.options.verify_tunnels and run.site.pptp_clients:
+            run.step("verify", "tunnels")
+            _verify_tunnels(run, box)
     except DeviceError as exc:
         if not touched:
             _cleanup(run, box, staged)
@@ -504,15 +659,38 @@ def _apply(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str) -> PushOutcome:
 
 def _verify_tree(run: _Run, box: LinuxBox, plan: LinuxPlan) -> None:
     """The tree read back equals the build, and the stale files are gone."""
-    left = [
-        f"/{f.path}" for f in differing(run.build.files, box.read_files(managed_paths(run.build)))
-    ]
+    left = [f"/{f.path}" for f in differing(run.files, box.read_files(f.path for f in run.files))]
     left += [f"/{p}" for p, f in box.read_files(plan.removes).items() if f.exists]
     if left:
         raise DeviceError(
             run.site.hostname,
             "verify: the box's tree differs from the build after the push: " + ", ".join(left),
         )
+
+
+def _verify_tunnels(run: _Run, box: LinuxBox) -> None:
+    """Every tunnel up within `tunnel_wait_seconds` (pppd dials after its restart), read
+    as `verify_linux_site` reads it; else a DeviceError naming each tunnel's problems
+    and pppd's logged cause, and the push rolls back."""
+    deadline = time.monotonic() + run.options.tunnel_wait_seconds
+    while True:
+        states = tunnel_states(run.site, box)
+        down = [s for s in states if not s.up]
+        if not down or time.monotonic() >= deadline:
+            break
+        time.sleep(1.0)
+    for state in states:
+        run.sent.append(Sent(f"verify tunnel {state.name}", "up" if state.up else "down"))
+    if down:
+        why = "; ".join(
+            f"{s.name}: {', '.join(s.problems)}"
+            + (f" (pppd: {'; '.join(s.causes)})" if s.causes else "")
+            for s in down
+        )
+        raise DeviceError(run.site.hostname, f"verify: tunnel(s) down after the restart: {why}")
+    run.notes.append(
+        "verify: " + ", ".join(f"{s.name} up on {s.interface} ({s.address})" for s in states)
+    )
 
 
 def _uploads(files: tuple[BuiltFile, ...], build: Build) -> list[tuple[str, str]]:
@@ -643,19 +821,40 @@ def audit_linux_site(
     target: Target | None = None,
 ) -> AuditResult:
     """The box's managed files against the build; `unreachable` when they cannot be read."""
+    return diff_linux_site(site, build, options, target=target).result
+
+
+@dataclass(frozen=True)
+class TreeDiff:
+    """`iosgen diff` of a box: the audit, and the unified diff a push would apply."""
+
+    result: AuditResult
+    diff: tuple[str, ...] = ()
+
+
+def diff_linux_site(
+    site: Site,
+    build: Build | None = None,
+    options: LinuxOptions | None = None,
+    *,
+    target: Target | None = None,
+) -> TreeDiff:
+    """The box's managed files against the build, with each file's unified diff (secrets
+    redacted); `unreachable` when they cannot be read."""
     from iosgen.build import build_site
 
     build = build or build_site(site)
     try:
         with LinuxBox(target or target_of(site), options) as box:
-            paths = managed_paths(build)
-            have = box.read_files([*paths, MANIFEST])
-            manifest = read_manifest(have.pop(MANIFEST).content)
-            stale = tuple(p for p in manifest if p not in paths)
-            have.update(box.read_files(stale))
+            init = box.run(f"set -- {_q(box.options.root)}; {INIT_PROBE}").out.strip()
+            tree = read_tree(box, build, init)
     except DeviceError as exc:
-        return unreachable(site.hostname, str(exc))
-    return audit_tree(site.hostname, build.files, have, stale)
+        return TreeDiff(unreachable(site.hostname, str(exc)))
+    removes = tuple(p for p in tree.stale if tree.have[p].exists)
+    return TreeDiff(
+        audit_tree(site.hostname, tree.files, tree.have, tree.stale),
+        tree_diff(tree.files, tree.have, removes),
+    )
 
 
 # -- verify: the tunnels themselves -------------------------------------------------------
@@ -671,7 +870,10 @@ PPPD_FAILURES: tuple[tuple[str, str], ...] = (
     ("LCP: timeout sending Config-Requests", "no PPP answer through the PPTP call"),
 )
 
+# $1: the root prefix, then the units. Without systemd (the inittab respawn) the
+# tunnel's state is its pppd process, said in systemctl's words (Init=inittab).
 VERIFY = r"""
+R=$1; shift
 ip -j addr show
 echo "@@route"
 ip -j route show
@@ -679,7 +881,15 @@ echo "@@nat"
 iptables-save -t nat
 for unit in "$@"; do
   echo "@@unit $unit"
-  systemctl show -p ActiveState -p SubState -p MainPID "$unit"
+  if [ -d "$R/run/systemd/system" ]; then
+    systemctl show -p ActiveState -p SubState -p MainPID "$unit"
+  else
+    name=${unit#pptp-}; name=${name%.service}
+    pid=$(pgrep -of "^/usr/sbin/pppd call $name nodetach")
+    echo Init=inittab
+    if [ -n "$pid" ]; then printf 'MainPID=%s\nActiveState=active\nSubState=running\n' "$pid"
+    else printf 'MainPID=0\nActiveState=inactive\nSubState=dead\n'; fi
+  fi
 done
 exit 0
 """
@@ -729,7 +939,9 @@ def judge_tunnels(site: Site, text: str) -> tuple[TunnelState, ...]:
             if "=" in line
         )
         state = f"{unit.get('ActiveState', '?')}/{unit.get('SubState', '?')}"
-        if state != "active/running":
+        if state != "active/running" and unit.get("Init") == "inittab":
+            problems.append(f"pppd call {name} is not running (inittab respawn)")
+        elif state != "active/running":
             problems.append(f"pptp-{name}.service is {state}")
         link = links.get(ifname)
         address = ""
@@ -761,22 +973,30 @@ def with_log(state: TunnelState, log: str) -> TunnelState:
     return replace(state, log=lines, causes=causes)
 
 
+def tunnel_states(site: Site, box: LinuxBox) -> tuple[TunnelState, ...]:
+    """Each tunnel's state on a connected box; a tunnel that is down comes with
+    `journalctl -u`'s last lines. Raises DeviceError."""
+    units = " ".join(_q(f"pptp-{n}.service") for n in sorted(site.pptp_clients))
+    root = _q(box.options.root)
+    states = judge_tunnels(site, box.checked(f"set -- {root} {units}; {VERIFY}", "verify"))
+    out = []
+    for state in states:
+        if not state.up:
+            unit = _q(f"pptp-{state.name}.service")
+            log = box.run(f"journalctl -u {unit} -n 20 --no-pager -o cat 2>/dev/null").out
+            state = with_log(state, log)
+        out.append(state)
+    return tuple(out)
+
+
 def verify_linux_site(
     site: Site, options: LinuxOptions | None = None, *, target: Target | None = None
 ) -> tuple[TunnelState, ...]:
-    """Each tunnel's state on the box (`ip -j`, `iptables-save`, `systemctl show`);
-    a tunnel that is down comes with `journalctl -u`'s last lines. Raises DeviceError."""
-    units = " ".join(_q(f"pptp-{n}.service") for n in sorted(site.pptp_clients))
+    """Each tunnel's state on the box (`ip -j`, `iptables-save`, `systemctl show`, or
+    pppd's process on an inittab box); a tunnel that is down comes with `journalctl
+    -u`'s last lines. Raises DeviceError."""
     with LinuxBox(target or target_of(site), options) as box:
-        states = judge_tunnels(site, box.checked(f"set -- {units}; {VERIFY}", "verify"))
-        out = []
-        for state in states:
-            if not state.up:
-                unit = _q(f"pptp-{state.name}.service")
-                log = box.run(f"journalctl -u {unit} -n 20 --no-pager -o cat").out
-                state = with_log(state, log)
-            out.append(state)
-    return tuple(out)
+        return tunnel_states(site, box)
 
 
 def backup_linux_site(
@@ -818,9 +1038,12 @@ __all__ = [
     "LinuxPlan",
     "LinuxPushOptions",
     "Preflight",
+    "TreeDiff",
     "TunnelState",
     "audit_linux_site",
     "backup_linux_site",
+    "box_sha256",
+    "diff_linux_site",
     "judge_probe",
     "judge_tunnels",
     "linux_audit_job",
@@ -828,6 +1051,9 @@ __all__ = [
     "plan_tree",
     "push_linux_host",
     "reload_steps",
+    "tree_sha256",
+    "tunnel_states",
     "verify_linux_site",
     "where_linux",
+    "with_respawn",
 ]

@@ -5,6 +5,10 @@ was planned against, the remediation with its secrets masked (the clear values a
 resolved again from the secrets at push time, and the lines must come out the same),
 the guard's findings and the revert timer. The file carries a sha256 of its own
 content, so an edited plan is refused instead of pushed.
+
+A linux-pppd box's entry has the same fields in its own terms
+(`iosgen.push.linux`): `built_sha256` is its built tree's (`tree_sha256`),
+`running_sha256` its managed files' as read (`box_sha256`), `lines` the diff.
 """
 
 from __future__ import annotations

@@ -55,7 +55,21 @@ exec unshare -n sh -c '/usr/sbin/iptables-restore "$1" && /usr/sbin/iptables-sav
 echo "sysctl $*" >> "{dir}/calls.log"
 exec unshare -n /usr/sbin/sysctl "$@"
 """,
+    # sysvinit's telinit(8) (PID 1 is no init of the box's here): recorded only
+    "telinit": """#!/bin/sh
+echo "telinit $*" >> "{dir}/calls.log"
+""",
 }
+
+# The head of Debian's sysvinit-core /etc/inittab (12, bookworm), which a box without
+# systemd runs: the push keeps its lines and adds iosgen's respawn block.
+INITTAB = """\
+# /etc/inittab: init(8) configuration.
+id:2:initdefault:
+si::sysinit:/etc/init.d/rcS
+l2:2:wait:/etc/init.d/rc 2
+1:2345:respawn:/sbin/getty 38400 tty1
+"""
 
 SSHD_CONFIG = """\
 Port {port}
@@ -130,13 +144,17 @@ def require_sshd() -> None:
         pytest.fail("missing sshd: apt-get install openssh-server (listed in .ci/apt-linux.txt)")
 
 
-def make_root(root: Path) -> None:
+def make_root(root: Path, systemd: bool = True) -> None:
+    """A Debian 12 box's root; without systemd, a sysvinit box with its inittab."""
     (root / "boot").mkdir(parents=True)
     (root / "boot" / f"config-{platform.release()}").write_text(KERNEL_CONFIG)
-    (root / "run/systemd/system").mkdir(parents=True)
+    if systemd:
+        (root / "run/systemd/system").mkdir(parents=True)
     (root / "proc/sys/net/ipv4").mkdir(parents=True)
     (root / "proc/sys/net/ipv4/ip_forward").write_text("0\n")
     (root / "etc").mkdir()
+    if not systemd:
+        (root / "etc/inittab").write_text(INITTAB)
 
 
 # sshd in its own mount namespace: a tmpfs of SIZE over the root's etc/ (a disk that
@@ -177,7 +195,9 @@ def sudo_files(folder: Path) -> list[tuple[Path, str]]:
     return out
 
 
-def start_box(folder: Path, etc_tmpfs: str | None = None, sudo: bool = False) -> Box:
+def start_box(
+    folder: Path, etc_tmpfs: str | None = None, sudo: bool = False, systemd: bool = True
+) -> Box:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("host_key", "client_key"):
         subprocess.run(
@@ -191,7 +211,7 @@ def start_box(folder: Path, etc_tmpfs: str | None = None, sudo: bool = False) ->
         tool.write_text(text.format(dir=folder))
         tool.chmod(0o755)
     root = folder / "root"
-    make_root(root)
+    make_root(root, systemd)
     port = free_port()
     config = folder / "sshd_config"
     text = SSHD_CONFIG.format(port=port, dir=folder)
@@ -234,6 +254,12 @@ def start_box(folder: Path, etc_tmpfs: str | None = None, sudo: bool = False) ->
 @pytest.fixture
 def box(tmp_path: Path) -> Iterator[Box]:
     yield from _serve(start_box(tmp_path / "box"))
+
+
+@pytest.fixture
+def inittab_box(tmp_path: Path) -> Iterator[Box]:
+    """A box without systemd: no /run/systemd/system, a sysvinit /etc/inittab."""
+    yield from _serve(start_box(tmp_path / "box", systemd=False))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from iosgen.cli import app
@@ -40,17 +41,28 @@ def test_audit_and_backup_of_a_box_by_host(sudo_box: Box, tmp_path: Path) -> Non
     assert f"saved {out / 'plovdiv-gw'}" in backup.stdout
 
 
-def test_all_stays_the_routers(tmp_path: Path) -> None:
-    # --all and --group select the IOS routers only; a box is named with --host
+def test_all_and_group_reach_the_boxes_in_the_fleet_commands(tmp_path: Path) -> None:
+    # select_sites (verify and the other commands) keeps --all to the routers; the fleet
+    # commands that drive a box (audit, backup, push, plan) select through select_fleet
+    from iosgen.cli.boxes import select_fleet
     from iosgen.cli.options import select_sites
+    from iosgen.errors import UsageError
 
-    names = {
-        s.hostname for s in select_sites(INVENTORY, None, None, None, True, linux_by_host=True)
-    }
-    assert "plovdiv-gw" not in names and "R-ITD" in names
-    named = select_sites(INVENTORY, None, ["plovdiv-gw"], None, False, linux_by_host=True)
+    routers = {s.hostname for s in select_sites(INVENTORY, None, None, None, True)}
+    fleet = {s.hostname for s in select_fleet(INVENTORY, None, None, None, True)}
+    assert "plovdiv-gw" not in routers and "R-ITD" in routers
+    assert fleet == routers | {"plovdiv-gw", "gabrovo-gw"}
+    group = {s.hostname for s in select_fleet(INVENTORY, None, None, "branch", False)}
+    assert {"plovdiv-gw", "gabrovo-gw", "R-ITD"} <= group and "R-SOFIA" not in group
+    named = select_fleet(INVENTORY, None, ["plovdiv-gw"], None, False)
     assert [s.hostname for s in named] == ["plovdiv-gw"]
-    assert select_sites(INVENTORY, None, ["plovdiv-gw"], None, False) == []
+    for hosts, group_name, every in (
+        (["R-ITD"], None, True),
+        (None, "branch", True),
+        (None, None, False),
+    ):
+        with pytest.raises(UsageError):
+            select_fleet(INVENTORY, None, hosts, group_name, every)
 
 
 def test_a_box_outcome_says_box_and_file_tree() -> None:
