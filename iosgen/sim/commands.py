@@ -308,12 +308,34 @@ def _table() -> list[Cmd]:
     add(g, "policy-map <word>", kind="enter", enters="config-pmap", section="policy-map*")
     # IPsec, before the interfaces (12.4 NVGEN: isakmp policies, keys, transform-sets,
     # crypto maps).
+    # keyrings print first, then the policies (Cisco, VRF-Aware IPsec configuration
+    # example: `crypto keyring vpn1` / `  pre-shared-key address 172.16.1.1 key vpn1` /
+    # `!` / `crypto isakmp policy 1`) [M]
+    add(
+        g, "crypto keyring <word>", kind="enter", enters="config-keyring", section="crypto-keyring*"
+    )
     add(
         g,
         "crypto isakmp policy <1-10000>",
         kind="enter",
         enters="config-isakmp",
         section="crypto-isakmp-policy*",
+    )
+    # ISAKMP profiles after the keys (same example: `crypto isakmp profile vpn1` /
+    # `   keyring vpn1` / `   match identity address 172.16.1.1 255.255.255.255`) [M]
+    add(
+        g,
+        "crypto isakmp profile <word>",
+        kind="enter",
+        enters="conf-isa-prof",
+        section="crypto-isakmp-profile*",
+    )
+    add(
+        g,
+        "crypto isakmp peer address <ip>",
+        kind="enter",
+        enters="config-isakmp-peer",
+        section="crypto-isakmp-profile*",
     )
     # One key per peer address and mask: typed again for the same peer it replaces the
     # old one (config.py, action "isakmp_key"); `0.0.0.0 0.0.0.0` is the wildcard key.
@@ -936,6 +958,30 @@ def _table() -> list[Cmd]:
     add(cm, "set pfs [{group1|group2|group5|group14|group15|group16}]", key=2)
     add(cm, "match address {<100-199>|<word>}", key=2)
     add(cm, "reverse-route [static]", key=1)
+    add(cm, "set isakmp-profile <word>", key=2)
+    # `crypto keyring` (`(config-keyring)#`), `crypto isakmp profile` (`(conf-isa-prof)#`),
+    # `crypto isakmp peer` (`(config-isakmp-peer)#`): Security Command Reference 12.4
+    kr = "config-keyring"
+    add(kr, "exit", kind="action", action="exit")
+    add(kr, "description <line>", key=1)
+    add(kr, "local-address {<ip>|<if>}", key=1)
+    add(kr, "pre-shared-key address <ip> [<ip>] key <word>", kind="multi", nokey=3)
+    ip_ = "conf-isa-prof"
+    add(ip_, "exit", kind="action", action="exit")
+    add(ip_, "description <line>", key=1)
+    add(ip_, "vrf <word>", key=1)
+    add(ip_, "keyring <word>", key=1)
+    add(ip_, "self-identity {address|fqdn|user-fqdn <word>}", key=1)
+    add(ip_, "match identity address <ip> [<ip>]", kind="multi")
+    add(ip_, "keepalive <10-3600> retry <2-60>", key=1)
+    add(ip_, "initiate mode aggressive", key=2)
+    add(ip_, "local-address <if>", key=1)
+    add(ip_, "virtual-template <1-1000>", key=1)
+    pe = "config-isakmp-peer"
+    add(pe, "exit", kind="action", action="exit")
+    add(pe, "description <line>", key=1)
+    add(pe, "set aggressive-mode password <word>", key=3)
+    add(pe, "set aggressive-mode client-endpoint ipv4-address <ip>", key=3)
     # `crypto ipsec profile` (prompt `(ipsec-profile)#`): a VTI's phase-2 settings
     pr = "ipsec-profile"
     add(pr, "exit", kind="action", action="exit")
@@ -947,6 +993,7 @@ def _table() -> list[Cmd]:
     )
     add(pr, "set transform-set <word> [<word> [<word> [<word> [<word> [<word>]]]]]", key=2)
     add(pr, "set pfs [{group1|group2|group5|group14|group15|group16}]", key=2)
+    add(pr, "set isakmp-profile <word>", key=2)
 
     # ---- bba-group pppoe ----------------------------------------------------------------
     b = "config-bba-group"
@@ -1000,6 +1047,9 @@ CONFIG_MODES = (
     "cfg-crypto-trans",
     "config-crypto-map",
     "ipsec-profile",
+    "config-keyring",
+    "conf-isa-prof",
+    "config-isakmp-peer",
     "config-bba-group",
     "config-cmap",
     "config-pmap",

@@ -865,6 +865,8 @@ def _isakmp_peer(words: list[str]) -> tuple[str, str]:
     the host mask (Security Command Reference, `crypto isakmp key`)."""
     at = words.index("address") + 1
     mask = words[at + 1] if len(words) > at + 1 and words[at + 1][:1].isdigit() else None
+    if mask is None and words[at] == "0.0.0.0":
+        mask = "0.0.0.0"  # `address 0.0.0.0` alone is the wildcard
     return words[at], mask or "255.255.255.255"
 
 

@@ -29,7 +29,7 @@ from iosgen.sim.grammar import Cmd, Failure, Match, on_hardware
 from iosgen.sim.images import DH14, VTI, has_crypto, image_has, strong_crypto
 
 # The global crypto commands a non-k9 image lacks (the caret goes under the second word)
-_CRYPTO_FAMILIES = frozenset({"isakmp", "ipsec", "map", "dynamic-map"})
+_CRYPTO_FAMILIES = frozenset({"isakmp", "ipsec", "map", "dynamic-map", "keyring"})
 _TUNNEL_ACTIONS = frozenset({"tunnel_if", "tunnel_mode", "tunnel_protection"})
 
 

@@ -59,6 +59,12 @@ MODE_PROMPTS: Final[dict[str, str]] = {
     # `Router(config)# crypto ipsec profile P` / `Router(ipsec-profile)# set transform-set
     # T` (Cisco, IPSec Virtual Tunnel Interface, 12.3(14)T feature guide) [H]
     "ipsec-profile": "(ipsec-profile)#",
+    # `Router(config-keyring)# pre-shared-key ...`, `Router(conf-isa-prof)# keyring ...`,
+    # `Router(config-isakmp-peer)# set aggressive-mode ...` (Cisco, VRF-Aware IPsec and
+    # the Security Command Reference's examples) [M]
+    "config-keyring": "(config-keyring)#",
+    "conf-isa-prof": "(conf-isa-prof)#",
+    "config-isakmp-peer": "(config-isakmp-peer)#",
     "config-bba-group": "(config-bba-group)#",
     "config-cmap": "(config-cmap)#",
     "config-pmap": "(config-pmap)#",
@@ -88,6 +94,9 @@ MODE_PARENT: Final[dict[str, str]] = {
     "cfg-crypto-trans": "config",
     "config-crypto-map": "config",
     "ipsec-profile": "config",
+    "config-keyring": "config",
+    "conf-isa-prof": "config",
+    "config-isakmp-peer": "config",
     "config-bba-group": "config",
     "config-cmap": "config",
     "config-pmap": "config",
@@ -279,6 +288,10 @@ CHILD_INDENT: Final[dict[str, str]] = {
     "dhcp-config": "   ",
     # `  police cir percent 10` / `    conform-action transmit` (cbac lines 163-165)
     "config-pmap-c-police": "    ",
+    # `crypto keyring K` / `  pre-shared-key address ...`; `crypto isakmp profile P` /
+    # `   keyring K` (Cisco's VRF-Aware IPsec example; a public config with both) [M]
+    "config-keyring": "  ",
+    "conf-isa-prof": "   ",
 }
 # Words NVGEN pads to the width of `permit`, by the block's mode:
 # `ip access-list extended BLACKHOLE` / ` deny   ip host 81.7.148.87 any` (nm-fe line 208)
@@ -377,8 +390,10 @@ LAYOUT: Final[tuple[str, ...]] = (
     "ip-ssh",
     "class-map*",
     "policy-map*",
+    "crypto-keyring*",
     "crypto-isakmp-policy*",
     "crypto-isakmp-key",
+    "crypto-isakmp-profile*",
     "crypto-ipsec-global",
     "crypto-ipsec*",
     "crypto-ipsec-profile*",

@@ -336,12 +336,58 @@ def policies(c: Config) -> list[Policy]:
 
 def key_for(c: Config, peer: Addr) -> str | None:
     """The pre-shared key for `peer`: the most specific `crypto isakmp key ... address A
-    [M]` whose A/M holds it (a wildcard 0.0.0.0 0.0.0.0 key holds every address)."""
+    [M]` whose A/M holds it (a wildcard 0.0.0.0 0.0.0.0 key holds every address). An
+    ISAKMP profile that matches the peer (`match identity address`) takes its keys from
+    its `keyring` first; a key in no profile's keyring is a fallback [L]."""
+    rings = _keyrings(c)
+    for b in _blocks(c, "crypto", "isakmp", "profile"):
+        words = _children(b)
+        ring = _value(words, "keyring")
+        nets = [
+            _net(w[3:] + (["255.255.255.255"] if len(w) == 4 else []))[0]
+            for w in words
+            if w[:3] == ["match", "identity", "address"]
+        ]
+        if ring and any(n is not None and peer in n for n in nets):
+            hit = _best(rings.get(ring[0], []), peer)
+            if hit is not None:
+                return hit
+    found = _best(_keys(c), peer)
+    if found is not None:
+        return found
+    return _best([k for ring in rings.values() for k in ring], peer)
+
+
+def _peer_net(words: list[str]) -> Net | None:
+    """A peer address and optional mask (`A`, `A M`): no mask is the host, except that
+    `0.0.0.0` alone is every peer, as configs use it ("crypto isakmp key cisco address
+    0.0.0.0", public captures in docs/sim-ipsec.md) [M]."""
+    if words == ["0.0.0.0"]:
+        return ANY
+    net, _ = _net(words if len(words) > 1 else [*words, "255.255.255.255"])
+    return net
+
+
+def _best(keys: list[tuple[Net, str]], peer: Addr) -> str | None:
     best: tuple[int, str] | None = None
-    for net, key in _keys(c):
+    for net, key in keys:
         if peer in net and (best is None or net.prefixlen > best[0]):
             best = (net.prefixlen, key)
     return best[1] if best else None
+
+
+def _keyrings(c: Config) -> dict[str, list[tuple[Net, str]]]:
+    """`crypto keyring K` / `pre-shared-key address A [M] key KEY`, by keyring."""
+    out: dict[str, list[tuple[Net, str]]] = {}
+    for b in _blocks(c, "crypto", "keyring"):
+        keys = out.setdefault(b.words[2], [])
+        for w in _children(b):
+            if w[:2] == ["pre-shared-key", "address"] and "key" in w:
+                at = w.index("key")
+                net = _peer_net(w[2:at])
+                if net is not None and at + 1 < len(w):
+                    keys.append((net, w[at + 1]))
+    return out
 
 
 # the parsed keys of a config, until it changes (a head office has one per branch)
@@ -358,11 +404,10 @@ def _keys(c: Config) -> list[tuple[Net, str]]:
         if ln.negated or w[:3] != ["crypto", "isakmp", "key"] or "address" not in w:
             continue
         at = w.index("address")
-        mask = w[at + 2] if len(w) > at + 2 and w[at + 2][:1].isdigit() else "255.255.255.255"
-        try:
-            out.append((ipaddress.IPv4Network(f"{w[at + 1]}/{mask}", strict=False), w[at - 1]))
-        except ValueError:
-            continue
+        mask = w[at + 2 : at + 3] if len(w) > at + 2 and w[at + 2][:1].isdigit() else []
+        net = _peer_net([w[at + 1], *mask])
+        if net is not None:
+            out.append((net, w[at - 1]))
     if len(_KEYS) > 256:
         _KEYS.clear()
     _KEYS[id(c)] = (c, c.generation, out)

@@ -130,6 +130,19 @@ BROKEN = [
     ),
     ("key-mismatch", HQ.replace("key S3cretKey", "key OtherKey"), BR, "key", "MM_KEY_EXCH"),
     (
+        # the profile's keyring wins over the global key that would match
+        "profile-keyring-key-mismatch",
+        HQ.replace(
+            "crypto isakmp keepalive 10 3\n",
+            "crypto keyring KR\n pre-shared-key address 198.51.100.2 key OtherKey\n"
+            "crypto isakmp keepalive 10 3\ncrypto isakmp profile IP\n keyring KR\n"
+            " match identity address 198.51.100.2\n",
+        ),
+        BR,
+        "key",
+        "MM_KEY_EXCH",
+    ),
+    (
         "no-key-at-hq",
         HQ.replace("crypto isakmp key S3cretKey address 198.51.100.2\n", ""),
         BR,
@@ -210,6 +223,19 @@ AGREE = [
     (
         "wildcard-key",
         HQ.replace("address 198.51.100.2", "address 0.0.0.0 0.0.0.0"),
+        BR,
+    ),
+    ("wildcard-key-no-mask", HQ.replace("address 198.51.100.2", "address 0.0.0.0"), BR),
+    (
+        "keyring-through-a-profile",
+        HQ.replace(
+            "crypto isakmp key S3cretKey address 198.51.100.2\n",
+            "crypto keyring KR\n pre-shared-key address 198.51.100.0 255.255.255.0 key S3cretKey\n",
+        ).replace(
+            "crypto isakmp keepalive 10 3\n",
+            "crypto isakmp keepalive 10 3\ncrypto isakmp profile IP\n keyring KR\n"
+            " match identity address 198.51.100.0 255.255.255.0\n",
+        ),
         BR,
     ),
     (

@@ -350,3 +350,37 @@ def test_aes_128_is_the_default_length_and_prints_none() -> None:
     text = body(cfg)
     assert block(text, "crypto isakmp policy 1") == ["crypto isakmp policy 1", " encr aes"]
     assert "crypto ipsec transform-set T esp-aes esp-sha-hmac" in text.splitlines()
+
+
+def test_keyrings_and_isakmp_profiles_print_in_their_place_and_indentation() -> None:
+    cfg, outputs = typed(
+        [
+            "crypto isakmp profile IP",
+            "match identity address 0.0.0.0",
+            "keyring KR",
+            "crypto keyring KR",
+            "pre-shared-key address 0.0.0.0 0.0.0.0 key K",
+            "crypto isakmp policy 10",
+            "authentication pre-share",
+            "crypto ipsec profile P",
+            "set isakmp-profile IP",
+        ]
+    )
+    assert all(o == "" for o in outputs), outputs
+    heads = [ln for ln in body(cfg).splitlines() if ln.startswith("crypto")]
+    assert heads == [
+        "crypto keyring KR",
+        "crypto isakmp policy 10",
+        "crypto isakmp profile IP",
+        "crypto ipsec profile P",
+    ]
+    text = body(cfg)
+    assert block(text, "crypto keyring KR") == [
+        "crypto keyring KR",
+        "  pre-shared-key address 0.0.0.0 0.0.0.0 key K",
+    ]
+    assert block(text, "crypto isakmp profile IP") == [
+        "crypto isakmp profile IP",
+        "   keyring KR",
+        "   match identity address 0.0.0.0",
+    ]
