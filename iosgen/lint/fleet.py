@@ -23,10 +23,12 @@ from typing import Literal, overload
 from iosgen.build.headoffice import compiled
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, Problem
 from iosgen.lint.rules import SEVERITY_ORDER, Rule, Severity
-from iosgen.model.headoffice import addresses_of
+from iosgen.model import ipsec
+from iosgen.model.headoffice import addresses_of, wan_address
 from iosgen.model.inventory import Inventory
 from iosgen.model.platform import Platform
-from iosgen.model.site import PptpClient, Site, canonical_interface_name
+from iosgen.model.secret import Secret
+from iosgen.model.site import IpsecTunnel, PptpClient, Site, canonical_interface_name
 from iosgen.model.yamlsource import KeyPath, SourceMap
 
 FLEET_RULES: tuple[Rule, ...] = (
@@ -49,6 +51,25 @@ FLEET_RULES: tuple[Rule, ...] = (
     ),
     Rule("FLEET112", "warning", "the two ends agree on no MPPE strength: the link runs in clear"),
     Rule("FLEET113", "error", "the same remote network is routed two ways at the same distance"),
+    Rule(
+        "FLEET114",
+        "error",
+        "an IPsec tunnel's peer is a site of the inventory that is no IPsec head office",
+    ),
+    Rule(
+        "FLEET115",
+        "info",
+        "an IPsec tunnel's peer is outside the inventory: key, proposals unchecked",
+    ),
+    Rule(
+        "FLEET116", "error", "the IPsec head office has no peer for a branch tunnel that names it"
+    ),
+    Rule("FLEET117", "error", "the pre-shared keys of the two ends of an IPsec tunnel differ"),
+    Rule(
+        "FLEET118",
+        "error",
+        "the two ends of an IPsec tunnel propose what the other does not accept",
+    ),
 )
 FLEET_RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in FLEET_RULES}
 
@@ -506,29 +527,171 @@ def check_mppe(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
             )
 
 
+def _tunnel_routes(entry: FleetSite) -> Iterator[tuple[IPv4Network, str, str, int, Node]]:
+    """(network, way, tunnel, distance, node) of each tunnel route, in file order: PPTP
+    through its Dialer, route-based IPsec through its TunnelN (a crypto map routes none)."""
+    site = entry.site
+    numbers = ipsec.tunnel_numbers(site) if site.platform == Platform.IOS else {}
+    for tname, tunnel in site.tunnels.items():
+        if isinstance(tunnel, PptpClient):
+            way, key = f"tunnel {tname} (Dialer{tunnel.dialer})", "pptp_clients"
+        elif isinstance(tunnel, IpsecTunnel) and tname in numbers:
+            way, key = f"tunnel {tname} (Tunnel{numbers[tname]})", "tunnels"
+        else:
+            continue
+        for index, remote in enumerate(tunnel.remote_networks):
+            node = entry.node(key, tname, "remote_networks", index)
+            yield remote, way, tname, tunnel.distance or STATIC_DISTANCE, node
+
+
 def check_same_distance(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
     """One prefix through two tunnels (or a tunnel and a `routes` entry) at one distance:
-    IOS installs both and shares the load between two head offices."""
+    IOS installs both and shares the load between two head offices. A worse `distance`
+    (a floating route, as `iosgen migrate` keeps one) is no finding."""
     for entry in fleet:
-        # network -> (how it is routed, which tunnel or route, where it is typed)
-        ways: dict[IPv4Network, tuple[str, str, Node]] = {}
+        # (network, distance) -> (how it is routed, which tunnel or route, where it is typed)
+        ways: dict[tuple[IPv4Network, int], tuple[str, str, Node]] = {}
         for index, route in enumerate(entry.site.routes):
             node = entry.node("routes", index, "network")
-            ways.setdefault(route.network, (f"next hop {route.next_hop}", f"route {index}", node))
-        for tname, client in entry.site.pptp_clients.items():
-            for index, remote in enumerate(client.remote_networks):
-                node = entry.node("pptp_clients", tname, "remote_networks", index)
-                way = f"tunnel {tname} (Dialer{client.dialer})"
-                if remote in ways and ways[remote][1] != tname:
-                    first, _, other = ways[remote]
-                    yield _finding(
-                        "FLEET113",
-                        f"{remote} goes through {way} and through {first}, both at distance "
-                        f"{STATIC_DISTANCE}: IOS shares the traffic between the two ways",
-                        node,
-                        other,
-                    )
-                ways.setdefault(remote, (way, tname, node))
+            static = (f"next hop {route.next_hop}", f"route {index}", node)
+            ways.setdefault((route.network, STATIC_DISTANCE), static)
+        for remote, way, tname, distance, node in _tunnel_routes(entry):
+            seen = ways.get((remote, distance))
+            if seen is not None and seen[1] != tname:
+                first, _, other = seen
+                yield _finding(
+                    "FLEET113",
+                    f"{remote} goes through {way} and through {first}, both at distance "
+                    f"{distance}: IOS shares the traffic between the two ways",
+                    node,
+                    other,
+                )
+            ways.setdefault((remote, distance), (way, tname, node))
+
+
+# --- IPsec: the two ends of each tunnel ---------------------------------------------------
+
+
+def _secret_differs(one: Secret, two: Secret) -> bool:
+    # constant time; the values never leave this function
+    return not hmac.compare_digest(one.reveal().encode("utf-8"), two.reveal().encode("utf-8"))
+
+
+def _proposal(tunnel: IpsecTunnel) -> tuple[str, ...]:
+    """What two ends must agree on: IKE cipher, hash and group; ESP transforms; PFS."""
+    return (
+        ipsec.isakmp_encryption(tunnel.ike.encryption),
+        tunnel.ike.hash,
+        f"group {tunnel.ike.group}",
+        ipsec.transforms(tunnel.ipsec),
+        f"pfs group{ipsec.pfs_group(tunnel)}",
+    )
+
+
+def _describe(tunnel: IpsecTunnel) -> str:
+    encr, hash_, group, transforms, pfs = _proposal(tunnel)
+    return f"IKE {encr}/{hash_}/{group}, ESP {transforms}, {pfs}"
+
+
+def _head_end(
+    branch: FleetSite, tunnel: IpsecTunnel, server: FleetSite
+) -> tuple[str, IpsecTunnel] | None:
+    """The head office's tunnel whose peer is the branch's fixed WAN address."""
+    wan = wan_address(branch.site)
+    if wan is None:
+        return None
+    return next(((n, t) for n, t in server.site.ipsec_tunnels.items() if t.peer == wan), None)
+
+
+def check_ipsec_peers(fleet: Sequence[FleetSite]) -> Iterator[FleetFinding]:
+    """Each IPsec tunnel against the site its peer is: an IPsec head office, with a tunnel
+    back (or, for a DHCP branch, the dynamic key), the same key, the same proposal.
+
+    A head office compiled from its branches (`ipsec_server.from_branches`) matches by
+    construction; these findings are about hand-typed head offices and stray peers."""
+    sites = as_fleet(fleet)
+    pairs: set[tuple[str, str]] = set()  # two tunnels that name each other: told once
+    for entry in sites:
+        for tname, tunnel in entry.site.ipsec_tunnels.items():
+            at = entry.node("tunnels", tname, "peer")
+            found = sites.by_address.get(tunnel.peer, [])
+            server = next((e for e in found if e.site is not entry.site), None)
+            if server is None:
+                yield _finding(
+                    "FLEET115",
+                    f"peer {tunnel.peer} is no site of the inventory: its key and proposals "
+                    "are not checked",
+                    at,
+                )
+                continue
+            yield from _ipsec_pair(entry, tname, tunnel, server, pairs)
+
+
+def _ipsec_pair(
+    entry: FleetSite,
+    tname: str,
+    tunnel: IpsecTunnel,
+    server: FleetSite,
+    pairs: set[tuple[str, str]],
+) -> Iterator[FleetFinding]:
+    at = entry.node("tunnels", tname, "peer")
+    head = server.site.ipsec_server
+    back = _head_end(entry, tunnel, server)
+    if head is None and back is None:
+        yield _finding(
+            "FLEET114",
+            f"peer {tunnel.peer} is {server.hostname}, which has no ipsec_server and no "
+            f"tunnel to {entry.hostname}: the tunnel never comes up",
+            at,
+            server.node("hostname"),
+        )
+        return
+    if back is None:
+        dynamic = wan_address(entry.site) is None and head is not None
+        if not dynamic or head is None or head.dynamic_key is None:
+            why = (
+                "no dynamic_key for branches behind DHCP"
+                if wan_address(entry.site) is None
+                else f"no tunnel whose peer is {wan_address(entry.site)}"
+            )
+            yield _finding(
+                "FLEET116",
+                f"{server.hostname} has {why}: it does not answer this tunnel",
+                at,
+                server.node("ipsec_server"),
+            )
+            return
+        if _secret_differs(tunnel.pre_shared_key, head.dynamic_key):
+            yield _finding(
+                "FLEET117",
+                f"the WAN is DHCP, so {server.hostname} answers with its wildcard key "
+                "ipsec_server.dynamic_key, and this key differs (values not shown)",
+                entry.node("tunnels", tname, "pre_shared_key"),
+                server.node("ipsec_server", "dynamic_key"),
+            )
+        return
+    bname, btunnel = back
+    if (server.hostname, bname) in pairs:
+        return
+    pairs.add((entry.hostname, tname))
+    if _secret_differs(tunnel.pre_shared_key, btunnel.pre_shared_key):
+        yield _finding(
+            "FLEET117",
+            f"the pre-shared key differs from {server.hostname}'s for this branch "
+            "(values not shown): IKE main mode fails",
+            entry.node("tunnels", tname, "pre_shared_key"),
+            server.node("tunnels", bname, "pre_shared_key"),
+        )
+    ours = (*_proposal(tunnel), ipsec.mode_of(entry.site, tunnel))
+    theirs = (*_proposal(btunnel), ipsec.mode_of(server.site, btunnel))
+    if ours != theirs:
+        yield _finding(
+            "FLEET118",
+            f"this end proposes {_describe(tunnel)} ({ours[-1]}), {server.hostname} "
+            f"{_describe(btunnel)} ({theirs[-1]}): no SA is agreed",
+            entry.node("tunnels", tname, "ike"),
+            server.node("tunnels", bname),
+        )
 
 
 FLEET_CHECKS: tuple[Check, ...] = (
@@ -541,6 +704,7 @@ FLEET_CHECKS: tuple[Check, ...] = (
     check_tunnel_servers,
     check_mppe,
     check_same_distance,
+    check_ipsec_peers,
 )
 
 

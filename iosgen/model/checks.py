@@ -408,7 +408,8 @@ def _pool_order(site: Site) -> Iterator[SiteProblem]:
 
 def _server_has_users(site: Site) -> Iterator[SiteProblem]:
     # `from_branches` finds its users in the fleet: the build says when there are none
-    if site.pptp_server is not None and not site.pptp_server.users and not site.derives_users:
+    server = site.pptp_server
+    if server is not None and not server.users and not server.from_branches:
         yield ("pptp_server", "users"), "the PPTP server needs at least one user"
 
 

@@ -9,13 +9,15 @@ the pool, and the fleet checks (iosgen/lint/fleet.py) use the same matching.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
 
+from iosgen.ios import ipsec as facts
 from iosgen.ios.limits import PPTP_USER_SECRET, secret_problem
+from iosgen.model import ipsec
 from iosgen.model.secret import Secret
-from iosgen.model.site import IpsecTunnel, PptpClient, Site
+from iosgen.model.site import DeadPeerDetection, IpsecTunnel, PptpClient, Site
 
 
 def addresses_of(site: Site) -> set[IPv4Address]:
@@ -93,8 +95,29 @@ def _same_secret(one: Secret, two: Secret) -> bool:
 
 
 def head_office(server: Site, fleet: Iterable[Site]) -> HeadOffice:
+    """What a head office compiled from its branches needs, with every problem that stops
+    it (nothing is guessed): the PPTP side (`pptp_server.from_branches`) and the problems
+    of the IPsec side (`ipsec_server.from_branches`, `ipsec_head_office`)."""
+    sites = tuple(fleet)
+    ipsec_server = server.ipsec_server
+    more: tuple[HeadOfficeProblem, ...] = ()
+    if ipsec_server is not None and ipsec_server.from_branches:
+        more = ipsec_head_office(server, sites).problems
+    pptp = server.pptp_server
+    if pptp is None or not pptp.from_branches:
+        pool = pptp.pool if pptp is not None else (IPv4Address(0), IPv4Address(0))
+        users = dict(pptp.users) if pptp is not None else {}
+        addresses = dict(pptp.addresses) if pptp is not None else {}
+        return HeadOffice(users, addresses, (), pool, (), more)
+    plan = _pptp_head_office(server, sites)
+    return HeadOffice(
+        plan.users, plan.addresses, plan.routes, plan.pool, plan.dialins, plan.problems + more
+    )
+
+
+def _pptp_head_office(server: Site, fleet: Iterable[Site]) -> HeadOffice:
     """The users, fixed addresses, routes and pool `server` needs for the tunnels of
-    `fleet` that dial it, with every problem that stops it (nothing is guessed).
+    `fleet` that dial it.
 
     Addresses come out of the `pool` range: the pool proper from its start, one address
     per tunnel that NATs into it and per user the file types; each routed tunnel's fixed
@@ -186,10 +209,17 @@ def head_office(server: Site, fleet: Iterable[Site]) -> HeadOffice:
 # --- IPsec -------------------------------------------------------------------------
 
 
+def wan_address(site: Site) -> IPv4Address | None:
+    """The branch's fixed WAN address (what the head office names as its peer); None
+    for a DHCP WAN."""
+    wan = site.wan_name
+    ipv4 = site.interfaces[wan].ipv4 if wan is not None else None
+    return ipv4.ip if isinstance(ipv4, IPv4Interface) else None
+
+
 @dataclass(frozen=True)
-class DynamicPeer:
-    """A branch IPsec tunnel to the head office from a WAN with no fixed address (DHCP):
-    the head office answers it with its dynamic crypto map and wildcard key."""
+class IpsecDialIn:
+    """One branch IPsec tunnel whose `peer` is the head office."""
 
     branch: Site
     name: str  # the tunnel's name in the branch's tunnels
@@ -202,10 +232,177 @@ class DynamicPeer:
     def lans(self) -> list[IPv4Network]:
         return self.branch.lan_networks
 
+    @property
+    def wan(self) -> IPv4Address | None:
+        return wan_address(self.branch)
+
+    @property
+    def where(self) -> str:
+        return f"{self.branch.hostname} (tunnels.{self.name})"
+
+
+# The DHCP branches a head office answers with its dynamic crypto map.
+DynamicPeer = IpsecDialIn
+
+
+def ipsec_dialins(server: Site, fleet: Iterable[Site]) -> tuple[IpsecDialIn, ...]:
+    """Every IOS IPsec tunnel of another site whose peer is one of `server`'s addresses,
+    by branch hostname, then tunnel name: the order the head office prints them in."""
+    mine = addresses_of(server)
+    found = [
+        IpsecDialIn(site, name)
+        for site in fleet
+        if site is not server and site.hostname.lower() != server.hostname.lower()
+        for name, tunnel in site.ipsec_tunnels.items()
+        if tunnel.peer in mine
+    ]
+    return tuple(sorted(found, key=lambda d: (d.branch.hostname.lower(), d.name)))
+
 
 def dynamic_peers(server: Site) -> tuple[DynamicPeer, ...]:
-    """The DHCP branches a `ipsec_server.from_branches` head office answers dynamically."""
-    return ()
+    """The DHCP branches the head office answers with its dynamic crypto map: those of
+    its attached fleet whose peer it is, when `ipsec_server.dynamic_key` is set."""
+    ipsec = server.ipsec_server
+    if ipsec is None or ipsec.dynamic_key is None or server.fleet is None:
+        return ()
+    return tuple(d for d in ipsec_dialins(server, server.fleet) if d.wan is None)
+
+
+def _far_end(address: IPv4Interface | None) -> IPv4Interface | None:
+    """The head office's address in a branch's tunnel subnet: the other host of a /30 or
+    /31, else the lowest host that is not the branch's; None: both ends unnumbered."""
+    if address is None:
+        return None
+    net = address.network
+    hosts = [net.network_address, net.broadcast_address] if net.prefixlen == 31 else net.hosts()
+    other = next(h for h in hosts if h != address.ip)
+    return IPv4Interface(f"{other}/{net.prefixlen}")
+
+
+@dataclass(frozen=True)
+class IpsecHeadOffice:
+    """What an `ipsec_server.from_branches` head office holds beyond its file: one
+    tunnel per branch with a fixed WAN address (the tunnel a hand-managed head office
+    would type), the DHCP branches its dynamic crypto map answers, and the problems."""
+
+    tunnels: dict[str, IpsecTunnel]
+    dynamic: tuple[DynamicPeer, ...]
+    dialins: tuple[IpsecDialIn, ...]
+    problems: tuple[HeadOfficeProblem, ...]
+
+
+def _ipsec_problems(server: Site, dial: IpsecDialIn) -> Iterator[HeadOfficeProblem]:
+    """What stops `server` answering the branch tunnel `dial`, at the key it is about."""
+    ipsec_server = server.ipsec_server
+    assert ipsec_server is not None
+    tunnel = dial.tunnel
+    mode = ipsec.mode_of(dial.branch, tunnel)
+    at = ("tunnels", dial.name)
+    if ipsec_server.mode is not None and mode != ipsec_server.mode:
+        yield (
+            dial.branch,
+            (*at, "mode"),
+            f"is {mode}; {server.hostname}'s ipsec_server.mode is {ipsec_server.mode}: both "
+            "ends of a tunnel use one mode",
+        )
+    image = ipsec.image_of(server)
+    if mode == ipsec.VTI and not facts.supports_vti(image):
+        yield (
+            dial.branch,
+            (*at, "mode"),
+            f"{server.hostname}'s image {image} has no static VTI: use mode: crypto-map",
+        )
+    groups: list[tuple[tuple[str, ...], int]] = [(("ike", "group"), tunnel.ike.group)]
+    if tunnel.ipsec.pfs_group is not None:
+        groups.append((("ipsec", "pfs_group"), tunnel.ipsec.pfs_group))
+    for key, group in groups:
+        if group not in facts.dh_groups(image):
+            yield (
+                dial.branch,
+                (*at, *key),
+                f"DH group {group}: {server.hostname}'s image {image} offers "
+                f"{', '.join(str(g) for g in facts.dh_groups(image))}",
+            )
+    if mode == ipsec.CRYPTO_MAP and sorted(tunnel.remote_networks) != sorted(server.lan_networks):
+        lans = ", ".join(str(n) for n in server.lan_networks) or "none"
+        yield (
+            dial.branch,
+            (*at, "remote_networks"),
+            f"a crypto map's ACL mirrors the head office's: remote_networks must be "
+            f"{server.hostname}'s LANs ({lans})",
+        )
+    if dial.wan is not None:
+        return
+    # A DHCP branch: main mode finds the key by the peer's address before it knows who
+    # the peer is, so every such branch shares the head office's wildcard key.
+    if mode == ipsec.VTI:
+        yield (
+            dial.branch,
+            (*at, "mode"),
+            f"the WAN is DHCP: {server.hostname} answers it with a dynamic crypto map (12.4 "
+            "has no dynamic VTI before 12.4(2)T, and iosgen builds none): mode: crypto-map",
+        )
+    wildcard = ipsec_server.dynamic_key
+    if wildcard is None:
+        yield (
+            server,
+            ("ipsec_server", "from_branches"),
+            f"{dial.where} has a DHCP WAN: the head office needs ipsec_server.dynamic_key "
+            "(the wildcard key of its dynamic crypto map)",
+        )
+    elif not _same_secret(wildcard, tunnel.pre_shared_key):
+        yield (
+            dial.branch,
+            (*at, "pre_shared_key"),
+            f"the WAN is DHCP, so {server.hostname} answers with its wildcard key "
+            "ipsec_server.dynamic_key, and this key differs (values not shown)",
+        )
+
+
+def ipsec_head_office(server: Site, fleet: Iterable[Site]) -> IpsecHeadOffice:
+    """The IPsec side of `server` for the branch tunnels of `fleet` whose peer it is."""
+    ipsec_server = server.ipsec_server
+    assert ipsec_server is not None
+    found = ipsec_dialins(server, fleet)
+    problems: list[HeadOfficeProblem] = []
+    for dial in found:
+        problems += _ipsec_problems(server, dial)
+    # No branch yet is no problem (unlike a PPTP server with no user): the head office
+    # is ready before the first branch moves to IPsec (`iosgen migrate`).
+    own = next(iter(server.ipsec_tunnels.values()), None)
+    dpd = own.dpd if own is not None else DeadPeerDetection()
+    taken = set(ipsec.tunnel_numbers(server).values()) | ipsec.typed_tunnel_numbers(server)
+    tunnels: dict[str, IpsecTunnel] = {}
+    number = ipsec_server.first_tunnel_interface
+    for dial in (d for d in found if d.wan is not None):
+        name = dial.branch.hostname.lower()
+        if name in tunnels or name in server.tunnels:
+            name = f"{name}-{dial.name}"
+        if number in taken:
+            problems.append(
+                (
+                    server,
+                    ("ipsec_server", "first_tunnel_interface"),
+                    f"Tunnel{number} (for {dial.where}) is already an interface of "
+                    f"{server.hostname}",
+                )
+            )
+        mode = ipsec.mode_of(dial.branch, dial.tunnel)
+        tunnels[name] = dial.tunnel.model_copy(
+            update={
+                "peer": dial.wan,
+                "mode": mode,
+                "tunnel_interface": number if mode == ipsec.VTI else None,
+                "address": _far_end(dial.tunnel.address),
+                "remote_networks": list(dial.lans),
+                "nat": False,
+                "dpd": dpd,
+            }
+        )
+        if mode == ipsec.VTI:
+            number += 1
+    dynamic = tuple(d for d in found if d.wan is None)
+    return IpsecHeadOffice(tunnels, dynamic, found, tuple(problems))
 
 
 __all__ = [
@@ -213,8 +410,13 @@ __all__ = [
     "DynamicPeer",
     "HeadOffice",
     "HeadOfficeProblem",
+    "IpsecDialIn",
+    "IpsecHeadOffice",
     "addresses_of",
     "dialins",
     "dynamic_peers",
     "head_office",
+    "ipsec_dialins",
+    "ipsec_head_office",
+    "wan_address",
 ]

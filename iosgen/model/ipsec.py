@@ -14,6 +14,7 @@ from typing import Final, Literal
 from iosgen.ios import ipsec as facts
 from iosgen.ios.hardware import Image, parse_image
 from iosgen.ios.names import canonical_ios_name
+from iosgen.model.platform import Platform
 from iosgen.model.site import IkePolicy, IpsecCipher, IpsecProposal, IpsecTunnel, Site
 
 Mode = Literal["tunnel-interface", "crypto-map"]
@@ -48,7 +49,11 @@ def image_of(site: Site) -> Image:
 
 
 def mode_of(site: Site, tunnel: IpsecTunnel) -> Mode:
-    """The tunnel's mode: as typed, else route-based where the image has static VTI."""
+    """The tunnel's mode: as typed, else route-based where the image has static VTI. A
+    Linux site's strongSwan tunnel is policy-based (its selectors are the LANs and the
+    remote networks: docs/linux-vpn.md), so its IOS head office meets it with a crypto map."""
+    if site.platform != Platform.IOS:
+        return CRYPTO_MAP
     if tunnel.mode is not None:
         return tunnel.mode
     return VTI if facts.supports_vti(image_of(site)) else CRYPTO_MAP
