@@ -9,6 +9,9 @@ wg-quick find it by its socket in /run/wireguard, which each sandbox keeps priva
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -186,8 +189,146 @@ def parse_dump(text: str) -> Dump:
     return Dump(private, public, int(port), peers, handshakes)
 
 
+# --- strongSwan ------------------------------------------------------------------------
+
+# charon-systemd logs to the journal only, unless told: a file log in the private /run,
+# added beside Debian's own /etc/strongswan.d (a copy of it is mounted there).
+CHARON_LOG = """charon-systemd {
+    filelog {
+        iosgen {
+            path = /run/charon.log
+            # written line by line: the test reads it while charon runs
+            flush_line = yes
+            default = 1
+        }
+    }
+}
+"""
+
+# charon-systemd and swanctl in a private network and mount namespace: /run (the vici
+# socket) is a tmpfs, /etc/swanctl and /etc/strongswan.d are the sandbox's copies.
+SWAN_HEAD = """
+set -eu
+etc=$1
+shift
+mount -t tmpfs iosgen-run /run
+mount --bind "$etc/swanctl" /etc/swanctl
+mount --bind "$etc/strongswan.d" /etc/strongswan.d
+start_charon() {
+    /usr/sbin/charon-systemd >/dev/null 2>&1 &
+    charon=$!
+    trap 'kill "$charon"; wait "$charon" || true' EXIT
+    i=0
+    while [ ! -S /run/charon.vici ]; do
+        i=$((i + 1)); [ "$i" -gt 200 ] && { echo "charon-systemd did not start" >&2; exit 1; }
+        sleep 0.05
+    done
+}
+"""
+
+SWAN_LOAD = (
+    SWAN_HEAD
+    + """
+start_charon
+echo "@@load"; swanctl --load-all --noprompt
+echo "@@conns"; swanctl --list-conns --raw
+"""
+)
+
+# The branch side of an IKE exchange: waits for its end of the veth pair and for the
+# responder, then loads its files (start_action = start dials at once) and waits for
+# the IKE SA and the quick mode's ESP proposal.
+SWAN_BRANCH = (
+    SWAN_HEAD
+    + """
+name=$1 wan=$2 peer=$3 sync=$4
+touch "$sync/branch.ready"
+while ! ip link show vb >/dev/null 2>&1; do sleep 0.05; done
+ip link set lo up
+ip addr add "$wan/32" dev vb
+ip link set vb up
+ip route add "$peer/32" dev vb
+while [ ! -e "$sync/office.up" ]; do sleep 0.05; done
+start_charon
+swanctl --load-all --noprompt >/dev/null
+i=0
+while ! grep -q "selected proposal: ESP" /run/charon.log 2>/dev/null; do
+    i=$((i + 1)); [ "$i" -gt 100 ] && break
+    sleep 0.1
+done
+echo "@@sas"; swanctl --list-sas --ike "$name"
+echo "@@log"; cat /run/charon.log
+"""
+)
+
+# The head office side (the responder, standing in for the IOS router): its own files,
+# the branch in a nested namespace joined by a veth pair.
+SWAN_OFFICE = (
+    SWAN_HEAD
+    + """
+branch_etc=$1 name=$2 wan=$3 peer=$4 sync=$5
+unshare -n -m bash -c "$BRANCH_SCRIPT" sb "$branch_etc" "$name" "$wan" "$peer" "$sync" \
+    >"$sync/branch.out" 2>"$sync/branch.err" &
+branch=$!
+while [ ! -e "$sync/branch.ready" ]; do sleep 0.05; done
+ip link add va type veth peer name vb
+ip link set vb netns "$branch"
+ip link set lo up
+ip addr add "$peer/32" dev va
+ip link set va up
+ip route add "$wan/32" dev va
+start_charon
+swanctl --load-all --noprompt >/dev/null
+touch "$sync/office.up"
+wait "$branch" || { cat "$sync/branch.err" >&2; exit 1; }
+"""
+)
+
+
+def swan_etc(folder: Path, conf: Path | None = None, extra: dict[str, str] | None = None) -> Path:
+    """A copy of Debian's /etc/swanctl (its swanctl.conf includes conf.d/*.conf) with the
+    built file in conf.d, and of /etc/strongswan.d with the file log added."""
+    require("swanctl", "charon-systemd")
+    folder.mkdir(parents=True)
+    shutil.copytree("/etc/swanctl", folder / "swanctl", symlinks=True)
+    shutil.copytree("/etc/strongswan.d", folder / "strongswan.d", symlinks=True)
+    (folder / "strongswan.d" / "zz-iosgen-test-log.conf").write_text(CHARON_LOG)
+    if conf is not None:
+        shutil.copy2(conf, folder / "swanctl" / "conf.d" / "iosgen.conf")
+    for name, text in (extra or {}).items():
+        path = folder / "swanctl" / "conf.d" / name
+        path.write_text(text)
+        path.chmod(0o600)
+    return folder
+
+
+def swan_sandbox(script: str, *args: str, timeout: float = 60) -> tuple[int, str, str]:
+    require("unshare", "ip", "bash", "swanctl", "charon-systemd")
+    env = {**os.environ, "BRANCH_SCRIPT": SWAN_BRANCH}
+    result = subprocess.run(
+        ["unshare", "-n", "-m", "bash", "-c", script, "sb", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+# swanctl's own plugin list names plugins Debian ships elsewhere: it says so on stderr.
+_PLUGIN_NOISE = re.compile(r"plugin '[\w-]+': failed to load - .*")
+
+
+def swanctl_complaints(stderr: str) -> list[str]:
+    """What swanctl said on stderr besides the missing-plugin lines."""
+    return [line for line in stderr.splitlines() if line and not _PLUGIN_NOISE.fullmatch(line)]
+
+
 __all__ = [
     "CHARON",
+    "SWAN_BRANCH",
+    "SWAN_LOAD",
+    "SWAN_OFFICE",
     "VPN_INVENTORY",
     "WG_GO",
     "WG_QUICK",
@@ -200,6 +341,9 @@ __all__ = [
     "pubkey",
     "sections",
     "sh",
+    "swan_etc",
+    "swan_sandbox",
+    "swanctl_complaints",
     "vpn_sites",
     "wg_sandbox",
 ]
