@@ -331,6 +331,7 @@ __all__ = [
     "SWAN_OFFICE",
     "VPN_INVENTORY",
     "WG_GO",
+    "WG_HEAD",
     "WG_QUICK",
     "WG_SETCONF",
     "Dump",
