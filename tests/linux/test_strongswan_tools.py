@@ -21,10 +21,12 @@ from pathlib import Path
 import pytest
 
 from iosgen.model.site import Site
+from tests.linux.conftest import require
 from tests.linux.vpn_support import (
     SWAN_LOAD,
     SWAN_OFFICE,
     built,
+    checked,
     sections,
     swan_etc,
     swan_sandbox,
@@ -211,3 +213,28 @@ def test_ike_fails_with_another_key(sites: dict[str, Site], tmp_path: Path) -> N
     assert "ESTABLISHED" not in sas
     # main mode's third exchange is encrypted with keys the PSK went into
     assert "decryption failed?" in log, log
+
+
+def test_rules_with_nat_exemption_and_wireguard_masquerade_load(
+    sites: dict[str, Site], tmp_path: Path
+) -> None:
+    """rules.v4 of lx-br1 (IPsec exemptions before the Internet MASQUERADE, a MASQUERADE
+    out of wg0) loaded for real by iptables-restore in an empty network namespace, and
+    read back in that order by iptables-save."""
+    require("iptables-restore", "iptables-save", "unshare")
+    root = tmp_path / "root"
+    built(sites["lx-br1"], root)
+    script = 'iptables-restore "$1" && iptables-save -t nat'
+    out = checked(["unshare", "-n", "sh", "-c", script, "sh", str(root / "etc/iptables/rules.v4")])
+    rules = [line for line in out.splitlines() if line.startswith("-A POSTROUTING")]
+    exempt = [r for r in rules if "--pol ipsec" in r]
+    assert len(exempt) == 4  # 2 LANs x 2 remote networks
+    assert all("-j ACCEPT" in r and "iosgen:sofia-ipsec" in r for r in exempt)
+    masq_wg = [r for r in rules if "-o wg0" in r]
+    assert masq_wg == [
+        f'-A POSTROUTING -s {lan} -o wg0 -m comment --comment "iosgen:hq-wg" -j MASQUERADE'
+        for lan in ("192.168.61.0/24", "192.168.62.0/24")
+    ]
+    internet = [i for i, r in enumerate(rules) if "iosgen:internet_nat" in r]
+    # the exemptions come first: the Internet MASQUERADE would take the tunnel's traffic
+    assert max(rules.index(r) for r in exempt) < min(internet)
