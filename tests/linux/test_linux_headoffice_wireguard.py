@@ -124,6 +124,21 @@ def test_fleet_mismatch_is_one_clear_error(
     assert message in str(caught.value)
 
 
+def test_two_branches_with_one_lan_is_an_error(sites: dict[str, Site]) -> None:
+    """WireGuard would give the network to whichever peer it read last: refused."""
+    br2 = sites["lx-br2"]
+    lan = br2.interfaces["eth1"].model_copy(update={"ipv4": IPv4Interface("192.168.62.1/24")})
+    clash = br2.model_copy(update={"interfaces": {**br2.interfaces, "eth1": lan}})
+    fleet = tuple(clash if s.hostname == "lx-br2" else s for s in sites.values())
+    hq = sites["lx-hq"]
+    hq.with_fleet(fleet)
+    with pytest.raises(RenderError) as caught:
+        build_site(hq)
+    assert "lx-br2 (tunnels.hq-wg) and lx-br1 (tunnels.hq-wg) both route 192.168.62.0/24" in str(
+        caught.value
+    )
+
+
 def test_branch_without_its_inventory_needs_a_key() -> None:
     path = VPN_INVENTORY / "sites" / "lx-br1.yaml"
     alone = load_files([path], load_resolver(None, inventory=VPN_INVENTORY)).sites[0]

@@ -219,6 +219,7 @@ def _server_interface(site: Site, fleet: tuple[Site, ...] | None) -> WgInterface
     peers: list[WgPeer] = []
     routes: list[WgRoute] = []
     seen: dict[IPv4Address, str] = {}
+    claimed: dict[IPv4Network, str] = {}
     for d in dialers(site, fleet if server.from_branches else ()):
         where = f"{d.branch.hostname} (tunnels.{d.name})"
         inside = d.tunnel.address
@@ -231,6 +232,16 @@ def _server_interface(site: Site, fleet: tuple[Site, ...] | None) -> WgInterface
         if d.tunnel.peer_port != server.listen_port:
             continue  # the branch's own build names the mismatch
         lans = [str(n) for n in d.branch.lan_networks]
+        # WireGuard routes by AllowedIPs: a network two peers claim goes, silently, to
+        # whichever wg(8) reads last. So an overlap is an error, never a guess.
+        for net in d.branch.lan_networks:
+            for other_net, other in claimed.items():
+                if net.overlaps(other_net):
+                    raise RenderError(
+                        f"{site.hostname}: {where} and {other} both route {net} / {other_net} "
+                        "through the head office's WireGuard: a peer's AllowedIPs must be its own"
+                    )
+            claimed[net] = where
         psk = d.tunnel.preshared_key.reveal() if d.tunnel.preshared_key is not None else None
         peers.append(
             WgPeer(
