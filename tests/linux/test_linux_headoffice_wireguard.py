@@ -75,14 +75,19 @@ def test_adding_a_branch_changes_the_head_office(sites: dict[str, Site]) -> None
     hq = sites["lx-hq"]
     before = _wg(hq, "wg0")
     br2 = sites["lx-br2"]
-    moved = br2.model_copy(update={"hostname": "lx-br3"})
+    lan = br2.interfaces["eth1"].model_copy(update={"ipv4": IPv4Interface("192.168.73.1/24")})
+    moved = br2.model_copy(
+        update={"hostname": "lx-br3", "interfaces": {**br2.interfaces, "eth1": lan}}
+    )
     tunnel = moved.wireguard_tunnels["hq-wg"]
     third = tunnel.model_copy(update={"address": IPv4Interface("10.254.0.9/24")})
     moved = moved.model_copy(update={"tunnels": {**moved.tunnels, "hq-wg": third}})
     hq.with_fleet((*sites.values(), moved))
     after = _wg(hq, "wg0")
     assert before.count("[Peer]") == 2 and after.count("[Peer]") == 3
-    assert "# lx-br3 (tunnels.hq-wg)" in after and "AllowedIPs = 10.254.0.9/32" in after
+    assert "# lx-br3 (tunnels.hq-wg)" in after
+    assert "AllowedIPs = 10.254.0.9/32, 192.168.73.0/24\n" in after
+    assert "PostUp = ip route add 192.168.73.0/24 dev %i\n" in after
 
 
 def _with(sites: dict[str, Site], host: str, **changes: object) -> tuple[Site, ...]:
