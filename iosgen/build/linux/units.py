@@ -9,11 +9,12 @@ charon-systemd packages (see docs/linux-vpn.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from iosgen.build.linux.strongswan import STRONGSWAN_UNIT, SWANCTL_CONF, ipsec_connections
-from iosgen.build.linux.wireguard import wireguard_interfaces
+from iosgen.build.linux.wireguard import CONFIG_DIR, UNIT_TEMPLATE, wireguard_interfaces
 from iosgen.model.site import Site
 
 # restart: stop and start again on the new files (wg-quick's `reload` is `wg syncconf`,
@@ -39,4 +40,24 @@ def linux_units(site: Site) -> tuple[Unit, ...]:
     return tuple(units)
 
 
-__all__ = ["Unit", "UnitAction", "linux_units"]
+_WG_CONF = re.compile(rf"{CONFIG_DIR}/(wg\d+)\.conf")
+
+
+def unit_for_path(path: str) -> str | None:
+    """The unit that reads a built path, also for a file no longer in the build (a
+    removed tunnel: the push disables `wg-quick@wgN` and reloads strongSwan).
+
+    >>> unit_for_path("etc/wireguard/wg3.conf")
+    'wg-quick@wg3.service'
+    >>> unit_for_path("etc/swanctl/conf.d/iosgen.conf")
+    'strongswan.service'
+    >>> unit_for_path("etc/ppp/peers/sofia") is None
+    True
+    """
+    if path == SWANCTL_CONF:
+        return STRONGSWAN_UNIT
+    found = _WG_CONF.fullmatch(path)
+    return UNIT_TEMPLATE.format(interface=found.group(1)) if found else None
+
+
+__all__ = ["Unit", "UnitAction", "linux_units", "unit_for_path"]
