@@ -7,23 +7,29 @@ wireguard-go of Debian 12), each in an empty network namespace with a private /r
   the model says;
 - `wg-quick up` of the whole file: the address, the MTU and the PostUp routes with the
   tunnel's distance as their metric, and `wg-quick down` removes the interface;
-- a control file with a broken key is refused by the same `wg setconf`.
+- a control file with a broken key is refused by the same `wg setconf`;
+- every unit of the units table (wg-quick@wgN, strongswan) enables with
+  `systemctl --root` against the distribution's unit files.
 """
 
 from __future__ import annotations
 
+import shutil
 from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
 
+from iosgen.build.linux.units import linux_units
 from iosgen.build.linux.wireguard import WG_QUICK_ONLY_KEYS, public_key
 from iosgen.model.site import Site
+from tests.linux.conftest import require
 from tests.linux.vpn_support import (
     WG_GO,
     WG_QUICK,
     WG_SETCONF,
     built,
+    checked,
     parse_dump,
     pubkey,
     sh,
@@ -164,3 +170,30 @@ def test_broken_key_is_refused_by_wg(sites: dict[str, Site], tmp_path: Path) -> 
     result = sh(args)
     assert result.returncode != 0
     assert "Key is not the correct length or format" in result.stderr
+
+
+UNIT_FILES = ("wg-quick@.service", "strongswan.service")
+
+
+@pytest.mark.parametrize("host", ["lx-br1", "lx-br2", "lx-hq"], ids=["lx-br1", "lx-br2", "lx-hq"])
+def test_every_unit_of_the_units_table_enables(
+    sites: dict[str, Site], host: str, tmp_path: Path
+) -> None:
+    """`systemctl --root enable` of each unit the push is told to enable, in a root with
+    the built tree and the distribution's unit files (wireguard-tools, charon-systemd):
+    each names a unit that exists, and is enabled for boot."""
+    require("systemctl")
+    root = tmp_path / "root"
+    built(sites[host], root)
+    units = root / "lib/systemd/system"
+    units.mkdir(parents=True)
+    for name in UNIT_FILES:
+        shutil.copy2(Path("/lib/systemd/system") / name, units / name)
+    table = linux_units(sites[host])
+    assert table and all(u.packaged and u.enable for u in table)
+    for unit in table:
+        checked(["systemctl", f"--root={root}", "enable", unit.name])
+        state = sh(["systemctl", f"--root={root}", "is-enabled", unit.name]).stdout.strip()
+        assert state == "enabled", unit.name
+    # the control: a name no package ships is refused by the same command
+    assert sh(["systemctl", f"--root={root}", "enable", "wgquick@wg0.service"]).returncode != 0
