@@ -277,3 +277,18 @@ def test_no_handshake_when_the_preshared_keys_differ(
     )
     office = parse_dump(out["office"])
     assert all(seen == 0 for seen in office.handshakes.values())
+
+
+def test_head_office_without_its_inventory_is_one_error() -> None:
+    path = VPN_INVENTORY / "sites" / "lx-hq.yaml"
+    alone = load_files([path], load_resolver(None, inventory=VPN_INVENTORY)).sites[0]
+    with pytest.raises(RenderError) as caught:
+        build_site(alone)
+    assert "wireguard_server.from_branches compiles the head office" in str(caught.value)
+    # and with from_branches off it builds, with no peer
+    server = alone.wireguard_server
+    assert server is not None
+    hand = alone.model_copy(
+        update={"wireguard_server": server.model_copy(update={"from_branches": False})}
+    )
+    assert "[Peer]" not in _wg(hand, "wg0")
