@@ -94,7 +94,8 @@ def test_swanctl_loads_and_lists_what_the_model_says(
         assert f"reauth_time={life - life // 10} rekey_time=0" in raw
         dpd = tunnel.dpd
         assert f"dpd_delay={dpd.interval} dpd_timeout={dpd.interval + 5 * dpd.retry}" in raw
-        lans = " ".join(str(n) for n in site.lan_networks)
+        # nat: true hides the LANs behind this end's own address (strongSwan's dynamic)
+        lans = "dynamic" if tunnel.nat else " ".join(str(n) for n in site.lan_networks)
         remote = " ".join(str(n) for n in tunnel.remote_networks)
         esp_life = tunnel.ipsec.lifetime_seconds
         assert f"children {{{name} {{mode=TUNNEL rekey_time={esp_life - esp_life // 10} " in raw
@@ -138,7 +139,8 @@ ESP_SEEN = {
 def office_conf(name: str, peer: str, ike: str, esp: str, key: str, site: Site) -> str:
     """The responder's swanctl file: IOS's values, the key in hex (not iosgen's encoding)."""
     tunnel = site.ipsec_tunnels[name]
-    lans = ", ".join(str(n) for n in site.lan_networks)
+    # a branch with nat: true offers its own address: IOS's ACL names it
+    lans = "dynamic" if tunnel.nat else ", ".join(str(n) for n in site.lan_networks)
     remote = ", ".join(str(n) for n in tunnel.remote_networks)
     return f"""connections {{
     office {{
@@ -238,3 +240,18 @@ def test_rules_with_nat_exemption_and_wireguard_masquerade_load(
     internet = [i for i, r in enumerate(rules) if "iosgen:internet_nat" in r]
     # the exemptions come first: the Internet MASQUERADE would take the tunnel's traffic
     assert max(rules.index(r) for r in exempt) < min(internet)
+
+
+def test_rules_of_a_nat_tunnel_load(sites: dict[str, Site], tmp_path: Path) -> None:
+    """lx-br2's ruse-ipsec has nat: true: its LAN is masqueraded out of the WAN towards
+    the remote network, and nothing is exempted."""
+    require("iptables-restore", "iptables-save", "unshare")
+    root = tmp_path / "root"
+    built(sites["lx-br2"], root)
+    script = 'iptables-restore "$1" && iptables-save -t nat'
+    out = checked(["unshare", "-n", "sh", "-c", script, "sh", str(root / "etc/iptables/rules.v4")])
+    rules = [line for line in out.splitlines() if line.startswith("-A POSTROUTING")]
+    assert rules == [
+        "-A POSTROUTING -s 192.168.72.0/24 -d 192.168.30.0/24 -o eth0"
+        ' -m comment --comment "iosgen:ruse-ipsec" -j MASQUERADE'
+    ]

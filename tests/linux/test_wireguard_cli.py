@@ -85,13 +85,13 @@ def test_printed_build_masks_every_secret(site_file: Path, show: bool) -> None:
 
 
 UNBUILT = [
-    ("nat: true", "tunnels.ios.nat: not built on Linux"),
     ("distance: 250", "tunnels.ios.distance: not built on Linux"),
     ("mtu: 1400", "tunnels.ios.mtu: not built on Linux"),
+    ("address: 10.255.0.2/30", "tunnels.ios.address: not built on Linux"),
 ]
 
 
-@pytest.mark.parametrize(("line", "message"), UNBUILT, ids=["nat", "distance", "mtu"])
+@pytest.mark.parametrize(("line", "message"), UNBUILT, ids=["distance", "mtu", "address"])
 def test_what_a_linux_ipsec_tunnel_cannot_be_is_one_error(
     tmp_path: Path, line: str, message: str
 ) -> None:
@@ -103,3 +103,20 @@ def test_what_a_linux_ipsec_tunnel_cannot_be_is_one_error(
     assert message in err
     assert IPSEC_PSK not in err + out
     assert not target.exists()  # nothing half-written
+
+
+def test_ipsec_nat_hides_the_lans_behind_the_wan_address(tmp_path: Path) -> None:
+    path = tmp_path / "lx.yaml"
+    path.write_text(SITE + "    nat: true\n")
+    target = tmp_path / "out"
+    code, _, err = run("build", str(path), "-o", str(target))
+    assert code == 0, err
+    swan = (target / "etc/swanctl/conf.d/iosgen.conf").read_text()
+    assert "local_ts = dynamic\n" in swan
+    rules = (target / "etc/iptables/rules.v4").read_text()
+    nat = (
+        "-A POSTROUTING -s 192.168.90.0/24 -d 10.10.0.0/16 -o eth0"
+        ' -m comment --comment "iosgen:ios" -j MASQUERADE'
+    )
+    assert nat in rules
+    assert "--pol ipsec" not in rules  # nothing to exempt: the tunnel wants the NAT

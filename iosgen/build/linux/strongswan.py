@@ -81,11 +81,11 @@ class IpsecConnection:
 
 # Keys of `kind: ipsec` that a policy-based strongSwan tunnel has no use for: refused,
 # never silently dropped. (mode, tunnel_interface, tcp_mss: the model refuses them.)
+# `nat: true` is built: the tunnel's own address is the WAN's (see nat_masquerades).
 _UNBUILT: Final[dict[str, str]] = {
     "address": "the tunnel is policy-based: it has no interface to take an address",
     "mtu": "the tunnel is policy-based: it has no interface to take an MTU",
     "distance": "the kernel's IPsec policies, not routes, carry the traffic: no metric applies",
-    "nat": "the tunnel is policy-based: it has no address of its own to hide the LANs behind",
 }
 
 
@@ -128,7 +128,9 @@ def ipsec_connections(site: Site) -> tuple[IpsecConnection, ...]:
                 life_time=esp.lifetime_seconds,
                 dpd_delay=dpd.interval,
                 dpd_timeout=dpd.interval + IOS_DPD_RETRIES * dpd.retry,
-                local_ts=lans,
+                # nat: the LANs go hidden behind this end's own address, which is then
+                # the only local selector (strongSwan's `dynamic`)
+                local_ts=() if tunnel.nat else lans,
                 remote_ts=tuple(str(n) for n in tunnel.remote_networks),
                 secret=swanctl_secret(tunnel.pre_shared_key.reveal()),
             )
@@ -143,12 +145,27 @@ def ipsec_tokens(connections: tuple[IpsecConnection, ...]) -> dict[str, str]:
 
 def nat_exemptions(site: Site) -> tuple[tuple[str, str, str], ...]:
     """(tunnel, LAN, remote network) whose traffic must not be masqueraded out of the WAN:
-    MASQUERADE would give it the WAN's source address, which no IPsec policy matches."""
+    MASQUERADE would give it the WAN's source address, which no IPsec policy of a tunnel
+    with `nat: false` matches."""
     if not site.internet_nat:
         return ()
     return tuple(
         (name, str(lan), str(net))
         for name, tunnel in sorted(site.ipsec_tunnels.items())
+        if not tunnel.nat
+        for lan in site.lan_networks
+        for net in tunnel.remote_networks
+    )
+
+
+def nat_masquerades(site: Site) -> tuple[tuple[str, str, str], ...]:
+    """(tunnel, LAN, remote network) hidden behind the WAN address for a tunnel with
+    `nat: true`: MASQUERADE out of the WAN gives the packet the address the tunnel's
+    selector names, and the kernel looks the IPsec policy up again after NAT."""
+    return tuple(
+        (name, str(lan), str(net))
+        for name, tunnel in sorted(site.ipsec_tunnels.items())
+        if tunnel.nat
         for lan in site.lan_networks
         for net in tunnel.remote_networks
     )
@@ -163,5 +180,6 @@ __all__ = [
     "ipsec_connections",
     "ipsec_tokens",
     "nat_exemptions",
+    "nat_masquerades",
     "swanctl_secret",
 ]

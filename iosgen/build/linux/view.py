@@ -17,6 +17,7 @@ from iosgen.build.linux.strongswan import (
     ipsec_connections,
     ipsec_tokens,
     nat_exemptions,
+    nat_masquerades,
 )
 from iosgen.build.linux.wireguard import WgInterface, wireguard_interfaces, wireguard_tokens
 from iosgen.errors import RenderError
@@ -71,6 +72,8 @@ class LinuxView:
     ipsec: tuple[IpsecConnection, ...] = ()
     # (tunnel, LAN, remote network) kept out of the Internet MASQUERADE
     ipsec_exemptions: tuple[tuple[str, str, str], ...] = ()
+    # (tunnel, LAN, remote network) masqueraded out of the WAN into a `nat: true` tunnel
+    ipsec_masquerades: tuple[tuple[str, str, str], ...] = ()
 
     def uses(self, kind: HookKind) -> bool:
         """Whether any tunnel's hook has a step of this kind (unused functions are left out)."""
@@ -139,4 +142,5 @@ def linux_view(site: Site) -> LinuxView:
         wireguard=wireguard_interfaces(site),
         ipsec=ipsec_connections(site),
         ipsec_exemptions=nat_exemptions(site),
+        ipsec_masquerades=nat_masquerades(site),
     )
