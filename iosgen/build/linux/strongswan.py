@@ -43,8 +43,9 @@ IOS_DPD_RETRIES: Final = 5
 EARLY: Final = 10  # renew after 9/10 of the lifetime
 
 # A PSK between double quotes is read back as typed unless it holds a quote or a
-# backslash (the settings parser's escape), or starts with 0x / 0s, which swanctl
-# reads as hex / base64 (swanctl.conf(5), secrets.ike.secret). Those go as 0s base64.
+# backslash (a quoted `\` does not survive strongSwan 5.9.8's settings parser: tried,
+# docs/linux-vpn.md), or starts with 0x / 0s, which swanctl reads as hex / base64
+# (swanctl.conf(5), secrets.ike.secret). Those go as 0s base64.
 _QUOTABLE = re.compile(r"(?!0[xXsS])[ !#-\[\]-~]+")
 
 
