@@ -252,7 +252,8 @@ while [ ! -e "$sync/office.up" ]; do sleep 0.05; done
 start_charon
 swanctl --load-all --noprompt >/dev/null
 i=0
-while ! grep -q "selected proposal: ESP" /run/charon.log 2>/dev/null; do
+# (a wrong key shows at once: main mode's encrypted third exchange cannot be read)
+while ! grep -q -e "selected proposal: ESP" -e "decryption failed?" /run/charon.log 2>/dev/null; do
     i=$((i + 1)); [ "$i" -gt 100 ] && break
     sleep 0.1
 done
