@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 
 from iosgen.model.site import Site
-from tests.linux.conftest import require
 from tests.linux.vpn_support import (
     SWAN_LOAD,
     SWAN_OFFICE,
     built,
     checked,
+    require,
     sections,
     swan_etc,
     swan_sandbox,

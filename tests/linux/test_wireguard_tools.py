@@ -23,7 +23,6 @@ import pytest
 from iosgen.build.linux.units import linux_units
 from iosgen.build.linux.wireguard import WG_QUICK_ONLY_KEYS, public_key
 from iosgen.model.site import Site
-from tests.linux.conftest import require
 from tests.linux.vpn_support import (
     WG_GO,
     WG_QUICK,
@@ -32,6 +31,7 @@ from tests.linux.vpn_support import (
     checked,
     parse_dump,
     pubkey,
+    require,
     sh,
     vpn_sites,
     wg_sandbox,

@@ -22,7 +22,7 @@ import pytest
 from iosgen.build import Build, build_site, write_build
 from iosgen.model.inventory import load_inventory
 from iosgen.model.site import Site
-from tests.linux.conftest import TOOL_PACKAGES, require
+from tests.linux.conftest import TOOL_PACKAGES
 
 VPN_INVENTORY = Path(__file__).resolve().parent / "vpn"
 
@@ -34,8 +34,21 @@ VPN_TOOLS = {
     "swanctl": "strongswan-swanctl",
     "charon-systemd": "charon-systemd",
     "bash": "bash",
+    "systemctl": "systemd",
 }
-TOOL_PACKAGES.update(VPN_TOOLS)
+
+
+def require(*tools: str) -> None:
+    """Fail (never skip) when a tool is missing, naming the Debian packages to install."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        packages = sorted({VPN_TOOLS.get(t) or TOOL_PACKAGES.get(t, t) for t in missing})
+        pytest.fail(
+            f"missing {', '.join(missing)}: apt-get install {' '.join(packages)} "
+            "(listed in .ci/apt-linux.txt)"
+        )
+
+
 CHARON = "/usr/sbin/charon-systemd"
 
 
@@ -341,6 +354,7 @@ __all__ = [
     "checked",
     "parse_dump",
     "pubkey",
+    "require",
     "sections",
     "sh",
     "swan_etc",
