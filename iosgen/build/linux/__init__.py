@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def render_linux(site: Site) -> tuple[list[BuiltFile], dict[str, str]]:
-    """The box's files (paths relative to its root) and the chap-secrets masking tokens."""
+    """The box's files (paths relative to its root) and the masking tokens of its
+    secrets (chap-secrets, WireGuard keys, IPsec pre-shared keys)."""
     view = linux_view(site)
-    return render_tree(view), view.chap_tokens
+    return render_tree(view), view.secret_tokens

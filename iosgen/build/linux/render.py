@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from iosgen.build.files import MODE_FILE, MODE_SCRIPT, MODE_SECRET, BuiltFile
 from iosgen.build.linux.facts import IPTABLES_RULES_PATH, OPTIONS_PPTP, OPTIONS_PPTP_PATH, PPPD
+from iosgen.build.linux.strongswan import STRONGSWAN_UNIT, SWANCTL_CONF
 from iosgen.build.linux.view import LinuxView
 from iosgen.build.templating import render_template
 from iosgen.model.platform import Platform
@@ -57,4 +58,18 @@ def render_tree(view: LinuxView) -> list[BuiltFile]:
     ]
     if tunnels:
         files.append(BuiltFile("etc/inittab.iosgen", _render("inittab.j2", **common)))
+    # keys inside: the owner's only (wg-quick warns about a world-readable file)
+    files += [
+        BuiltFile(wg.path, _render("wireguard.conf.j2", wg=wg, **common), MODE_SECRET)
+        for wg in view.wireguard
+    ]
+    if view.ipsec:
+        text = _render(
+            "swanctl.conf.j2",
+            path=SWANCTL_CONF,
+            unit=STRONGSWAN_UNIT,
+            connections=view.ipsec,
+            **common,
+        )
+        files.append(BuiltFile(SWANCTL_CONF, text, MODE_SECRET))
     return sorted(files, key=lambda f: f.path)

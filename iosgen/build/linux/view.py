@@ -12,6 +12,14 @@ from typing import Literal
 
 from iosgen.build.linux.chapsecrets import is_plain_word, pppd_quote, secret_problem
 from iosgen.build.linux.facts import HOLDOFF_SECONDS, INITTAB_ID_MAX, MPPE_OPTIONS
+from iosgen.build.linux.strongswan import (
+    IpsecConnection,
+    ipsec_connections,
+    ipsec_tokens,
+    nat_exemptions,
+    nat_masquerades,
+)
+from iosgen.build.linux.wireguard import WgInterface, wireguard_interfaces, wireguard_tokens
 from iosgen.errors import RenderError
 from iosgen.model.platform import Platform
 from iosgen.model.secret import MASK
@@ -60,6 +68,12 @@ class LinuxView:
     internet_nat_sources: tuple[str, ...]
     tunnels: tuple[TunnelView, ...]
     holdoff: int
+    wireguard: tuple[WgInterface, ...] = ()
+    ipsec: tuple[IpsecConnection, ...] = ()
+    # (tunnel, LAN, remote network) kept out of the Internet MASQUERADE
+    ipsec_exemptions: tuple[tuple[str, str, str], ...] = ()
+    # (tunnel, LAN, remote network) masqueraded out of the WAN into a `nat: true` tunnel
+    ipsec_masquerades: tuple[tuple[str, str, str], ...] = ()
 
     def uses(self, kind: HookKind) -> bool:
         """Whether any tunnel's hook has a step of this kind (unused functions are left out)."""
@@ -69,6 +83,16 @@ class LinuxView:
     def chap_tokens(self) -> dict[str, str]:
         """chap-secrets line ends (`"secret" *`) and their masked form, for `Build.masked`."""
         return {f"{t.chap_secret} *": f"{pppd_quote(MASK)} *" for t in self.tunnels}
+
+    @property
+    def secret_tokens(self) -> dict[str, str]:
+        """Every secret of the tree at the end of its line, and its mask: chap-secrets,
+        WireGuard keys, IPsec pre-shared keys."""
+        return {
+            **self.chap_tokens,
+            **wireguard_tokens(self.wireguard),
+            **ipsec_tokens(self.ipsec),
+        }
 
 
 def _inittab_id(dialer: int) -> str:
@@ -115,4 +139,8 @@ def linux_view(site: Site) -> LinuxView:
         internet_nat_sources=lans if site.internet_nat else (),
         tunnels=tuple(tunnels),
         holdoff=HOLDOFF_SECONDS,
+        wireguard=wireguard_interfaces(site),
+        ipsec=ipsec_connections(site),
+        ipsec_exemptions=nat_exemptions(site),
+        ipsec_masquerades=nat_masquerades(site),
     )
