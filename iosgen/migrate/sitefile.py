@@ -84,7 +84,11 @@ def migrated_text(path: Path, tunnel: str, new_tunnel: str, client: PptpClient, 
             data.insert(position + (1 if entries else 0), "tunnels", tunnels)
         tunnels[new_tunnel] = entry
         if not entries:
+            # the blank line and comments before `pptp_clients:` now stand before `tunnels:`
+            comments = data.ca.items.pop("pptp_clients", None)
             del data["pptp_clients"]
+            if comments is not None and "tunnels" not in data.ca.items:
+                data.ca.items["tunnels"] = comments
     return _dump(yaml, data)
 
 
