@@ -113,6 +113,10 @@ def connection_class(prepare: Prepare) -> Any:
             self.check = check
 
         def connect(self, *args: Any, **kwargs: Any) -> None:
+            from iosgen.device import kex
+
+            # the cheaper client key exchange, on this client's transport only
+            kwargs.setdefault("transport_factory", kex.transport_factory())
             try:
                 super().connect(*args, **kwargs)
             except paramiko.BadHostKeyException as exc:

@@ -27,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
+from iosgen.device import sshconfig
 from iosgen.device.hostkeys import (
     DEFAULT_KNOWN_HOSTS,
     KeyCheck,
@@ -44,6 +45,7 @@ from iosgen.errors import (
     DeviceError,
     HostKeyError,
     SessionLost,
+    UsageError,
 )
 from iosgen.ios.config import BANNER_RE
 from iosgen.ios.dialogs import (
@@ -103,6 +105,7 @@ class Device:
         self.local_address: str | None = None  # our address, as the router sees it
         self._last_raw = ""  # the last command's output as printed, prompt included
         self.last_window: Window | None = None  # the last pipelined send, for its figures
+        self._jump: Any = None  # the jump host's SSH client, when the route has one
 
     @property
     def name(self) -> str:
@@ -121,17 +124,25 @@ class Device:
         raise AssertionError("unreachable")
 
     def _connect_once(self) -> Device:
-        from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
-
         conn_class = connection_class(_prepare_session)
         check = KeyCheck(self.options.accept_new_host_key)
-        t = self.target
+        # IOS 12.4 offers only the legacy algorithms: allowed unless the host says not
+        route = sshconfig.resolve(self.target, legacy_default=True)
+        if route.jump is None and self.target.ssh.identity_file is not None:
+            raise UsageError(
+                f"{self.name}: identity_file is for a jump host or a Linux box: IOS 12.4 "
+                "logs in with the password only (docs/ssh.md)"
+            )
+        t = route.target
+        sock = self._open_jump(route)
         hide = tuple(
             v for v in (t.password.reveal(), t.enable_secret and t.enable_secret.reveal()) if v
         ) + tuple(self.options.hide)
         log = redacting_log(self.options.session_log, hide) if self.options.session_log else None
         try:
-            self.conn = conn_class(
+            self.conn = self._session(
+                conn_class,
+                t,
                 host=t.host,
                 port=t.port,
                 username=t.username,
@@ -141,12 +152,38 @@ class Device:
                 auth_timeout=self.options.auth_timeout,
                 banner_timeout=self.options.conn_timeout,
                 fast_cli=True,
+                # 12.4 has no public-key user authentication (docs/ssh.md)
                 use_keys=False,
                 allow_agent=False,
+                sock=sock,
+                disabled_algorithms=sshconfig.disabled_algorithms(route.legacy),
                 session_log=log,
                 iosgen_keys=host_keys(t, self.options.known_hosts),
                 iosgen_check=check,
             )
+        except BaseException:
+            self._close_jump()
+            raise
+        if check.new_key is not None:
+            remember_key(t, self.options.known_hosts, check.new_key)
+        with contextlib.suppress(Exception):
+            if self._jump is not None:
+                # the router sees the jump host's address: at best, the one we
+                # reached it at: what the management-path guard must keep
+                self.local_address = str(self._jump.get_transport().getpeername()[0])
+            else:
+                sock = self.conn.remote_conn.get_transport().sock
+                self.local_address = str(sock.getsockname()[0])
+        self._enable()
+        return self
+
+    def _session(self, conn_class: Any, t: Target, **kw: Any) -> Any:
+        """netmiko's connection to `t`, its exceptions made DeviceErrors naming the host."""
+        from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
+
+        check: KeyCheck = kw["iosgen_check"]
+        try:
+            return conn_class(**kw)
         except NetmikoAuthenticationException:
             raise AuthError(self.name, f"login as {t.username!r} was refused") from None
         except NetmikoTimeoutException as exc:
@@ -165,30 +202,59 @@ class Device:
                     f"({fingerprint(check.unknown_key)})",
                     "check the fingerprint, then run again with --accept-new-host-key",
                 ) from None
-            raise _TransientConnectError(self.name, self._unreachable(exc)) from None
+            raise _TransientConnectError(self.name, *self._unreachable_hint(exc, t)) from None
         except (OSError, EOFError, ValueError) as exc:
-            raise _TransientConnectError(self.name, self._unreachable(exc)) from None
+            raise _TransientConnectError(self.name, self._unreachable(exc, t)) from None
         except Exception as exc:
             if type(exc).__module__.startswith(("netmiko", "paramiko")):
-                raise _TransientConnectError(self.name, self._unreachable(exc)) from None
+                raise _TransientConnectError(self.name, *self._unreachable_hint(exc, t)) from None
             raise
-        if check.new_key is not None:
-            remember_key(t, self.options.known_hosts, check.new_key)
-        with contextlib.suppress(Exception):
-            self.local_address = str(self.conn.remote_conn.get_transport().sock.getsockname()[0])
-        self._enable()
-        return self
 
-    def _unreachable(self, exc: BaseException) -> str:
+    def _unreachable_hint(self, exc: BaseException, t: Target) -> tuple[str, str | None]:
+        """`_unreachable`, and a hint when modern algorithms alone found nothing in common."""
+        text = self._unreachable(exc, t)
+        hint = None
+        if "SSH negotiation failed" in text and self.target.ssh.legacy_algorithms is False:
+            hint = "an IOS 12.4 router offers only the legacy algorithms: legacy_algorithms: true"
+        return text, hint
+
+    def _open_jump(self, route: sshconfig.Route) -> Any:
+        """The channel through the route's jump host, or None for a direct connection."""
+        if route.jump is None:
+            return None
+        o = self.options
+        try:
+            self._jump, channel = sshconfig.open_channel(
+                self.name,
+                route,
+                o.known_hosts,
+                o.accept_new_host_key,
+                o.conn_timeout,
+                lambda exc: _connect_reason(exc, o.conn_timeout),
+            )
+        except (HostKeyError, AuthError):
+            raise
+        except DeviceError as exc:  # unreachable: worth the one more try of connect()
+            detail = exc.message.removeprefix(f"{self.name}: ")
+            raise _TransientConnectError(self.name, detail) from None
+        return channel
+
+    def _close_jump(self) -> None:
+        sshconfig.close_quietly(self._jump)
+        self._jump = None
+
+    def _unreachable(self, exc: BaseException, t: Target | None = None) -> str:
         """`unreachable at HOST:PORT: REASON`, the reason found under netmiko's wrapper.
 
         netmiko replaces paramiko's and the socket's exceptions by its own, whose text
         is a checklist ("TCP connection to device failed. Common causes...") or a
         header with the cause on a later line; the real cause is in the chain.
         """
-        t = self.target
+        t = t or self.target
+        reason = _connect_reason(exc, self.options.conn_timeout)
+        via = self.target.ssh.proxy_jump
         return (
-            f"unreachable at {t.host}:{t.port}: {_connect_reason(exc, self.options.conn_timeout)}"
+            f"unreachable at {t.host}:{t.port}" + (f" through {via}" if via else "") + f": {reason}"
         )
 
     def _enable(self) -> None:
@@ -227,6 +293,7 @@ class Device:
             with contextlib.suppress(Exception):
                 self.conn.disconnect()
             self.conn = None
+        self._close_jump()
 
     @property
     def alive(self) -> bool:

@@ -444,6 +444,40 @@ MODES: tuple[Mode, ...] = (
         _alt(r"crypto map \S+ \d+"),
         _alt("set", "match address", "description", "reverse-route", "qos"),
     ),
+    # `crypto dynamic-map DYN 10` takes what a crypto map entry takes, less `set peer`
+    # being required (Cisco IOS Security Command Reference, crypto dynamic-map)
+    Mode(
+        "crypto dynamic-map",
+        _alt(r"crypto dynamic-map \S+ \d+"),
+        _alt("set", "match address", "description", "reverse-route"),
+    ),
+    # `crypto ipsec profile P` (`(ipsec-profile)#`): set transform-set / pfs /
+    # security-association lifetime / identity (VTI, 12.3(14)T on)
+    Mode("ipsec profile", _alt(r"crypto ipsec profile"), _alt("set", "description")),
+    Mode(
+        "isakmp profile",
+        _alt(r"crypto isakmp profile"),
+        _alt(
+            "match identity",
+            "keyring",
+            "self-identity",
+            "keepalive",
+            "virtual-template",
+            "initiate mode",
+            "client",
+            "isakmp authorization",
+            "local-address",
+            "vrf",
+            "description",
+            "ca trust-point",
+        ),
+    ),
+    Mode("isakmp peer", _alt(r"crypto isakmp peer"), _alt("set", "description")),
+    Mode(
+        "keyring",
+        _alt(r"crypto keyring"),
+        _alt("pre-shared-key", "local-address", "description"),
+    ),
     Mode(
         "ezvpn",
         _alt(r"crypto ipsec client ezvpn \S+$"),

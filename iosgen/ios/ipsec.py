@@ -309,6 +309,40 @@ def pfs_keyword(group: int) -> str:
     return f"group{group}"
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """The strongest IKEv1 + ESP proposal every router of a tunnel speaks."""
+
+    encryption: str  # ` encr` value: aes 256, or 3des before AES
+    hash: str  # ` hash` value; `sha` is the default, so IOS prints no line for it
+    group: int  # ` group N` and `set pfs groupN`
+    transforms: tuple[str, ...]  # `crypto ipsec transform-set NAME` words
+
+    @property
+    def pfs(self) -> str:
+        return pfs_keyword(self.group)
+
+
+def proposal_for(*images: Image) -> Proposal:
+    """What both ends of a tunnel can agree on, each at its best (IKE proposals must match).
+
+    The contract's proposal on 12.4 mainline; group 14 only where every end has it:
+
+    >>> proposal_for(Image(12, 4, 25, "", "d"), Image(12, 4, 24, "T"))
+    Proposal(encryption='aes 256', hash='sha', group=5, transforms=('esp-aes 256', 'esp-sha-hmac'))
+    >>> proposal_for(Image(12, 4, 24, "T"), Image(12, 4, 22, "T")).pfs
+    'group14'
+    """
+    if not images:
+        raise ValueError("a proposal needs the image of at least one router")
+    common = set.intersection(*(set(dh_groups(image)) for image in images))
+    group = next(g for g in DH_GROUP_PREFERENCE if g in common)
+    aes = all(has(image, "aes") for image in images)
+    encryption = "aes 256" if aes else "3des"
+    esp = "esp-aes 256" if aes else "esp-3des"
+    return Proposal(encryption, ISAKMP_DEFAULTS.hash, group, (esp, "esp-sha-hmac"))
+
+
 # --- images and feature sets -------------------------------------------------------------
 
 CryptoStrength = Literal["none", "des", "strong"]
@@ -353,10 +387,11 @@ _VERSION_LINE = re.compile(r"^version (?P<major>[0-9]{2})\.(?P<minor>[0-9])\s*$"
 class ConfigImage:
     image: Image
     exact: bool  # False: only `version 12.4` was there; the train is unknown
+    text: str = ""  # the version as the config wrote it: `12.4(24)T5`
 
     def describe(self) -> str:
         if self.exact:
-            return str(self.image)
+            return self.text or str(self.image)
         return f"{self.image.major}.{self.image.minor} (train unknown: read as mainline)"
 
 
@@ -366,24 +401,26 @@ def image_of_config(text: str) -> ConfigImage | None:
     With only `version 12.4` the train is unknown and the image is read as mainline, the
     least capable 12.4: lint then never blames the config for what the image cannot do.
 
-    >>> image_of_config("! Cisco IOS Software, Version 12.4(24)T5, RELEASE\\nversion 12.4\\n")
-    ConfigImage(image=Image(major=12, minor=4, release=24, train='T', rebuild=''), exact=True)
+    >>> found = image_of_config("! Cisco IOS Software, Version 12.4(24)T5\\nversion 12.4\\n")
+    >>> found.image, found.describe()
+    (Image(major=12, minor=4, release=24, train='T', rebuild=''), '12.4(24)T5')
     >>> image_of_config("version 12.4\\n").describe()
     '12.4 (train unknown: read as mainline)'
     """
     exact: Image | None = None
+    written = ""
     version: Image | None = None
     for line in text.splitlines():
         if line.startswith("!") and exact is None:
             match = _VERSION_IN_TEXT.search(line)
             if match:
-                exact = parse_image(match["v"])
+                exact, written = parse_image(match["v"]), match["v"]
         elif version is None:
             vmatch = _VERSION_LINE.match(line)
             if vmatch:
                 version = Image(int(vmatch["major"]), int(vmatch["minor"]), 0, "")
     if exact is not None:
-        return ConfigImage(exact, True)
+        return ConfigImage(exact, True, written)
     if version is not None:
         return ConfigImage(version, False)
     return None

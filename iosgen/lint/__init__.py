@@ -26,6 +26,7 @@ from iosgen.lint.checks.access import (
     check_vty,
 )
 from iosgen.lint.checks.config import Config, read_config
+from iosgen.lint.checks.ipsec import check_ipsec, ipsec_checks
 from iosgen.lint.checks.nat import check_nat_sides
 from iosgen.lint.checks.pptp import check_mppe, check_pptp, check_server_pool
 from iosgen.lint.checks.references import check_references, check_unused
@@ -48,6 +49,7 @@ IOS_CHECKS: tuple[Callable[[Config], Iterable[Hit]], ...] = (
     check_name_servers,
     check_aaa_login,
     check_server_pool,
+    check_ipsec,
 )
 
 
@@ -120,12 +122,21 @@ def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: (f.line, SEVERITY_ORDER[f.severity], f.code)))
 
 
-def lint_config(text: str, file: str, config: str | None = None) -> tuple[Finding, ...]:
+def lint_config(
+    text: str,
+    file: str,
+    config: str | None = None,
+    *,
+    image: str | None = None,
+    feature_set: str | None = None,
+) -> tuple[Finding, ...]:
     """Every finding of every IOS rule over one config text.
 
     The text is read as an operator saved it (`ios.capture`): prompt lines and headers
     are no config, a typed config is linted in the modes IOS types it in; line numbers
-    stay the file's. Text that is no IOS config is an InputError at its line.
+    stay the file's. Text that is no IOS config is an InputError at its line. `image`
+    and `feature_set` (a site's hardware) say what the router can do, for the IPsec
+    rules; without them the text's own `show version` comments or `version` line do.
     """
     try:
         text = saved_config_text(text, config or file)
@@ -134,7 +145,11 @@ def lint_config(text: str, file: str, config: str | None = None) -> tuple[Findin
     parsed = read_config(text)
     if not parsed.lines:
         raise InputError([Problem(file, 1, 1, "", "no configuration lines: not an IOS config")])
-    hits = [hit for check in IOS_CHECKS for hit in check(parsed)]
+    checks = IOS_CHECKS
+    if image is not None or feature_set is not None:
+        site_ipsec = ipsec_checks(image, feature_set)
+        checks = tuple(site_ipsec if c is check_ipsec else c for c in IOS_CHECKS)
+    hits = [hit for check in checks for hit in check(parsed)]
     return _sorted(_finding(hit, file, config) for hit in hits)
 
 
@@ -146,7 +161,14 @@ def lint_site(site: Site, site_file: Path) -> tuple[Finding, ...]:
     builder = PLATFORMS[site.platform]
     if builder.lint == "config":
         config = builder.build(site).files[0]
-        return lint_config(config.content, file, config.path)
+        hardware = site.hardware
+        return lint_config(
+            config.content,
+            file,
+            config.path,
+            image=hardware.image,
+            feature_set=hardware.feature_set,
+        )
     linux = _linux_findings()
     if linux is not None:
         found = [(code, _severity(severity), message) for code, severity, message in linux(site)]

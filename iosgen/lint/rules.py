@@ -4,10 +4,6 @@ Codes never change meaning once published: a retired rule keeps its code
 unused. IOS1xx undefined references, IOS2xx unused objects, IOS3xx NAT
 structure, IOS4xx security, IOS5xx platform and design notes; SITE4xx are the PPTP/MPPE
 checks made from the site model when there is no IOS config to read.
-
-IPSEC_RULES are the weak-IPsec checks of `iosgen.lint.checks.ipsec` (`check_ipsec`, or
-`ipsec_checks(image, feature_set)` for a site): they join RULES once `iosgen.lint` runs
-that check among its IOS_CHECKS (tests/lint/ipsec/WIRING.patch does both).
 """
 
 from __future__ import annotations
@@ -69,15 +65,6 @@ RULES: tuple[Rule, ...] = (
     Rule("IOS408", "warning", "clear-text password and no `service password-encryption`"),
     Rule("IOS409", "warning", "privilege-15 user with `password` instead of `secret`"),
     Rule("IOS410", "error", "`aaa authentication login ... none` first: logins need no password"),
-    Rule("IOS501", "info", "PPTP client group without `service internal`"),
-    Rule("IOS502", "info", "`ip name-server` with `no ip domain lookup`: never used"),
-    Rule("IOS503", "warning", "PPTP-server pool outside the subnet of the interface it borrows"),
-    Rule("SITE401", "warning", "PPTP tunnel: MS-CHAPv2 and MPPE (RC4) are broken; use IPsec"),
-    Rule("SITE402", "warning", "MPPE is not required: the tunnel may come up unencrypted"),
-    Rule("SITE403", "warning", "PPTP tunnel without MPPE: traffic in clear"),
-)
-
-IPSEC_RULES: tuple[Rule, ...] = (
     Rule("IOS411", "warning", "DES (`encr des`, `esp-des`): 56-bit, broken by brute force"),
     Rule("IOS412", "warning", "ISAKMP policy with no `encr` line: IOS negotiates the DES default"),
     Rule("IOS413", "warning", "3DES (`encr 3des`, `esp-3des`) where the image offers AES"),
@@ -88,7 +75,17 @@ IPSEC_RULES: tuple[Rule, ...] = (
     Rule("IOS418", "warning", "wildcard pre-shared key (`address 0.0.0.0 0.0.0.0`)"),
     Rule("IOS419", "warning", "transform set with no ESP encryption: traffic in clear"),
     Rule("IOS420", "info", "DH group 5 where the image offers group 14 (12.4(22)T on)"),
+    Rule("IOS501", "info", "PPTP client group without `service internal`"),
+    Rule("IOS502", "info", "`ip name-server` with `no ip domain lookup`: never used"),
+    Rule("IOS503", "warning", "PPTP-server pool outside the subnet of the interface it borrows"),
     Rule("IOS504", "error", "IPsec lines on a feature set without crypto (not a k9 image)"),
+    Rule("SITE401", "warning", "PPTP tunnel: MS-CHAPv2 and MPPE (RC4) are broken; use IPsec"),
+    Rule("SITE402", "warning", "MPPE is not required: the tunnel may come up unencrypted"),
+    Rule("SITE403", "warning", "PPTP tunnel without MPPE: traffic in clear"),
 )
 
-RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in (*RULES, *IPSEC_RULES)}
+# The weak-IPsec rules of `iosgen.lint.checks.ipsec` (their tests: tests/lint/test_lint_ipsec.py).
+IPSEC_CODES = frozenset({f"IOS{n}" for n in range(411, 421)} | {"IOS504"})
+IPSEC_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.code in IPSEC_CODES)
+
+RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

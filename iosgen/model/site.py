@@ -55,6 +55,7 @@ from iosgen.ios.names import LINUX_NAME_RE, canonical_ios_name
 from iosgen.model.extra import ChildLine, ExtraConfig, resolve_placeholders
 from iosgen.model.platform import SPELLINGS, Platform, platform_of
 from iosgen.model.secret import Secret, SecretResolver
+from iosgen.model.sshoptions import SshOptions
 
 # --- value types ----------------------------------------------------------------------
 
@@ -319,6 +320,8 @@ class Management(_Model):
     enable_secret: EnableSecret | None = None
     # linux-pppd: the password sudo asks for when it is not the login's (push/linux.py)
     sudo_password: LoginSecret | None = None
+    # how the host is reached: jump host, key, ssh_config, algorithms (docs/ssh.md)
+    ssh: SshOptions = SshOptions()
 
 
 class Interface(_Model):

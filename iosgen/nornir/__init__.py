@@ -28,13 +28,27 @@ _WHERE: dict[str, str] = {
     "iosgen_diff": "iosgen.nornir.tasks",
     "iosgen_audit": "iosgen.nornir.tasks",
     "iosgen_push": "iosgen.nornir.tasks",
+    "iosgen_verify": "iosgen.nornir.tasks",
 }
 
-__all__ = ["IosgenInventory", "iosgen_audit", "iosgen_build", "iosgen_diff", "iosgen_push"]
+__all__ = [
+    "IosgenInventory",
+    "iosgen_audit",
+    "iosgen_build",
+    "iosgen_diff",
+    "iosgen_push",
+    "iosgen_verify",
+]
 
 if TYPE_CHECKING:
     from iosgen.nornir.inventory import IosgenInventory
-    from iosgen.nornir.tasks import iosgen_audit, iosgen_build, iosgen_diff, iosgen_push
+    from iosgen.nornir.tasks import (
+        iosgen_audit,
+        iosgen_build,
+        iosgen_diff,
+        iosgen_push,
+        iosgen_verify,
+    )
 
 
 def __getattr__(name: str) -> object:

@@ -1,4 +1,4 @@
-"""Nornir task plugins over iosgen's public API: build, diff, audit, push.
+"""Nornir task plugins over iosgen's public API: build, diff, audit, push, verify.
 
 Each task reads the iosgen `Site` that `IosgenInventory` put in `host.data["site"]`
 and returns a Nornir `Result` with
@@ -13,6 +13,8 @@ An iosgen error (bad input, an unreachable router) becomes a failed Result whose
 `result` is iosgen's one-line message, never a traceback. `iosgen_push` is
 `push_host`: it never leaves a router half-configured (its rollback guarantees),
 and under Nornir's `dry_run` it plans from the running config and types nothing.
+`iosgen_verify` is `iosgen verify` (iosgen.network.verify_host): `failed` when a
+tunnel is down or a check fails, `result` the HostReport.
 """
 
 from __future__ import annotations
@@ -218,5 +220,48 @@ def iosgen_push(
             failed=not outcome.ok,
             outcome=outcome,
         )
+
+    return _guarded(task, body)
+
+
+def _inventory_sites(task: Task) -> list[Site]:
+    """Every iosgen site of the run's inventory: a head office's own address to ping."""
+    nornir = getattr(task, "nornir", None)
+    if nornir is None:
+        return []
+    return [
+        s for h in nornir.inventory.hosts.values() if isinstance(s := h.data.get(SITE_KEY), Site)
+    ]
+
+
+def iosgen_verify(
+    task: Task, device: DeviceOptions | None = None, fleet: list[Site] | None = None
+) -> Result:
+    """`iosgen verify` on the host's router: per PPTP tunnel, the session is up, its
+    networks are routed through its Dialer, the head office answers a ping from the
+    LAN; with `internet_nat`, PAT works (docs/verify.md). `fleet`: the sites whose
+    addresses the pings aim at (default: every site of the Nornir inventory).
+
+    `result` and `report`: the `HostReport` (`.tunnels`: name -> "up" | "down",
+    `.checks` with the reason of each failure); `failed`: a check failed (a tunnel
+    down) or the router is unreachable; `changed` is always False."""
+
+    def body() -> Result:
+        _load_ssh()
+        from iosgen.device.session import DeviceOptions
+        from iosgen.errors import DeviceError
+        from iosgen.network.verify import HostReport, verify_target
+
+        site = _ios_site(task, "verify")
+        target = _target(task, site)
+        sites = fleet if fleet is not None else _inventory_sites(task)
+        try:
+            report: HostReport = verify_target(site, target, device or DeviceOptions(), sites)
+        except DeviceError as exc:
+            report = HostReport(site.hostname, unreachable=exc.message)
+            return Result(
+                host=task.host, result=exc.message, failed=True, exception=exc, report=report
+            )
+        return Result(host=task.host, result=report, failed=not report.ok, report=report)
 
     return _guarded(task, body)

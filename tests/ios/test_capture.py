@@ -292,6 +292,30 @@ FALLS_BACK = {
             "  key-string K",
         ],
     ),
+    # the IPsec sub-modes (the contract of docs/tunnels.md, and a hub's dynamic map)
+    "ipsec-profile-and-dynamic-map": (
+        "crypto ipsec profile IOSGEN-SOFIA\nset transform-set TS\nset pfs group5\n"
+        "crypto dynamic-map DYN 10\nset transform-set TS\nset pfs group5\n"
+        "crypto map VPN 65535 ipsec-isakmp dynamic DYN\n"
+        "crypto keyring KR\npre-shared-key address 0.0.0.0 0.0.0.0 key K\n"
+        "crypto isakmp profile IP\nkeyring KR\nmatch identity address 0.0.0.0\n"
+        "ip route 0.0.0.0 0.0.0.0 192.0.2.1",
+        [
+            "crypto ipsec profile IOSGEN-SOFIA",
+            " set transform-set TS",
+            " set pfs group5",
+            "crypto dynamic-map DYN 10",
+            " set transform-set TS",
+            " set pfs group5",
+            "crypto map VPN 65535 ipsec-isakmp dynamic DYN",
+            "crypto keyring KR",
+            " pre-shared-key address 0.0.0.0 0.0.0.0 key K",
+            "crypto isakmp profile IP",
+            " keyring KR",
+            " match identity address 0.0.0.0",
+            "ip route 0.0.0.0 0.0.0.0 192.0.2.1",
+        ],
+    ),
     "cdp-log-stays-on-interface": (
         "interface FastEthernet0/0\nno cdp log mismatch duplex\ncdp run",
         ["interface FastEthernet0/0", " no cdp log mismatch duplex", "cdp run"],

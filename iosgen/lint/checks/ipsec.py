@@ -212,7 +212,7 @@ def _transform_sets(config: Config, platform: Platform) -> Iterator[Hit]:
                 "IOS413",
                 line.number,
                 f"`{line.text}`: 3DES has a 64-bit block (Sweet32) and is deprecated; this "
-                f"image ({platform.described}) has AES: use `esp-aes 256`",
+                f"image, {platform.described}, has AES: use `esp-aes 256`",
             )
         md5 = [t for t in transforms if t.endswith("md5-hmac")]
         if md5:
