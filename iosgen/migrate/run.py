@@ -277,12 +277,15 @@ class _Runner:
         self.outcomes.append((step, outcome))
         return outcome
 
-    def verify(self, site: Site, fleet: tuple[Site, ...]) -> HostReport:
-        """The branch's network checks until they pass or the wait is over."""
+    def verify(
+        self, site: Site, fleet: tuple[Site, ...], only: set[str] | None, wait: bool = True
+    ) -> HostReport:
+        """The branch's network checks until they pass or the wait is over; `only`: the
+        checks of these tunnels (and PAT) count, the others' are left out."""
         from iosgen.errors import DeviceError
         from iosgen.network.verify import HostReport, verify_target
 
-        deadline = time.monotonic() + self.options.network_wait_seconds
+        deadline = time.monotonic() + (self.options.network_wait_seconds if wait else 0)
         while True:
             try:
                 report = verify_target(
@@ -290,6 +293,9 @@ class _Runner:
                 )
             except DeviceError as exc:
                 return HostReport(site.hostname, unreachable=exc.message)
+            if only is not None:
+                kept = [c for c in report.checks if c.tunnel is None or c.tunnel in only]
+                report = HostReport(report.host, kept, report.unreachable)
             if report.ok or time.monotonic() >= deadline:
                 return report
             time.sleep(2.0)
@@ -320,26 +326,38 @@ class _Runner:
         address = managed_through(self.m.branch, self.m.state, self.target(branch_host).host)
         if address is not None and step > 1:
             before = self.m.fleet(step - 1)
-            report = self.verify(self.m.find(before, branch_host), before)
+            only = {self.m.state.tunnel, self.m.state.new_tunnel}
+            report = self.verify(self.m.find(before, branch_host), before, only)
             refusal = path_refusal(step, self.m.state, report.ok, address)
             if refusal is not None:
                 self.emit(Event(step, branch_host, "refused", refusal))
                 self.record(step, False, refusal)
                 return self.result(refusal, EXIT_FINDINGS)
             force = True  # the new path was just verified; the revert timer stays armed
+        # the branch's network checked inside its push (before `configure confirm`, the
+        # revert timer armed) when every check passes now; when one already fails (a
+        # tunnel to a head office that is down), only the migrated tunnels' checks count,
+        # after the push, and a failure pushes the step before back
+        mine = {self.m.state.tunnel, self.m.state.new_tunnel}
+        before_fleet = self.m.fleet(step - 1)
+        baseline = self.verify(self.m.find(before_fleet, branch_host), before_fleet, None, False)
+        in_push = baseline.ok
         changed: list[RouterPlan] = []
         for router in plan.routers:
             is_branch = router.role == BRANCH
             outcome = self.push(
-                step, router, router.site, plan.fleet, verify=is_branch, force=force
+                step, router, router.site, plan.fleet, verify=is_branch and in_push, force=force
             )
             problem = self.problem(outcome)
-            if problem is None and is_branch and outcome.status is Status.IN_SYNC:
-                # nothing sent (a rerun after a lost state write): the network still counts
-                report = self.verify(router.site, plan.fleet)
+            if problem is None and outcome.status is Status.PUSHED:
+                changed.append(router)
+            if problem is None and is_branch and (outcome.status is Status.IN_SYNC or not in_push):
+                # nothing sent (a rerun after a lost state write), or checked only now
+                report = self.verify(router.site, plan.fleet, None if in_push else mine)
                 if not report.ok:
                     problem = "the network check failed: " + _failures(report)
-                    changed.append(router)
+                    if router not in changed:
+                        changed.append(router)
             if problem is not None:
                 self.emit(Event(step, router.host, "failed", problem, outcome))
                 undone = self.undo(step, changed)
@@ -353,8 +371,6 @@ class _Runner:
                     step, router.host, what, f"{outcome.status.value}: {outcome.message}", outcome
                 )
             )
-            if outcome.status is Status.PUSHED:
-                changed.append(router)
         self.record(step, True, f"step {step} done")
         self.emit(Event(step, branch_host, "done", f"step {step} done: {plan.title}"))
         return None
@@ -373,7 +389,7 @@ class _Runner:
         notes = []
         for router in reversed(changed):
             outcome = self.push(
-                step, router, router.before, before, verify=router.role == BRANCH, force=False
+                step, router, router.before, before, verify=False, force=False
             )
             ok = outcome.status in (Status.PUSHED, Status.IN_SYNC)
             self.emit(

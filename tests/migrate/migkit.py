@@ -13,6 +13,8 @@ BRANCHES = ("R-ITD", "R-VARNA", "R-RUSE", "R-SHUMEN")
 TUNNEL = "sofia"
 KEYS = {
     "IOSGEN_SOFIA_DYNAMIC_PSK": "dynamic-demo-key-42",
+    "IOSGEN_R_ITD_SOFIA_PSK": "itd-ipsec-demo-key",
+    "IOSGEN_R_RUSE_SOFIA_PSK": "ruse-ipsec-demo-key",
     "IOSGEN_R_VARNA_SOFIA_PSK": "varna-ipsec-demo-key",
     "IOSGEN_R_SHUMEN_SOFIA_PSK": "shumen-ipsec-demo-key",
 }
@@ -31,3 +33,44 @@ def copy_inventory(dest: Path) -> Path:
     if "ipsec_server:" not in text:
         sofia.write_text(text + IPSEC_SERVER, encoding="utf-8")
     return dest
+
+
+# The simulator gives no DHCP lease (docs/simulator.md), so in its inventory the two
+# DHCP branches get a fixed WAN address (then R-SOFIA keys them by address, not by its
+# dynamic key); and R-VARNA's second head office, Bourgas, exists, so that every
+# check of `iosgen verify` can pass.
+STATIC_WANS = {
+    "plovdiv.yaml": (
+        "    ipv4: dhcp\n    dhcp_client_id: test\n",
+        "    ipv4: 198.51.100.10/29\n    gateway: 198.51.100.9\n",
+    ),
+    "ruse.yaml": ("    ipv4: dhcp\n", "    ipv4: 198.51.100.30/29\n    gateway: 198.51.100.25\n"),
+}
+BOURGAS = """\
+# R-VARNA's second head office (test only): the PPTP server its `bourgas` tunnel dials.
+hostname: R-BOURGAS
+management:
+  host: 192.0.2.50
+  username: netops
+  password: netops-bourgas
+interfaces:
+  FastEthernet0/0: {role: wan, ipv4: 192.0.2.50/24, gateway: 192.0.2.1}
+  FastEthernet0/1: {role: lan, ipv4: 10.30.0.1/16}
+internet_nat: true
+pptp_server:
+  pool: [10.30.255.1, 10.30.255.20]
+  users:
+    varna-bg: ${IOSGEN_VARNA_BOURGAS_CHAP}
+"""
+
+
+def sim_inventory(dest: Path) -> Path:
+    """The example inventory as the simulator can run it (see STATIC_WANS)."""
+    root = copy_inventory(dest)
+    for name, (old, new) in STATIC_WANS.items():
+        path = root / "sites" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, name
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    (root / "sites" / "bourgas.yaml").write_text(BOURGAS, encoding="utf-8")
+    return root
