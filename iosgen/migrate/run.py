@@ -388,9 +388,7 @@ class _Runner:
         before = self.m.fleet(step - 1)
         notes = []
         for router in reversed(changed):
-            outcome = self.push(
-                step, router, router.before, before, verify=False, force=False
-            )
+            outcome = self.push(step, router, router.before, before, verify=False, force=False)
             ok = outcome.status in (Status.PUSHED, Status.IN_SYNC)
             self.emit(
                 Event(
