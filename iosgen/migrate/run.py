@@ -400,7 +400,7 @@ class _Runner:
                 )
             )
             if ok:
-                notes.append(f"{router.host} pushed back to step {step - 1}")
+                notes.append(f"{router.host} back at step {step - 1}")
             else:
                 where = "unknown" if outcome.final is Final.UNKNOWN else "the step's config"
                 notes.append(

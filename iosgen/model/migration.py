@@ -313,12 +313,20 @@ def read_states(folder: Path) -> dict[str, MigrationState]:
 def apply_states(
     sites: Sequence[Site], folder: Path | None, resolver: SecretResolver
 ) -> tuple[Site, ...]:
-    """The loader's hook: the sites with the migrations under `folder` applied at their
-    step done (`fleet_at_steps`); the sites unchanged when there are none."""
+    """The loader's hook: `sites` (in their order) with the migrations under `folder`
+    applied at their step done; unchanged when there are none.
+
+    A head office loaded with its fleet (`Site.fleet`, the loader attaches it) is
+    compiled from that fleet, so `iosgen build sites/sofia.yaml` sees its branches at
+    their steps too.
+    """
     states = read_states(folder) if folder is not None else {}
-    if not any(not s.rewritten for s in states.values()):
+    if all(s.rewritten for s in states.values()):
         return tuple(sites)
-    return fleet_at_steps(sites, states, resolver)
+    known = {s.hostname.lower() for s in sites}
+    fleet = next((s.fleet for s in sites if s.fleet is not None), ())
+    pool = (*sites, *(s for s in fleet if s.hostname.lower() not in known))
+    return fleet_at_steps(pool, states, resolver)[: len(sites)]
 
 
 __all__ = [

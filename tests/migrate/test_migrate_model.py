@@ -161,3 +161,35 @@ def test_the_state_file_round_trips_and_bad_ones_are_placed() -> None:
 )
 def test_default_key_reference(host: str, tunnel: str, ref: str) -> None:
     assert default_key_reference(host, tunnel) == ref
+
+
+def test_the_loader_hook_applies_the_states(inventory: Path, tmp_path: Path) -> None:
+    """What the loader does with `apply_states` (docs/migrate.md): the branch at its step,
+    the head office compiled from it, also when only the head office's file is named."""
+    from iosgen.migrate.state import write_state
+    from iosgen.model.headoffice import dialins
+    from iosgen.model.inventory import load_files
+    from iosgen.model.migration import apply_states
+
+    folder = tmp_path / "migrations"
+    resolver = load_resolver(None, inventory=inventory)
+    inv = load_inventory(inventory)
+    assert apply_states(inv.sites, folder, resolver) == tuple(inv.sites)  # no folder
+    write_state(folder, _state("R-SHUMEN", "${IOSGEN_R_SHUMEN_SOFIA_PSK}", done=3))
+    stepped = apply_states(inv.sites, folder, resolver)
+    assert [s.hostname for s in stepped] == [s.hostname for s in inv.sites]
+    assert "sofia" not in _find(stepped, "R-SHUMEN").tunnels
+    office = _find(stepped, "R-SOFIA")
+    assert office.fleet is not None
+    assert "shumen" not in {d.user for d in dialins(office, office.fleet)}
+    alone = load_files([inventory / "sites" / "sofia.yaml"], resolver, inventory).sites
+    (only,) = apply_states(alone, folder, resolver)
+    assert only.fleet is not None
+    assert "shumen" not in {d.user for d in dialins(only, only.fleet)}
+    assert "varna" in {d.user for d in dialins(only, only.fleet)}
+    # a finished migration (the site file rewritten) is applied no more
+    finished = MigrationState(
+        "R-SHUMEN", TUNNEL, "sofia-ipsec", "${K}", "R-SOFIA", done=3, rewritten=True
+    )
+    write_state(folder, finished)
+    assert apply_states(inv.sites, folder, resolver) == tuple(inv.sites)

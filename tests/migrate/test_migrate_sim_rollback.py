@@ -76,7 +76,7 @@ def test_a_wrong_key_at_the_head_office_rolls_the_step_back(
     assert result.code == 1, result.message
     assert "step 1 failed at R-VARNA" in result.message
     assert "pre-shared key mismatch" in result.message
-    assert "R-SOFIA pushed back to step 0" in result.message
+    assert "R-SOFIA back at step 0" in result.message
     statuses = [(step, o.host, o.status) for step, o in result.outcomes]
     assert statuses == [
         (1, "R-SOFIA", Status.PUSHED),
