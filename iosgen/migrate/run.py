@@ -45,7 +45,8 @@ from iosgen.model.migration import (
     read_states,
 )
 from iosgen.model.platform import Platform
-from iosgen.push import Final, PushOptions, PushOutcome, Status, push_host
+from iosgen.push import Final, LockHeld, PushOptions, PushOutcome, Status, host_lock, push_host
+from iosgen.push.signals import shielded, why
 
 if TYPE_CHECKING:
     from iosgen.model.inventory import Inventory
@@ -175,8 +176,8 @@ def prepare(
     else:
         state = _new_state(branch, request, sites, resolver)
     migration = Migration(state, sites, files, resolver, states, state_dir)
-    for step in range(1, STEPS + 1):
-        migration.fleet(step)  # every step builds (a missing key is reported now)
+    for step in range(max(state.done, 1), STEPS + 1):
+        migration.fleet(step)  # every step left builds (a missing key is reported now)
     return migration
 
 
@@ -343,6 +344,27 @@ class _Runner:
         baseline = self.verify(self.m.find(before_fleet, branch_host), before_fleet, None, False)
         in_push = baseline.ok
         changed: list[RouterPlan] = []
+        try:
+            return self.pushes(step, plan, force, in_push, mine, changed)
+        except KeyboardInterrupt as exc:
+            # Ctrl-C, SIGTERM or SIGHUP between two pushes (each push handles its own):
+            # the routers this step changed go back before iosgen stops
+            with shielded():
+                undone = self.undo(step, changed)
+                message = f"step {step}: {why(exc)}{undone}"
+                self.record(step, False, message)
+                return self.result(message, EXIT_FINDINGS)
+
+    def pushes(
+        self,
+        step: int,
+        plan: StepPlan,
+        force: bool,
+        in_push: bool,
+        mine: set[str],
+        changed: list[RouterPlan],
+    ) -> MigrationResult | None:
+        branch_host = self.m.state.host
         for router in plan.routers:
             is_branch = router.role == BRANCH
             outcome = self.push(
@@ -482,9 +504,18 @@ def run_migration(
 ) -> MigrationResult:
     """Run the pending steps of `migration` against the routers at `targets` (by
     hostname); the state file after each step, the site file after the last."""
-    runner = _Runner(migration, targets, options or MigrateOptions(), on_event or _ignore)
+    options = options or MigrateOptions()
+    runner = _Runner(migration, targets, options, on_event or _ignore)
+    lock_dir = options.push.lock_dir
     try:
-        return runner.run()
+        if lock_dir is None:
+            return runner.run()
+        # one migration of a host at a time on this machine (the state file is its own),
+        # beside the per-push lock each push takes
+        with host_lock(lock_dir, f"migrate-{migration.state.host}", "iosgen migrate"):
+            return runner.run()
+    except LockHeld as exc:
+        return runner.result(str(exc), EXIT_FINDINGS)
     except MigrationError as exc:
         return runner.result(str(exc), EXIT_FINDINGS)
 
