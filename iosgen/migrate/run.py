@@ -176,8 +176,14 @@ def prepare(
     else:
         state = _new_state(branch, request, sites, resolver)
     migration = Migration(state, sites, files, resolver, states, state_dir)
+    from iosgen.model.checks import site_problems
+
     for step in range(max(state.done, 1), STEPS + 1):
-        migration.fleet(step)  # every step left builds (a missing key is reported now)
+        # every step left is a valid site (a missing key, a clash is reported now)
+        branch = migration.find(migration.fleet(step), state.host)
+        for path, message in site_problems(branch):
+            where = ".".join(str(p) for p in path)
+            raise MigrationError(f"{state.host} at step {step}: {where}: {message}")
     return migration
 
 
