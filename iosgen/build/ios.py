@@ -14,10 +14,12 @@ from ipaddress import IPv4Interface, IPv4Network
 from iosgen.build.extra import check_children, place, substitute_with
 from iosgen.build.files import mask_tokens
 from iosgen.build.headoffice import compiled
+from iosgen.build.ipsec import IpsecView, ipsec_view, nat_exempt_acl
 from iosgen.build.templating import render_template
 from iosgen.errors import RenderError
 from iosgen.ios.names import interface_sort_key, interface_type
 from iosgen.ios.passwords import derived_salt_md5, derived_salt_type7, md5_crypt, type7_encode
+from iosgen.model import ipsec as ipsec_names
 from iosgen.model.platform import Platform
 from iosgen.model.secret import MASK, Secret
 from iosgen.model.site import Site
@@ -51,6 +53,7 @@ class IosView:
     logging_lines: tuple[str, ...] = ()
     snmp_lines: tuple[str, ...] = ()
     attribute_lists: tuple[str, ...] = ()
+    crypto: IpsecView = field(default_factory=IpsecView)
     secrets: dict[str, str] = field(default_factory=dict)
 
 
@@ -208,13 +211,18 @@ def _attribute_lists(site: Site) -> tuple[str, ...]:
 # --- interfaces.j2 ------------------------------------------------------------------
 
 
+def _nat_inside(site: Site) -> bool:
+    """Whether any NAT translates the LANs: the Internet PAT, or a PPTP or IPsec tunnel's."""
+    pptp = any(t.nat for t in site.pptp_clients.values())
+    return site.internet_nat or pptp or any(t.nat for t in site.ipsec_tunnels.values())
+
+
 def _nat_side(site: Site, name: str) -> str | None:
     """`ip nat outside` on the WAN (Internet NAT), `ip nat inside` on the LANs (any NAT)."""
     wan_name = site.wan_name
     if name == wan_name and site.internet_nat:
         return "outside"
-    nat_inside = site.internet_nat or any(c.nat for c in site.pptp_clients.values())
-    if site.interfaces[name].role == "lan" and nat_inside:
+    if site.interfaces[name].role == "lan" and _nat_inside(site):
         return "inside"
     return None
 
@@ -231,7 +239,7 @@ def _address_lines(site: Site, name: str) -> list[str]:
     return []
 
 
-def _physical(site: Site, name: str) -> IosInterface:
+def _physical(site: Site, name: str, crypto: IpsecView) -> IosInterface:
     """A port of the site file: `interface FastEthernet0/1`."""
     iface = site.interfaces[name]
     lines: list[str] = []
@@ -246,6 +254,9 @@ def _physical(site: Site, name: str) -> IosInterface:
         lines += [f"ip nat {nat}", "ip virtual-reassembly"]
     if site.baseline and interface_type(name) in {"FastEthernet", "GigabitEthernet"}:
         lines += ["duplex auto", "speed auto"]
+    if crypto.wan_crypto_map is not None and name == site.wan_name:
+        # 12.4 prints an interface's crypto map after duplex/speed (docs/ipsec.md)
+        lines.append(crypto.wan_crypto_map)
     return IosInterface(name, tuple(lines))
 
 
@@ -306,23 +317,27 @@ def _with_extra(
         return iface
     check_children(key, iface.lines, extra)
     lines = list(iface.lines)
-    # `duplex`/`speed` are the last lines IOS prints in a port (ios-reference §2.3)
+    # `duplex`/`speed` are the last lines IOS prints in a port (ios-reference §2.3), but
+    # for a `crypto map` after them (docs/ipsec.md)
     at = len(lines)
-    while at and lines[at - 1].startswith(("duplex ", "speed ")):
+    while at and lines[at - 1].startswith(("duplex ", "speed ", "crypto map ")):
         at -= 1
     lines[at:at] = [secrets.substitute(x) for x in extra]
     return IosInterface(iface.name, tuple(lines))
 
 
-def _interfaces(site: Site, secrets: _SecretEncoder) -> tuple[IosInterface, ...]:
+def _interfaces(site: Site, secrets: _SecretEncoder, crypto: IpsecView) -> tuple[IosInterface, ...]:
     """Every interface, in the order IOS prints them (by type, then number): the typed
     ones with their extra_config lines, and each `interface X` section of extra_config
     that names no `after:` line."""
     out = [
-        _with_extra(_physical(site, name), site.interfaces[name].extra_config, name, secrets)
+        _with_extra(
+            _physical(site, name, crypto), site.interfaces[name].extra_config, name, secrets
+        )
         for name in site.interfaces
     ]
     out += [_dialer(site, tname, secrets) for tname in site.pptp_clients]
+    out += [IosInterface(header.removeprefix("interface "), ls) for header, ls in crypto.interfaces]
     template = _virtual_template(site)
     if template is not None:
         out.append(template)
@@ -350,14 +365,20 @@ def _pool(site: Site) -> str | None:
     return f"ip local pool {site.pptp_server.pool_name} {start} {end}"
 
 
+def _distance(distance: int | None) -> str:
+    """` 250` after a route's target; IOS's default distance 1 is not printed."""
+    return "" if distance in (None, 1) else f" {distance}"
+
+
 def _route(net: IPv4Network, target: str) -> tuple[int, int, str]:
     """A route with its sort key: IOS prints static routes by network, then prefix length."""
     line = f"ip route {net.network_address} {_mask(net)} {target}"
     return int(net.network_address), net.prefixlen, line
 
 
-def _routes(site: Site) -> tuple[str, ...]:
-    """The default route to the WAN gateway, the site's routes, each tunnel's remote networks."""
+def _routes(site: Site, crypto: IpsecView) -> tuple[str, ...]:
+    """The default route to the WAN gateway, the site's routes, each tunnel's remote networks
+    (`ip route 10.10.0.0 255.255.0.0 Dialer2 250` with a `distance`; IOS's 1 not printed)."""
     wan_name = site.wan_name
     routes: list[tuple[int, int, str]] = []
     gateway = site.interfaces[wan_name].gateway if wan_name else None
@@ -365,10 +386,11 @@ def _routes(site: Site) -> tuple[str, ...]:
         routes.append((0, 0, f"ip route 0.0.0.0 0.0.0.0 {gateway}"))
     routes += [_route(r.network, str(r.next_hop)) for r in site.routes]
     routes += [
-        _route(net, f"Dialer{client.dialer}")
+        _route(net, f"Dialer{client.dialer}" + _distance(client.distance))
         for client in site.pptp_clients.values()
         for net in client.remote_networks
     ]
+    routes += [_route(net, target) for net, target in crypto.routes]
     return tuple(line for *_, line in sorted(routes))
 
 
@@ -386,26 +408,31 @@ def _nat_lines(route_maps: tuple[RouteMap, ...]) -> tuple[str, ...]:
 RouteMap = tuple[str, tuple[str, ...]]  # name, its ` match` lines
 
 
-def _route_maps(site: Site) -> tuple[RouteMap, ...]:
-    """One NAT route-map per way out: `INTERNET` (the WAN) and each NAT-ed tunnel's, by name."""
+def _route_maps(site: Site, crypto: IpsecView) -> tuple[RouteMap, ...]:
+    """One NAT route-map per way out: `INTERNET` (the WAN) and each NAT-ed tunnel's, by
+    name. With a crypto map, `INTERNET` matches the ACL that first denies what the map
+    encrypts (LAN -> remote), since the standard NAT ACL cannot name a destination."""
     wan_name = site.wan_name
-    outs: list[tuple[str, str]] = [("INTERNET", wan_name)] if site.internet_nat and wan_name else []
+    outs: list[tuple[str, str, str]] = []
+    if site.internet_nat and wan_name:
+        acl = ipsec_names.NAT_EXEMPT_ACL if crypto.nat_exempt else str(site.nat_acl)
+        outs.append(("INTERNET", acl, wan_name))
     outs += [
-        (site.tunnel_route_map(tname), f"Dialer{client.dialer}")
+        (site.tunnel_route_map(tname), str(site.nat_acl), f"Dialer{client.dialer}")
         for tname, client in site.pptp_clients.items()
         if client.nat
     ]
+    outs += [(rm, str(site.nat_acl), out) for rm, out in crypto.nat_outs]
     return tuple(
         sorted(
-            (name, (f"match ip address {site.nat_acl}", f"match interface {out}"))
-            for name, out in outs
+            (name, (f"match ip address {acl}", f"match interface {out}")) for name, acl, out in outs
         )
     )
 
 
 def _acl_lines(site: Site, route_maps: tuple[RouteMap, ...]) -> tuple[str, ...]:
     """`access-list 10 permit 192.168.10.0 0.0.0.255`: the LANs the route-maps translate."""
-    if not route_maps:
+    if not any(m[0] == f"match ip address {site.nat_acl}" for _, m in route_maps):
         return ()
     return tuple(
         f"access-list {site.nat_acl} permit {n.network_address} {_wildcard(n)}"
@@ -455,11 +482,16 @@ def _nat_forwards(site: Site) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _access_lists(site: Site) -> tuple[str, ...]:
+def _access_lists(site: Site, crypto: IpsecView) -> tuple[str, ...]:
+    """The site's named ACLs, then the crypto ACLs and the NAT exemption (IOSGEN-*)."""
     lines = []
     for name, acl in site.access_lists.items():
         lines.append(f"ip access-list {acl.kind} {name}")
         lines += [f" {entry}" for entry in acl.entries]
+    exempt = nat_exempt_acl(crypto, site.lan_networks)
+    blocks = [*crypto.access_lists, *([exempt] if exempt is not None else [])]
+    for header, entries in sorted(blocks):
+        lines += [header, *(f" {entry}" for entry in entries)]
     return tuple(lines)
 
 
@@ -490,8 +522,9 @@ def ios_view(site: Site) -> IosView:
     running-config.j2; users before interfaces keeps the masking tokens in order)."""
     secrets = _SecretEncoder(site)
     usernames = _usernames(site, secrets)
-    interfaces = _interfaces(site, secrets)
-    route_maps = _route_maps(site)
+    crypto = ipsec_view(site, secrets.revealed)
+    interfaces = _interfaces(site, secrets, crypto)
+    route_maps = _route_maps(site, crypto)
     return IosView(
         site=site,
         service_internal=_service_internal(site),
@@ -500,17 +533,18 @@ def ios_view(site: Site) -> IosView:
         usernames=usernames,
         interfaces=interfaces,
         pool=_pool(site),
-        routes=_routes(site),
+        routes=_routes(site, crypto),
         nat_lines=_nat_lines(route_maps),
         acl_lines=_acl_lines(site, route_maps),
         dialer_lists=_dialer_lists(site),
         route_maps=route_maps,
         dhcp_lines=_dhcp_lines(site),
         nat_forwards=_nat_forwards(site),
-        access_lists=_access_lists(site),
+        access_lists=_access_lists(site, crypto),
         logging_lines=_logging_lines(site),
         snmp_lines=_snmp_lines(site, secrets),
         attribute_lists=_attribute_lists(site),
+        crypto=crypto,
         secrets=secrets.revealed,
     )
 

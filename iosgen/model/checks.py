@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from iosgen.ios import hardware
+from iosgen.ios import ipsec as ipsec_facts
 from iosgen.ios.names import canonical_ios_name
+from iosgen.model import ipsec
 from iosgen.model.platform import Platform
 from iosgen.model.site import Site
 
@@ -186,6 +188,15 @@ def _remote_overlaps(site: Site) -> Iterator[SiteProblem]:
             for lan_name, lan in lans:
                 if remote.overlaps(lan):
                     yield key, f"{remote} overlaps LAN {lan_name} ({lan})"
+    for tname, tunnel in site.ipsec_tunnels.items():
+        for index, remote in enumerate(tunnel.remote_networks):
+            key = ("tunnels", tname, "remote_networks", index)
+            if tunnel.peer in remote:
+                # the route to the remote network would carry the tunnel's own ESP packets
+                yield key, f"{remote} contains the tunnel's own peer {tunnel.peer} (a routing loop)"
+            for lan_name, lan in lans:
+                if remote.overlaps(lan):
+                    yield key, f"{remote} overlaps LAN {lan_name} ({lan})"
 
 
 def overlaps(site: Site) -> Iterator[SiteProblem]:
@@ -308,11 +319,12 @@ def ios_hardware(site: Site) -> Iterator[SiteProblem]:
 
 def nat_has_lan(site: Site) -> Iterator[SiteProblem]:
     """NAT translates the LANs: with none, there is nothing for `ip nat inside`."""
-    nat_users = site.internet_nat or any(c.nat for c in site.pptp_clients.values())
-    if nat_users and not site.lan_networks:
+    pptp = [n for n, c in site.pptp_clients.items() if c.nat]
+    ipsec_nat = [n for n, t in site.ipsec_tunnels.items() if t.nat]
+    if (site.internet_nat or pptp or ipsec_nat) and not site.lan_networks:
         key: KeyPath = ("internet_nat",)
         if not site.internet_nat:
-            key = ("pptp_clients", next(n for n, c in site.pptp_clients.items() if c.nat), "nat")
+            key = ("pptp_clients", pptp[0], "nat") if pptp else ("tunnels", ipsec_nat[0], "nat")
         yield key, "NAT is on but there is no LAN interface to translate"
 
 
@@ -514,6 +526,182 @@ def tunnel_kinds(site: Site) -> Iterator[SiteProblem]:
             yield (("wireguard_server",), "wireguard_server needs platform linux")
 
 
+# --- IPsec tunnels (IOS) -------------------------------------------------------------
+
+
+def _ipsec_image(site: Site, name: str) -> Iterator[SiteProblem]:
+    """IPsec needs a crypto image, and AES a strong-crypto (k9) one (iosgen.ios.ipsec)."""
+    feature_set = site.hardware.feature_set
+    strength = ipsec_facts.crypto_strength(feature_set)
+    if strength != "strong":
+        what = "has no IPsec" if strength == "none" else "has DES only (a k8 image)"
+        yield (
+            ("tunnels", name, "kind"),
+            f"IPsec with AES needs a crypto (k9) image; hardware.feature_set {feature_set} "
+            f"{what}: give the router's k9 feature set (e.g. advipservicesk9)",
+        )
+
+
+def _ipsec_mode(site: Site, name: str) -> Iterator[SiteProblem]:
+    """A route-based tunnel needs static VTI (12.3(14)T on); a crypto map carries no NAT."""
+    tunnel = site.ipsec_tunnels[name]
+    image = ipsec.image_of(site)
+    if tunnel.mode == ipsec.VTI and not ipsec_facts.supports_vti(image):
+        yield (
+            ("tunnels", name, "mode"),
+            f"image {image} has no `tunnel mode ipsec ipv4` (static VTI came with 12.3(14)T): "
+            "use mode: crypto-map",
+        )
+    if ipsec.mode_of(site, tunnel) == ipsec.CRYPTO_MAP and tunnel.nat:
+        yield (
+            ("tunnels", name, "nat"),
+            "a crypto-map tunnel has no interface of its own to PAT behind: nat: false, or a "
+            "route-based tunnel (mode: tunnel-interface)",
+        )
+
+
+def _ipsec_groups(site: Site, name: str) -> Iterator[SiteProblem]:
+    """DH groups the image offers (group 14-16 from 12.4(22)T: iosgen.ios.ipsec)."""
+    tunnel = site.ipsec_tunnels[name]
+    image = ipsec.image_of(site)
+    offered = ipsec_facts.dh_groups(image)
+    asked: list[tuple[KeyPath, int]] = [(("tunnels", name, "ike", "group"), tunnel.ike.group)]
+    if tunnel.ipsec.pfs_group is not None:
+        asked.append((("tunnels", name, "ipsec", "pfs_group"), tunnel.ipsec.pfs_group))
+    for key, group in asked:
+        if group not in offered:
+            yield (
+                key,
+                f"image {image} has no DH group {group}; it offers "
+                f"{', '.join(str(g) for g in offered)} (groups 14-16 came with 12.4(22)T)",
+            )
+
+
+def _ipsec_interface(site: Site, name: str) -> Iterator[SiteProblem]:
+    """`interface TunnelN`: one tunnel's; unnumbered needs a LAN; tcp_mss fits the mtu."""
+    tunnel = site.ipsec_tunnels[name]
+    if ipsec.mode_of(site, tunnel) != ipsec.VTI:
+        return
+    numbers = ipsec.tunnel_numbers(site)
+    number = numbers[name]
+    earlier = list(numbers)[: list(numbers).index(name)]
+    owner = next((t for t in earlier if numbers[t] == number), None)
+    if owner is not None:
+        yield (
+            ("tunnels", name, "tunnel_interface"),
+            f"Tunnel{number} is already tunnel {owner!r}'s",
+        )
+    elif tunnel.tunnel_interface is not None and number in ipsec.typed_tunnel_numbers(site):
+        yield (
+            ("tunnels", name, "tunnel_interface"),
+            f"interface Tunnel{number} is typed by the site (interfaces or extra_config)",
+        )
+    if tunnel.address is None and not site.lans:
+        yield (
+            ("tunnels", name, "address"),
+            "no address and no LAN to borrow one from (ip unnumbered): give an address",
+        )
+    mtu = tunnel.mtu or 1500
+    if tunnel.tcp_mss is not None and tunnel.tcp_mss > mtu - 40:
+        yield (
+            ("tunnels", name, "tcp_mss"),
+            f"tcp_mss {tunnel.tcp_mss} leaves no room for IP and TCP headers in mtu {mtu} "
+            f"(at most {mtu - 40})",
+        )
+
+
+def _ipsec_crypto_map(site: Site, name: str) -> Iterator[SiteProblem]:
+    """A crypto map's ACL pairs the LANs with the remote networks: it needs both."""
+    tunnel = site.ipsec_tunnels[name]
+    if ipsec.mode_of(site, tunnel) != ipsec.CRYPTO_MAP:
+        return
+    if not tunnel.remote_networks:
+        yield (
+            ("tunnels", name, "remote_networks"),
+            "a crypto-map tunnel encrypts LAN -> remote_networks: give at least one",
+        )
+    if not site.lan_networks:
+        yield (("tunnels", name, "mode"), "a crypto-map tunnel needs a LAN (its ACL's source)")
+    if site.wan_name is None:
+        yield (("tunnels", name, "mode"), "a crypto map goes on the WAN interface: none is typed")
+
+
+def _ipsec_peer(site: Site, name: str) -> Iterator[SiteProblem]:
+    """A peer that is a host, not this router, not on its LANs; one tunnel per peer
+    (one `crypto isakmp key` per address; one tunnel source/destination pair)."""
+    tunnel = site.ipsec_tunnels[name]
+    key: KeyPath = ("tunnels", name, "peer")
+    own = _own_addresses(site)
+    why = _not_a_host(tunnel.peer)
+    if why:
+        yield key, f"peer {tunnel.peer} {why}"
+    elif tunnel.peer in own:
+        yield key, f"peer {tunnel.peer} is this router's own address ({own[tunnel.peer]})"
+    for lan_name, lan in _lan_networks(site):
+        if tunnel.peer in lan:
+            yield (
+                key,
+                f"peer {tunnel.peer} is inside LAN {lan_name} ({lan}): the tunnel runs over "
+                "the WAN",
+            )
+    names = list(site.ipsec_tunnels)
+    other = next(
+        (n for n in names[: names.index(name)] if site.ipsec_tunnels[n].peer == tunnel.peer), None
+    )
+    if other is not None:
+        yield key, f"peer {tunnel.peer} is already tunnel {other!r}'s (one key per peer address)"
+
+
+def _ipsec_nat_route_map(site: Site, name: str) -> Iterator[SiteProblem]:
+    """The PAT route-map of a tunnel with `nat: true` (its name upper-cased) is its own."""
+    if not site.ipsec_tunnels[name].nat:
+        return
+    used = {"INTERNET": "internet_nat"} if site.internet_nat else {}
+    for tname, client in site.pptp_clients.items():
+        if client.nat:
+            used.setdefault(site.tunnel_route_map(tname), tname)
+    names = list(site.ipsec_tunnels)
+    for earlier in names[: names.index(name)]:
+        if site.ipsec_tunnels[earlier].nat:
+            used.setdefault(ipsec.nat_route_map(earlier), earlier)
+    route_map = ipsec.nat_route_map(name)
+    if route_map in used:
+        yield (
+            ("tunnels", name, "nat"),
+            f"route-map {route_map} is already used by {used[route_map]}",
+        )
+
+
+def _ipsec_dpd(site: Site, name: str) -> Iterator[SiteProblem]:
+    """`crypto isakmp keepalive` is one global line: every tunnel's dpd is the first's."""
+    first_name, first = next(iter(site.ipsec_tunnels.items()))
+    if site.ipsec_tunnels[name].dpd != first.dpd:
+        yield (
+            ("tunnels", name, "dpd"),
+            f"dead-peer detection is one global `crypto isakmp keepalive` on IOS: the same as "
+            f"tunnel {first_name!r}'s ({first.dpd.interval} s, retry {first.dpd.retry} s)",
+        )
+
+
+IPSEC_CHECKS: tuple[TunnelCheck, ...] = (
+    _ipsec_image,
+    _ipsec_mode,
+    _ipsec_groups,
+    _ipsec_interface,
+    _ipsec_crypto_map,
+    _ipsec_peer,
+    _ipsec_nat_route_map,
+    _ipsec_dpd,
+)
+
+
+def each_ipsec_tunnel(site: Site) -> Iterator[SiteProblem]:
+    """`IPSEC_CHECKS` on every IPsec tunnel of an IOS site, in the order of the site file."""
+    if site.platform != Platform.IOS:
+        return iter(())
+    return _each(site, site.ipsec_tunnels, IPSEC_CHECKS)
+
+
 SITE_CHECKS: tuple[SiteCheck, ...] = (
     wan_count,
     each_interface,
@@ -528,6 +716,7 @@ SITE_CHECKS: tuple[SiteCheck, ...] = (
     ios_hardware,
     nat_has_lan,
     each_tunnel,
+    each_ipsec_tunnel,
     pptp_server,
     management_privilege,
     management_host,
@@ -592,6 +781,7 @@ def interface_problems(site: Site) -> Iterator[SiteProblem]:
 __all__ = [
     "INTERFACE_CHECKS",
     "IOS_DIALER_RANGE",
+    "IPSEC_CHECKS",
     "PPTP_SERVER_CHECKS",
     "SITE_CHECKS",
     "TUNNEL_CHECKS",

@@ -15,7 +15,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
 
 from iosgen.ios.limits import PPTP_USER_SECRET, secret_problem
 from iosgen.model.secret import Secret
-from iosgen.model.site import PptpClient, Site
+from iosgen.model.site import IpsecTunnel, PptpClient, Site
 
 
 def addresses_of(site: Site) -> set[IPv4Address]:
@@ -183,11 +183,38 @@ def head_office(server: Site, fleet: Iterable[Site]) -> HeadOffice:
     return HeadOffice(users, addresses, tuple(routes), sized, found, tuple(problems))
 
 
+# --- IPsec -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DynamicPeer:
+    """A branch IPsec tunnel to the head office from a WAN with no fixed address (DHCP):
+    the head office answers it with its dynamic crypto map and wildcard key."""
+
+    branch: Site
+    name: str  # the tunnel's name in the branch's tunnels
+
+    @property
+    def tunnel(self) -> IpsecTunnel:
+        return self.branch.ipsec_tunnels[self.name]
+
+    @property
+    def lans(self) -> list[IPv4Network]:
+        return self.branch.lan_networks
+
+
+def dynamic_peers(server: Site) -> tuple[DynamicPeer, ...]:
+    """The DHCP branches a `ipsec_server.from_branches` head office answers dynamically."""
+    return ()
+
+
 __all__ = [
     "DialIn",
+    "DynamicPeer",
     "HeadOffice",
     "HeadOfficeProblem",
     "addresses_of",
     "dialins",
+    "dynamic_peers",
     "head_office",
 ]

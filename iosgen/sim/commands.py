@@ -115,6 +115,14 @@ def _table() -> list[Cmd]:
     # the PPP debug verify turns on to see why a tunnel's CHAP fails (tunnels.py)
     add("exec", "debug ppp authentication", kind="action", action="debug")
     add("exec", "undebug all", kind="action", action="undebug")
+    # IPsec (docs/sim-ipsec.md): the SAs the fleet's IKE gives this router, and why not
+    add("exec", "show crypto isakmp sa", kind="action", action="crypto_show")
+    add("exec", "show crypto ipsec sa", kind="action", action="crypto_show")
+    add("exec", "show crypto session", kind="action", action="crypto_show")
+    add("exec", "show crypto isakmp policy", kind="action", action="crypto_show")
+    add("exec", "show crypto map", kind="action", action="crypto_show")
+    add("exec", "debug crypto {isakmp|ipsec}", kind="action", action="debug_crypto")
+    add("exec", "clear crypto {sa|isakmp}", kind="action", action="clear_crypto")
     add("exec", "archive config", kind="action", action="archive_config")
 
     # ---- global configuration -----------------------------------------------------------
@@ -307,16 +315,47 @@ def _table() -> list[Cmd]:
         enters="config-isakmp",
         section="crypto-isakmp-policy*",
     )
+    # One key per peer address and mask: typed again for the same peer it replaces the
+    # old one (config.py, action "isakmp_key"); `0.0.0.0 0.0.0.0` is the wildcard key.
     add(
         g,
         "crypto isakmp key [{0|6}] <word> address <ip> [<ip>] [no-xauth]",
         kind="multi",
         section="crypto-isakmp-key",
         nokey=4,
+        action="isakmp_key",
     )
+    # dead-peer detection (Security Command Reference, `crypto isakmp keepalive seconds
+    # [retries] [periodic|on-demand]`: 10-3600 s, retries 2-60 s), after the keys
+    add(
+        g,
+        "crypto isakmp keepalive <10-3600> [<2-60>] [{periodic|on-demand}]",
+        key=3,
+        section="crypto-isakmp-key",
+    )
+    add(g, "crypto isakmp identity {address|hostname|dn}", key=3, section="crypto-isakmp-key")
+    # more global ISAKMP knobs 12.4 takes (Security Command Reference 12.4); their place
+    # among the key lines is [L]
+    add(g, "crypto isakmp nat keepalive <5-3600>", key=4, section="crypto-isakmp-key")
+    add(g, "crypto isakmp invalid-spi-recovery", key=3, section="crypto-isakmp-key")
+    add(g, "crypto isakmp aggressive-mode disable", key=3, section="crypto-isakmp-key")
     transform = (
         "{ah-md5-hmac|ah-sha-hmac|esp-des|esp-3des|esp-aes [{128|192|256}]|esp-null|"
         "esp-md5-hmac|esp-sha-hmac|comp-lzs}"
+    )
+    add(
+        g,
+        "crypto ipsec security-association lifetime {seconds <120-86400>|"
+        "kilobytes <2560-536870912>}",
+        key=5,
+        section="crypto-ipsec-global",
+    )
+    add(g, "crypto ipsec df-bit {clear|set|copy}", key=3, section="crypto-ipsec-global")
+    add(
+        g,
+        "crypto ipsec nat-transparency udp-encapsulation",
+        key=3,
+        section="crypto-ipsec-global",
     )
     add(
         g,
@@ -326,6 +365,37 @@ def _table() -> list[Cmd]:
         section="crypto-ipsec*",
         key=4,
     )
+    # `crypto ipsec profile NAME` opens `(ipsec-profile)#` (Cisco, IPSec Virtual Tunnel
+    # Interface: "Router(config)# crypto ipsec profile profile-name" / "Router
+    # (ipsec-profile)# set transform-set ..."); printed after the transform sets
+    add(
+        g,
+        "crypto ipsec profile <word>",
+        kind="enter",
+        enters="ipsec-profile",
+        section="crypto-ipsec-profile*",
+    )
+    # A dynamic map's entries take the crypto map's sub-mode and its `set`/`match` lines
+    # (Security Command Reference, `crypto dynamic-map`: "enters crypto map configuration
+    # mode"); they print before the crypto maps (docs/sim-ipsec.md).
+    add(
+        g,
+        "crypto dynamic-map <word> <1-65535>",
+        kind="enter",
+        enters="config-crypto-map",
+        section="crypto-dynamic-map*",
+        key=4,
+    )
+    # `crypto map M 10 ipsec-isakmp dynamic DYN`: an entry that is the dynamic map; no
+    # sub-mode (a line of the crypto maps' section)
+    add(
+        g,
+        "crypto map <word> <1-65535> ipsec-isakmp dynamic <word>",
+        key=4,
+        section="crypto-map*",
+    )
+    # the map's own source address for IKE: before its entries [L]
+    add(g, "crypto map <word> local-address <if>", key=4, section="crypto-map*")
     add(
         g,
         "crypto map <word> <1-65535> [{ipsec-isakmp|ipsec-manual}]",
@@ -333,6 +403,7 @@ def _table() -> list[Cmd]:
         enters="config-crypto-map",
         section="crypto-map*",
         key=4,
+        action="crypto_map",
     )
     # PPPoE server/client profile (`bba-group pppoe global`), before the interfaces
     add(
@@ -586,6 +657,16 @@ def _table() -> list[Cmd]:
     # NVGEN prints `encapsulation` before `ip tcp adjust-mss` (ios-reference §2.3)
     add(i, "encapsulation {ppp|hdlc}", key=1)
     add(i, "ip tcp adjust-mss <500-1460>", key=3)
+    # Tunnel interfaces only (configmode.py refuses them elsewhere), after `ip tcp
+    # adjust-mss` (Cisco, IPSec Virtual Tunnel Interface, example: ` ip tcp adjust-mss
+    # 1360` / ` tunnel source ...` / ` tunnel destination ...` / ` tunnel mode ipsec ipv4`
+    # / ` tunnel protection ipsec profile VTI`). `tunnel mode gre ip` is the default and
+    # prints nothing.
+    add(i, "tunnel source {<if>|<ip>}", key=2, action="tunnel_if")
+    add(i, "tunnel destination <ip>", key=2, action="tunnel_if")
+    add(i, "tunnel key <0-4294967295>", key=2, action="tunnel_if")
+    add(i, "tunnel mode {gre ip|ipip|ipsec ipv4}", key=2, action="tunnel_mode")
+    add(i, "tunnel protection ipsec profile <word> [shared]", key=2, action="tunnel_protection")
     add(i, "load-interval <30-600>", key=1)
     add(i, "dialer in-band", key=2)
     add(i, "dialer idle-timeout <0-2147483> [either]", key=2)
@@ -836,7 +917,8 @@ def _table() -> list[Cmd]:
     add(k, "encr {des|3des|aes [{128|192|256}]}", key=1)
     add(k, "hash {sha|md5}", key=1)
     add(k, "authentication {pre-share|rsa-sig|rsa-encr}", key=1)
-    add(k, "group {1|2|5}", key=1)
+    # groups 14-16 exist from 12.4(22)T on (configmode.py refuses them before)
+    add(k, "group {1|2|5|14|15|16}", key=1)
     add(k, "lifetime <60-86400>", key=1)
     t = "cfg-crypto-trans"
     add(t, "exit", kind="action", action="exit")
@@ -844,11 +926,27 @@ def _table() -> list[Cmd]:
     cm = "config-crypto-map"
     add(cm, "exit", kind="action", action="exit")
     add(cm, "description <line>", key=1)
-    add(cm, "set peer <ip>", kind="multi")
-    add(cm, "set security-association lifetime {seconds|kilobytes} <1-2147483647>", key=4)
-    add(cm, "set transform-set <word> [<word> [<word>]]", key=2)
-    add(cm, "set pfs [{group1|group2|group5}]", key=2)
+    add(cm, "set peer <ip> [default]", kind="multi", nokey=3)
+    add(
+        cm,
+        "set security-association lifetime {seconds <120-86400>|kilobytes <2560-536870912>}",
+        key=4,
+    )
+    add(cm, "set transform-set <word> [<word> [<word> [<word> [<word> [<word>]]]]]", key=2)
+    add(cm, "set pfs [{group1|group2|group5|group14|group15|group16}]", key=2)
     add(cm, "match address {<100-199>|<word>}", key=2)
+    add(cm, "reverse-route [static]", key=1)
+    # `crypto ipsec profile` (prompt `(ipsec-profile)#`): a VTI's phase-2 settings
+    pr = "ipsec-profile"
+    add(pr, "exit", kind="action", action="exit")
+    add(pr, "description <line>", key=1)
+    add(
+        pr,
+        "set security-association lifetime {seconds <120-86400>|kilobytes <2560-536870912>}",
+        key=4,
+    )
+    add(pr, "set transform-set <word> [<word> [<word> [<word> [<word> [<word>]]]]]", key=2)
+    add(pr, "set pfs [{group1|group2|group5|group14|group15|group16}]", key=2)
 
     # ---- bba-group pppoe ----------------------------------------------------------------
     b = "config-bba-group"
@@ -877,6 +975,8 @@ _RANK_GROUPS: dict[str, str] = {
     "config-std-nacl": "nacl",
     "config-ext-nacl": "nacl",
     "hsrp": "hsrp",  # an interface's `standby` lines: by group, then facts.HSRP_ORDER
+    # a crypto map's entries by name and number, `... ipsec-isakmp dynamic D` ones too
+    "crypto-map*": "crypto-map",
 }
 
 
@@ -899,6 +999,7 @@ CONFIG_MODES = (
     "config-isakmp",
     "cfg-crypto-trans",
     "config-crypto-map",
+    "ipsec-profile",
     "config-bba-group",
     "config-cmap",
     "config-pmap",

@@ -14,12 +14,14 @@ from __future__ import annotations
 import copy
 import ipaddress
 import itertools
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
 from iosgen.sim.commands import table, toggles
 from iosgen.sim.facts import (
+    BACK_TO_BACK,
     CHILD_INDENT,
     DEFAULT_PPTP_GROUP,
     DUPLICATE_SEQUENCE,
@@ -43,6 +45,8 @@ from iosgen.sim.hardware import DEFAULT, Hardware
 from iosgen.sim.secrets import md5_secret, type7_encode
 
 _SEQ = itertools.count()
+DEFAULT_IMAGE: Final = "12.4(25d)"  # RouterSpec's defaults: a 2801 on 12.4(25d) k9
+DEFAULT_FS: Final = "advipservicesk9"
 
 
 @dataclass
@@ -107,8 +111,22 @@ class Outcome:
 class Config:
     """A running (or startup) configuration as IOS holds it."""
 
-    def __init__(self, hw: Hardware = DEFAULT) -> None:
+    def __init__(
+        self, hw: Hardware = DEFAULT, image: str = DEFAULT_IMAGE, feature_set: str = DEFAULT_FS
+    ) -> None:
         self.hw = hw
+        # the IOS image: which commands exist (images.py; configmode.py refuses the rest)
+        self.image = image
+        self.feature_set = feature_set
+        # DHCP leases the router's ISP gives (RouterSpec.dhcp): interface -> (address,
+        # gateway); an `ip address dhcp` port without one never gets an address
+        self.leases: dict[str, tuple[ipaddress.IPv4Interface, ipaddress.IPv4Address]] = {}
+        # what this router remembers of its IPsec SAs between evaluations (ipsec.py):
+        # when each came up, when its peer went silent, its packet counters
+        self.ipsec_memory: dict[tuple[str, ...], object] = {}
+        self.changed_at = time.time()
+        # real seconds per IOS second (RouterSpec.minute / 60): DPD and SA lifetimes
+        self.time_scale = 1.0
         self.root: list[Line] = []
         # bumped by every applied line: the tunnels' cached view of the fleet (tunnels.py)
         # is recomputed when any router's generation moves
@@ -181,6 +199,7 @@ class Config:
         """Apply one parsed line in the block `stack` leads to; `number`: the sequence
         number a named-list entry was typed with."""
         self.generation += 1
+        self.changed_at = time.time()
         if stack and stack[-1].group is not None:
             # `line vty 0 15`: the line goes to each stored range it covers
             outcomes = [self.apply(m, [*stack[:-1], member]) for member in stack[-1].group]
@@ -287,6 +306,18 @@ class Config:
             return Outcome(message=clash)
         if cmd.pw:
             words = _normalise_password(words, cmd.pw, self.password_encryption())
+        if words == ["encr", "aes", "128"]:
+            words = ["encr", "aes"]  # AES-128 is `encr aes`'s default length: not printed [M]
+        if cmd.action == "isakmp_key" and words[3] == "0" and words[5:6] == ["address"]:
+            words = [*words[:3], *words[4:]]  # `key 0 K` is the clear key K, printed so [L]
+        if cmd.action == "isakmp_key":
+            # one key per peer address and mask: a new key for the peer replaces the old
+            peer = _isakmp_peer(words)
+            self._remove(container, lambda ln: ln.cmd is cmd and _isakmp_peer(ln.words) == peer)
+        if words == ["tunnel", "mode", "gre", "ip"]:
+            # GRE is a tunnel's default mode: NVGEN prints nothing for it
+            self._remove(container, lambda ln: ln.words[:2] == ["tunnel", "mode"])
+            return Outcome()
         if words == ["exec-timeout", "10", "0"] or words == ["exec-timeout", "10"]:
             # back to the default, which NVGEN does not print
             self._remove(container, lambda ln: ln.words[:1] == ["exec-timeout"])
@@ -395,6 +426,9 @@ class Config:
             probe = Line(cmd, words)
             ident = probe.identity()
             self._remove(container, lambda ln: ln.children is not None and ln.identity() == ident)
+            if words[:2] == ["crypto", "map"]:
+                # `no crypto map M N` removes entry N whatever its kind (`... dynamic D`)
+                self._remove(container, lambda ln: ln.words[:4] == words[:4])
             return Outcome()
         probe = Line(cmd, words, False, [])
         ident = probe.identity()
@@ -582,7 +616,7 @@ class Config:
                 for block in ordered:
                     if not ghosts or not any(block is g for g in ghosts):
                         out.extend(self._render_block(block, 0))
-                        if section not in UNSEPARATED:
+                        if section not in UNSEPARATED and section not in BACK_TO_BACK:
                             out.append("!")
                     held.after(block, out)
                 if blocks and section in UNSEPARATED:
@@ -773,6 +807,9 @@ def _transports(words: list[str]) -> frozenset[str]:
 
 def _block_defaults(cmd: Cmd, words: list[str]) -> tuple[Cmd, list[str]]:
     """A block header as IOS stores it when its default keyword is left out."""
+    if words[:3] == ["crypto", "ipsec", "transform-set"]:
+        # `esp-aes 128` is `esp-aes`: 128 bits is the default and prints nothing [M]
+        words = [w for n, w in enumerate(words) if not (w == "128" and words[n - 1] == "esp-aes")]
     if words[:2] == ["crypto", "map"] and len(words) == 4:
         # `crypto map CM 10` is `crypto map CM 10 ipsec-isakmp` (docs/simulator-grammar.md)
         return cmd, [*words, "ipsec-isakmp"]
@@ -823,6 +860,14 @@ def _by_user(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _isakmp_peer(words: list[str]) -> tuple[str, str]:
+    """The peer a `crypto isakmp key ... address A [M]` line is for: (A, M); no mask is
+    the host mask (Security Command Reference, `crypto isakmp key`)."""
+    at = words.index("address") + 1
+    mask = words[at + 1] if len(words) > at + 1 and words[at + 1][:1].isdigit() else None
+    return words[at], mask or "255.255.255.255"
+
+
 def _ghost_key(line: Line, ghosts: list[Line]) -> tuple[object, ...]:
     """`_sort_key`, a removed block (a ghost) after a live one of the same words."""
     key = _sort_key(line)
@@ -845,6 +890,9 @@ def _sort_key(line: Line) -> tuple[object, ...]:
         sub = (line.number or 0,)
     elif section in ("route-map*",):
         sub = (w[1], int(w[3]))
+    elif section in ("crypto-map*", "crypto-dynamic-map*"):
+        # by map name, then entry number; `crypto map M local-address IF` first
+        sub = (w[2], int(w[3]) if w[3].isdigit() else -1)
     elif section == "line":
         sub = ({"con": 0, "aux": 1, "vty": 2}[w[1]], int(w[2]))
     elif section == "hsrp":

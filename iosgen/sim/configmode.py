@@ -17,6 +17,8 @@ from iosgen.sim.config import Config, Line
 from iosgen.sim.facts import (
     AMBIGUOUS,
     BANNER_ENTER,
+    CRYPTO_MAP_NOTE,
+    CRYPTO_MAP_NOTE_ON,
     INCOMPLETE,
     INVALID_INPUT,
     MODE_PARENT,
@@ -24,6 +26,56 @@ from iosgen.sim.facts import (
     RSA_KEYS,
 )
 from iosgen.sim.grammar import Cmd, Failure, Match, on_hardware
+from iosgen.sim.images import DH14, VTI, has_crypto, image_has, strong_crypto
+
+# The global crypto commands a non-k9 image lacks (the caret goes under the second word)
+_CRYPTO_FAMILIES = frozenset({"isakmp", "ipsec", "map", "dynamic-map"})
+_TUNNEL_ACTIONS = frozenset({"tunnel_if", "tunnel_mode", "tunnel_protection"})
+
+
+# What a k8 (DES-only) image lacks: strong ciphers, for IKE and for ESP
+_STRONG = frozenset({"3des", "aes", "esp-3des", "esp-aes"})
+_DH14 = frozenset({"14", "15", "16", "group14", "group15", "group16"})
+
+
+def _cipher_or_group(words: list[str], mode: str) -> int | None:
+    """Where a line names a cipher or a DH group (the word an image may lack)."""
+    if mode == "config-isakmp" and words[:1] in (["encr"], ["group"]) and len(words) > 1:
+        return 1
+    if mode in ("config-crypto-map", "ipsec-profile") and words[:2] == ["set", "pfs"]:
+        return 2 if len(words) > 2 else None
+    if mode == "config" and words[:3] == ["crypto", "ipsec", "transform-set"]:
+        return next((n for n, w in enumerate(words) if n > 3 and w in _STRONG), None)
+    return None
+
+
+def _image_refuses(config: Config, m: Match, stack: list[Line]) -> int | None:
+    """The word IOS puts its caret under when this router cannot take the line (its
+    image has no crypto, no strong crypto, no IPsec VTI or no DH group 14, or the
+    interface is no tunnel); None: it can."""
+    words = m.words
+    crypto = has_crypto(config.feature_set)
+    action = m.cmd.action or ""
+    at = _cipher_or_group(words, m.cmd.mode)
+    if at is not None:
+        weak = not strong_crypto(config.feature_set) and words[at] in _STRONG
+        if weak or (words[at] in _DH14 and not image_has(config.image, DH14)):
+            return at
+    if m.cmd.mode == "config" and words[:1] == ["crypto"] and len(words) > 1:
+        return None if crypto or words[1] not in _CRYPTO_FAMILIES else 1
+    if m.cmd.mode in ("config-if", "config-subif"):
+        if words[:2] == ["crypto", "map"] and not crypto:
+            return 0
+        if action in _TUNNEL_ACTIONS:
+            here = stack[-1].words[1] if stack and len(stack[-1].words) > 1 else ""
+            if not here.startswith("Tunnel"):
+                return 0  # `tunnel ...` exists under a Tunnel interface only
+            if action == "tunnel_protection" and not crypto:
+                return 1
+            ipsec = action == "tunnel_mode" and words[2:3] == ["ipsec"]
+            if ipsec and not (crypto and image_has(config.image, VTI)):
+                return 2
+    return None
 
 
 def mode_depth(mode: str) -> int:
@@ -94,6 +146,11 @@ class ConfigMode:
             if r is None:
                 return LineResult()
             if isinstance(r, Match):
+                at = _image_refuses(self.config, r, self.stack if mode == self.mode else [])
+                if at is not None:
+                    # a command this image or this interface lacks: IOS's caret under it
+                    bad = Failure("invalid", r.starts[at] if at < len(r.starts) else 0)
+                    return LineResult(output=error_text(bad, line, prompt), error=True)
                 if mode != self.mode:
                     self.mode = mode
                     self.stack = self.stack[: mode_depth(mode)]
@@ -146,11 +203,27 @@ class ConfigMode:
             return LineResult(nat_removal=m)
         if action == "nat" and not m.negated and self.nat_changes and self.nat_changes(m):
             return LineResult(output=NAT_CANNOT_CHANGE + "\n", error=True)
+        new_map = (
+            CRYPTO_MAP_NOTE_ON
+            and action == "crypto_map"
+            and not m.negated
+            and self._new_isakmp_map(m)
+        )
         out = self.config.apply(m, self.stack)
         if out.stack is not None and out.mode is not None:
             self.stack, self.mode = out.stack, out.mode
+        if new_map:  # a warning, not a refusal: the entry is made
+            return LineResult(output=CRYPTO_MAP_NOTE + "\n")
         # a message from the config is a refusal (`% ... overlaps with ...`): not stored
         return LineResult(output=out.message + "\n" if out.message else "", error=bool(out.message))
+
+    def _new_isakmp_map(self, m: Match) -> bool:
+        """`crypto map M N [ipsec-isakmp]` for an entry M N that does not exist yet."""
+        if "ipsec-manual" in m.words:
+            return False
+        return not any(
+            ln.words[:4] == m.words[:4] and ln.children is not None for ln in self.config.root
+        )
 
     def _numbered_entry(self, m: Match) -> LineResult:
         """`15 permit ...` in a named list: the entry placed by its number; `no 15`

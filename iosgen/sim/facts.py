@@ -56,6 +56,9 @@ MODE_PROMPTS: Final[dict[str, str]] = {
     "config-isakmp": "(config-isakmp)#",
     "cfg-crypto-trans": "(cfg-crypto-trans)#",
     "config-crypto-map": "(config-crypto-map)#",
+    # `Router(config)# crypto ipsec profile P` / `Router(ipsec-profile)# set transform-set
+    # T` (Cisco, IPSec Virtual Tunnel Interface, 12.3(14)T feature guide) [H]
+    "ipsec-profile": "(ipsec-profile)#",
     "config-bba-group": "(config-bba-group)#",
     "config-cmap": "(config-cmap)#",
     "config-pmap": "(config-pmap)#",
@@ -84,6 +87,7 @@ MODE_PARENT: Final[dict[str, str]] = {
     "config-isakmp": "config",
     "cfg-crypto-trans": "config",
     "config-crypto-map": "config",
+    "ipsec-profile": "config",
     "config-bba-group": "config",
     "config-cmap": "config",
     "config-pmap": "config",
@@ -302,7 +306,20 @@ SILENT_DEFAULTS: Final[dict[str, frozenset[str]]] = {
     "config-isakmp": frozenset(
         {"encr des", "hash sha", "authentication rsa-sig", "group 1", "lifetime 86400"}
     ),
+    # A transform set's default mode: Cisco's 12.4 VTI and crypto-map examples print
+    # `crypto ipsec transform-set T1 esp-aes esp-sha-hmac` with no mode line; 15.x prints
+    # ` mode tunnel` (docs/sim-ipsec.md) [M]
+    "cfg-crypto-trans": frozenset({"mode tunnel"}),
 }
+# A new `crypto map NAME SEQ ipsec-isakmp` entry (not one re-entered): IOS warns that it is
+# inert until it has a peer and an ACL (docs/sim-ipsec.md) [M]. Not printed yet: iosgen's
+# push reads every `%` line as a refusal, and tests/sim/test_sim_grammar.py expects no
+# answer; CRYPTO_MAP_NOTE_ON turns it on once both take it (the lead's decision).
+CRYPTO_MAP_NOTE_ON: Final = False
+CRYPTO_MAP_NOTE: Final = (
+    "% NOTE: This new crypto map will remain disabled until a peer\n"
+    "        and a valid access list have been configured."
+)
 # short names IOS prints in `show ip interface brief`: none on 12.4, full names are used.
 
 # --- type 7 (ios-reference §4) ---------------------------------------------------------
@@ -362,7 +379,10 @@ LAYOUT: Final[tuple[str, ...]] = (
     "policy-map*",
     "crypto-isakmp-policy*",
     "crypto-isakmp-key",
+    "crypto-ipsec-global",
     "crypto-ipsec*",
+    "crypto-ipsec-profile*",
+    "crypto-dynamic-map*",
     "crypto-map*",
     "bba-group*",
     "!",
@@ -410,6 +430,11 @@ LAYOUT: Final[tuple[str, ...]] = (
 UNSEPARATED: Final = frozenset(
     {"class-map*", "policy-map*", "ip-acl-standard*", "ip-acl-extended*", "aaa-attr-list*"}
 )
+# Block sections with no `!` at all, not even after the last block: ISAKMP policies run
+# straight into the keys (`crypto isakmp policy 10` / ` group 2` / `crypto isakmp key
+# cisco address 102.1.1.1` / `!` / `!` / `crypto ipsec transform-set ...`, a lab capture
+# in docs/sim-ipsec.md; Cisco's VTI example prints the same) [M].
+BACK_TO_BACK: Final = frozenset({"crypto-isakmp-policy*"})
 
 # Lines an IOS 12.4 ISR prints with an empty startup config (before the management
 # account is added), the interfaces aside: every physical port of the router's

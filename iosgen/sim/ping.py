@@ -69,13 +69,15 @@ def _own(config: Config, addr: ipaddress.IPv4Address) -> bool:
     )
 
 
-def reachable(config: Config, target: str, source: str | None = None) -> bool:
+def reachable(config: Config, target: str, source: str | None = None, count: int = 1) -> bool:
+    """Whether `count` echoes to `target` come back (they count on the IPsec SAs they
+    cross: `show crypto ipsec sa`'s #pkts encaps/decaps)."""
     addr = ipaddress.IPv4Address(target)
     if _own(config, addr):
         return True
     if isinstance(config.live, Live):  # a fleet: the packet and its answer cross routers
         src = ipaddress.IPv4Address(source) if source is not None else None
-        return config.live.ping(src, addr)
+        return config.live.ping(src, addr, count)
     route = show.route_to(config, target)
     return route is not None and not (route.out or "").startswith("Null")
 
@@ -109,7 +111,7 @@ def run(
         if addr is None:
             return BAD_SOURCE + "\n"
         head.append(SOURCE.format(addr=addr))
-    ok = reachable(config, target, addr)
+    ok = reachable(config, target, addr, repeat)
     tail = SUCCESS.format(pct=100, ok=repeat, n=repeat) if ok else FAILED.format(n=repeat)
     return "\n".join([*head, _marks("!" if ok else ".", repeat), tail]) + "\n"
 

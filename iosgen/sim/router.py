@@ -6,6 +6,7 @@ reads it too, so every access goes through one lock.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import threading
 import time
@@ -41,6 +42,10 @@ class RouterSpec:
     feature_set: str = "advipservicesk9"
     # seconds per IOS minute for `time N` / `revert timer N` / `reload in N` (tests shorten it)
     minute: float = 60.0
+    # The leases the ISP's DHCP server gives: (interface, "A.B.C.D/N", gateway) each; an
+    # `ip address dhcp` port takes its lease's address, `ip route ... dhcp` its gateway.
+    # A port without one never gets an address (docs/sim-ipsec.md).
+    dhcp: tuple[tuple[str, str, str], ...] = ()
 
 
 def bare_config_text(spec: RouterSpec) -> str:
@@ -104,6 +109,14 @@ class Router:
     def hostname(self) -> str:
         return self.running.hostname
 
+    def new_config(self) -> Config:
+        """An empty config of this router: its hardware, image and DHCP leases."""
+        cfg = Config(self.hw, self.spec.image, self.spec.feature_set)
+        cfg.time_scale = self.spec.minute / 60
+        for name, address, gateway in self.spec.dhcp:
+            cfg.leases[name] = (ipaddress.IPv4Interface(address), ipaddress.IPv4Address(gateway))
+        return cfg
+
     @property
     def held_lines(self) -> list[str]:
         """The lines the running config holds without understanding them (loaded, not
@@ -133,7 +146,7 @@ class Router:
         text = self.startup
         if text is None:
             text = self.spec.initial_config or bare_config_text(self.spec)
-        self.running = Config(self.hw)
+        self.running = self.new_config()
         self.load_errors = load_text(self.running, text)
         self.booted = time.time()
         self.last_change = None
@@ -345,7 +358,7 @@ class Router:
 
     def set_running(self, text: str) -> list[str]:
         with self.lock:
-            cfg = Config(self.hw)
+            cfg = self.new_config()
             errors = load_text(cfg, text)
             self.running = cfg
             return errors

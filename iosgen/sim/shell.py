@@ -12,9 +12,8 @@ import re
 import time
 from collections.abc import Callable
 
-from iosgen.sim import facts, ping, show, tunnels
+from iosgen.sim import facts, ipsec, ping, show, tunnels
 from iosgen.sim.commands import grammar
-from iosgen.sim.config import Config
 from iosgen.sim.configmode import ConfigMode, error_text, load_text
 from iosgen.sim.grammar import (
     Cmd,
@@ -27,7 +26,7 @@ from iosgen.sim.grammar import (
     tokenize,
 )
 from iosgen.sim.hardware import image_file
-from iosgen.sim.images import REPLACE, REVERT, image_has
+from iosgen.sim.images import REPLACE, REVERT, has_crypto, image_has
 from iosgen.sim.router import Router
 
 _PIPES = ("begin", "count", "exclude", "include", "section")
@@ -336,6 +335,56 @@ class Shell:
                 )
                 out += [f"{_debug_stamp()}: {row}" for row in s.debug_lines(host)]
         return "\n".join(out) + "\n"
+
+    def _no_crypto(self, m: Match) -> str | None:
+        """`% Invalid input` under `crypto` on an image without it (images.py)."""
+        if has_crypto(self.r.spec.feature_set):
+            return None
+        prompt, offset, line = self._where
+        return error_text(Failure("invalid", offset + m.starts[1]), line, prompt)
+
+    def _x_crypto_show(self, m: Match) -> str:
+        refused = self._no_crypto(m)
+        if refused is not None:
+            return refused
+        self.r.refresh_tunnels()
+        what = " ".join(m.words[2:])
+        if what == "isakmp sa":
+            return show.show_crypto_isakmp_sa(self.r.running)
+        if what == "ipsec sa":
+            return show.show_crypto_ipsec_sa(self.r.running)
+        if what == "isakmp policy":
+            return show.show_crypto_isakmp_policy(self.r.running)
+        if what == "map":
+            return show.show_crypto_map(self.r.running)
+        return show.show_crypto_session(self.r.running)
+
+    def _x_debug_crypto(self, m: Match) -> str:
+        """IOS answers "Crypto ISAKMP debugging is on"; on a monitoring terminal the next
+        attempt of each negotiation that fails prints its lines (ipsec.DEBUG), here at
+        once, as `debug ppp authentication` does."""
+        refused = self._no_crypto(m)
+        if refused is not None:
+            return refused
+        kind = m.words[2]
+        self.r.debugs.add(f"crypto {kind}")
+        out = [ipsec.DEBUG_ISAKMP_ON if kind == "isakmp" else ipsec.DEBUG_IPSEC_ON]
+        if self.monitor:
+            self.r.refresh_tunnels()
+            view = self.r.running.live
+            for side in view.ipsec if isinstance(view, tunnels.Live) else []:
+                out += [f"{_debug_stamp()}: {row}" for row in side.debug_lines()]
+        return "\n".join(out) + "\n"
+
+    def _x_clear_crypto(self, m: Match) -> str:
+        """`clear crypto sa|isakmp`: this router forgets its SAs (counters, stale ones);
+        IOS renegotiates those its configs still allow at once."""
+        refused = self._no_crypto(m)
+        if refused is not None:
+            return refused
+        self.r.running.ipsec_memory.clear()
+        self.r.running.generation += 1  # the fleet's view is recomputed
+        return ""
 
     def _x_undebug(self, m: Match) -> str:
         self.r.debugs.clear()
@@ -679,7 +728,7 @@ class Shell:
                 if minutes is not None:
                     backup = self.r.archive_now()
                     out += facts.REPLACE_BACKUP.format(path=backup) + "\n"
-                fresh = Config(self.r.hw)
+                fresh = self.r.new_config()
                 for error in load_text(fresh, self.r.flash[name]):
                     out += f"{error}\n"
                 self.r.running = fresh

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from iosgen.sim import ipsec
 from iosgen.sim.config import Config, Line
+from iosgen.sim.images import IKE6, SLOTLESS, image_has
 from iosgen.sim.tunnels import Live
 
 # `show interfaces` hardware figures per interface type, from 12.4 captures on an ISR:
@@ -165,6 +167,12 @@ def interfaces(config: Config, live: bool = True) -> list[Iface]:
                 address, method = _address(w)
         parent = name.split(".")[0] if "." in name else None
         status, proto = _state(name, kind, _shut(block), lines, parent in shut_names)
+        if kind == "Tunnel" and ["tunnel", "mode", "ipsec", "ipv4"] in lines and proto == UP:
+            # a VTI's line protocol follows its IPsec SA (docs/sim-ipsec.md); without the
+            # fleet's view (the IKE step itself) it is taken as up
+            proto = UP if view is None or view.tunnel_up(name) else DOWN
+        if method == "DHCP" and name in config.leases and status == UP:
+            address = config.leases[name][0]  # the ISP's lease (RouterSpec.dhcp)
         if view is not None and name in view.dialer_addr:
             address = ipaddress.IPv4Interface(f"{view.dialer_addr[name][0]}/32")
         out.append(
@@ -194,7 +202,7 @@ def _mac(hostname: str, name: str) -> str:
     return f"0019.{digest[:4]}.{digest[4:8]}"
 
 
-def show_interface(i: Iface, hostname: str) -> str:
+def show_interface(i: Iface, hostname: str, config: Config | None = None) -> str:
     hw, mtu, bw, dly, encap, has_mac = HARDWARE.get(i.kind, HARDWARE["FastEthernet"])
     rows = [f"{i.name} is {i.status}, line protocol is {i.protocol} "]
     if has_mac:
@@ -214,6 +222,8 @@ def show_interface(i: Iface, hostname: str) -> str:
     rows.append(f"  Encapsulation {str(encap_text).upper()}, loopback not set")
     if i.kind not in ("Loopback", "Tunnel", "Dialer", "Virtual-Template"):
         rows.append("  Keepalive set (10 sec)")
+    if i.kind == "Tunnel":
+        rows += tunnel_rows(i, config)
     if i.kind == "FastEthernet" and "." not in i.name:
         rows.append(DUPLEX_SHUT if i.status == SHUT else DUPLEX_UP)
     if has_mac:
@@ -245,7 +255,7 @@ def show_interfaces(config: Config, name: str | None) -> str | None:
         found = [i for i in found if i.name.lower() == name.lower()]
         if not found:
             return None
-    return "".join(show_interface(i, config.hostname) for i in found)
+    return "".join(show_interface(i, config.hostname, config) for i in found)
 
 
 def ip_interface_brief(config: Config) -> list[tuple[str, str, str, str, str]]:
@@ -289,12 +299,38 @@ def _static_words(config: Config) -> list[list[str]]:
     return [ln.words for ln in config.root if ln.words[:2] == ["ip", "route"] and not ln.negated]
 
 
+def lookup(routes: list[Route], addr: ipaddress.IPv4Address) -> Route | None:
+    """The longest-prefix route of a table `routes` made for `addr`."""
+    return _lookup(routes, addr)
+
+
 def _lookup(routes: list[Route], addr: ipaddress.IPv4Address) -> Route | None:
     hits = [r for r in routes if addr in r.net]
     return max(hits, key=lambda r: (r.net.prefixlen, -r.distance)) if hits else None
 
 
-def _static(words: list[str], ifaces: dict[str, Iface], connected: list[Route]) -> Route | None:
+# A DHCP client's default route: administrative distance 254 (Cisco, DHCP client
+# configuration guide: "the default route ... with an administrative distance of 254") [M]
+DHCP_DISTANCE: Final = 254
+
+
+def _lease_gateway(
+    ifaces: dict[str, Iface],
+    leases: dict[str, tuple[ipaddress.IPv4Interface, ipaddress.IPv4Address]],
+) -> ipaddress.IPv4Address | None:
+    for name, (_, gateway) in leases.items():
+        found = ifaces.get(name)
+        if found is not None and found.up and found.method == "DHCP":
+            return gateway
+    return None
+
+
+def _static(
+    words: list[str],
+    ifaces: dict[str, Iface],
+    connected: list[Route],
+    leases: dict[str, tuple[ipaddress.IPv4Interface, ipaddress.IPv4Address]] | None = None,
+) -> Route | None:
     try:
         net = ipaddress.IPv4Network(f"{words[2]}/{words[3]}", strict=False)
     except (ValueError, IndexError):
@@ -302,7 +338,13 @@ def _static(words: list[str], ifaces: dict[str, Iface], connected: list[Route]) 
     rest = words[4:]
     via = out = None
     if rest and rest[0] == "dhcp":
-        return None  # installed when a DHCP lease gives the gateway: none here
+        # the gateway of a DHCP lease, at distance 254 unless one is given (Cisco, `ip
+        # route`: "dhcp ... default gateway ... from the DHCP server"); none without lease
+        gateway = _lease_gateway(ifaces, leases or {})
+        if gateway is None:
+            return None
+        distance = int(rest[1]) if len(rest) > 1 and rest[1].isdigit() else DHCP_DISTANCE
+        return Route("S*" if net.prefixlen == 0 else "S", net, str(gateway), None, distance)
     if (rest and rest[0] in ifaces) or (rest and rest[0].startswith("Null")):
         out = rest.pop(0)
     if rest and re.fullmatch(r"\d+\.\d+\.\d+\.\d+", rest[0]):
@@ -322,8 +364,13 @@ def routes(config: Config, live: bool = True) -> list[Route]:
     by_name = {i.name: i for i in ifaces}
     table = _connected(ifaces, _live(config, live))
     best: dict[ipaddress.IPv4Network, Route] = {r.net: r for r in table}
-    for words in _static_words(config):
-        r = _static(words, by_name, table)
+    statics = _static_words(config)
+    gateway = _lease_gateway(by_name, config.leases)
+    if gateway is not None and not any(w[2:5] == ["0.0.0.0", "0.0.0.0", "dhcp"] for w in statics):
+        # the lease's router option: a default route even without `ip route ... dhcp`
+        statics.append(["ip", "route", "0.0.0.0", "0.0.0.0", "dhcp"])
+    for words in statics:
+        r = _static(words, by_name, table, config.leases)
         if r is None:
             continue
         old = best.get(r.net)
@@ -477,3 +524,370 @@ def static_nat_rows(config: Config) -> list[str]:
             if row is not None:
                 rows.append(row)
     return rows
+
+
+# ---- tunnels and crypto (docs/sim-ipsec.md) ---------------------------------------------------
+# `show interfaces Tunnel0` on 12.4 with `tunnel mode ipsec ipv4` (Cisco, IPSec Virtual
+# Tunnel Interface, "Verifying the Results for the IPsec Static Virtual Tunnel Interface":
+# "Tunnel source 10.0.149.203, destination 10.0.149.217" / "Tunnel protocol/transport
+# IPSEC/IP" / "Tunnel TTL 255" / "Fast tunneling enabled" / "Tunnel transmit bandwidth
+# 8000 (kbps)" / "Tunnel receive bandwidth 8000 (kbps)" / "Tunnel protection via IPSec
+# (profile "P1")") [H]; a GRE tunnel says GRE/IP.
+TUNNEL_KEEPALIVE: Final = "  Keepalive not set"
+TUNNEL_TRANSPORT: Final[dict[str, str]] = {"ipsec": "IPSEC/IP", "gre": "GRE/IP", "ipip": "IP/IP"}
+TUNNEL_TAIL: Final = (
+    "  Tunnel TTL 255",
+    "  Fast tunneling enabled",
+    "  Tunnel transmit bandwidth 8000 (kbps)",
+    "  Tunnel receive bandwidth 8000 (kbps)",
+)
+
+
+def tunnel_rows(i: Iface, config: Config | None) -> list[str]:
+    rows = [TUNNEL_KEEPALIVE]
+    src = i.value("tunnel", "source")
+    dst = i.value("tunnel", "destination")
+    if src is not None or dst is not None:
+        where = "UNKNOWN"
+        if src is not None:
+            found = find(config, src[0], live=False) if config is not None else None
+            if found is not None and found.address is not None:
+                where = f"{found.address.ip} ({found.name})"
+            elif found is None:
+                where = src[0]
+        rows.append(f"  Tunnel source {where}, destination {dst[0] if dst else 'UNKNOWN'}")
+    mode = i.value("tunnel", "mode")
+    kind = mode[0] if mode else "gre"
+    rows.append(f"  Tunnel protocol/transport {TUNNEL_TRANSPORT.get(kind, 'GRE/IP')}")
+    rows += TUNNEL_TAIL
+    profile = i.value("tunnel", "protection", "ipsec", "profile")
+    if profile is not None:
+        rows.append(f'  Tunnel protection via IPSec (profile "{profile[0]}")')
+    return rows
+
+
+def _sides(config: Config) -> list[ipsec.Side]:
+    view = _live(config, True)
+    return list(view.ipsec) if view is not None else []
+
+
+# `show crypto isakmp sa`, 12.4 (Cisco Press, *The Complete Cisco VPN Configuration
+# Guide*, example 16-26, "dst src state conn-id slot status" / "... QM_IDLE 1 0 ACTIVE";
+# the column widths of 12.4 captures "192.168.12.2    192.168.12.1    QM_IDLE
+# 1001    0 ACTIVE") [M]
+ISAKMP_HEAD: Final = "dst             src             state          conn-id slot status"
+ISAKMP_ROW: Final = "{dst:<16}{src:<16}{state:<15}{conn:>7}{slot:>5} {status}"
+
+
+ISAKMP_V4: Final = "IPv4 Crypto ISAKMP SA"
+ISAKMP_V6: Final = "IPv6 Crypto ISAKMP SA"
+
+
+def show_crypto_isakmp_sa(config: Config) -> str:
+    slot = not image_has(config.image, SLOTLESS)
+    head = ISAKMP_HEAD if slot else ISAKMP_HEAD.replace(" slot", "")
+    rows = [head]
+    for s in _sides(config):
+        if s.state is None:
+            continue
+        me, peer = str(s.endpoint.local), str(s.peer_addr)
+        dst, src = (peer, me) if s.initiator else (me, peer)
+        row = ISAKMP_ROW.format(
+            dst=dst, src=src, state=s.state, conn=s.ike_conn, slot=0, status="ACTIVE"
+        )
+        rows.append(row if slot else row.replace("    0 ACTIVE", " ACTIVE"))
+    if image_has(config.image, IKE6):  # an image with IPv6 IKE prints both families
+        rows = [ISAKMP_V4, *rows, "", ISAKMP_V6]
+    return "\n".join(rows) + "\n\n"
+
+
+# `show crypto ipsec sa`, 12.4 (Cisco, IPSec Virtual Tunnel Interface, "Verifying the
+# Results ...": "interface: Tunnel0" / "Crypto map tag: Tunnel0-head-0, local addr ..." /
+# "local  ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)" / "#pkts encaps: ..." /
+# "local crypto endpt.: ..., remote crypto endpt.: ..." / "inbound esp sas:" / "spi: ..."
+# / "transform: esp-3des esp-sha-hmac ," / "in use settings ={Tunnel, }" / "conn id:
+# 2001, flow_id: SW:1, crypto map: Tunnel0-head-0" / "sa timing: remaining key lifetime
+# (k/sec): (4397507/3413)" / "IV size: 8 bytes" / "replay detection support: Y" /
+# "Status: ACTIVE") [H]
+IPSEC_FLOW: Final = """\
+   protected vrf: (none)
+   local  ident (addr/mask/prot/port): ({lnet}/{lmask}/0/0)
+   remote ident (addr/mask/prot/port): ({rnet}/{rmask}/0/0)
+   current_peer {peer} port 500
+     PERMIT, flags={{origin_is_acl,}}
+    #pkts encaps: {e}, #pkts encrypt: {e}, #pkts digest: {e}
+    #pkts decaps: {d}, #pkts decrypt: {d}, #pkts verify: {d}
+    #pkts compressed: 0, #pkts decompressed: 0
+    #pkts not compressed: 0, #pkts compr. failed: 0
+    #pkts not decompressed: 0, #pkts decompress failed: 0
+    #send errors 0, #recv errors 0
+
+     local crypto endpt.: {local}, remote crypto endpt.: {peer}
+     path mtu 1500, ip mtu 1500, ip mtu idb {idb}
+     current outbound spi: {out_spi}
+"""
+IPSEC_SA: Final = """\
+      spi: {spi}
+        transform: {transform} ,
+        in use settings ={{{mode}, }}
+        conn id: {conn}, flow_id: SW:{flow}, crypto map: {tag}
+        sa timing: remaining key lifetime (k/sec): ({kb}/{left})
+        IV size: {iv} bytes
+        replay detection support: Y
+        Status: ACTIVE
+"""
+IV_BYTES: Final[dict[str, int]] = {"esp-aes": 16, "esp-des": 8, "esp-3des": 8}
+
+
+def _spi(n: int) -> str:
+    return f"0x{n:X}({n})"
+
+
+def _ident(net: ipaddress.IPv4Network) -> tuple[str, str]:
+    return str(net.network_address), str(net.netmask)
+
+
+def _idb(config: Config, side: ipsec.Side) -> str:
+    for i in interfaces(config, live=False):
+        if i.address is not None and i.address.ip == side.endpoint.local:
+            return i.name
+    return side.endpoint.interface
+
+
+def _sa_rows(side: ipsec.Side, inbound: bool, now: float, scale: float) -> str:
+    assert side.transform is not None and side.memo is not None
+    words, mode = side.transform
+    cipher = next((w.split()[0] for w in words if w.startswith("esp-") and "hmac" not in w), "")
+    elapsed = int((now - side.memo.up_since) / scale) if scale > 0 else 0
+    conn = side.ipsec_conn + (0 if inbound else 1)
+    return IPSEC_SA.format(
+        spi=_spi(side.spi(inbound)),
+        transform=" ".join(words),
+        mode=mode.capitalize(),
+        conn=conn,
+        flow=conn - ipsec.IPSEC_CONN_BASE + 1,
+        tag=side.endpoint.tag,
+        kb=ipsec.SA_KILOBYTES,
+        left=max(side.seconds - elapsed, 0),
+        iv=IV_BYTES.get(cipher, 8),
+    )
+
+
+def show_crypto_ipsec_sa(config: Config, now: float | None = None) -> str:
+    import time
+
+    now = time.time() if now is None else now
+    out: list[str] = []
+    for side in sorted(_sides(config), key=lambda x: (x.endpoint.interface, x.endpoint.seq)):
+        e = side.endpoint
+        lnet, lmask = _ident(side.local_proxy if side.up else _first_proxy(e)[0])
+        rnet, rmask = _ident(side.remote_proxy if side.up else _first_proxy(e)[1])
+        memo = side.memo if side.up else None
+        out.append(f"interface: {e.interface}")
+        out.append(f"    Crypto map tag: {e.tag}, local addr {e.local}")
+        out.append("")
+        out.append(
+            IPSEC_FLOW.format(
+                lnet=lnet,
+                lmask=lmask,
+                rnet=rnet,
+                rmask=rmask,
+                peer=side.peer_addr,
+                e=memo.encaps if memo else 0,
+                d=memo.decaps if memo else 0,
+                local=e.local,
+                idb=_idb(config, side),
+                out_spi=_spi(side.spi(False)) if memo else "0x0(0)",
+            )
+        )
+        for direction in ("inbound", "outbound"):
+            out.append(f"     {direction} esp sas:")
+            if memo is not None and side.transform is not None:
+                out.append(_sa_rows(side, direction == "inbound", now, config.time_scale).rstrip())
+            out += ["", f"     {direction} ah sas:", "", f"     {direction} pcp sas:", ""]
+    return "\n".join(out) + "\n" if out else "\n"
+
+
+def _first_proxy(e: ipsec.Endpoint) -> tuple[ipaddress.IPv4Network, ipaddress.IPv4Network]:
+    return (e.proxies or [(ipsec.ANY, ipsec.ANY)])[0]
+
+
+# `show crypto session`, 12.4 (Cisco, *Crypto Session Status* / 12.4 captures:
+# "Crypto session current status" / "Interface: Tunnel0" / "Session status: UP-ACTIVE" /
+# "Peer: 10.0.0.2 port 500" / "  IKE SA: local 10.0.0.1/500 remote 10.0.0.2/500 Active" /
+# "  IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0" / "        Active SAs: 2,
+# origin: crypto map"; the states UP-ACTIVE, UP-IDLE, UP-NO-IKE, DOWN-NEGOTIATING, DOWN) [M]
+SESSION_HEAD: Final = "Crypto session current status"
+
+
+def _session_status(side: ipsec.Side) -> str:
+    if side.up:
+        return "UP-ACTIVE"
+    if side.state == ipsec.QM_IDLE:
+        return "UP-IDLE"
+    return "DOWN-NEGOTIATING" if side.state is not None else "DOWN"
+
+
+def show_crypto_session(config: Config) -> str:
+    rows = [SESSION_HEAD, ""]
+    for side in sorted(_sides(config), key=lambda x: (x.endpoint.interface, x.endpoint.seq)):
+        e = side.endpoint
+        loc, rem = (side.local_proxy, side.remote_proxy) if side.up else _first_proxy(e)
+        rows += [
+            f"Interface: {e.interface}",
+            f"Session status: {_session_status(side)}",
+            f"Peer: {side.peer_addr} port 500",
+        ]
+        if side.state is not None:
+            active = "Active" if side.state == ipsec.QM_IDLE else "Inactive"
+            rows.append(f"  IKE SA: local {e.local}/500 remote {side.peer_addr}/500 {active}")
+        rows.append(
+            f"  IPSEC FLOW: permit ip {loc.network_address}/{loc.netmask} "
+            f"{rem.network_address}/{rem.netmask} "
+        )
+        rows.append(f"        Active SAs: {2 if side.up else 0}, origin: crypto map")
+        rows.append("")
+    return "\n".join(rows) + "\n"
+
+
+# `show crypto isakmp policy`, 12.4: each policy, then the default suite (captures: "Global
+# IKE policy" / "Protection suite of priority 10" / "encryption algorithm:   AES - Advanced
+# Encryption Standard (256 bit keys)." / "hash algorithm:         Secure Hash Standard" /
+# "authentication method:  Pre-Shared Key" / "Diffie-Hellman group:   #5 (1536 bit)" /
+# "lifetime:               86400 seconds, no volume limit" / "Default protection suite")
+# [M]; the names, by value:
+POLICY_ENCR: Final[dict[str, str]] = {
+    "des": "DES - Data Encryption Standard (56 bit keys).",
+    "3des": "Three key triple DES",
+    "aes 128": "AES - Advanced Encryption Standard (128 bit keys).",
+    "aes 192": "AES - Advanced Encryption Standard (192 bit keys).",
+    "aes 256": "AES - Advanced Encryption Standard (256 bit keys).",
+}
+POLICY_HASH: Final[dict[str, str]] = {"sha": "Secure Hash Standard", "md5": "Message Digest 5"}
+POLICY_AUTH: Final[dict[str, str]] = {
+    "pre-share": "Pre-Shared Key",
+    "rsa-sig": "Rivest-Shamir-Adleman Signature",
+    "rsa-encr": "Rivest-Shamir-Adleman Encryption",
+}
+POLICY_GROUP: Final[dict[str, str]] = {
+    "1": "#1 (768 bit)",
+    "2": "#2 (1024 bit)",
+    "5": "#5 (1536 bit)",
+    "14": "#14 (2048 bit)",
+    "15": "#15 (3072 bit)",
+    "16": "#16 (4096 bit)",
+}
+
+
+def _suite(p: ipsec.Policy) -> list[str]:
+    pad = " " * 8
+    return [
+        f"{pad}encryption algorithm:   {POLICY_ENCR.get(p.encr, p.encr)}",
+        f"{pad}hash algorithm:         {POLICY_HASH.get(p.hash, p.hash)}",
+        f"{pad}authentication method:  {POLICY_AUTH.get(p.auth, p.auth)}",
+        f"{pad}Diffie-Hellman group:   {POLICY_GROUP.get(p.group, p.group)}",
+        f"{pad}lifetime:               {p.lifetime} seconds, no volume limit",
+    ]
+
+
+def show_crypto_isakmp_policy(config: Config) -> str:
+    rows = ["", "Global IKE policy"]
+    for p in ipsec.policies(config):
+        rows += [f"Protection suite of priority {p.priority}", *_suite(p)]
+    d = ipsec.POLICY_DEFAULTS
+    default = ipsec.Policy(
+        65535, d["encr"], d["hash"], d["authentication"], d["group"], int(d["lifetime"])
+    )
+    rows += ["Default protection suite", *_suite(default)]
+    return "\n".join(rows) + "\n"
+
+
+# `show crypto map`, 12.4 (a 12.4-era capture: `Crypto Map "VPN" 65537 ipsec-isakmp` /
+# `Peer= ...` / `Extended IP access list` / `Current peer: ...` / `Security association
+# lifetime: 4608000 kilobytes/3600 seconds` / `PFS (Y/N): N` / `Transform sets={` /
+# `PHASE2,` / `}` / `Interfaces using crypto map VPN:` / `FastEthernet0/0.23`; tabs shown
+# as eight spaces) [M for the lines, L for the spacing]
+MAP_PAD: Final = " " * 8
+
+
+def _acl_lines(config: Config, name: str) -> list[str]:
+    rows = [ln.words[2:] for ln in config.root if ln.words[:2] == ["access-list", name]]
+    named = [
+        b
+        for b in config.root
+        if b.words[:3] == ["ip", "access-list", "extended"] and b.words[3:4] == [name]
+    ]
+    for b in named:
+        rows = [c.words for c in b.children or [] if not c.negated]
+    return [f"{MAP_PAD}    access-list {name} {' '.join(w)}" for w in rows]
+
+
+def show_crypto_map(config: Config) -> str:
+    out: list[str] = []
+    sides = _sides(config)
+    users: dict[str, list[str]] = {}
+    for block in config.interfaces():
+        for w in (ln.words for ln in block.children or [] if not ln.negated):
+            if w[:2] == ["crypto", "map"] and len(w) > 2:
+                users.setdefault(w[2], []).append(block.words[1])
+    maps = sorted(
+        (
+            b
+            for b in config.root
+            if b.words[:2] == ["crypto", "map"] and b.words[3:4] != ["local-address"]
+        ),
+        key=lambda b: (b.words[2], int(b.words[3])),
+    )
+    for n, b in enumerate(maps):
+        name, seq = b.words[2], b.words[3]
+        out.append(f'Crypto Map "{name}" {seq} {" ".join(b.words[4:])}'.rstrip())
+        words = [c.words for c in b.children or [] if not c.negated]
+        desc = next((w[1:] for w in words if w[:1] == ["description"]), None)
+        if desc:
+            out.append(f"{MAP_PAD}Description: {' '.join(desc)}")
+        for w in words:
+            if w[:2] == ["set", "peer"]:
+                out.append(f"{MAP_PAD}Peer = {w[2]}")
+        acl = next((w[2] for w in words if w[:2] == ["match", "address"]), None)
+        if b.children is not None:
+            out.append(f"{MAP_PAD}Extended IP access list {acl or ''}".rstrip())
+            out += _acl_lines(config, acl) if acl else []
+            current = next(
+                (
+                    s.peer_addr
+                    for s in sides
+                    if s.up and s.endpoint.tag == name and s.endpoint.seq == int(seq)
+                ),
+                None,
+            )
+            if current is not None:
+                out.append(f"{MAP_PAD}Current peer: {current}")
+            seconds = next(
+                (
+                    w[5]
+                    for w in words
+                    if w[:5] == ["set", "security-association", "lifetime", "seconds"]
+                    and len(w) > 5
+                ),
+                None,
+            )
+            out.append(
+                f"{MAP_PAD}Security association lifetime: {ipsec.SA_KILOBYTES} kilobytes/"
+                f"{seconds or ipsec.SA_SECONDS} seconds"
+            )
+            pfs = next((w[2:] for w in words if w[:2] == ["set", "pfs"]), None)
+            out.append(f"{MAP_PAD}PFS (Y/N): {'Y' if pfs is not None else 'N'}")
+            if pfs is not None:
+                out.append(f"{MAP_PAD}DH group:  {pfs[0] if pfs else ipsec.PFS_DEFAULT}")
+            sets = next((w[2:] for w in words if w[:2] == ["set", "transform-set"]), [])
+            out += [
+                f"{MAP_PAD}Transform sets={{ ",
+                *(f"{MAP_PAD}{MAP_PAD}{t}, " for t in sets),
+                f"{MAP_PAD}}}",
+            ]
+        last = n + 1 == len(maps) or maps[n + 1].words[2] != name
+        if last:
+            out.append(f"{MAP_PAD}Interfaces using crypto map {name}:")
+            out += [f"{MAP_PAD}{MAP_PAD}{i}" for i in users.get(name, [])]
+            out.append("")
+    return "\n".join(out) + "\n"

@@ -24,10 +24,12 @@ until any of them changes (`Config.generation`).
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from iosgen.sim import ipsec
 from iosgen.sim.config import Config, Line
 from iosgen.sim.secrets import type7_decode
 
@@ -126,9 +128,14 @@ class Live:
     dialer_addr: dict[str, tuple[Addr, Addr]] = field(default_factory=dict)  # own, peer
     vaccess: list[Session] = field(default_factory=list)  # sessions this router serves
     dials: list[Session] = field(default_factory=list)  # sessions this router placed
+    ipsec: list[ipsec.Side] = field(default_factory=list)  # its IPsec sides (ipsec.py)
 
-    def ping(self, src: Addr | None, dst: Addr) -> bool:
-        return self.state.ping(self.host, src, dst)
+    def ping(self, src: Addr | None, dst: Addr, count: int = 1) -> bool:
+        return self.state.ping(self.host, src, dst, count)
+
+    def tunnel_up(self, name: str) -> bool:
+        """A VTI's line protocol: up while its IPsec SA is (stale included)."""
+        return any(s.up and s.endpoint.interface == name for s in self.ipsec)
 
 
 @dataclass
@@ -136,9 +143,12 @@ class State:
     configs: dict[str, Config]
     sessions: list[Session]
     owners: dict[Addr, str]
+    crypto: ipsec.Result = field(default_factory=ipsec.Result)
+    # the SAs the packet being followed went through: (memo, "encaps" | "decaps")
+    trail: list[tuple[ipsec.Memo, str]] = field(default_factory=list)
 
     def live(self, host: str) -> Live:
-        out = Live(host, self)
+        out = Live(host, self, ipsec=self.crypto.of(host))
         for s in self.sessions:
             if s.client == host:
                 out.dials.append(s)
@@ -149,17 +159,28 @@ class State:
         return out
 
     # ---- packets ------------------------------------------------------------------------
-    def ping(self, host: str, src: Addr | None, dst: Addr) -> bool:
+    def ping(self, host: str, src: Addr | None, dst: Addr, count: int = 1) -> bool:
         """An echo from `host` (source `src`, None: the exit interface's) to `dst`, and
-        its reply: both must arrive."""
+        its reply: both must arrive. `count` echoes that arrive add to the packet
+        counters of the IPsec SAs they crossed."""
+        self.trail = []
         there = self._forward(host, src, dst, inside=True, ttl=8)
         if there is None:
             return False
         reached, seen_src = there
         if reached == INTERNET:
-            return True
+            return self._counted(count)
         back = self._forward(reached, dst, seen_src, inside=False, ttl=8)
-        return back is not None
+        return back is not None and self._counted(count)
+
+    def _counted(self, count: int) -> bool:
+        for memo, what in self.trail:
+            if what == "encaps":
+                memo.encaps += count
+            else:
+                memo.decaps += count
+        self.trail = []
+        return True
 
     def _forward(
         self, host: str, src: Addr | None, dst: Addr, inside: bool, ttl: int
@@ -211,6 +232,16 @@ class State:
                 (s for s in self.sessions if s.server == host and s.vaccess == out), None
             )
             return None if session is None else (session.client, False)
+        if out.startswith("Tunnel"):
+            side = next((x for x in self.crypto.of(host) if x.endpoint.interface == out), None)
+            if side is None or not side.up:
+                return None  # a tunnel without its SA (GRE tunnels are not simulated)
+            return self._through(side, src, dst)
+        sealed = self._crypto_map(host, config, out, src, dst)
+        if sealed is False:
+            return None
+        if isinstance(sealed, tuple):
+            return sealed
         # a physical exit: a host on that segment, another router of the fleet, or the
         # Internet, which routes the exit's own network back (the ISP's) but no other
         # private source (a LAN address that left without PAT)
@@ -220,10 +251,57 @@ class State:
                 return SEGMENT, False
             if any(src in n for n in UNROUTED) and src not in segment.address.network:
                 return None
+        if any(dst in n for n in UNROUTED):
+            return None  # the Internet routes no private destination
         owner = self.owners.get(dst)
         if owner is not None and owner != host:
             return owner, False
         return INTERNET, False
+
+    def _through(self, side: ipsec.Side, src: Addr, dst: Addr) -> tuple[str, bool] | None:
+        """Across an SA to its peer: dropped when the SA is up here only (the peer gone);
+        counted on both ends. The packet enters the peer's tunnel interface (a VTI) or
+        its crypto map interface, whose `ip nat inside` says how it is seen."""
+        if side.stale and side.memo is not None and side.memo.probed_at is None:
+            # on-demand DPD starts with traffic that gets no answer
+            side.memo.probed_at = time.time()
+            if side.dpd_after is not None:
+                end = side.memo.probed_at + side.dpd_after
+                self.crypto.valid_until = min(self.crypto.valid_until, end)
+        if side.stale or side.peer_host is None or side.memo is None:
+            return None
+        far = next(
+            (
+                x
+                for x in self.crypto.of(side.peer_host)
+                if x.peer_addr == side.endpoint.local and x.endpoint.local == side.peer_addr
+            ),
+            None,
+        )
+        if far is None or not far.up or far.memo is None:
+            return None
+        self.trail += [(side.memo, "encaps"), (far.memo, "decaps")]
+        peer_cfg = self.configs[side.peer_host]
+        return side.peer_host, _nat_flag(peer_cfg, far.endpoint.interface, "inside")
+
+    def _crypto_map(
+        self, host: str, config: Config, out: str, src: Addr, dst: Addr
+    ) -> tuple[str, bool] | bool | None:
+        """A packet leaving an interface with a crypto map, after NAT: into the SA whose
+        proxies hold it; False (dropped) when an entry's ACL wants it protected but no
+        SA is up; None when the map lets it pass in the clear."""
+        here = [x for x in self.crypto.of(host) if x.endpoint.interface == out]
+        for side in here:
+            if side.up and src in side.local_proxy and dst in side.remote_proxy:
+                return self._through(side, src, dst) or False
+        cmap = _value(_children(config.block("interface", out)), "crypto", "map")
+        if not cmap:
+            return None
+        for e in ipsec.endpoints(host, config):
+            wanted = any(src in loc and dst in rem for loc, rem in e.proxies or [])
+            if e.interface == out and e.kind == "map" and wanted:
+                return False  # interesting traffic with no SA: IOS drops it meanwhile
+        return None
 
 
 # ---- the fleet's state, cached --------------------------------------------------------------
@@ -233,11 +311,15 @@ CACHE_SIZE: Final = 4  # a few fleets per process (tests start several)
 
 
 def state(configs: Mapping[str, Config]) -> State:
-    """The tunnels of the routers `configs` names, recomputed when one has changed."""
+    """The tunnels of the routers `configs` names, recomputed when one has changed (or
+    when a stale IPsec SA's dead-peer detection comes due)."""
     key = tuple((name, id(c), c.generation) for name, c in configs.items())
     found = _cache.get(key)
-    if found is not None:
+    # ids are reused once a config is gone: a hit must hold these very configs
+    same = found is not None and all(found.configs.get(n) is c for n, c in configs.items())
+    if found is not None and same and time.time() < found.crypto.valid_until:
         return found
+    _cache.pop(key, None)
     result = _evaluate(dict(configs))
     if len(_cache) >= CACHE_SIZE:
         _cache.pop(next(iter(_cache)))
@@ -274,7 +356,7 @@ def _evaluate(configs: dict[str, Config]) -> State:
             serving[s.server] = n
             s.vaccess = f"Virtual-Access{n + 1}"  # Vi1 is the template's clone source
             s.tunnel_id = n
-    return State(configs, sessions, owners)
+    return State(configs, sessions, owners, ipsec.evaluate(configs, owners))
 
 
 def _dials(name: str, c: Config) -> list[Session]:
