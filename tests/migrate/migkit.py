@@ -127,30 +127,32 @@ def environment() -> Iterator[None]:
 
 def ipsec_ready() -> str | None:
     """Why the simulator tests cannot run yet (None: they can): they need the IOS build
-    of `kind: ipsec` (branch h-iosipsec) and IKE between simulated routers (h-simipsec)."""
+    of `kind: ipsec` on the branch and on the head office (compiled from the branches)
+    and IKE between simulated routers."""
     import importlib.util
+    import tempfile
 
     from iosgen.build import build_site
-    from iosgen.model.inventory import load_inventory
+    from iosgen.model.inventory import load_inventory, load_resolver
+    from iosgen.model.migration import MigrationState, fleet_at_steps
 
     if importlib.util.find_spec("iosgen.sim.ipsec") is None:
-        return "the simulator has no IPsec yet (h-simipsec not merged)"
-    with environment():
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            root = copy_inventory(Path(tmp) / "inventory")
-            text = (root / "sites" / "shumen.yaml").read_text(encoding="utf-8")
-            extra = (
-                "  hq-ipsec:\n    kind: ipsec\n    peer: 203.0.113.10\n"
-                "    pre_shared_key: ${IOSGEN_R_SHUMEN_SOFIA_PSK}\n"
-                "    remote_networks: [10.10.0.0/16]\n    distance: 250\n"
-            )
-            (root / "sites" / "shumen.yaml").write_text(
-                text.replace("pptp_clients:\n", "tunnels:\n" + extra + "pptp_clients:\n"),
-                encoding="utf-8",
-            )
-            config = build_site(load_inventory(root).find("R-SHUMEN")).files[0].content
-    if "crypto isakmp" not in config:
-        return "the IOS build has no kind: ipsec yet (h-iosipsec not merged)"
+        return "the simulator has no IPsec yet"
+    with environment(), tempfile.TemporaryDirectory() as tmp:
+        root = copy_inventory(Path(tmp) / "inventory")
+        inv = load_inventory(root)
+        key = "${IOSGEN_R_SHUMEN_SOFIA_PSK}"
+        state = MigrationState("R-SHUMEN", TUNNEL, "sofia-ipsec", key, "R-SOFIA")
+        fleet = fleet_at_steps(
+            inv.sites, {"R-SHUMEN": state}, load_resolver(None, inventory=root), {"R-SHUMEN": 1}
+        )
+        built = {
+            s.hostname: build_site(s).files[0].content
+            for s in fleet
+            if s.hostname in ("R-SHUMEN", "R-SOFIA")
+        }
+    if "crypto isakmp" not in built["R-SHUMEN"]:
+        return "the IOS build has no kind: ipsec yet"
+    if "crypto isakmp key" not in built["R-SOFIA"]:
+        return "the head office's IPsec side (ipsec_server from the branches) is not built yet"
     return None
