@@ -17,6 +17,7 @@ from iosgen.cli import build as _build  # noqa: F401
 from iosgen.cli import graph as _graph  # noqa: F401
 from iosgen.cli import lint as _lint  # noqa: F401
 from iosgen.cli import live as _live  # noqa: F401
+from iosgen.cli import migrate as _migrate  # noqa: F401
 from iosgen.cli import plan as _plan  # noqa: F401
 from iosgen.cli import push as _push  # noqa: F401
 from iosgen.cli import sim as _sim  # noqa: F401
