@@ -98,7 +98,12 @@ def build_site(site: Site, fleet: Iterable[Site] | None = None) -> Build:
     (`pptp_server.from_branches`) reads them from `fleet` (the inventory's sites), else
     from the sites the loader attached; every other site builds from itself alone."""
     if fleet is not None:
-        site = compiled(site, fleet)
+        sites = tuple(fleet)
+        if site.fleet is None and site.needs_fleet:
+            # a WireGuard head office or branch reads its peers' keys from the fleet
+            site = site.model_copy()
+            site.with_fleet(sites)
+        site = compiled(site, sites)
     return PLATFORMS[site.platform].build(site)
 
 

@@ -518,7 +518,7 @@ def load_files(
 
 
 def _attach_fleets(inventory: Inventory, resolver: SecretResolver) -> None:
-    servers = [entry for entry in inventory.loaded if entry.site.derives_users]
+    servers = [entry for entry in inventory.loaded if entry.site.needs_fleet]
     if not servers:
         return  # the common case: nothing more is read
     fleet = tuple(inventory.sites)

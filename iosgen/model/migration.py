@@ -276,7 +276,7 @@ def fleet_at_steps(
 
 
 def _compiled(site: Site) -> bool:
-    return site.derives_users or (site.ipsec_server is not None and site.ipsec_server.from_branches)
+    return site.needs_fleet
 
 
 # --- the state files (read by the loader, written by iosgen.migrate.state) -----------

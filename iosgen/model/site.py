@@ -796,6 +796,18 @@ class Site(_Model):
         self._fleet = FleetRef(sites)
 
     @property
+    def needs_fleet(self) -> bool:
+        """Whether this site's build reads other sites of the inventory: a head office
+        compiled from its branches (PPTP, IPsec or WireGuard), or a WireGuard branch
+        whose peer key is the head office's."""
+        return (
+            self.derives_users
+            or (self.ipsec_server is not None and self.ipsec_server.from_branches)
+            or (self.wireguard_server is not None and self.wireguard_server.from_branches)
+            or any(t.peer_public_key is None for t in self.wireguard_tunnels.values())
+        )
+
+    @property
     def derives_users(self) -> bool:
         """Whether the PPTP server's users come from the branches (`from_branches`)."""
         return self.pptp_server is not None and self.pptp_server.from_branches
