@@ -66,9 +66,9 @@ class StepPlan:
 def remediation(site: Site, before: Site) -> tuple[str, ...]:
     """The masked lines that take the build of `before` to the build of `site`."""
     from iosgen.diff.audit import intended_config
-    from iosgen.push.engine import AuditEngine
+    from iosgen.migrate.engine import MigrationEngine
 
-    engine = AuditEngine()
+    engine = MigrationEngine()
     plan = engine.remediate(site, intended_config(site), intended_config(before))
     return plan.masked or plan.lines
 

@@ -138,6 +138,8 @@ def ipsec_ready() -> str | None:
 
     if importlib.util.find_spec("iosgen.sim.ipsec") is None:
         return "the simulator has no IPsec yet"
+    if (why := prompts_ready()) is not None:
+        return why
     with environment(), tempfile.TemporaryDirectory() as tmp:
         root = copy_inventory(Path(tmp) / "inventory")
         inv = load_inventory(root)
@@ -155,4 +157,15 @@ def ipsec_ready() -> str | None:
         return "the IOS build has no kind: ipsec yet"
     if "crypto isakmp key" not in built["R-SOFIA"]:
         return "the head office's IPsec side (ipsec_server from the branches) is not built yet"
+    return None
+
+
+def prompts_ready() -> str | None:
+    """Why iosgen cannot push an IPsec profile yet: `crypto ipsec profile P` opens
+    `R1(ipsec-profile)#` (Cisco IOS Security Command Reference, "crypto ipsec profile"),
+    a sub-mode whose name does not start with `config`."""
+    from iosgen.ios.dialogs import in_config
+
+    if not in_config("ipsec-profile"):
+        return "iosgen.ios.dialogs.CONFIG_SUBMODES lacks `ipsec-profile`: a push stops there"
     return None
