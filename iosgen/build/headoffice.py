@@ -53,7 +53,8 @@ def compiled(site: Site, fleet: Iterable[Site] | None = None) -> Site:
         # what a hand-managed head office types: compiling it again changes nothing
         values = {"users": plan.users, "addresses": plan.addresses, "pool": plan.pool}
         server = pptp.model_copy(update={**values, "from_branches": False})
-        routes = [*site.routes, *(Route(network=n, next_hop=a) for n, a in plan.routes)]
+        back = (Route(network=n, next_hop=a, distance=d) for n, a, d in plan.routes)
+        routes = [*site.routes, *back]
         whole = whole.model_copy(update={"pptp_server": server, "routes": routes})
     if ipsec is not None and derive_ipsec:
         derived = ipsec_head_office(site, sites)

@@ -384,7 +384,7 @@ def _routes(site: Site, crypto: IpsecView) -> tuple[str, ...]:
     gateway = site.interfaces[wan_name].gateway if wan_name else None
     if gateway is not None:
         routes.append((0, 0, f"ip route 0.0.0.0 0.0.0.0 {gateway}"))
-    routes += [_route(r.network, str(r.next_hop)) for r in site.routes]
+    routes += [_route(r.network, str(r.next_hop) + _distance(r.distance)) for r in site.routes]
     routes += [
         _route(net, f"Dialer{client.dialer}" + _distance(client.distance))
         for client in site.pptp_clients.values()

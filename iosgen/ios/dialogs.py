@@ -146,7 +146,11 @@ def at_prompt(output: str) -> str | None:
 # `R1(cfg-crypto-trans)#` (Security Command Reference, "crypto ipsec transform-set");
 # `crypto pki trustpoint TP` -> `R1(ca-trustpoint)#`, `crypto pki certificate chain TP`
 # -> `R1(config-cert-chain)#` and its `certificate` -> `R1(config-pubkey)#`.
-CONFIG_SUBMODES: Final = frozenset({"dhcp-config", "cfg-crypto-trans", "ca-trustpoint"})
+# `crypto ipsec profile P` -> `R1(ipsec-profile)#` (Security Command Reference, "crypto
+# ipsec profile").
+CONFIG_SUBMODES: Final = frozenset(
+    {"dhcp-config", "cfg-crypto-trans", "ca-trustpoint", "ipsec-profile"}
+)
 
 
 def in_config(mode: str | None) -> bool:

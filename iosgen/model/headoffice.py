@@ -83,7 +83,9 @@ class HeadOffice:
 
     users: dict[str, Secret]  # the file's users, then one per branch CHAP user
     addresses: dict[str, IPv4Address]  # fixed tunnel address per routed (`nat: false`) user
-    routes: tuple[tuple[IPv4Network, IPv4Address], ...]  # branch LAN -> that user's address
+    # branch LAN -> that user's address, at the branch tunnel's distance (a tunnel being
+    # migrated off floats its route back as its branch floats its routes out)
+    routes: tuple[tuple[IPv4Network, IPv4Address, int | None], ...]
     pool: tuple[IPv4Address, IPv4Address]  # the pool, one address per tunnel that takes one
     dialins: tuple[DialIn, ...] = ()
     problems: tuple[HeadOfficeProblem, ...] = field(default=())
@@ -197,11 +199,11 @@ def _pptp_head_office(server: Site, fleet: Iterable[Site]) -> HeadOffice:
             )
         )
     addresses = dict(pptp.addresses)
-    routes: list[tuple[IPv4Network, IPv4Address]] = []
+    routes: list[tuple[IPv4Network, IPv4Address, int | None]] = []
     for index, dial in enumerate(sorted(routed, key=lambda d: d.user)):
         address = IPv4Address(int(end) - index)
         addresses[dial.user] = address
-        routes += [(lan, address) for lan in dial.lans]
+        routes += [(lan, address, dial.client.distance) for lan in dial.lans]
     sized = (start, IPv4Address(min(int(start) + size - 1, int(end))))
     return HeadOffice(users, addresses, tuple(routes), sized, found, tuple(problems))
 

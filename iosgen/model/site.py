@@ -626,6 +626,8 @@ class Route(_Model):
     network: Network
     # `Null0`: a discard route (`ip route 10.0.0.0 255.0.0.0 Null0`)
     next_hop: Address | Literal["Null0"]
+    # the administrative distance (`ip route N M A 250`); None: IOS's 1, not printed
+    distance: int | None = Field(None, ge=1, le=255)
 
     @field_validator("next_hop", mode="before")
     @classmethod

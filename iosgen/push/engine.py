@@ -59,6 +59,19 @@ def site_secrets(site: Site) -> tuple[str, ...]:
     values += [c.chap_password.reveal() for c in site.pptp_clients.values()]
     if site.pptp_server is not None:
         values += [s.reveal() for s in site.pptp_server.users.values()]
+    if site.management.sudo_password is not None:
+        values.append(site.management.sudo_password.reveal())
+    for tunnel in site.ipsec_tunnels.values():
+        values.append(tunnel.pre_shared_key.reveal())
+    for wg in site.wireguard_tunnels.values():
+        values.append(wg.private_key.reveal())
+        if wg.preshared_key is not None:
+            values.append(wg.preshared_key.reveal())
+    if site.ipsec_server is not None and site.ipsec_server.dynamic_key is not None:
+        values.append(site.ipsec_server.dynamic_key.reveal())
+    if site.wireguard_server is not None:
+        values.append(site.wireguard_server.private_key.reveal())
+    values += [s.reveal() for s in site.extra_secrets.values()]
     return tuple(v for v in values if v)
 
 

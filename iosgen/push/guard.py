@@ -128,6 +128,9 @@ _LOGIN_SECTIONS = (
     ("aaa ", "SSH / AAA, which iosgen logs in through"),
     ("crypto key", "SSH / AAA, which iosgen logs in through"),
 )
+# `aaa ...` sections no login reads: a PPP user's attribute list (`aaa attribute list U`,
+# a head office's fixed tunnel addresses) is taken by PPP authorization only.
+_NOT_LOGIN = ("aaa attribute list ",)
 
 
 def path_filters(path: ManagementPath, configs: Iterable[str]) -> dict[str, str]:
@@ -202,6 +205,8 @@ def _global_reason(path: ManagementPath, top: str, line: str) -> str | None:
     if _route_covers(line, path.addresses):
         return "a static route toward the management endpoints"
     reason = next((why for word, why in _LOGIN_SECTIONS if top.startswith(word)), None)
+    if top.startswith(_NOT_LOGIN):
+        reason = None
     if reason is not None:
         return reason
     user = top.split(" ")[1:2]

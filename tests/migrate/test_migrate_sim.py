@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from migkit import BRANCHES, KEYS, TUNNEL, environment, ipsec_ready, router_specs, sim_inventory
+from migkit import BRANCHES, KEYS, TUNNEL, environment, router_specs, sim_inventory
 from simkit import drift, failed, verify
 from typer.testing import CliRunner
 
@@ -20,10 +20,8 @@ from iosgen.model.migration import read_state
 from iosgen.model.targets import resolve_targets
 from iosgen.sim import SimFleet
 
-NOT_READY = ipsec_ready()
 pytestmark = [
     pytest.mark.timeout(600),
-    pytest.mark.skipif(NOT_READY is not None, reason=NOT_READY or ""),
 ]
 
 

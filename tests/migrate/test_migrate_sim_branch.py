@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from migkit import KEYS, TUNNEL, environment, prompts_ready, router_specs, sim_inventory
+from migkit import KEYS, TUNNEL, environment, router_specs, sim_inventory
 from simkit import drift, failed, options, verify
 
 from iosgen.migrate import MigrateRequest, Migration, prepare
@@ -21,10 +21,8 @@ from iosgen.model.targets import Target, resolve_targets
 from iosgen.push import PushOptions, PushOutcome, Status, push_host
 from iosgen.sim import SimFleet
 
-NOT_READY = prompts_ready()
 pytestmark = [
     pytest.mark.timeout(300),
-    pytest.mark.skipif(NOT_READY is not None, reason=NOT_READY or ""),
 ]
 SHUMEN_WAN = "198.51.100.42"
 # R-SOFIA's side of R-SHUMEN's tunnel, as the contract writes it (ipsec-contract.md)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from migkit import KEYS, TUNNEL, environment, ipsec_ready, router_specs, sim_inventory
+from migkit import KEYS, TUNNEL, environment, router_specs, sim_inventory
 from simkit import drift, failed, options, verify
 
 from iosgen.migrate import Event, MigrateOptions, MigrateRequest, prepare, run_migration
@@ -20,10 +20,8 @@ from iosgen.model.targets import resolve_targets
 from iosgen.push import PushOptions, Status
 from iosgen.sim import SimFleet
 
-NOT_READY = ipsec_ready()
 pytestmark = [
     pytest.mark.timeout(300),
-    pytest.mark.skipif(NOT_READY is not None, reason=NOT_READY or ""),
 ]
 VARNA_WAN = "203.0.113.6"
 
