@@ -80,8 +80,11 @@ class GitStore:
         changed: list[str] = []
         for row in status.stdout.splitlines():
             kind, _, name = row.partition("\t")
-            host = name.removesuffix(".cfg")
-            (added if kind == "A" else changed).append(host)
+            # a router is `R-ITD.cfg`; a Linux box a folder, `plovdiv-gw/etc/ppp/...`
+            host = name.split("/", 1)[0].removesuffix(".cfg")
+            bucket = added if kind == "A" else changed
+            if host not in added and host not in changed:
+                bucket.append(host)
         if not added and not changed:
             return None
         message = commit_message(sorted(added), sorted(changed))
