@@ -100,7 +100,7 @@ def _show(monkeypatch: pytest.MonkeyPatch, *args: str) -> dict[str, object]:
         seen.update(targets=targets, workers=workers, known_hosts=options.known_hosts)
         return Results([])
 
-    monkeypatch.setattr(live, "select_sites", select)
+    monkeypatch.setattr(live, "select_fleet", select)
     monkeypatch.setattr("iosgen.fleet.audit.audit_live", audit_live)
     monkeypatch.setattr("iosgen.fleet.audit.fetch_job", None)
     result = run("audit", "--all", "--format", "json", *args)

@@ -145,8 +145,13 @@ def test_two_branches_with_one_lan_is_an_error(sites: dict[str, Site]) -> None:
 
 
 def test_branch_without_its_inventory_needs_a_key() -> None:
+    # the loader gives a site of an inventory its fleet, even named alone
     path = VPN_INVENTORY / "sites" / "lx-br1.yaml"
-    alone = load_files([path], load_resolver(None, inventory=VPN_INVENTORY)).sites[0]
+    resolver = load_resolver(None, inventory=VPN_INVENTORY)
+    assert build_site(load_files([path], resolver).sites[0]).files
+    # a site put together in code, with no fleet attached, has none to read peers from
+    alone = load_files([path], resolver).sites[0].model_copy()
+    alone._fleet = None
     with pytest.raises(RenderError) as caught:
         build_site(alone)
     assert "peer_public_key is None and the site came without its inventory" in str(caught.value)
@@ -283,8 +288,13 @@ def test_no_handshake_when_the_preshared_keys_differ(
 
 
 def test_head_office_without_its_inventory_is_one_error() -> None:
+    # the loader gives a site of an inventory its fleet, even named alone
     path = VPN_INVENTORY / "sites" / "lx-hq.yaml"
-    alone = load_files([path], load_resolver(None, inventory=VPN_INVENTORY)).sites[0]
+    resolver = load_resolver(None, inventory=VPN_INVENTORY)
+    assert build_site(load_files([path], resolver).sites[0]).files
+    # a site put together in code, with no fleet attached, has none to read peers from
+    alone = load_files([path], resolver).sites[0].model_copy()
+    alone._fleet = None
     with pytest.raises(RenderError) as caught:
         build_site(alone)
     assert "wireguard_server.from_branches compiles the head office" in str(caught.value)
