@@ -290,13 +290,14 @@ class Result:
 
 
 # ---- reading the configs ----------------------------------------------------------------
-def _children(block: Line | None) -> list[list[str]]:
+def child_words(block: Line | None) -> list[list[str]]:
+    """The words of a block's lines that are not `no` lines (shared with tunnels.py)."""
     if block is None:
         return []
     return [ln.words for ln in block.children or [] if not ln.negated]
 
 
-def _value(lines: Iterable[list[str]], *head: str) -> list[str] | None:
+def value_after(lines: Iterable[list[str]], *head: str) -> list[str] | None:
     n = len(head)
     for w in lines:
         if tuple(w[:n]) == head:
@@ -318,7 +319,7 @@ def policies(c: Config) -> list[Policy]:
     out = []
     for b in _blocks(c, "crypto", "isakmp", "policy"):
         got = dict(POLICY_DEFAULTS)
-        for w in _children(b):
+        for w in child_words(b):
             if w and w[0] in got:
                 got[w[0]] = " ".join(w[1:])
         out.append(
@@ -341,8 +342,8 @@ def key_for(c: Config, peer: Addr) -> str | None:
     its `keyring` first; a key in no profile's keyring is a fallback [L]."""
     rings = _keyrings(c)
     for b in _blocks(c, "crypto", "isakmp", "profile"):
-        words = _children(b)
-        ring = _value(words, "keyring")
+        words = child_words(b)
+        ring = value_after(words, "keyring")
         nets = [
             _net(w[3:] + (["255.255.255.255"] if len(w) == 4 else []))[0]
             for w in words
@@ -381,7 +382,7 @@ def _keyrings(c: Config) -> dict[str, list[tuple[Net, str]]]:
     out: dict[str, list[tuple[Net, str]]] = {}
     for b in _blocks(c, "crypto", "keyring"):
         keys = out.setdefault(b.words[2], [])
-        for w in _children(b):
+        for w in child_words(b):
             if w[:2] == ["pre-shared-key", "address"] and "key" in w:
                 at = w.index("key")
                 net = _peer_net(w[2:at])
@@ -439,15 +440,15 @@ def _transform_sets(c: Config, names: list[str]) -> list[Transform]:
                     norm.append("esp-aes 128")  # `esp-aes` alone is 128-bit AES
                 else:
                     norm.append(t)
-            mode = _value(_children(b), "mode")
+            mode = value_after(child_words(b), "mode")
             out.append((tuple(norm), mode[0] if mode else "tunnel"))
     return out
 
 
 def _phase2(c: Config, words: list[list[str]]) -> tuple[list[Transform], str | None, int]:
-    names = _value(words, "set", "transform-set") or []
-    pfs = _value(words, "set", "pfs")
-    seconds = _value(words, "set", "security-association", "lifetime", "seconds")
+    names = value_after(words, "set", "transform-set") or []
+    pfs = value_after(words, "set", "pfs")
+    seconds = value_after(words, "set", "security-association", "lifetime", "seconds")
     if seconds is None:
         glob = c.value("crypto", "ipsec", "security-association", "lifetime", "seconds")
         seconds = glob.words[5:] if glob is not None else None
@@ -477,7 +478,7 @@ def acl_proxies(c: Config, name: str) -> list[tuple[Net, Net]]:
         ln.words[2:] for ln in c.root if ln.words[:2] == ["access-list", name] and not ln.negated
     ]
     for b in _blocks(c, "ip", "access-list", "extended", name):
-        entries = _children(b)
+        entries = child_words(b)
     out = []
     for e in entries:
         if len(e) < 2 or e[0] != "permit" or e[1] != "ip":
@@ -498,7 +499,7 @@ def endpoints(host: str, c: Config) -> list[Endpoint]:
     out: list[Endpoint] = []
     for block in c.interfaces():
         name = block.words[1]
-        words = _children(block)
+        words = child_words(block)
         if ["shutdown"] in words:
             continue
         if name.startswith("Tunnel"):
@@ -506,7 +507,7 @@ def endpoints(host: str, c: Config) -> list[Endpoint]:
             if e is not None:
                 out.append(e)
             continue
-        cmap = _value(words, "crypto", "map")
+        cmap = value_after(words, "crypto", "map")
         iface = up.get(name)
         if not cmap or iface is None or not iface.up or iface.address is None:
             continue
@@ -522,11 +523,11 @@ def _vti(
     up: Mapping[str, show_mod.Iface],
     own: Mapping[Addr, str],
 ) -> Endpoint | None:
-    if _value(words, "tunnel", "mode") != ["ipsec", "ipv4"]:
+    if value_after(words, "tunnel", "mode") != ["ipsec", "ipv4"]:
         return None
-    profile = _value(words, "tunnel", "protection", "ipsec", "profile")
-    src = _value(words, "tunnel", "source")
-    dst = _value(words, "tunnel", "destination")
+    profile = value_after(words, "tunnel", "protection", "ipsec", "profile")
+    src = value_after(words, "tunnel", "source")
+    dst = value_after(words, "tunnel", "destination")
     if not profile or not src or not dst:
         return None
     local: Addr | None = None
@@ -541,7 +542,7 @@ def _vti(
     if local is None:
         return None
     blocks = _blocks(c, "crypto", "ipsec", "profile", profile[0])
-    transforms, pfs, seconds = _phase2(c, _children(blocks[0]) if blocks else [])
+    transforms, pfs, seconds = _phase2(c, child_words(blocks[0]) if blocks else [])
     tag = f"{name}-head-0"  # the crypto map IOS makes for a VTI (`show crypto ipsec sa`)
     return Endpoint(
         host, "vti", name, tag, local, Addr(dst[0]), transforms, pfs, seconds, [(ANY, ANY)]
@@ -561,9 +562,9 @@ def _map_entries(host: str, c: Config, iface: str, cmap: str, local: Addr) -> li
                 _blocks(c, "crypto", "dynamic-map", b.words[6]), key=lambda d: int(d.words[3])
             )
             for d in dyn:
-                words = _children(d)
+                words = child_words(d)
                 transforms, pfs, seconds = _phase2(c, words)
-                acl = _value(words, "match", "address")
+                acl = value_after(words, "match", "address")
                 proxies = acl_proxies(c, acl[0]) if acl else None
                 out.append(
                     Endpoint(
@@ -583,9 +584,9 @@ def _map_entries(host: str, c: Config, iface: str, cmap: str, local: Addr) -> li
             continue
         if b.children is None or "ipsec-isakmp" not in b.words:
             continue
-        words = _children(b)
-        peer = _value(words, "set", "peer")
-        acl = _value(words, "match", "address")
+        words = child_words(b)
+        peer = value_after(words, "set", "peer")
+        acl = value_after(words, "match", "address")
         if not peer or not acl:
             continue  # "remains disabled until a peer and a valid access list" are set
         transforms, pfs, seconds = _phase2(c, words)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -583,18 +583,8 @@ def _pool_address(
 
 
 # ---- small readers ------------------------------------------------------------------------
-def _children(block: Line | None) -> list[list[str]]:
-    if block is None:
-        return []
-    return [ln.words for ln in block.children or [] if not ln.negated]
-
-
-def _value(lines: Iterable[list[str]], *head: str) -> list[str] | None:
-    n = len(head)
-    for w in lines:
-        if tuple(w[:n]) == head:
-            return w[n:]
-    return None
+_children = ipsec.child_words
+_value = ipsec.value_after
 
 
 def _group_for(dialer: str, words: list[list[str]], groups: list[Line]) -> Line | None:
