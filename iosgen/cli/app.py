@@ -163,8 +163,9 @@ def _root(
 ) -> None:
     """Compile, check, push and audit Cisco IOS 12.4 and Linux pppd branch configs.
 
-    Settings (inventory, targets, workers, known-hosts) come from the command line,
-    else IOSGEN_INVENTORY / IOSGEN_TARGETS / IOSGEN_WORKERS / IOSGEN_KNOWN_HOSTS, else
+    Settings (inventory, targets, workers, known-hosts, migrations) come from the
+    command line, else IOSGEN_INVENTORY / IOSGEN_TARGETS / IOSGEN_WORKERS /
+    IOSGEN_KNOWN_HOSTS / IOSGEN_MIGRATIONS, else
     ./iosgen.toml or $XDG_CONFIG_HOME/iosgen/config.toml.
     """
     _apply_settings(ctx)
@@ -180,6 +181,9 @@ def _apply_settings(ctx: typer.Context) -> None:
     if name is None or command is None:
         return
     values = resolved(params={p.name for p in command.params if p.name})
+    folder = values.get("state_dir") or resolved(params={"state_dir"}).get("state_dir")
+    if folder is not None:  # the migrations folder from the file, for the loader
+        os.environ["IOSGEN_MIGRATIONS"] = str(folder)
     mapped = default_map({name: command}, values) if values else {}
     mapped[name] = {"help": False} | mapped.get(name, {})  # see FLAG_DEFAULTS
     ctx.default_map = mapped | dict(ctx.default_map or {})

@@ -77,7 +77,10 @@ def migrate(
         ".iosgen/history"
     ),
     state_dir: Annotated[
-        Path, typer.Option("--state-dir", help="Where migration states go (<HOST>.json).")
+        Path,
+        typer.Option(
+            "--state-dir", help="Where migration states go (<HOST>.json; or IOSGEN_MIGRATIONS)."
+        ),
     ] = Path(".iosgen/migrations"),
 ) -> None:
     """Move a branch off PPTP in three verified steps: add IPsec, prefer it, remove PPTP."""
@@ -88,7 +91,7 @@ def migrate(
     from iosgen.push import PushOptions
     from iosgen.push.signals import exit_status, stop_signals
 
-    inv = load_inventory(inventory, secrets)
+    inv = load_inventory(inventory, secrets, migrations=False)  # the files as they are
     resolver = load_resolver(secrets, inventory=inventory)
     try:
         migration = prepare(inv, MigrateRequest(host, tunnel, to, key), resolver, state_dir)

@@ -1,6 +1,6 @@
 """Settings shared by the commands, from the environment or a config file.
 
-Four settings, each the default of the option of the same name in every command
+Five settings, each the default of the option of the same name in every command
 that has it: the command line wins, then the environment, then the file, then the
 option's own default. The file is `./iosgen.toml`, else
 `$XDG_CONFIG_HOME/iosgen/config.toml` (`~/.config/iosgen/config.toml`):
@@ -9,6 +9,7 @@ option's own default. The file is `./iosgen.toml`, else
     targets = "targets.yaml"         # --targets
     workers = 10                     # --workers
     known-hosts = "~/.iosgen/known_hosts"   # --known-hosts
+    migrations = ".iosgen/migrations"       # migrate --state-dir; read by every loader
 
 Relative paths in a file are relative to the file's folder; `~` is expanded. The
 values reach click as its `default_map`, so the commands keep their own options.
@@ -46,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("targets", "IOSGEN_TARGETS", "targets", Path, frozenset({"sim"})),
     Setting("workers", "IOSGEN_WORKERS", "workers", int),
     Setting("known-hosts", "IOSGEN_KNOWN_HOSTS", "known_hosts", Path),
+    # `iosgen migrate --state-dir`; every other command's loader reads the folder too
+    # (iosgen.model.migration.migrations_folder, through IOSGEN_MIGRATIONS)
+    Setting("migrations", "IOSGEN_MIGRATIONS", "state_dir", Path),
 )
 
 

@@ -21,6 +21,10 @@ express is here (design/lessons.md):
   so the entry never matches everything;
 - a delta line negating a running line is matched back to it by the short form
   hier_config typed (`no username ivan`), so its step knows what it deletes;
+- a static route whose distance changes (`ip route P M Dialer2` to `... Dialer2 250`)
+  is negated first, just before its new line: `no ip route P M Dialer2` removes it
+  whatever its distance, so the usual order (new line, then old negated) would leave
+  no route (ios.lines.STATIC_ROUTE);
 - a physical port cannot be removed (`% Removal of physical interfaces is not
   permitted`): compare.py gives the intended side an empty port, so its lines
   are negated instead.
@@ -42,7 +46,7 @@ from typing import Any
 
 from iosgen.diff.compare import numbered_acl, ordered_section
 from iosgen.ios.config import IosConfig, Line, list_clause
-from iosgen.ios.lines import HIDDEN_DEFAULTS
+from iosgen.ios.lines import HIDDEN_DEFAULTS, STATIC_ROUTE
 from iosgen.ios.objects import Obj, defined, referenced
 from iosgen.ios.secrets import mask_line
 
@@ -561,6 +565,44 @@ def _order(steps: list[_Step]) -> list[_Step]:
     return out
 
 
+def route_negations_first(texts: Sequence[str]) -> list[int]:
+    """The order (indices into `texts`, top-level lines) with each `no ip route P M X [D]`
+    moved just before the `ip route P M X ...` that replaces it.
+
+    >>> texts = ("ip route 10.10.0.0 255.255.0.0 Dialer2 250",
+    ...          "ip route 10.10.0.0 255.255.0.0 Tunnel0",
+    ...          "no ip route 10.10.0.0 255.255.0.0 Dialer2",
+    ...          "no ip route 10.10.0.0 255.255.0.0 Tunnel0 250")
+    >>> [texts[i] for i in route_negations_first(texts)]  # doctest: +NORMALIZE_WHITESPACE
+    ['no ip route 10.10.0.0 255.255.0.0 Dialer2',
+     'ip route 10.10.0.0 255.255.0.0 Dialer2 250',
+     'no ip route 10.10.0.0 255.255.0.0 Tunnel0 250',
+     'ip route 10.10.0.0 255.255.0.0 Tunnel0']
+    """
+    added: dict[str, int] = {}
+    negated: dict[str, list[int]] = defaultdict(list)
+    for index, text in enumerate(texts):
+        m = STATIC_ROUTE.match(text)
+        if m is None:
+            continue
+        if m.group(1):
+            negated[m.group(2)].append(index)
+        else:
+            added.setdefault(m.group(2), index)
+    moved = {i for key, found in negated.items() if key in added for i in found}
+    if not moved:
+        return list(range(len(texts)))
+    order: list[int] = []
+    for index, text in enumerate(texts):
+        if index in moved:
+            continue
+        m = STATIC_ROUTE.match(text)
+        if m is not None and not m.group(1) and added.get(m.group(2)) == index:
+            order += negated.get(m.group(2), [])
+        order.append(index)
+    return order
+
+
 def remediate(intended: IosConfig, running: IosConfig) -> Remediation:
     """Commands that take `running` to `intended` (both aligned by compare.compare)."""
     _LOCAL.index = {}
@@ -568,4 +610,6 @@ def remediate(intended: IosConfig, running: IosConfig) -> Remediation:
         steps = _order(_steps(intended, running))
     finally:
         _LOCAL.index = None
-    return Remediation(tuple(c for s in steps for c in s.commands))
+    commands = [c for s in steps for c in s.commands]
+    order = route_negations_first([c.text if c.depth == 0 else "" for c in commands])
+    return Remediation(tuple(commands[i] for i in order))

@@ -7,6 +7,7 @@ diff.compare and diff.remediation match with them); nothing else lists such line
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -138,3 +139,13 @@ def is_automatic(text: str, parent: str | None, intended: Iterable[str]) -> bool
 # entry more, less or moved is typed as the whole section again, after
 # `no ip access-list standard MGMT` (a new entry is always appended at the end).
 ORDERED_SECTIONS: tuple[str, ...] = ("ip access-list ", "ipv6 access-list ")
+
+
+# A static route's identity: `ip route PREFIX MASK NEXT` (a next hop or an exit interface)
+# and an optional administrative distance. `no ip route PREFIX MASK NEXT` removes the
+# route through NEXT whatever its distance ("Use the no ip route prefix mask {address |
+# interface} global configuration command to remove a static route", Cisco IOS IP Routing
+# configuration guide, "Configuring Static Unicast Routes"), so a route whose distance
+# changes is negated before it is typed again. The longer forms (an interface and a
+# next hop, `name`, `tag`, `permanent`) do not match and keep the usual order.
+STATIC_ROUTE: re.Pattern[str] = re.compile(r"^(no )?ip route (\S+ \S+ \S+)(?: \d+)?$")

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iosgen.errors import EXIT_FINDINGS, EXIT_UNREACHABLE
-from iosgen.migrate.engine import MigrationEngine
 from iosgen.migrate.state import now, write_state
 from iosgen.migrate.steps import (
     BRANCH,
@@ -281,7 +280,7 @@ class _Runner:
             network_wait_seconds=self.options.network_wait_seconds,
             force=self.options.push.force or force,
         )
-        outcome = push_host(site, self.target(router.host), options, engine=MigrationEngine())
+        outcome = push_host(site, self.target(router.host), options)
         self.outcomes.append((step, outcome))
         return outcome
 

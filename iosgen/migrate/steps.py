@@ -66,10 +66,9 @@ class StepPlan:
 def remediation(site: Site, before: Site) -> tuple[str, ...]:
     """The masked lines that take the build of `before` to the build of `site`."""
     from iosgen.diff.audit import intended_config
-    from iosgen.migrate.engine import MigrationEngine
+    from iosgen.push import AuditEngine
 
-    engine = MigrationEngine()
-    plan = engine.remediate(site, intended_config(site), intended_config(before))
+    plan = AuditEngine().remediate(site, intended_config(site), intended_config(before))
     return plan.masked or plan.lines
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from iosgen.errors import InputError, Problem, UsageError
 from iosgen.ios import hardware
 from iosgen.model.checks import interface_problems, site_problems
 from iosgen.model.headoffice import head_office
+from iosgen.model.migration import MigrationError, apply_states, migrations_folder
 from iosgen.model.platform import SPELLINGS, Platform, platform_of
 from iosgen.model.secret import SecretResolver
 from iosgen.model.site import (
@@ -500,21 +502,59 @@ def site_files(root: Path) -> list[Path]:
     return sorted(p for p in sites_dir.iterdir() if p.suffix in {".yaml", ".yml"})
 
 
-def load_inventory(root: Path, secrets_file: Path | None = None) -> Inventory:
+def load_inventory(
+    root: Path, secrets_file: Path | None = None, *, migrations: bool = True
+) -> Inventory:
     """Every site of the inventory; all problems of all files at once."""
     resolver = load_resolver(secrets_file, inventory=root)
-    return load_files(site_files(root), resolver, root)
+    return load_files(site_files(root), resolver, root, migrations=migrations)
 
 
 def load_files(
-    files: Iterable[Path], resolver: SecretResolver, root: Path | None = None
+    files: Iterable[Path],
+    resolver: SecretResolver,
+    root: Path | None = None,
+    *,
+    migrations: bool = True,
 ) -> Inventory:
     """The named site files; a head office compiled from its branches
     (`pptp_server.from_branches`) gets its inventory's other sites attached, loaded
-    here when they were not named (`iosgen build sites/sofia.yaml`)."""
+    here when they were not named (`iosgen build sites/sofia.yaml`).
+
+    With `migrations` (the default), each branch with a migration in progress
+    (`iosgen migrate`: a state file in `migrations_folder()`) is the site of its step
+    done, and its head office is compiled from it: what the routers run mid-migration.
+    `iosgen migrate` itself reads the site files as they are (`migrations=False`).
+    """
     inventory = _load_files(files, resolver, root)
     _attach_fleets(inventory, resolver)
+    if migrations:
+        _apply_migrations(inventory, migrations_folder(), resolver)
     return inventory
+
+
+def _apply_migrations(inventory: Inventory, folder: Path, resolver: SecretResolver) -> None:
+    if not folder.is_dir():
+        return  # the common case: no migration was ever run here
+    try:
+        sites = apply_states(inventory.sites, folder, resolver)
+    except MigrationError as exc:
+        raise InputError([_state_problem(folder, str(exc))]) from None
+    inventory.loaded = [
+        entry if site is entry.site else LoadedSite(site, entry.file, entry.source)
+        for entry, site in zip(inventory.loaded, sites, strict=True)
+    ]
+
+
+# `path:line:column: message`, as MigrationState.from_json words a bad state file
+_LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$", re.S)
+
+
+def _state_problem(folder: Path, message: str) -> Problem:
+    found = _LOCATED.match(message)
+    if found:
+        return Problem(found["file"], int(found["line"]), int(found["col"]), "", found["msg"])
+    return Problem(str(folder), 1, 1, "", f"a migration state cannot be applied: {message}")
 
 
 def _attach_fleets(inventory: Inventory, resolver: SecretResolver) -> None:

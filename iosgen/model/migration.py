@@ -18,6 +18,7 @@ branches sees each branch at its step). Nothing here talks to a router.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -282,6 +283,15 @@ def _compiled(site: Site) -> bool:
 # --- the state files (read by the loader, written by iosgen.migrate.state) -----------
 
 MIGRATIONS_DIR: Final = Path(".iosgen/migrations")
+# The folder's setting (`migrations` in iosgen.toml reaches the loader through it).
+MIGRATIONS_ENV: Final = "IOSGEN_MIGRATIONS"
+
+
+def migrations_folder() -> Path:
+    """Where the loader reads migration states: $IOSGEN_MIGRATIONS, else
+    `.iosgen/migrations` of the working directory (`iosgen migrate --state-dir`'s
+    default), so build, audit and push see a branch at its step done."""
+    return Path(os.environ.get(MIGRATIONS_ENV) or MIGRATIONS_DIR)
 
 
 def state_path(folder: Path, host: str) -> Path:
@@ -332,6 +342,7 @@ def apply_states(
 __all__ = [
     "FLOATING_DISTANCE",
     "MIGRATIONS_DIR",
+    "MIGRATIONS_ENV",
     "STEPS",
     "STEP_TITLES",
     "MigrationError",
@@ -344,6 +355,7 @@ __all__ = [
     "head_office_of",
     "ipsec_entry",
     "ipsec_tunnel",
+    "migrations_folder",
     "new_tunnel_name",
     "read_state",
     "read_states",

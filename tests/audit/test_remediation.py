@@ -422,3 +422,20 @@ def test_snmp_community_acl_is_deleted_after_the_community() -> None:
     running = base().replace("line vty", acl + "snmp-server community public RO 20\nline vty")
     lines = fix(base(), running).remediation.lines()
     assert before(lines, "no snmp-server community <redacted>", "no access-list 20"), lines
+
+
+def test_route_distance_change_negates_first_both_ways() -> None:
+    """`no ip route P M Dialer2` removes the route whatever its distance: typed after
+    `ip route P M Dialer2 250` it would leave no route at all (docs/migrate.md)."""
+    old = "ip route 10.10.0.0 255.255.0.0 Dialer2"
+    intended = base().replace(old, old + " 250")
+    result = fix(intended, base())
+    assert result.remediation.lines() == [f"no {old}", f"{old} 250"]
+    assert result.rollback.lines() == [f"no {old} 250", old]
+
+
+def test_route_negation_stays_last_when_nothing_replaces_it() -> None:
+    old = "ip route 10.10.0.0 255.255.0.0 Dialer2"
+    intended = base().replace(old + "\n", "ip route 10.20.0.0 255.255.0.0 Dialer2\n")
+    lines = fix(intended, base()).remediation.lines()
+    assert lines == ["ip route 10.20.0.0 255.255.0.0 Dialer2", f"no {old}"]

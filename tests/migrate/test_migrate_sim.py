@@ -47,6 +47,18 @@ def _cli(root: Path, fleet: SimFleet, tmp: Path, host: str, step: int) -> tuple[
     return result.exit_code, result.output
 
 
+def _audit(root: Path, fleet: SimFleet, tmp: Path, hosts: list[str], states: Path) -> int:
+    """`iosgen audit` as an operator runs it mid-migration: the state folder is the
+    setting IOSGEN_MIGRATIONS, which the loader reads."""
+    args = ["audit", "--inventory", str(root), "--targets", str(fleet.targets_file)]
+    args += ["--known-hosts", str(tmp / "known_hosts"), "--accept-new-host-key"]
+    for host in hosts:
+        args += ["--host", host]
+    result = CliRunner().invoke(app, args, env={"IOSGEN_MIGRATIONS": str(states)})
+    assert "Traceback" not in result.output
+    return result.exit_code
+
+
 def test_every_branch_step_by_step(world: tuple[Path, SimFleet], tmp_path: Path) -> None:
     root, fleet = world
     state_dir = tmp_path / "migrations"
@@ -81,6 +93,13 @@ def test_every_branch_step_by_step(world: tuple[Path, SimFleet], tmp_path: Path)
             # step 1: the PPTP routes win; from step 2 the IPsec tunnel's
             assert ("sofia" in routed) is (step == 1) and ("sofia-ipsec" in routed) is (step > 1)
             assert (TUNNEL in sessions) is (step < 3)
+            # `iosgen audit` reads the state: clean at the step; mid-migration, the site
+            # files alone (no state) are drift on the branch
+            assert _audit(root, fleet, tmp_path, [host, "R-SOFIA"], state_dir) == 0, (host, step)
+            if step < 3:
+                empty = tmp_path / "no-migrations"
+                empty.mkdir(exist_ok=True)
+                assert _audit(root, fleet, tmp_path, [host], empty) == 1, (host, step)
         text = (
             (root / "sites")
             .joinpath(

@@ -15,7 +15,6 @@ from migkit import KEYS, TUNNEL, environment, router_specs, sim_inventory
 from simkit import drift, failed, options, verify
 
 from iosgen.migrate import MigrateRequest, Migration, prepare
-from iosgen.migrate.engine import MigrationEngine
 from iosgen.model.inventory import load_inventory, load_resolver
 from iosgen.model.targets import Target, resolve_targets
 from iosgen.push import PushOptions, PushOutcome, Status, push_host
@@ -86,7 +85,7 @@ def _push(world: World, step: int, tmp: Path, wait: float = 20) -> PushOutcome:
         network_fleet=fleet,
         network_wait_seconds=wait,
     )
-    return push_host(branch, targets["R-SHUMEN"], opts, engine=MigrationEngine())
+    return push_host(branch, targets["R-SHUMEN"], opts)
 
 
 def test_steps_1_and_2_on_the_branch(world: World, tmp_path: Path) -> None:
