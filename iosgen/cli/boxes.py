@@ -1,11 +1,11 @@
-"""The sites of a fleet command with the linux-pppd boxes in it: `--all` and `--group`
-reach the boxes too, as `--host` does (`iosgen.cli.options.select_sites` keeps them to
-the routers).
+"""The sites of a fleet command that drives Linux boxes too (audit, backup, diff, plan,
+push, verify): --host, --group and --all reach the boxes as they reach the routers
+(one rule: `iosgen.cli.options.select_sites`).
 
-For the commands that drive a box like a router (audit, backup, push, plan): each
-platform's job is chosen per site further down (`iosgen.fleet`, `iosgen.push.flow`),
-and a box's push keeps its own guard (a change to its firewall rules or forwarding
-sysctl is refused without `--force`), so a fleet run reaching it is safe.
+Each platform's job is chosen per site further down (`iosgen.fleet`,
+`iosgen.push.flow`), and a box's push keeps its own guard (a change to its firewall
+rules or forwarding sysctl is refused without `--force`), so a fleet run reaching it
+is safe.
 """
 
 from __future__ import annotations
@@ -28,15 +28,7 @@ def select_fleet(
     all_sites: bool,
 ) -> list[Site]:
     """The routers and boxes chosen by --host, --group or --all (exactly one)."""
-    if hosts or (group is not None) == all_sites:
-        # --host, or no choice or two: select_sites says so, before loading anything
-        return select_sites(inventory, secrets, hosts, group, all_sites, linux_by_host=True)
-    from iosgen.model.inventory import load_inventory
-    from iosgen.model.platform import Platform
-
-    inv = load_inventory(inventory, secrets)
-    chosen = inv.group(group) if group is not None else inv.sites
-    return [s for s in chosen if s.platform in (Platform.IOS, Platform.LINUX_PPPD)]
+    return select_sites(inventory, secrets, hosts, group, all_sites, boxes=True)
 
 
 __all__ = ["select_fleet"]

@@ -12,6 +12,7 @@ from iosgen.errors import UsageError
 
 if TYPE_CHECKING:
     from iosgen.device.session import DeviceOptions
+    from iosgen.model.inventory import Inventory
     from iosgen.model.site import Site
 
 InventoryOpt = Annotated[
@@ -58,7 +59,9 @@ HostOpt = Annotated[
 GroupOpt = Annotated[
     str | None, typer.Option("--group", metavar="GROUP", help="The sites of a group.")
 ]
-AllOpt = Annotated[bool, typer.Option("--all", help="Every IOS site of the inventory.")]
+AllOpt = Annotated[
+    bool, typer.Option("--all", help="Every router (and Linux box, where the command drives one).")
+]
 WorkersOpt = Annotated[
     int,
     typer.Option("--workers", min=1, metavar="N", help="Parallel sessions (or IOSGEN_WORKERS)."),
@@ -81,13 +84,25 @@ def select_sites(
     group: str | None,
     all_sites: bool,
     *,
-    linux_by_host: bool = False,
+    boxes: bool = False,
 ) -> list[Site]:
-    """The sites a fleet command works on. IOS routers; a linux-pppd box too when the
-    command can drive one (`linux_by_host`: push, live audit, backup) and it is named
-    with --host (--all and --group stay the routers: a box is reached another way)."""
-    from iosgen.model.inventory import load_inventory
+    """The sites a fleet command works on: the IOS routers chosen by --host, --group or
+    --all (exactly one), and the Linux boxes among them too when the command drives a
+    box (`boxes`: audit, backup, diff, plan, push, verify)."""
+    return selection(inventory, secrets, hosts, group, all_sites, boxes=boxes)[1]
 
+
+def selection(
+    inventory: Path,
+    secrets: Path | None,
+    hosts: Sequence[str] | None,
+    group: str | None,
+    all_sites: bool,
+    *,
+    boxes: bool = False,
+) -> tuple[Inventory, list[Site]]:
+    """`select_sites` with the inventory it loaded (a command that needs the whole fleet,
+    verify, loads it once)."""
     given = [
         name
         for name, on in (
@@ -105,6 +120,9 @@ def select_sites(
         )
     if not given:
         raise UsageError("choose the routers: --host H (repeatable), --group G or --all")
+    from iosgen.model.inventory import load_inventory
+    from iosgen.model.platform import Platform
+
     inv = load_inventory(inventory, secrets)
     if hosts:
         sites = [inv.find(h) for h in hosts]
@@ -112,8 +130,5 @@ def select_sites(
         sites = inv.group(group)
     else:
         sites = inv.sites
-    from iosgen.model.platform import Platform
-
-    if linux_by_host and hosts:
-        return [s for s in sites if s.platform in (Platform.IOS, Platform.LINUX_PPPD)]
-    return [s for s in sites if s.platform == Platform.IOS]
+    kinds = (Platform.IOS, Platform.LINUX) if boxes else (Platform.IOS,)
+    return inv, [s for s in sites if s.platform in kinds]

@@ -20,7 +20,7 @@ from iosgen.cli.options import (
     SecretsOpt,
     TargetsOpt,
     device_options,
-    select_sites,
+    selection,
 )
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, UsageError
 
@@ -50,17 +50,16 @@ def verify(
     """Check the network works: tunnels up, routes installed, head office and Internet
     reachable from each LAN. Exit 0 all good, 1 a check failed, 3 a router unreachable."""
     from iosgen.fleet.runner import run_fleet
-    from iosgen.model.inventory import load_inventory
     from iosgen.model.platform import Platform
     from iosgen.model.targets import resolve_targets
     from iosgen.network.verify import HostReport, verify_target
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: expected {', '.join(FORMATS)}")
-    sites = select_sites(inventory, secrets, host, group, all_sites, linux_by_host=True)
+    inv, sites = selection(inventory, secrets, host, group, all_sites, boxes=True)
     if not sites:
-        raise UsageError("no IOS router selected")
-    fleet = load_inventory(inventory, secrets).sites
+        raise UsageError("no IOS router or Linux box selected")
+    fleet = inv.sites
     resolved = resolve_targets(sites, targets)
     options = device_options(known_hosts, accept_new_host_key)
 
