@@ -145,7 +145,10 @@ def prepare(
     """The migration of `request` (resumed from its state file when there is one);
     MigrationError says why it cannot be built (nothing is touched)."""
     if request.to not in KINDS:
-        raise MigrationError(f"--to {request.to}: iosgen migrates to {', '.join(KINDS)}")
+        why = " (IOS 12.4 has no WireGuard)" if request.to == "wireguard" else ""
+        raise MigrationError(f"--to {request.to}: iosgen migrates to {', '.join(KINDS)}{why}")
+    if request.key is not None:
+        _check_reference(request.key, resolver)
     branch = inventory.find(request.host)
     if branch.platform is not Platform.IOS:
         raise MigrationError(
@@ -185,6 +188,20 @@ def prepare(
             where = ".".join(str(p) for p in path)
             raise MigrationError(f"{state.host} at step {step}: {where}: {message}")
     return migration
+
+
+def _check_reference(key: str, resolver: SecretResolver) -> None:
+    """`--key` names where the key is (`${ENV}`, `secret:NAME`), never the key itself: a
+    key typed on the command line stays in the shell's history and the state file."""
+    try:
+        source = resolver.resolve(key).source
+    except ValueError as exc:
+        raise MigrationError(f"--key: {exc}") from None
+    if source == "literal":
+        raise MigrationError(
+            "--key takes a reference to the pre-shared key (${ENV} or secret:NAME), not "
+            "the key itself, which would stay in the shell's history (value not shown)"
+        )
 
 
 def _new_state(

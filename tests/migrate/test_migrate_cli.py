@@ -54,8 +54,28 @@ def test_the_dry_run_shows_three_steps_per_router(inventory: Path, tmp_path: Pat
         ),
         (["--host", "plovdiv-gw", "--tunnel", "sofia"], "is a Linux box"),
         (["--host", "R-ITD", "--tunnel", "sofia", "--to", "gre"], "--to gre: iosgen migrates"),
+        (["--host", "R-ITD", "--tunnel", "sofia", "--to", "wireguard"], "12.4 has no WireGuard"),
+        (
+            ["--host", "R-VARNA", "--tunnel", "sofia", "--key", "typed-in-clear-42"],
+            "--key takes a reference to the pre-shared key",
+        ),
+        (
+            ["--host", "R-VARNA", "--tunnel", "sofia", "--key", "--dry-run"],
+            "--key takes a reference",
+        ),
     ],
-    ids=["no-tunnel", "no-host", "no-head-office", "key-unset", "dhcp-key", "linux", "kind"],
+    ids=[
+        "no-tunnel",
+        "no-host",
+        "no-head-office",
+        "key-unset",
+        "dhcp-key",
+        "linux",
+        "kind",
+        "wireguard-on-ios",
+        "key-in-clear",
+        "key-eats-an-option",
+    ],
 )
 def test_bad_input_is_one_line_exit_2(
     inventory: Path, tmp_path: Path, args: list[str], message: str
@@ -67,6 +87,7 @@ def test_bad_input_is_one_line_exit_2(
     assert message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "migrations").exists()
+    assert "typed-in-clear-42" not in out + err
 
 
 def test_a_head_office_without_ipsec_is_refused(inventory: Path, tmp_path: Path) -> None:
