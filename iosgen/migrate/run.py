@@ -152,7 +152,11 @@ def prepare(
     branch = inventory.find(request.host)
     if branch.platform is not Platform.IOS:
         raise MigrationError(
-            f"{branch.hostname} is a Linux box: `iosgen migrate` moves IOS routers"
+            f"{branch.hostname} is a Linux box: `iosgen migrate` moves IOS routers. Its PPTP "
+            "tunnels dial an IOS head office, so its way out is strongSwan, whose IPsec "
+            "policies take the traffic as soon as the tunnel is up: there is no floating "
+            "first step. Change the tunnel to `kind: ipsec` in its site file and push it "
+            "in a maintenance window (docs/migrate.md)"
         )
     sites = tuple(inventory.sites)
     files = {e.site.hostname: e.file for e in inventory.loaded}
