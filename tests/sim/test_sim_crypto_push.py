@@ -7,7 +7,6 @@ router takes its WAN lease from RouterSpec.dhcp, as `iosgen sim` gives it.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -43,11 +42,12 @@ def _push(site: Site, spec: RouterSpec, tmp: Path) -> tuple[PushOutcome, str]:
         return outcome, fleet.router(spec.hostname).running_config()
 
 
-def _spec(site: Site, **kw: object) -> RouterSpec:
+def _spec(site: Site, feature_set: str = "advipservicesk9") -> RouterSpec:
     mgmt = site.management
     lease = ("FastEthernet0/0", "198.51.100.30/24", "198.51.100.1")
-    return dataclasses.replace(
-        RouterSpec(site.hostname, mgmt.username, mgmt.password.reveal(), dhcp=(lease,)), **kw
+    password = mgmt.password.reveal()
+    return RouterSpec(
+        site.hostname, mgmt.username, password, feature_set=feature_set, dhcp=(lease,)
     )
 
 
