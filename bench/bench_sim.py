@@ -1,9 +1,16 @@
 """Benchmark of the IOS simulator with real netmiko (not a test): prints a table.
 
     .venv/bin/python bench/bench_sim.py [--routers 100] [--threads 20] [--repeat 15]
+    .venv/bin/python bench/bench_sim.py --fleet 200 [--profile sim.prof] [--repeat 1]
 
 Goals (issue 3): connect <= 0.3 s; a 30-line send_config_set <= 0.4 s; 100 routers
 with 20 client threads <= 6 s; <= 1 MB per idle simulated router.
+
+`--fleet N`: the simulator's side of issue 15's fleet benchmark (bench_fleet1000.py's
+inventory, change and commands): one simulator process serving N routers to `iosgen
+audit --all` and `iosgen push --all` (50 workers), and the simulator's CPU per router
+for each (medians of --repeat); `--profile FILE` also writes a cProfile of the
+simulator's event loop thread, where it does all its work, over the runs.
 """
 
 from __future__ import annotations
@@ -128,15 +135,128 @@ def per_line_rows(repeat: int) -> list[tuple[str, str, str]]:
     return rows
 
 
+def serve_profiled(specs: list[Any], state: Path, orders: Any, answers: Any) -> None:
+    """The fleet in a process of its own; "reset", "profile FILE" (start a cProfile of
+    the event loop's thread), "dump" (write it), "stop"."""
+    import asyncio
+    import cProfile
+
+    warnings.simplefilter("ignore")
+    profiler = cProfile.Profile()
+    out = ""
+    with SimFleet(specs, state_dir=state) as fleet:
+        answers.put(str(fleet.targets_file))
+
+        async def on_loop(enable: bool) -> None:  # cProfile sees the thread it runs on
+            profiler.enable() if enable else profiler.disable()
+
+        def loop_call(enable: bool) -> None:
+            assert fleet._loop is not None  # the bench looks inside the fleet
+            asyncio.run_coroutine_threadsafe(on_loop(enable), fleet._loop).result(30)
+
+        while (order := orders.get()) != "stop":
+            if order == "reset":  # outside the profile: no client waits on it
+                if out:
+                    loop_call(False)
+                for spec in specs:
+                    fleet.router(spec.hostname).reset()
+                if out:
+                    loop_call(True)
+            elif order.startswith("profile "):
+                out = order.split(" ", 1)[1]
+                loop_call(True)
+            elif order == "dump":
+                loop_call(False)
+                profiler.dump_stats(out)
+                out = ""
+            answers.put(order)
+
+
+def fleet_rows(routers: int, workers: int, repeat: int, profile: str | None) -> None:
+    """Simulator CPU per router for an audit and a 10-line push of `routers` routers."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_audit import demo_env, make_inventory
+    from bench_fleet1000 import cpu_of, run_child, specs_of, with_change
+
+    demo_env()
+    iosgen = str(Path(sys.executable).with_name("iosgen"))
+    state = Path(tempfile.gettempdir()) / "iosgen-bench-sim-fleet"
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        make_inventory(base / "inv", routers)
+        with_change(base / "inv", base / "changed")
+        specs = specs_of(base / "inv")
+        ctx = mp.get_context("spawn")
+        orders, answers = ctx.Queue(), ctx.Queue()
+        server = ctx.Process(target=serve_profiled, args=(specs, state, orders, answers))
+        server.start()
+        assert server.pid is not None
+
+        def order(what: str) -> None:
+            orders.put(what)
+            assert answers.get(timeout=300) == what
+
+        try:
+            targets = answers.get(timeout=900)
+            common = ["--targets", targets, "--known-hosts", str(base / "kh")]
+            common += ["--workers", str(workers), "--format", "json"]
+            audit = [iosgen, "audit", "--all", "-i", str(base / "inv"), *common]
+            push = [iosgen, "push", "--all", "--yes", "-i", str(base / "changed"), *common]
+            push += ["--history", str(base / "history")]
+            run_child(audit, 0)  # warm-up: known hosts accepted, imports done
+            if profile:
+                order(f"profile {profile}")
+            sims: dict[str, list[float]] = {"audit": [], "push": []}
+            for _ in range(repeat):
+                before = cpu_of(server.pid)
+                run = run_child(audit, 0)
+                sims["audit"].append(cpu_of(server.pid) - before)
+                assert run.out.count('"status": "in_sync"') == routers, run.out[-500:]
+                order("reset")
+                before = cpu_of(server.pid)
+                run = run_child(push, 0)
+                sims["push"].append(cpu_of(server.pid) - before)
+                assert run.out.count('"status": "pushed"') == routers, run.out[-1500:]
+                order("reset")
+            if profile:
+                order("dump")
+        finally:
+            orders.put("stop")
+            server.join(60)
+    print(
+        f"{routers} routers, {workers} workers, load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, medians of {repeat}"
+        + (" (under cProfile)" if profile else "")
+    )
+    show_rows(
+        [
+            (
+                f"simulator CPU per router, {kind}",
+                f"{statistics.median(v) / routers * 1e3:.1f} ms",
+                "",
+            )
+            for kind, v in sims.items()
+        ]
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--routers", type=int, default=100)
     ap.add_argument("--threads", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--per-line-only", action="store_true", help="only the per-line costs")
+    ap.add_argument("--fleet", type=int, metavar="N", help="audit and push N routers only")
+    ap.add_argument("--workers", type=int, default=50, help="with --fleet")
+    ap.add_argument("--profile", metavar="FILE", help="with --fleet: cProfile the simulator")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     logging.getLogger("paramiko").setLevel(logging.CRITICAL)
+    if args.fleet:
+        fleet_rows(args.fleet, args.workers, args.repeat, args.profile)
+        return
     rows: list[tuple[str, str, str]] = per_line_rows(args.repeat)
     if args.per_line_only:
         show_rows(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -99,6 +100,7 @@ def sim(
                 modules=tuple(sorted(site.hardware.modules.items())),
                 image=site.hardware.image,
                 feature_set=site.hardware.feature_set,
+                dhcp=dhcp_leases(site),
             )
         )
     by_host = {spec.hostname: spec.username for spec in specs}
@@ -122,6 +124,41 @@ def sim(
             threading.Event().wait()
         except KeyboardInterrupt:
             print("stopped", file=sys.stderr)
+
+
+# The simulated ISP's DHCP server hands out /24s (docs/simulator.md, DHCP leases).
+LEASE_PREFIX = 24
+
+
+def dhcp_leases(site: Site) -> tuple[tuple[str, str, str], ...]:
+    """The lease the site's ISP gives its `ipv4: dhcp` WAN port, for RouterSpec.dhcp.
+
+    The WAN's address is the one iosgen manages the router at (`management.host`), so a
+    dhcp branch's simulated router answers where the site says; the gateway is the
+    port's `gateway` when set, else the first other address of the /24. None for a
+    management host that is a name, or another port's address.
+    """
+    name = site.wan_name
+    if name is None:
+        return ()
+    wan = site.interfaces[name]
+    if wan.ipv4 != "dhcp":
+        return ()
+    try:
+        address = ipaddress.IPv4Address(site.management.host)
+    except ValueError:
+        return ()
+    if any(
+        isinstance(i.ipv4, ipaddress.IPv4Interface) and i.ipv4.ip == address
+        for i in site.interfaces.values()
+    ):
+        return ()
+    net = ipaddress.IPv4Interface(f"{address}/{LEASE_PREFIX}").network
+    if wan.gateway is not None:
+        gateway = ipaddress.IPv4Address(str(wan.gateway))
+    else:
+        gateway = next(h for h in net.hosts() if h != address)
+    return ((name, f"{address}/{LEASE_PREFIX}", str(gateway)),)
 
 
 def _initial_config(initial: str, site: Site) -> str | None:

@@ -72,9 +72,17 @@ def banner_text_delimiter(output: str) -> str | None:
 #   % Incomplete command.
 #   % Ambiguous command:  "ip nat"
 #   %Error opening flash:x.cfg (File not found)
+# except the notes IOS prints while it takes the line, `% NOTE: ...`: a new crypto map
+# entry answers
+#     % NOTE: This new crypto map will remain disabled until a peer
+#             and a valid access list have been configured.
+# and is made (public 12.4 captures, docs/sim-ipsec.md).
 # Syslog messages, should the terminal monitor be on, start with a timestamp
 # (`*Mar  1 00:01:02.345: %SYS-5-CONFIG_I: ...`) and are not answers.
-FAILURE_RE: Final = re.compile(r"^\s*%", re.M)
+INFORMATIONAL: Final = ("NOTE:",)
+FAILURE_RE: Final = re.compile(
+    r"^\s*%(?!\s*(?:" + "|".join(re.escape(word) for word in INFORMATIONAL) + "))", re.M
+)
 
 # `enable` with a wrong secret: IOS asks `Password: ` up to three times, then
 # prints `% Bad secrets` and stays in user mode.

@@ -128,9 +128,11 @@ class Config:
         # real seconds per IOS second (RouterSpec.minute / 60): DPD and SA lifetimes
         self.time_scale = 1.0
         self.root: list[Line] = []
-        # bumped by every applied line: the tunnels' cached view of the fleet (tunnels.py)
-        # is recomputed when any router's generation moves
+        # bumped by every change to the lines (`touch`): the tunnels' cached view of the
+        # fleet (tunnels.py) is recomputed when any router's generation moves, and the
+        # rendered text (`text`) when this one's does
         self.generation = 0
+        self._text: tuple[int, str] | None = None
         # what the tunnels give this router now (negotiated addresses, Virtual-Access
         # interfaces, how packets leave): set by tunnels.refresh before a show or a ping
         self.live: object | None = None
@@ -154,6 +156,11 @@ class Config:
             if isinstance(line.anchor, Cmd):
                 memo[id(line.anchor)] = line.anchor
         return copy.deepcopy(self, memo)
+
+    def touch(self) -> None:
+        """The lines changed: what was computed from them is stale."""
+        self.generation += 1
+        self.changed_at = time.time()
 
     # ---- queries ----------------------------------------------------------------------
     def walk(self) -> Iterator[Line]:
@@ -198,8 +205,7 @@ class Config:
     def apply(self, m: Match, stack: list[Line], number: int | None = None) -> Outcome:
         """Apply one parsed line in the block `stack` leads to; `number`: the sequence
         number a named-list entry was typed with."""
-        self.generation += 1
-        self.changed_at = time.time()
+        self.touch()
         if stack and stack[-1].group is not None:
             # `line vty 0 15`: the line goes to each stored range it covers
             outcomes = [self.apply(m, [*stack[:-1], member]) for member in stack[-1].group]
@@ -270,6 +276,7 @@ class Config:
 
     def remove_entry(self, number: int, stack: list[Line]) -> None:
         """`no 15` in a named list: entry 15 goes (nothing if there is none)."""
+        self.touch()
         if stack and stack[-1].children is not None:
             self._remove(stack[-1].children, lambda ln: ln.number == number)
 
@@ -527,6 +534,7 @@ class Config:
     # ---- held lines (loaded, not understood) -----------------------------------------------------
     def hold(self, text: str, container: list[Line], anchor: Line | Cmd | None) -> Line:
         """Keep a loaded line the grammar does not know, verbatim, in `container`."""
+        self.touch()
         line = Line(HELD, [text], False, [], anchor=anchor)
         container.append(line)
         return line
@@ -548,6 +556,7 @@ class Config:
     def remove_held(self, words: list[str], container: list[Line]) -> bool:
         """`no <held line>`: removes it (and its children) from the block or the top."""
         want = " ".join(words)
+        self.touch()
         for where in (container, self.root):
             for ln in where:
                 if ln.cmd is HELD and " ".join(ln.text.split()) == want:
@@ -571,14 +580,25 @@ class Config:
                 line.words = _normalise_password(line.words, line.cmd.pw, True)
 
     def set_banner(self, kind: str, text: str) -> None:
+        self.touch()
         cmd = _cmd("config", "banner {motd|login|exec} <line>")
         self._remove(self.root, lambda ln: ln.cmd is cmd and ln.words[1] == kind)
         self.root.append(Line(cmd, ["banner", kind, f"^C{text}^C"]))
 
     def remove_banner(self, kind: str) -> None:
+        self.touch()
         self._remove(self.root, lambda ln: ln.words[:2] == ["banner", kind])
 
     # ---- NVGEN ----------------------------------------------------------------------------
+    def text(self) -> str:
+        """`render()` as one text, kept until the lines change: a push prints the same
+        config about seven times (show run, the rollback point, the verify, write
+        memory...). Nothing in it depends on the clock; the `! Last configuration
+        change` header is the router's (router.running_text)."""
+        if self._text is None or self._text[0] != self.generation:
+            self._text = (self.generation, "\n".join(self.render()))
+        return self._text[1]
+
     def render(self) -> list[str]:
         """The config body as IOS prints it, from `!` / `version 12.4` to `end`."""
         by_section: dict[str, list[Line]] = {}

@@ -325,10 +325,9 @@ SILENT_DEFAULTS: Final[dict[str, frozenset[str]]] = {
     "cfg-crypto-trans": frozenset({"mode tunnel"}),
 }
 # A new `crypto map NAME SEQ ipsec-isakmp` entry (not one re-entered): IOS warns that it is
-# inert until it has a peer and an ACL (docs/sim-ipsec.md) [M]. Not printed yet: iosgen's
-# push reads every `%` line as a refusal, and tests/sim/test_sim_grammar.py expects no
-# answer; CRYPTO_MAP_NOTE_ON turns it on once both take it (the lead's decision).
-CRYPTO_MAP_NOTE_ON: Final = False
+# inert until it has a peer and an ACL, and makes it (docs/sim-ipsec.md) [M]. iosgen's
+# push reads `% NOTE:` as information (ios/dialogs.py INFORMATIONAL).
+CRYPTO_MAP_NOTE_ON: Final = True
 CRYPTO_MAP_NOTE: Final = (
     "% NOTE: This new crypto map will remain disabled until a peer\n"
     "        and a valid access list have been configured."

@@ -82,7 +82,8 @@ class Router:
     booted: float = field(default_factory=time.time)
     last_change: tuple[float, str] | None = None
     nvram_updated: tuple[float, str] | None = None
-    rollback_to: Config | None = None
+    # what an armed revert timer goes back to: the config, or a text of it to load then
+    rollback_to: Config | str | None = None
     rollback_handle: object | None = None
     archive_count: int = 0
     load_errors: list[str] = field(default_factory=list)  # lines the last boot refused
@@ -337,7 +338,7 @@ class Router:
 
     def running_text(self) -> str:
         with self.lock:
-            body = self.running.render()
+            body = self.running.text()  # kept until the config changes
             head = []
             if self.last_change:
                 t, user = self.last_change
@@ -346,8 +347,8 @@ class Router:
                 t, user = self.nvram_updated
                 head.append(facts.NVRAM_UPDATED.format(at=_stamp(t), user=user))
             if head:
-                body = ["!", *head, *body]
-            return "\n".join(body) + "\n"
+                return "\n".join(["!", *head, body]) + "\n"
+            return body + "\n"
 
     def save(self, user: str) -> None:
         with self.lock:
@@ -399,7 +400,7 @@ class Router:
             self.flash.pop(f"{path.removeprefix('flash:')}-{old}", None)
         return name
 
-    def arm_rollback(self, minutes: int, before: Config) -> None:
+    def arm_rollback(self, minutes: int, before: Config | str) -> None:
         self.cancel_rollback()
         self.rollback_to = before
         if self.schedule is not None:
@@ -450,7 +451,11 @@ class Router:
         with self.lock:
             if self.rollback_to is None:
                 return False
-            self.running = self.rollback_to
+            before = self.rollback_to
+            if isinstance(before, str):
+                text, before = before, self.new_config()
+                load_text(before, text)
+            self.running = before
             self.rollback_to = None
             self.rollback_handle = None
             self.changed("rollback")

@@ -725,16 +725,24 @@ class Shell:
             with self.r.lock:
                 out = ""
                 before = self.r.running
+                target = self.r.flash[name]
+                # IOS applies only the differences: a file that is the running config
+                # as printed now (a push arming its revert timer with the rollback
+                # point it just saved) changes nothing, so nothing is loaded
+                same = target == self.r.running_text()
                 if minutes is not None:
                     backup = self.r.archive_now()
                     out += facts.REPLACE_BACKUP.format(path=backup) + "\n"
-                fresh = self.r.new_config()
-                for error in load_text(fresh, self.r.flash[name]):
-                    out += f"{error}\n"
-                self.r.running = fresh
+                if not same:
+                    fresh = self.r.new_config()
+                    for error in load_text(fresh, target):
+                        out += f"{error}\n"
+                    self.r.running = fresh
                 self.r.changed(self.user)
                 if minutes is not None:
-                    self.r.arm_rollback(minutes, before)
+                    # the timer goes back to this config: `before` itself if a fresh one
+                    # replaced it, else (the same one goes on changing) its text
+                    self.r.arm_rollback(minutes, target if same else before)
             return out + facts.REPLACE_DONE + "\n"
 
         if "force" in w:

@@ -74,7 +74,11 @@ def test_sim_serves_the_inventory_until_interrupted(tmp_path: Path) -> None:
             assert "hostname R-ITD" in conn.send_command("show running-config | i ^hostname")
             version = conn.send_command("show version")
             assert "Cisco 1841 (revision" in version and "1841 Software" in version
-            assert "FastEthernet0/1/3" in conn.send_command("show ip interface brief")
+            brief = conn.send_command("show ip interface brief")
+            assert "FastEthernet0/1/3" in brief
+            # R-ITD's WAN is `ipv4: dhcp`: its lease is the address iosgen manages it at
+            wan = next(ln.split() for ln in brief.splitlines() if ln.startswith("FastEthernet0/0 "))
+            assert wan[1:4] == ["198.51.100.10", "YES", "DHCP"], brief
         finally:
             conn.disconnect()
     finally:
@@ -228,3 +232,18 @@ def test_sim_warns_at_start_when_the_initial_file_has_no_management_account(
     err = "".join(seen) + rest
     assert "warning: R-ITD: nobody will be able to log in as the site's management login" in err
     assert "Traceback" not in err
+
+
+def test_a_dhcp_wan_gets_the_management_address_as_its_lease(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from iosgen.cli.sim import dhcp_leases
+    from iosgen.model.inventory import load_inventory
+    from iosgen.model.secret import read_env_file
+
+    for key, value in read_env_file(ROOT / "inventory" / "example.env").items():
+        monkeypatch.setenv(key, value)
+    sites = {s.hostname: s for s in load_inventory(ROOT / "inventory", None).sites}
+    itd = dhcp_leases(sites["R-ITD"])
+    assert itd == (("FastEthernet0/0", "198.51.100.10/24", "198.51.100.1"),)
+    assert dhcp_leases(sites["R-VARNA"]) == ()  # a static WAN takes no lease
