@@ -57,6 +57,7 @@ def timed_phases(into: dict[str, float]) -> Iterator[None]:
 
     saved: dict[str, Callable[..., Any]] = {}
     fetches = [0]
+    sent = [False]
 
     def wrap(name: str) -> None:
         original = getattr(Device, name)
@@ -68,9 +69,15 @@ def timed_phases(into: dict[str, float]) -> Iterator[None]:
                 return original(self, *args, **kw)
             finally:
                 if name == "running_config":
+                    # the first read is the fetch; one before the lines, the last look;
+                    # one after them, the verify
                     fetches[0] += 1
-                    phase = {1: "fetch", 2: "rollback point"}.get(fetches[0], "verify")
+                    into["reads"] += 1
+                    phase = (
+                        "fetch" if fetches[0] == 1 else "verify" if sent[0] else "rollback point"
+                    )
                 else:
+                    sent[0] = sent[0] or name == "send_config"
                     phase = PHASES[name]
                 into[phase] += time.perf_counter() - t0
 
@@ -152,6 +159,9 @@ def report(
     print(f"(line by line at 20 ms: {args.slow_runs} runs)")
     header = f"{'latency':>7}  {'mode':<12}  {'total':>7}  " + "  ".join(f"{p:>14}" for p in ORDER)
     print(header)
+    for (latency, mode), rows in results.items():
+        reads = statistics.median(p.get("reads", 0.0) for _, p in rows)
+        print(f"{latency:>5}ms  {mode:<12}  `show running-config` per push: {reads:.0f}")
     for (latency, mode), rows in results.items():
         total = statistics.median(t for t, _ in rows)
         cells = []
