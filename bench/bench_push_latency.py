@@ -160,9 +160,6 @@ def report(
     header = f"{'latency':>7}  {'mode':<12}  {'total':>7}  " + "  ".join(f"{p:>14}" for p in ORDER)
     print(header)
     for (latency, mode), rows in results.items():
-        reads = statistics.median(p.get("reads", 0.0) for _, p in rows)
-        print(f"{latency:>5}ms  {mode:<12}  `show running-config` per push: {reads:.0f}")
-    for (latency, mode), rows in results.items():
         total = statistics.median(t for t, _ in rows)
         cells = []
         for phase in ORDER:
@@ -170,6 +167,9 @@ def report(
             trips = f" ({seconds / (2 * latency / 1000):.1f} rt)" if latency else ""
             cells.append(f"{seconds:.3f}{trips:>8}".rjust(14))
         print(f"{latency:>5}ms  {mode:<12}  {total:>6.3f}s  " + "  ".join(cells))
+    for (latency, mode), rows in results.items():
+        reads = statistics.median(p.get("reads", 0.0) for _, p in rows)
+        print(f"{latency:>5}ms  {mode:<12}  `show running-config` per push: {reads:.0f}")
     for latency in (20, 0):
         fast = statistics.median(t for t, _ in results[(latency, "pipelined")])
         slow = statistics.median(t for t, _ in results[(latency, "line by line")])
