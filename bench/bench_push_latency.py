@@ -57,6 +57,7 @@ def timed_phases(into: dict[str, float]) -> Iterator[None]:
 
     saved: dict[str, Callable[..., Any]] = {}
     fetches = [0]
+    sent = [False]
 
     def wrap(name: str) -> None:
         original = getattr(Device, name)
@@ -68,9 +69,15 @@ def timed_phases(into: dict[str, float]) -> Iterator[None]:
                 return original(self, *args, **kw)
             finally:
                 if name == "running_config":
+                    # the first read is the fetch; one before the lines, the last look;
+                    # one after them, the verify
                     fetches[0] += 1
-                    phase = {1: "fetch", 2: "rollback point"}.get(fetches[0], "verify")
+                    into["reads"] += 1
+                    phase = (
+                        "fetch" if fetches[0] == 1 else "verify" if sent[0] else "rollback point"
+                    )
                 else:
+                    sent[0] = sent[0] or name == "send_config"
                     phase = PHASES[name]
                 into[phase] += time.perf_counter() - t0
 
@@ -160,6 +167,9 @@ def report(
             trips = f" ({seconds / (2 * latency / 1000):.1f} rt)" if latency else ""
             cells.append(f"{seconds:.3f}{trips:>8}".rjust(14))
         print(f"{latency:>5}ms  {mode:<12}  {total:>6.3f}s  " + "  ".join(cells))
+    for (latency, mode), rows in results.items():
+        reads = statistics.median(p.get("reads", 0.0) for _, p in rows)
+        print(f"{latency:>5}ms  {mode:<12}  `show running-config` per push: {reads:.0f}")
     for latency in (20, 0):
         fast = statistics.median(t for t, _ in results[(latency, "pipelined")])
         slow = statistics.median(t for t, _ in results[(latency, "line by line")])

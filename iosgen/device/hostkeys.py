@@ -13,8 +13,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,38 +49,153 @@ class KeyCheck:
 
 
 def host_keys(target: Target, known: Path | None) -> Any:
-    """The keys pinned for this router: the known-hosts file, then the targets file's."""
+    """The keys pinned for this router: its known-hosts entries, then the targets file's.
+
+    Only the entries under the router's own known-hosts name: paramiko looks the
+    server's key up by that name alone, and a session holding the whole file would
+    cost memory and time in proportion to the fleet (docs/performance.md, section 2).
+    """
     import paramiko
 
     keys = paramiko.HostKeys()
-    if known is not None and known.exists():
-        keys.load(str(known))
+    name = host_key_name(target.host, target.port)
+    if known is not None:
+        for line in _KNOWN.lines_for(known, name):
+            entry = _entry(line)
+            if entry is None:
+                continue
+            have = keys.lookup(name)
+            if have is None or entry.key.get_name() not in have:
+                # the first line for a (name, key type) wins, as in paramiko's own lookup
+                keys.add(name, entry.key.get_name(), entry.key)
     if target.host_key:
         key_type, _, blob = target.host_key.strip().partition(" ")
-        entry = paramiko.hostkeys.HostKeyEntry.from_line(
-            f"{host_key_name(target.host, target.port)} {key_type} {blob.split()[0]}"
-        )
+        entry = paramiko.hostkeys.HostKeyEntry.from_line(f"{name} {key_type} {blob.split()[0]}")
         if entry is not None:
-            for name in entry.hostnames:
+            for each in entry.hostnames:
                 # The targets file is the authority for this address: it replaces
                 # whatever an older known-hosts entry said.
-                keys.pop(name, None)
-                keys.add(name, entry.key.get_name(), entry.key)
+                keys.pop(each, None)
+                keys.add(each, entry.key.get_name(), entry.key)
     return keys
 
 
-def remember_key(target: Target, known: Path | None, key: Any) -> None:
-    """Add a newly accepted key to the known-hosts file (nothing without one)."""
+def _entry(line: str) -> Any:
+    """One known-hosts line as paramiko's entry; None for a line it cannot read."""
     import paramiko
+
+    try:
+        return paramiko.hostkeys.HostKeyEntry.from_line(line)
+    except (paramiko.SSHException, paramiko.hostkeys.InvalidHostKey, ValueError):
+        return None
+
+
+class _KnownHostsCache:
+    """Each known-hosts file read once per process, its lines indexed by host name.
+
+    Read again when the file's inode, size or modification time changes (another
+    process accepted a key). Keys are parsed only for the host a session asks about.
+    Hashed names (`|1|salt|hash`) cannot be indexed: they are kept apart and matched
+    by hashing the name asked for, as paramiko does.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: dict[Path, tuple[tuple[int, int, int], _Index]] = {}
+
+    def lines_for(self, path: Path, name: str) -> list[str]:
+        index = self._index(path)
+        found = list(index.plain.get(name, ()))
+        if index.hashed and not name.startswith("|1|"):
+            from paramiko.hostkeys import HostKeys
+
+            for hashes, line in index.hashed:
+                if any(HostKeys.hash_host(name, h) == h for h in hashes):
+                    found.append(line)
+        return found
+
+    def _index(self, path: Path) -> _Index:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return _Index()
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        with self._lock:
+            cached = self._files.get(path)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+        index = _Index.read(path)
+        with self._lock:
+            self._files[path] = (stamp, index)
+        return index
+
+    def forget(self, path: Path) -> None:
+        with self._lock:
+            self._files.pop(path, None)
+
+
+@dataclass
+class _Index:
+    plain: dict[str, list[str]] = field(default_factory=dict)
+    hashed: list[tuple[list[str], str]] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, path: Path) -> _Index:
+        index = cls()
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return index
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            names = line.split(None, 1)[0].split(",")
+            hashed = [n for n in names if n.startswith("|1|")]
+            if hashed:
+                index.hashed.append((hashed, line))
+            for n in names:
+                if not n.startswith("|1|"):
+                    index.plain.setdefault(n, []).append(line)
+        return index
+
+
+_KNOWN = _KnownHostsCache()
+
+
+def remember_key(target: Target, known: Path | None, key: Any) -> None:
+    """Append a newly accepted key to the known-hosts file (nothing without one).
+
+    Under an exclusive lock (fcntl) on the file itself, so that sessions of this and
+    other iosgen processes accepting keys at once each add their line and lose none.
+    A line already there for the host and key type is left as it is: the file's key
+    stays the pinned one (a changed key is refused, never silently replaced).
+    """
+    import fcntl
 
     if known is None:
         return
+    name = host_key_name(target.host, target.port)
     known.parent.mkdir(parents=True, exist_ok=True)
-    keys = paramiko.HostKeys()
-    if known.exists():
-        keys.load(str(known))
-    keys.add(host_key_name(target.host, target.port), key.get_name(), key)
-    keys.save(str(known))
+    with open(known, "a+", encoding="utf-8") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            f.seek(0)
+            text = f.read()
+            for raw in text.splitlines():
+                fields = raw.split()
+                if (
+                    len(fields) >= 2
+                    and name in fields[0].split(",")
+                    and fields[1] == key.get_name()
+                ):
+                    return
+            head = "" if not text or text.endswith("\n") else "\n"
+            f.write(f"{head}{name} {key.get_name()} {key.get_base64()}\n")
+            f.flush()
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    _KNOWN.forget(known)
 
 
 def connection_class(prepare: Prepare) -> Any:

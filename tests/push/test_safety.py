@@ -363,3 +363,43 @@ def test_a_change_by_another_machine_since_the_plan_is_refused(kit: Kit, itd: Si
     assert outcome.sent == ()
     assert body(router.running_config()) == body(render(_mtu(itd, 1452)).text)
     assert not [f for f in router.flash_files() if f.startswith("iosgen-rollback-")]
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every `show running-config` a push makes (the real method, counted)."""
+    reads: list[str] = []
+    original = Device.running_config
+
+    def counted(self: Device) -> str:
+        text = original(self)
+        reads.append(text)
+        return text
+
+    monkeypatch.setattr(Device, "running_config", counted)
+    return reads
+
+
+def test_an_in_sync_push_reads_the_running_config_once(
+    kit: Kit, itd: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router = kit.fleet.router("R-ITD")
+    router.set_running(render(itd).text)
+    reads = _count_reads(monkeypatch)
+    outcome = push_host(itd, kit.target("R-ITD"), kit.options)
+    assert outcome.status is Status.IN_SYNC, outcome.message
+    assert len(reads) == 1 and outcome.sent == ()
+    assert not [f for f in router.flash_files() if f.startswith("iosgen-rollback-")]
+
+
+def test_a_push_that_sends_reads_before_the_last_look_and_after(
+    kit: Kit, itd: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router = kit.fleet.router("R-ITD")
+    router.set_running(render(itd).text)
+    reads = _count_reads(monkeypatch)
+    outcome = push_host(_mtu(itd, 1400), kit.target("R-ITD"), kit.options)
+    assert outcome.status is Status.PUSHED, outcome.message
+    # the plan's read, the last look after the rollback point, the verify
+    assert len(reads) == 3
+    assert body(reads[0]) == body(reads[1]) != body(reads[2])
+    assert body(reads[2]) == body(router.running_config())
