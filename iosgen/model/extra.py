@@ -134,9 +134,7 @@ def _clear_secret(text: str) -> bool:
     """Whether a secret word of the line is no reference (a secret in clear)."""
     stripped = text.lstrip(" ")
     words = stripped.split(" ")
-    return any(
-        not PLACEHOLDER_RE.fullmatch(words[f.value_index]) for f in _secret_fields(stripped)
-    )
+    return any(not PLACEHOLDER_RE.fullmatch(words[f.value_index]) for f in _secret_fields(stripped))
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:
