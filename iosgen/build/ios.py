@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
 
-from iosgen.build.extra import check_children, place, substitute_with
 from iosgen.build.files import mask_tokens
 from iosgen.build.headoffice import compiled
 from iosgen.build.ipsec import IpsecView, ipsec_view, nat_exempt_acl
@@ -108,6 +107,8 @@ class _SecretEncoder:
     def substitute(self, text: str) -> str:
         """An extra_config line with its secrets in, remembered for masking: the token is
         the line's tail from the first secret on (what `mask_tokens` replaces)."""
+        from iosgen.build.extra import substitute_with
+
         done = substitute_with(self.placeholder)(text)
         if done != text:
             pairs = enumerate(zip(done, text, strict=False))
@@ -315,6 +316,8 @@ def _with_extra(
     """The interface's typed lines, then its extra_config lines (verbatim, secrets in)."""
     if not extra:
         return iface
+    from iosgen.build.extra import check_children
+
     check_children(key, iface.lines, extra)
     lines = list(iface.lines)
     # `duplex`/`speed` are the last lines IOS prints in a port (ios-reference §2.3), but
@@ -569,7 +572,12 @@ def render(site: Site) -> RenderedConfig:
     text = render_template("ios/running-config.j2", site.hostname, v=view, site=site)
     encoder = _SecretEncoder(site)
     encoder.revealed = dict(view.secrets)
-    text = place(text, site, encoder.substitute)
+    if site.extra_config.lines or site.extra_config.sections:
+        # iosgen.build.extra, and the IOS config tables it reads, load only for a site
+        # with extra_config: `iosgen build` of a typed site starts without them
+        from iosgen.build.extra import place
+
+        text = place(text, site, encoder.substitute)
     return RenderedConfig(site.hostname, text, encoder.revealed)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from pydantic import (
     BaseModel,
@@ -38,9 +38,10 @@ from pydantic import (
     model_validator,
 )
 
-from iosgen.ios.configmode import mode_problem
-from iosgen.ios.secrets import mask_line, secret_fields
 from iosgen.model.secret import Secret, SecretResolver
+
+if TYPE_CHECKING:
+    from iosgen.ios.secrets import SecretField
 
 # The IOS command-line buffer: `terminal width` aside, IOS takes lines of up to 254
 # characters at the configuration prompt [L: the 12.4 parser's buffer; the longest
@@ -53,6 +54,21 @@ SOURCE_MAX_LINE: Final = "IOS 12.4 command buffer (254 characters) [L]"
 PLACEHOLDER_RE: Final = re.compile(r"\{(?P<kind>secret|type7):(?P<name>[A-Za-z0-9_.\-/]+)\}")
 # Printable ASCII less '?' (IOS help wherever typed).
 _PRINTABLE_RE: Final = re.compile(r"[ ->@-~]+")
+
+
+# iosgen.ios.configmode and iosgen.ios.secrets (with the config tree and the IOS
+# dialogs it reads) are imported when a line is first checked: a site without
+# extra_config, the common case, never loads them (`iosgen build` starts faster).
+def _mode_problem(text: str) -> str | None:
+    from iosgen.ios.configmode import mode_problem
+
+    return mode_problem(text)
+
+
+def _secret_fields(text: str) -> tuple[SecretField, ...]:
+    from iosgen.ios.secrets import secret_fields
+
+    return secret_fields(text, None)
 
 
 def line_problem(text: str, *, child: bool, anchor: bool = False) -> str | None:
@@ -82,7 +98,7 @@ def line_problem(text: str, *, child: bool, anchor: bool = False) -> str | None:
     if text.lstrip().startswith("!"):
         return f"{shown} is a comment; IOS keeps no comments"
     # an anchor is never typed: it names a line of the build (`after: banner motd ^C`)
-    if not anchor and (why := mode_problem(text)) is not None:
+    if not anchor and (why := _mode_problem(text)) is not None:
         return f"{shown} {why}"
     return None
 
@@ -93,6 +109,8 @@ def clear_secret_problem(text: str) -> str | None:
     secret in place; `iosgen import` moves it to the secrets file.)"""
     if not _clear_secret(text):
         return None
+    from iosgen.ios.secrets import mask_line
+
     masked = mask_line(text.strip(), None)
     return (
         f"{masked!r} holds a secret in clear; write its secret as {{secret:NAME}} "
@@ -106,7 +124,7 @@ def _references(text: str) -> list[tuple[int, str, str]]:
     indent = len(text) - len(text.lstrip(" "))
     words = text[indent:].split(" ")
     out: list[tuple[int, str, str]] = []
-    for found in secret_fields(text[indent:], None):
+    for found in _secret_fields(text[indent:]):
         if m := PLACEHOLDER_RE.fullmatch(words[found.value_index]):
             out.append((indent + found.value_index, m["kind"], m["name"]))
     return out
@@ -116,9 +134,7 @@ def _clear_secret(text: str) -> bool:
     """Whether a secret word of the line is no reference (a secret in clear)."""
     stripped = text.lstrip(" ")
     words = stripped.split(" ")
-    return any(
-        not PLACEHOLDER_RE.fullmatch(words[f.value_index]) for f in secret_fields(stripped, None)
-    )
+    return any(not PLACEHOLDER_RE.fullmatch(words[f.value_index]) for f in _secret_fields(stripped))
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:

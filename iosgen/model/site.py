@@ -302,6 +302,9 @@ PlatformField = Annotated[
 
 class _Model(BaseModel):
     # defer_build: schemas are built once, on first validation, not per class at import.
+    # So a section's default is `Hardware.model_construct()`, not `Hardware()`, which
+    # would validate and build that class's validator at import (~30 ms for the twelve);
+    # with no input and defaults that are valid, both give an equal instance.
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
     )
@@ -321,7 +324,7 @@ class Management(_Model):
     # linux-pppd: the password sudo asks for when it is not the login's (push/linux.py)
     sudo_password: LoginSecret | None = None
     # how the host is reached: jump host, key, ssh_config, algorithms (docs/ssh.md)
-    ssh: SshOptions = SshOptions()
+    ssh: SshOptions = SshOptions.model_construct()
 
 
 class Interface(_Model):
@@ -414,9 +417,9 @@ class IpsecTunnel(_Model):
     tunnel_interface: int | None = Field(None, ge=0, le=2147483647)
     # The tunnel interface's own address; None: `ip unnumbered` the first LAN
     address: InterfaceAddress | None = None
-    ike: IkePolicy = IkePolicy()
-    ipsec: IpsecProposal = IpsecProposal()
-    dpd: DeadPeerDetection = DeadPeerDetection()
+    ike: IkePolicy = IkePolicy.model_construct()
+    ipsec: IpsecProposal = IpsecProposal.model_construct()
+    dpd: DeadPeerDetection = DeadPeerDetection.model_construct()
     mtu: int | None = Field(None, ge=576, le=1500)
     # `ip tcp adjust-mss` on the tunnel interface (1360 leaves room for ESP in 1500)
     tcp_mss: int | None = Field(None, ge=500, le=1460)
@@ -706,7 +709,7 @@ class Site(_Model):
     platform: PlatformField = Platform.IOS
     groups: list[str] = Field(default_factory=list)
     management: Management
-    hardware: Hardware = Hardware()
+    hardware: Hardware = Hardware.model_construct()
     interfaces: dict[str, Interface]
     internet_nat: bool = False
     nat_acl: int = Field(10, ge=1, le=99)
@@ -717,10 +720,10 @@ class Site(_Model):
     ipsec_server: IpsecServer | None = None
     wireguard_server: WireguardServer | None = None
     users: dict[UserName, User] = Field(default_factory=dict)
-    aaa: Aaa = Aaa()
-    services: Services = Services()
-    ssh: Ssh = Ssh()
-    archive: Archive = Archive()
+    aaa: Aaa = Aaa.model_construct()
+    services: Services = Services.model_construct()
+    ssh: Ssh = Ssh.model_construct()
+    archive: Archive = Archive.model_construct()
     domain_name: DomainName | None = None
     name_servers: list[Address] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
@@ -728,11 +731,11 @@ class Site(_Model):
     banners: dict[BannerKind, BannerText] = Field(default_factory=dict)
     ntp_servers: list[Address] = Field(default_factory=list)
     logging_hosts: list[Address] = Field(default_factory=list)
-    snmp: Snmp = Snmp()
+    snmp: Snmp = Snmp.model_construct()
     nat_forwards: list[NatForward] = Field(default_factory=list)
     access_lists: dict[AclName, AccessList] = Field(default_factory=dict)
-    dhcp: Dhcp = Dhcp()
-    extra_config: ExtraConfig = ExtraConfig()
+    dhcp: Dhcp = Dhcp.model_construct()
+    extra_config: ExtraConfig = ExtraConfig.model_construct()
     # The lines iosgen writes on every router it builds (`ip cef`, `control-plane`, the
     # `line` blocks, `scheduler allocate`, ...: docs/compiler.md). Off for a router
     # adopted by `iosgen import`, whose extra_config holds what it really has.

@@ -1,0 +1,133 @@
+"""`iosgen build SITE` loads only what the build path needs and does no work at import
+(issue 15 item 4): no device, parser or lint stack, no IOS tables that only
+extra_config reads, no validator built while the model is imported; and the console
+script's one-command tree behaves as the whole one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = "inventory/sites/plovdiv.yaml"  # the seed router: typed fields only, no extra_config
+
+# Never on the build path: the SSH and device stack, the config parsers, lint, the
+# deprecated crypt module, and the IOS tables only extra_config lines are checked with.
+NOT_LOADED = (
+    "netmiko",
+    "paramiko",
+    "asyncssh",
+    "ciscoconfparse",
+    "hier_config",
+    "crypt",
+    "passlib",
+    "iosgen.lint",
+    "iosgen.diff",
+    "iosgen.device",
+    "iosgen.push",
+    "iosgen.ios.secrets",
+    "iosgen.ios.config",
+    "iosgen.ios.configmode",
+    "iosgen.ios.dialogs",
+    "iosgen.build.extra",
+)
+
+
+def demo_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            env[name.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return env
+
+
+def run_main(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The console script's main() in a fresh process, with the modules it imported
+    printed on stderr (-X importtime)."""
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from iosgen.cli import main; main()", *args],
+        cwd=ROOT,
+        env=env or demo_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def modules(stderr: str) -> set[str]:
+    lines = stderr.splitlines()
+    return {line.split("|")[-1].strip() for line in lines if line.startswith("import time:")}
+
+
+def test_build_loads_only_the_build_path() -> None:
+    proc = run_main("build", SITE)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("!\nversion 12.4\n")
+    loaded = modules(proc.stderr)
+    assert "iosgen.model.site" in loaded and "iosgen.build.ios" in loaded  # the probe sees them
+    wrongly = sorted(m for m in loaded if m.split(".")[0] in NOT_LOADED or m in NOT_LOADED)
+    wrongly += sorted(m for m in loaded if any(m.startswith(f"{p}.") for p in NOT_LOADED))
+    assert wrongly == []
+
+
+def test_a_site_with_extra_config_still_gets_its_lines_placed(tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory"
+    shutil.copytree(ROOT / "inventory", inventory)
+    path = inventory / "sites" / "plovdiv.yaml"
+    path.write_text(path.read_text() + "extra_config:\n  lines:\n    - ip ssh time-out 60\n")
+    proc = run_main("build", str(path), "--inventory", str(inventory))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "\nip ssh time-out 60\n" in proc.stdout
+    assert "iosgen.build.extra" in modules(proc.stderr)
+
+
+def test_importing_the_model_builds_no_validator() -> None:
+    code = (
+        "from pydantic._internal._mock_val_ser import MockValSer\n"
+        "from pydantic import BaseModel\n"
+        "import iosgen.model.site as site\n"
+        "built = [n for n, c in vars(site).items() if isinstance(c, type) and "
+        "issubclass(c, BaseModel) and c.__module__ == site.__name__ and "
+        "not isinstance(c.__pydantic_validator__, MockValSer)]\n"
+        "print(built)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("build", "--help"), ("schema", "--help"), ("build", "--no-such-flag")],
+    ids=["build-help", "schema-help", "bad-flag"],
+)
+def test_one_command_tree_answers_as_the_whole_tree(args: tuple[str, ...]) -> None:
+    """main() builds only the invoked command; typer's whole app (as the test runner
+    and `python -m` see it) must print the same help and errors, and exit alike."""
+    alone = run_main(*args)
+    whole = subprocess.run(
+        [sys.executable, "-c", "from iosgen.cli import app; app(prog_name='iosgen')", *args],
+        cwd=ROOT,
+        env=demo_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert alone.returncode == whole.returncode
+    assert alone.stdout == whole.stdout
+    err = [line for line in alone.stderr.splitlines() if not line.startswith("import time:")]
+    assert err == whole.stderr.splitlines()
+    assert "Traceback" not in alone.stderr
+
+
+def test_a_mistyped_command_is_still_suggested() -> None:
+    proc = run_main("biuld")
+    assert proc.returncode == 2
+    assert "No such command 'biuld'. Did you mean 'build'?" in proc.stderr
