@@ -158,6 +158,22 @@ def test_a_running_config_padded_as_ios_pads_it_audits_clean(host: str, tmp_path
     assert "in sync" in run.out
 
 
+def test_the_15x_tunnel_line_order_is_cosmetic_not_drift(tmp_path: Path) -> None:
+    # 15.x/IOS XE print `tunnel mode ipsec ipv4` before `tunnel destination` (ipsec-facts.md)
+    lines = (BUILD / "golden" / "R-VTI.cfg").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith(" tunnel destination "))
+    assert lines[at + 1] == " tunnel mode ipsec ipv4"
+    lines[at], lines[at + 1] = lines[at + 1], lines[at]
+    running = tmp_path / "R-VTI.cfg"
+    running.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = iosgen(
+        "diff", str(BUILD / "sites" / "vti.yaml"), "--running", str(running), "-i", str(BUILD)
+    )
+    no_traceback("R-VTI", run)
+    assert run.code == 0, run.both[-2000:]
+    assert "interface Tunnel10 (lines in another order)" in run.out
+
+
 # --- the simulator's show crypto against a 12.4T capture ---------------------------------
 
 R1 = """hostname R1
