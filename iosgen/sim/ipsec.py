@@ -67,10 +67,12 @@ PFS_DEFAULT: Final = "group1"
 # five missed retries and the peer is dead (`crypto isakmp keepalive`, docs/sim-ipsec.md)
 DPD_RETRY_DEFAULT: Final = 2
 DPD_MISSED: Final = 5
-# a 12.4 software crypto engine's first connection ids (12.4 `show crypto isakmp sa` /
-# `show crypto ipsec sa` captures: conn-id 1001, conn id 2001)
+# a 12.4 software crypto engine's first connection ids: `show crypto isakmp sa` conn-id
+# 1001; `show crypto ipsec sa` numbers the SAs as their flows, "conn id: 1, flow_id: SW:1"
+# inbound and "conn id: 2, flow_id: SW:2" outbound (12.4-era captures in
+# tests/realconfigs/ipsec/; Cisco's 12.3(14)T VTI guide printed 2001, docs/sim-ipsec.md)
 IKE_CONN_BASE: Final = 1001
-IPSEC_CONN_BASE: Final = 2001
+IPSEC_CONN_BASE: Final = 1
 
 # `show crypto isakmp sa` states (the ISAKMP main-mode states, Cisco Press *The Complete
 # Cisco VPN Configuration Guide*, table 16-1)

@@ -106,8 +106,34 @@ def _child(parent: Line, *first_words: str) -> Line | None:
     return next((c for c in parent.children if c.words[:1] and c.words[0] in first_words), None)
 
 
+# what makes IKE phase 1 run: a crypto map entry bound to IKE, or a VTI's ipsec profile
+_IKE_USER = re.compile(r"^crypto (map \S+ \d+ ipsec-isakmp|ipsec profile \S+)")
+
+
+def _no_policy(config: Config, platform: Platform) -> Iterator[Hit]:
+    """Keys and crypto maps but no `crypto isakmp policy` (real: 2801-serpa-beta): IKE
+    offers only the default suite, DES, SHA, RSA signatures, group 1 (ipsec-facts.md)."""
+    if any(config.matching(r"^crypto isakmp policy \d+$", top_only=True)):
+        return
+    first = next((line for line in config.top if _IKE_USER.match(line.text)), None)
+    if first is None or platform.strength == "des":
+        return
+    d = ipsec.ISAKMP_DEFAULTS
+    better = ipsec.recommended_encryption(platform.image)
+    yield Hit(
+        "IOS412",
+        first.number,
+        f"`{redact(first.text)}` but no `crypto isakmp policy`: IKE offers only the default "
+        f"suite ({d.encryption.upper()}, {d.hash.upper()}, {d.authentication}, group "
+        f"{d.group}), DES broken by brute force and RSA signatures where a pre-shared key is "
+        f"set; add `crypto isakmp policy 10` with `encr {better}`, "
+        "`authentication pre-share` and a group",
+    )
+
+
 def _isakmp_policies(config: Config, platform: Platform) -> Iterator[Hit]:
     image = platform.image
+    yield from _no_policy(config, platform)
     for policy, _m in config.matching(r"^crypto isakmp policy \d+$", top_only=True):
         encr = _child(policy, "encr", "encryption")
         value = " ".join(encr.words[1:]) if encr is not None else ipsec.ISAKMP_DEFAULTS.encryption
