@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "iosgen"
 WITH_EXAMPLES = sorted(
     ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     for path in PACKAGE.rglob("*.py")
-    if ">>> " in path.read_text(encoding="utf-8") and "sim" not in path.parts
+    if ">>> " in path.read_text(encoding="utf-8") and "sim" not in path.relative_to(PACKAGE).parts
 )
 
 
