@@ -325,7 +325,7 @@ def _judge_sa(name: str, sas: str) -> VpnState:
             if re.match(rf"\s+{re.escape(name)}: #\d+, reqid \d+, INSTALLED,", ln)
         ]
         if state == "ESTABLISHED" and child:
-            return VpnState(name, name, True, (), child[0].split(", ", 2)[2])
+            return VpnState(name, name, True, (), child[0].split("INSTALLED, ", 1)[1])
     if "ESTABLISHED" in states:
         return VpnState(
             name, name, False, (f"IKE SA {name} is ESTABLISHED but no child SA is INSTALLED",)
