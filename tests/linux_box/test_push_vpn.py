@@ -82,7 +82,9 @@ def test_first_push_enables_restarts_and_verifies_in_order(
     ]
     # the gateway's own files first, as for a PPTP site
     assert box.calls[0].startswith("iptables-restore ")
-    assert any("sofia-ipsec up on sofia-ipsec (TUNNEL, ESP:AES_CBC-256" in n for n in out.notes), out.notes
+    assert any("sofia-ipsec up on sofia-ipsec (TUNNEL, ESP:AES_CBC-256" in n for n in out.notes), (
+        out.notes
+    )
     assert any("hq-wg up on wg0 (handshake" in n for n in out.notes), out.notes
     # no pppd on this site: nothing of it written
     assert sorted(box.tree()) == [
