@@ -18,7 +18,7 @@ import pytest
 from iosgen.build import build_site
 from iosgen.diff.linux import BoxFile
 from iosgen.model.site import Site
-from iosgen.push.linux import guard, push_linux_host
+from iosgen.push.linux import guard, push_linux_host, verify_linux_site
 from iosgen.push.outcome import Final, PushOutcome, Status
 from tests.linux.vpn_support import vpn_sites
 from tests.linux_box.conftest import Box, _serve, start_box
@@ -99,6 +99,15 @@ def test_first_push_enables_restarts_and_verifies_in_order(
     again = push_linux_host(sites["lx-br1"], None, box.options(force=True), target=box.target)
     assert again.status is Status.IN_SYNC
     assert len(box.calls) == before
+    # `iosgen verify` of the box: the same reading, the handshake within wg's 180 s
+    states = verify_linux_site(sites["lx-br1"], box.options().device, target=box.target)
+    assert [(s.name, s.interface, s.up) for s in states] == [
+        ("hq-wg", "wg0", True),
+        ("sofia-ipsec", "sofia-ipsec", True),
+    ]
+    (box.dir / "sas").write_text("")  # charon lost the SA
+    states = verify_linux_site(sites["lx-br1"], box.options().device, target=box.target)
+    assert states[1].problems == ("no IKE SA sofia-ipsec",)
 
 
 def test_no_handshake_rolls_back_and_stops_the_new_interface(
