@@ -78,6 +78,7 @@ class LinuxBox:
         self.options = options or LinuxOptions()
         self.client: Any = None
         self.local_address: str | None = None  # our address, as the box sees it
+        self._jump: Any = None  # the jump host's SSH client, when the route has one
 
     @property
     def name(self) -> str:
@@ -94,12 +95,24 @@ class LinuxBox:
     # -- connection -----------------------------------------------------------------
 
     def connect(self) -> LinuxBox:
+        """Log in as a router's session does (iosgen.device.session): the route of
+        `sshconfig.resolve` (ssh_config's HostName, Port, User, IdentityFile,
+        HostKeyAlgorithms; one ProxyJump hop through `sshconfig.open_channel`), modern
+        algorithms unless `legacy_algorithms`, iosgen's key exchange."""
         import logging
 
         import paramiko
 
+        from iosgen.device import kex, sshconfig
+
         logging.getLogger("paramiko").addHandler(logging.NullHandler())
-        t = self.target
+        # a Linux box speaks OpenSSH: the legacy algorithms only when asked for
+        route = sshconfig.resolve(self.target, legacy_default=False)
+        t = route.target
+        disabled = sshconfig.disabled_algorithms(route.legacy)
+        disabled["keys"] = sshconfig.host_key_disabled(route.host_key_algorithms, route.legacy)
+        user = self.target.username or route.user or ""
+        self.target = replace(self.target, username=user)
         check: dict[str, Any] = {}
         accept = self.options.accept_new_host_key
 
@@ -111,26 +124,43 @@ class LinuxBox:
                 check["new"] = key
                 client.get_host_keys().add(hostname, key.get_name(), key)
 
+        sock = None
+        if route.jump is not None:
+            self._jump, sock = sshconfig.open_channel(
+                self.name,
+                route,
+                self.options.known_hosts,
+                accept,
+                self.options.conn_timeout,
+                _short,
+            )
         client = paramiko.SSHClient()
         for hostname, keys in host_keys(t, self.options.known_hosts).items():
             for key_type, key in keys.items():
                 client.get_host_keys().add(hostname, key_type, key)
         client.set_missing_host_key_policy(_Policy())
-        key_file = self.options.key_file
+        # iosgen's key option, else the ssh options' identity_file / IdentityFile
+        own = self.options.key_file
+        keys = [str(own)] if own else list(route.identity_files)
+        via = f" through jump host {route.jump.spec}" if route.jump else ""
         try:
             client.connect(
                 t.host,
                 port=t.port,
-                username=t.username,
-                password=None if key_file else t.password.reveal(),
-                key_filename=str(key_file) if key_file else None,
+                username=user,
+                password=None if keys else t.password.reveal(),
+                key_filename=keys or None,
                 timeout=self.options.conn_timeout,
                 banner_timeout=self.options.conn_timeout,
                 auth_timeout=self.options.conn_timeout,
                 allow_agent=False,
                 look_for_keys=False,
+                sock=sock,
+                disabled_algorithms=disabled,
+                transport_factory=kex.transport_factory(),
             )
         except paramiko.BadHostKeyException as exc:
+            self._close_jump()
             raise HostKeyError(
                 self.name,
                 f"SSH host key of {t.host}:{t.port} has CHANGED "
@@ -138,8 +168,10 @@ class LinuxBox:
                 "if the box was really replaced, remove its old key from the known-hosts file",
             ) from None
         except paramiko.AuthenticationException:
-            raise AuthError(self.name, f"login as {t.username!r} was refused") from None
+            self._close_jump()
+            raise AuthError(self.name, f"login as {user!r} was refused{via}") from None
         except (paramiko.SSHException, OSError, EOFError) as exc:
+            self._close_jump()
             if "unknown" in check:
                 raise HostKeyError(
                     self.name,
@@ -148,22 +180,34 @@ class LinuxBox:
                     "check the fingerprint, then run again with --accept-new-host-key",
                 ) from None
             raise DeviceError(
-                self.name, f"unreachable at {t.host}:{t.port}: {_short(exc)}"
+                self.name, f"unreachable at {t.host}:{t.port}{via}: {_short(exc)}"
             ) from None
         if "new" in check:
             remember_key(t, self.options.known_hosts, check["new"])
         self.client = client
         with contextlib.suppress(Exception):
-            self.local_address = str(client.get_transport().sock.getsockname()[0])
+            if self._jump is not None:
+                # the box sees the jump host's address: at best the one we reached it
+                # at, which the management-path guard must keep (as session.py)
+                self.local_address = str(self._jump.get_transport().getpeername()[0])
+            else:
+                self.local_address = str(client.get_transport().sock.getsockname()[0])
         how = "sudo" if self.sudo else "root"
-        self.log(f"-- {self.name}: connected to {t.host}:{t.port} as {t.username} ({how})")
+        self.log(f"-- {self.name}: connected to {t.host}:{t.port}{via} as {user} ({how})")
         return self
+
+    def _close_jump(self) -> None:
+        from iosgen.device.sshconfig import close_quietly
+
+        close_quietly(self._jump)
+        self._jump = None
 
     def close(self) -> None:
         if self.client is not None:
             with contextlib.suppress(Exception):
                 self.client.close()
             self.client = None
+        self._close_jump()
 
     @property
     def alive(self) -> bool:

@@ -78,6 +78,11 @@ class Route:
     jump: Hop | None
     identity_files: tuple[str, ...]  # for the host's own login (linux-pppd)
     legacy: bool
+    # the config's `User` for the host (a Linux box's login when the inventory has none;
+    # a router's login is always the inventory's)
+    user: str | None = None
+    # the config's `HostKeyAlgorithms`, as written (`+`, `-`, `^` forms included)
+    host_key_algorithms: str | None = None
 
 
 def _config(path_text: str | None) -> Any:
@@ -144,9 +149,40 @@ def resolve(target: Target, legacy_default: bool) -> Route:
         except ValueError as exc:
             raise UsageError(f"{target.hostname}: ProxyJump of {ssh.config_file}: {exc}") from None
         jump = _hop(parsed, spec, config, target)
-    own = _identity(ssh.identity_file, found, target.hostname) if jump is None else ()
+    # the host's own keys (a Linux box's login: through a jump host too, as the
+    # documented `identity_file` is for both); a router ignores them
+    own = _identity(ssh.identity_file, found, target.hostname)
     legacy = legacy_default if ssh.legacy_algorithms is None else ssh.legacy_algorithms
-    return Route(replace(target, host=host, port=port), jump, own, legacy)
+    user = str(found["user"]) if found.get("user") else None
+    algorithms = str(found["hostkeyalgorithms"]) if found.get("hostkeyalgorithms") else None
+    return Route(replace(target, host=host, port=port), jump, own, legacy, user, algorithms)
+
+
+def host_key_disabled(spec: str | None, legacy: bool) -> list[str]:
+    """paramiko's `disabled_algorithms["keys"]` for an ssh_config `HostKeyAlgorithms`
+    value: a plain list is the whole choice; `+` adds to, `-` takes from, `^` puts
+    first in (paramiko keeps its own order) the defaults (ssh_config(5)).
+    A list that leaves none paramiko knows is a usage error."""
+    import paramiko
+
+    known = list(paramiko.Transport._preferred_keys)
+    off = set(disabled_algorithms(legacy).get("keys", []))
+    if spec is None:
+        return sorted(off)
+    names = {n.strip() for n in spec[1:].split(",") if n.strip()} if spec[:1] in "+-^" else set()
+    defaults = {k for k in known if k not in off}
+    if spec[:1] in ("+", "^"):
+        allowed = defaults | names
+    elif spec[:1] == "-":
+        allowed = defaults - names
+    else:
+        allowed = {n.strip() for n in spec.split(",") if n.strip()}
+    if not allowed & set(known):
+        raise UsageError(
+            f"HostKeyAlgorithms {spec}: none of these is a host key type iosgen's SSH "
+            f"client knows ({', '.join(known)})"
+        )
+    return [k for k in known if k not in allowed]
 
 
 @dataclass
@@ -263,6 +299,7 @@ __all__ = [
     "Route",
     "close_quietly",
     "disabled_algorithms",
+    "host_key_disabled",
     "open_channel",
     "resolve",
 ]

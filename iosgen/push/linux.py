@@ -39,6 +39,16 @@ from iosgen.model.platform import Platform
 from iosgen.model.secret import Secret
 from iosgen.model.site import Site
 from iosgen.model.targets import Target, target_of
+from iosgen.push.linux_vpn import PROBE as VPN_PROBE
+from iosgen.push.linux_vpn import (
+    judge_vpn,
+    stop_steps,
+    unit_steps,
+    verify_script,
+    vpn_guard,
+    vpn_problems,
+    vpn_versions,
+)
 from iosgen.push.outcome import Final, PushOutcome, Sent, Status
 from iosgen.push.plan import PushOptions
 from iosgen.push.signals import shielded, why
@@ -83,8 +93,8 @@ done
 [ -d "$R/run/systemd/system" ] && echo init=systemd
 [ -f "$R/etc/inittab" ] && echo inittab=yes
 [ -w "$R/proc/sys/net/ipv4/ip_forward" ] && echo ip_forward=writable
-exit 0
 """
+PROBE += VPN_PROBE + "exit 0\n"
 
 INSTALL = {
     "pppd": "pppd is not installed: apt-get install ppp",
@@ -108,19 +118,30 @@ class Preflight:
     facts: dict[str, str]
     problems: tuple[str, ...]
     init: str  # "systemd" or "inittab"
+    vpn: str = ""  # the WireGuard/strongSwan packages' versions, when the site has them
+    pptp: bool = True  # the site has a PPTP tunnel (pppd's versions matter)
 
     def versions(self) -> str:
-        return (
-            f"ppp {self.facts.get('ppp_version') or '?'}, "
-            f"pptp-linux {self.facts.get('pptp_version') or '?'}, init {self.init or '?'}"
-        )
+        parts = []
+        if self.pptp:
+            parts.append(
+                f"ppp {self.facts.get('ppp_version') or '?'}, "
+                f"pptp-linux {self.facts.get('pptp_version') or '?'}"
+            )
+        if self.vpn:
+            parts.append(self.vpn)
+        return ", ".join([*parts, f"init {self.init or '?'}"])
 
 
 def judge_probe(text: str, site: Site) -> Preflight:
-    """The probe's output against what the site's tree needs (pure)."""
+    """The probe's output against what the site's tree needs (pure): pppd, pptp and the
+    kernel's PPP only for a site with a PPTP tunnel; wg/wg-quick and swanctl for its
+    WireGuard and IPsec tunnels (iosgen.push.linux_vpn)."""
     facts = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
-    problems = [INSTALL[k] for k in ("pppd", "pptp") if not facts.get(k)]
-    if facts.get("kernel_ppp") not in ("y", "m") and facts.get("module_ppp_generic") != "yes":
+    pptp = bool(site.pptp_clients)
+    problems = [INSTALL[k] for k in ("pppd", "pptp") if pptp and not facts.get(k)]
+    has_ppp = facts.get("kernel_ppp") in ("y", "m") or facts.get("module_ppp_generic") == "yes"
+    if pptp and not has_ppp:
         problems.append(INSTALL["ppp"])
     wants_mppe = any(c.mppe != "none" for c in site.pptp_clients.values())
     has_mppe = facts.get("kernel_mppe") in ("y", "m") or facts.get("module_ppp_mppe") == "yes"
@@ -132,7 +153,8 @@ def judge_probe(text: str, site: Site) -> Preflight:
         problems.append(INSTALL["init"])
     if facts.get("ip_forward") != "writable":
         problems.append(INSTALL["ip_forward"])
-    return Preflight(facts, tuple(problems), init)
+    problems += vpn_problems(site, facts, init)
+    return Preflight(facts, tuple(problems), init, vpn_versions(site, facts), pptp)
 
 
 @dataclass(frozen=True)
@@ -219,6 +241,8 @@ class LinuxPlan:
     steps: tuple[str, ...]  # the reload commands, in order
     refusals: tuple[str, ...]
     created: tuple[str, ...]  # tunnels whose unit file is new
+    # run before any file is written: the VPN units whose file goes (linux_vpn.stop_steps)
+    stops: tuple[str, ...] = ()
 
     @property
     def in_sync(self) -> bool:
@@ -302,16 +326,35 @@ def _unit_tunnel(path: str) -> str | None:
     return None
 
 
+def _unit_path(tunnel: str) -> str:
+    return f"etc/systemd/system/pptp-{tunnel}.service"
+
+
 def reload_steps(
-    site: Site, changed: set[str], init: str, root: str, created: tuple[str, ...] = ()
+    site: Site,
+    changed: set[str],
+    init: str,
+    root: str,
+    created: tuple[str, ...] = (),
+    present: set[str] | None = None,
+    was: set[str] | None = None,
 ) -> list[str]:
     """The commands that make the box run the changed files, and only those.
 
     A tunnel restarts when its peer file or unit changed, or a file every tunnel
     reads (`SHARED`); rules.v4 is loaded with iptables-restore, the sysctl file
-    with `sysctl -p`.
+    with `sysctl -p`. The WireGuard and strongSwan units follow `linux_vpn.unit_steps`
+    (`present`: the paths there once written, default the changed ones; `was`: those
+    there before, default none). With `present` the pptp tunnels are those whose unit
+    is there (a rollback's old tree may hold a tunnel the site dropped).
     """
-    tunnels = sorted(site.pptp_clients)
+    names = set(site.pptp_clients)
+    if present is not None:
+        names = {t for p in present if (t := _unit_tunnel(p))}
+        new = {t for p in changed if (t := _unit_tunnel(p)) and p in present}
+        before = was or set()
+        created = tuple(sorted(set(created) | {t for t in new if _unit_path(t) not in before}))
+    tunnels = sorted(names)
     if any(p in SHARED for p in changed):
         restart = tunnels
     else:
@@ -327,12 +370,13 @@ def reload_steps(
     if SYSCTL in changed:
         steps.append(f"sysctl -p {base}/{SYSCTL}")
     if init == "systemd":
-        gone = sorted(t for p in changed if (t := _unit_tunnel(p)) and t not in site.pptp_clients)
+        gone = sorted(t for p in changed if (t := _unit_tunnel(p)) and t not in names)
         steps += [f"systemctl disable --now pptp-{t}.service" for t in gone]
         if any(_unit_tunnel(p) for p in changed):
             steps.append("systemctl daemon-reload")
         steps += [f"systemctl enable pptp-{t}.service" for t in created]
         steps += [f"systemctl restart pptp-{t}.service" for t in restart]
+        steps += unit_steps(site, changed, changed if present is None else present, was or set())
     elif restart or INITTAB in changed:
         # inittab's respawn starts a killed pppd again, on the new files.
         steps.append("telinit q")
@@ -340,8 +384,14 @@ def reload_steps(
     return steps
 
 
-def guard(site: Site, changed: set[str], manager: str | None) -> list[str]:
-    """Changes that can cut the management path (refused without force)."""
+def guard(
+    site: Site,
+    changed: set[str],
+    manager: str | None,
+    old: Mapping[str, BoxFile] | None = None,
+) -> list[str]:
+    """Changes that can cut the management path (refused without force); `old`: the
+    box's files, for a WireGuard or IPsec tunnel the build no longer has."""
     out = [f"/{p} ({what}) changes" for p, what in GUARDED.items() if p in changed]
     try:
         address = ip_address(manager) if manager else None
@@ -356,6 +406,8 @@ def guard(site: Site, changed: set[str], manager: str | None) -> list[str]:
                         f"tunnel {name} restarts and its remote network {net} holds "
                         f"the management endpoint {address}"
                     )
+    if isinstance(address, IPv4Address):
+        out += vpn_guard(site, changed, address, old or {})
     return out
 
 
@@ -382,7 +434,7 @@ def plan_tree(
         if have.exists and path in manifest and manifest[path] != have.sha256:
             refusals.append(f"/{path} was edited by hand since the last push")
     changed = {f.path for f in writes} | set(removes)
-    refusals += guard(site, changed, manager)
+    refusals += guard(site, changed, manager, box)
     diff = tree_diff(files, box, removes)
     created = tuple(
         t
@@ -393,10 +445,15 @@ def plan_tree(
         writes,
         removes,
         diff,
-        tuple(reload_steps(site, changed, init, root, created)),
+        tuple(reload_steps(site, changed, init, root, created, built, _existing(box))),
         tuple(refusals) if not force else (),
         created,
+        tuple(stop_steps(site, changed, built) if init == "systemd" else ()),
     )
+
+
+def _existing(box: Mapping[str, BoxFile]) -> set[str]:
+    return {p for p, f in box.items() if f.exists}
 
 
 @dataclass
@@ -411,6 +468,7 @@ class _Run:
     sent: list[Sent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     plan: LinuxPlan | None = None
+    since: int | None = None  # the box's clock (epoch) before the reloads
     reloaded: bool = False  # a reload step ran (services may hold the new files)
     files: tuple[BuiltFile, ...] = ()  # what the push manages (the build, /etc/inittab)
     hashes: tuple[str | None, str | None] = (None, None)  # a plan's (build, box) sha256
@@ -464,8 +522,12 @@ def push_linux_host(
     options = options or LinuxPushOptions()
     build = build or build_site(site)
     target = target or target_of(site)
-    if not target.username or not (target.password.reveal() or options.device.key_file):
-        raise UsageError(f"{site.hostname}: management has no usable login (user and password)")
+    ssh = target.ssh
+    keyed = options.device.key_file or ssh.identity_file or ssh.config_file
+    if not target.username or not (target.password.reveal() or keyed):
+        raise UsageError(
+            f"{site.hostname}: management has no usable login (user and password or key)"
+        )
     if options.device.sudo_password is None:
         # management.sudo_password; without it sudo is asked the login's password
         sudo = site.management.sudo_password
@@ -545,9 +607,12 @@ def read_tree(box: LinuxBox, build: Build, init: str) -> BoxTree:
     files = build.files
     if inittab:
         old = have[INITTAB]
-        respawn = next(f.content for f in build.files if f.path == RESPAWN)
-        new = BuiltFile(INITTAB, with_respawn(old.content or "", respawn), old.mode or MODE_FILE)
-        files = (*files, new)
+        # no PPTP tunnel, no respawn lines: iosgen's block is emptied if it has one,
+        # and an inittab it never wrote to is left alone
+        respawn = next((f.content for f in build.files if f.path == RESPAWN), "")
+        if respawn or BEGIN in (old.content or ""):
+            text = with_respawn(old.content or "", respawn)
+            files = (*files, BuiltFile(INITTAB, text, old.mode or MODE_FILE))
     return BoxTree(files, have, manifest)
 
 
@@ -596,6 +661,8 @@ def _push(run: _Run, box: LinuxBox, expected: tuple[str, ...] | None) -> PushOut
     run.plan = plan
     if options.dry_run:  # a plan: what it was made from, for a plan file
         run.hashes = (tree_sha256(run.build.files), now)
+        if plan.stops or plan.steps:
+            run.notes.append("would run: " + "; ".join((*plan.stops, *plan.steps)))
     if plan.in_sync:
         return run.outcome(Status.IN_SYNC, Final.NEW, "the box already has the built tree")
     if options.dry_run:
@@ -618,6 +685,13 @@ def _apply(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str) -> PushOutcome:
     try:
         box.upload(staged, _uploads(plan.writes, run.build), lambda p: run.step("upload", p))
         _backup(run, box, stamp)
+        # the box's clock before any restart: a WireGuard handshake must be newer
+        run.since = _box_clock(box) if run.options.verify_tunnels else None
+        for command in plan.stops:
+            run.step("reload", command)
+            touched = run.reloaded = True
+            out = box.checked(command, command)
+            run.sent.append(Sent(command, out.strip()))
         for index, f in enumerate(plan.writes):
             run.step("place", f.path)
             touched = True
@@ -635,7 +709,7 @@ def _apply(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str) -> PushOutcome:
             out = box.checked(command, command)
             run.sent.append(Sent(command, out.strip()))
         _verify_tree(run, box, plan)
-        if run.options.verify_tunnels and run.site.pptp_clients:
+        if run.options.verify_tunnels and _has_tunnels(run.site):
             run.step("verify", "tunnels")
             _verify_tunnels(run, box)
     except DeviceError as exc:
@@ -668,13 +742,32 @@ def _verify_tree(run: _Run, box: LinuxBox, plan: LinuxPlan) -> None:
         )
 
 
+def _box_clock(box: LinuxBox) -> int | None:
+    text = box.run("date +%s", privileged=False).out.strip()
+    return int(text) if text.isdigit() else None
+
+
+def _has_tunnels(site: Site) -> bool:
+    return bool(site.tunnels or site.wireguard_server)
+
+
+def _restarted(run: _Run) -> frozenset[str]:
+    """The WireGuard interfaces this push restarted (`systemctl restart wg-quick@wgN`)."""
+    prefix = "systemctl restart wg-quick@"
+    return frozenset(
+        s.line.removeprefix(prefix).removesuffix(".service")
+        for s in run.sent
+        if s.line.startswith(prefix)
+    )
+
+
 def _verify_tunnels(run: _Run, box: LinuxBox) -> None:
     """Every tunnel up within `tunnel_wait_seconds` (pppd dials after its restart), read
     as `verify_linux_site` reads it; else a DeviceError naming each tunnel's problems
     and pppd's logged cause, and the push rolls back."""
     deadline = time.monotonic() + run.options.tunnel_wait_seconds
     while True:
-        states = tunnel_states(run.site, box)
+        states = tunnel_states(run.site, box, run.since, _restarted(run))
         down = [s for s in states if not s.up]
         if not down or time.monotonic() >= deadline:
             break
@@ -733,6 +826,23 @@ def _reconnect(run: _Run) -> LinuxBox | None:
     return None
 
 
+def _rollback_stops(
+    run: _Run, box: LinuxBox, plan: LinuxPlan, init: str, back: set[str]
+) -> set[str]:
+    """The units the push created stopped while their files are still there (wg-quick
+    reads its file to go down); returns the commands run."""
+    done = []
+    for t in plan.created:
+        done.append(f"systemctl disable --now pptp-{t}.service")
+        box.run(done[-1])
+    if init == "systemd":
+        for command in stop_steps(run.site, plan.changed, back):
+            result = box.run(command)
+            done.append(command)
+            run.sent.append(Sent(f"(rollback) {command}", (result.out + result.err).strip()))
+    return set(done)
+
+
 def _rollback(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str, why: str) -> PushOutcome:
     """Every changed file back as it was, the same services reloaded on it, then checked."""
     run.notes.append(f"rolling back: {why}")
@@ -744,9 +854,11 @@ def _rollback(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str, why: str) ->
             )
         box = fresh
     paths = sorted(plan.changed | {MANIFEST})
+    # the old tree's paths, and those the push left (the steps of the way back)
+    back = _existing(run.before)
+    left = (back | {f.path for f in run.files}) - set(plan.removes)
     try:
-        for t in plan.created:
-            box.run(f"systemctl disable --now pptp-{t}.service")
+        done = _rollback_stops(run, box, plan, init, back)
         # only what differs from before: a write that failed left its file as it was
         # (the rename never happened), and a full disk has no room for a needless copy
         current = box.read_files(paths)
@@ -766,8 +878,9 @@ def _rollback(run: _Run, box: LinuxBox, plan: LinuxPlan, init: str, why: str) ->
             if not f.exists:
                 box.remove(f.path)
         if olds or run.reloaded:
-            for command in reload_steps(run.site, plan.changed, init, run.options.device.root):
-                if "enable" in command.split():
+            root = run.options.device.root
+            for command in reload_steps(run.site, plan.changed, init, root, (), back, left):
+                if command in done:
                     continue
                 result = box.run(command)
                 run.sent.append(Sent(f"(rollback) {command}", (result.out + result.err).strip()))
@@ -973,9 +1086,28 @@ def with_log(state: TunnelState, log: str) -> TunnelState:
     return replace(state, log=lines, causes=causes)
 
 
-def tunnel_states(site: Site, box: LinuxBox) -> tuple[TunnelState, ...]:
-    """Each tunnel's state on a connected box; a tunnel that is down comes with
-    `journalctl -u`'s last lines. Raises DeviceError."""
+def tunnel_states(
+    site: Site,
+    box: LinuxBox,
+    since: int | None = None,
+    restarted: frozenset[str] = frozenset(),
+) -> tuple[TunnelState, ...]:
+    """Each tunnel's state on a connected box; a PPTP tunnel that is down comes with
+    `journalctl -u`'s last lines. WireGuard and IPsec tunnels: `linux_vpn.judge_vpn`
+    (a handshake after `since` for the `restarted` interfaces). Raises DeviceError."""
+    out: list[TunnelState] = []
+    if site.pptp_clients:
+        out += _pptp_states(site, box)
+    if site.wireguard_tunnels or site.ipsec_tunnels or site.wireguard_server:
+        text = box.checked(verify_script(site), "verify")
+        out += [
+            TunnelState(v.name, v.interface, v.up, v.problems, v.address)
+            for v in judge_vpn(site, text, since, restarted)
+        ]
+    return tuple(out)
+
+
+def _pptp_states(site: Site, box: LinuxBox) -> list[TunnelState]:
     units = " ".join(_q(f"pptp-{n}.service") for n in sorted(site.pptp_clients))
     root = _q(box.options.root)
     states = judge_tunnels(site, box.checked(f"set -- {root} {units}; {VERIFY}", "verify"))
@@ -986,7 +1118,7 @@ def tunnel_states(site: Site, box: LinuxBox) -> tuple[TunnelState, ...]:
             log = box.run(f"journalctl -u {unit} -n 20 --no-pager -o cat 2>/dev/null").out
             state = with_log(state, log)
         out.append(state)
-    return tuple(out)
+    return out
 
 
 def verify_linux_site(

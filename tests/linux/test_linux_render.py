@@ -77,12 +77,30 @@ def test_file_set_and_modes_of_a_two_tunnel_site(tmp_path: Path) -> None:
     }
 
 
-def test_site_without_tunnels_has_no_peers_units_or_inittab(tmp_path: Path) -> None:
+def test_site_without_tunnels_has_no_pppd_files(tmp_path: Path) -> None:
+    """No PPTP tunnel, no pppd to read etc/ppp/*: not options.pptp, not chap-secrets,
+    not the hooks, peers, units or inittab lines; the gateway's files stay."""
     site = site_from_yaml(VARIANTS["no-tunnel"], tmp_path)
     paths = set(files_of(site))
-    assert not any(p.startswith(("etc/ppp/peers/", "etc/systemd/")) for p in paths)
+    assert not any(p.startswith(("etc/ppp/", "etc/systemd/")) for p in paths), paths
     assert "etc/inittab.iosgen" not in paths
-    assert "route_add" not in files_of(site)["etc/ppp/ip-up.d/iosgen"][0]
+    assert paths == {"etc/iptables/rules.v4", "etc/sysctl.d/90-iosgen.conf"}
+
+
+def test_wireguard_and_ipsec_only_site_has_no_pppd_files() -> None:
+    from iosgen.build import build_site
+    from tests.linux.vpn_support import vpn_sites
+
+    sites = vpn_sites()
+    for host in ("lx-br1", "lx-hq"):
+        paths = {f.path for f in build_site(sites[host]).files}
+        assert not [p for p in paths if p.startswith("etc/ppp/") or "pptp" in p], host
+    assert {f.path for f in build_site(sites["lx-br1"]).files} == {
+        "etc/iptables/rules.v4",
+        "etc/swanctl/conf.d/iosgen.conf",
+        "etc/sysctl.d/90-iosgen.conf",
+        "etc/wireguard/wg0.conf",
+    }
 
 
 def test_ios_site_is_refused() -> None:

@@ -46,6 +46,34 @@ if [ "$1" = show ]; then  # what systemd answers for a running unit, or one redi
   if [ -e "{dir}/down" ]; then printf 'MainPID=0\nActiveState=activating\nSubState=auto-restart\n'
   else printf 'MainPID=4242\nActiveState=active\nSubState=running\n'; fi
 fi
+# wg-quick@wgN: stopping runs `wg-quick down wgN`, which reads its file (wg-quick(8));
+# starting it brings the interface up, and the peers' handshakes follow
+case "$*" in
+  "disable --now wg-quick@"*|"stop wg-quick@"*)
+    i=${{3#wg-quick@}}; i=${{i%.service}}
+    if [ ! -f "{dir}/root/etc/wireguard/$i.conf" ]; then
+      echo "wg-quick: \\`/etc/wireguard/$i.conf' does not exist" >&2; exit 1; fi
+    rm -f "{dir}/wg-$i" ;;
+  "restart wg-quick@"*)
+    i=${{2#wg-quick@}}; i=${{i%.service}}; now=$(date +%s)
+    [ -e "{dir}/no-handshake" ] && now=0
+    sed -n 's/^PublicKey = //p' "{dir}/root/etc/wireguard/$i.conf" |
+      while read -r key; do printf '%s\t%s\n' "$key" "$now"; done > "{dir}/wg-$i" ;;
+  "reload-or-restart strongswan.service")
+    if [ -e "{dir}/sas.next" ]; then cp "{dir}/sas.next" "{dir}/sas"; fi ;;
+esac
+""",
+    # wg(8) and swanctl(8) answer from what the systemctl stand-in left (charon and a
+    # WireGuard interface cannot run in this box); every call is recorded
+    "wg": """#!/bin/sh
+echo "wg $*" >> "{dir}/calls.log"
+if [ "$1" = show ] && [ -f "{dir}/wg-$2" ]; then cat "{dir}/wg-$2"; exit 0; fi
+echo "Unable to access interface: No such device" >&2; exit 1
+""",
+    "swanctl": """#!/bin/sh
+echo "swanctl $*" >> "{dir}/calls.log"
+[ "$1" = --list-sas ] && [ -f "{dir}/sas" ] && cat "{dir}/sas"
+exit 0
 """,
     "iptables-restore": """#!/bin/sh
 echo "iptables-restore $*" >> "{dir}/calls.log"
@@ -87,7 +115,7 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 Subsystem sftp internal-sftp
-SetEnv PATH={dir}/bin:/usr/sbin:/usr/bin:/sbin:/bin
+SetEnv PATH={path}
 LogLevel INFO
 """
 
@@ -195,8 +223,26 @@ def sudo_files(folder: Path) -> list[tuple[Path, str]]:
     return out
 
 
+def system_path(folder: Path, without: tuple[str, ...]) -> str:
+    """The PATH of the box: bin/ first, then the system's folders, or, when tools are to
+    be missing, one folder of links to every system tool but those."""
+    if not without:
+        return f"{folder}/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    links = folder / "sysbin"
+    links.mkdir()
+    for system in ("/usr/sbin", "/usr/bin", "/sbin", "/bin"):
+        for tool in Path(system).iterdir():
+            if tool.name not in without and not (links / tool.name).exists():
+                (links / tool.name).symlink_to(tool)
+    return f"{folder}/bin:{links}"
+
+
 def start_box(
-    folder: Path, etc_tmpfs: str | None = None, sudo: bool = False, systemd: bool = True
+    folder: Path,
+    etc_tmpfs: str | None = None,
+    sudo: bool = False,
+    systemd: bool = True,
+    without: tuple[str, ...] = (),
 ) -> Box:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("host_key", "client_key"):
@@ -207,6 +253,8 @@ def start_box(
     bin_dir = folder / "bin"
     bin_dir.mkdir()
     for name, text in RECORDING.items():
+        if name in without:
+            continue
         tool = bin_dir / name
         tool.write_text(text.format(dir=folder))
         tool.chmod(0o755)
@@ -214,7 +262,7 @@ def start_box(
     make_root(root, systemd)
     port = free_port()
     config = folder / "sshd_config"
-    text = SSHD_CONFIG.format(port=port, dir=folder)
+    text = SSHD_CONFIG.format(port=port, dir=folder, path=system_path(folder, without))
     if sudo:  # the sudo user may also log in with its password (sshd checks shadow)
         text = text.replace("PasswordAuthentication no", "PasswordAuthentication yes")
     config.write_text(text)
