@@ -21,6 +21,7 @@ from iosgen.errors import DeviceError
 from iosgen.model.site import Site
 from iosgen.model.targets import Target
 from iosgen.push.apply import (
+    CHANGED,
     ROLLBACK_PREFIX,
     PushRun,
     apply_plan,
@@ -160,9 +161,14 @@ def _push(
     )
     run.masked_lines = plan.masked
     stop = plan.stop()
-    # in sync: nothing is sent, so no second read: the claim is about the config just
-    # read (a read after planning only narrows a window that never closes; the
-    # sending path keeps its last look, which guards lines typed on a stale plan)
+    # in sync: nothing sent, the router runs the model, unless someone changed it
+    # while iosgen was planning (the claim is about the end)
+    if (
+        plan.in_sync
+        and not options.dry_run
+        and not run.engine.same(run.before, device.running_config())
+    ):
+        return run.outcome(Status.REFUSED, Final.OLD, CHANGED)
     if stop is not None:
         if options.dry_run:  # a plan: what it was made from, for a plan file
             return run.outcome(
