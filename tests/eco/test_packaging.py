@@ -61,7 +61,7 @@ def test_help_both_ways_and_flags_shown_as_flags(flag: str, command: tuple[str, 
     assert "-h, --help" in result.stdout
     assert "<bool>" not in result.stdout and "BOOLEAN" not in result.stdout
     if command == ("audit",):
-        assert re.search(r"^  --all  +Every IOS site", result.stdout, re.M)
+        assert re.search(r"^  --all  +Every router \(and Linux box", result.stdout, re.M)
         assert re.search(r"^  --host HOST  +A router", result.stdout, re.M)
     if not command:
         assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
