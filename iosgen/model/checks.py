@@ -16,6 +16,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import Final
 
 from iosgen.ios import hardware
 from iosgen.ios import ipsec as ipsec_facts
@@ -527,6 +528,32 @@ def tunnel_kinds(site: Site) -> Iterator[SiteProblem]:
             yield (("wireguard_server",), "wireguard_server needs platform linux")
 
 
+# Keys of `kind: ipsec` that a Linux box's policy-based strongSwan tunnel has no use for
+# (docs/linux-vpn.md): refused, never silently dropped. `nat: true` is built there (the
+# tunnel's own address is the WAN's); mode, tunnel_interface and tcp_mss are IOS-only keys.
+LINUX_IPSEC_UNBUILT: Final[dict[str, str]] = {
+    "address": "the tunnel is policy-based: it has no interface to take an address",
+    "mtu": "the tunnel is policy-based: it has no interface to take an MTU",
+    "distance": "the kernel's IPsec policies, not routes, carry the traffic: no metric applies",
+}
+
+
+def linux_ipsec_tunnels(site: Site) -> Iterator[SiteProblem]:
+    """A Linux box's IPsec tunnels as strongSwan builds them: policy-based, so no
+    interface keys, no route distance, and at least one remote network to carry."""
+    if site.platform != Platform.LINUX:
+        return
+    for name, tunnel in site.ipsec_tunnels.items():
+        for key, why in LINUX_IPSEC_UNBUILT.items():
+            if getattr(tunnel, key) is not None:
+                yield ("tunnels", name, key), f"not built on Linux: {why}"
+        if not tunnel.remote_networks:
+            yield (
+                ("tunnels", name, "remote_networks"),
+                "a policy-based tunnel carries only the networks it names: give at least one",
+            )
+
+
 # --- IPsec tunnels (IOS) -------------------------------------------------------------
 
 
@@ -723,6 +750,7 @@ SITE_CHECKS: tuple[SiteCheck, ...] = (
     management_host,
     sudo_on_linux,
     tunnel_kinds,
+    linux_ipsec_tunnels,
 )
 
 

@@ -101,8 +101,24 @@ def test_what_a_linux_ipsec_tunnel_cannot_be_is_one_error(
     code, out, err = run("build", str(path), "-o", str(target))
     assert code == 2
     assert message in err
+    # located: the site file, the line, the column of the value
+    line_number = path.read_text().splitlines().index(f"    {line}") + 1
+    column = len("    ") + line.index(": ") + 3
+    assert err.startswith(f"{path}:{line_number}:{column}: "), err
+    assert len(err.strip().splitlines()) == 1
     assert IPSEC_PSK not in err + out
     assert not target.exists()  # nothing half-written
+
+
+def test_a_linux_ipsec_tunnel_without_remote_networks_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "lx.yaml"
+    text = SITE
+    start = text.rindex("    remote_networks:")  # the ios tunnel's, the last
+    end = text.index("\n", start) + 1
+    path.write_text(text[:start] + text[end:])
+    code, _out, err = run("build", str(path), "-o", str(tmp_path / "out"))
+    assert code == 2, err
+    assert str(path) in err and "remote_networks" in err and "give at least one" in err
 
 
 def test_ipsec_nat_hides_the_lans_behind_the_wan_address(tmp_path: Path) -> None:

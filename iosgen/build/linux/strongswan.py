@@ -18,6 +18,7 @@ from ipaddress import IPv4Interface
 from typing import Final
 
 from iosgen.errors import RenderError
+from iosgen.model.checks import LINUX_IPSEC_UNBUILT
 from iosgen.model.secret import MASK
 from iosgen.model.site import IpsecTunnel, Site
 
@@ -80,18 +81,10 @@ class IpsecConnection:
     secret: str  # the value of `secret =`
 
 
-# Keys of `kind: ipsec` that a policy-based strongSwan tunnel has no use for: refused,
-# never silently dropped. (mode, tunnel_interface, tcp_mss: the model refuses them.)
-# `nat: true` is built: the tunnel's own address is the WAN's (see nat_masquerades).
-_UNBUILT: Final[dict[str, str]] = {
-    "address": "the tunnel is policy-based: it has no interface to take an address",
-    "mtu": "the tunnel is policy-based: it has no interface to take an MTU",
-    "distance": "the kernel's IPsec policies, not routes, carry the traffic: no metric applies",
-}
-
-
 def _refuse_unbuilt(site: Site, name: str, tunnel: IpsecTunnel) -> None:
-    for key, why in _UNBUILT.items():
+    # the loader reports these at their key (model.checks.linux_ipsec_tunnels); a site
+    # put together in code meets them here
+    for key, why in LINUX_IPSEC_UNBUILT.items():
         value = getattr(tunnel, key)
         if value is not None and value is not False:
             raise RenderError(f"{site.hostname}: tunnels.{name}.{key}: not built on Linux: {why}")
