@@ -1141,13 +1141,19 @@ def backup_linux_site(
 ) -> Path:
     """The box's managed files under `folder/<hostname>/`, as the box has them, secrets
     redacted (chap-secrets' secret column): for people and diffs, not for restoring.
+    On an inittab box, /etc/inittab too: iosgen manages its respawn block (`BEGIN`).
     Raises DeviceError."""
     from iosgen.build import build_site
     from iosgen.diff.linux import redact
 
     build = build or build_site(site)
+    paths = managed_paths(build)
+    inittab = [INITTAB] if RESPAWN in paths else []
     with LinuxBox(target or target_of(site), options) as box:
-        have = box.read_files(managed_paths(build))
+        have = box.read_files([*paths, *inittab])
+    box_inittab = have.get(INITTAB)
+    if box_inittab is not None and BEGIN not in (box_inittab.content or ""):
+        del have[INITTAB]  # a systemd box's inittab, or none: not iosgen's
     base = folder / site.hostname
     for rel, f in sorted(have.items()):
         if f.content is None:

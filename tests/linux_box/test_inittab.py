@@ -151,3 +151,18 @@ def test_audit_of_an_inittab_box_sees_the_respawn_block(inittab_box: Box, site: 
     drift = result.drift.as_dict()
     assert drift["real"] == [f"+ etc/inittab > {RESPAWN}"]
     assert drift["cosmetic"] == [f"- etc/inittab > #{RESPAWN}"]  # now a comment
+
+
+def test_backup_of_an_inittab_box_keeps_its_inittab(
+    inittab_box: Box, site: Site, tmp_path: Path
+) -> None:
+    from iosgen.push.linux import backup_linux_site
+
+    box = inittab_box
+    push(box, site, force=True)
+    folder = backup_linux_site(
+        site, tmp_path / "backups", None, box.options().device, target=box.target
+    )
+    saved = folder / "etc/inittab"
+    assert saved.read_text() == (box.root / "etc/inittab").read_text()
+    assert BEGIN in saved.read_text() and RESPAWN in saved.read_text()
