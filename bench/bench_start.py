@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from iosgen.model.secret import read_env_file  # the parent only: each run is a fresh process
+
 ROOT = Path(__file__).resolve().parents[1]
 BARE = """\
 import jinja2, pydantic, typer, yaml
@@ -43,12 +45,7 @@ HELP_GOAL = 0.3
 
 def demo_env() -> dict[str, str]:
     """The example inventory's demo secrets (inventory/example.env), as the README runs it."""
-    env = dict(os.environ)
-    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
-        if "=" in line and not line.lstrip().startswith("#"):
-            name, _, value = line.partition("=")
-            env[name.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
-    return env
+    return {**os.environ, **read_env_file(ROOT / "inventory" / "example.env")}
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from iosgen.model.secret import read_env_file
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = "inventory/sites/plovdiv.yaml"  # the seed router: typed fields only, no extra_config
 
@@ -39,12 +41,8 @@ NOT_LOADED = (
 
 
 def demo_env() -> dict[str, str]:
-    env = dict(os.environ)
-    for line in (ROOT / "inventory" / "example.env").read_text().splitlines():
-        if "=" in line and not line.lstrip().startswith("#"):
-            name, _, value = line.partition("=")
-            env[name.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
-    return env
+    """The example inventory's demo secrets (inventory/example.env), as the README runs it."""
+    return {**os.environ, **read_env_file(ROOT / "inventory" / "example.env")}
 
 
 def run_main(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -180,9 +180,10 @@ def _apply_settings(ctx: typer.Context) -> None:
     command = getattr(ctx.command, "commands", {}).get(name) if name else None
     if name is None or command is None:
         return
-    values = resolved(params={p.name for p in command.params if p.name})
-    folder = values.get("state_dir") or resolved(params={"state_dir"}).get("state_dir")
-    if folder is not None:  # the migrations folder from the file, for the loader
+    # state_dir always: the migrations folder reaches every command's loader
+    values = resolved(params={p.name for p in command.params if p.name} | {"state_dir"})
+    folder = values.get("state_dir")
+    if folder is not None:
         os.environ["IOSGEN_MIGRATIONS"] = str(folder)
     mapped = default_map({name: command}, values) if values else {}
     mapped[name] = {"help": False} | mapped.get(name, {})  # see FLAG_DEFAULTS

@@ -21,7 +21,6 @@ from iosgen.errors import InputError, Problem, UsageError
 from iosgen.ios import hardware
 from iosgen.model.checks import interface_problems, site_problems
 from iosgen.model.headoffice import head_office
-from iosgen.model.migration import MigrationError, apply_states, migrations_folder
 from iosgen.model.platform import SPELLINGS, Platform, platform_of
 from iosgen.model.secret import SecretResolver
 from iosgen.model.site import (
@@ -529,11 +528,14 @@ def load_files(
     inventory = _load_files(files, resolver, root)
     _attach_fleets(inventory, resolver)
     if migrations:
-        _apply_migrations(inventory, migrations_folder(), resolver)
+        _apply_migrations(inventory, resolver)
     return inventory
 
 
-def _apply_migrations(inventory: Inventory, folder: Path, resolver: SecretResolver) -> None:
+def _apply_migrations(inventory: Inventory, resolver: SecretResolver) -> None:
+    from iosgen.model.migration import MigrationError, apply_states, migrations_folder
+
+    folder = migrations_folder()
     if not folder.is_dir():
         return  # the common case: no migration was ever run here
     try:
