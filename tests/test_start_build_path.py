@@ -37,6 +37,10 @@ NOT_LOADED = (
     "iosgen.ios.configmode",
     "iosgen.ios.dialogs",
     "iosgen.build.extra",
+    # pydantic's plugin loader imports it at its top; with plugins off main() spares it
+    "importlib.metadata",
+    # the migration model: only when a migrations folder exists
+    "iosgen.model.migration",
 )
 
 
@@ -129,3 +133,42 @@ def test_a_mistyped_command_is_still_suggested() -> None:
     proc = run_main("biuld")
     assert proc.returncode == 2
     assert "No such command 'biuld'. Did you mean 'build'?" in proc.stderr
+
+
+@pytest.mark.parametrize("off", ["__all__", "1", "true"])
+def test_pydantic_itself_loads_no_plugin_when_they_are_off(off: str) -> None:
+    """main()'s stand-in loader answers () for these values (skip_pydantic_plugin_scan):
+    pydantic's own loader must answer the same, or the stand-in would hide plugins."""
+    from iosgen.cli.app import PYDANTIC_PLUGINS_OFF
+
+    assert off in PYDANTIC_PLUGINS_OFF
+    code = "from pydantic.plugin._loader import get_plugins; print(list(get_plugins()))"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": off},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_partial_plugin_switch_keeps_pydantics_loader() -> None:
+    code = (
+        "import sys; from iosgen.cli.app import skip_pydantic_plugin_scan\n"
+        "skip_pydantic_plugin_scan()\n"
+        "from pydantic.plugin._loader import get_plugins\n"
+        "loader = sys.modules['pydantic.plugin._loader']\n"
+        "print(list(get_plugins()), hasattr(loader, 'PYDANTIC_ENTRY_POINT_GROUP'))"
+    )
+    for value, answer in (("some_plugin", "[] True"), ("__all__", "[] False")):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": value},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        assert out.stdout.strip() == answer, value

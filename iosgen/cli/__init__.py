@@ -26,7 +26,7 @@ from iosgen.cli import plan as _plan  # noqa: F401
 from iosgen.cli import push as _push  # noqa: F401
 from iosgen.cli import sim as _sim  # noqa: F401
 from iosgen.cli import verify as _verify  # noqa: F401
-from iosgen.cli.app import app, exit_now, quiet_collector
+from iosgen.cli.app import app, exit_now, quiet_collector, skip_pydantic_plugin_scan
 
 if TYPE_CHECKING:
     from typer.models import CommandInfo
@@ -54,6 +54,7 @@ def invoked_only(argv: list[str]) -> list[CommandInfo] | None:
 def main() -> None:
     """The console script: the typer app, then a quick exit (`iosgen.cli.app.exit_now`)."""
     quiet_collector()
+    skip_pydantic_plugin_scan()
     chosen = invoked_only(sys.argv)
     if chosen is not None:
         app.registered_commands = chosen

@@ -8,13 +8,18 @@ import gc
 import os
 import sys
 import threading
+import types
 from collections.abc import Callable
 from functools import wraps
-from typing import Annotated, ParamSpec, TypeVar
+from importlib.machinery import ModuleSpec
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar, cast
 
 import typer
 
 from iosgen.errors import EXIT_BAD_INPUT, IosgenError
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 # Pretty tracebacks print local variables, credentials included: off. Help is click's
 # plain layout (rich_markup_mode=None): typer's rich panels print a flag as if it took
@@ -68,6 +73,48 @@ def quiet_collector() -> None:
     """Collect less often while the process is young (see GC_GEN0_THRESHOLD)."""
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
+
+
+# pydantic's switch that turns its plugins off (iosgen uses none), and the values of it
+# that turn all of them off (pydantic.plugin._loader.get_plugins reads the same ones).
+PYDANTIC_PLUGINS_OFF = ("__all__", "1", "true")
+PYDANTIC_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def skip_pydantic_plugin_scan() -> None:
+    """Spare the start pydantic's plugin loader when its plugins are off.
+
+    pydantic imports `pydantic.plugin._loader` when it builds its first validator, and
+    that module imports importlib.metadata at its top (~11 ms here, the largest single
+    import of `iosgen build` past the libraries themselves) even though, with
+    PYDANTIC_DISABLE_PLUGINS set to one of PYDANTIC_PLUGINS_OFF, its `get_plugins()`
+    returns no plugin without reading any metadata. A finder placed first serves, under
+    that name, a module whose `get_plugins()` gives that same answer. A partial switch
+    (naming single plugins) keeps pydantic's loader. `main` only: it concerns the
+    process iosgen owns, never one that imports iosgen as a library.
+    """
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in PYDANTIC_PLUGINS_OFF:
+        return
+    if PYDANTIC_PLUGIN_LOADER not in sys.modules:
+        sys.meta_path.insert(0, _NoPydanticPlugins())
+
+
+class _NoPydanticPlugins:
+    """The finder and loader of the stand-in plugin loader (skip_pydantic_plugin_scan)."""
+
+    # duck-typed: importlib.abc, whose Loader this is, costs the start ~4 ms to import
+    def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec | None:
+        return ModuleSpec(name, cast("Loader", self)) if name == PYDANTIC_PLUGIN_LOADER else None
+
+    def create_module(self, spec: ModuleSpec) -> None:
+        return None  # the default module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.get_plugins = _no_plugins  # type: ignore[attr-defined]
+
+
+def _no_plugins() -> tuple[()]:
+    return ()
 
 
 def exit_now(exc: SystemExit) -> None:

@@ -48,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "IOSGEN_WORKERS", "workers", int),
     Setting("known-hosts", "IOSGEN_KNOWN_HOSTS", "known_hosts", Path),
     # `iosgen migrate --state-dir`; every other command's loader reads the folder too
-    # (iosgen.model.migration.migrations_folder, through IOSGEN_MIGRATIONS)
+    # (iosgen.model.statefolder.migrations_folder, through IOSGEN_MIGRATIONS)
     Setting("migrations", "IOSGEN_MIGRATIONS", "state_dir", Path),
 )
 

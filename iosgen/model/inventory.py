@@ -533,11 +533,13 @@ def load_files(
 
 
 def _apply_migrations(inventory: Inventory, resolver: SecretResolver) -> None:
-    from iosgen.model.migration import MigrationError, apply_states, migrations_folder
+    from iosgen.model.statefolder import migrations_folder
 
     folder = migrations_folder()
     if not folder.is_dir():
         return  # the common case: no migration was ever run here
+    from iosgen.model.migration import MigrationError, apply_states
+
     try:
         sites = apply_states(inventory.sites, folder, resolver)
     except MigrationError as exc:

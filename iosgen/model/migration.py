@@ -18,7 +18,6 @@ branches sees each branch at its step). Nothing here talks to a router.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from pydantic import ValidationError
 from iosgen.model.headoffice import addresses_of, dialins
 from iosgen.model.secret import SecretResolver
 from iosgen.model.site import IpsecTunnel, PptpClient, Site, Tunnel
+from iosgen.model.statefolder import MIGRATIONS_DIR, MIGRATIONS_ENV, migrations_folder
 
 # The distance of a floating static route: worse than the default 1 of every route iosgen
 # writes, below 255 (which IOS never installs). `ip route ... 250` is the usual floating
@@ -281,17 +281,7 @@ def _compiled(site: Site) -> bool:
 
 
 # --- the state files (read by the loader, written by iosgen.migrate.state) -----------
-
-MIGRATIONS_DIR: Final = Path(".iosgen/migrations")
-# The folder's setting (`migrations` in iosgen.toml reaches the loader through it).
-MIGRATIONS_ENV: Final = "IOSGEN_MIGRATIONS"
-
-
-def migrations_folder() -> Path:
-    """Where the loader reads migration states: $IOSGEN_MIGRATIONS, else
-    `.iosgen/migrations` of the working directory (`iosgen migrate --state-dir`'s
-    default), so build, audit and push see a branch at its step done."""
-    return Path(os.environ.get(MIGRATIONS_ENV) or MIGRATIONS_DIR)
+# (their folder: iosgen.model.statefolder)
 
 
 def state_path(folder: Path, host: str) -> Path:
