@@ -10,19 +10,16 @@ docs/hardware.md. The simulator keeps its own table (iosgen/sim), on purpose.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Module:
+class Module(NamedTuple):
     kind: str  # "HWIC" (needs a HWIC slot) or "WIC" (fits any data slot)
     ports: tuple[tuple[str, int], ...]  # (interface type, how many)
     switch: bool = False  # layer-2 ports: the address goes on a Vlan interface
 
 
-@dataclass(frozen=True)
-class Chassis:
+class Chassis(NamedTuple):
     routed: tuple[str, ...]  # onboard layer-3 ports
     switch_ports: tuple[str, ...] = ()  # onboard layer-2 ports (Vlan1 holds the address)
     hwic_slots: tuple[str, ...] = ()  # slots taking HWICs and WICs
@@ -92,8 +89,7 @@ VLAN_RANGE = (1, 1001)  # normal-range VLANs (1002-1005 are reserved)
 SUBINTERFACE_TYPES = frozenset({"FastEthernet", "GigabitEthernet", "Ethernet", "ATM"})
 
 
-@dataclass(frozen=True)
-class Ports:
+class Ports(NamedTuple):
     """The interfaces one router has, by canonical name."""
 
     routed: frozenset[str]

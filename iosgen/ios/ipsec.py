@@ -13,8 +13,7 @@ T train it consolidated (12.4 mainline = 12.3(14)T), so `tunnel mode ipsec ipv4`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from iosgen.ios.hardware import Image, parse_image
 
@@ -44,8 +43,7 @@ def feature_level(image: Image) -> Level:
     return (image.major, image.minor, image.release)
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(NamedTuple):
     since: Level  # first T-train release with it
     what: str
 
@@ -98,8 +96,7 @@ def ike_versions(image: Image) -> tuple[int, ...]:
 # --- ISAKMP (IKE phase 1) ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IsakmpPolicy:
+class IsakmpPolicy(NamedTuple):
     encryption: str  # as printed after `encr`: des, 3des, aes, aes 192, aes 256
     hash: str  # sha, md5
     authentication: str  # rsa-sig, rsa-encr, pre-share
@@ -243,8 +240,7 @@ def isakmp_hashes(image: Image) -> tuple[str, ...]:
 TransformKind = Literal["esp-encryption", "esp-auth", "ah", "compression"]
 
 
-@dataclass(frozen=True)
-class Transform:
+class Transform(NamedTuple):
     kind: TransformKind
     feature: str | None  # None: every crypto image has it
     key_sizes: tuple[int, ...] = ()  # `esp-aes 256`: the number follows the keyword
@@ -286,8 +282,7 @@ def transform_keywords(image: Image) -> tuple[str, ...]:
     return tuple(k for k, t in TRANSFORMS.items() if t.feature is None or has(image, t.feature))
 
 
-@dataclass(frozen=True)
-class SaLifetime:
+class SaLifetime(NamedTuple):
     seconds: int
     kilobytes: int
 
@@ -309,8 +304,7 @@ def pfs_keyword(group: int) -> str:
     return f"group{group}"
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(NamedTuple):
     """The strongest IKEv1 + ESP proposal every router of a tunnel speaks."""
 
     encryption: str  # ` encr` value: aes 256, or 3des before AES
@@ -383,8 +377,7 @@ _FEATURE_SET_IN_BANNER = re.compile(r"\((?:C[0-9A-Z]+)-(?P<fs>[A-Z0-9]+?)(?:_[A-
 _VERSION_LINE = re.compile(r"^version (?P<major>[0-9]{2})\.(?P<minor>[0-9])\s*$", re.ASCII)
 
 
-@dataclass(frozen=True)
-class ConfigImage:
+class ConfigImage(NamedTuple):
     image: Image
     exact: bool  # False: only `version 12.4` was there; the train is unknown
     text: str = ""  # the version as the config wrote it: `12.4(24)T5`

@@ -12,12 +12,10 @@ Names may be quoted back in messages; secrets never are, not even their length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 
-@dataclass(frozen=True)
-class NameRule:
+class NameRule(NamedTuple):
     """A value that is not secret: a host name, a user name, a description."""
 
     field: str  # key path as a site file spells it
@@ -51,8 +49,7 @@ class NameRule:
         return f"{shown} {why}; expected {self.allowed}"
 
 
-@dataclass(frozen=True)
-class SecretRule:
+class SecretRule(NamedTuple):
     """A secret: a password typed at the router's prompt or read by pppd."""
 
     field: str

@@ -17,8 +17,8 @@ name IOS prints and accepts (`Fa0/1`, `Di2`), and what kind of interface it is:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Kind(Enum):
@@ -29,8 +29,7 @@ class Kind(Enum):
     BUILTIN = "builtin"
 
 
-@dataclass(frozen=True, slots=True)
-class InterfaceType:
+class InterfaceType(NamedTuple):
     """One IOS interface type: its name as `show running-config` prints it, and its kind.
 
     `short` is the name IOS prints in `show ip interface brief`-style tables and log
