@@ -1,6 +1,6 @@
 """Benchmark iosgen's start-up (issue 15 item 4): `iosgen build SITE` against a bare Python.
 
-    .venv/bin/python bench/bench_start.py [--runs 15]
+    .venv/bin/python bench/bench_start.py [--runs 31]
 
 Each run is a fresh process, start to exit, timed by wall clock and by its CPU time
 (user + system, from `wait4`: on a loaded 2-core machine the CPU time says what the
@@ -17,6 +17,9 @@ Byte-code: `pip install` compiles a package's .pyc files; an editable install un
 PYTHONDONTWRITEBYTECODE=1 (as this sandbox runs) would compile iosgen's ~130 modules
 from source on every start, ~60 ms that no installed copy pays. So every command runs
 with PYTHONPYCACHEPREFIX set to a scratch folder, after one warm-up run that fills it.
+
+This machine's speed swings by a third within minutes (a process's CPU time with it),
+so a run interleaves 31 rounds by default: fewer let one slow phase move the ratio.
 
 Goals: build <= 1.5x bare (median wall); --help and completion < 0.3 s.
 """
@@ -66,7 +69,7 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=31)
     args = parser.parse_args()
     python = sys.executable
     iosgen = str(Path(python).with_name("iosgen"))

@@ -6,7 +6,7 @@ findings are results, not exceptions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -14,8 +14,7 @@ EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One located problem in an input file: `file:line:column: key.path: message`."""
 
     file: str

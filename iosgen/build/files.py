@@ -6,7 +6,7 @@ Its own module so that `iosgen.build.linux` can make files without importing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MODE_FILE = 0o644
 # chap-secrets, and an IOS config with type-7 and md5 secrets inside: the owner's only.
@@ -15,8 +15,7 @@ MODE_SECRET = 0o600
 MODE_SCRIPT = 0o755
 
 
-@dataclass(frozen=True)
-class BuiltFile:
+class BuiltFile(NamedTuple):
     path: str  # relative, POSIX separators
     content: str
     mode: int = MODE_FILE

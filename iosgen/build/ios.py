@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
+from typing import NamedTuple
 
 from iosgen.build.files import mask_tokens
 from iosgen.build.headoffice import compiled
@@ -24,8 +25,7 @@ from iosgen.model.secret import MASK, Secret
 from iosgen.model.site import Site
 
 
-@dataclass(frozen=True)
-class IosInterface:
+class IosInterface(NamedTuple):
     name: str
     lines: tuple[str, ...]
 

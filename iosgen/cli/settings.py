@@ -20,17 +20,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from iosgen.errors import IosgenError, Problem, UsageError
 
 LOCAL_FILE = "iosgen.toml"
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     """One setting: its key in the file, its environment variable, the parameter it fills."""
 
     key: str

@@ -23,7 +23,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from iosgen.errors import InputError, Problem
 
@@ -47,8 +47,7 @@ _OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
 _OTHER_INT = re.compile(r"^[-+]?0[xXbB]|_|^\+")
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     file: str
     line: int  # 1-based
     column: int  # 1-based
