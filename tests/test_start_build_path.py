@@ -135,6 +135,19 @@ def test_a_mistyped_command_is_still_suggested() -> None:
     assert "No such command 'biuld'. Did you mean 'build'?" in proc.stderr
 
 
+def with_plugin_switch(code: str, value: str) -> str:
+    """What `code` prints in a fresh Python with PYDANTIC_DISABLE_PLUGINS=value."""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": value},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return out.stdout.strip()
+
+
 @pytest.mark.parametrize("off", ["__all__", "1", "true"])
 def test_pydantic_itself_loads_no_plugin_when_they_are_off(off: str) -> None:
     """main()'s stand-in loader answers () for these values (skip_pydantic_plugin_scan):
@@ -143,15 +156,7 @@ def test_pydantic_itself_loads_no_plugin_when_they_are_off(off: str) -> None:
 
     assert off in PYDANTIC_PLUGINS_OFF
     code = "from pydantic.plugin._loader import get_plugins; print(list(get_plugins()))"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": off},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    assert out.stdout.strip() == "[]"
+    assert with_plugin_switch(code, off) == "[]"
 
 
 def test_a_partial_plugin_switch_keeps_pydantics_loader() -> None:
@@ -162,13 +167,5 @@ def test_a_partial_plugin_switch_keeps_pydantics_loader() -> None:
         "loader = sys.modules['pydantic.plugin._loader']\n"
         "print(list(get_plugins()), hasattr(loader, 'PYDANTIC_ENTRY_POINT_GROUP'))"
     )
-    for value, answer in (("some_plugin", "[] True"), ("__all__", "[] False")):
-        out = subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": value},
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        )
-        assert out.stdout.strip() == answer, value
+    assert with_plugin_switch(code, "some_plugin") == "[] True"  # pydantic's own loader
+    assert with_plugin_switch(code, "__all__") == "[] False"  # the stand-in
