@@ -33,7 +33,6 @@ from iosgen.migrate.steps import (
 )
 from iosgen.model.migration import (
     KINDS,
-    MIGRATIONS_DIR,
     STEPS,
     MigrationError,
     MigrationState,
@@ -45,6 +44,7 @@ from iosgen.model.migration import (
     read_states,
 )
 from iosgen.model.platform import Platform
+from iosgen.model.statefolder import MIGRATIONS_DIR
 from iosgen.push import Final, LockHeld, PushOptions, PushOutcome, Status, host_lock, push_host
 from iosgen.push.signals import shielded, why
 

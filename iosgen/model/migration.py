@@ -29,7 +29,6 @@ from pydantic import ValidationError
 from iosgen.model.headoffice import addresses_of, dialins
 from iosgen.model.secret import SecretResolver
 from iosgen.model.site import IpsecTunnel, PptpClient, Site, Tunnel
-from iosgen.model.statefolder import MIGRATIONS_DIR, MIGRATIONS_ENV, migrations_folder
 
 # The distance of a floating static route: worse than the default 1 of every route iosgen
 # writes, below 255 (which IOS never installs). `ip route ... 250` is the usual floating
@@ -331,8 +330,6 @@ def apply_states(
 
 __all__ = [
     "FLOATING_DISTANCE",
-    "MIGRATIONS_DIR",
-    "MIGRATIONS_ENV",
     "STEPS",
     "STEP_TITLES",
     "MigrationError",
@@ -345,7 +342,6 @@ __all__ = [
     "head_office_of",
     "ipsec_entry",
     "ipsec_tunnel",
-    "migrations_folder",
     "new_tunnel_name",
     "read_state",
     "read_states",

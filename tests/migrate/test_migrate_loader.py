@@ -14,7 +14,8 @@ from iosgen.cli import app
 from iosgen.diff.audit import intended_config
 from iosgen.migrate.state import write_state
 from iosgen.model.inventory import load_files, load_inventory, load_resolver
-from iosgen.model.migration import FLOATING_DISTANCE, MIGRATIONS_ENV, MigrationState
+from iosgen.model.migration import FLOATING_DISTANCE, MigrationState
+from iosgen.model.statefolder import MIGRATIONS_ENV
 
 HOST = "R-SHUMEN"
 KEY = "${IOSGEN_R_SHUMEN_SOFIA_PSK}"
