@@ -20,24 +20,25 @@ Where each line goes is iosgen.build.extra's business: a global line or section
 where IOS prints it, or right after the top-level line `after:` names.
 """
 
-from __future__ import annotations
+# Annotations evaluated as written, no `from __future__ import annotations`: pydantic
+# would otherwise compile each string annotation back, ~5 ms of every start (the
+# few names used before their class exists are quoted).
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
-    PlainValidator,
     Tag,
     ValidationInfo,
-    WithJsonSchema,
     model_validator,
 )
 
+from iosgen.model.parsed import ParsedWithInfo
 from iosgen.model.secret import Secret, SecretResolver
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def _mode_problem(text: str) -> str | None:
     return mode_problem(text)
 
 
-def _secret_fields(text: str) -> tuple[SecretField, ...]:
+def _secret_fields(text: str) -> "tuple[SecretField, ...]":
     from iosgen.ios.secrets import secret_fields
 
     return secret_fields(text, None)
@@ -156,7 +157,7 @@ def substitute_references(text: str, resolve: Callable[[str, str], str]) -> str:
     return " ".join(words)
 
 
-def _parse_line(child: bool, anchor: bool = False) -> Any:
+def _parse_line(child: bool, anchor: bool = False) -> Callable[[Any, ValidationInfo], str]:
     def parse(value: Any, info: ValidationInfo) -> str:
         if not isinstance(value, str):
             raise ValueError(f"{value!r} is not text: expected one IOS configuration line")
@@ -178,12 +179,14 @@ def _parse_line(child: bool, anchor: bool = False) -> Any:
     return parse
 
 
-_LINE_SCHEMA = WithJsonSchema(
-    {"type": "string", "maxLength": MAX_LINE, "description": "one IOS configuration line"}
-)
-GlobalLine = Annotated[str, PlainValidator(_parse_line(child=False)), _LINE_SCHEMA]
-ChildLine = Annotated[str, PlainValidator(_parse_line(child=True)), _LINE_SCHEMA]
-AnchorLine = Annotated[str, PlainValidator(_parse_line(child=False, anchor=True)), _LINE_SCHEMA]
+_LINE_SCHEMA = {
+    "type": "string",
+    "maxLength": MAX_LINE,
+    "description": "one IOS configuration line",
+}
+GlobalLine = Annotated[str, ParsedWithInfo(_parse_line(child=False), _LINE_SCHEMA)]
+ChildLine = Annotated[str, ParsedWithInfo(_parse_line(child=True), _LINE_SCHEMA)]
+AnchorLine = Annotated[str, ParsedWithInfo(_parse_line(child=False, anchor=True), _LINE_SCHEMA)]
 
 
 class _Model(BaseModel):
@@ -236,7 +239,7 @@ class ExtraConfig(_Model):
     sections: dict[GlobalLine, SectionBody] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _quit_only_ends_a_certificate(self) -> ExtraConfig:
+    def _quit_only_ends_a_certificate(self) -> Self:
         for header, lines, _ in self.section_items():
             for index, line in enumerate(lines):
                 if line != CERTIFICATE_END:

@@ -7,20 +7,21 @@ validation context, so a missing variable is reported at its own key like any
 other error.
 """
 
-from __future__ import annotations
+# Annotations evaluated as written, no `from __future__ import annotations`: pydantic
+# would otherwise compile each string annotation back, ~5 ms of every start (the
+# few names used before their class exists are quoted).
 
 import re
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
-    PlainValidator,
     PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
@@ -53,6 +54,7 @@ from iosgen.ios.limits import (
 from iosgen.ios.limits import SOURCE_PASSWORD as _SOURCE_PASSWORD
 from iosgen.ios.names import LINUX_NAME_RE, canonical_ios_name
 from iosgen.model.extra import ChildLine, ExtraConfig, resolve_placeholders
+from iosgen.model.parsed import Parsed, ParsedWithInfo
 from iosgen.model.platform import SPELLINGS, Platform, platform_of
 from iosgen.model.secret import Secret, SecretResolver
 from iosgen.model.sshoptions import SshOptions
@@ -126,10 +128,8 @@ def _parse_text(rule: NameRule, strip: bool = False) -> Callable[[Any], str]:
     return parse
 
 
-def _text_schema(rule: NameRule) -> WithJsonSchema:
-    return WithJsonSchema(
-        {"type": "string", "pattern": f"^{rule.pattern}$", "maxLength": rule.max_length}
-    )
+def _text_schema(rule: NameRule) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^{rule.pattern}$", "maxLength": rule.max_length}
 
 
 # The platform of the site being validated: a secret's limits differ between IOS
@@ -165,9 +165,12 @@ def _parse_secret(rule: SecretRule) -> Callable[[Any, ValidationInfo], Secret]:
     return parse
 
 
-_SECRET_SCHEMA = WithJsonSchema(
-    {"type": "string", "description": "${ENV_NAME} | secret:NAME | '7 <hex>' | literal"}
-)
+# A site dumped (`model_dump`) shows each secret as `str(secret)`: the mask, never its text.
+_DUMPED = str
+_SECRET_SCHEMA = {
+    "type": "string",
+    "description": "${ENV_NAME} | secret:NAME | '7 <hex>' | literal",
+}
 # The secrets IOS keeps as an md5-crypt hash: a `5 $1$...` value is taken as that hash.
 _HASHED_RULES = (ENABLE_SECRET, USER_SECRET)
 # An SNMP community: one word IOS prints in clear (`snmp-server community C RO`); up to
@@ -184,30 +187,35 @@ SNMP_COMMUNITY = SecretRule(
 
 Address = Annotated[
     IPv4Address,
-    PlainValidator(_parse_address),
-    WithJsonSchema({"type": "string", "format": "ipv4"}),
+    Parsed(_parse_address, {"type": "string", "format": "ipv4"}),
 ]
 Network = Annotated[
     IPv4Network,
-    PlainValidator(_parse_network),
-    WithJsonSchema({"type": "string", "description": "IPv4 network A.B.C.D/LEN"}),
+    Parsed(_parse_network, {"type": "string", "description": "IPv4 network A.B.C.D/LEN"}),
 ]
 InterfaceAddress = Annotated[
     IPv4Interface,
-    PlainValidator(_parse_interface_address),
-    WithJsonSchema({"type": "string", "description": "IPv4 interface address A.B.C.D/LEN"}),
+    Parsed(
+        _parse_interface_address,
+        {"type": "string", "description": "IPv4 interface address A.B.C.D/LEN"},
+    ),
 ]
 Ipv4Setting = Annotated[
     Literal["dhcp"] | IPv4Interface,
-    PlainValidator(_parse_ipv4_setting),
-    WithJsonSchema({"type": "string", "description": "'dhcp' or A.B.C.D/LEN"}),
+    Parsed(_parse_ipv4_setting, {"type": "string", "description": "'dhcp' or A.B.C.D/LEN"}),
 ]
-LoginSecret = Annotated[Secret, PlainValidator(_parse_secret(LOGIN_SECRET)), _SECRET_SCHEMA]
-EnableSecret = Annotated[Secret, PlainValidator(_parse_secret(ENABLE_SECRET)), _SECRET_SCHEMA]
-UserSecret = Annotated[Secret, PlainValidator(_parse_secret(USER_SECRET)), _SECRET_SCHEMA]
-PptpUserSecret = Annotated[Secret, PlainValidator(_parse_secret(PPTP_USER_SECRET)), _SECRET_SCHEMA]
-ChapSecret = Annotated[Secret, PlainValidator(_parse_secret(CHAP_SECRET)), _SECRET_SCHEMA]
-PreSharedKey = Annotated[Secret, PlainValidator(_parse_secret(IPSEC_PSK)), _SECRET_SCHEMA]
+LoginSecret = Annotated[
+    Secret, ParsedWithInfo(_parse_secret(LOGIN_SECRET), _SECRET_SCHEMA, _DUMPED)
+]
+EnableSecret = Annotated[
+    Secret, ParsedWithInfo(_parse_secret(ENABLE_SECRET), _SECRET_SCHEMA, _DUMPED)
+]
+UserSecret = Annotated[Secret, ParsedWithInfo(_parse_secret(USER_SECRET), _SECRET_SCHEMA, _DUMPED)]
+PptpUserSecret = Annotated[
+    Secret, ParsedWithInfo(_parse_secret(PPTP_USER_SECRET), _SECRET_SCHEMA, _DUMPED)
+]
+ChapSecret = Annotated[Secret, ParsedWithInfo(_parse_secret(CHAP_SECRET), _SECRET_SCHEMA, _DUMPED)]
+PreSharedKey = Annotated[Secret, ParsedWithInfo(_parse_secret(IPSEC_PSK), _SECRET_SCHEMA, _DUMPED)]
 
 
 def _parse_wireguard_key(value: Any) -> str:
@@ -231,10 +239,9 @@ def _wireguard_secret(value: Any, info: ValidationInfo) -> Secret:
 _WG_KEY_RE = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")
 WireguardKey = Annotated[
     str,
-    PlainValidator(_parse_wireguard_key),
-    WithJsonSchema({"type": "string", "pattern": f"^{_WG_KEY_RE.pattern}$"}),
+    Parsed(_parse_wireguard_key, {"type": "string", "pattern": f"^{_WG_KEY_RE.pattern}$"}),
 ]
-WireguardSecret = Annotated[Secret, PlainValidator(_wireguard_secret), _SECRET_SCHEMA]
+WireguardSecret = Annotated[Secret, ParsedWithInfo(_wireguard_secret, _SECRET_SCHEMA, _DUMPED)]
 
 
 def _one_word_secret(value: Any, info: ValidationInfo) -> Secret:
@@ -244,28 +251,24 @@ def _one_word_secret(value: Any, info: ValidationInfo) -> Secret:
     return secret
 
 
-CommunitySecret = Annotated[Secret, PlainValidator(_one_word_secret), _SECRET_SCHEMA]
+CommunitySecret = Annotated[Secret, ParsedWithInfo(_one_word_secret, _SECRET_SCHEMA, _DUMPED)]
 
-HostName = Annotated[str, PlainValidator(_parse_text(HOSTNAME)), _text_schema(HOSTNAME)]
-DomainName = Annotated[str, PlainValidator(_parse_text(DOMAIN_NAME)), _text_schema(DOMAIN_NAME)]
-UserName = Annotated[str, PlainValidator(_parse_text(USERNAME)), _text_schema(USERNAME)]
-ChapName = Annotated[str, PlainValidator(_parse_text(CHAP_HOSTNAME)), _text_schema(CHAP_HOSTNAME)]
-TunnelName = Annotated[str, PlainValidator(_parse_text(TUNNEL_NAME)), _text_schema(TUNNEL_NAME)]
-RouteMapName = Annotated[str, PlainValidator(_parse_text(ROUTE_MAP)), _text_schema(ROUTE_MAP)]
-PoolName = Annotated[str, PlainValidator(_parse_text(POOL_NAME)), _text_schema(POOL_NAME)]
+HostName = Annotated[str, Parsed(_parse_text(HOSTNAME), _text_schema(HOSTNAME))]
+DomainName = Annotated[str, Parsed(_parse_text(DOMAIN_NAME), _text_schema(DOMAIN_NAME))]
+UserName = Annotated[str, Parsed(_parse_text(USERNAME), _text_schema(USERNAME))]
+ChapName = Annotated[str, Parsed(_parse_text(CHAP_HOSTNAME), _text_schema(CHAP_HOSTNAME))]
+TunnelName = Annotated[str, Parsed(_parse_text(TUNNEL_NAME), _text_schema(TUNNEL_NAME))]
+RouteMapName = Annotated[str, Parsed(_parse_text(ROUTE_MAP), _text_schema(ROUTE_MAP))]
+PoolName = Annotated[str, Parsed(_parse_text(POOL_NAME), _text_schema(POOL_NAME))]
 # A named ACL (`ip access-list extended NAME`): the shape of iosgen's other names (a
 # letter first, so never a number, which would be a numbered ACL).
-AclName = Annotated[str, PlainValidator(_parse_text(POOL_NAME)), _text_schema(POOL_NAME)]
+AclName = Annotated[str, Parsed(_parse_text(POOL_NAME), _text_schema(POOL_NAME))]
 # Surrounding spaces of a description mean nothing to anyone: stripped, then checked.
 Description = Annotated[
-    str, PlainValidator(_parse_text(DESCRIPTION, strip=True)), _text_schema(DESCRIPTION)
+    str, Parsed(_parse_text(DESCRIPTION, strip=True), _text_schema(DESCRIPTION))
 ]
-DhcpClientId = Annotated[
-    str, PlainValidator(_parse_text(DHCP_CLIENT_ID)), _text_schema(DHCP_CLIENT_ID)
-]
-DialerString = Annotated[
-    str, PlainValidator(_parse_text(DIALER_STRING)), _text_schema(DIALER_STRING)
-]
+DhcpClientId = Annotated[str, Parsed(_parse_text(DHCP_CLIENT_ID), _text_schema(DHCP_CLIENT_ID))]
+DialerString = Annotated[str, Parsed(_parse_text(DIALER_STRING), _text_schema(DIALER_STRING))]
 
 
 def _parse_banner(value: Any) -> str:
@@ -286,9 +289,7 @@ def _parse_banner(value: Any) -> str:
 # IOS banners take up to 255 lines of text; iosgen bounds the whole [L].
 BANNER_MAX = 4000
 BannerKind = Literal["motd", "login", "exec", "incoming"]
-BannerText = Annotated[
-    str, PlainValidator(_parse_banner), WithJsonSchema({"type": "string", "maxLength": BANNER_MAX})
-]
+BannerText = Annotated[str, Parsed(_parse_banner, {"type": "string", "maxLength": BANNER_MAX})]
 
 # An AAA method list: `local`, `local line`, `group radius local`, `if-authenticated`.
 _METHODS_RE = r"^[a-z][a-z0-9\-]*( [A-Za-z0-9_\-]+)*$"
@@ -513,7 +514,7 @@ class FleetRef:
 
     __slots__ = ("sites",)
 
-    def __init__(self, sites: tuple[Site, ...]) -> None:
+    def __init__(self, sites: tuple["Site", ...]) -> None:
         self.sites = sites
 
     def __repr__(self) -> str:
@@ -527,10 +528,10 @@ class FleetRef:
     def __hash__(self) -> int:
         return 0
 
-    def __copy__(self) -> FleetRef:
+    def __copy__(self) -> "FleetRef":
         return self
 
-    def __deepcopy__(self, memo: dict[int, object]) -> FleetRef:
+    def __deepcopy__(self, memo: dict[int, object]) -> "FleetRef":
         return self
 
 
@@ -675,7 +676,7 @@ class NatForward(_Model):
     extendable: bool = False
 
     @model_validator(mode="after")
-    def _one_outside(self) -> NatForward:
+    def _one_outside(self) -> Self:
         if (self.outside is None) == (self.outside_interface is None):
             raise ValueError("give exactly one of outside (an address) and outside_interface")
         return self
@@ -744,7 +745,7 @@ class Site(_Model):
     _fleet: FleetRef | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
-    def _collect_extra_secrets(self, info: ValidationInfo) -> Site:
+    def _collect_extra_secrets(self, info: ValidationInfo) -> Self:
         resolver = (info.context or {}).get("resolver") or SecretResolver()
         lines = self.extra_config.all_lines()
         for iface in self.interfaces.values():
@@ -765,7 +766,7 @@ class Site(_Model):
             return merged
         return data
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Site:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> "Site":
         """As pydantic's; an update of `pptp_clients` replaces the PPTP tunnels (the
         other kinds stay), where pydantic would set a key no field reads."""
         if update is not None and "pptp_clients" in update:
@@ -791,12 +792,12 @@ class Site(_Model):
         return {n: t for n, t in self.tunnels.items() if isinstance(t, WireguardTunnel)}
 
     @property
-    def fleet(self) -> tuple[Site, ...] | None:
+    def fleet(self) -> "tuple[Site, ...] | None":
         """The inventory's sites, for a head office compiled from its branches (None when
         the site was not loaded with its inventory)."""
         return self._fleet.sites if self._fleet is not None else None
 
-    def with_fleet(self, sites: tuple[Site, ...]) -> None:
+    def with_fleet(self, sites: "tuple[Site, ...]") -> None:
         """Attach the inventory's sites (the loader does, for `pptp_server.from_branches`)."""
         self._fleet = FleetRef(sites)
 
@@ -824,7 +825,7 @@ class Site(_Model):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _platform_scope(cls, data: Any, handler: ModelWrapValidatorHandler[Site]) -> Site:
+    def _platform_scope(cls, data: Any, handler: "ModelWrapValidatorHandler[Site]") -> "Site":
         """Secrets are checked against the limits of this site's platform."""
         platform = platform_of(data.get("platform")) if isinstance(data, dict) else None
         token = _PLATFORM.set(Platform.LINUX if platform == Platform.LINUX else Platform.IOS)
