@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from iosgen.build.files import MODE_SECRET, BuiltFile, mask_tokens
 from iosgen.build.headoffice import compiled
@@ -22,12 +21,11 @@ from iosgen.model.platform import Platform
 from iosgen.model.site import Site
 
 
-@dataclass(frozen=True)
-class Build:
+class Build(NamedTuple):
     hostname: str
     platform: Platform
     files: tuple[BuiltFile, ...]
-    secret_tokens: dict[str, str] = field(default_factory=dict)
+    secret_tokens: dict[str, str]
 
     @property
     def builder(self) -> PlatformBuilder:
@@ -48,8 +46,7 @@ Renderer = Callable[[Site], tuple[list[BuiltFile], dict[str, str]]]
 LintSource = Literal["config", "model"]
 
 
-@dataclass(frozen=True)
-class PlatformBuilder:
+class PlatformBuilder(NamedTuple):
     """How one platform builds a site, and where that build is written."""
 
     platform: Platform

@@ -8,7 +8,6 @@ reproducibly: type-7 salts and md5-crypt salts come from the site and the key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
 from typing import NamedTuple
 
@@ -30,8 +29,7 @@ class IosInterface(NamedTuple):
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class IosView:
+class IosView(NamedTuple):
     """Everything the IOS templates print, derived from the site."""
 
     site: Site
@@ -46,14 +44,14 @@ class IosView:
     acl_lines: tuple[str, ...]
     dialer_lists: tuple[int, ...]
     route_maps: tuple[tuple[str, tuple[str, ...]], ...]
+    crypto: IpsecView
+    secrets: dict[str, str]
     dhcp_lines: tuple[str, ...] = ()
     nat_forwards: tuple[str, ...] = ()
     access_lists: tuple[str, ...] = ()
     logging_lines: tuple[str, ...] = ()
     snmp_lines: tuple[str, ...] = ()
     attribute_lists: tuple[str, ...] = ()
-    crypto: IpsecView = field(default_factory=IpsecView)
-    secrets: dict[str, str] = field(default_factory=dict)
 
 
 def _mask(net: IPv4Network) -> str:
@@ -552,8 +550,7 @@ def ios_view(site: Site) -> IosView:
     )
 
 
-@dataclass(frozen=True)
-class RenderedConfig:
+class RenderedConfig(NamedTuple):
     """The intended config text, and how to mask its reversible secrets."""
 
     hostname: str

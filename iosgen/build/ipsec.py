@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import IPv4Network
+from typing import NamedTuple
 
 from iosgen.ios import ipsec as facts
 from iosgen.model import ipsec as names
@@ -27,8 +28,7 @@ Block = tuple[str, tuple[str, ...]]  # a header line and its children (without t
 Route = tuple[IPv4Network, str]  # network, what follows its mask (`Tunnel10`, `Tunnel10 250`)
 
 
-@dataclass(frozen=True)
-class IpsecView:
+class IpsecView(NamedTuple):
     """What an IOS build prints for the site's IPsec tunnels and IPsec head office."""
 
     policies: tuple[Block, ...] = ()

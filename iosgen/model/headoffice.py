@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
+from typing import NamedTuple
 
 from iosgen.ios import ipsec as facts
 from iosgen.ios.limits import PPTP_USER_SECRET, secret_problem
@@ -32,8 +32,7 @@ def addresses_of(site: Site) -> set[IPv4Address]:
     return found
 
 
-@dataclass(frozen=True)
-class DialIn:
+class DialIn(NamedTuple):
     """One branch tunnel that dials the head office."""
 
     branch: Site
@@ -76,8 +75,7 @@ def dialins(server: Site, fleet: Iterable[Site]) -> tuple[DialIn, ...]:
 HeadOfficeProblem = tuple[Site, tuple[str | int, ...], str]
 
 
-@dataclass(frozen=True)
-class HeadOffice:
+class HeadOffice(NamedTuple):
     """What a `from_branches` PPTP server holds beyond what its file types: every value
     a hand-managed head office would type for the same branches."""
 
@@ -88,7 +86,7 @@ class HeadOffice:
     routes: tuple[tuple[IPv4Network, IPv4Address, int | None], ...]
     pool: tuple[IPv4Address, IPv4Address]  # the pool, one address per tunnel that takes one
     dialins: tuple[DialIn, ...] = ()
-    problems: tuple[HeadOfficeProblem, ...] = field(default=())
+    problems: tuple[HeadOfficeProblem, ...] = ()
 
 
 def _same_secret(one: Secret, two: Secret) -> bool:
@@ -219,8 +217,7 @@ def wan_address(site: Site) -> IPv4Address | None:
     return ipv4.ip if isinstance(ipv4, IPv4Interface) else None
 
 
-@dataclass(frozen=True)
-class IpsecDialIn:
+class IpsecDialIn(NamedTuple):
     """One branch IPsec tunnel whose `peer` is the head office."""
 
     branch: Site
@@ -281,8 +278,7 @@ def _far_end(address: IPv4Interface | None) -> IPv4Interface | None:
     return IPv4Interface(f"{other}/{net.prefixlen}")
 
 
-@dataclass(frozen=True)
-class IpsecHeadOffice:
+class IpsecHeadOffice(NamedTuple):
     """What an `ipsec_server.from_branches` head office holds beyond its file: one
     tunnel per branch with a fixed WAN address (the tunnel a hand-managed head office
     would type), the DHCP branches its dynamic crypto map answers, and the problems."""
