@@ -68,8 +68,15 @@ def test_help_both_ways_and_flags_shown_as_flags(flag: str, command: tuple[str, 
 
 
 def test_shell_completion_script_and_answers() -> None:
-    script = run("--show-completion", "bash")
-    assert script.exit_code == 0
+    # typer reads `--show-completion SHELL` as a flag that detects the shell from the
+    # process tree, which a test run started without a parent shell (cron, a CI agent)
+    # does not have; typer's switch makes it take the shell named instead.
+    no_detection = dict(os.environ, _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
+    script = subprocess.run(
+        [sys.executable, "-m", "iosgen", "--show-completion", "bash"],
+        env=no_detection, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert script.returncode == 0, script.stderr
     assert "_IOSGEN_COMPLETE=complete_bash" in script.stdout
     env = dict(os.environ, _IOSGEN_COMPLETE="complete_bash", COMP_WORDS="iosgen au",
                COMP_CWORD="1")  # fmt: skip
