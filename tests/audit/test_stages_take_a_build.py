@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from iosgen.build import build_site
@@ -20,7 +18,7 @@ def test_audit_site_uses_the_build_it_is_given(sites: dict[str, Site]) -> None:
     # a build whose config differs from what the site renders: the audit must compare
     # against the given one, so the site's own rendering is not consulted again
     edited = text.replace("hostname ", "hostname X", 1)
-    other = dataclasses.replace(build, files=(BuiltFile(build.files[0].path, edited),))
+    other = build._replace(files=(BuiltFile(build.files[0].path, edited),))
     assert audit_site(site, edited, build=other).status == "in_sync"
     assert audit_site(site, edited).status == "drift"
     assert audit_site(site, text, build=build).status == "in_sync"
@@ -29,6 +27,6 @@ def test_audit_site_uses_the_build_it_is_given(sites: dict[str, Site]) -> None:
 def test_a_build_of_another_site_is_refused(sites: dict[str, Site]) -> None:
     site = sites["R-ITD"]
     build = build_site(site)
-    stranger = dataclasses.replace(build, hostname="R-OTHER")
+    stranger = build._replace(hostname="R-OTHER")
     with pytest.raises(UsageError, match="not this IOS site's config"):
         intended_config(site, stranger)
