@@ -13,7 +13,7 @@ site validator, built on every `iosgen build`, builds ~4 ms sooner (docs/perform
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic_core import core_schema
 
@@ -21,11 +21,19 @@ if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo
     from pydantic.json_schema import JsonSchemaValue
 
+ParseFunction = TypeVar("ParseFunction", bound=Callable[..., Any])
 
-class _ParsedBase:
-    __slots__ = ("json_schema", "serialize")
 
-    def __init__(self, json_schema: dict[str, Any], serialize: Callable[[Any], Any] | None) -> None:
+class _ParsedBase(Generic[ParseFunction]):
+    __slots__ = ("json_schema", "parse", "serialize")
+
+    def __init__(
+        self,
+        parse: ParseFunction,
+        json_schema: dict[str, Any],
+        serialize: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.parse = parse
         self.json_schema = json_schema
         self.serialize = serialize
 
@@ -40,19 +48,10 @@ class _ParsedBase:
         return dict(self.json_schema)  # a copy: pydantic adds `title` and the like to it
 
 
-class Parsed(_ParsedBase):
+class Parsed(_ParsedBase[Callable[[Any], Any]]):
     """`Annotated[T, Parsed(parse, json_schema)]`: the value is `parse(value)`."""
 
-    __slots__ = ("parse",)
-
-    def __init__(
-        self,
-        parse: Callable[[Any], Any],
-        json_schema: dict[str, Any],
-        serialize: Callable[[Any], Any] | None = None,
-    ) -> None:
-        super().__init__(json_schema, serialize)
-        self.parse = parse
+    __slots__ = ()
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -62,20 +61,11 @@ class Parsed(_ParsedBase):
         )
 
 
-class ParsedWithInfo(_ParsedBase):
+class ParsedWithInfo(_ParsedBase[Callable[[Any, "ValidationInfo"], Any]]):
     """`Annotated[T, ParsedWithInfo(parse, json_schema)]`: the value is `parse(value, info)`
     (the validation context: the secret resolver)."""
 
-    __slots__ = ("parse",)
-
-    def __init__(
-        self,
-        parse: Callable[[Any, ValidationInfo], Any],
-        json_schema: dict[str, Any],
-        serialize: Callable[[Any], Any] | None = None,
-    ) -> None:
-        super().__init__(json_schema, serialize)
-        self.parse = parse
+    __slots__ = ()
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
