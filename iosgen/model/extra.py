@@ -32,7 +32,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
-    Field,
     Tag,
     ValidationInfo,
     model_validator,
@@ -203,7 +202,7 @@ class PlacedLine(_Model):
 class ExtraSection(_Model):
     """A block's lines, put right after a given top-level line."""
 
-    lines: list[ChildLine] = Field(default_factory=list)
+    lines: list[ChildLine] = []
     after: AnchorLine | None = None
 
 
@@ -235,8 +234,8 @@ CERTIFICATE_END: Final = " quit"  # a section's lines are written one level up
 class ExtraConfig(_Model):
     """Global lines and blocks (`sections: {HEADER: [lines]}`) beyond the typed model."""
 
-    lines: list[ExtraLine] = Field(default_factory=list)
-    sections: dict[GlobalLine, SectionBody] = Field(default_factory=dict)
+    lines: list[ExtraLine] = []
+    sections: dict[GlobalLine, SectionBody] = {}
 
     @model_validator(mode="after")
     def _quit_only_ends_a_certificate(self) -> Self:
