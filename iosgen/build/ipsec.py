@@ -13,7 +13,6 @@ tail from the key on is a masking token, as a CHAP secret's is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import NamedTuple
 
@@ -134,9 +133,8 @@ def _route_target(interface: str, distance: int | None) -> str:
     return interface if distance in (None, 1) else f"{interface} {distance}"
 
 
-@dataclass
-class _Collect:
-    """The pieces as they are found, tunnel by tunnel."""
+class _Collect(NamedTuple):
+    """The pieces as they are found, tunnel by tunnel (the dicts fill in place)."""
 
     revealed: dict[str, str]
     policies: dict[tuple[str, str, int, int], Block]

@@ -1,7 +1,5 @@
 """The typer application and the one place where errors become messages and exit codes."""
 
-from __future__ import annotations
-
 import atexit
 import contextlib
 import gc

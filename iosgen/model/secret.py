@@ -58,13 +58,28 @@ class Secret:
         return "the secret"
 
 
-@dataclass(frozen=True)
 class SecretResolver:
-    """Where `${NAME}` and `secret:NAME` come from."""
+    """Where `${NAME}` and `secret:NAME` come from.
 
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    secrets: Mapping[str, str] = field(default_factory=dict)
-    secrets_file: str = "inventory/secrets.yaml"
+    A plain class, not a dataclass: its repr names the secrets file and no value (a
+    dataclass's would print every secret and the whole environment), and it generates
+    no code at import (~0.5 ms of every start).
+    """
+
+    __slots__ = ("environ", "secrets", "secrets_file")
+
+    def __init__(
+        self,
+        environ: Mapping[str, str] | None = None,
+        secrets: Mapping[str, str] | None = None,
+        secrets_file: str = "inventory/secrets.yaml",
+    ) -> None:
+        self.environ: Mapping[str, str] = dict(os.environ) if environ is None else environ
+        self.secrets: Mapping[str, str] = {} if secrets is None else secrets
+        self.secrets_file = secrets_file
+
+    def __repr__(self) -> str:
+        return f"SecretResolver(secrets_file={self.secrets_file!r}, {len(self.secrets)} secrets)"
 
     def resolve(self, text: str) -> Secret:
         """Resolve one reference; raise ValueError naming what is missing."""
