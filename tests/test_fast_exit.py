@@ -1,4 +1,4 @@
-"""`iosgen.cli.app.exit_now`: the console script's exit that skips the interpreter's
+"""`iosgen.cli.root.exit_now`: the console script's exit that skips the interpreter's
 teardown must lose nothing: buffered output, atexit handlers, running threads, the code."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-PRELUDE = "import atexit, sys, threading, time\nfrom iosgen.cli.app import exit_now\n"
+PRELUDE = "import atexit, sys, threading, time\nfrom iosgen.cli.root import exit_now\n"
 
 
 # buffered, as a console script's stdout is on a pipe (this sandbox sets PYTHONUNBUFFERED)

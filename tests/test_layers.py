@@ -49,7 +49,7 @@ def test_the_tree_keeps_every_contract() -> None:
 # (contract, module planted in the copy, its import): each breaks exactly that contract
 PLANTED = [
     ("sim-independent", "iosgen/sim/_planted.py", "from iosgen.errors import IosgenError"),
-    ("cli-on-top", "iosgen/fleet/_planted.py", "from iosgen.cli.app import app"),
+    ("cli-on-top", "iosgen/fleet/_planted.py", "from iosgen.cli.root import app"),
     ("ios-pure", "iosgen/ios/_planted.py", "from iosgen.model.site import Site"),
     ("offline-stages", "iosgen/diff/_planted.py", "import paramiko"),
     ("offline-stages", "iosgen/build/_planted.py", "from iosgen.device.session import Device"),
@@ -63,7 +63,7 @@ PLANTED = [
     # diff and lint are siblings: neither imports the other
     ("pipeline-layers", "iosgen/diff/_planted.py", "from iosgen.lint import lint_config"),
     # cli and nornir are siblings on the top layer: neither imports the other
-    ("pipeline-layers", "iosgen/nornir/_planted.py", "from iosgen.cli.app import app"),
+    ("pipeline-layers", "iosgen/nornir/_planted.py", "from iosgen.cli.root import app"),
     ("pipeline-layers", "iosgen/cli/_planted.py", "from iosgen.nornir.tasks import iosgen_push"),
     ("cli-on-top", "iosgen/nornir/_planted.py", "def f() -> None:\n    import iosgen.cli"),
     # nothing below the top layer reaches up into the Nornir plugins

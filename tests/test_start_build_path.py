@@ -41,6 +41,9 @@ NOT_LOADED = (
     "importlib.metadata",
     # the migration model: only when a migrations folder exists
     "iosgen.model.migration",
+    # the other commands' modules: the console script imports the invoked one's alone
+    *(f"iosgen.cli.{module}" for module in ("adopt", "graph", "lint", "live", "migrate")),
+    *(f"iosgen.cli.{module}" for module in ("plan", "push", "sim", "verify", "boxes")),
 )
 
 
@@ -152,7 +155,7 @@ def with_plugin_switch(code: str, value: str) -> str:
 def test_pydantic_itself_loads_no_plugin_when_they_are_off(off: str) -> None:
     """main()'s stand-in loader answers () for these values (skip_pydantic_plugin_scan):
     pydantic's own loader must answer the same, or the stand-in would hide plugins."""
-    from iosgen.cli.app import PYDANTIC_PLUGINS_OFF
+    from iosgen.cli.root import PYDANTIC_PLUGINS_OFF
 
     assert off in PYDANTIC_PLUGINS_OFF
     code = "from pydantic.plugin._loader import get_plugins; print(list(get_plugins()))"
@@ -161,7 +164,7 @@ def test_pydantic_itself_loads_no_plugin_when_they_are_off(off: str) -> None:
 
 def test_a_partial_plugin_switch_keeps_pydantics_loader() -> None:
     code = (
-        "import sys; from iosgen.cli.app import skip_pydantic_plugin_scan\n"
+        "import sys; from iosgen.cli.root import skip_pydantic_plugin_scan\n"
         "skip_pydantic_plugin_scan()\n"
         "from pydantic.plugin._loader import get_plugins\n"
         "loader = sys.modules['pydantic.plugin._loader']\n"
@@ -213,3 +216,39 @@ def test_no_model_field_defaults_through_a_builtin_factory() -> None:
     assert through_builtin == []
     first, second = site.Dhcp(), site.Dhcp()
     assert first.pools == {} and first.pools is not second.pools  # copied, not shared
+
+
+def test_the_command_table_is_what_the_modules_register() -> None:
+    """`iosgen.cli.COMMANDS` names, for each command, the module the console script
+    imports to run it; the whole app lists the commands in the table's order."""
+    from iosgen.cli import COMMANDS, app, command_name
+
+    registered = {
+        command_name(info): getattr(info.callback, "__module__", "").removeprefix("iosgen.cli.")
+        for info in app.registered_commands
+    }
+    assert registered == COMMANDS
+    assert [command_name(info) for info in app.registered_commands] == list(COMMANDS)
+
+
+@pytest.mark.parametrize("command", ["check", "schema", "lint", "audit", "sim"])
+def test_each_command_runs_from_its_module_alone(command: str) -> None:
+    """The console script imports the invoked command's module only; its help is the
+    whole app's, word for word."""
+    alone = run_main(command, "--help")
+    whole = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from iosgen.cli import app; app(prog_name='iosgen')",
+            command,
+            "--help",
+        ],
+        cwd=ROOT,
+        env=demo_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert alone.returncode == whole.returncode == 0
+    assert alone.stdout == whole.stdout

@@ -1,38 +1,89 @@
 """The `iosgen` command line: typer commands only; each command module registers on `app`.
 
 Command modules import their heavy dependencies inside the command functions, so
-`iosgen build` never loads netmiko, paramiko, asyncssh or ciscoconfparse.
+`iosgen build` never loads netmiko, paramiko, asyncssh or ciscoconfparse; and the
+console script imports only the module of the command it runs (`COMMANDS`).
+`from iosgen.cli import app` is the whole app, every command registered.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 # iosgen uses no pydantic plugins; skipping their entry-point scan saves ~18 ms a start.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from typer.main import get_command_name
 
-# The imports below register the commands on `app`.
-from iosgen.cli import adopt as _adopt  # noqa: F401
-from iosgen.cli import build as _build  # noqa: F401
-from iosgen.cli import graph as _graph  # noqa: F401
-from iosgen.cli import lint as _lint  # noqa: F401
-from iosgen.cli import live as _live  # noqa: F401
-from iosgen.cli import migrate as _migrate  # noqa: F401
-from iosgen.cli import plan as _plan  # noqa: F401
-from iosgen.cli import push as _push  # noqa: F401
-from iosgen.cli import sim as _sim  # noqa: F401
-from iosgen.cli import verify as _verify  # noqa: F401
-from iosgen.cli.app import app, exit_now, quiet_collector, skip_pydantic_plugin_scan
+from iosgen.cli import root
+from iosgen.cli.root import exit_now, quiet_collector, skip_pydantic_plugin_scan
 
 if TYPE_CHECKING:
+    import typer
     from typer.models import CommandInfo
 
+    from iosgen.cli.root import app
 
-def invoked_only(argv: list[str]) -> list[CommandInfo] | None:
+# Each command by the module that registers it, in the order `iosgen --help` lists them.
+# The console script imports only the module of the command it runs (`iosgen build`:
+# cli/build.py, not the thirteen others); tests/test_start_build_path.py holds this
+# table to what the modules really register.
+COMMANDS: Final = {
+    "import": "adopt",
+    "build": "build",
+    "check": "build",
+    "schema": "build",
+    "graph": "graph",
+    "lint": "lint",
+    "diff": "live",
+    "audit": "live",
+    "backup": "live",
+    "migrate": "migrate",
+    "plan": "plan",
+    "push": "push",
+    "sim": "sim",
+    "verify": "verify",
+}
+
+
+def command_name(info: CommandInfo) -> str:
+    return info.name or get_command_name(getattr(info.callback, "__name__", ""))
+
+
+def whole_app() -> typer.Typer:
+    """The app with every command registered, listed in the order of COMMANDS."""
+    for module in dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(f"iosgen.cli.{module}")
+    order = list(COMMANDS)
+    root.app.registered_commands.sort(
+        key=lambda info: (
+            order.index(command_name(info)) if command_name(info) in order else len(order)
+        )
+    )
+    globals()["app"] = root.app  # later lookups find it without __getattr__
+    return root.app
+
+
+def __getattr__(name: str) -> object:
+    """`from iosgen.cli import app`: the whole app (the test runner, `python -c`)."""
+    if name == "app":
+        return whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def invoked_module(argv: list[str]) -> str | None:
+    """The module that registers the command `argv` runs; None to load them all (the
+    root's help, a word that names no command, shell completion)."""
+    if len(argv) < 2 or "_IOSGEN_COMPLETE" in os.environ:
+        return None
+    module = COMMANDS.get(argv[1])
+    return f"iosgen.cli.{module}" if module else None
+
+
+def invoked_only(argv: list[str], app: typer.Typer) -> list[CommandInfo] | None:
     """The registered command that `argv` runs, alone; None to keep them all.
 
     typer turns every registered command into click's (signature, types, options) on
@@ -43,19 +94,21 @@ def invoked_only(argv: list[str]) -> list[CommandInfo] | None:
     """
     if len(argv) < 2 or "_IOSGEN_COMPLETE" in os.environ:
         return None
-    chosen = [
-        info
-        for info in app.registered_commands
-        if argv[1] == (info.name or get_command_name(getattr(info.callback, "__name__", "")))
-    ]
+    chosen = [info for info in app.registered_commands if argv[1] == command_name(info)]
     return chosen or None
 
 
 def main() -> None:
-    """The console script: the typer app, then a quick exit (`iosgen.cli.app.exit_now`)."""
+    """The console script: the typer app, then a quick exit (`iosgen.cli.root.exit_now`)."""
     quiet_collector()
     skip_pydantic_plugin_scan()
-    chosen = invoked_only(sys.argv)
+    module = invoked_module(sys.argv)
+    if module is None:
+        app = whole_app()
+    else:
+        importlib.import_module(module)
+        app = root.app
+    chosen = invoked_only(sys.argv, app)
     if chosen is not None:
         app.registered_commands = chosen
     try:
@@ -66,4 +119,4 @@ def main() -> None:
         raise
 
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "main", "whole_app"]

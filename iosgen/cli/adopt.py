@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.options import AcceptOpt, InventoryOpt, KnownHostsOpt, TargetsOpt, device_options
+from iosgen.cli.root import app, guarded
 from iosgen.errors import UsageError
 
 # The password of a router the inventory does not know (else asked at a prompt).

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.options import InventoryOpt, SecretsOpt
+from iosgen.cli.root import app, guarded
 from iosgen.errors import EXIT_FINDINGS, InputError, UsageError
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.options import InventoryOpt, SecretsOpt
+from iosgen.cli.root import app, guarded
 from iosgen.errors import UsageError
 
 

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.options import InventoryOpt
+from iosgen.cli.root import app, guarded
 from iosgen.errors import UsageError
 
 

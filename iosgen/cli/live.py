@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.boxes import select_fleet
 from iosgen.cli.options import (
     AcceptOpt,
@@ -29,6 +28,7 @@ from iosgen.cli.options import (
     WorkersOpt,
     device_options,
 )
+from iosgen.cli.root import app, guarded
 from iosgen.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:

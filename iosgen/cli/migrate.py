@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.options import (
     AcceptOpt,
     InventoryOpt,
@@ -18,6 +17,7 @@ from iosgen.cli.options import (
     TargetsOpt,
     device_options,
 )
+from iosgen.cli.root import app, guarded
 from iosgen.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.boxes import select_fleet
 from iosgen.cli.options import (
     AcceptOpt,
@@ -22,6 +21,7 @@ from iosgen.cli.options import (
     WorkersOpt,
     device_options,
 )
+from iosgen.cli.root import app, guarded
 from iosgen.errors import UsageError
 
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.boxes import select_fleet
 from iosgen.cli.options import (
     AcceptOpt,
@@ -25,6 +24,7 @@ from iosgen.cli.options import (
     TargetsOpt,
     device_options,
 )
+from iosgen.cli.root import app, guarded
 from iosgen.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:

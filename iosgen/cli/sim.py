@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
+from iosgen.cli.root import app, guarded
 from iosgen.errors import UsageError
 
 if TYPE_CHECKING:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from iosgen.cli.app import app, guarded
 from iosgen.cli.options import (
     AcceptOpt,
     AllOpt,
@@ -22,6 +21,7 @@ from iosgen.cli.options import (
     device_options,
     selection,
 )
+from iosgen.cli.root import app, guarded
 from iosgen.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, UsageError
 
 if TYPE_CHECKING:
