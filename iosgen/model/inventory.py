@@ -11,9 +11,9 @@ import copy
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,18 +35,23 @@ from iosgen.model.site import (
 from iosgen.model.yamlsource import KeyPath, Position, SourceMap, load_yaml
 
 
-@dataclass(frozen=True)
-class LoadedSite:
+# A NamedTuple and a plain class, not dataclasses: a dataclass compiles its generated
+# methods on every start (~0.5 ms each; docs/performance.md).
+class LoadedSite(NamedTuple):
     site: Site
     file: Path
     # where each key of the merged site was typed (None: a site put together in code)
-    source: SourceMap | None = field(default=None, compare=False, repr=False)
+    source: SourceMap | None = None
 
 
-@dataclass
 class Inventory:
-    root: Path | None
-    loaded: list[LoadedSite] = field(default_factory=list)
+    """The loaded sites; `root` is the inventory folder (None: site files named alone)."""
+
+    __slots__ = ("loaded", "root")
+
+    def __init__(self, root: Path | None, loaded: list[LoadedSite] | None = None) -> None:
+        self.root = root
+        self.loaded: list[LoadedSite] = [] if loaded is None else loaded
 
     @property
     def sites(self) -> list[Site]:
@@ -376,8 +381,11 @@ def _all_field_names(model: type[BaseModel]) -> set[str]:
     return names
 
 
-# The keys a site file may type, for "did you mean": the fields, and the old spelling.
-_VOCABULARY = sorted(_all_field_names(Site) | {"pptp_clients"})
+@cache
+def _vocabulary() -> list[str]:
+    """The keys a site file may type, for "did you mean": the fields, and the old
+    spelling. Walked on the first unknown key, not at import (~1 ms of every start)."""
+    return sorted(_all_field_names(Site) | {"pptp_clients"})
 
 
 # Keys whose values are secrets, or mappings holding them: an error there never
@@ -416,7 +424,7 @@ def _message(error: dict[str, Any]) -> str:
     loc = tuple(error["loc"])
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        close = difflib.get_close_matches(key, _VOCABULARY, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(key, _vocabulary(), n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"unknown key {key!r}{hint}"
     if kind == "missing":

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -53,15 +52,24 @@ class Position(NamedTuple):
     column: int  # 1-based
 
 
-@dataclass
 class SourceMap:
-    """Positions by key path: where the key was typed, and where its value starts."""
+    """Positions by key path: where the key was typed, and where its value starts.
 
-    keys: dict[KeyPath, Position] = field(default_factory=dict)
-    values: dict[KeyPath, Position] = field(default_factory=dict)
-    # A key path as the file spelled it, by the path the model knows it as: a tunnel
-    # typed under `pptp_clients` lives under `tunnels` (see `moved`).
-    spellings: dict[KeyPath, KeyPath] = field(default_factory=dict)
+    A plain class, not a dataclass, for the start-up (docs/performance.md)."""
+
+    __slots__ = ("keys", "spellings", "values")
+
+    def __init__(
+        self,
+        keys: dict[KeyPath, Position] | None = None,
+        values: dict[KeyPath, Position] | None = None,
+        spellings: dict[KeyPath, KeyPath] | None = None,
+    ) -> None:
+        self.keys: dict[KeyPath, Position] = {} if keys is None else keys
+        self.values: dict[KeyPath, Position] = {} if values is None else values
+        # A key path as the file spelled it, by the path the model knows it as: a tunnel
+        # typed under `pptp_clients` lives under `tunnels` (see `moved`).
+        self.spellings: dict[KeyPath, KeyPath] = {} if spellings is None else spellings
 
     def locate(self, path: KeyPath, prefer_key: bool = False) -> Position | None:
         """The position of `path`, or of its nearest ancestor that has one."""
