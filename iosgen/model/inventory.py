@@ -545,6 +545,11 @@ def _apply_migrations(inventory: Inventory, resolver: SecretResolver) -> None:
 
     folder = migrations_folder()
     if not folder.is_dir():
+        if folder.exists():
+            # Built as if no migration ran, a branch mid-migration would get its old
+            # config pushed back over the steps done: refuse instead.
+            why = "the migration states' folder is a file (IOSGEN_MIGRATIONS, `migrations`)"
+            raise InputError([Problem(str(folder), 1, 1, "", why)])
         return  # the common case: no migration was ever run here
     from iosgen.model.migration import MigrationError, apply_states
 

@@ -110,3 +110,16 @@ def test_a_state_that_no_longer_fits_the_site_names_the_folder(
     assert result.exit_code == 2, result.output
     assert "no PPTP tunnel 'nosuch'" in result.output
     assert str(states) in result.output
+
+
+def test_a_state_folder_that_is_a_file_is_refused(inventory: Path, states: Path) -> None:
+    """Built as if no migration ran, a branch mid-migration would get its old config
+    pushed back: a file where the states' folder should be is an error, not no states."""
+    states.write_text("not a folder\n", encoding="utf-8")
+    out = states.parent / "out"
+    result = CliRunner().invoke(app, ["build", "--all", "-i", str(inventory), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        f"{states}:1:1: the migration states' folder is a file (IOSGEN_MIGRATIONS, `migrations`)"
+    ]
+    assert not out.exists()  # nothing half-written
