@@ -134,6 +134,9 @@ class Device:
                 "logs in with the password only (docs/ssh.md)"
             )
         t = route.target
+        disabled = sshconfig.disabled_algorithms(route.legacy)
+        if route.host_key_algorithms is not None:  # the config file's, as OpenSSH reads it
+            disabled["keys"] = sshconfig.host_key_disabled(route.host_key_algorithms, route.legacy)
         sock = self._open_jump(route)
         hide = tuple(
             v for v in (t.password.reveal(), t.enable_secret and t.enable_secret.reveal()) if v
@@ -156,7 +159,7 @@ class Device:
                 use_keys=False,
                 allow_agent=False,
                 sock=sock,
-                disabled_algorithms=sshconfig.disabled_algorithms(route.legacy),
+                disabled_algorithms=disabled,
                 session_log=log,
                 iosgen_keys=host_keys(t, self.options.known_hosts),
                 iosgen_check=check,

@@ -16,7 +16,9 @@ from iosgen.device.session import (
     HostKeyError,
     SessionLost,
 )
+from iosgen.errors import DeviceError
 from iosgen.model.secret import Secret
+from iosgen.model.sshoptions import SshOptions
 from iosgen.model.targets import Target
 from iosgen.sim import Fault, SimFleet
 
@@ -172,3 +174,23 @@ def test_running_config_is_what_ios_prints(sim: SimFleet, target: Target, known:
     assert text.endswith("\nend\n")  # IOS's blank line after `end`, no prompt
     body = text.split("\n", 3)[3]
     assert body == sim.router("R-DEV").running_config()
+
+
+def test_host_key_algorithms_of_the_config_file_count_for_a_router(
+    target: Target, known: Path, tmp_path: Path
+) -> None:
+    """IOS 12.4 has an RSA host key alone (`ssh-rsa`): an ssh_config that allows
+    ed25519 alone finds none, as OpenSSH would; `+ssh-rsa` logs in."""
+    config = tmp_path / "ssh_config"
+    config.write_text(
+        f"Host r-dev\n  HostName 127.0.0.1\n  Port {target.port}\n  HostKeyAlgorithms ssh-ed25519\n"
+    )
+    aliased = dataclasses.replace(
+        target, host="r-dev", port=22, ssh=SshOptions(config_file=str(config))
+    )
+    with pytest.raises(DeviceError) as caught:
+        Device(aliased, DeviceOptions(known_hosts=known)).connect()
+    assert "host key" in caught.value.message.lower()
+    config.write_text(config.read_text().replace("ssh-ed25519", "+ssh-rsa"))
+    with Device(aliased, DeviceOptions(known_hosts=known)) as dev:
+        assert "hostname R-DEV" in dev.running_config()
