@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from iosgen.model.secret import read_env_file
 
@@ -174,20 +175,26 @@ def test_a_partial_plugin_switch_keeps_pydantics_loader() -> None:
     assert with_plugin_switch(code, "__all__") == "[] False"  # the stand-in
 
 
-def test_the_model_annotations_are_evaluated_as_written() -> None:
-    """pydantic compiles each string annotation back (~5 ms of a start for the site
-    model): the model modules on the build path hold no field annotation as a string."""
-    from pydantic import BaseModel
-
+def build_path_models() -> list[type[BaseModel]]:
+    """The pydantic models the build path defines (the site, extra_config, ssh options)."""
     from iosgen.model import extra, site, sshoptions
 
-    as_strings = [
-        f"{cls.__name__}.{name}"
+    return [
+        cls
         for module in (site, extra, sshoptions)
         for cls in vars(module).values()
         if isinstance(cls, type)
         and issubclass(cls, BaseModel)
         and cls.__module__ == module.__name__
+    ]
+
+
+def test_the_model_annotations_are_evaluated_as_written() -> None:
+    """pydantic compiles each string annotation back (~5 ms of a start for the site
+    model): the model modules on the build path hold no field annotation as a string."""
+    as_strings = [
+        f"{cls.__name__}.{name}"
+        for cls in build_path_models()
         for name, annotation in vars(cls).get("__annotations__", {}).items()
         if isinstance(annotation, str)
     ]
@@ -198,18 +205,12 @@ def test_no_model_field_defaults_through_a_builtin_factory() -> None:
     """pydantic asks a default factory for its signature, and reads that of `list` or
     `dict` from text with tokenize (~7 ms of a start for the site model): an empty
     collection is a plain default (`= []`, copied per instance) instead."""
-    from pydantic import BaseModel
-
-    from iosgen.model import extra, site, sshoptions
+    from iosgen.model import site
 
     builtin = (list, dict, set, tuple, frozenset)
     through_builtin = [
         f"{cls.__name__}.{name}"
-        for module in (site, extra, sshoptions)
-        for cls in vars(module).values()
-        if isinstance(cls, type)
-        and issubclass(cls, BaseModel)
-        and cls.__module__ == module.__name__
+        for cls in build_path_models()
         for name, info in cls.model_fields.items()
         if info.default_factory in builtin
     ]

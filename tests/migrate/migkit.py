@@ -8,11 +8,12 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from migpaths import INVENTORY
 
 from iosgen.model.secret import read_env_file
-from iosgen.sim import RouterSpec
+from iosgen.sim import RouterSpec, SimFleet
 
 # the branches of the example inventory that dial R-SOFIA, and their tunnel to it
 BRANCHES = ("R-ITD", "R-VARNA", "R-RUSE", "R-SHUMEN")
@@ -123,3 +124,13 @@ def environment() -> Iterator[None]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+@contextmanager
+def sim_world(factory: Any, name: str) -> Iterator[tuple[Path, SimFleet]]:
+    """For a module-scoped fixture: the simulator's inventory (`sim_inventory`) and its
+    routers running, with the demo secrets and keys in the environment."""
+    with environment():
+        root = sim_inventory(factory.mktemp(f"{name}-inv") / "inventory")
+        with SimFleet(router_specs(root), state_dir=factory.mktemp(f"{name}-sim")) as fleet:
+            yield root, fleet

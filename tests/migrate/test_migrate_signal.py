@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from migkit import KEYS, TUNNEL, environment, router_specs, sim_inventory
+from migkit import KEYS, TUNNEL, sim_world
 from migpaths import ROOT
 from simkit import drift
 
@@ -33,10 +33,8 @@ VARNA_WAN = "203.0.113.6"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, SimFleet]]:
-    with environment():
-        root = sim_inventory(tmp_path_factory.mktemp("signal-inv") / "inventory")
-        with SimFleet(router_specs(root), state_dir=tmp_path_factory.mktemp("signal-sim")) as f:
-            yield root, f
+    with sim_world(tmp_path_factory, "signal") as world:
+        yield world
 
 
 def _wait(check: Callable[[], bool], seconds: float) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from migkit import BRANCHES, KEYS, TUNNEL, environment, router_specs, sim_inventory
+from migkit import BRANCHES, KEYS, TUNNEL, sim_world
 from simkit import drift, failed, verify
 from typer.testing import CliRunner
 
@@ -27,10 +27,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, SimFleet]]:
-    with environment():
-        root = sim_inventory(tmp_path_factory.mktemp("migrate-inv") / "inventory")
-        with SimFleet(router_specs(root), state_dir=tmp_path_factory.mktemp("migrate-sim")) as f:
-            yield root, f
+    with sim_world(tmp_path_factory, "migrate") as world:
+        yield world
 
 
 def _cli(root: Path, fleet: SimFleet, tmp: Path, host: str, step: int) -> tuple[int, str]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from migkit import KEYS, TUNNEL, environment, router_specs, sim_inventory
+from migkit import KEYS, TUNNEL, sim_world
 from simkit import drift, failed, options, verify
 
 from iosgen.migrate import Event, MigrateOptions, MigrateRequest, prepare, run_migration
@@ -28,10 +28,8 @@ VARNA_WAN = "203.0.113.6"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, SimFleet]]:
-    with environment():
-        root = sim_inventory(tmp_path_factory.mktemp("rollback-inv") / "inventory")
-        with SimFleet(router_specs(root), state_dir=tmp_path_factory.mktemp("rollback-sim")) as f:
-            yield root, f
+    with sim_world(tmp_path_factory, "rollback") as world:
+        yield world
 
 
 def test_a_wrong_key_at_the_head_office_rolls_the_step_back(
