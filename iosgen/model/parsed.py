@@ -13,7 +13,7 @@ site validator, built on every `iosgen build`, builds ~4 ms sooner (docs/perform
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic_core import core_schema
 
@@ -26,6 +26,8 @@ ParseFunction = TypeVar("ParseFunction", bound=Callable[..., Any])
 
 class _ParsedBase(Generic[ParseFunction]):
     __slots__ = ("json_schema", "parse", "serialize")
+    # pydantic-core's plain validator for the kind of function: with `info` or without
+    _validator: ClassVar[Callable[..., core_schema.CoreSchema]]
 
     def __init__(
         self,
@@ -37,10 +39,15 @@ class _ParsedBase(Generic[ParseFunction]):
         self.json_schema = json_schema
         self.serialize = serialize
 
-    def _serialization(self) -> core_schema.SerSchema | None:
-        if self.serialize is None:
-            return None
-        return core_schema.plain_serializer_function_ser_schema(self.serialize)
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        serialization = (
+            None
+            if self.serialize is None
+            else core_schema.plain_serializer_function_ser_schema(self.serialize)
+        )
+        return type(self)._validator(self.parse, serialization=serialization)
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -52,13 +59,7 @@ class Parsed(_ParsedBase[Callable[[Any], Any]]):
     """`Annotated[T, Parsed(parse, json_schema)]`: the value is `parse(value)`."""
 
     __slots__ = ()
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            self.parse, serialization=self._serialization()
-        )
+    _validator = staticmethod(core_schema.no_info_plain_validator_function)
 
 
 class ParsedWithInfo(_ParsedBase[Callable[[Any, "ValidationInfo"], Any]]):
@@ -66,13 +67,7 @@ class ParsedWithInfo(_ParsedBase[Callable[[Any, "ValidationInfo"], Any]]):
     (the validation context: the secret resolver)."""
 
     __slots__ = ()
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.with_info_plain_validator_function(
-            self.parse, serialization=self._serialization()
-        )
+    _validator = staticmethod(core_schema.with_info_plain_validator_function)
 
 
 __all__ = ["Parsed", "ParsedWithInfo"]

@@ -165,12 +165,18 @@ def _parse_secret(rule: SecretRule) -> Callable[[Any, ValidationInfo], Secret]:
     return parse
 
 
-# A site dumped (`model_dump`) shows each secret as `str(secret)`: the mask, never its text.
-_DUMPED = str
 _SECRET_SCHEMA = {
     "type": "string",
     "description": "${ENV_NAME} | secret:NAME | '7 <hex>' | literal",
 }
+
+
+def _secret(parse: Callable[[Any, ValidationInfo], Secret]) -> ParsedWithInfo:
+    """A secret field's type: parsed by `parse`, and dumped (`model_dump`) as
+    `str(secret)`, the mask, never its text."""
+    return ParsedWithInfo(parse, _SECRET_SCHEMA, str)
+
+
 # The secrets IOS keeps as an md5-crypt hash: a `5 $1$...` value is taken as that hash.
 _HASHED_RULES = (ENABLE_SECRET, USER_SECRET)
 # An SNMP community: one word IOS prints in clear (`snmp-server community C RO`); up to
@@ -204,18 +210,12 @@ Ipv4Setting = Annotated[
     Literal["dhcp"] | IPv4Interface,
     Parsed(_parse_ipv4_setting, {"type": "string", "description": "'dhcp' or A.B.C.D/LEN"}),
 ]
-LoginSecret = Annotated[
-    Secret, ParsedWithInfo(_parse_secret(LOGIN_SECRET), _SECRET_SCHEMA, _DUMPED)
-]
-EnableSecret = Annotated[
-    Secret, ParsedWithInfo(_parse_secret(ENABLE_SECRET), _SECRET_SCHEMA, _DUMPED)
-]
-UserSecret = Annotated[Secret, ParsedWithInfo(_parse_secret(USER_SECRET), _SECRET_SCHEMA, _DUMPED)]
-PptpUserSecret = Annotated[
-    Secret, ParsedWithInfo(_parse_secret(PPTP_USER_SECRET), _SECRET_SCHEMA, _DUMPED)
-]
-ChapSecret = Annotated[Secret, ParsedWithInfo(_parse_secret(CHAP_SECRET), _SECRET_SCHEMA, _DUMPED)]
-PreSharedKey = Annotated[Secret, ParsedWithInfo(_parse_secret(IPSEC_PSK), _SECRET_SCHEMA, _DUMPED)]
+LoginSecret = Annotated[Secret, _secret(_parse_secret(LOGIN_SECRET))]
+EnableSecret = Annotated[Secret, _secret(_parse_secret(ENABLE_SECRET))]
+UserSecret = Annotated[Secret, _secret(_parse_secret(USER_SECRET))]
+PptpUserSecret = Annotated[Secret, _secret(_parse_secret(PPTP_USER_SECRET))]
+ChapSecret = Annotated[Secret, _secret(_parse_secret(CHAP_SECRET))]
+PreSharedKey = Annotated[Secret, _secret(_parse_secret(IPSEC_PSK))]
 
 
 def _parse_wireguard_key(value: Any) -> str:
@@ -241,7 +241,7 @@ WireguardKey = Annotated[
     str,
     Parsed(_parse_wireguard_key, {"type": "string", "pattern": f"^{_WG_KEY_RE.pattern}$"}),
 ]
-WireguardSecret = Annotated[Secret, ParsedWithInfo(_wireguard_secret, _SECRET_SCHEMA, _DUMPED)]
+WireguardSecret = Annotated[Secret, _secret(_wireguard_secret)]
 
 
 def _one_word_secret(value: Any, info: ValidationInfo) -> Secret:
@@ -251,7 +251,7 @@ def _one_word_secret(value: Any, info: ValidationInfo) -> Secret:
     return secret
 
 
-CommunitySecret = Annotated[Secret, ParsedWithInfo(_one_word_secret, _SECRET_SCHEMA, _DUMPED)]
+CommunitySecret = Annotated[Secret, _secret(_one_word_secret)]
 
 HostName = Annotated[str, Parsed(_parse_text(HOSTNAME), _text_schema(HOSTNAME))]
 DomainName = Annotated[str, Parsed(_parse_text(DOMAIN_NAME), _text_schema(DOMAIN_NAME))]
