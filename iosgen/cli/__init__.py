@@ -57,12 +57,8 @@ def whole_app() -> typer.Typer:
     """The app with every command registered, listed in the order of COMMANDS."""
     for module in dict.fromkeys(COMMANDS.values()):
         importlib.import_module(f"iosgen.cli.{module}")
-    order = list(COMMANDS)
-    root.app.registered_commands.sort(
-        key=lambda info: (
-            order.index(command_name(info)) if command_name(info) in order else len(order)
-        )
-    )
+    rank = {name: n for n, name in enumerate(COMMANDS)}
+    root.app.registered_commands.sort(key=lambda info: rank.get(command_name(info), len(rank)))
     globals()["app"] = root.app  # later lookups find it without __getattr__
     return root.app
 
@@ -76,26 +72,12 @@ def __getattr__(name: str) -> object:
 
 def invoked_module(argv: list[str]) -> str | None:
     """The module that registers the command `argv` runs; None to load them all (the
-    root's help, a word that names no command, shell completion)."""
+    root's help, a word that names no command: click suggests the close ones, shell
+    completion: `_IOSGEN_COMPLETE`)."""
     if len(argv) < 2 or "_IOSGEN_COMPLETE" in os.environ:
         return None
     module = COMMANDS.get(argv[1])
     return f"iosgen.cli.{module}" if module else None
-
-
-def invoked_only(argv: list[str], app: typer.Typer) -> list[CommandInfo] | None:
-    """The registered command that `argv` runs, alone; None to keep them all.
-
-    typer turns every registered command into click's (signature, types, options) on
-    each start: ~15 ms for fourteen commands, of which `iosgen build` runs one. A group
-    holding only the named command parses, helps and fails exactly as the whole one
-    for that command. The whole tree stays for the root's help, a word that names no
-    command (click suggests the close ones) and shell completion (`_IOSGEN_COMPLETE`).
-    """
-    if len(argv) < 2 or "_IOSGEN_COMPLETE" in os.environ:
-        return None
-    chosen = [info for info in app.registered_commands if argv[1] == command_name(info)]
-    return chosen or None
 
 
 def main() -> None:
@@ -106,11 +88,14 @@ def main() -> None:
     if module is None:
         app = whole_app()
     else:
+        # typer turns every registered command into click's (signature, types, options)
+        # on each start; a group holding only the named command parses, helps and fails
+        # exactly as the whole one for that command (tests/test_start_build_path.py)
         importlib.import_module(module)
         app = root.app
-    chosen = invoked_only(sys.argv, app)
-    if chosen is not None:
-        app.registered_commands = chosen
+        app.registered_commands = [
+            info for info in app.registered_commands if command_name(info) == sys.argv[1]
+        ]
     try:
         # one name in usage lines, errors and completion scripts, also under `python -m iosgen`
         app(prog_name="iosgen")
